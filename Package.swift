@@ -1,0 +1,123 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Streamify",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "scoring-server", targets: ["ScoringServer"]),
+        .executable(name: "loadgen", targets: ["LoadGen"]),
+        .library(name: "ScoringModel", targets: ["ScoringModel"]),
+        .library(name: "StreamifyWire", targets: ["StreamifyWire"]),
+        .library(name: "ScoringDaemon", targets: ["ScoringDaemon"]),
+        .library(name: "ScoringClient", targets: ["ScoringClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+    ],
+    targets: [
+        // C libraries, bridged in one thin layer each.
+        .systemLibrary(
+            name: "CProtobufC",
+            pkgConfig: "libprotobuf-c",
+            providers: [.apt(["libprotobuf-c-dev"])]
+        ),
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        /// protoc-c output for proto/streamify/v1/scoring.proto (scripts/generate-proto.sh).
+        .target(
+            name: "CStreamifyProto",
+            dependencies: ["CProtobufC"]
+        ),
+
+        /// Wire contract: framing, Swift message types and the protobuf-c codec.
+        .target(
+            name: "StreamifyWire",
+            dependencies: [
+                "CStreamifyProto",
+                "CProtobufC",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        /// Per-card, per-device and per-merchant state and the five-factor risk model.
+        .target(
+            name: "ScoringModel",
+            dependencies: [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        /// The daemon as a library: frame processing, NIO handlers, listeners, lifecycle.
+        .target(
+            name: "ScoringDaemon",
+            dependencies: [
+                "ScoringModel",
+                "StreamifyWire",
+                "CStreamifyProto",
+                "CProtobufC",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        /// Swift client: pipelining over Unix or TCP sockets.
+        .target(
+            name: "ScoringClient",
+            dependencies: [
+                "StreamifyWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "ScoringServer",
+            dependencies: [
+                "ScoringDaemon",
+                "ScoringModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "LoadGen",
+            dependencies: [
+                "ScoringClient",
+                "StreamifyWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+
+        .testTarget(name: "StreamifyWireTests", dependencies: ["StreamifyWire"]),
+        .testTarget(name: "ScoringModelTests", dependencies: ["ScoringModel"]),
+        .testTarget(
+            name: "ScoringDaemonTests",
+            dependencies: [
+                "ScoringDaemon",
+                "ScoringClient",
+                "StreamifyWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "LoadGenTests", dependencies: ["LoadGen", "ScoringClient", "StreamifyWire"]),
+    ]
+)

@@ -1,0 +1,113 @@
+/// The merchant categories the risk model tells apart, from an ISO 18245 MCC or a category name.
+public enum MerchantCategory: UInt8, Sendable, CaseIterable, BitwiseCopyable {
+    case unknown
+    case grocery
+    case restaurant
+    case fuel
+    case retail
+    case clothing
+    case electronics
+    case jewelry
+    case travel
+    case digitalGoods
+    case giftCards
+    case moneyTransfer
+    case crypto
+    case gambling
+    case cash
+    case health
+    case utilities
+    case entertainment
+    case services
+
+    /// Parses an MCC ("5411") or a name ("Electronics", "gift_cards"); unrecognised text is `.unknown`.
+    public init(bytes: UnsafeRawBufferPointer) {
+        if let mcc = ASCIIName.decimalValue(bytes) {
+            self = Self(mcc: mcc)
+            return
+        }
+        for (names, category) in Self.names {
+            for name in names where ASCIIName.matches(bytes, name) {
+                self = category
+                return
+            }
+        }
+        self = .unknown
+    }
+
+    public init(_ text: String) {
+        var text = text
+        self = text.withUTF8 { MerchantCategory(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Maps an ISO 18245 merchant category code.
+    public init(mcc: Int) {
+        switch mcc {
+        case 5411, 5422, 5441, 5451, 5462, 5499: self = .grocery
+        case 5811, 5812, 5813, 5814: self = .restaurant
+        case 5541, 5542, 5983: self = .fuel
+        case 5611, 5621, 5631, 5641, 5651, 5655, 5661, 5691, 5699: self = .clothing
+        case 4812, 5045, 5732, 5734, 5946: self = .electronics
+        case 5094, 5944: self = .jewelry
+        case 3000...3350, 3351...3999, 4111, 4112, 4121, 4131, 4411, 4511, 4722, 7011, 7512: self = .travel
+        case 5815, 5816, 5817, 5818: self = .digitalGoods
+        case 5947, 6540: self = .giftCards
+        case 4829, 6050, 6532, 6533, 6536, 6537, 6538: self = .moneyTransfer
+        case 6051: self = .crypto
+        case 7800, 7801, 7802, 7995: self = .gambling
+        case 6010, 6011: self = .cash
+        case 5912, 8011, 8021, 8062, 8099: self = .health
+        case 4900: self = .utilities
+        case 7832, 7922, 7929, 7991, 7996, 7997, 7999: self = .entertainment
+        case 5000...5999: self = .retail
+        case 7000...8999: self = .services
+        default: self = .unknown
+        }
+    }
+
+    private static let names: [([StaticString], MerchantCategory)] = [
+        (["grocery", "groceries", "supermarket", "food"], .grocery),
+        (["restaurant", "restaurants", "dining", "fast food", "cafe"], .restaurant),
+        (["fuel", "gas", "gas station", "petrol"], .fuel),
+        (["retail", "home", "home goods", "books", "sports", "toys", "beauty", "department store", "garden"], .retail),
+        (["clothing", "apparel", "fashion", "shoes"], .clothing),
+        (["electronics", "computers", "phones", "electronic"], .electronics),
+        (["jewelry", "jewellery", "watches", "luxury"], .jewelry),
+        (["travel", "airline", "airlines", "hotel", "hotels", "car rental"], .travel),
+        (["digital goods", "digital", "games", "gaming", "software", "app store"], .digitalGoods),
+        (["gift card", "gift cards", "giftcard", "prepaid", "prepaid cards", "stored value"], .giftCards),
+        (["money transfer", "wire transfer", "remittance", "money order", "money orders"], .moneyTransfer),
+        (["crypto", "cryptocurrency", "crypto exchange", "quasi cash"], .crypto),
+        (["gambling", "casino", "betting", "lottery"], .gambling),
+        (["cash", "atm", "cash advance"], .cash),
+        (["health", "pharmacy", "medical"], .health),
+        (["utilities", "utility", "telecom"], .utilities),
+        (["entertainment", "movies", "streaming", "events", "tickets"], .entertainment),
+        (["services", "subscription", "education"], .services),
+    ]
+
+    /// Human-readable name, for reasons.
+    public var name: StaticString {
+        switch self {
+        case .unknown: "unknown category"
+        case .grocery: "grocery"
+        case .restaurant: "restaurant"
+        case .fuel: "fuel"
+        case .retail: "retail"
+        case .clothing: "clothing"
+        case .electronics: "electronics"
+        case .jewelry: "jewelry"
+        case .travel: "travel"
+        case .digitalGoods: "digital goods"
+        case .giftCards: "gift cards"
+        case .moneyTransfer: "money transfer"
+        case .crypto: "crypto"
+        case .gambling: "gambling"
+        case .cash: "cash"
+        case .health: "health"
+        case .utilities: "utilities"
+        case .entertainment: "entertainment"
+        case .services: "services"
+        }
+    }
+}

@@ -1,0 +1,103 @@
+/// How the card was used (mirrors the wire `Channel`).
+public enum TransactionChannel: UInt8, Sendable, BitwiseCopyable {
+    case unspecified = 0
+    case cardPresent = 1
+    case online = 2
+    case contactless = 3
+    case atm = 4
+
+    /// Whether the card itself had to be at the terminal.
+    public var isPhysical: Bool { self == .cardPresent || self == .contactless || self == .atm }
+}
+
+/// A transaction reduced to what the risk model needs: fixed-size, no strings, no allocation.
+///
+/// Build it from wire bytes (the daemon does, straight from the protobuf-c structs) or from
+/// Swift values with `init(cardID:...)`. Validation happens before: see `TransactionValidator`.
+public struct TransactionFeatures: Sendable, BitwiseCopyable {
+    public var card: EntityKey
+    public var merchant: EntityKey
+    /// `.none` when no device fingerprint was given.
+    public var device: EntityKey
+    /// 32-bit fingerprints; 0 when absent.
+    public var ipAddress: UInt32
+    public var userAgent: UInt32
+    public var amountMinor: Int64
+    public var eventTimeMs: Int64
+    public var hasLocation: Bool
+    public var latitude: Double
+    public var longitude: Double
+    public var country: CountryCode
+    public var category: MerchantCategory
+    public var paymentMethod: PaymentMethod
+    public var channel: TransactionChannel
+
+    public init(
+        card: EntityKey,
+        merchant: EntityKey,
+        device: EntityKey = .none,
+        ipAddress: UInt32 = 0,
+        userAgent: UInt32 = 0,
+        amountMinor: Int64,
+        eventTimeMs: Int64,
+        location: (latitude: Double, longitude: Double)? = nil,
+        country: CountryCode = .unknown,
+        category: MerchantCategory = .unknown,
+        paymentMethod: PaymentMethod = .unknown,
+        channel: TransactionChannel = .unspecified
+    ) {
+        self.card = card
+        self.merchant = merchant
+        self.device = device
+        self.ipAddress = ipAddress
+        self.userAgent = userAgent
+        self.amountMinor = amountMinor
+        self.eventTimeMs = eventTimeMs
+        self.hasLocation = location != nil
+        self.latitude = location?.latitude ?? 0
+        self.longitude = location?.longitude ?? 0
+        self.country = country
+        self.category = category
+        self.paymentMethod = paymentMethod
+        self.channel = channel
+    }
+
+    /// Convenience for tools and tests: fingerprints the identifiers and parses the names.
+    public init(
+        cardID: String,
+        merchantID: String,
+        deviceID: String = "",
+        ipAddress: String = "",
+        userAgent: String = "",
+        amountMinor: Int64,
+        eventTimeMs: Int64,
+        location: (latitude: Double, longitude: Double)? = nil,
+        country: String = "",
+        merchantCategory: String = "",
+        paymentMethod: String = "",
+        channel: TransactionChannel = .unspecified
+    ) {
+        self.init(
+            card: EntityKey(cardID),
+            merchant: EntityKey(merchantID),
+            device: EntityKey(deviceID),
+            ipAddress: ipAddress.isEmpty ? 0 : EntityKey(ipAddress).short,
+            userAgent: userAgent.isEmpty ? 0 : EntityKey(userAgent).short,
+            amountMinor: amountMinor,
+            eventTimeMs: eventTimeMs,
+            location: location,
+            country: CountryCode(country) ?? .unknown,
+            category: MerchantCategory(merchantCategory),
+            paymentMethod: PaymentMethod(paymentMethod),
+            channel: channel
+        )
+    }
+
+    /// Event time in table seconds.
+    @inlinable
+    public var eventSeconds: UInt32 { EventTime.seconds(fromUnixMs: eventTimeMs) }
+
+    /// Amount in major units (dollars), for the model's arithmetic.
+    @inlinable
+    public var amountMajor: Double { Double(amountMinor) / 100 }
+}

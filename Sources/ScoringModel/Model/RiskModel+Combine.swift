@@ -1,0 +1,39 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension RiskModel {
+    /// Scores all five factors against the card's state before this transaction.
+    func assess(_ context: ScoringContext) -> RiskAssessment {
+        var factors = InlineArray<5, FactorOutcome>(repeating: FactorOutcome(score: 0, primary: .none))
+        factors[RiskFactor.amount.rawValue] = AmountFactor.evaluate(context)
+        factors[RiskFactor.velocity.rawValue] = VelocityFactor.evaluate(context)
+        factors[RiskFactor.geographic.rawValue] = GeographicFactor.evaluate(context)
+        factors[RiskFactor.device.rawValue] = DeviceFactor.evaluate(context)
+        factors[RiskFactor.pattern.rawValue] = PatternFactor.evaluate(context)
+        return combine(factors)
+    }
+
+    /// Noisy-OR of the weighted factor scores, with each factor's share of the result.
+    public func combine(_ scored: InlineArray<5, FactorOutcome>) -> RiskAssessment {
+        var factors = scored
+        var evidence = InlineArray<5, Double>(repeating: 0)
+        var total = 0.0
+        for factor in RiskFactor.allCases {
+            let weight = weights[factor]
+            factors[factor.rawValue].weight = weight
+            let probability = min(Double(weight * factors[factor.rawValue].score), 0.999)
+            let logOdds = -log1p(-probability)
+            evidence[factor.rawValue] = logOdds
+            total += logOdds
+        }
+        let score = 1 - exp(-total)
+        for factor in RiskFactor.allCases {
+            factors[factor.rawValue].contribution = total > 0 ? Float(score * evidence[factor.rawValue] / total) : 0
+        }
+        let rounded = Float(score)
+        return RiskAssessment(score: rounded, level: level(for: rounded), factors: factors)
+    }
+}

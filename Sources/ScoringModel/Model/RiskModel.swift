@@ -1,0 +1,118 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// How factor scores become one risk score and a level: weights and thresholds, versioned.
+///
+/// Loaded from a JSON model file, or the built-in defaults:
+/// ```json
+/// { "version": "handset-2026.11",
+///   "weights": { "amount": 0.55, "velocity": 0.8, "geographic": 0.9, "device": 0.6, "pattern": 0.6 },
+///   "thresholds": { "medium": 0.3, "high": 0.6, "critical": 0.85 } }
+/// ```
+/// Factors combine as a noisy-OR: `score = 1 - Π(1 - weight·factorScore)`, so one strong
+/// factor can raise an alert on its own while weak ones accumulate. Each factor's contribution
+/// is its share of the score in proportion to `-ln(1 - weight·factorScore)`; the five add up
+/// to the score exactly.
+public struct RiskModel: Sendable, Codable, Equatable {
+    public struct Weights: Sendable, Codable, Equatable {
+        public var amount: Float
+        public var velocity: Float
+        public var geographic: Float
+        public var device: Float
+        public var pattern: Float
+
+        public init(amount: Float, velocity: Float, geographic: Float, device: Float, pattern: Float) {
+            self.amount = amount
+            self.velocity = velocity
+            self.geographic = geographic
+            self.device = device
+            self.pattern = pattern
+        }
+
+        public subscript(factor: RiskFactor) -> Float {
+            switch factor {
+            case .amount: amount
+            case .velocity: velocity
+            case .geographic: geographic
+            case .device: device
+            case .pattern: pattern
+            }
+        }
+    }
+
+    public struct Thresholds: Sendable, Codable, Equatable {
+        public var medium: Float
+        public var high: Float
+        public var critical: Float
+
+        public init(medium: Float, high: Float, critical: Float) {
+            self.medium = medium
+            self.high = high
+            self.critical = critical
+        }
+    }
+
+    public var version: String
+    public var weights: Weights
+    public var thresholds: Thresholds
+
+    public init(version: String, weights: Weights, thresholds: Thresholds) {
+        self.version = version
+        self.weights = weights
+        self.thresholds = thresholds
+    }
+
+    /// The hand-set defaults.
+    public static let builtIn = RiskModel(
+        version: "handset-2026.11",
+        weights: Weights(amount: 0.55, velocity: 0.8, geographic: 0.9, device: 0.6, pattern: 0.6),
+        thresholds: Thresholds(medium: 0.3, high: 0.6, critical: 0.85)
+    )
+
+    /// The level a score falls in.
+    @inlinable
+    public func level(for score: Float) -> RiskLevel {
+        if score >= thresholds.critical { return .critical }
+        if score >= thresholds.high { return .high }
+        if score >= thresholds.medium { return .medium }
+        return .low
+    }
+
+    /// Errors in a model file.
+    public struct InvalidModel: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Checks ranges: weights in 0...1, thresholds strictly increasing inside (0, 1].
+    public func validated() throws(InvalidModel) -> RiskModel {
+        guard !version.isEmpty, version.utf8.count <= 64 else {
+            throw InvalidModel(description: "version must be 1 to 64 bytes")
+        }
+        for factor in RiskFactor.allCases {
+            let weight = weights[factor]
+            guard weight.isFinite, weight >= 0, weight <= 1 else {
+                throw InvalidModel(description: "weights.\(factor.name) must be within 0...1, got \(weight)")
+            }
+        }
+        let t = thresholds
+        guard t.medium > 0, t.medium < t.high, t.high < t.critical, t.critical <= 1 else {
+            throw InvalidModel(
+                description: "thresholds must satisfy 0 < medium < high < critical <= 1, got \(t.medium), \(t.high), \(t.critical)")
+        }
+        return self
+    }
+
+    /// Decodes and validates a model file's JSON.
+    public static func decode(json: some Collection<UInt8>) throws -> RiskModel {
+        try JSONDecoder().decode(RiskModel.self, from: Data(json)).validated()
+    }
+
+    public func encodedJSON() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self)
+    }
+}

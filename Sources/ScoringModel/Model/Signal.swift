@@ -1,0 +1,152 @@
+/// One piece of evidence behind a factor score, kept as numbers and rendered to text on demand.
+///
+/// Scoring never builds strings: it records what it saw (`kind` plus up to three values), and
+/// the reason is written out only when a response is encoded.
+public struct Signal: Sendable, BitwiseCopyable {
+    public enum Kind: UInt8, Sendable, BitwiseCopyable {
+        case none
+        // amount
+        case amountInLine, amountAboveProfile, amountColdStart, amountLarge
+        // velocity
+        case velocityQuiet, velocityMinute, velocityHour, velocityDay, spendDay
+        // geographic
+        case noLocation, firstLocation, travelPlausible, travelFast, travelImpossible, countryChange
+        // device
+        case noDevice, firstDevice, knownDevice, newDevice, sharedDevice, networkChange, fraudDevice
+        // pattern
+        case noPattern, riskyCategory, riskyMethod, microAmount, roundAmount, unusualHour, confirmedFraud
+    }
+
+    public var kind: Kind
+    public var a: Double
+    public var b: Double
+    public var c: Double
+
+    public init(_ kind: Kind, _ a: Double = 0, _ b: Double = 0, _ c: Double = 0) {
+        self.kind = kind
+        self.a = a
+        self.b = b
+        self.c = c
+    }
+
+    public static let none = Signal(.none)
+
+    /// The human-readable reason.
+    public var text: String { String { render(into: &$0) } }
+
+    public func render(into w: inout ReasonWriter) {
+        switch kind {
+        case .none:
+            break
+        case .amountInLine:
+            w.append(money: a)
+            w.append(" is in line with this card's usual ")
+            w.append(money: b)
+        case .amountAboveProfile:
+            w.append(money: a)
+            w.append(" is ")
+            w.append(compact: b > 0 ? a / b : 0)
+            w.append("x this card's usual ")
+            w.append(money: b)
+            w.append(" (z ")
+            w.append(c, fractionDigits: 1)
+            w.append(")")
+        case .amountColdStart:
+            w.append(money: a)
+            w.append(" on a card with ")
+            w.append(grouped: Int(b))
+            w.append(b == 1 ? " earlier transaction; judged against all cards" : " earlier transactions; judged against all cards")
+        case .amountLarge:
+            w.append(money: a)
+            w.append(" is a large amount in absolute terms")
+        case .velocityQuiet:
+            w.append(grouped: Int(a))
+            w.append(a == 1 ? " transaction in 1 h; card's usual rate " : " transactions in 1 h; card's usual rate ")
+            w.append(compact: b)
+            w.append("/day")
+        case .velocityMinute, .velocityHour, .velocityDay:
+            w.append(grouped: Int(a))
+            w.append(kind == .velocityMinute ? " transactions in 60 s" : kind == .velocityHour ? " transactions in 1 h" : " transactions in 24 h")
+            w.append("; card's usual rate ")
+            w.append(compact: b)
+            w.append("/day")
+        case .spendDay:
+            w.append(money: a)
+            w.append(" spent in 24 h; card's usual ")
+            w.append(money: b)
+            w.append("/day")
+        case .noLocation:
+            w.append("no location given")
+        case .firstLocation:
+            w.append("first located use of this card")
+        case .travelPlausible, .travelFast, .travelImpossible:
+            w.append(grouped: Int(a.rounded()))
+            w.append(" km from last use ")
+            w.append(durationMinutes: b)
+            w.append(" ago")
+            if kind != .travelPlausible {
+                w.append(": ")
+                w.append(grouped: Int(c.rounded()))
+                w.append(" km/h")
+                if kind == .travelImpossible { w.append(" (impossible travel)") }
+            }
+        case .countryChange:
+            w.append("country changed ")
+            w.append(country: CountryCode(rawValue: UInt16(a)))
+            w.append(" -> ")
+            w.append(country: CountryCode(rawValue: UInt16(b)))
+            w.append(", not seen on this card before")
+        case .noDevice:
+            w.append("no device fingerprint given")
+        case .firstDevice:
+            w.append("first device seen on this card")
+        case .knownDevice:
+            w.append("known device, used ")
+            w.append(grouped: Int(a))
+            w.append(a == 1 ? " time before" : " times before")
+        case .newDevice:
+            w.append("new device; card has ")
+            w.append(grouped: Int(a))
+            w.append(a == 1 ? " established device" : " established devices")
+        case .sharedDevice:
+            w.append("device used by ")
+            w.append(grouped: Int(a))
+            w.append(a >= 6 ? "+ other cards in 24 h" : " other cards in 24 h")
+        case .networkChange:
+            w.append("IP address and user agent both changed")
+        case .fraudDevice:
+            w.append("device tied to confirmed fraud ")
+            w.append(durationMinutes: a)
+            w.append(" ago")
+        case .noPattern:
+            w.append("no risky pattern")
+        case .riskyCategory:
+            w.append("high-risk category: ")
+            w.append(MerchantCategory(rawValue: UInt8(a))?.name ?? "unknown")
+        case .riskyMethod:
+            w.append("high-risk payment method: ")
+            w.append(PaymentMethod(rawValue: UInt8(a))?.name ?? "unknown")
+        case .microAmount:
+            w.append(money: a)
+            w.append(" card-not-present: typical card-testing amount")
+            if b >= 2 {
+                w.append(" (")
+                w.append(grouped: Int(b))
+                w.append(" in 60 s)")
+            }
+        case .roundAmount:
+            w.append("round amount ")
+            w.append(money: a)
+        case .unusualHour:
+            if a < 10 { w.append("0") }
+            w.append(grouped: Int(a))
+            w.append(":00 local time is unusual for this card (")
+            w.append(grouped: Int(b.rounded()))
+            w.append("% of its history)")
+        case .confirmedFraud:
+            w.append("card has confirmed fraud reported ")
+            w.append(durationMinutes: a)
+            w.append(" ago")
+        }
+    }
+}

@@ -1,0 +1,85 @@
+/// A concurrent map from fingerprints to fixed-size entries, split into lock stripes.
+///
+/// Each key belongs to one stripe (by its top bits); each stripe has its own padded mutex, so
+/// threads working on different cards rarely meet. Updates run a closure on the entry in place
+/// while its stripe is locked: read-modify-write of one key is atomic, and concurrent writers
+/// lose no update. Memory is bounded: entries idle for longer than the event-time TTL expire,
+/// and a full stripe evicts its least recently seen entry (sampled).
+public final class StripedTable<Entry: TableEntry>: @unchecked Sendable {
+    private let stripes: [TableStripe<Entry>]
+    private let stripeShift: UInt64
+
+    /// - Parameters:
+    ///   - stripeCount: a power of two.
+    ///   - capacity: entries kept at most, across all stripes.
+    ///   - idleSeconds: event-time TTL: entries not touched for this long are dropped.
+    public init(stripeCount: Int = 64, capacity: Int, idleSeconds: UInt32) {
+        precondition(stripeCount > 0 && stripeCount & (stripeCount - 1) == 0, "stripe count must be a power of two")
+        precondition(capacity > 0)
+        let perStripe = max(1, (capacity + stripeCount - 1) / stripeCount)
+        self.stripes = (0..<stripeCount).map { index in
+            TableStripe(maximumCount: perStripe, idleSeconds: idleSeconds, seed: Fingerprint.finalize(UInt64(index + 1)))
+        }
+        self.stripeShift = UInt64(64 - stripeCount.trailingZeroBitCount)
+    }
+
+    @inline(__always)
+    private func stripe(for key: UInt64) -> TableStripe<Entry> {
+        stripes.count == 1 ? stripes[0] : stripes[Int(truncatingIfNeeded: key >> stripeShift)]
+    }
+
+    /// Runs `body` on `key`'s entry under its stripe lock, creating the entry first if needed.
+    ///
+    /// `body` gets the entry and whether it was just created. Keep it short: the stripe is locked.
+    @inline(__always)
+    public func update<Result>(
+        _ key: EntityKey,
+        at seconds: UInt32,
+        _ body: (inout Entry, _ isNew: Bool) throws -> Result
+    ) rethrows -> Result {
+        precondition(!key.isNone, "tables have no entry for an absent key")
+        let stripe = stripe(for: key.rawValue)
+        return try stripe.mutex.withLock {
+            let (position, inserted) = stripe.findOrInsert(key.rawValue, at: seconds)
+            return try body(&stripe.entry(at: position).pointee, inserted)
+        }
+    }
+
+    /// Runs `body` on `key`'s entry, if there is one, under its stripe lock.
+    public func updateExisting<Result>(_ key: EntityKey, _ body: (inout Entry) throws -> Result) rethrows -> Result? {
+        guard !key.isNone else { return nil }
+        let stripe = stripe(for: key.rawValue)
+        return try stripe.mutex.withLock {
+            guard let position = stripe.position(of: key.rawValue) else { return nil }
+            return try body(&stripe.entry(at: position).pointee)
+        }
+    }
+
+    /// A copy of `key`'s entry, if there is one.
+    public func snapshot(_ key: EntityKey) -> Entry? {
+        updateExisting(key) { $0 }
+    }
+
+    /// Entries held now.
+    public var count: Int {
+        stripes.reduce(0) { total, stripe in total + stripe.mutex.withLock { stripe.count } }
+    }
+
+    /// Entries evicted for capacity and expired for idleness so far.
+    public var evictionCounts: (evicted: Int, expired: Int) {
+        stripes.reduce((0, 0)) { total, stripe in
+            stripe.mutex.withLock { (total.0 + stripe.evictions, total.1 + stripe.expirations) }
+        }
+    }
+
+    /// Bytes allocated for entries and index.
+    public var allocatedBytes: Int {
+        stripes.reduce(0) { total, stripe in total + stripe.mutex.withLock { stripe.allocatedBytes } }
+    }
+
+    /// Drops every entry idle past the TTL, one stripe at a time; returns how many went.
+    @discardableResult
+    public func expireIdle() -> Int {
+        stripes.reduce(0) { total, stripe in total + stripe.mutex.withLock { stripe.expireIdle() } }
+    }
+}

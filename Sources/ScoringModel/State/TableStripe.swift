@@ -1,0 +1,210 @@
+/// One stripe of a `StripedTable`: an open-addressing index over a dense array of entries.
+///
+/// The index (linear probing, at most 60% full, backward-shift deletion) maps a key to the
+/// entry's position; entries sit back to back so memory is what they need plus 16 bytes or so
+/// of index per entry. Everything is manually managed memory: no copy-on-write, no uniqueness
+/// checks and no allocation on the update path except when the stripe grows.
+///
+/// Callers hold `mutex` around every method.
+final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
+    struct Slot {
+        /// 0 = empty.
+        var key: UInt64
+        var position: Int
+    }
+
+    let mutex = PaddedMutex()
+    private var slots: UnsafeMutablePointer<Slot>
+    private var slotMask: Int
+    private var entries: UnsafeMutablePointer<Entry>
+    private var entryCapacity: Int
+    private(set) var count = 0
+    let maximumCount: Int
+    let idleSeconds: UInt32
+    /// Newest event time seen in this stripe: the clock idle expiry runs on.
+    private(set) var newestSeen: UInt32 = 0
+    private var sweepCursor = 0
+    private var random: UInt64
+    private(set) var evictions = 0
+    private(set) var expirations = 0
+    // Keeps the hot fields of neighbouring stripes off each other's cache lines.
+    private var padding: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+
+    init(maximumCount: Int, idleSeconds: UInt32, seed: UInt64) {
+        precondition(maximumCount > 0)
+        self.maximumCount = maximumCount
+        self.idleSeconds = idleSeconds
+        self.random = seed | 1
+        let initialCapacity = min(maximumCount, 64)
+        entryCapacity = initialCapacity
+        entries = .allocate(capacity: initialCapacity)
+        let slotCount = Self.slotCount(for: initialCapacity)
+        slots = .allocate(capacity: slotCount)
+        slots.initialize(repeating: Slot(key: 0, position: 0), count: slotCount)
+        slotMask = slotCount - 1
+    }
+
+    deinit {
+        entries.deallocate()
+        slots.deallocate()
+    }
+
+    /// Smallest power of two that keeps `entryCount` entries at most 60% full.
+    private static func slotCount(for entryCount: Int) -> Int {
+        var slots = 16
+        while slots * 3 < entryCount * 5 { slots <<= 1 }
+        return slots
+    }
+
+    @inline(__always)
+    private func home(_ key: UInt64) -> Int { Int(truncatingIfNeeded: key) & slotMask }
+
+    /// Index of the slot holding `key`, or of the empty slot where it would go.
+    @inline(__always)
+    private func findSlot(_ key: UInt64) -> Int {
+        var index = home(key)
+        while true {
+            let slotKey = slots[index].key
+            if slotKey == key || slotKey == 0 { return index }
+            index = (index + 1) & slotMask
+        }
+    }
+
+    /// Position of `key`'s entry, if present.
+    @inline(__always)
+    func position(of key: UInt64) -> Int? {
+        let slot = findSlot(key)
+        return slots[slot].key == key ? slots[slot].position : nil
+    }
+
+    @inline(__always)
+    func entry(at position: Int) -> UnsafeMutablePointer<Entry> { entries + position }
+
+    /// Position of `key`'s entry, inserting a fresh one (evicting or expiring to make room) if needed.
+    func findOrInsert(_ key: UInt64, at seconds: UInt32) -> (position: Int, inserted: Bool) {
+        if seconds > newestSeen { newestSeen = seconds }
+        let slot = findSlot(key)
+        if slots[slot].key == key { return (slots[slot].position, false) }
+
+        sweepIdle(steps: 2)
+        if count >= maximumCount { evictOne() }
+        if count >= entryCapacity { growEntries() }
+        if (count + 1) * 5 > (slotMask + 1) * 3 { growSlots() }
+
+        let position = count
+        (entries + position).initialize(to: Entry(key: key, firstSeen: seconds))
+        let freeSlot = findSlot(key)
+        slots[freeSlot] = Slot(key: key, position: position)
+        count += 1
+        return (position, true)
+    }
+
+    /// Removes every entry idle for longer than `idleSeconds` before the stripe's newest event.
+    func expireIdle() -> Int {
+        guard newestSeen > idleSeconds else { return 0 }
+        let cutoff = newestSeen - idleSeconds
+        var removed = 0
+        var position = 0
+        while position < count {
+            if entries[position].lastSeen < cutoff {
+                remove(at: position)
+                removed += 1
+            } else {
+                position += 1
+            }
+        }
+        expirations += removed
+        return removed
+    }
+
+    /// Looks at a couple of entries per insert so idle ones go without a full sweep.
+    private func sweepIdle(steps: Int) {
+        guard count > 0, newestSeen > idleSeconds else { return }
+        let cutoff = newestSeen - idleSeconds
+        for _ in 0..<steps {
+            if sweepCursor >= count { sweepCursor = 0 }
+            if entries[sweepCursor].lastSeen < cutoff {
+                remove(at: sweepCursor)
+                expirations += 1
+                if count == 0 { return }
+            } else {
+                sweepCursor += 1
+            }
+        }
+    }
+
+    /// Evicts the least recently seen of eight sampled entries (approximate LRU).
+    private func evictOne() {
+        var victim = nextRandom() % count
+        for _ in 1..<8 {
+            let candidate = nextRandom() % count
+            if entries[candidate].lastSeen < entries[victim].lastSeen { victim = candidate }
+        }
+        remove(at: victim)
+        evictions += 1
+    }
+
+    private func nextRandom() -> Int {
+        random ^= random << 13
+        random ^= random >> 7
+        random ^= random << 17
+        return Int(truncatingIfNeeded: random >> 1)
+    }
+
+    /// Removes the entry at `position`, moving the last entry into its place.
+    private func remove(at position: Int) {
+        deleteSlot(findSlot(entries[position].key))
+        let last = count - 1
+        if position != last {
+            (entries + position).moveUpdate(from: entries + last, count: 1)
+            slots[findSlot(entries[position].key)].position = position
+        } else {
+            (entries + last).deinitialize(count: 1)
+        }
+        count -= 1
+    }
+
+    /// Backward-shift deletion: keeps every probe chain unbroken without tombstones.
+    private func deleteSlot(_ slot: Int) {
+        var hole = slot
+        var index = slot
+        while true {
+            index = (index + 1) & slotMask
+            let key = slots[index].key
+            if key == 0 { break }
+            let ideal = home(key)
+            let staysPut = hole <= index ? (hole < ideal && ideal <= index) : (hole < ideal || ideal <= index)
+            if staysPut { continue }
+            slots[hole] = slots[index]
+            hole = index
+        }
+        slots[hole].key = 0
+    }
+
+    private func growEntries() {
+        let newCapacity = min(max(entryCapacity * 2, 64), maximumCount)
+        let newEntries = UnsafeMutablePointer<Entry>.allocate(capacity: newCapacity)
+        newEntries.moveInitialize(from: entries, count: count)
+        entries.deallocate()
+        entries = newEntries
+        entryCapacity = newCapacity
+    }
+
+    private func growSlots() {
+        let newCount = (slotMask + 1) * 2
+        let oldSlots = slots
+        let oldCount = slotMask + 1
+        slots = .allocate(capacity: newCount)
+        slots.initialize(repeating: Slot(key: 0, position: 0), count: newCount)
+        slotMask = newCount - 1
+        for index in 0..<oldCount where oldSlots[index].key != 0 {
+            slots[findSlot(oldSlots[index].key)] = oldSlots[index]
+        }
+        oldSlots.deallocate()
+    }
+
+    /// Bytes this stripe holds (entries and index), for memory accounting.
+    var allocatedBytes: Int {
+        entryCapacity * MemoryLayout<Entry>.stride + (slotMask + 1) * MemoryLayout<Slot>.stride
+    }
+}

@@ -1,0 +1,80 @@
+import CProtobufC
+import CStreamifyProto
+
+extension Transaction {
+    /// Reads a decoded protobuf-c transaction.
+    public init(protobufC c: UnsafePointer<Streamify__V1__Transaction>) {
+        let m = c.pointee
+        self.init(
+            transactionID: String(protobufC: m.transaction_id),
+            cardID: String(protobufC: m.card_id),
+            merchantID: String(protobufC: m.merchant_id),
+            amountMinor: m.amount_minor,
+            currency: String(protobufC: m.currency),
+            eventTimeMs: m.event_time_ms,
+            location: m.location.map { GeoPoint(latitude: $0.pointee.latitude, longitude: $0.pointee.longitude) },
+            country: String(protobufC: m.country),
+            deviceID: String(protobufC: m.device_id),
+            ipAddress: String(protobufC: m.ip_address),
+            userAgent: String(protobufC: m.user_agent),
+            merchantCategory: String(protobufC: m.merchant_category),
+            paymentMethod: String(protobufC: m.payment_method),
+            channel: Channel(rawValue: wireNumber(m.channel)) ?? .unspecified
+        )
+    }
+
+    /// Builds the protobuf-c form of this transaction inside `arena`.
+    public func protobufC(in arena: MessageArena) -> UnsafeMutablePointer<Streamify__V1__Transaction> {
+        let c = arena.make(Streamify__V1__Transaction.self)
+        streamify__v1__transaction__init(c)
+        c.pointee.transaction_id = arena.copy(transactionID)
+        c.pointee.card_id = arena.copy(cardID)
+        c.pointee.merchant_id = arena.copy(merchantID)
+        c.pointee.amount_minor = amountMinor
+        c.pointee.currency = arena.copy(currency)
+        c.pointee.event_time_ms = eventTimeMs
+        if let location {
+            let point = arena.make(Streamify__V1__GeoPoint.self)
+            streamify__v1__geo_point__init(point)
+            point.pointee.latitude = location.latitude
+            point.pointee.longitude = location.longitude
+            c.pointee.location = point
+        }
+        c.pointee.country = arena.copy(country)
+        c.pointee.device_id = arena.copy(deviceID)
+        c.pointee.ip_address = arena.copy(ipAddress)
+        c.pointee.user_agent = arena.copy(userAgent)
+        c.pointee.merchant_category = arena.copy(merchantCategory)
+        c.pointee.payment_method = arena.copy(paymentMethod)
+        c.pointee.channel = cEnum(Streamify__V1__Channel.self, channel.rawValue)
+        return c
+    }
+}
+
+extension Feedback {
+    public init(protobufC c: UnsafePointer<Streamify__V1__Feedback>) {
+        let m = c.pointee
+        self.init(
+            transactionID: String(protobufC: m.transaction_id),
+            cardID: String(protobufC: m.card_id),
+            merchantID: String(protobufC: m.merchant_id),
+            label: Label(rawValue: wireNumber(m.label)) ?? .unspecified,
+            eventTimeMs: m.event_time_ms,
+            reportedTimeMs: m.reported_time_ms,
+            amountMinor: m.amount_minor
+        )
+    }
+
+    public func protobufC(in arena: MessageArena) -> UnsafeMutablePointer<Streamify__V1__Feedback> {
+        let c = arena.make(Streamify__V1__Feedback.self)
+        streamify__v1__feedback__init(c)
+        c.pointee.transaction_id = arena.copy(transactionID)
+        c.pointee.card_id = arena.copy(cardID)
+        c.pointee.merchant_id = arena.copy(merchantID)
+        c.pointee.label = cEnum(Streamify__V1__Label.self, label.rawValue)
+        c.pointee.event_time_ms = eventTimeMs
+        c.pointee.reported_time_ms = reportedTimeMs
+        c.pointee.amount_minor = amountMinor
+        return c
+    }
+}

@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "loadgen", targets: ["LoadGen"]),
         .library(name: "ScoringModel", targets: ["ScoringModel"]),
         .library(name: "StreamifyWire", targets: ["StreamifyWire"]),
+        .library(name: "ScoringPipeline", targets: ["ScoringPipeline"]),
         .library(name: "ScoringDaemon", targets: ["ScoringDaemon"]),
         .library(name: "ScoringClient", targets: ["ScoringClient"]),
     ],
@@ -56,11 +57,17 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        /// Glue between wire and model: input validation, feature extraction, breakdowns.
+        .target(
+            name: "ScoringPipeline",
+            dependencies: ["ScoringModel", "StreamifyWire", "CStreamifyProto", "CProtobufC"]
+        ),
         /// The daemon as a library: frame processing, NIO handlers, listeners, lifecycle.
         .target(
             name: "ScoringDaemon",
             dependencies: [
                 "ScoringModel",
+                "ScoringPipeline",
                 "StreamifyWire",
                 "CStreamifyProto",
                 "CProtobufC",
@@ -107,6 +114,7 @@ let package = Package(
 
         .testTarget(name: "StreamifyWireTests", dependencies: ["StreamifyWire"]),
         .testTarget(name: "ScoringModelTests", dependencies: ["ScoringModel"]),
+        .testTarget(name: "ScoringPipelineTests", dependencies: ["ScoringPipeline", "ScoringModel", "StreamifyWire"]),
         .testTarget(
             name: "ScoringDaemonTests",
             dependencies: [

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Logging
+import Metrics
+import Prometheus
+import ScoringDaemon
+import ServiceLifecycle
+
+/// `scoring-server`: the Streamify card-fraud scoring daemon.
+@main
+struct ScoringServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scoring-server",
+        abstract: "Real-time card-fraud scoring over Unix and TCP sockets (length-prefixed protobuf).",
+        discussion: """
+            Every option can also be set through the environment variable named in its help.
+            SIGTERM or SIGINT: stop accepting, answer everything already received, exit 0.
+            """
+    )
+
+    @OptionGroup var options: ServerOptions
+
+    func run() async throws {
+        let logger = makeLogger(label: "streamify.scoring-server", level: options.logLevel, format: options.logFormat)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
+        let configuration: DaemonConfiguration
+        do {
+            configuration = try options.makeConfiguration()
+        } catch {
+            logger.critical("invalid configuration", metadata: ["error": "\(error)"])
+            throw ExitCode(2)
+        }
+        let daemon = ScoringDaemon(configuration: configuration, logger: logger, registry: registry)
+        let group = buildServiceGroup(daemon: daemon, logger: logger)
+        do {
+            try await group.run()
+        } catch {
+            logger.critical("daemon failed", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
+    }
+}

@@ -112,7 +112,14 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "StreamifyWireTests", dependencies: ["StreamifyWire"]),
+        .testTarget(
+            name: "StreamifyWireTests",
+            dependencies: [
+                "StreamifyWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "ScoringModelTests", dependencies: ["ScoringModel"]),
         .testTarget(name: "ScoringPipelineTests", dependencies: ["ScoringPipeline", "ScoringModel", "StreamifyWire"]),
         .testTarget(

@@ -8,6 +8,7 @@ final class DaemonProcess {
     let socketPath: String
     let logPath: String
     private(set) var tcpPort: Int = 0
+    private(set) var metricsPort: Int?
 
     struct StartFailed: Error, CustomStringConvertible {
         var description: String
@@ -52,6 +53,9 @@ final class DaemonProcess {
             for line in logLines() where line["message"] as? String == "listening" {
                 if let tcp = line["tcp"] as? String, let port = tcp.split(separator: ":").last.flatMap({ Int($0) }) {
                     tcpPort = port
+                }
+                if let metrics = line["metrics"] as? String, metrics != "off" {
+                    metricsPort = metrics.split(separator: ":").last.flatMap { Int($0) }
                 }
                 return
             }

@@ -83,3 +83,58 @@ struct DaemonLifecycleTests {
         }
     }
 }
+
+@Suite("Model reload (real binary)")
+struct ModelReloadTests {
+    static func modelJSON(version: String, medium: Double) -> String {
+        """
+        {"version": "\(version)", "weights": {"amount": 0.55, "velocity": 0.8, "geographic": 0.9, "device": 0.6, "pattern": 0.6},
+         "thresholds": {"medium": \(medium), "high": 0.95, "critical": 0.99}}
+        """
+    }
+
+    @Test("SIGHUP reloads the model file under load without failing a request; a bad file is ignored")
+    func reloadUnderLoad() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("streamify-model-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let modelPath = directory.appendingPathComponent("model.json").path
+        try Self.modelJSON(version: "v1", medium: 0.5).write(toFile: modelPath, atomically: true, encoding: .utf8)
+
+        let daemon = try DaemonProcess.start(arguments: ["--model", modelPath])
+        let connection = try RawConnection(unixPath: daemon.socketPath)
+        #expect(Fixtures.pong(try connection.call(Request(requestID: 0, body: .ping)))?.modelVersion == "v1")
+
+        var versions: Set<String> = []
+        var requestID: UInt64 = 1
+        for round in 0..<4 {
+            if round == 1 {
+                try Self.modelJSON(version: "v2", medium: 0.01).write(toFile: modelPath, atomically: true, encoding: .utf8)
+                kill(daemon.process.processIdentifier, SIGHUP)
+            }
+            if round == 3 {
+                try "{ broken".write(toFile: modelPath, atomically: true, encoding: .utf8)
+                kill(daemon.process.processIdentifier, SIGHUP)
+            }
+            // Keep scoring, pipelined, while the reload happens.
+            var bytes: [UInt8] = []
+            for index in 0..<500 {
+                bytes += RawConnection.frame(WireCodec.encode(Request(requestID: requestID + UInt64(index), body: .score(Fixtures.transaction(index, card: "c\(index % 50)")))))
+            }
+            try connection.send(bytes)
+            for index in 0..<500 {
+                let response = try #require(try connection.receiveResponse())
+                #expect(response.requestID == requestID + UInt64(index))
+                let breakdown = try #require(Fixtures.breakdown(response), "request failed: \(response)")
+                versions.insert(breakdown.modelVersion)
+            }
+            requestID += 500
+            Thread.sleep(forTimeInterval: 0.3)
+        }
+        #expect(versions.contains("v1"))
+        #expect(versions.contains("v2"))
+        #expect(Fixtures.pong(try connection.call(Request(requestID: 9_999, body: .ping)))?.modelVersion == "v2")
+        #expect(daemon.log.contains("model reload failed; keeping the running model"))
+        #expect(daemon.terminate() == 0)
+    }
+}

@@ -79,6 +79,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         /// Swift client: pipelining over Unix or TCP sockets.
@@ -112,7 +113,14 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "StreamifyWireTests", dependencies: ["StreamifyWire"]),
+        .testTarget(
+            name: "StreamifyWireTests",
+            dependencies: [
+                "StreamifyWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "ScoringModelTests", dependencies: ["ScoringModel"]),
         .testTarget(name: "ScoringPipelineTests", dependencies: ["ScoringPipeline", "ScoringModel", "StreamifyWire"]),
         .testTarget(

@@ -202,7 +202,7 @@ public final class FrameProcessor {
             return .failure(makeError(error.code, error.message, field: error.field))
         }
         let model = engine.model
-        let assessment = engine.score(features)
+        let assessment = engine.score(features, with: model)
         counters.transactions += 1
         counters.levels[Int(assessment.level.rawValue) - 1] += 1
         return .success(

@@ -33,7 +33,10 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
             let responseHead = HTTPResponseHead(version: head.version, status: found ? .ok : .notFound, headers: headers)
             context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            let keepAlive = head.isKeepAlive
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [context] _ in
+                if !keepAlive { context.close(promise: nil) }
+            }
         }
     }
 }

@@ -8,6 +8,7 @@ import Prometheus
 import ScoringModel
 import ServiceLifecycle
 import StreamifyWire
+import UnixSignals
 
 /// The scoring daemon: listeners on a Unix socket and/or TCP, one shared `RiskEngine`.
 ///
@@ -125,6 +126,10 @@ public final class ScoringDaemon: Service, Sendable {
                     engine.expireIdle()
                     metrics.recordCardsTracked(engine.cardsTracked)
                 }
+            }
+            if let path = configuration.modelPath {
+                let reloader = ModelReloader(path: path, engine: engine, logger: logger)
+                tasks.addTask { await reloader.run() }
             }
             try? await gracefulShutdown()
             tasks.cancelAll()

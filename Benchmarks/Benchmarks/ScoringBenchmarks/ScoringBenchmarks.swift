@@ -5,9 +5,10 @@ import ScoringModel
 import StreamifyWire
 import Workload
 
-// Each benchmark runs in its own process (the benchmark tool starts the executable per
-// benchmark), builds its warm 1M-card engine and its inputs once, outside the measured region,
-// and then measures `scaledIterations` (1,000) operations per sample.
+// Every benchmark scores against a RiskEngine (default EngineConfiguration) warmed with the 1M-card
+// Workload (about 2M transactions), and streams further transactions of random cards of that
+// population. Each benchmark runs in its own process (the benchmark tool starts the executable per
+// benchmark) and builds its engine and inputs once, outside the measured region.
 
 /// A `RiskEngine` (default `EngineConfiguration`) warmed with the 1M-card workload.
 final class WarmEngine: @unchecked Sendable {
@@ -82,21 +83,64 @@ final class FrameStream: @unchecked Sendable {
     }
 }
 
+/// Frame processor, outbound buffer and frames for the frame benchmarks.
+final class FrameState: @unchecked Sendable {
+    static let single = FrameState(count: 1 << 18, transactionsPerFrame: 1)
+    static let batch = FrameState(count: 4_096, transactionsPerFrame: 100)
+
+    let processor = FrameProcessor(engine: WarmEngine.shared.engine)
+    let frames: FrameStream
+    var outbound = ByteBufferAllocator().buffer(capacity: 64 * 1024)
+
+    init(count: Int, transactionsPerFrame: Int) {
+        frames = FrameStream(count: count, transactionsPerFrame: transactionsPerFrame)
+    }
+
+    /// What the daemon's handler does per frame, minus the socket: clear, process, keep.
+    @inline(__always)
+    func processNext() {
+        outbound.clear()
+        processor.process(frame: frames.next(), into: &outbound)
+        blackHole(outbound.readableBytes)
+    }
+}
+
 let benchmarks: @Sendable () -> Void = {
-    let metrics: [BenchmarkMetric] = [.wallClock, .cpuTotal, .mallocCountTotal, .throughput]
-    let perIteration = Benchmark.Configuration(
-        metrics: metrics,
+    // Per-operation time, throughput and allocations. Values are per operation (the tool divides
+    // a sample of `scalingFactor` operations by it). No OS-stat metric here: the tool reads
+    // /proc around every sample inside the malloc-counting window (about 22 mallocs per sample).
+    let perOperation = Benchmark.Configuration(
+        metrics: [.wallClock, .throughput, .mallocCountTotal],
         timeUnits: .nanoseconds,
         warmupIterations: 3,
         scalingFactor: .kilo,
         maxDuration: .seconds(3),
-        maxIterations: 2_000
+        maxIterations: 2_000,
+        // Allocations are deterministic here: any extra allocation per operation is a regression.
+        thresholds: [.mallocCountTotal: .init(absolute: [.p90: 0])]
     )
-    var perBatch = perIteration
-    perBatch.scalingFactor = .one
-    perBatch.timeUnits = .microseconds
+    var perBatchFrame = perOperation
+    perBatchFrame.scalingFactor = .one
+    perBatchFrame.timeUnits = .microseconds
+    // 4 arena overflow chunks per 100-transaction frame today (see docs/performance.md).
+    perBatchFrame.thresholds = [.mallocCountTotal: .init(absolute: [.p90: 1])]
 
-    Benchmark("RiskEngine.score (warm 1M cards)", configuration: perIteration) { benchmark in
+    // CPU time (user + system) per operation: the kernel counts it in scheduler ticks (10 ms), so
+    // these run a million operations (batch: a thousand frames) per sample.
+    let cpu = Benchmark.Configuration(
+        metrics: [.cpuTotal, .wallClock],
+        timeUnits: .nanoseconds,
+        warmupIterations: 0,
+        scalingFactor: .mega,
+        maxDuration: .seconds(10),
+        maxIterations: 3
+    )
+    var cpuBatchFrame = cpu
+    cpuBatchFrame.scalingFactor = .kilo
+    cpuBatchFrame.timeUnits = .microseconds
+    cpuBatchFrame.maxIterations = 5
+
+    let score: (Benchmark) -> Void = { benchmark in
         let engine = WarmEngine.shared.engine
         let stream = FeatureStream.shared
         benchmark.startMeasurement()
@@ -105,39 +149,26 @@ let benchmarks: @Sendable () -> Void = {
         }
         benchmark.stopMeasurement()
     }
-
-    final class FrameState: @unchecked Sendable {
-        static let single = FrameState(count: 1 << 18, transactionsPerFrame: 1)
-        static let batch = FrameState(count: 4_096, transactionsPerFrame: 100)
-
-        let processor = FrameProcessor(engine: WarmEngine.shared.engine)
-        let frames: FrameStream
-        var outbound = ByteBufferAllocator().buffer(capacity: 64 * 1024)
-
-        init(count: Int, transactionsPerFrame: Int) {
-            frames = FrameStream(count: count, transactionsPerFrame: transactionsPerFrame)
-        }
-    }
-
-    Benchmark("FrameProcessor.process score frame (warm 1M cards)", configuration: perIteration) { benchmark in
+    let frame: (Benchmark) -> Void = { benchmark in
         let state = FrameState.single
         benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            state.outbound.clear()
-            state.processor.process(frame: state.frames.next(), into: &state.outbound)
-            blackHole(state.outbound.readableBytes)
-        }
+        for _ in benchmark.scaledIterations { state.processNext() }
+        benchmark.stopMeasurement()
+    }
+    let batchFrame: (Benchmark) -> Void = { benchmark in
+        let state = FrameState.batch
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { state.processNext() }
         benchmark.stopMeasurement()
     }
 
-    Benchmark("FrameProcessor.process 100-transaction batch frame (warm 1M cards)", configuration: perBatch) { benchmark in
-        let state = FrameState.batch
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            state.outbound.clear()
-            state.processor.process(frame: state.frames.next(), into: &state.outbound)
-            blackHole(state.outbound.readableBytes)
-        }
-        benchmark.stopMeasurement()
-    }
+    // Names without spaces: the tool writes threshold files with spaces turned into underscores
+    // but looks them up with the spaces kept, so a name with a space is never checked.
+    Benchmark("RiskEngine.score", configuration: perOperation, closure: score)
+    Benchmark("FrameProcessor.process.scoreFrame", configuration: perOperation, closure: frame)
+    Benchmark("FrameProcessor.process.batchFrame100", configuration: perBatchFrame, closure: batchFrame)
+
+    Benchmark("RiskEngine.score.cpu", configuration: cpu, closure: score)
+    Benchmark("FrameProcessor.process.scoreFrame.cpu", configuration: cpu, closure: frame)
+    Benchmark("FrameProcessor.process.batchFrame100.cpu", configuration: cpuBatchFrame, closure: batchFrame)
 }

@@ -248,9 +248,10 @@ struct Rng {
 // MARK: - Process memory
 
 public enum ProcessMemory {
-    /// A field of /proc/self/status in bytes (e.g. "VmRSS", "VmHWM"); nil where unavailable.
-    public static func status(_ field: String) -> Int? {
-        guard let file = fopen("/proc/self/status", "r") else { return nil }
+    /// A field of /proc/self/status (or another process's) in bytes (e.g. "VmRSS", "VmHWM"); nil where unavailable.
+    public static func status(_ field: String, pid: Int32? = nil) -> Int? {
+        let path = pid.map { "/proc/\($0)/status" } ?? "/proc/self/status"
+        guard let file = fopen(path, "r") else { return nil }
         defer { fclose(file) }
         var line = [CChar](repeating: 0, count: 256)
         while fgets(&line, Int32(line.count), file) != nil {

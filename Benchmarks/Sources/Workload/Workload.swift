@@ -10,7 +10,7 @@ import Darwin
 /// A deterministic, realistic-looking card population and transaction stream for benchmarks and
 /// memory measurements.
 ///
-/// - 1M cards by default, each with a home city (64 cities in 16 countries), a typical ticket
+/// - 1M cards by default, each with a home city (64 cities in 29 countries), a typical ticket
 ///   size, a usual payment method and 1-3 devices: a device of its own (1M of them) plus, for
 ///   about half the cards, one or two from a shared pool of 500k (family tablets, shop
 ///   terminals): about 1.5M devices in all.

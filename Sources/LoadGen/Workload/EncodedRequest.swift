@@ -1,0 +1,30 @@
+import NIOCore
+
+/// One request, encoded ahead of time as a whole frame.
+struct EncodedRequest: Sendable {
+    /// Length prefix and `streamify.v1.Request` bytes (a slice of its chunk's buffer).
+    var frame: ByteBuffer
+    /// Position in the stream (0-based, counted in transactions) of the request's last
+    /// transaction; the open loop sends it at `start + duePosition / rate`.
+    var duePosition: Int
+    /// Where this request's ground-truth codes start in its chunk's `truthCodes`.
+    var truthStart: Int32
+    /// Transactions in the request; 0 for feedback.
+    var transactionCount: Int32
+
+    var isFeedback: Bool { transactionCount == 0 }
+}
+
+/// A run of requests for one connection, produced together.
+final class WorkloadChunk: Sendable {
+    let requests: [EncodedRequest]
+    /// Ground truth per transaction (`GroundTruth.code`, or `GroundTruth.unknownCode`).
+    let truthCodes: [UInt8]
+    let transactionCount: Int
+
+    init(requests: [EncodedRequest], truthCodes: [UInt8], transactionCount: Int) {
+        self.requests = requests
+        self.truthCodes = truthCodes
+        self.transactionCount = transactionCount
+    }
+}

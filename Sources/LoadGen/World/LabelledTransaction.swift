@@ -1,0 +1,26 @@
+import StreamifyWire
+
+/// A generated transaction with its ground truth.
+struct LabelledTransaction: Sendable, Hashable {
+    var transaction: Transaction
+    var truth: GroundTruth
+    /// Index of the card in `World.cards` (for replays: a stable hash of the card id).
+    var cardIndex: Int
+    /// `false` for a replayed transaction without a label: kept out of detection quality.
+    var knownTruth = true
+}
+
+/// One thing to send to the daemon, in event-time order.
+enum StreamItem: Sendable, Hashable {
+    case transaction(LabelledTransaction)
+    /// A delayed outcome (chargeback or confirmation) for an earlier transaction.
+    case feedback(Feedback, cardIndex: Int)
+
+    /// The card whose state this item touches (used to keep each card on one connection).
+    var cardIndex: Int {
+        switch self {
+        case .transaction(let labelled): labelled.cardIndex
+        case .feedback(_, let cardIndex): cardIndex
+        }
+    }
+}

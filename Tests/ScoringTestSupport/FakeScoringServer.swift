@@ -16,10 +16,16 @@ public final class FakeScoringServer: Sendable {
         public var answerInGroupsOf: Int = 1
         /// Closes the connection, unanswered, when this request (1-based, per connection) arrives.
         public var closeOnRequest: Int? = nil
+        /// Stalls once, like a garbage-collection pause: when this request (1-based, per
+        /// connection) arrives, answers nothing for `stallMilliseconds`, then catches up in order.
+        public var stallOnRequest: Int? = nil
+        public var stallMilliseconds: Int64 = 0
 
-        public init(answerInGroupsOf: Int = 1, closeOnRequest: Int? = nil) {
+        public init(answerInGroupsOf: Int = 1, closeOnRequest: Int? = nil, stallOnRequest: Int? = nil, stallMilliseconds: Int64 = 0) {
             self.answerInGroupsOf = answerInGroupsOf
             self.closeOnRequest = closeOnRequest
+            self.stallOnRequest = stallOnRequest
+            self.stallMilliseconds = stallMilliseconds
         }
     }
 
@@ -118,6 +124,7 @@ final class FakeScoringHandler: ChannelInboundHandler {
     private let behaviour: FakeScoringServer.Behaviour
     private var received = 0
     private var held: [Response] = []
+    private var stalled = false
 
     init(behaviour: FakeScoringServer.Behaviour) {
         self.behaviour = behaviour
@@ -137,7 +144,21 @@ final class FakeScoringHandler: ChannelInboundHandler {
             response = Response(requestID: 0, body: .error(WireError(code: .malformed, message: "\(error)")))
         }
         held.append(response)
-        guard held.count >= behaviour.answerInGroupsOf else { return }
+        if received == behaviour.stallOnRequest {
+            stalled = true
+            let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+            context.eventLoop.scheduleTask(in: .milliseconds(behaviour.stallMilliseconds)) {
+                let (handler, context) = bound.value
+                handler.stalled = false
+                handler.answerHeld(context: context)
+                context.flush()
+            }
+        }
+        guard !stalled, held.count >= behaviour.answerInGroupsOf else { return }
+        answerHeld(context: context)
+    }
+
+    private func answerHeld(context: ChannelHandlerContext) {
         for response in held {
             var buffer = context.channel.allocator.buffer(capacity: 128)
             buffer.writeFrame(WireCodec.encode(response))

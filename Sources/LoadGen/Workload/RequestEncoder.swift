@@ -3,10 +3,22 @@ import StreamifyWire
 
 /// Builds one connection's chunks: groups its transactions into batches, encodes each request
 /// into a shared buffer, and records each transaction's ground truth.
+///
+/// Frames are sliced out of the buffer only when the chunk is handed over: a slice shares the
+/// buffer's storage, so writing after slicing would copy the whole buffer each time.
 struct RequestEncoder {
+    /// A request encoded into `buffer`, not yet sliced out.
+    private struct Placed {
+        var start: Int
+        var length: Int
+        var duePosition: Int
+        var truthStart: Int32
+        var transactionCount: Int32
+    }
+
     let batchSize: Int
     private var buffer: ByteBuffer
-    private var requests: [EncodedRequest] = []
+    private var requests: [Placed] = []
     private var truthCodes: [UInt8] = []
     private var chunkTransactions = 0
     private var pendingBatch: [Transaction] = []
@@ -44,7 +56,12 @@ struct RequestEncoder {
     /// Hands over the requests encoded so far.
     mutating func takeChunk() -> WorkloadChunk? {
         guard !requests.isEmpty else { return nil }
-        let chunk = WorkloadChunk(requests: requests, truthCodes: truthCodes, transactionCount: chunkTransactions)
+        let frames = requests.map { placed in
+            EncodedRequest(
+                frame: buffer.getSlice(at: placed.start, length: placed.length)!, duePosition: placed.duePosition,
+                truthStart: placed.truthStart, transactionCount: placed.transactionCount)
+        }
+        let chunk = WorkloadChunk(requests: frames, truthCodes: truthCodes, transactionCount: chunkTransactions)
         requests = []
         truthCodes = []
         chunkTransactions = 0
@@ -71,9 +88,9 @@ struct RequestEncoder {
         let length = buffer.writerIndex - start
         encodedBytes += length
         requests.append(
-            EncodedRequest(
-                frame: buffer.getSlice(at: start, length: length)!, duePosition: duePosition,
-                truthStart: Int32(truthCodes.count), transactionCount: Int32(truths.count)))
+            Placed(
+                start: start, length: length, duePosition: duePosition, truthStart: Int32(truthCodes.count),
+                transactionCount: Int32(truths.count)))
         truthCodes.append(contentsOf: truths)
         chunkTransactions += truths.count
     }

@@ -51,16 +51,13 @@ struct DaemonEndToEndTests {
     func shortRunAgainstTheRealDaemon() async throws {
         let binary = try #require(DaemonBinary.path)
         let socket = FileManager.default.temporaryDirectory.appendingPathComponent("streamify-e2e-\(UUID().uuidString.prefix(8)).sock").path
-        let daemon = Process()
-        daemon.executableURL = URL(fileURLWithPath: binary)
-        daemon.arguments = ["--unix", socket]
-        let log = Pipe()
-        daemon.standardOutput = log
-        daemon.standardError = log
-        try daemon.run()
+        let logPath = socket + ".log"
+        let daemon = try DaemonProcess(path: binary, arguments: ["--unix", socket], logPath: logPath)
         defer {
-            if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) }
+            daemon.signal(SIGKILL)
+            _ = daemon.isRunning
             try? FileManager.default.removeItem(atPath: socket)
+            try? FileManager.default.removeItem(atPath: logPath)
         }
 
         // Ready when the socket answers a ping.
@@ -105,8 +102,14 @@ struct DaemonEndToEndTests {
         #expect((0...1).contains(auc))
 
         // Graceful shutdown on SIGTERM.
-        kill(daemon.processIdentifier, SIGTERM)
+        daemon.signal(SIGTERM)
         for _ in 0..<200 where daemon.isRunning { try await Task.sleep(for: .milliseconds(50)) }
         #expect(!daemon.isRunning, "scoring-server did not exit within 10 s of SIGTERM")
+        if let status = daemon.exitStatus {
+            // Exited normally with status 0, or was ended by SIGTERM itself.
+            let exitedCleanly = (status & 0x7f) == 0 && (status >> 8) & 0xff == 0
+            let killedBySIGTERM = (status & 0x7f) == SIGTERM
+            #expect(exitedCleanly || killedBySIGTERM, "wait status \(status)")
+        }
     }
 }

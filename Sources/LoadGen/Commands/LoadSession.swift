@@ -14,7 +14,8 @@ enum LoadSession {
         printError(
             "loadgen: \(configuration.target), \(configuration.rate.map { "\(Int($0))/s open loop" } ?? "closed loop"), "
                 + "\(configuration.connections) connections × \(configuration.pipeline) in flight, batch \(configuration.batchSize)"
-                + (configuration.durationSeconds == nil && configuration.count == nil ? ", until SIGINT/SIGTERM" : ""))
+                + (configuration.durationSeconds == nil && configuration.count == nil
+                    ? (source.isEndless ? ", until SIGINT/SIGTERM" : ", to the end of the file") : ""))
         let result = try await LoadRunner.run(configuration, source: source, control: control) { snapshot in
             if !quiet { printError(snapshot.line) }
         }

@@ -4,17 +4,21 @@ protocol WorkloadSource: Sendable {
     mutating func nextItem() -> StreamItem?
     /// Whether ground truth is known for the transactions (false for replays without labels).
     var hasGroundTruth: Bool { get }
+    /// Whether the source never runs out (the synthetic world) or ends (a file).
+    var isEndless: Bool { get }
 }
 
 extension TransactionStream: WorkloadSource {
     mutating func nextItem() -> StreamItem? { next() }
     var hasGroundTruth: Bool { true }
+    var isEndless: Bool { true }
 }
 
 /// A finite list of items (a replayed file).
 struct RecordedWorkload: WorkloadSource {
     var items: [StreamItem]
     var hasGroundTruth: Bool
+    var isEndless: Bool { false }
     private var position = 0
 
     init(items: [StreamItem], hasGroundTruth: Bool) {

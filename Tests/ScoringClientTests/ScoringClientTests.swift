@@ -25,6 +25,19 @@ struct ScoringClientTests {
         try await server.stop()
     }
 
+    @Test func scoresOverTCP() async throws {
+        let server = try await FakeScoringServer.start(tcp: true)
+        let client = try await ScoringClient.connect(to: try ScoringTarget(parsing: "tcp://127.0.0.1:\(server.port)"))
+        let breakdowns = try await withThrowingTaskGroup(of: RiskBreakdown.self) { group in
+            for index in 0..<20 { group.addTask { try await client.score(Self.transaction(index, amountMinor: 1_000)) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(breakdowns.count == 20)
+        #expect(Set(breakdowns.map(\.transactionID)).count == 20)
+        try await client.close()
+        try await server.stop()
+    }
+
     @Test func throwsTheDaemonsWireError() async throws {
         let server = try await FakeScoringServer.start()
         let client = try await ScoringClient.connect(to: .unix(path: server.socketPath))

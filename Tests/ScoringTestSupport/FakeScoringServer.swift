@@ -30,36 +30,44 @@ public final class FakeScoringServer: Sendable {
     }
 
     public let channel: any NIOCore.Channel
-    /// The Unix socket the server listens on.
+    /// The Unix socket the server listens on (empty when it listens on TCP).
     public let socketPath: String
+    /// The TCP port it listens on (0 when it listens on a Unix socket).
+    public let port: Int
 
-    private init(channel: any NIOCore.Channel, socketPath: String) {
+    private init(channel: any NIOCore.Channel, socketPath: String, port: Int) {
         self.channel = channel
         self.socketPath = socketPath
+        self.port = port
     }
 
-    /// Starts a server on a fresh Unix socket in the temporary directory.
+    /// Starts a server on a fresh Unix socket in the temporary directory, or with `tcp`, on
+    /// 127.0.0.1 at a free port.
     public static func start(
         behaviour: Behaviour = Behaviour(),
+        tcp: Bool = false,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> FakeScoringServer {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("streamify-fake-\(UUID().uuidString.prefix(8)).sock").path
-        let channel = try await ServerBootstrap(group: group)
+        let bootstrap = ServerBootstrap(group: group)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
                     try channel.pipeline.syncOperations.addHandler(FakeScoringHandler(behaviour: behaviour))
                 }
             }
-            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true)
-            .get()
-        return FakeScoringServer(channel: channel, socketPath: path)
+        if tcp {
+            let channel = try await bootstrap.bind(host: "127.0.0.1", port: 0).get()
+            return FakeScoringServer(channel: channel, socketPath: "", port: channel.localAddress?.port ?? 0)
+        }
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("streamify-fake-\(UUID().uuidString.prefix(8)).sock").path
+        let channel = try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
+        return FakeScoringServer(channel: channel, socketPath: path, port: 0)
     }
 
     public func stop() async throws {
         try await channel.close()
-        try? FileManager.default.removeItem(atPath: socketPath)
+        if !socketPath.isEmpty { try? FileManager.default.removeItem(atPath: socketPath) }
     }
 
     /// The score the fake gives a transaction.

@@ -21,13 +21,16 @@ extension RunReport {
                 ]))
         let l = latencyMicroseconds
         let lag = sendLagMicroseconds
+        var latencyRows = [
+            ["", "p50", "p90", "p99", "p99.9", "max", "count"],
+            ["latency", F.milliseconds(l.p50), F.milliseconds(l.p90), F.milliseconds(l.p99), F.milliseconds(l.p999), F.milliseconds(l.max), F.grouped(Int(l.count))],
+        ]
+        if lag.count > 0 {
+            // Open loop only: how late loadgen sent relative to the schedule.
+            latencyRows.append(["loadgen send lag", F.milliseconds(lag.p50), F.milliseconds(lag.p90), F.milliseconds(lag.p99), F.milliseconds(lag.p999), F.milliseconds(lag.max), F.grouped(Int(lag.count))])
+        }
         sections.append(
-            "Latency (HdrHistogram, \(settings.rate == nil ? "from send" : "from intended send time"))\n"
-                + F.table([
-                    ["", "p50", "p90", "p99", "p99.9", "max", "count"],
-                    ["latency", F.milliseconds(l.p50), F.milliseconds(l.p90), F.milliseconds(l.p99), F.milliseconds(l.p999), F.milliseconds(l.max), F.grouped(Int(l.count))],
-                    ["loadgen send lag", F.milliseconds(lag.p50), F.milliseconds(lag.p90), F.milliseconds(lag.p99), F.milliseconds(lag.p999), F.milliseconds(lag.max), F.grouped(Int(lag.count))],
-                ]))
+            "Latency (HdrHistogram, \(settings.rate == nil ? "from send" : "from intended send time"))\n" + F.table(latencyRows))
         let errorRows = errors.sorted { $0.key < $1.key }.map { [$0.key, F.grouped($0.value)] }
         sections.append("Errors\n" + (errorRows.isEmpty ? "  none" : F.table(errorRows)))
         if feedback.sent > 0 {

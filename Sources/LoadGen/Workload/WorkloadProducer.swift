@@ -38,12 +38,6 @@ final class WorkloadProducer: @unchecked Sendable {
         self.roundTransactions = roundTransactions
     }
 
-    /// Whether everything has been produced.
-    var isComplete: Bool { exhausted }
-
-    /// Transactions produced so far.
-    var producedTransactions: Int { position }
-
     /// Produces on the calling thread until `transactions` have been produced (or the end).
     func prefill(transactions: Int) {
         while !exhausted && position < transactions {

@@ -142,6 +142,8 @@ final class FakeScoringHandler: ChannelInboundHandler {
         let frame = unwrapInboundIn(data)
         received += 1
         if received == behaviour.closeOnRequest {
+            // Answers already written go out first; the held ones and this request never do.
+            context.flush()
             context.close(promise: nil)
             return
         }

@@ -22,8 +22,3 @@ struct Card: Sendable, Hashable {
     /// "credit_card" or "debit_card".
     var paymentMethod: String
 }
-
-/// The channels a card is used through, with their wire values.
-enum CardChannel: Int, CaseIterable, Sendable {
-    case cardPresent, contactless, online, atm
-}

@@ -133,6 +133,20 @@ struct ScoringClientTests {
         try await server.stop()
     }
 
+    /// A frame over the limit cannot be trusted to end anywhere sensible: the waiting request
+    /// fails with `FrameTooLargeError`, and so does everything after it.
+    @Test func anOversizedAnswerFailsTheConnection() async throws {
+        let server = try await FakeScoringServer.start(behaviour: .init(oversizedAnswerOnRequest: 2))
+        let client = try await ScoringClient.connect(to: .unix(path: server.socketPath))
+        _ = try await client.ping()
+        await #expect(throws: FrameTooLargeError(length: 2 << 20, limit: Framing.defaultMaximumFrameLength)) {
+            try await client.ping()
+        }
+        await #expect(throws: ScoringClientError.connectionClosed) { try await client.ping() }
+        try await client.close()
+        try await server.stop()
+    }
+
     @Test func connectingToNothingThrows() async throws {
         await #expect(throws: (any Error).self) {
             _ = try await ScoringClient.connect(to: .unix(path: "/nonexistent/streamify-\(UInt32.random(in: 0...UInt32.max)).sock"))

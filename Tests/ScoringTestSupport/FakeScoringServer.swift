@@ -20,8 +20,14 @@ public final class FakeScoringServer: Sendable {
         /// connection) arrives, answers nothing for `stallMilliseconds`, then catches up in order.
         public var stallOnRequest: Int? = nil
         public var stallMilliseconds: Int64 = 0
+        /// Answers this request (1-based, per connection) with a length prefix of 2 MiB.
+        public var oversizedAnswerOnRequest: Int? = nil
 
-        public init(answerInGroupsOf: Int = 1, closeOnRequest: Int? = nil, stallOnRequest: Int? = nil, stallMilliseconds: Int64 = 0) {
+        public init(
+            answerInGroupsOf: Int = 1, closeOnRequest: Int? = nil, stallOnRequest: Int? = nil, stallMilliseconds: Int64 = 0,
+            oversizedAnswerOnRequest: Int? = nil
+        ) {
+            self.oversizedAnswerOnRequest = oversizedAnswerOnRequest
             self.answerInGroupsOf = answerInGroupsOf
             self.closeOnRequest = closeOnRequest
             self.stallOnRequest = stallOnRequest
@@ -145,6 +151,13 @@ final class FakeScoringHandler: ChannelInboundHandler {
             // Answers already written go out first; the held ones and this request never do.
             context.flush()
             context.close(promise: nil)
+            return
+        }
+        if received == behaviour.oversizedAnswerOnRequest {
+            var buffer = context.channel.allocator.buffer(capacity: 64)
+            buffer.writeInteger(UInt32(2 << 20), endianness: .big)
+            buffer.writeRepeatingByte(0, count: 60)
+            context.write(wrapOutboundOut(buffer), promise: nil)
             return
         }
         let response: Response

@@ -15,7 +15,8 @@ struct WorldOptions: ParsableArguments {
     @Option(help: "Share of transactions that are fraud (ground truth), 0...1.")
     var fraudRate: Double = 0.01
 
-    @Option(help: "Simulated seconds per wall-clock second (3600: an hour of traffic per second).")
+    @Option(
+        help: "Simulated seconds per wall-clock second (3600: an hour of traffic per second). Closed loop (--max) paces event time as if at 2,000 transactions/s.")
     var speedup: Double = 3_600
 
     @Option(help: "Event time of the first transaction (ISO 8601, UTC).")

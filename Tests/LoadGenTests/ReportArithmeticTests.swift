@@ -99,6 +99,16 @@ struct ReportArithmeticTests {
         #expect(low.summary == histogram.summary)
     }
 
+    @Test func percentileDistributionIsInMilliseconds() {
+        var histogram = LatencyHistogram()
+        for value in 1...1_000 { histogram.record(microseconds: UInt64(value) * 10) }
+        let text = histogram.percentileDistribution()
+        #expect(text.contains("Percentile"))
+        // The largest value, 10,000 µs, appears as 10 ms at percentile 1.0.
+        let lastRow = text.split(separator: "\n").last { $0.contains("1.000000000000") }
+        #expect(lastRow?.split(separator: " ").first.flatMap { Double($0) }.map { abs($0 - 10) < 0.01 } == true, "\(lastRow ?? "")")
+    }
+
     @Test func latencyIsRecordedInMicrosecondsAndClamped() {
         var histogram = LatencyHistogram()
         histogram.record(nanoseconds: 1_499)  // rounds to 1 µs

@@ -34,6 +34,9 @@ struct LoadOptions: ParsableArguments {
     @Option(help: "Write the report as JSON to this file.")
     var report: String?
 
+    @Option(help: "Write the latency percentile distribution (HdrHistogram .hgrm text, milliseconds) to this file.")
+    var latencyDistribution: String?
+
     @Option(help: "SLO: exit non-zero when fewer transactions per second are scored.")
     var expectThroughput: Double?
 

@@ -30,6 +30,10 @@ enum LoadSession {
             try report.json().write(to: URL(fileURLWithPath: path))
             printError("loadgen: JSON report written to \(path)")
         }
+        if let path = options.latencyDistribution {
+            try result.statistics.latency.percentileDistribution().write(toFile: path, atomically: true, encoding: .utf8)
+            printError("loadgen: latency distribution written to \(path)")
+        }
         if !report.objectiveViolations.isEmpty { throw ExitCode(3) }
         if result.statistics.scoredTransactions == 0 {
             printError("loadgen: no transaction was scored")

@@ -34,6 +34,14 @@ struct LatencyHistogram: Sendable {
     var max: UInt64 { count == 0 ? 0 : histogram.max }
     var mean: Double { count == 0 ? 0 : histogram.mean }
 
+    /// The full percentile distribution in HdrHistogram's text format (`.hgrm`, values in
+    /// milliseconds), for plotting and comparing runs.
+    func percentileDistribution() -> String {
+        var text = ""
+        histogram.outputPercentileDistribution(to: &text, outputValueUnitScalingRatio: 1_000)
+        return text
+    }
+
     var summary: LatencySummary {
         LatencySummary(
             count: count, p50: value(atPercentile: 50), p90: value(atPercentile: 90), p99: value(atPercentile: 99),

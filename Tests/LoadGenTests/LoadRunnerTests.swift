@@ -120,6 +120,27 @@ struct LoadRunnerTests {
         #expect(first.line.contains("sent"))
     }
 
+    /// A daemon that stops answering cannot hang the run: after the schedule's end and the
+    /// drain timeout, the missing answers are given up and reported.
+    @Test func aHungDaemonIsGivenUpOnAfterTheDrainTimeout() async throws {
+        let server = try await FakeScoringServer.start(behaviour: .init(stallOnRequest: 20, stallMilliseconds: 60_000))
+        var configuration = LoadConfiguration(target: .unix(path: server.socketPath))
+        configuration.connections = 1
+        configuration.rate = 1_000
+        configuration.pipeline = 128
+        configuration.count = 100
+        configuration.durationSeconds = nil
+        configuration.drainTimeoutSeconds = 0.3
+        let started = ContinuousClock.now
+        let result = try await LoadRunner.run(configuration, source: TransactionStream(configuration: Self.world()), control: RunControl())
+        let elapsed = (ContinuousClock.now - started).seconds
+        try await server.stop()
+        #expect(elapsed < 5, "took \(elapsed) s")
+        #expect(result.interrupted)
+        #expect(result.statistics.scoredTransactions == 19)
+        #expect(result.statistics.connectionFailures == 81)
+    }
+
     @Test func aLostConnectionIsReportedNotHung() async throws {
         let server = try await FakeScoringServer.start(behaviour: .init(closeOnRequest: 50))
         var configuration = LoadConfiguration(target: .unix(path: server.socketPath))
@@ -132,5 +153,21 @@ struct LoadRunnerTests {
         #expect(result.interrupted)
         #expect(result.statistics.connectionFailures >= 1)
         #expect(result.statistics.scoredTransactions == 49)
+    }
+
+    /// Losing one connection stops the others too: the run no longer measures what was asked.
+    @Test func losingOneConnectionStopsTheRun() async throws {
+        let server = try await FakeScoringServer.start(behaviour: .init(closeOnRequest: 200))
+        var configuration = LoadConfiguration(target: .unix(path: server.socketPath))
+        configuration.connections = 2
+        configuration.rate = 2_000
+        configuration.durationSeconds = nil  // endless: only the lost connection ends it
+        let result = try await LoadRunner.run(configuration, source: TransactionStream(configuration: Self.world()), control: RunControl())
+        try await server.stop()
+        #expect(result.interrupted)
+        #expect(result.statistics.connectionFailures >= 1)
+        // The first connection to reach its 200th request ends the run; the other stops then.
+        let scored = result.statistics.scoredTransactions
+        #expect(scored >= 199 && scored < 400, "scored \(scored)")
     }
 }

@@ -77,9 +77,17 @@ enum LoadRunner {
             allFinished.store(true, ordering: .releasing)
         }
 
-        // Progress once a second; stop and drain on request.
+        // Progress once a second. Sending stops at the schedule's end, or on request; answers
+        // still missing `drainTimeoutSeconds` later are given up (the connections are closed, so
+        // they count as connection failures) instead of waiting for a hung daemon forever.
+        let drainNanos = UInt64(configuration.drainTimeoutSeconds * 1e9)
+        var scheduleEndNanos = schedule.endNanos
+        if scheduleEndNanos == nil, let rate = configuration.rate, let limit {
+            scheduleEndNanos = startNanos + UInt64(Double(limit) / rate * 1e9)
+        }
         var lastProgressNanos = startNanos
         var stopSentNanos: UInt64?
+        var gaveUpWaiting = false
         var interrupted = false
         while !allFinished.load(ordering: .acquiring) {
             try? await Task.sleep(for: .milliseconds(50))
@@ -89,10 +97,10 @@ enum LoadRunner {
                 interrupted = true
                 for worker in workers { worker.eventLoop.execute { worker.stopSending() } }
             }
-            if let stopped = stopSentNanos, now - stopped > UInt64(configuration.drainTimeoutSeconds * 1e9) {
-                // Answers that did not come in time fail as connection failures.
+            let drainDeadline = [stopSentNanos, scheduleEndNanos].compactMap { $0 }.min().map { $0 + drainNanos }
+            if !gaveUpWaiting, let drainDeadline, now > drainDeadline {
+                gaveUpWaiting = true
                 for client in clients { try? await client.close() }
-                stopSentNanos = .max / 2
             }
             if let progress, now >= lastProgressNanos + 1_000_000_000 {
                 var interval = IntervalStatistics()

@@ -205,8 +205,10 @@ final class LoadWorker: @unchecked Sendable {
             answered = false
             statistics.connectionFailures += 1
             interval.errors += 1
-            // The connection is gone: nothing more can be sent on it.
+            // The connection is gone: nothing more can be sent on it, and a run that lost a
+            // connection no longer measures what it was asked to, so the others stop too.
             finishSending()
+            control.requestStop()
         }
         if answered && measured && !request.isFeedback {
             let latency = now >= entry.intendedNanos ? now - entry.intendedNanos : 0

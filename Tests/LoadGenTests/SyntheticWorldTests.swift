@@ -94,7 +94,7 @@ struct SyntheticWorldTests {
         let byScenario = Dictionary(grouping: fraud, by: { $0.truth.scenario! })
         for scenario in FraudScenario.allCases {
             let share = Double(byScenario[scenario]?.count ?? 0) / Double(fraud.count)
-            #expect(share > 0.03, "\(scenario) is \(share) of fraud")
+            #expect(share > 0.02, "\(scenario) is \(share) of fraud")
         }
 
         var custom = TransactionStream(configuration: WorldConfiguration(seed: 3, cardCount: 2_000, merchantCount: 800, fraudRate: 0.05))
@@ -132,6 +132,30 @@ struct SyntheticWorldTests {
             if hours > 0 && kilometres / hours > 1_000 { impossible += 1 }
         }
         #expect(Double(impossible) >= 0.95 * Double(travels.count), "\(impossible) of \(travels.count)")
+    }
+
+    /// Cardholders travel (new country, location and IP), but never faster than an airliner:
+    /// between two legitimate transactions of a card, at most 1,000 km/h.
+    @Test func legitimateTravelHappensAndIsPhysicallyPossible() {
+        let sample = SampleStream.sample
+        var abroad = 0
+        var checkedPairs = 0
+        for history in SampleStream.byCard.values {
+            var previous: LabelledTransaction?
+            for labelled in history where !labelled.truth.isFraud {
+                let home = sample.world.cities[sample.world.cards[labelled.cardIndex].homeCityIndex]
+                if labelled.transaction.country != home.country { abroad += 1 }
+                defer { previous = labelled }
+                guard let before = previous, let a = before.transaction.location, let b = labelled.transaction.location else { continue }
+                let kilometres = City.distanceKilometres(latitude1: a.latitude, longitude1: a.longitude, latitude2: b.latitude, longitude2: b.longitude)
+                guard kilometres > 50 else { continue }
+                checkedPairs += 1
+                let hours = Double(labelled.transaction.eventTimeMs - before.transaction.eventTimeMs) / 3_600_000
+                #expect(kilometres / max(hours, 1e-9) <= 1_000, "\(before.transaction.transactionID) → \(labelled.transaction.transactionID): \(Int(kilometres)) km in \(hours) h")
+            }
+        }
+        #expect(abroad > 100, "legitimate transactions abroad: \(abroad)")
+        #expect(checkedPairs > 100)
     }
 
     @Test func cardTestingIsBurstsOfOnlineMicroCharges() {

@@ -17,7 +17,13 @@ extension TransactionStream {
         var scenario = FraudScenario.allCases[random.weightedIndex(FraudScenario.allCases.map(\.startWeight))]
         if scenario == .compromisedMerchant && recentPurchases.isEmpty { scenario = .amountSpike }
         let now = Int64(clockMs)
-        let cardIndex = random.int(0...(world.cards.count - 1))
+        // Scenarios that use the cardholder's own habits start with the card at home.
+        var cardIndex = random.int(0...(world.cards.count - 1))
+        var attempts = 0
+        while whereabouts(cardIndex: cardIndex, atMs: now) != .home && attempts < 16 {
+            cardIndex = random.int(0...(world.cards.count - 1))
+            attempts += 1
+        }
         switch scenario {
         case .cardTesting: scheduleCardTesting(cardIndex: cardIndex, startMs: now)
         case .accountTakeover: scheduleAccountTakeover(cardIndex: cardIndex, startMs: now)

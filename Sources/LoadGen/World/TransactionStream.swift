@@ -63,6 +63,11 @@ struct TransactionStream: Sendable {
     /// Every breach so far.
     var breaches: [Breach] = []
 
+    /// Cards on a legitimate trip (looked up, never iterated, so the stream stays deterministic).
+    var trips: [Int: Trip] = [:]
+    /// Chance that an everyday purchase at home comes a few hours before a trip.
+    static let tripProbability = 0.002
+
     init(world: World, configuration: WorldConfiguration) {
         self.world = world
         self.configuration = configuration

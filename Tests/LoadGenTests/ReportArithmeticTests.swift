@@ -141,6 +141,13 @@ struct ReportArithmeticTests {
         #expect(throws: DurationParser.InvalidDuration.self) { try DurationParser.seconds(text) }
     }
 
+    @Test func defaultPopulationGivesAboutTwoTransactionsPerCardPerDay() {
+        // 2,000/s at 3,600× is 48,000 transactions per simulated day.
+        #expect(WorldOptions.defaultCardCount(transactionsPerSecond: 2_000, speedup: 3_600) == 24_000)
+        #expect(WorldOptions.defaultCardCount(transactionsPerSecond: 1, speedup: 3_600) == 1_000)
+        #expect(WorldOptions.defaultCardCount(transactionsPerSecond: 1_000_000, speedup: 60) == 1_000_000)
+    }
+
     @Test func formatting() {
         #expect(ReportFormatting.grouped(0) == "0")
         #expect(ReportFormatting.grouped(999) == "999")

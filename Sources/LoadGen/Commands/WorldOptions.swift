@@ -6,11 +6,11 @@ struct WorldOptions: ParsableArguments {
     @Option(help: "Seed of the synthetic world; the same seed gives the same transactions.")
     var seed: UInt64 = 42
 
-    @Option(help: "Cards in the population.")
-    var cards: Int = 20_000
+    @Option(help: "Cards in the population (default: enough for about two transactions per card per simulated day).")
+    var cards: Int?
 
-    @Option(help: "Merchants in the world.")
-    var merchants: Int = 4_000
+    @Option(help: "Merchants in the world (default: one per ten cards, at least 2,000).")
+    var merchants: Int?
 
     @Option(help: "Share of transactions that are fraud (ground truth), 0...1.")
     var fraudRate: Double = 0.01
@@ -29,7 +29,7 @@ struct WorldOptions: ParsableArguments {
     var feedbackLegitimate = false
 
     func validate() throws {
-        guard cards >= 1, merchants >= 1 else { throw ValidationError("--cards and --merchants must be at least 1") }
+        guard (cards ?? 1) >= 1, (merchants ?? 1) >= 1 else { throw ValidationError("--cards and --merchants must be at least 1") }
         guard (0...0.5).contains(fraudRate) else { throw ValidationError("--fraud-rate must be within 0...0.5") }
         guard speedup > 0 else { throw ValidationError("--speedup must be positive") }
         _ = try startTimeMs()
@@ -47,10 +47,19 @@ struct WorldOptions: ParsableArguments {
         return ms
     }
 
+    /// Cards for about `perDay` transactions per card per simulated day at this pace, within
+    /// 1,000...1,000,000 (a million cards take about 0.5 GB and a second to build).
+    static func defaultCardCount(transactionsPerSecond: Double, speedup: Double, perDay: Double = 2) -> Int {
+        let transactionsPerSimulatedDay = transactionsPerSecond / speedup * 86_400
+        return Int(min(max((transactionsPerSimulatedDay / perDay).rounded(), 1_000), 1_000_000))
+    }
+
     /// The world configuration, paced for `transactionsPerSecond`.
     func configuration(transactionsPerSecond: Double) throws -> WorldConfiguration {
-        WorldConfiguration(
-            seed: seed, cardCount: cards, merchantCount: merchants, fraudRate: fraudRate, speedup: speedup,
+        let cardCount = cards ?? Self.defaultCardCount(transactionsPerSecond: transactionsPerSecond, speedup: speedup)
+        return WorldConfiguration(
+            seed: seed, cardCount: cardCount, merchantCount: merchants ?? max(2_000, cardCount / 10),
+            fraudRate: fraudRate, speedup: speedup,
             transactionsPerSecond: transactionsPerSecond, startTimeMs: try startTimeMs(),
             feedbackDelayMs: try feedbackDelay.map { Int64(try DurationParser.seconds($0) * 1000) },
             feedbackForLegitimate: feedbackLegitimate)

@@ -10,6 +10,13 @@ extension RunReport {
             """
             loadgen report: \(settings.target), \(mode), \(settings.connections) connections × \(settings.pipeline) in flight, batch \(settings.batch)\(interrupted ? "  [interrupted]" : "")
             """)
+        if let world = settings.world {
+            let perCardPerDay = world.transactionsPerSecond / world.speedup * 86_400 / Double(world.cardCount)
+            sections.append(
+                "world: seed \(world.seed), \(F.grouped(world.cardCount)) cards, \(F.grouped(world.merchantCount)) merchants, "
+                    + "fraud \(F.percent(world.fraudRate)), speedup \(F.grouped(Int(world.speedup)))× "
+                    + String(format: "(%.1f transactions per card per simulated day)", perCardPerDay))
+        }
         sections.append(
             "Throughput\n"
                 + F.table([

@@ -39,7 +39,6 @@ public final class ScoringClient: Sendable {
         maximumFrameLength: Int = Framing.defaultMaximumFrameLength
     ) async throws -> ScoringClient {
         let bootstrap = ClientBootstrap(group: eventLoopGroup)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(

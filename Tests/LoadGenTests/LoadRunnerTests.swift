@@ -120,6 +120,19 @@ struct LoadRunnerTests {
         #expect(first.line.contains("sent"))
     }
 
+    @Test func anAnswerWithTheWrongRequestIDIsCountedAsAnError() async throws {
+        let server = try await FakeScoringServer.start(behaviour: .init(wrongRequestIDOnRequest: 7))
+        var configuration = LoadConfiguration(target: .unix(path: server.socketPath))
+        configuration.connections = 1
+        configuration.rate = nil
+        configuration.count = 50
+        configuration.durationSeconds = nil
+        let result = try await LoadRunner.run(configuration, source: TransactionStream(configuration: Self.world()), control: RunControl())
+        try await server.stop()
+        #expect(result.statistics.unexpectedResponses == 1)
+        #expect(result.statistics.scoredTransactions == 49)
+    }
+
     /// A daemon that stops answering cannot hang the run: after the schedule's end and the
     /// drain timeout, the missing answers are given up and reported.
     @Test func aHungDaemonIsGivenUpOnAfterTheDrainTimeout() async throws {

@@ -22,12 +22,15 @@ public final class FakeScoringServer: Sendable {
         public var stallMilliseconds: Int64 = 0
         /// Answers this request (1-based, per connection) with a length prefix of 2 MiB.
         public var oversizedAnswerOnRequest: Int? = nil
+        /// Answers this request (1-based, per connection) with another request id.
+        public var wrongRequestIDOnRequest: Int? = nil
 
         public init(
             answerInGroupsOf: Int = 1, closeOnRequest: Int? = nil, stallOnRequest: Int? = nil, stallMilliseconds: Int64 = 0,
-            oversizedAnswerOnRequest: Int? = nil
+            oversizedAnswerOnRequest: Int? = nil, wrongRequestIDOnRequest: Int? = nil
         ) {
             self.oversizedAnswerOnRequest = oversizedAnswerOnRequest
+            self.wrongRequestIDOnRequest = wrongRequestIDOnRequest
             self.answerInGroupsOf = answerInGroupsOf
             self.closeOnRequest = closeOnRequest
             self.stallOnRequest = stallOnRequest
@@ -166,7 +169,9 @@ final class FakeScoringHandler: ChannelInboundHandler {
         } catch {
             response = Response(requestID: 0, body: .error(WireError(code: .malformed, message: "\(error)")))
         }
-        held.append(response)
+        var answer = response
+        if received == behaviour.wrongRequestIDOnRequest { answer.requestID &+= 1_000_000 }
+        held.append(answer)
         if received == behaviour.stallOnRequest {
             stalled = true
             let bound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)

@@ -188,6 +188,10 @@ final class LoadWorker: @unchecked Sendable {
         let measured = entry.intendedNanos >= schedule.measureFromNanos
         var answered = true
         switch result {
+        case .success(let summary) where summary.requestID != request.requestID:
+            // Answers must come in request order, echoing the id: this one cannot be trusted.
+            statistics.unexpectedResponses += 1
+            interval.errors += 1
         case .success(let summary):
             switch summary.kind {
             case .breakdown, .breakdownBatch:

@@ -4,6 +4,8 @@ import NIOCore
 struct EncodedRequest: Sendable {
     /// Length prefix and `streamify.v1.Request` bytes (a slice of its chunk's buffer).
     var frame: ByteBuffer
+    /// The id the daemon must echo.
+    var requestID: UInt64
     /// Position in the stream (0-based, counted in transactions) of the request's last
     /// transaction; the open loop sends it at `start + duePosition / rate`.
     var duePosition: Int

@@ -9,6 +9,7 @@ import StreamifyWire
 struct RequestEncoder {
     /// A request encoded into `buffer`, not yet sliced out.
     private struct Placed {
+        var requestID: UInt64
         var start: Int
         var length: Int
         var duePosition: Int
@@ -58,7 +59,8 @@ struct RequestEncoder {
         guard !requests.isEmpty else { return nil }
         let frames = requests.map { placed in
             EncodedRequest(
-                frame: buffer.getSlice(at: placed.start, length: placed.length)!, duePosition: placed.duePosition,
+                frame: buffer.getSlice(at: placed.start, length: placed.length)!, requestID: placed.requestID,
+                duePosition: placed.duePosition,
                 truthStart: placed.truthStart, transactionCount: placed.transactionCount)
         }
         let chunk = WorkloadChunk(requests: frames, truthCodes: truthCodes, transactionCount: chunkTransactions)
@@ -89,7 +91,7 @@ struct RequestEncoder {
         encodedBytes += length
         requests.append(
             Placed(
-                start: start, length: length, duePosition: duePosition, truthStart: Int32(truthCodes.count),
+                requestID: request.requestID, start: start, length: length, duePosition: duePosition, truthStart: Int32(truthCodes.count),
                 transactionCount: Int32(truths.count)))
         truthCodes.append(contentsOf: truths)
         chunkTransactions += truths.count

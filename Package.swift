@@ -87,6 +87,8 @@ let package = Package(
             name: "ScoringClient",
             dependencies: [
                 "StreamifyWire",
+                "CStreamifyProto",
+                "CProtobufC",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -110,6 +112,7 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
 
@@ -134,6 +137,34 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "LoadGenTests", dependencies: ["LoadGen", "ScoringClient", "StreamifyWire"]),
+        .testTarget(
+            name: "LoadGenTests",
+            dependencies: [
+                "LoadGen", "ScoringClient", "StreamifyWire", "ScoringTestSupport",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        /// An in-process fake daemon shared by the client and load generator tests.
+        .target(
+            name: "ScoringTestSupport",
+            dependencies: [
+                "StreamifyWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/ScoringTestSupport"
+        ),
+        .testTarget(
+            name: "ScoringClientTests",
+            dependencies: [
+                "ScoringClient", "StreamifyWire", "ScoringTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
     ]
 )

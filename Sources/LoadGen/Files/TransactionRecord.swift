@@ -19,7 +19,7 @@ struct TransactionRecord: Codable, Sendable, Hashable {
     /// "card_present", "online", "contactless", "atm" or "unspecified".
     var channel: String
 
-    static let channelNames: [Channel: String] = [
+    static let channelNames: [Transaction.Channel: String] = [
         .unspecified: "unspecified", .cardPresent: "card_present", .online: "online", .contactless: "contactless", .atm: "atm",
     ]
 

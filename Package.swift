@@ -116,6 +116,18 @@ let package = Package(
             ]
         ),
 
+        /// libFuzzer target for the request path (scripts/fuzz.sh); a corpus replayer in normal builds.
+        .executableTarget(
+            name: "FrameFuzzer",
+            dependencies: [
+                "ScoringDaemon",
+                "ScoringModel",
+                "StreamifyWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+
         .testTarget(
             name: "StreamifyWireTests",
             dependencies: [

@@ -90,6 +90,33 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        /// Kafka sidecar mode: consume transactions, score them, publish alerts and analytics (issue #4).
+        .target(
+            name: "KafkaSidecar",
+            dependencies: [
+                "CRdKafka",
+                "ScoringModel",
+                "ScoringPipeline",
+                "StreamifyWire",
+                "CStreamifyProto",
+                "CProtobufC",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        /// Stand-alone runner for the sidecar: demos, end-to-end tests and the throughput benchmark.
+        .executableTarget(
+            name: "KafkaSidecarTool",
+            dependencies: [
+                "KafkaSidecar",
+                "ScoringModel",
+                "StreamifyWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "ScoringServer",
             dependencies: [
@@ -125,6 +152,10 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
+        ),
+        .testTarget(
+            name: "KafkaSidecarTests",
+            dependencies: ["KafkaSidecar", "CRdKafka", "ScoringModel", "ScoringPipeline", "StreamifyWire"]
         ),
         .testTarget(name: "LoadGenTests", dependencies: ["LoadGen", "ScoringClient", "StreamifyWire"]),
     ]

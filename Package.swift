@@ -155,7 +155,10 @@ let package = Package(
         ),
         .testTarget(
             name: "KafkaSidecarTests",
-            dependencies: ["KafkaSidecar", "CRdKafka", "ScoringModel", "ScoringPipeline", "StreamifyWire"]
+            dependencies: [
+                "KafkaSidecar", "CRdKafka", "CStreamifyProto", "ScoringModel", "ScoringPipeline", "StreamifyWire",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "LoadGenTests", dependencies: ["LoadGen", "ScoringClient", "StreamifyWire"]),
     ]

@@ -44,7 +44,7 @@ public struct DemoTraffic: Sendable {
     /// The next transaction; `anomalous` tells whether it was made to look like fraud.
     public mutating func nextTransaction() -> (transaction: Transaction, anomalous: Bool) {
         sequence += 1
-        clockMs += Int64(50 + next() % 200)
+        clockMs += Int64(1000 + next() % 8000)
         let card = Int(next() % UInt64(cardCount))
         let home = Self.homes[card % Self.homes.count]
         let anomalous = unit() < anomalyRate

@@ -37,7 +37,7 @@ enum TestTopics {
     /// Reads every record of `topic` (partitions 0..<partitions) until `expected` arrived
     /// or nothing new came for `quietSeconds`.
     static func readAll(
-        bootstrap: String, topic: String, partitions: Int, expected: Int? = nil, quietSeconds: Double = 3
+        bootstrap: String, topic: String, partitions: Int, expected: Int? = nil, quietSeconds: Double = 1.5
     ) throws -> [ReadRecord] {
         let conf = try RDKafkaConfig.make([
             ("bootstrap.servers", bootstrap), ("group.id", "reader-\(UUID().uuidString)"),

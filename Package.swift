@@ -124,6 +124,7 @@ let package = Package(
             name: "ScoringServer",
             dependencies: [
                 "ScoringDaemon",
+                "KafkaSidecar",
                 "ScoringModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,4 @@
 import Foundation
-import NIOConcurrencyHelpers
 import StreamifyWire
 import Synchronization
 
@@ -25,7 +24,6 @@ final class WorkloadProducer: @unchecked Sendable {
 
     private let consumedTransactions = Atomic<Int>(0)
     private let stopRequested = Atomic<Bool>(false)
-    private let finishedStatistics = NIOLockedValueBox<GenerationStatistics?>(nil)
     private let done = DispatchSemaphore(value: 0)
     private var thread: Thread?
 

@@ -6,8 +6,7 @@ struct ReplayCommand: AsyncParsableCommand {
         commandName: "replay",
         abstract: "Play a workload file (frames or JSON lines) against a daemon.",
         discussion: """
-            Frames files take their labels from --labels or FILE.labels.jsonl when present; without
-            labels, detection quality is not reported. Each card stays on one connection, in file order.
+            Frames files take their labels from --labels or FILE.labels.jsonl when present; without labels, detection quality is not reported. Each card stays on one connection, in file order.
             """)
 
     @Argument(help: "Workload file written by `loadgen generate`.")

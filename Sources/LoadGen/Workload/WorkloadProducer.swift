@@ -85,11 +85,12 @@ final class WorkloadProducer: @unchecked Sendable {
         let started = ContinuousClock.now
         var produced = 0
         while produced < roundTransactions {
-            if let limit = transactionLimit, position >= limit {
+            guard let item = source.nextItem() else {
                 finishQueues()
                 break
             }
-            guard let item = source.nextItem() else {
+            // Feedback due before the next transaction still goes out after the last one.
+            if case .transaction = item, let limit = transactionLimit, position >= limit {
                 finishQueues()
                 break
             }

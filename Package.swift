@@ -87,14 +87,44 @@ let package = Package(
             name: "ScoringClient",
             dependencies: [
                 "StreamifyWire",
+                "CStreamifyProto",
+                "CProtobufC",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        /// Kafka sidecar mode: consume transactions, score them, publish alerts and analytics (issue #4).
+        .target(
+            name: "KafkaSidecar",
+            dependencies: [
+                "CRdKafka",
+                "ScoringModel",
+                "ScoringPipeline",
+                "StreamifyWire",
+                "CStreamifyProto",
+                "CProtobufC",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        /// Stand-alone runner for the sidecar: demos, end-to-end tests and the throughput benchmark.
+        .executableTarget(
+            name: "KafkaSidecarTool",
+            dependencies: [
+                "KafkaSidecar",
+                "ScoringModel",
+                "StreamifyWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
             name: "ScoringServer",
             dependencies: [
                 "ScoringDaemon",
+                "KafkaSidecar",
                 "ScoringModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -110,6 +140,7 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
 
@@ -146,6 +177,41 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "LoadGenTests", dependencies: ["LoadGen", "ScoringClient", "StreamifyWire"]),
+        .testTarget(
+            name: "LoadGenTests",
+            dependencies: [
+                "LoadGen", "ScoringClient", "StreamifyWire", "ScoringTestSupport",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        /// An in-process fake daemon shared by the client and load generator tests.
+        .target(
+            name: "ScoringTestSupport",
+            dependencies: [
+                "StreamifyWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/ScoringTestSupport"
+        ),
+        .testTarget(
+            name: "ScoringClientTests",
+            dependencies: [
+                "ScoringClient", "StreamifyWire", "ScoringTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "KafkaSidecarTests",
+            dependencies: [
+                "KafkaSidecar", "CRdKafka", "CStreamifyProto", "ScoringModel", "ScoringPipeline", "StreamifyWire",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )

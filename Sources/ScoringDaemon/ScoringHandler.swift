@@ -55,8 +55,9 @@ final class ScoringHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        flushResponses(context: context)
+        // Count before answering, so a client that saw its answer also sees it in the metrics.
         metrics.collect(&processor.counters)
+        flushResponses(context: context)
         context.fireChannelReadComplete()
     }
 

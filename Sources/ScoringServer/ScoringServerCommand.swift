@@ -1,4 +1,5 @@
 import ArgumentParser
+import KafkaSidecar
 import Logging
 import Metrics
 import Prometheus
@@ -18,6 +19,7 @@ struct ScoringServerCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var options: ServerOptions
+    @OptionGroup(title: "Kafka sidecar mode") var kafka: KafkaOptions
 
     func run() async throws {
         let logger = makeLogger(label: "streamify.scoring-server", level: options.logLevel, format: options.logFormat)
@@ -25,14 +27,18 @@ struct ScoringServerCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
         let configuration: DaemonConfiguration
+        let sidecarConfiguration: KafkaSidecarConfiguration?
         do {
-            configuration = try options.makeConfiguration()
+            sidecarConfiguration = try kafka.makeConfiguration()
+            configuration = try options.makeConfiguration(listenersRequired: sidecarConfiguration == nil)
         } catch {
             logger.critical("invalid configuration", metadata: ["error": "\(error)"])
             throw ExitCode(2)
         }
         let daemon = ScoringDaemon(configuration: configuration, logger: logger, registry: registry)
-        let group = buildServiceGroup(daemon: daemon, logger: logger)
+        // The sidecar scores with the daemon's engine: one state for sockets and Kafka.
+        let sidecar = sidecarConfiguration.map { KafkaSidecar(configuration: $0, engine: daemon.engine, logger: logger) }
+        let group = buildServiceGroup(daemon: daemon, alongside: sidecar.map { [$0] } ?? [], logger: logger)
         do {
             try await group.run()
         } catch {

@@ -53,12 +53,13 @@ struct ServerOptions: ParsableArguments {
         var description: String
     }
 
-    func makeConfiguration() throws -> DaemonConfiguration {
+    /// - Parameter listenersRequired: false in sidecar mode, where the daemon may listen on nothing.
+    func makeConfiguration(listenersRequired: Bool = true) throws -> DaemonConfiguration {
         let unixPath: String? = unix == "off" ? nil : unix
         let tcpAddress = try address(tcp, option: "--tcp")
         let metricsAddress = try address(metrics, option: "--metrics")
-        guard unixPath != nil || tcpAddress != nil else {
-            throw InvalidOption(description: "--unix and --tcp are both off: nothing to listen on")
+        guard unixPath != nil || tcpAddress != nil || !listenersRequired else {
+            throw InvalidOption(description: "--unix and --tcp are both off and no --kafka-brokers: nothing to do")
         }
         guard (1...(64 << 20)).contains(maxFrameBytes) else {
             throw InvalidOption(description: "--max-frame-bytes must be within 1...67108864")

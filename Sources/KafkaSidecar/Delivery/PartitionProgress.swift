@@ -1,0 +1,69 @@
+/// Tracks, for one input partition, which offsets still wait for outputs to be acknowledged,
+/// and so how far the group's offset may be committed.
+///
+/// Offsets are begun in increasing order (the order they are consumed). An offset is done once
+/// every output it caused has been acknowledged by the broker; the commit position is one past
+/// the longest done prefix, so nothing after an unacknowledged output is ever committed.
+struct PartitionProgress {
+    private var offsets: [Int64] = []
+    private var remaining: [Int32] = []
+    private var head = 0
+    /// Outputs produced and not yet acknowledged, over all offsets.
+    private(set) var pendingOutputs = 0
+    /// The next offset to commit (one past the last done offset); `nil` until anything is done.
+    private(set) var commitPosition: Int64?
+    /// The position last committed.
+    var committedPosition: Int64?
+
+    init() {}
+
+    /// Records that `offset` was consumed and caused `outputs` produced messages.
+    mutating func begin(offset: Int64, outputs: Int) {
+        if outputs == 0, head == offsets.count {
+            commitPosition = offset + 1
+            return
+        }
+        offsets.append(offset)
+        remaining.append(Int32(outputs))
+        pendingOutputs += outputs
+        advance()
+    }
+
+    /// Records one acknowledged output of `offset`. Returns `false` if the offset is unknown.
+    @discardableResult
+    mutating func acknowledge(offset: Int64) -> Bool {
+        var low = head
+        var high = offsets.count
+        while low < high {
+            let middle = (low + high) / 2
+            if offsets[middle] < offset { low = middle + 1 } else { high = middle }
+        }
+        guard low < offsets.count, offsets[low] == offset, remaining[low] > 0 else { return false }
+        remaining[low] -= 1
+        pendingOutputs -= 1
+        if low == head { advance() }
+        return true
+    }
+
+    /// Whether there is a position newer than the last commit.
+    var hasUncommittedProgress: Bool {
+        guard let commitPosition else { return false }
+        return commitPosition != committedPosition
+    }
+
+    private mutating func advance() {
+        while head < offsets.count, remaining[head] == 0 {
+            commitPosition = offsets[head] + 1
+            head += 1
+        }
+        if head == offsets.count {
+            offsets.removeAll(keepingCapacity: true)
+            remaining.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head > 4096, head * 2 > offsets.count {
+            offsets.removeFirst(head)
+            remaining.removeFirst(head)
+            head = 0
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+import ScoringModel
+import ServiceLifecycle
+
+/// Sidecar mode as a `Service`: joins a Kafka consumer group, scores every transaction with
+/// the shared `RiskEngine` (the same state the socket listeners use), and publishes alerts,
+/// dead letters and merchant analytics, until graceful shutdown.
+///
+/// Delivery is at least once: an input offset is committed only after every output it caused
+/// was acknowledged by the broker. State is keyed by card, so several instances in one group
+/// stay correct when the input topic is keyed by card id (each card lives on one partition,
+/// hence in one instance). All Kafka work runs on one dedicated thread, never on NIO's loops.
+public final class KafkaSidecar: Service, Sendable {
+    public let configuration: KafkaSidecarConfiguration
+    private let engine: RiskEngine
+    private let logger: Logger
+    private let counters = SidecarCounters()
+    private let stop = StopSignal()
+    private let onEmbeddedClusterStarted: (@Sendable (KafkaMockCluster) -> Void)?
+
+    /// - Parameters:
+    ///   - engine: shared with the socket listeners.
+    ///   - onEmbeddedClusterStarted: called with the mock cluster when `brokers` is `"embedded"`,
+    ///     before consuming starts (to print its address or feed it demo traffic).
+    public init(
+        configuration: KafkaSidecarConfiguration, engine: RiskEngine, logger: Logger,
+        onEmbeddedClusterStarted: (@Sendable (KafkaMockCluster) -> Void)? = nil
+    ) {
+        self.configuration = configuration
+        self.engine = engine
+        self.logger = logger
+        self.onEmbeddedClusterStarted = onEmbeddedClusterStarted
+    }
+
+    /// What the sidecar has done so far.
+    public var statistics: KafkaSidecarStatistics { counters.snapshot }
+
+    /// Consumes until graceful shutdown or cancellation, then flushes, commits and leaves the group.
+    public func run() async throws {
+        var cluster: KafkaMockCluster?
+        var bootstrap = configuration.brokers
+        if configuration.isEmbedded {
+            let embedded = try KafkaMockCluster(brokers: 1)
+            var topics = [configuration.inputTopic, configuration.alertTopic, configuration.analyticsTopic,
+                          configuration.effectiveDeadLetterTopic]
+            topics += [configuration.labelsTopic, configuration.scoresTopic].compactMap { $0 }
+            for topic in topics { try embedded.createTopic(topic, partitions: configuration.embeddedPartitions) }
+            bootstrap = embedded.bootstrapServers
+            logger.info("Embedded mock Kafka cluster started", metadata: ["bootstrap": "\(bootstrap)"])
+            onEmbeddedClusterStarted?(embedded)
+            cluster = embedded
+        }
+        let worker = try SidecarWorker(
+            configuration: configuration, bootstrap: bootstrap, engine: engine, logger: logger, counters: counters,
+            stop: stop)
+        try await withTaskCancellationOrGracefulShutdownHandler {
+            try await Self.runOnDedicatedThread(worker)
+        } onCancelOrGracefulShutdown: { [stop] in
+            stop.request(.graceful)
+        }
+        withExtendedLifetime(cluster) {}
+    }
+
+    /// Asks the sidecar to stop as after SIGTERM: flush, commit, leave the group.
+    public func requestGracefulStop() {
+        stop.request(.graceful)
+    }
+
+    /// Stops at once without flushing or committing, as if the process were killed (tests).
+    public func simulateCrash() {
+        stop.request(.crash)
+    }
+
+    private static func runOnDedicatedThread(_ worker: SidecarWorker) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let thread = Thread {
+                do {
+                    try worker.run()
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+            thread.name = "kafka-sidecar"
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+}

@@ -1,6 +1,18 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Velocity: bursts of transactions and spend in the 1 min, 1 h and 24 h windows against the card's norm.
 enum VelocityFactor {
-    static func evaluate(_ context: ScoringContext) -> FactorOutcome {
+    static func evaluate(_ context: ScoringContext, into features: inout FeatureVector) -> FactorOutcome {
+        let outcome = score(context, into: &features)
+        features[FeatureVector.velocityScore] = outcome.score
+        return outcome
+    }
+
+    private static func score(_ context: ScoringContext, into features: inout FeatureVector) -> FactorOutcome {
         let usual = context.usualPerDay
 
         // The count windows overlap (a minute burst is also an hour burst): keep the strongest one.
@@ -19,6 +31,11 @@ enum VelocityFactor {
         let usualDailySpend = max(context.typicalAmount * max(usual, 1), 100)
         let spendScore = unit((context.spendDay / usualDailySpend - 4) / 8)
         let spend = Signal(.spendDay, context.spendDay, usualDailySpend)
+
+        features[FeatureVector.count1mLog] = Float(log(Double(max(context.countMinute, 1))))
+        features[FeatureVector.count1hLog] = Float(log(Double(max(context.countHour, 1))))
+        features[FeatureVector.count24hLog] = Float(log(Double(max(context.countDay, 1))))
+        features[FeatureVector.spend24hLogRatio] = Float(log(max(context.spendDay, 0.01) / usualDailySpend))
 
         if spendScore > count.score {
             return FactorOutcome(score: Float(spendScore), primary: spend, secondary: count.score > 0 ? count.signal : .none)

@@ -142,4 +142,24 @@ struct OutcomeLabelTests {
         let features = try #require(engine.outcomes?.entry(EntityKey("n"))).features
         #expect(abs(features[FeatureVector.merchantFraudPercent7d] - Float(100 * (8 + 0.1) / (41 + 50))) < 1e-3)
     }
+
+    @Test("a card with confirmed fraud stays marked while in use and drops the mark after going quiet")
+    func quietCard() throws {
+        var configuration = F.configuration()
+        configuration.confirmedFraudQuietSeconds = 30 * 86_400
+        let engine = RiskEngine(configuration: configuration)
+        for card in ["busy", "quiet"] {
+            _ = engine.score(F.transaction("\(card)-0", card: card, at: Self.t0))
+            engine.record(F.label("\(card)-0", card: card, eventTimeMs: Self.t0, reportedTimeMs: Self.t0))
+        }
+        for week in 1...5 {
+            _ = engine.score(F.transaction("busy-\(week)", card: "busy", at: Self.t0 + Int64(week) * 7 * F.day))
+        }
+        let busy = engine.score(F.transaction("busy-6", card: "busy", at: Self.t0 + 40 * F.day))
+        let quiet = engine.score(F.transaction("quiet-1", card: "quiet", at: Self.t0 + 40 * F.day))
+        #expect(busy[.pattern].reason.hasPrefix("card has confirmed fraud reported 40.0 days ago"), "\(busy[.pattern].reason)")
+        #expect(busy.level >= .high)
+        #expect(!quiet[.pattern].reason.contains("confirmed fraud"), "\(quiet[.pattern].reason)")
+        #expect(quiet.level == .low)
+    }
 }

@@ -125,6 +125,7 @@ public final class ScoringDaemon: Service, Sendable {
                     try? await Task.sleep(for: Self.housekeepingInterval)
                     engine.expireIdle()
                     metrics.recordCardsTracked(engine.cardsTracked)
+                    metrics.recordLearning(of: engine)
                 }
             }
             if let path = configuration.modelPath {

@@ -1,13 +1,23 @@
 /// What became of a label given to `RiskEngine.record`.
-public enum LabelDisposition: Sendable, Equatable {
+public enum LabelDisposition: Int, Sendable, Equatable, CaseIterable {
     /// Card, merchant, device and IP state were updated, and the learner if the transaction was logged.
-    case applied
+    case applied = 0
     /// The transaction was labelled before: acknowledged, nothing changed.
-    case duplicate
+    case duplicate = 1
     /// Reported later in event time than anything scored so far: held until the clock gets there.
-    case deferred
+    case deferred = 2
     /// Malformed (times out of range, reported before the transaction) or too many labels waiting.
-    case refused
+    case refused = 3
+
+    /// For metrics.
+    public var name: String {
+        switch self {
+        case .applied: "applied"
+        case .duplicate: "duplicate"
+        case .deferred: "deferred"
+        case .refused: "refused"
+        }
+    }
 }
 
 extension RiskEngine {

@@ -28,7 +28,7 @@ struct LearningDaemonTests {
                     reportedTimeMs: Fixtures.start + Int64(reportedIndex) * 60_000)))
     }
 
-    static func run(freeze: Bool) throws -> (versions: [String], snapshot: [String: Any]?) {
+    static func run(freeze: Bool) throws -> (versions: [String], snapshot: [String: Any]?, metrics: String) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("streamify-learn-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -37,7 +37,8 @@ struct LearningDaemonTests {
         try Self.modelJSON.write(toFile: modelPath, atomically: true, encoding: .utf8)
 
         let daemon = try DaemonProcess.start(
-            arguments: ["--model", modelPath, "--learning-snapshot", snapshotPath] + (freeze ? ["--freeze-learning"] : []))
+            arguments: ["--model", modelPath, "--learning-snapshot", snapshotPath, "--metrics", "127.0.0.1:0"]
+                + (freeze ? ["--freeze-learning"] : []))
         let connection = try RawConnection(unixPath: daemon.socketPath)
         var versions: [String] = []
         for index in 0..<30 {
@@ -53,14 +54,25 @@ struct LearningDaemonTests {
         #expect(try connection.call(Self.label(3, reportedIndex: 29)).body == .ack)
         let after = try #require(Fixtures.breakdown(try connection.call(Request(requestID: 99, body: .score(Self.transaction(40))))))
         versions.append(after.modelVersion)
+        let metrics = try httpGet(port: try #require(daemon.metricsPort), path: "/metrics")
         #expect(daemon.terminate() == 0)
-        guard let data = FileManager.default.contents(atPath: snapshotPath) else { return (versions, nil) }
-        return (versions, try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        guard let data = FileManager.default.contents(atPath: snapshotPath) else { return (versions, nil, metrics) }
+        return (versions, try JSONSerialization.jsonObject(with: data) as? [String: Any], metrics)
+    }
+
+    static func httpGet(port: Int, path: String) throws -> String {
+        let connection = try RawConnection(tcpPort: port)
+        try connection.send(Array("GET \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8))
+        var bytes: [UInt8] = []
+        while let byte = try connection.receive(exactly: 1) { bytes += byte }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     @Test("a logistic model learns from feedback while serving and is written as a model file at shutdown")
     func learns() throws {
-        let (versions, snapshot) = try Self.run(freeze: false)
+        let (versions, snapshot, metrics) = try Self.run(freeze: false)
+        #expect(metrics.contains(#"streamify_labels_total{disposition="applied"} 30"#), "\(metrics)")
+        #expect(metrics.contains(#"streamify_labels_total{disposition="duplicate"} 1"#), "\(metrics)")
         #expect(versions.dropLast().allSatisfy { $0 == "learn-1" })
         // 30 labels, a version every 25: the 31st transaction is scored by the first learned version.
         #expect(versions.last == "learn-1+online.1")
@@ -74,7 +86,7 @@ struct LearningDaemonTests {
 
     @Test("--freeze-learning keeps the loaded model")
     func frozen() throws {
-        let (versions, snapshot) = try Self.run(freeze: true)
+        let (versions, snapshot, _) = try Self.run(freeze: true)
         #expect(versions.allSatisfy { $0 == "learn-1" })
         let file = try #require(snapshot)
         #expect(file["version"] as? String == "learn-1")

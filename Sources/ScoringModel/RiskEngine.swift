@@ -87,7 +87,7 @@ public final class RiskEngine: @unchecked Sendable {
         let delayDays = configuration.outcomeDelayDays
         merchants.update(transaction.merchant, at: seconds) { merchant, _ in
             merchant.record(amount: Float(transaction.amountMajor), at: seconds)
-            merchantRisk = MerchantRisk(merchant.outcomes, at: seconds, delayDays: delayDays)
+            merchantRisk = MerchantRisk(&merchant.outcomes, at: seconds, delayDays: delayDays)
             merchant.outcomes.addTransaction(at: seconds)
         }
         var features = FeatureVector()

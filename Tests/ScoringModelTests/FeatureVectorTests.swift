@@ -31,6 +31,12 @@ struct FeatureVectorTests {
         for factor in RiskFactor.allCases {
             #expect(FeatureVector.group(of: factor.rawValue) == factor)
         }
+        // Every feature belongs to exactly one factor: its score, or one of its raw ranges.
+        for index in 0..<FeatureVector.count {
+            let owners = (0..<5).filter { $0 == index || FeatureVector.rawRanges[$0].contains(index) }
+            #expect(owners.count == 1, "feature \(FeatureVector.names[index])")
+        }
+        #expect(FeatureVector.rawRanges[4].upperBound == FeatureVector.count)
     }
 
     @Test("a scored transaction logs its factor scores, raw features and one-hots")

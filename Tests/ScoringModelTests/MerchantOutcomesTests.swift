@@ -49,4 +49,37 @@ struct MerchantOutcomesTests {
         #expect(recent)
         #expect(outcomes.totals(at: later, delayDays: 0, windowDays: 7) == (1, 1))
     }
+
+    @Test("the one-pass week and month totals match the windowed totals")
+    func onePass() {
+        var random: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            random ^= random << 13
+            random ^= random >> 7
+            random ^= random << 17
+            return Int(truncatingIfNeeded: random >> 1) % bound
+        }
+        var outcomes = MerchantOutcomes()
+        var now = Self.start
+        for _ in 0..<2_000 {
+            now += UInt32(next(3 * 3_600))
+            // The cache must follow every change; probing at the current time primes it.
+            let primed = outcomes.cachedWeekAndMonth(at: now, delayDays: 7)
+            #expect(primed.week == outcomes.totals(at: now, delayDays: 7, windowDays: 7))
+            outcomes.addTransaction(at: now)
+            if next(10) == 0 { outcomes.addFraud(transactionAt: now - UInt32(next(20)) * Self.day) }
+            if next(50) == 0 {
+                for delay in [0, 1, 7, 9] {
+                    for probe in [now, now + 5 * Self.day, now + 45 * Self.day] {
+                        let both = outcomes.weekAndMonth(at: probe, delayDays: delay)
+                        let cached = outcomes.cachedWeekAndMonth(at: probe, delayDays: delay)
+                        let week = outcomes.totals(at: probe, delayDays: delay, windowDays: 7)
+                        let month = outcomes.totals(at: probe, delayDays: delay, windowDays: 30)
+                        #expect(both.week == week && both.month == month, "delay \(delay) at \(probe - Self.start)")
+                        #expect(cached.week == week && cached.month == month, "cached, delay \(delay)")
+                    }
+                }
+            }
+        }
+    }
 }

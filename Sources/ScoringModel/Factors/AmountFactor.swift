@@ -32,11 +32,13 @@ enum AmountFactor {
         let coldStart = context.priorCount < coldStartCount
         // A young card's profile is mostly the population's: trust it less.
         if coldStart { zScore *= 0.7 }
-        let absolute = 0.8 * unit(log10(max(amount, 1) / 2000) / 1.7)
+        let relativeTo2000 = log10(max(amount, 1) / 2000)
+        let absolute = 0.8 * unit(relativeTo2000 / 1.7)
 
+        // Derived from what the score already computed: no more logarithms on the hot path.
         features[FeatureVector.amountZ] = Float(min(max(z, -10), 10))
-        features[FeatureVector.amountLogRatio] = Float(log(max(amount, 0.01)) - profile.mean)
-        features[FeatureVector.amountLog10] = Float(log10(max(amount, 1)))
+        features[FeatureVector.amountLogRatio] = Float(z * profile.deviation)
+        features[FeatureVector.amountLog10] = Float(relativeTo2000 + 3.301029995663981)
         features[FeatureVector.coldStart] = coldStart ? 1 : 0
         let ageDays = Double(context.seconds &- min(context.card.firstSeen, context.seconds)) / 86_400
         features[FeatureVector.cardAgeLogDays] = context.priorCount == 0 ? 0 : Float(log1p(ageDays))

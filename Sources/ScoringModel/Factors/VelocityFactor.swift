@@ -6,6 +6,14 @@ import Darwin
 
 /// Velocity: bursts of transactions and spend in the 1 min, 1 h and 24 h windows against the card's norm.
 enum VelocityFactor {
+    /// ln(n) for the counts windows usually hold, looked up rather than computed.
+    private static let logTable: [Float] = (0..<128).map { Float(log(Double(max($0, 1)))) }
+
+    @inline(__always)
+    static func logCount(_ count: Int) -> Float {
+        count < 128 ? logTable[max(count, 0)] : Float(log(Double(count)))
+    }
+
     static func evaluate(_ context: ScoringContext, into features: inout FeatureVector) -> FactorOutcome {
         let outcome = score(context, into: &features)
         features[FeatureVector.velocityScore] = outcome.score
@@ -32,9 +40,9 @@ enum VelocityFactor {
         let spendScore = unit((context.spendDay / usualDailySpend - 4) / 8)
         let spend = Signal(.spendDay, context.spendDay, usualDailySpend)
 
-        features[FeatureVector.count1mLog] = Float(log(Double(max(context.countMinute, 1))))
-        features[FeatureVector.count1hLog] = Float(log(Double(max(context.countHour, 1))))
-        features[FeatureVector.count24hLog] = Float(log(Double(max(context.countDay, 1))))
+        features[FeatureVector.count1mLog] = logCount(context.countMinute)
+        features[FeatureVector.count1hLog] = logCount(context.countHour)
+        features[FeatureVector.count24hLog] = logCount(context.countDay)
         features[FeatureVector.spend24hLogRatio] = Float(log(max(context.spendDay, 0.01) / usualDailySpend))
 
         if spendScore > count.score {

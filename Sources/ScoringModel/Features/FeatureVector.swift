@@ -84,16 +84,19 @@ public struct FeatureVector: Sendable, BitwiseCopyable {
     @inline(__always)
     public static func channel(_ channel: TransactionChannel) -> Int { channelBase + Int(channel.rawValue) }
 
+    /// The raw features behind each factor (besides its score, at the factor's `rawValue`),
+    /// indexed by `RiskFactor.rawValue`; the pattern factor's range includes the one-hots.
+    public static let rawRanges: InlineArray<5, Range<Int>> = [
+        amountZ..<(cardAgeLogDays + 1), count1mLog..<(spend24hLogRatio + 1),
+        travelSpeedLog10..<(countryChange + 1), newDevice..<(ipTiedToFraud + 1), microAmount..<count,
+    ]
+
     /// The factor that explains feature `index`.
     @inline(__always)
     public static func group(of index: Int) -> RiskFactor {
-        switch index {
-        case amountScore, amountZ...cardAgeLogDays: .amount
-        case velocityScore, count1mLog...spend24hLogRatio: .velocity
-        case geographicScore, travelSpeedLog10...countryChange: .geographic
-        case deviceScore, newDevice...ipTiedToFraud: .device
-        default: .pattern
-        }
+        if index < 5 { return RiskFactor(rawValue: index)! }
+        for factor in 0..<4 where rawRanges[factor].contains(index) { return RiskFactor(rawValue: factor)! }
+        return .pattern
     }
 
     /// Whether feature `index` is a one-hot indicator (no hand-set signal describes it).

@@ -108,16 +108,18 @@ public struct LogisticCombiner: Sendable, BitwiseCopyable, Equatable {
         var strongest = InlineArray<5, Double>(repeating: 0)
         var strongestIndex = InlineArray<5, Int>(repeating: -1)
         var z = Double(bias)
-        for index in 0..<FeatureVector.count {
-            let term = Double(coefficients[index]) * Double(features[index])
-            guard term != 0 else { continue }
-            z += term
-            let group = FeatureVector.group(of: index).rawValue
-            evidence[group] += term
-            if FeatureVector.isOneHot(index), term > strongest[group] {
-                strongest[group] = term
-                strongestIndex[group] = index
+        for group in 0..<5 {
+            var sum = Double(coefficients[group]) * Double(features[group])
+            for index in FeatureVector.rawRanges[group] where features[index] != 0 {
+                let term = Double(coefficients[index]) * Double(features[index])
+                sum += term
+                if index >= FeatureVector.categoryBase, term > strongest[group] {
+                    strongest[group] = term
+                    strongestIndex[group] = index
+                }
             }
+            evidence[group] = sum
+            z += sum
         }
         let score = 1 / (1 + exp(-z))
         var positive = 0.0

@@ -34,6 +34,12 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Event time after which a transaction without a fraud label counts as legitimate, e.g. 30d. Env: STREAMIFY_OUTCOME_MATURITY")
     var outcomeMaturity: String = environment("STREAMIFY_OUTCOME_MATURITY") ?? "30d"
 
+    @Option(help: "Merchant fraud rates count transactions at least this old (whole days, 0d to 9d). Env: STREAMIFY_OUTCOME_DELAY")
+    var outcomeDelay: String = environment("STREAMIFY_OUTCOME_DELAY") ?? "7d"
+
+    @Option(help: "A card with confirmed fraud drops the mark after this long unused, e.g. 30d ('off': never). Env: STREAMIFY_FRAUD_CARD_QUIET")
+    var fraudCardQuiet: String = environment("STREAMIFY_FRAUD_CARD_QUIET") ?? "off"
+
     @Option(help: "Most scored transactions kept awaiting their outcome (0: none). Env: STREAMIFY_MAX_LOGGED_TRANSACTIONS")
     var maxLoggedTransactions: Int = environment("STREAMIFY_MAX_LOGGED_TRANSACTIONS").flatMap(Int.init) ?? 1_000_000
 
@@ -88,6 +94,18 @@ struct ServerOptions: ParsableArguments {
         else {
             throw InvalidOption(description: "--outcome-maturity must be a duration of at least 1m, such as 30d")
         }
+        guard let delaySeconds = DurationText.seconds(outcomeDelay), delaySeconds >= 0, delaySeconds <= 9 * 86_400,
+            delaySeconds.truncatingRemainder(dividingBy: 86_400) == 0
+        else {
+            throw InvalidOption(description: "--outcome-delay must be whole days from 0d to 9d, such as 7d")
+        }
+        var quietSeconds: UInt32 = 0
+        if fraudCardQuiet != "off" {
+            guard let seconds = DurationText.seconds(fraudCardQuiet), seconds >= 60, seconds <= Double(UInt32.max) else {
+                throw InvalidOption(description: "--fraud-card-quiet must be 'off' or a duration of at least 1m, such as 30d")
+            }
+            quietSeconds = UInt32(seconds)
+        }
         guard maxLoggedTransactions >= 0 else {
             throw InvalidOption(description: "--max-logged-transactions must be 0 or more")
         }
@@ -111,6 +129,8 @@ struct ServerOptions: ParsableArguments {
         engine.outcomeMaturitySeconds = UInt32(maturitySeconds)
         engine.maximumLoggedTransactions = maxLoggedTransactions
         engine.learning.enabled = !freezeLearning
+        engine.outcomeDelayDays = Int(delaySeconds / 86_400)
+        engine.confirmedFraudQuietSeconds = quietSeconds
 
         return DaemonConfiguration(
             unixSocketPath: unixPath,

@@ -21,6 +21,8 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
     private(set) var count = 0
     let maximumCount: Int
     let idleSeconds: UInt32
+    /// Whether inserts also drop a couple of idle entries (off when expiry must see every entry).
+    let sweepsOnInsert: Bool
     /// Newest event time seen in this stripe: the clock idle expiry runs on.
     private(set) var newestSeen: UInt32 = 0
     private var sweepCursor = 0
@@ -30,10 +32,11 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
     // Keeps the hot fields of neighbouring stripes off each other's cache lines.
     private var padding: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
 
-    init(maximumCount: Int, idleSeconds: UInt32, seed: UInt64) {
+    init(maximumCount: Int, idleSeconds: UInt32, seed: UInt64, sweepsOnInsert: Bool = true) {
         precondition(maximumCount > 0)
         self.maximumCount = maximumCount
         self.idleSeconds = idleSeconds
+        self.sweepsOnInsert = sweepsOnInsert
         self.random = seed | 1
         let initialCapacity = min(maximumCount, 64)
         entryCapacity = initialCapacity
@@ -86,7 +89,7 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
         let slot = findSlot(key)
         if slots[slot].key == key { return (slots[slot].position, false) }
 
-        sweepIdle(steps: 2)
+        if sweepsOnInsert { sweepIdle(steps: 2) }
         if count >= maximumCount { evictOne() }
         if count >= entryCapacity { growEntries() }
         if (count + 1) * 5 > (slotMask + 1) * 3 { growSlots() }
@@ -99,14 +102,16 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
         return (position, true)
     }
 
-    /// Removes every entry idle for longer than `idleSeconds` before the stripe's newest event.
-    func expireIdle() -> Int {
+    /// Removes every entry idle for longer than `idleSeconds` before the stripe's newest event,
+    /// showing each to `expiring` first.
+    func expireIdle(_ expiring: (Entry) -> Void = { _ in }) -> Int {
         guard newestSeen > idleSeconds else { return 0 }
         let cutoff = newestSeen - idleSeconds
         var removed = 0
         var position = 0
         while position < count {
             if entries[position].lastSeen < cutoff {
+                expiring(entries[position])
                 remove(at: position)
                 removed += 1
             } else {

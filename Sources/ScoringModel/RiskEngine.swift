@@ -76,7 +76,8 @@ public final class RiskEngine: @unchecked Sendable {
         }
         var otherCardsOnIP = 0
         var ipFraudAt: UInt32 = 0
-        if transaction.ipAddress != 0 {
+        // IP state only feeds outcome signals (a logistic model); the hand-set model never reads it.
+        if transaction.ipAddress != 0, model.usesOutcomeSignals {
             devices.update(.ipAddress(transaction.ipAddress), at: seconds) { ip, _ in
                 otherCardsOnIP = ip.otherRecentCards(than: cardShort, at: seconds)
                 ipFraudAt = ip.confirmedFraudAt

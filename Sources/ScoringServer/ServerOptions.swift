@@ -40,8 +40,8 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "A card with confirmed fraud drops the mark after this long unused, e.g. 30d ('off': never). Env: STREAMIFY_FRAUD_CARD_QUIET")
     var fraudCardQuiet: String = environment("STREAMIFY_FRAUD_CARD_QUIET") ?? "off"
 
-    @Option(help: "Most scored transactions kept awaiting their outcome (0: none). Env: STREAMIFY_MAX_LOGGED_TRANSACTIONS")
-    var maxLoggedTransactions: Int = environment("STREAMIFY_MAX_LOGGED_TRANSACTIONS").flatMap(Int.init) ?? 1_000_000
+    @Option(help: "Most scored transactions kept awaiting their outcome for online learning (0: none; default 1000000 with a logistic model, 0 with the hand-set one). Env: STREAMIFY_MAX_LOGGED_TRANSACTIONS")
+    var maxLoggedTransactions: Int? = environment("STREAMIFY_MAX_LOGGED_TRANSACTIONS").flatMap(Int.init)
 
     @Option(help: "Where to write the online-learned model (a model file) at shutdown. Env: STREAMIFY_LEARNING_SNAPSHOT")
     var learningSnapshot: String? = environment("STREAMIFY_LEARNING_SNAPSHOT")
@@ -107,7 +107,7 @@ struct ServerOptions: ParsableArguments {
             }
             quietSeconds = UInt32(seconds)
         }
-        guard maxLoggedTransactions >= 0 else {
+        guard (maxLoggedTransactions ?? 0) >= 0 else {
             throw InvalidOption(description: "--max-logged-transactions must be 0 or more")
         }
         guard let graceSeconds = DurationText.seconds(shutdownGrace) else {
@@ -128,7 +128,9 @@ struct ServerOptions: ParsableArguments {
         engine.maximumMerchants = maxMerchants
         engine.cardIdleSeconds = UInt32(cardTTLSeconds)
         engine.outcomeMaturitySeconds = UInt32(maturitySeconds)
-        engine.maximumLoggedTransactions = maxLoggedTransactions
+        // The outcome log only feeds the online learner, which only adapts a logistic model:
+        // under the hand-set model it would cost memory and time for nothing.
+        engine.maximumLoggedTransactions = maxLoggedTransactions ?? (riskModel.usesOutcomeSignals ? 1_000_000 : 0)
         engine.learning.enabled = !freezeLearning
         engine.outcomeDelayDays = Int(delaySeconds / 86_400)
         engine.confirmedFraudQuietSeconds = quietSeconds

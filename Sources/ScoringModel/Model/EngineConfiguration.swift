@@ -32,7 +32,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         cardIdleSeconds: UInt32 = 90 * 86_400,
         deviceIdleSeconds: UInt32 = 30 * 86_400,
         merchantIdleSeconds: UInt32 = 30 * 86_400,
-        maximumLoggedTransactions: Int = 1_000_000,
+        maximumLoggedTransactions: Int = 0,
         outcomeMaturitySeconds: UInt32 = 30 * 86_400,
         outcomeDelayDays: Int = 7,
         confirmedFraudQuietSeconds: UInt32 = 0,

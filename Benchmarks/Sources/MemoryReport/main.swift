@@ -18,13 +18,17 @@ import Glibc
 
 var cards = 1_000_000
 var throughFrames = false
+var daemonSocket: String?
+var daemonPID: Int32?
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
     case "--cards": cards = Int(arguments.popFirst() ?? "") ?? cards
     case "--frames": throughFrames = true
+    case "--daemon-socket": daemonSocket = arguments.popFirst()
+    case "--daemon-pid": daemonPID = arguments.popFirst().flatMap { Int32($0) }
     default:
-        print("usage: memory-report [--cards N] [--frames]")
+        print("usage: memory-report [--cards N] [--frames] | --daemon-socket PATH --daemon-pid PID [--cards N]")
         exit(2)
     }
 }
@@ -48,6 +52,100 @@ func trim() {
 }
 
 let workload = Workload(cards: cards)
+
+// MARK: - A running daemon
+
+/// Sends the warm-up to a running scoring-server over its Unix socket, in score_batch frames of
+/// 1,000 transactions (each answered before the next is sent), and reports the daemon's memory.
+@MainActor
+func fillDaemon(socketPath: String, pid: Int32) -> Never {
+    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    precondition(fd >= 0, "socket() failed")
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &address.sun_path) { path in
+        let bytes = Array(socketPath.utf8)
+        precondition(bytes.count < path.count, "socket path too long")
+        path.copyBytes(from: bytes)
+        path[bytes.count] = 0
+    }
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+    }
+    precondition(connected == 0, "cannot connect to \(socketPath)")
+
+    func writeAll(_ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            precondition(written > 0, "write failed")
+            offset += written
+        }
+    }
+    func readExactly(_ count: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var offset = 0
+        while offset < count {
+            let got = bytes[offset...].withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            precondition(got > 0, "daemon closed the connection")
+            offset += got
+        }
+        return bytes
+    }
+
+    let rssBefore = ProcessMemory.status("VmRSS", pid: pid)
+    print("daemon pid \(pid): VmRSS before fill: \(megabytes(rssBefore))")
+    var batch: [Transaction] = []
+    var requestID: UInt64 = 0
+    var scored = 0
+    var refused = 0
+    func flush() {
+        guard !batch.isEmpty else { return }
+        requestID += 1
+        let body = WireCodec.encode(Request(requestID: requestID, body: .scoreBatch(batch)))
+        var frame = [UInt8]()
+        frame.reserveCapacity(body.count + 4)
+        withUnsafeBytes(of: UInt32(body.count).bigEndian) { frame.append(contentsOf: $0) }
+        frame.append(contentsOf: body)
+        writeAll(frame)
+        let header = readExactly(4)
+        let length = Int(header[0]) << 24 | Int(header[1]) << 16 | Int(header[2]) << 8 | Int(header[3])
+        let response = readExactly(length).withUnsafeBytes { try? WireCodec.decodeResponse($0) }
+        if case .breakdownBatch(let items)? = response?.body {
+            for item in items {
+                if case .breakdown = item { scored += 1 } else { refused += 1 }
+            }
+        } else {
+            refused += batch.count
+        }
+        batch.removeAll(keepingCapacity: true)
+    }
+    let clock = ContinuousClock()
+    let began = clock.now
+    workload.forEachWarmUpTransaction { _, transaction in
+        batch.append(transaction)
+        if batch.count == 1_000 { flush() }
+    }
+    flush()
+    let elapsed = clock.now - began
+    close(fd)
+    let rssAfter = ProcessMemory.status("VmRSS", pid: pid)
+    print("sent \(scored + refused) transactions in \(elapsed): \(scored) scored, \(refused) refused")
+    print("daemon VmRSS after fill:        \(megabytes(rssAfter))")
+    print("daemon VmHWM (peak):            \(megabytes(ProcessMemory.status("VmHWM", pid: pid)))")
+    if let rssBefore, let rssAfter {
+        print("daemon RSS growth per card:     \((rssAfter - rssBefore) / max(cards, 1)) B")
+    }
+    exit(refused == 0 ? 0 : 1)
+}
+
+if let daemonSocket {
+    guard let daemonPID else {
+        print("--daemon-socket needs --daemon-pid")
+        exit(2)
+    }
+    fillDaemon(socketPath: daemonSocket, pid: daemonPID)
+}
 let rssAtStart = rss()
 print("cards: \(cards), devices: \(workload.deviceCount), merchants: \(workload.merchantCount)")
 print("entry strides: CardState \(MemoryLayout<CardState>.stride) B, DeviceState \(MemoryLayout<DeviceState>.stride) B, MerchantState \(MemoryLayout<MerchantState>.stride) B")

@@ -10,7 +10,7 @@ import Darwin
 /// A deterministic, realistic-looking card population and transaction stream for benchmarks and
 /// memory measurements.
 ///
-/// - 1M cards by default, each with a home city (64 cities in 16 countries), a typical ticket
+/// - 1M cards by default, each with a home city (64 cities in 29 countries), a typical ticket
 ///   size, a usual payment method and 1-3 devices: a device of its own (1M of them) plus, for
 ///   about half the cards, one or two from a shared pool of 500k (family tablets, shop
 ///   terminals): about 1.5M devices in all.
@@ -248,9 +248,10 @@ struct Rng {
 // MARK: - Process memory
 
 public enum ProcessMemory {
-    /// A field of /proc/self/status in bytes (e.g. "VmRSS", "VmHWM"); nil where unavailable.
-    public static func status(_ field: String) -> Int? {
-        guard let file = fopen("/proc/self/status", "r") else { return nil }
+    /// A field of /proc/self/status (or another process's) in bytes (e.g. "VmRSS", "VmHWM"); nil where unavailable.
+    public static func status(_ field: String, pid: Int32? = nil) -> Int? {
+        let path = pid.map { "/proc/\($0)/status" } ?? "/proc/self/status"
+        guard let file = fopen(path, "r") else { return nil }
         defer { fclose(file) }
         var line = [CChar](repeating: 0, count: 256)
         while fgets(&line, Int32(line.count), file) != nil {

@@ -10,14 +10,35 @@ import Workload
 // population. Each benchmark runs in its own process (the benchmark tool starts the executable per
 // benchmark) and builds its engine and inputs once, outside the measured region.
 
-/// A `RiskEngine` (default `EngineConfiguration`) warmed with the 1M-card workload.
+let workload = Workload()
+
+/// A `RiskEngine` warmed with the 1M-card workload.
 final class WarmEngine: @unchecked Sendable {
-    static let shared = WarmEngine()
+    /// Default `EngineConfiguration`, built-in (hand-set) model: what `scoring-server` runs by default.
+    static let shared = WarmEngine(engine: RiskEngine())
 
-    let workload = Workload()
-    let engine = RiskEngine()
+    /// A logistic model (the example of docs/learning.md) with the outcome log of 1M transactions
+    /// that `scoring-server` keeps by default for such a model (online learning).
+    static let logistic = makeLogistic(loggedTransactions: 1_000_000)
+    /// The same model without the outcome log, to separate the model's cost from the log's.
+    static let logisticWithoutLog = makeLogistic(loggedTransactions: 0)
 
-    private init() {
+    private static func makeLogistic(loggedTransactions: Int) -> WarmEngine {
+        let json = """
+            { "version": "trained-2026.11.24", "combiner": "logistic",
+              "logistic": { "bias": -5.1, "coefficients": { "pattern_score": 2.3, "method_buy_now_pay_later": 0.8 } },
+              "thresholds": { "medium": 0.3, "high": 0.6, "critical": 0.85 } }
+            """
+        var configuration = EngineConfiguration()
+        configuration.maximumLoggedTransactions = loggedTransactions
+        let model = try! RiskModel.decode(json: Array(json.utf8))
+        return WarmEngine(engine: RiskEngine(configuration: configuration, model: model))
+    }
+
+    let engine: RiskEngine
+
+    private init(engine: RiskEngine) {
+        self.engine = engine
         workload.warm(engine)
     }
 }
@@ -32,7 +53,6 @@ final class FeatureStream: @unchecked Sendable {
     private let spanMs: Int64
 
     private init() {
-        let workload = WarmEngine.shared.workload
         let count = 1 << 20
         features = (0..<count).map { Workload.features(workload.transaction($0)) }
         spanMs = Int64(count) * workload.liveStepMs
@@ -58,7 +78,6 @@ final class FrameStream: @unchecked Sendable {
     private var cursor = 0
 
     init(count: Int, transactionsPerFrame: Int) {
-        let workload = WarmEngine.shared.workload
         var frames: [ByteBuffer] = []
         frames.reserveCapacity(count)
         for index in 0..<count {
@@ -149,6 +168,17 @@ let benchmarks: @Sendable () -> Void = {
         }
         benchmark.stopMeasurement()
     }
+    func scoring(_ warm: @escaping @Sendable () -> WarmEngine) -> (Benchmark) -> Void {
+        { benchmark in
+            let engine = warm().engine
+            let stream = FeatureStream.shared
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations {
+                blackHole(engine.score(stream.next()))
+            }
+            benchmark.stopMeasurement()
+        }
+    }
     let frame: (Benchmark) -> Void = { benchmark in
         let state = FrameState.single
         benchmark.startMeasurement()
@@ -165,6 +195,10 @@ let benchmarks: @Sendable () -> Void = {
     // Names without spaces: the tool writes threshold files with spaces turned into underscores
     // but looks them up with the spaces kept, so a name with a space is never checked.
     Benchmark("RiskEngine.score", configuration: perOperation, closure: score)
+    Benchmark("RiskEngine.score.logistic", configuration: perOperation, closure: scoring { WarmEngine.logistic })
+    Benchmark(
+        "RiskEngine.score.logisticWithoutLog", configuration: perOperation,
+        closure: scoring { WarmEngine.logisticWithoutLog })
     Benchmark("FrameProcessor.process.scoreFrame", configuration: perOperation, closure: frame)
     Benchmark("FrameProcessor.process.batchFrame100", configuration: perBatchFrame, closure: batchFrame)
 

@@ -18,6 +18,9 @@ import Glibc
 
 var cards = 1_000_000
 var throughFrames = false
+/// EngineConfiguration.maximumLoggedTransactions: the outcome log the online learner needs
+/// (the daemon's default is 0 with the built-in model, 1,000,000 with a logistic one).
+var loggedTransactions = 0
 var daemonSocket: String?
 var daemonPID: Int32?
 var arguments = CommandLine.arguments.dropFirst()
@@ -25,10 +28,11 @@ while let argument = arguments.popFirst() {
     switch argument {
     case "--cards": cards = Int(arguments.popFirst() ?? "") ?? cards
     case "--frames": throughFrames = true
+    case "--logged-transactions": loggedTransactions = Int(arguments.popFirst() ?? "") ?? loggedTransactions
     case "--daemon-socket": daemonSocket = arguments.popFirst()
     case "--daemon-pid": daemonPID = arguments.popFirst().flatMap { Int32($0) }
     default:
-        print("usage: memory-report [--cards N] [--frames] | --daemon-socket PATH --daemon-pid PID [--cards N]")
+        print("usage: memory-report [--cards N] [--frames] [--logged-transactions N] | --daemon-socket PATH --daemon-pid PID [--cards N]")
         exit(2)
     }
 }
@@ -151,7 +155,8 @@ print("cards: \(cards), devices: \(workload.deviceCount), merchants: \(workload.
 print("entry strides: CardState \(MemoryLayout<CardState>.stride) B, DeviceState \(MemoryLayout<DeviceState>.stride) B, MerchantState \(MemoryLayout<MerchantState>.stride) B")
 print("VmRSS at start:                 \(megabytes(rssAtStart))")
 
-let configuration = EngineConfiguration()
+var configuration = EngineConfiguration()
+configuration.maximumLoggedTransactions = loggedTransactions
 let engine = RiskEngine(configuration: configuration)
 let rssEmpty = rss()
 print("VmRSS with an empty engine:     \(megabytes(rssEmpty))")
@@ -188,7 +193,7 @@ let merchantBytes = engine.merchants.allocatedBytes
 let tableBytes = cardBytes + deviceBytes + merchantBytes
 
 print("warm-up: \(transactions) transactions in \(elapsed) (\(throughFrames ? "FrameProcessor.process" : "RiskEngine.score"))")
-print("tracked: \(cardCount) cards, \(deviceCount) devices, \(merchantCount) merchants")
+print("tracked: \(cardCount) cards, \(deviceCount) devices, \(merchantCount) merchants, \(engine.outcomes?.count ?? 0) logged transactions (OutcomeEntry \(MemoryLayout<OutcomeEntry>.stride) B)")
 print("evicted/expired: cards \(engine.cards.evictionCounts), devices \(engine.devices.evictionCounts), merchants \(engine.merchants.evictionCounts)")
 print("allocatedBytes: cards \(megabytes(cardBytes)), devices \(megabytes(deviceBytes)), merchants \(megabytes(merchantBytes)), total \(megabytes(tableBytes))")
 print("card table bytes per card:      \(cardBytes / max(cardCount, 1)) B")

@@ -165,7 +165,8 @@ public struct Workload: Sendable {
             country: transaction.country,
             merchantCategory: transaction.merchantCategory,
             paymentMethod: transaction.paymentMethod,
-            channel: TransactionChannel(rawValue: UInt8(transaction.channel.rawValue)) ?? .unspecified
+            channel: TransactionChannel(rawValue: UInt8(transaction.channel.rawValue)) ?? .unspecified,
+            transactionID: transaction.transactionID
         )
     }
 

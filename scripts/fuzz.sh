@@ -20,11 +20,15 @@ artifacts="fuzz-artifacts"
 jobs="${FUZZ_JOBS:-1}"
 export SWIFT_BACKTRACE=enable=no
 
+# swiftc keeps only the last -sanitize= option, and SwiftPM passes `--sanitize fuzzer --sanitize
+# address` as two of them in no fixed order: the Swift code then gets either coverage or ASan,
+# never both. The combined option, passed last through -Xswiftc, gives both.
+build=(swift build --product FrameFuzzer --sanitize fuzzer --sanitize address
+    -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING --scratch-path "$scratch")
+
 echo "== building FrameFuzzer (fuzzer + address sanitizers) in $scratch"
-swift build --product FrameFuzzer --sanitize fuzzer --sanitize address -Xswiftc -DFUZZING \
-    --scratch-path "$scratch"
-fuzzer="$(swift build --product FrameFuzzer --sanitize fuzzer --sanitize address -Xswiftc -DFUZZING \
-    --scratch-path "$scratch" --show-bin-path)/FrameFuzzer"
+"${build[@]}"
+fuzzer="$("${build[@]}" --show-bin-path)/FrameFuzzer"
 
 mkdir -p "$corpus" "$artifacts"
 parallel=()

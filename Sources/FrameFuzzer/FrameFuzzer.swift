@@ -1,8 +1,8 @@
 // libFuzzer target for the daemon's request path.
 //
-// Fuzzing build (see scripts/fuzz.sh):
-//   swift build --product FrameFuzzer --sanitize fuzzer --sanitize address -Xswiftc -DFUZZING \
-//     --scratch-path .build-fuzz
+// Fuzzing build (see scripts/fuzz.sh; swiftc keeps only the last -sanitize=, hence the combined one):
+//   swift build --product FrameFuzzer --sanitize fuzzer --sanitize address \
+//     -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING --scratch-path .build-fuzz
 // libFuzzer then provides `main`. In an ordinary `swift build` (no -DFUZZING) the same target
 // builds a replayer: `FrameFuzzer FILE...` runs each file through the same checks, which is how
 // a crash reproducer or the seed corpus is re-run without sanitizers.

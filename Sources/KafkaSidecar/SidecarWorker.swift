@@ -44,6 +44,7 @@ final class SidecarWorker: RebalanceHandler, @unchecked Sendable {
     private var fatalError: KafkaError?
     private var modelVersion: String
     private let jsonEncoder = JSONEncoder()
+    private var metrics = SidecarMetrics()
 
     init(
         configuration: KafkaSidecarConfiguration, bootstrap: String, engine: RiskEngine, logger: Logger,
@@ -362,6 +363,7 @@ final class SidecarWorker: RebalanceHandler, @unchecked Sendable {
         let now = Clock.monotonicNanoseconds()
         guard force || now &- lastCommitNanos >= UInt64(configuration.commitIntervalMs) * 1_000_000 else { return }
         lastCommitNanos = now
+        metrics.publish(counters.snapshot, pending: ledger.pendingOutputs())
         let offsets = ledger.takeCommittable()
         guard !offsets.isEmpty else { return }
         do {
@@ -394,6 +396,12 @@ final class SidecarWorker: RebalanceHandler, @unchecked Sendable {
         flush(in: revoked, timeoutNanos: 30_000_000_000)
         commitAll(in: revoked)
         ledger.forget(revoked)
+    }
+
+    func commitFailed(_ offsets: [(TopicPartition, Int64)], error: KafkaError) {
+        // Retried with the next commit round; until then those offsets may be consumed again.
+        ledger.commitFailed(offsets)
+        logger.debug("Asynchronous commit refused", metadata: ["error": "\(error)", "partitions": "\(offsets.count)"])
     }
 
     func partitionsAssigned(_ partitions: [TopicPartition]) {
@@ -451,5 +459,6 @@ final class SidecarWorker: RebalanceHandler, @unchecked Sendable {
 /// Stands in until the worker has been initialised and can take over as the handler.
 private final class PlaceholderHandler: RebalanceHandler {
     func partitionsWillBeRevoked(_ partitions: [TopicPartition]) {}
+    func commitFailed(_ offsets: [(TopicPartition, Int64)], error: KafkaError) {}
     func partitionsAssigned(_ partitions: [TopicPartition]) {}
 }

@@ -79,6 +79,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         /// Swift client: pipelining over Unix or TCP sockets.
@@ -86,6 +87,8 @@ let package = Package(
             name: "ScoringClient",
             dependencies: [
                 "StreamifyWire",
+                "CStreamifyProto",
+                "CProtobufC",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -121,6 +124,7 @@ let package = Package(
             name: "ScoringServer",
             dependencies: [
                 "ScoringDaemon",
+                "KafkaSidecar",
                 "ScoringModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -136,10 +140,30 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
 
-        .testTarget(name: "StreamifyWireTests", dependencies: ["StreamifyWire"]),
+        /// libFuzzer target for the request path (scripts/fuzz.sh); a corpus replayer in normal builds.
+        .executableTarget(
+            name: "FrameFuzzer",
+            dependencies: [
+                "ScoringDaemon",
+                "ScoringModel",
+                "StreamifyWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+
+        .testTarget(
+            name: "StreamifyWireTests",
+            dependencies: [
+                "StreamifyWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "ScoringModelTests", dependencies: ["ScoringModel"]),
         .testTarget(name: "ScoringPipelineTests", dependencies: ["ScoringPipeline", "ScoringModel", "StreamifyWire"]),
         .testTarget(
@@ -154,12 +178,40 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "LoadGenTests",
+            dependencies: [
+                "LoadGen", "ScoringClient", "StreamifyWire", "ScoringTestSupport",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        /// An in-process fake daemon shared by the client and load generator tests.
+        .target(
+            name: "ScoringTestSupport",
+            dependencies: [
+                "StreamifyWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/ScoringTestSupport"
+        ),
+        .testTarget(
+            name: "ScoringClientTests",
+            dependencies: [
+                "ScoringClient", "StreamifyWire", "ScoringTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
             name: "KafkaSidecarTests",
             dependencies: [
                 "KafkaSidecar", "CRdKafka", "CStreamifyProto", "ScoringModel", "ScoringPipeline", "StreamifyWire",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "LoadGenTests", dependencies: ["LoadGen", "ScoringClient", "StreamifyWire"]),
     ]
 )

@@ -35,9 +35,13 @@ public final class RiskEngine: @unchecked Sendable {
         modelLock.withLock { installedModel = model }
     }
 
-    /// Scores `transaction` and folds it into the state. Validate it first (`TransactionValidator`).
+    /// Scores `transaction` and folds it into the state. Validate it first (`TransactionIntake`).
     public func score(_ transaction: TransactionFeatures) -> RiskAssessment {
-        let model = self.model
+        score(transaction, with: model)
+    }
+
+    /// Scores with a model the caller already holds (read `model` once per request, not per step).
+    public func score(_ transaction: TransactionFeatures, with model: RiskModel) -> RiskAssessment {
         let seconds = transaction.eventSeconds
         let cardShort = transaction.card.short
 

@@ -9,17 +9,17 @@ public struct GeoPoint: Sendable, Hashable {
     }
 }
 
-/// How the card was used.
-public enum Channel: Int32, Sendable, Hashable, CaseIterable {
-    case unspecified = 0
-    case cardPresent = 1
-    case online = 2
-    case contactless = 3
-    case atm = 4
-}
-
 /// One card transaction to score (`streamify.v1.Transaction`).
 public struct Transaction: Sendable, Hashable {
+    /// How the card was used.
+    public enum Channel: Int32, Sendable, Hashable, CaseIterable {
+        case unspecified = 0
+        case cardPresent = 1
+        case online = 2
+        case contactless = 3
+        case atm = 4
+    }
+
     public var transactionID: String
     /// Required: card token or hash.
     public var cardID: String

@@ -10,23 +10,28 @@ import Darwin
 ///
 /// protobuf-c's default allocator mallocs every node of a decoded tree. An arena turns that
 /// into pointer bumps inside one block that is reused from message to message: decode a
-/// frame, use it, then `reset()`. Requests larger than the block spill to `malloc`, and those
-/// spills are freed on `reset()`.
+/// frame, use it, then `reset()`. Messages larger than the block take further chunks, which are
+/// freed on `reset()`.
 ///
 /// Not thread-safe: own one per connection (or per thread).
 public final class MessageArena {
     private let block: UnsafeMutableRawPointer
     private let blockSize: Int
+    /// The chunk being bumped through: `block`, or the newest overflow chunk.
+    private var chunk: UnsafeMutableRawPointer
+    private var chunkSize: Int
     private var used = 0
-    private var spills: [UnsafeMutableRawPointer] = []
+    private var overflowChunks: [UnsafeMutableRawPointer] = []
     /// The `ProtobufCAllocator` that allocates from this arena, at a stable address.
     public let allocator: UnsafeMutablePointer<ProtobufCAllocator>
 
-    /// - Parameter capacity: bytes served before spilling to `malloc`.
+    /// - Parameter capacity: bytes of the reusable block; more is taken in chunks of this size.
     public init(capacity: Int = 64 * 1024) {
         precondition(capacity > 0)
         self.blockSize = capacity
         self.block = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        self.chunk = block
+        self.chunkSize = capacity
         self.allocator = .allocate(capacity: 1)
         self.allocator.initialize(
             to: ProtobufCAllocator(
@@ -40,7 +45,7 @@ public final class MessageArena {
             )
         )
         self.allocator.pointee.allocator_data = Unmanaged.passUnretained(self).toOpaque()
-        self.spills.reserveCapacity(4)
+        self.overflowChunks.reserveCapacity(4)
     }
 
     deinit {
@@ -53,14 +58,23 @@ public final class MessageArena {
     /// Returns 16-byte aligned memory that lives until the next `reset()`.
     public func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
         let size = (max(byteCount, 1) + 15) & ~15
-        if used + size <= blockSize {
-            let pointer = block + used
-            used += size
-            return pointer
+        if used + size > chunkSize {
+            let newSize = max(size, blockSize)
+            chunk = UnsafeMutableRawPointer.allocate(byteCount: newSize, alignment: 16)
+            chunkSize = newSize
+            used = 0
+            overflowChunks.append(chunk)
         }
-        let spill = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
-        spills.append(spill)
-        return spill
+        let pointer = chunk + used
+        used += size
+        return pointer
+    }
+
+    /// Gives back the unused tail of the most recent allocation, which began at `pointer`.
+    public func shrinkLastAllocation(at pointer: UnsafeMutableRawPointer, to byteCount: Int) {
+        let offset = pointer - chunk
+        guard offset >= 0, offset < used else { return }
+        used = offset + ((max(byteCount, 1) + 15) & ~15)
     }
 
     /// Copies `string` into the arena as a NUL-terminated C string.
@@ -86,21 +100,27 @@ public final class MessageArena {
         allocate(byteCount: MemoryLayout<T>.stride).bindMemory(to: T.self, capacity: 1)
     }
 
-    /// Allocates an array of `count` pointers in the arena.
-    public func makePointerArray<T>(of _: T.Type, count: Int) -> UnsafeMutablePointer<UnsafeMutablePointer<T>?> {
-        allocate(byteCount: MemoryLayout<UnsafeMutablePointer<T>?>.stride * max(count, 1))
-            .bindMemory(to: UnsafeMutablePointer<T>?.self, capacity: max(count, 1))
+    /// Allocates `count` uninitialised `T`s, back to back.
+    public func make<T>(_: T.Type, count: Int) -> UnsafeMutablePointer<T> {
+        allocate(byteCount: MemoryLayout<T>.stride * max(count, 1)).bindMemory(to: T.self, capacity: max(count, 1))
     }
 
-    /// Whether any allocation since the last reset did not fit in the block.
-    public var hasSpilled: Bool { !spills.isEmpty }
+    /// Allocates an array of `count` pointers in the arena.
+    public func makePointerArray<T>(of _: T.Type, count: Int) -> UnsafeMutablePointer<UnsafeMutablePointer<T>?> {
+        make(UnsafeMutablePointer<T>?.self, count: count)
+    }
+
+    /// Whether anything since the last reset did not fit in the reusable block.
+    public var hasOverflowed: Bool { !overflowChunks.isEmpty }
 
     /// Releases everything allocated since the last reset.
     public func reset() {
         used = 0
-        if !spills.isEmpty {
-            for spill in spills { spill.deallocate() }
-            spills.removeAll(keepingCapacity: true)
+        chunk = block
+        chunkSize = blockSize
+        if !overflowChunks.isEmpty {
+            for overflow in overflowChunks { overflow.deallocate() }
+            overflowChunks.removeAll(keepingCapacity: true)
         }
     }
 }

@@ -1,0 +1,174 @@
+import Benchmark
+import NIOCore
+import ScoringDaemon
+import ScoringModel
+import StreamifyWire
+import Workload
+
+// Every benchmark scores against a RiskEngine (default EngineConfiguration) warmed with the 1M-card
+// Workload (about 2M transactions), and streams further transactions of random cards of that
+// population. Each benchmark runs in its own process (the benchmark tool starts the executable per
+// benchmark) and builds its engine and inputs once, outside the measured region.
+
+/// A `RiskEngine` (default `EngineConfiguration`) warmed with the 1M-card workload.
+final class WarmEngine: @unchecked Sendable {
+    static let shared = WarmEngine()
+
+    let workload = Workload()
+    let engine = RiskEngine()
+
+    private init() {
+        workload.warm(engine)
+    }
+}
+
+/// 1M live transactions (random cards of the warm population) as model features.
+final class FeatureStream: @unchecked Sendable {
+    static let shared = FeatureStream()
+
+    let features: [TransactionFeatures]
+    private var cursor = 0
+    private var timeShiftMs: Int64 = 0
+    private let spanMs: Int64
+
+    private init() {
+        let workload = WarmEngine.shared.workload
+        let count = 1 << 20
+        features = (0..<count).map { Workload.features(workload.transaction($0)) }
+        spanMs = Int64(count) * workload.liveStepMs
+    }
+
+    /// The next transaction; event time keeps rising when the stream wraps around.
+    @inline(__always)
+    func next() -> TransactionFeatures {
+        var transaction = features[cursor]
+        transaction.eventTimeMs &+= timeShiftMs
+        cursor += 1
+        if cursor == features.count {
+            cursor = 0
+            timeShiftMs += spanMs
+        }
+        return transaction
+    }
+}
+
+/// Pre-encoded request frame bodies (what `FrameDecoder` hands to the processor).
+final class FrameStream: @unchecked Sendable {
+    let frames: [ByteBuffer]
+    private var cursor = 0
+
+    init(count: Int, transactionsPerFrame: Int) {
+        let workload = WarmEngine.shared.workload
+        var frames: [ByteBuffer] = []
+        frames.reserveCapacity(count)
+        for index in 0..<count {
+            let body: Request.Body
+            if transactionsPerFrame == 1 {
+                body = .score(workload.transaction(index))
+            } else {
+                let first = index * transactionsPerFrame
+                body = .scoreBatch((first..<first + transactionsPerFrame).map { workload.transaction($0) })
+            }
+            let bytes = WireCodec.encode(Request(requestID: UInt64(index + 1), body: body))
+            frames.append(ByteBuffer(bytes: bytes))
+        }
+        self.frames = frames
+    }
+
+    @inline(__always)
+    func next() -> ByteBuffer {
+        let frame = frames[cursor]
+        cursor = cursor + 1 == frames.count ? 0 : cursor + 1
+        return frame
+    }
+}
+
+/// Frame processor, outbound buffer and frames for the frame benchmarks.
+final class FrameState: @unchecked Sendable {
+    static let single = FrameState(count: 1 << 18, transactionsPerFrame: 1)
+    static let batch = FrameState(count: 4_096, transactionsPerFrame: 100)
+
+    let processor = FrameProcessor(engine: WarmEngine.shared.engine)
+    let frames: FrameStream
+    var outbound = ByteBufferAllocator().buffer(capacity: 64 * 1024)
+
+    init(count: Int, transactionsPerFrame: Int) {
+        frames = FrameStream(count: count, transactionsPerFrame: transactionsPerFrame)
+    }
+
+    /// What the daemon's handler does per frame, minus the socket: clear, process, keep.
+    @inline(__always)
+    func processNext() {
+        outbound.clear()
+        processor.process(frame: frames.next(), into: &outbound)
+        blackHole(outbound.readableBytes)
+    }
+}
+
+let benchmarks: @Sendable () -> Void = {
+    // Per-operation time, throughput and allocations. Values are per operation (the tool divides
+    // a sample of `scalingFactor` operations by it). No OS-stat metric here: the tool reads
+    // /proc around every sample inside the malloc-counting window (about 22 mallocs per sample).
+    let perOperation = Benchmark.Configuration(
+        metrics: [.wallClock, .throughput, .mallocCountTotal],
+        timeUnits: .nanoseconds,
+        warmupIterations: 3,
+        scalingFactor: .kilo,
+        maxDuration: .seconds(3),
+        maxIterations: 2_000,
+        // Allocations are deterministic here: any extra allocation per operation is a regression.
+        thresholds: [.mallocCountTotal: .init(absolute: [.p90: 0])]
+    )
+    var perBatchFrame = perOperation
+    perBatchFrame.scalingFactor = .one
+    perBatchFrame.timeUnits = .microseconds
+    // 4 arena overflow chunks per 100-transaction frame today (see docs/performance.md).
+    perBatchFrame.thresholds = [.mallocCountTotal: .init(absolute: [.p90: 1])]
+
+    // CPU time (user + system) per operation: the kernel counts it in scheduler ticks (10 ms), so
+    // these run a million operations (batch: a thousand frames) per sample.
+    let cpu = Benchmark.Configuration(
+        metrics: [.cpuTotal, .wallClock],
+        timeUnits: .nanoseconds,
+        warmupIterations: 0,
+        scalingFactor: .mega,
+        maxDuration: .seconds(10),
+        maxIterations: 3
+    )
+    var cpuBatchFrame = cpu
+    cpuBatchFrame.scalingFactor = .kilo
+    cpuBatchFrame.timeUnits = .microseconds
+    cpuBatchFrame.maxIterations = 5
+
+    let score: (Benchmark) -> Void = { benchmark in
+        let engine = WarmEngine.shared.engine
+        let stream = FeatureStream.shared
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(engine.score(stream.next()))
+        }
+        benchmark.stopMeasurement()
+    }
+    let frame: (Benchmark) -> Void = { benchmark in
+        let state = FrameState.single
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { state.processNext() }
+        benchmark.stopMeasurement()
+    }
+    let batchFrame: (Benchmark) -> Void = { benchmark in
+        let state = FrameState.batch
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { state.processNext() }
+        benchmark.stopMeasurement()
+    }
+
+    // Names without spaces: the tool writes threshold files with spaces turned into underscores
+    // but looks them up with the spaces kept, so a name with a space is never checked.
+    Benchmark("RiskEngine.score", configuration: perOperation, closure: score)
+    Benchmark("FrameProcessor.process.scoreFrame", configuration: perOperation, closure: frame)
+    Benchmark("FrameProcessor.process.batchFrame100", configuration: perBatchFrame, closure: batchFrame)
+
+    Benchmark("RiskEngine.score.cpu", configuration: cpu, closure: score)
+    Benchmark("FrameProcessor.process.scoreFrame.cpu", configuration: cpu, closure: frame)
+    Benchmark("FrameProcessor.process.batchFrame100.cpu", configuration: cpuBatchFrame, closure: batchFrame)
+}

@@ -1,0 +1,59 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Benchmarks for the scoring hot path (ordo-one/benchmark). Run from this directory:
+//   swift package --disable-sandbox benchmark
+// See docs/performance.md for the figures and the threshold workflow.
+// SwiftPM names a path dependency after its folder (the checkout's name, which differs between
+// worktrees and CI clones), so the root package's identity is derived from this package's path.
+let rootPackage = String(Context.packageDirectory.split(separator: "/").dropLast().last ?? "streamify")
+
+let package = Package(
+    name: "StreamifyBenchmarks",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "memory-report", targets: ["MemoryReport"]),
+    ],
+    dependencies: [
+        .package(path: "../"),
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        /// The synthetic card population and transaction stream shared by the benchmarks and memory-report.
+        .target(
+            name: "Workload",
+            dependencies: [
+                .product(name: "ScoringModel", package: rootPackage),
+                .product(name: "StreamifyWire", package: rootPackage),
+            ]
+        ),
+        /// Fills a RiskEngine with 1M cards and reports resident memory and bytes per card.
+        .executableTarget(
+            name: "MemoryReport",
+            dependencies: [
+                "Workload",
+                .product(name: "ScoringModel", package: rootPackage),
+                .product(name: "ScoringDaemon", package: rootPackage),
+                .product(name: "StreamifyWire", package: rootPackage),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "ScoringBenchmarks",
+            dependencies: [
+                "Workload",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "ScoringModel", package: rootPackage),
+                .product(name: "ScoringPipeline", package: rootPackage),
+                .product(name: "ScoringDaemon", package: rootPackage),
+                .product(name: "StreamifyWire", package: rootPackage),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Benchmarks/ScoringBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import ScoringClient
+
+/// Options for playing traffic against a daemon (shared by `run` and `replay`).
+struct LoadOptions: ParsableArguments {
+    @Option(help: "The daemon: unix:PATH or tcp://HOST:PORT.")
+    var target: String
+
+    @Option(help: "Connections to open.")
+    var connections: Int = 4
+
+    @Option(help: "Requests in flight per connection.")
+    var pipeline: Int = 64
+
+    @Option(help: "Transactions per request (1: score, more: score_batch).")
+    var batch: Int = 1
+
+    @Option(help: "Open loop: transactions per second, on schedule (latency counts from the intended send time).")
+    var rate: Double?
+
+    @Flag(help: "Closed loop: send as fast as the pipeline allows.")
+    var max = false
+
+    @Option(help: "Measured time after the warm-up (e.g. 30s, 5m); 0 runs until SIGINT/SIGTERM.")
+    var duration: String?
+
+    @Option(help: "Transactions to send in all (warm-up included).")
+    var count: Int?
+
+    @Option(help: "Warm-up before measuring (e.g. 5s).")
+    var warmup: String = "0s"
+
+    @Option(help: "Write the report as JSON to this file.")
+    var report: String?
+
+    @Option(help: "Write the latency percentile distribution (HdrHistogram .hgrm text, milliseconds) to this file.")
+    var latencyDistribution: String?
+
+    @Option(help: "SLO: exit non-zero when fewer transactions per second are scored.")
+    var expectThroughput: Double?
+
+    @Option(name: .customLong("expect-p99-us"), help: "SLO: exit non-zero when p99 latency exceeds this many microseconds.")
+    var expectP99Microseconds: UInt64?
+
+    @Flag(help: "No live progress line.")
+    var quiet = false
+
+    func validate() throws {
+        _ = try ScoringTarget(parsing: target)
+        guard connections >= 1, pipeline >= 1, batch >= 1 else {
+            throw ValidationError("--connections, --pipeline and --batch must be at least 1")
+        }
+        if max && rate != nil { throw ValidationError("choose --rate (open loop) or --max (closed loop), not both") }
+        if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
+        if let count, count < 1 { throw ValidationError("--count must be at least 1") }
+        if let duration { _ = try DurationParser.seconds(duration) }
+        _ = try DurationParser.seconds(warmup)
+    }
+
+    /// Open-loop rate, or `nil` for closed loop. Without either flag: 1,000/s.
+    var effectiveRate: Double? { max ? nil : (rate ?? 1_000) }
+
+    func loadConfiguration() throws -> LoadConfiguration {
+        var configuration = LoadConfiguration(target: try ScoringTarget(parsing: target))
+        configuration.connections = connections
+        configuration.pipeline = pipeline
+        configuration.batchSize = batch
+        configuration.rate = effectiveRate
+        configuration.count = count
+        configuration.warmupSeconds = try DurationParser.seconds(warmup)
+        if let duration {
+            let seconds = try DurationParser.seconds(duration)
+            configuration.durationSeconds = seconds == 0 ? nil : seconds
+        } else {
+            // Without --duration: until --count when given, else 10 s.
+            configuration.durationSeconds = count == nil ? 10 : nil
+        }
+        return configuration
+    }
+
+    var objective: ServiceLevelObjective {
+        ServiceLevelObjective(throughput: expectThroughput, p99Microseconds: expectP99Microseconds)
+    }
+}

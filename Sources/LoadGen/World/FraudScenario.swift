@@ -1,0 +1,35 @@
+/// The kinds of fraud the generator injects.
+enum FraudScenario: String, CaseIterable, Sendable, Codable, Hashable {
+    /// Bursts of online micro-charges checking whether a stolen card number works.
+    case cardTesting = "card_testing"
+    /// A new device from a new country and IP spends large amounts.
+    case accountTakeover = "account_takeover"
+    /// Card-present use in two distant cities minutes apart (a cloned card).
+    case impossibleTravel = "impossible_travel"
+    /// Cards that shopped at a breached merchant are misused days later elsewhere.
+    case compromisedMerchant = "compromised_merchant"
+    /// A purchase 5-20 times the card's usual amount.
+    case amountSpike = "amount_spike"
+    /// Gift cards, crypto and wire transfers in bursts.
+    case riskyPattern = "risky_pattern"
+
+    /// How often each scenario starts, relative to the others.
+    var startWeight: Double {
+        switch self {
+        case .cardTesting: 0.08
+        case .accountTakeover: 0.14
+        case .impossibleTravel: 0.22
+        case .compromisedMerchant: 0.10
+        case .amountSpike: 0.28
+        case .riskyPattern: 0.18
+        }
+    }
+
+    /// A dense code (1...6) for compact label storage; 0 stands for legitimate.
+    var code: UInt8 { UInt8(Self.allCases.firstIndex(of: self)! + 1) }
+
+    init?(code: UInt8) {
+        guard code >= 1, Int(code) <= Self.allCases.count else { return nil }
+        self = Self.allCases[Int(code) - 1]
+    }
+}

@@ -1,0 +1,187 @@
+import NIOCore
+import NIOPosix
+import StreamifyWire
+import Synchronization
+
+/// A connection to the Streamify scoring daemon, with pipelining.
+///
+/// Every method may be called from any thread; requests sent on one client are answered in the
+/// order they were sent. Open several clients for parallelism across connections.
+///
+/// ```swift
+/// let client = try await ScoringClient.connect(to: .unix(path: "/run/streamify.sock"))
+/// let breakdown = try await client.score(transaction)
+/// try await client.close()
+/// ```
+public final class ScoringClient: Sendable {
+    /// The connection's channel.
+    public let channel: any NIOCore.Channel
+    /// The event loop the connection lives on; the `…OnEventLoop` fast path must run there.
+    public var eventLoop: any EventLoop { channel.eventLoop }
+
+    private let router: NIOLoopBound<ResponseRouter>
+    private let nextRequestID = Atomic<UInt64>(1)
+
+    private init(channel: any NIOCore.Channel, router: ResponseRouter) {
+        self.channel = channel
+        self.router = NIOLoopBound(router, eventLoop: channel.eventLoop)
+    }
+
+    /// Connects to a daemon.
+    ///
+    /// - Parameters:
+    ///   - target: a Unix socket path or a TCP host and port.
+    ///   - eventLoopGroup: where the connection runs; the shared NIO group by default.
+    ///   - maximumFrameLength: responses longer than this close the connection.
+    public static func connect(
+        to target: ScoringTarget,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        maximumFrameLength: Int = Framing.defaultMaximumFrameLength
+    ) async throws -> ScoringClient {
+        let bootstrap = ClientBootstrap(group: eventLoopGroup)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(FrameDecoder(maximumFrameLength: maximumFrameLength)))
+                    try channel.pipeline.syncOperations.addHandler(ResponseRouter())
+                }
+            }
+        let channel: any NIOCore.Channel
+        switch target {
+        case .unix(let path):
+            channel = try await bootstrap.connect(unixDomainSocketPath: path).get()
+        case .tcp(let host, let port):
+            channel = try await bootstrap.channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .connect(host: host, port: port).get()
+        }
+        return try await channel.eventLoop.submit {
+            ScoringClient(channel: channel, router: try channel.pipeline.syncOperations.handler(type: ResponseRouter.self))
+        }.get()
+    }
+
+    /// Closes the connection; requests still waiting fail with `ScoringClientError.connectionClosed`.
+    public func close() async throws {
+        do {
+            try await channel.close()
+        } catch ChannelError.alreadyClosed {
+            // Closed by the peer already: the goal is reached.
+        }
+    }
+
+    /// A fresh request id, unique on this client.
+    public func makeRequestID() -> UInt64 {
+        nextRequestID.add(1, ordering: .relaxed).oldValue
+    }
+
+    // MARK: Typed API
+
+    /// Scores one transaction.
+    ///
+    /// - Throws: `WireError` when the daemon refuses it, `ScoringClientError` when the connection fails.
+    public func score(_ transaction: Transaction) async throws -> RiskBreakdown {
+        let response = try await send(Request(requestID: makeRequestID(), body: .score(transaction))).get()
+        switch response.body {
+        case .breakdown(let breakdown): return breakdown
+        case .error(let error): throw error
+        default: throw ScoringClientError.unexpectedResponse("\(String(describing: response.body)) to a score request")
+        }
+    }
+
+    /// Scores several transactions in one request; the results keep the transactions' order.
+    ///
+    /// An item the daemon refuses is an `.error` item; a refused request throws `WireError`.
+    public func scoreBatch(_ transactions: [Transaction]) async throws -> [BatchItem] {
+        let response = try await send(Request(requestID: makeRequestID(), body: .scoreBatch(transactions))).get()
+        switch response.body {
+        case .breakdownBatch(let items): return items
+        case .error(let error): throw error
+        default: throw ScoringClientError.unexpectedResponse("\(String(describing: response.body)) to a batch request")
+        }
+    }
+
+    /// Reports a confirmed outcome (a chargeback, say); returns once the daemon acknowledged it.
+    public func send(_ feedback: Feedback) async throws {
+        let response = try await send(Request(requestID: makeRequestID(), body: .feedback(feedback))).get()
+        switch response.body {
+        case .ack: return
+        case .error(let error): throw error
+        default: throw ScoringClientError.unexpectedResponse("\(String(describing: response.body)) to feedback")
+        }
+    }
+
+    /// Asks the daemon for its version and size.
+    public func ping() async throws -> Pong {
+        let response = try await send(Request(requestID: makeRequestID(), body: .ping)).get()
+        switch response.body {
+        case .pong(let pong): return pong
+        case .error(let error): throw error
+        default: throw ScoringClientError.unexpectedResponse("\(String(describing: response.body)) to a ping")
+        }
+    }
+
+    /// Sends any request and flushes; the future fails with `ScoringClientError.requestIDMismatch`
+    /// if the daemon answers another id.
+    public func send(_ request: Request) -> EventLoopFuture<Response> {
+        var buffer = channel.allocator.buffer(capacity: 256)
+        buffer.writeFrame(WireCodec.encode(request))
+        let frame = buffer
+        let promise = eventLoop.makePromise(of: Response.self)
+        let expected = request.requestID
+        if eventLoop.inEventLoop {
+            writeOnEventLoop(frame, waiting: .full(promise), flush: true)
+        } else {
+            eventLoop.execute { [self] in writeOnEventLoop(frame, waiting: .full(promise), flush: true) }
+        }
+        return promise.futureResult.flatMapThrowing { response in
+            guard response.requestID == expected else {
+                throw ScoringClientError.requestIDMismatch(expected: expected, received: response.requestID)
+            }
+            return response
+        }
+    }
+
+    // MARK: Fast path
+
+    /// Sends pre-encoded frames (each a whole length-prefixed `Request`) with one flush; each
+    /// future gets the summary of its answer.
+    public func send(frames: [ByteBuffer]) -> [EventLoopFuture<ResponseSummary>] {
+        let promises = frames.map { _ in eventLoop.makePromise(of: ResponseSummary.self) }
+        if eventLoop.inEventLoop {
+            for (frame, promise) in zip(frames, promises) { writeOnEventLoop(frame, waiting: .summary(promise), flush: false) }
+            channel.flush()
+        } else {
+            eventLoop.execute { [self] in
+                for (frame, promise) in zip(frames, promises) { writeOnEventLoop(frame, waiting: .summary(promise), flush: false) }
+                channel.flush()
+            }
+        }
+        return promises.map(\.futureResult)
+    }
+
+    /// Writes one pre-encoded request frame without flushing; call `flushOnEventLoop()` after a batch.
+    ///
+    /// Must be called on `eventLoop`. The summary is decoded with protobuf-c into a per-connection
+    /// arena, reading only ids, codes, scores and levels.
+    public func writeOnEventLoop(frame: ByteBuffer) -> EventLoopFuture<ResponseSummary> {
+        let promise = eventLoop.makePromise(of: ResponseSummary.self)
+        writeOnEventLoop(frame, waiting: .summary(promise), flush: false)
+        return promise.futureResult
+    }
+
+    /// Flushes frames written with `writeOnEventLoop(frame:)`. Must be called on `eventLoop`.
+    public func flushOnEventLoop() {
+        channel.flush()
+    }
+
+    /// Requests written and not yet answered. Must be read on `eventLoop`.
+    public var pendingCountOnEventLoop: Int { router.value.pendingCount }
+
+    private func writeOnEventLoop(_ frame: ByteBuffer, waiting: PendingResponse, flush: Bool) {
+        guard router.value.enqueue(waiting) else { return }
+        if flush {
+            channel.writeAndFlush(frame, promise: nil)
+        } else {
+            channel.write(frame, promise: nil)
+        }
+    }
+}

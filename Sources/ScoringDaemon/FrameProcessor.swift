@@ -1,0 +1,323 @@
+import CProtobufC
+import CStreamifyProto
+import NIOCore
+import ScoringModel
+import ScoringPipeline
+import StreamifyWire
+
+/// Turns one request frame into one response frame, synchronously: decode, validate, score, encode.
+///
+/// This is the daemon's hot path. It decodes with protobuf-c straight from the frame's bytes
+/// into a reusable arena, keys the state tables straight from the decoded bytes, renders the
+/// reasons into arena memory and packs the response straight into the outbound buffer. After
+/// warm-up a single transaction costs no heap allocation here.
+///
+/// One per connection; not thread-safe.
+public final class FrameProcessor {
+    /// The daemon's version, reported in `Pong`.
+    public static let serverVersion = "streamify-scoring 0.1.0"
+
+    private let engine: RiskEngine
+    private let maximumBatchSize: Int
+    private let input = MessageArena(capacity: 16 * 1024)
+    private let output = MessageArena(capacity: 32 * 1024)
+    private var modelVersion: String = ""
+    private var modelVersionC: UnsafeMutablePointer<CChar>
+    private let emptyString: UnsafeMutablePointer<CChar>
+    /// Collected and reset by the handler once per read burst.
+    public var counters = ProcessorCounters()
+
+    public init(engine: RiskEngine, maximumBatchSize: Int = 10_000) {
+        self.engine = engine
+        self.maximumBatchSize = maximumBatchSize
+        self.modelVersionC = .allocate(capacity: 1)
+        self.modelVersionC.initialize(to: 0)
+        self.emptyString = .allocate(capacity: 1)
+        self.emptyString.initialize(to: 0)
+    }
+
+    deinit {
+        modelVersionC.deallocate()
+        emptyString.deallocate()
+    }
+
+    /// Processes one frame body and appends exactly one response frame to `outbound`.
+    public func process(frame: ByteBuffer, into outbound: inout ByteBuffer) {
+        let start = NIODeadline.now().uptimeNanoseconds
+        counters.requests += 1
+        frame.withUnsafeReadableBytes { bytes in
+            let response = respond(to: bytes, start: start)
+            write(response, into: &outbound)
+        }
+        input.reset()
+        output.reset()
+    }
+
+    /// Appends the answer to a frame the decoder refused for its size.
+    public func writeFrameTooLarge(_ error: FrameTooLargeError, into outbound: inout ByteBuffer) {
+        counters.errors[Int(ErrorCode.frameTooLarge.rawValue)] += 1
+        let response = errorResponse(
+            requestID: 0, .frameTooLarge,
+            "frame of \(error.length) bytes exceeds the limit of \(error.limit) bytes; closing the connection")
+        write(response, into: &outbound)
+        output.reset()
+    }
+
+    // MARK: - Requests
+
+    private func respond(to bytes: UnsafeRawBufferPointer, start: UInt64) -> UnsafeMutablePointer<Streamify__V1__Response> {
+        guard
+            let request = streamify__v1__request__unpack(
+                input.allocator, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self))
+        else {
+            counters.errors[Int(ErrorCode.malformed.rawValue)] += 1
+            return errorResponse(
+                requestID: Self.peekRequestID(bytes), .malformed, "frame is not a valid streamify.v1.Request")
+        }
+        let requestID = request.pointee.request_id
+        switch request.pointee.body_case {
+        case STREAMIFY__V1__REQUEST__BODY_SCORE:
+            return scoreResponse(requestID: requestID, transaction: request.pointee.score, start: start)
+        case STREAMIFY__V1__REQUEST__BODY_SCORE_BATCH:
+            return batchResponse(requestID: requestID, batch: request.pointee.score_batch, start: start)
+        case STREAMIFY__V1__REQUEST__BODY_FEEDBACK:
+            return feedbackResponse(requestID: requestID, feedback: request.pointee.feedback)
+        case STREAMIFY__V1__REQUEST__BODY_PING:
+            return pongResponse(requestID: requestID)
+        default:
+            counters.errors[Int(ErrorCode.malformed.rawValue)] += 1
+            return errorResponse(requestID: requestID, .malformed, "request has no body (score, score_batch, feedback or ping)")
+        }
+    }
+
+    private func scoreResponse(
+        requestID: UInt64,
+        transaction: UnsafeMutablePointer<Streamify__V1__Transaction>?,
+        start: UInt64
+    ) -> UnsafeMutablePointer<Streamify__V1__Response> {
+        let response = makeResponse(requestID: requestID)
+        switch score(transaction, start: start) {
+        case .success(let breakdown):
+            response.pointee.body_case = STREAMIFY__V1__RESPONSE__BODY_BREAKDOWN
+            response.pointee.breakdown = breakdown
+        case .failure(let error):
+            response.pointee.body_case = STREAMIFY__V1__RESPONSE__BODY_ERROR
+            response.pointee.error = error
+        }
+        return response
+    }
+
+    private func batchResponse(
+        requestID: UInt64,
+        batch: UnsafeMutablePointer<Streamify__V1__TransactionBatch>?,
+        start: UInt64
+    ) -> UnsafeMutablePointer<Streamify__V1__Response> {
+        let count = batch?.pointee.n_transactions ?? 0
+        guard count <= maximumBatchSize else {
+            counters.errors[Int(ErrorCode.invalidArgument.rawValue)] += 1
+            return errorResponse(
+                requestID: requestID, .invalidArgument,
+                "batch has \(count) transactions; the limit is \(maximumBatchSize)", field: "score_batch.transactions")
+        }
+        let items = output.makePointerArray(of: Streamify__V1__BatchItem.self, count: count)
+        let itemStructs = output.make(Streamify__V1__BatchItem.self, count: count)
+        for index in 0..<count {
+            let item = itemStructs + index
+            streamify__v1__batch_item__init(item)
+            switch score(batch!.pointee.transactions[index], start: start) {
+            case .success(let breakdown):
+                item.pointee.result_case = STREAMIFY__V1__BATCH_ITEM__RESULT_BREAKDOWN
+                item.pointee.breakdown = breakdown
+            case .failure(let error):
+                item.pointee.result_case = STREAMIFY__V1__BATCH_ITEM__RESULT_ERROR
+                item.pointee.error = error
+            }
+            items[index] = item
+        }
+        let result = output.make(Streamify__V1__BreakdownBatch.self)
+        streamify__v1__breakdown_batch__init(result)
+        result.pointee.n_items = count
+        result.pointee.items = items
+        let response = makeResponse(requestID: requestID)
+        response.pointee.body_case = STREAMIFY__V1__RESPONSE__BODY_BREAKDOWN_BATCH
+        response.pointee.breakdown_batch = result
+        return response
+    }
+
+    private func feedbackResponse(
+        requestID: UInt64,
+        feedback: UnsafeMutablePointer<Streamify__V1__Feedback>?
+    ) -> UnsafeMutablePointer<Streamify__V1__Response> {
+        guard let feedback else {
+            counters.errors[Int(ErrorCode.malformed.rawValue)] += 1
+            return errorResponse(requestID: requestID, .malformed, "feedback body is missing")
+        }
+        switch TransactionIntake.features(of: feedback) {
+        case .success(let features):
+            engine.record(features)
+            counters.feedback += 1
+            let ack = output.make(Streamify__V1__Ack.self)
+            streamify__v1__ack__init(ack)
+            let response = makeResponse(requestID: requestID)
+            response.pointee.body_case = STREAMIFY__V1__RESPONSE__BODY_ACK
+            response.pointee.ack = ack
+            return response
+        case .failure(let error):
+            counters.errors[Int(error.code.rawValue)] += 1
+            return errorResponse(requestID: requestID, error.code, error.message, field: error.field)
+        }
+    }
+
+    private func pongResponse(requestID: UInt64) -> UnsafeMutablePointer<Streamify__V1__Response> {
+        counters.pings += 1
+        let pong = output.make(Streamify__V1__Pong.self)
+        streamify__v1__pong__init(pong)
+        pong.pointee.version = output.copy(Self.serverVersion)
+        pong.pointee.model_version = output.copy(engine.model.version)
+        pong.pointee.cards_tracked = UInt64(engine.cardsTracked)
+        let response = makeResponse(requestID: requestID)
+        response.pointee.body_case = STREAMIFY__V1__RESPONSE__BODY_PONG
+        response.pointee.pong = pong
+        return response
+    }
+
+    // MARK: - Scoring
+
+    private enum Scored {
+        case success(UnsafeMutablePointer<Streamify__V1__RiskBreakdown>)
+        case failure(UnsafeMutablePointer<Streamify__V1__Error>)
+    }
+
+    private func score(_ transaction: UnsafeMutablePointer<Streamify__V1__Transaction>?, start: UInt64) -> Scored {
+        guard let transaction else {
+            counters.errors[Int(ErrorCode.malformed.rawValue)] += 1
+            return .failure(makeError(.malformed, "transaction is missing"))
+        }
+        let features: TransactionFeatures
+        switch TransactionIntake.features(of: transaction) {
+        case .success(let valid):
+            features = valid
+        case .failure(let error):
+            counters.errors[Int(error.code.rawValue)] += 1
+            return .failure(makeError(error.code, error.message, field: error.field))
+        }
+        let model = engine.model
+        let assessment = engine.score(features, with: model)
+        counters.transactions += 1
+        counters.levels[Int(assessment.level.rawValue) - 1] += 1
+        return .success(
+            makeBreakdown(assessment, transactionID: transaction.pointee.transaction_id, modelVersion: model.version, start: start))
+    }
+
+    private func makeBreakdown(
+        _ assessment: RiskAssessment,
+        transactionID: UnsafeMutablePointer<CChar>?,
+        modelVersion version: String,
+        start: UInt64
+    ) -> UnsafeMutablePointer<Streamify__V1__RiskBreakdown> {
+        let breakdown = output.make(Streamify__V1__RiskBreakdown.self)
+        streamify__v1__risk_breakdown__init(breakdown)
+        breakdown.pointee.transaction_id = transactionID ?? emptyString
+        breakdown.pointee.risk_score = assessment.score
+        breakdown.pointee.level = Streamify__V1__AlertLevel(rawValue: .init(truncatingIfNeeded: assessment.level.rawValue))
+        let factorCount = RiskFactor.allCases.count
+        let pointers = output.makePointerArray(of: Streamify__V1__FactorScore.self, count: factorCount)
+        let factors = output.make(Streamify__V1__FactorScore.self, count: factorCount)
+        for index in 0..<factorCount {
+            let outcome = assessment.factors[index]
+            let factor = factors + index
+            streamify__v1__factor_score__init(factor)
+            factor.pointee.factor = Streamify__V1__Factor(rawValue: .init(truncatingIfNeeded: index + 1))
+            factor.pointee.score = outcome.score
+            factor.pointee.weight = outcome.weight
+            factor.pointee.contribution = outcome.contribution
+            factor.pointee.reason = render(outcome)
+            pointers[index] = factor
+        }
+        breakdown.pointee.n_factors = factorCount
+        breakdown.pointee.factors = pointers
+        breakdown.pointee.model_version = cString(forModelVersion: version)
+        let elapsed = (NIODeadline.now().uptimeNanoseconds &- start) / 1000
+        let microseconds = UInt32(clamping: elapsed)
+        breakdown.pointee.server_time_us = microseconds
+        counters.latency.record(microseconds: microseconds)
+        return breakdown
+    }
+
+    /// Writes a factor's reason into the output arena as a C string.
+    private func render(_ outcome: FactorOutcome) -> UnsafeMutablePointer<CChar> {
+        let capacity = 256
+        let memory = output.allocate(byteCount: capacity)
+        var writer = ReasonWriter(UnsafeMutableRawBufferPointer(start: memory, count: capacity - 1))
+        outcome.render(into: &writer)
+        memory.storeBytes(of: 0, toByteOffset: writer.count, as: UInt8.self)
+        output.shrinkLastAllocation(at: memory, to: writer.count + 1)
+        return memory.assumingMemoryBound(to: CChar.self)
+    }
+
+    /// The model version as a C string, copied again only when the model changes.
+    private func cString(forModelVersion version: String) -> UnsafeMutablePointer<CChar> {
+        if version != modelVersion {
+            modelVersionC.deallocate()
+            var copy = version
+            modelVersionC = copy.withUTF8 { utf8 in
+                let memory = UnsafeMutablePointer<CChar>.allocate(capacity: utf8.count + 1)
+                UnsafeMutableRawPointer(memory).copyMemory(from: utf8.baseAddress!, byteCount: utf8.count)
+                memory[utf8.count] = 0
+                return memory
+            }
+            modelVersion = version
+        }
+        return modelVersionC
+    }
+
+    // MARK: - Encoding
+
+    private func makeResponse(requestID: UInt64) -> UnsafeMutablePointer<Streamify__V1__Response> {
+        let response = output.make(Streamify__V1__Response.self)
+        streamify__v1__response__init(response)
+        response.pointee.request_id = requestID
+        return response
+    }
+
+    private func makeError(_ code: ErrorCode, _ message: String, field: String = "") -> UnsafeMutablePointer<Streamify__V1__Error> {
+        let error = output.make(Streamify__V1__Error.self)
+        streamify__v1__error__init(error)
+        error.pointee.code = Streamify__V1__ErrorCode(rawValue: .init(truncatingIfNeeded: code.rawValue))
+        error.pointee.message = output.copy(message)
+        error.pointee.field = output.copy(field)
+        return error
+    }
+
+    private func errorResponse(
+        requestID: UInt64, _ code: ErrorCode, _ message: String, field: String = ""
+    ) -> UnsafeMutablePointer<Streamify__V1__Response> {
+        let response = makeResponse(requestID: requestID)
+        response.pointee.body_case = STREAMIFY__V1__RESPONSE__BODY_ERROR
+        response.pointee.error = makeError(code, message, field: field)
+        return response
+    }
+
+    private func write(_ response: UnsafeMutablePointer<Streamify__V1__Response>, into outbound: inout ByteBuffer) {
+        let message = UnsafeRawPointer(response).assumingMemoryBound(to: ProtobufCMessage.self)
+        let size = protobuf_c_message_get_packed_size(message)
+        outbound.writeInteger(UInt32(size), endianness: .big)
+        outbound.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { buffer in
+            protobuf_c_message_pack(message, buffer.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        }
+    }
+
+    /// Best effort: the request_id of a frame that does not decode, when it starts with field 1.
+    static func peekRequestID(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        guard bytes.count > 1, bytes[0] == 0x08 else { return 0 }
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        for index in 1..<min(bytes.count, 11) {
+            let byte = bytes[index]
+            value |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { return value }
+            shift += 7
+        }
+        return 0
+    }
+}

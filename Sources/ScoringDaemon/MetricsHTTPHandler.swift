@@ -1,0 +1,42 @@
+import NIOCore
+import NIOHTTP1
+import Prometheus
+
+/// Serves `GET /metrics` in Prometheus text format; everything else is 404. Off the scoring path.
+final class MetricsHTTPHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let registry: PrometheusCollectorRegistry
+    private let metrics: DaemonMetrics
+    private var requestHead: HTTPRequestHead?
+
+    init(registry: PrometheusCollectorRegistry, metrics: DaemonMetrics) {
+        self.registry = registry
+        self.metrics = metrics
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            requestHead = head
+        case .body:
+            break
+        case .end:
+            guard let head = requestHead else { return }
+            requestHead = nil
+            let found = head.method == .GET && (head.uri == "/metrics" || head.uri.hasPrefix("/metrics?"))
+            let body = found ? registry.emitToString() + metrics.latencyExposition() : "not found: try /metrics\n"
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Type", value: found ? "text/plain; version=0.0.4" : "text/plain")
+            headers.add(name: "Content-Length", value: "\(body.utf8.count)")
+            let responseHead = HTTPResponseHead(version: head.version, status: found ? .ok : .notFound, headers: headers)
+            context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+            let keepAlive = head.isKeepAlive
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [context] _ in
+                if !keepAlive { context.close(promise: nil) }
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Prepares and tidies the file of a Unix domain socket listener.
+enum UnixSocketFile {
+    struct InUse: Error, CustomStringConvertible {
+        var path: String
+        var description: String { "another process is listening on \(path); refusing to replace it" }
+    }
+
+    struct NotASocket: Error, CustomStringConvertible {
+        var path: String
+        var description: String { "\(path) exists and is not a socket; refusing to replace it" }
+    }
+
+    struct SystemCallFailed: Error, CustomStringConvertible {
+        var call: String
+        var path: String
+        var code: Int32
+        var description: String { "\(call)(\(path)) failed: \(String(cString: strerror(code)))" }
+    }
+
+    /// Removes a stale socket file left by a daemon that is gone, but never a live one or a non-socket.
+    static func removeIfStale(_ path: String) throws {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        guard info.st_mode & S_IFMT == S_IFSOCK else { throw NotASocket(path: path) }
+        if isAcceptingConnections(path) { throw InUse(path: path) }
+        guard unlink(path) == 0 || errno == ENOENT else {
+            throw SystemCallFailed(call: "unlink", path: path, code: errno)
+        }
+    }
+
+    /// Owner and group may connect; others may not (mode 0660).
+    static func restrictPermissions(_ path: String) throws {
+        guard chmod(path, 0o660) == 0 else { throw SystemCallFailed(call: "chmod", path: path, code: errno) }
+    }
+
+    static func remove(_ path: String) {
+        _ = unlink(path)
+    }
+
+    private static func isAcceptingConnections(_ path: String) -> Bool {
+        #if canImport(Glibc)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let fd = socket(AF_UNIX, SOCK_STREAM, 0)
+        #endif
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        let utf8 = Array(path.utf8)
+        guard utf8.count < capacity else { return false }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: utf8)
+            raw[utf8.count] = 0
+        }
+        let result = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        return result == 0
+    }
+}

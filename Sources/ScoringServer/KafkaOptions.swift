@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import KafkaSidecar
+import ScoringModel
+
+/// Sidecar-mode options of `scoring-server`: consume a transactions topic and publish alerts and
+/// analytics, scored with the same engine and state as the socket listeners.
+struct KafkaOptions: ParsableArguments {
+    @Option(name: .customLong("kafka-brokers"), help: "HOST:PORT[,...], or 'embedded' for an in-process mock cluster. Enables sidecar mode. Env: KAFKA_BOOTSTRAP_SERVERS")
+    var brokers: String?
+    @Option(name: .customLong("kafka-topic-sales"), help: "Input topic. Env: KAFKA_TOPIC_SALES (default sales_stream)")
+    var salesTopic: String?
+    @Option(name: .customLong("kafka-topic-fraud"), help: "Alert topic. Env: KAFKA_TOPIC_FRAUD (default fraud_alerts)")
+    var fraudTopic: String?
+    @Option(name: .customLong("kafka-topic-analytics"), help: "Merchant analytics topic. Env: KAFKA_TOPIC_ANALYTICS (default analytics_stream)")
+    var analyticsTopic: String?
+    @Option(name: .customLong("kafka-topic-dlq"), help: "Dead-letter topic. Env: KAFKA_TOPIC_DLQ (default <input>.dlq)")
+    var dlqTopic: String?
+    @Option(name: .customLong("kafka-topic-labels"), help: "Topic of Feedback outcomes (optional). Env: KAFKA_TOPIC_LABELS")
+    var labelsTopic: String?
+    @Option(name: .customLong("kafka-topic-scores"), help: "Topic for every breakdown (optional). Env: KAFKA_TOPIC_SCORES")
+    var scoresTopic: String?
+    @Option(name: .customLong("kafka-group-id"), help: "Consumer group. Env: KAFKA_GROUP_ID (default streamify-scoring)")
+    var groupID: String?
+    @Option(name: .customLong("alert-level"), help: "Lowest level alerted: low|medium|high|critical. Env: KAFKA_ALERT_LEVEL (default medium)")
+    var alertLevel: String?
+    @Option(name: .customLong("alert-format"), help: "protobuf|json. Env: KAFKA_ALERT_FORMAT (default protobuf)")
+    var alertFormat: String?
+    @Option(name: .customLong("analytics-interval"), help: "Seconds per merchant-analytics window. Env: KAFKA_ANALYTICS_INTERVAL (default 10)")
+    var analyticsInterval: Double?
+    @Option(name: .customShort("X"), help: "librdkafka setting key=value, repeatable (prefix consumer. or producer. for one client)")
+    var settings: [String] = []
+
+    /// The sidecar's configuration, or `nil` when sidecar mode is off.
+    func makeConfiguration() throws -> KafkaSidecarConfiguration? {
+        var environment = ProcessInfo.processInfo.environment
+        if let brokers { environment["KAFKA_BOOTSTRAP_SERVERS"] = brokers }
+        guard var configuration = try KafkaSidecarConfiguration.fromEnvironment(environment) else { return nil }
+        if let salesTopic { configuration.inputTopic = salesTopic }
+        if let fraudTopic { configuration.alertTopic = fraudTopic }
+        if let analyticsTopic { configuration.analyticsTopic = analyticsTopic }
+        if let dlqTopic { configuration.deadLetterTopic = dlqTopic }
+        if let labelsTopic { configuration.labelsTopic = labelsTopic }
+        if let scoresTopic { configuration.scoresTopic = scoresTopic }
+        if let groupID { configuration.groupID = groupID }
+        if let alertLevel {
+            guard let level = RiskLevel(name: alertLevel) else {
+                throw ServerOptions.InvalidOption(description: "--alert-level must be low, medium, high or critical")
+            }
+            configuration.alertLevel = level
+        }
+        if let alertFormat {
+            guard let format = AlertFormat(rawValue: alertFormat.lowercased()) else {
+                throw ServerOptions.InvalidOption(description: "--alert-format must be protobuf or json")
+            }
+            configuration.alertFormat = format
+        }
+        if let analyticsInterval {
+            guard analyticsInterval > 0 else { throw ServerOptions.InvalidOption(description: "--analytics-interval must be positive") }
+            configuration.analyticsIntervalSeconds = analyticsInterval
+        }
+        configuration.librdkafkaSettings += try settings.map { try KafkaSidecarConfiguration.parseSetting($0) }
+        return configuration
+    }
+}

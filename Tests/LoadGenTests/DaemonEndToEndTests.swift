@@ -1,0 +1,115 @@
+import Foundation
+import ScoringClient
+import Testing
+
+@testable import LoadGen
+
+/// Finds the `scoring-server` binary built next to the tests, if it is the real daemon.
+enum DaemonBinary {
+    static let candidates: [String] = {
+        let testBundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        return [
+            testBundle.appendingPathComponent("scoring-server").path,
+            testBundle.deletingLastPathComponent().appendingPathComponent("scoring-server").path,
+            FileManager.default.currentDirectoryPath + "/.build/debug/scoring-server",
+        ]
+    }()
+
+    /// The path of a `scoring-server` whose `--help` offers `--unix`, or `nil`.
+    static let path: String? = candidates.first { path in
+        FileManager.default.isExecutableFile(atPath: path) && help(of: path).contains("--unix")
+    }
+
+    static var skipReason: String {
+        "scoring-server not found (or not yet the real daemon: its --help lacks --unix) at \(candidates.joined(separator: ", ")); build it with `swift build --product scoring-server`"
+    }
+
+    private static func help(of path: String) -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = ["--help"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        guard (try? process.run()) != nil else { return "" }
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning {
+            process.terminate()
+            return ""
+        }
+        return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    }
+}
+
+@Suite("End to end against the real scoring-server", .serialized)
+struct DaemonEndToEndTests {
+    @Test(
+        "3,000 transactions through the real daemon give a sane report",
+        .enabled(if: DaemonBinary.path != nil, Comment(rawValue: DaemonBinary.skipReason)),
+        .timeLimit(.minutes(2)))
+    func shortRunAgainstTheRealDaemon() async throws {
+        let binary = try #require(DaemonBinary.path)
+        let socket = FileManager.default.temporaryDirectory.appendingPathComponent("streamify-e2e-\(UUID().uuidString.prefix(8)).sock").path
+        let logPath = socket + ".log"
+        let daemon = try DaemonProcess(path: binary, arguments: ["--unix", socket], logPath: logPath)
+        defer {
+            daemon.signal(SIGKILL)
+            _ = daemon.isRunning
+            try? FileManager.default.removeItem(atPath: socket)
+            try? FileManager.default.removeItem(atPath: logPath)
+        }
+
+        // Ready when the socket answers a ping.
+        var ready = false
+        for _ in 0..<200 where daemon.isRunning {
+            if FileManager.default.fileExists(atPath: socket),
+                let client = try? await ScoringClient.connect(to: .unix(path: socket))
+            {
+                ready = (try? await client.ping()) != nil
+                try? await client.close()
+                if ready { break }
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try #require(ready, "scoring-server did not answer a ping on \(socket)")
+
+        var configuration = LoadConfiguration(target: .unix(path: socket))
+        configuration.connections = 2
+        configuration.pipeline = 32
+        configuration.rate = 3_000
+        configuration.count = 3_000
+        configuration.durationSeconds = nil
+        let world = WorldConfiguration(seed: 2026, cardCount: 1_000, merchantCount: 300, fraudRate: 0.03, transactionsPerSecond: 3_000)
+        let result = try await LoadRunner.run(configuration, source: TransactionStream(configuration: world), control: RunControl())
+        let report = RunReport(
+            settings: .init(target: "unix:\(socket)", mode: "open_loop", rate: 3_000, connections: 2, pipeline: 32, batch: 1, durationSeconds: nil, count: 3_000, warmupSeconds: 0, world: world),
+            result: result, objective: ServiceLevelObjective())
+        print(report.table)
+
+        #expect(!result.interrupted)
+        #expect(result.statistics.connectionFailures == 0)
+        #expect(result.statistics.transactionsSent == 3_000)
+        #expect(result.statistics.scoredTransactions + report.errorTotal >= 3_000)
+        #expect(result.statistics.scoredTransactions >= 2_900, "scored \(result.statistics.scoredTransactions), errors \(report.errors)")
+        #expect(report.latencyMicroseconds.count > 2_900)
+        #expect(report.latencyMicroseconds.p50 > 0 && report.latencyMicroseconds.p50 <= report.latencyMicroseconds.p99)
+        #expect(report.latencyMicroseconds.p99 <= report.latencyMicroseconds.max)
+        #expect(report.throughput.transactionsPerSecond > 2_000)
+        let detection = try #require(report.detection)
+        #expect(detection.fraud > 30)
+        let auc = try #require(detection.rocAUC)
+        #expect((0...1).contains(auc))
+
+        // Graceful shutdown on SIGTERM.
+        daemon.signal(SIGTERM)
+        for _ in 0..<200 where daemon.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!daemon.isRunning, "scoring-server did not exit within 10 s of SIGTERM")
+        if let status = daemon.exitStatus {
+            // Exited normally with status 0, or was ended by SIGTERM itself.
+            let exitedCleanly = (status & 0x7f) == 0 && (status >> 8) & 0xff == 0
+            let killedBySIGTERM = (status & 0x7f) == SIGTERM
+            #expect(exitedCleanly || killedBySIGTERM, "wait status \(status)")
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import StreamifyWire
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A blocking socket to the daemon with receive timeouts, for sending anything at all —
+/// well-formed frames, garbage, half frames — and reading exactly what comes back.
+final class RawConnection {
+    let fd: Int32
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    init(unixPath path: String, timeoutSeconds: Int = 10) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let utf8 = Array(path.utf8)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: utf8)
+            raw[utf8.count] = 0
+        }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard result == 0 else {
+            close(fd)
+            throw Failure(description: "connect(\(path)): \(String(cString: strerror(errno)))")
+        }
+        setTimeout(timeoutSeconds)
+    }
+
+    init(tcpPort port: Int, timeoutSeconds: Int = 10) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 else {
+            close(fd)
+            throw Failure(description: "connect(127.0.0.1:\(port)): \(String(cString: strerror(errno)))")
+        }
+        setTimeout(timeoutSeconds)
+    }
+
+    private func setTimeout(_ seconds: Int) {
+        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close(fd) }
+
+    func send(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard sent > 0 else { throw Failure(description: "send: \(String(cString: strerror(errno)))") }
+            offset += sent
+        }
+    }
+
+    func send(_ request: Request) throws { try send(Self.frame(WireCodec.encode(request))) }
+
+    static func frame(_ body: [UInt8]) -> [UInt8] {
+        let length = UInt32(body.count)
+        return [UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)] + body
+    }
+
+    /// Reads exactly `count` bytes; `nil` if the daemon closed the connection first.
+    func receive(exactly count: Int) throws -> [UInt8]? {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var offset = 0
+        while offset < count {
+            let received = bytes[offset...].withUnsafeMutableBytes { Glibc.recv(fd, $0.baseAddress, $0.count, 0) }
+            if received == 0 { return nil }
+            guard received > 0 else { throw Failure(description: "recv: \(String(cString: strerror(errno)))") }
+            offset += received
+        }
+        return bytes
+    }
+
+    /// Reads one response frame; `nil` if the daemon closed the connection.
+    func receiveResponse() throws -> Response? {
+        guard let header = try receive(exactly: 4) else { return nil }
+        let length = Int(header[0]) << 24 | Int(header[1]) << 16 | Int(header[2]) << 8 | Int(header[3])
+        guard let body = try receive(exactly: length) else { throw Failure(description: "connection closed mid-frame") }
+        return try body.withUnsafeBytes { try WireCodec.decodeResponse($0) }
+    }
+
+    func call(_ request: Request) throws -> Response {
+        try send(request)
+        guard let response = try receiveResponse() else { throw Failure(description: "connection closed") }
+        return response
+    }
+
+    /// Whether the daemon has closed its side (a read sees end of stream).
+    func isClosedByPeer() -> Bool {
+        var byte: UInt8 = 0
+        return recv(fd, &byte, 1, 0) == 0
+    }
+
+    func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
+}

@@ -1,0 +1,97 @@
+import Dispatch
+import ScoringModel
+import Testing
+
+@Suite("Lock-striped state tables")
+struct StripedTableTests {
+    @Test("concurrent writers to one card lose no update")
+    func noLostUpdateOnOneCard() {
+        let engine = RiskEngine()
+        let writers = 8
+        let perWriter = 2_000
+        let start = TransactionScript.start
+        DispatchQueue.concurrentPerform(iterations: writers) { writer in
+            for index in 0..<perWriter {
+                _ = engine.score(
+                    TransactionScript.transaction(
+                        card: "hot-card", merchant: "merchant-\(writer)", amountMinor: 100,
+                        at: start + Int64(writer * perWriter + index)))
+            }
+        }
+        let state = try! #require(engine.cards.snapshot(EntityKey("hot-card")))
+        #expect(state.transactionCount == UInt32(writers * perWriter))
+        let seconds = EventTime.seconds(fromUnixMs: start + Int64(writers * perWriter))
+        #expect(state.dayWindow.totals(at: seconds, width: WindowWidth.day).count == writers * perWriter)
+        #expect(state.hourWindow.totals(at: seconds, width: WindowWidth.hour).count == writers * perWriter)
+    }
+
+    @Test("concurrent writers across many cards keep every card's count")
+    func noLostUpdateAcrossCards() {
+        let engine = RiskEngine()
+        DispatchQueue.concurrentPerform(iterations: 4) { writer in
+            for index in 0..<5_000 {
+                _ = engine.score(
+                    TransactionScript.transaction(card: "card-\(index % 500)", at: TransactionScript.start + Int64(index * 4 + writer)))
+            }
+        }
+        #expect(engine.cardsTracked == 500)
+        for card in 0..<500 {
+            #expect(engine.cards.snapshot(EntityKey("card-\(card)"))?.transactionCount == 40)
+        }
+    }
+
+    @Test("capacity evicts the least recently seen entries")
+    func capacityEviction() {
+        let table = StripedTable<CardState>(stripeCount: 4, capacity: 400, idleSeconds: .max)
+        for index in 0..<2_000 {
+            table.update(EntityKey("card-\(index)"), at: UInt32(index)) { card, _ in card.lastSeen = UInt32(index) }
+        }
+        #expect(table.count <= 400)
+        #expect(table.count >= 396)
+        #expect(table.evictionCounts.evicted >= 1_600)
+        // The most recent cards survive sampled-LRU eviction far more often than the oldest.
+        let recent = (1_900..<2_000).filter { table.snapshot(EntityKey("card-\($0)")) != nil }.count
+        let oldest = (0..<100).filter { table.snapshot(EntityKey("card-\($0)")) != nil }.count
+        #expect(recent > 80)
+        #expect(oldest < 5)
+    }
+
+    @Test("idle entries expire on event time")
+    func idleExpiry() {
+        let table = StripedTable<CardState>(stripeCount: 2, capacity: 10_000, idleSeconds: 3_600)
+        for index in 0..<100 {
+            table.update(EntityKey("old-\(index)"), at: 1_000) { _, _ in }
+        }
+        for index in 0..<100 {
+            table.update(EntityKey("new-\(index)"), at: 10_000) { _, _ in }
+        }
+        table.expireIdle()
+        #expect(table.count == 100)
+        #expect(table.snapshot(EntityKey("old-5")) == nil)
+        #expect(table.snapshot(EntityKey("new-5")) != nil)
+    }
+
+    @Test("entries survive growth, removal and reinsertion with their contents")
+    func growthKeepsContents() {
+        let table = StripedTable<CardState>(stripeCount: 1, capacity: 100_000, idleSeconds: 100)
+        for index in 0..<20_000 {
+            table.update(EntityKey("card-\(index)"), at: 50) { card, isNew in
+                #expect(isNew)
+                card.transactionCount = UInt32(index)
+            }
+        }
+        for index in stride(from: 0, to: 20_000, by: 7) {
+            #expect(table.snapshot(EntityKey("card-\(index)"))?.transactionCount == UInt32(index))
+        }
+        // Half go idle and expire; the rest must still be found after backward-shift deletions.
+        for index in stride(from: 0, to: 20_000, by: 2) {
+            table.update(EntityKey("card-\(index)"), at: 1_000) { card, _ in card.lastSeen = 1_000 }
+        }
+        table.expireIdle()
+        #expect(table.count == 10_000)
+        for index in 0..<20_000 {
+            let present = table.snapshot(EntityKey("card-\(index)")) != nil
+            #expect(present == (index % 2 == 0))
+        }
+    }
+}

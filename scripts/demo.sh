@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The main job: builds the daemon and the load generator (release), starts the daemon on
+# embedded defaults (./streamify.sock and 127.0.0.1:7411, metrics on 127.0.0.1:9464), and plays
+# a live, labelled synthetic card population against it until Ctrl-C (or DEMO_DURATION seconds).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+echo "== swift build -c release (the first build takes a few minutes)"
+swift build -c release
+
+socket="${STREAMIFY_UNIX:-streamify.sock}"
+.build/release/scoring-server --unix "$socket" --tcp "${STREAMIFY_TCP:-127.0.0.1:7411}" \
+  --metrics "${STREAMIFY_METRICS:-127.0.0.1:9464}" &
+daemon=$!
+cleanup() {
+  kill -TERM "$daemon" 2>/dev/null || true
+  wait "$daemon" 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+for _ in $(seq 1 100); do
+  [ -S "$socket" ] && break
+  sleep 0.1
+done
+
+.build/release/loadgen run --target "unix:$socket" --rate "${DEMO_RATE:-2000}" --duration "${DEMO_DURATION:-0}"

@@ -39,6 +39,7 @@ public final class KafkaSidecar: Service, Sendable {
     /// Consumes until graceful shutdown or cancellation, then flushes, commits and leaves the group.
     public func run() async throws {
         var cluster: KafkaMockCluster?
+        var configuration = self.configuration
         var bootstrap = configuration.brokers
         if configuration.isEmbedded {
             let embedded = try KafkaMockCluster(brokers: 1)
@@ -47,6 +48,9 @@ public final class KafkaSidecar: Service, Sendable {
             topics += [configuration.labelsTopic, configuration.scoresTopic].compactMap { $0 }
             for topic in topics { try embedded.createTopic(topic, partitions: configuration.embeddedPartitions) }
             bootstrap = embedded.bootstrapServers
+            // The mock broker answers an empty fetch only after fetch.wait.max.ms (it has no
+            // long-poll wake-up), so keep that short for demo latency; -X settings still win.
+            configuration.librdkafkaSettings.insert(("consumer.fetch.wait.max.ms", "10"), at: 0)
             logger.info("Embedded mock Kafka cluster started", metadata: ["bootstrap": "\(bootstrap)"])
             onEmbeddedClusterStarted?(embedded)
             cluster = embedded

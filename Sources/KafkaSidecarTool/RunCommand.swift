@@ -71,7 +71,7 @@ struct RunCommand: AsyncParsableCommand {
         let sidecar = KafkaSidecar(
             configuration: configuration, engine: RiskEngine(), logger: logger,
             onEmbeddedClusterStarted: { cluster in
-                print("embedded Kafka at \(cluster.bootstrapServers)")
+                feederLogger.notice("Embedded Kafka cluster ready", metadata: ["bootstrap": "\(cluster.bootstrapServers)"])
                 if demoRate > 0 {
                     DemoFeeder.start(bootstrap: cluster.bootstrapServers, topic: inputTopic, rate: demoRate, logger: feederLogger)
                 }

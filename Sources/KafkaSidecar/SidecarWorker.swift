@@ -237,12 +237,17 @@ final class SidecarWorker: RebalanceHandler, @unchecked Sendable {
             valueBase64: Data(value).base64EncodedString())
         let bytes = (try? jsonEncoder.encode(record)) ?? Data()
         bytes.withUnsafeBytes { send(topic: deadLetterTopic, key: key, value: $0, opaque: OffsetLedger.opaque(slot: slot, offset: offset)) }
-        counters.deadLettered.add(1, ordering: .relaxed)
+        let total = counters.deadLettered.wrappingAdd(1, ordering: .relaxed).newValue
         window.addDeadLetter()
-        if counters.deadLettered.load(ordering: .relaxed) <= 10 {
+        // Every one is counted (statistics, metrics, analytics); the log shows the first ten and
+        // then every thousandth, so a flood of bad input cannot flood the log.
+        if total <= 10 || total % 1000 == 0 {
             logger.warning(
                 "Input dead-lettered",
-                metadata: ["topic": "\(topic)", "partition": "\(partition)", "offset": "\(offset)", "error": "\(error)"])
+                metadata: [
+                    "topic": "\(topic)", "partition": "\(partition)", "offset": "\(offset)", "error": "\(error)",
+                    "dead_lettered_total": "\(total)",
+                ])
         }
     }
 

@@ -12,6 +12,7 @@ struct SidecarMetrics {
     private let redelivered = Counter(label: "streamify_kafka_outputs_redelivered_total")
     private let commits = Counter(label: "streamify_kafka_commits_total")
     private let pendingOutputs = Gauge(label: "streamify_kafka_outputs_pending")
+    private let assignedPartitions = Gauge(label: "streamify_kafka_assigned_partitions")
     private var reported = KafkaSidecarStatistics(
         consumed: 0, scored: 0, alerted: 0, deadLettered: 0, feedback: 0, acknowledged: 0, redelivered: 0, commits: 0)
 
@@ -26,6 +27,7 @@ struct SidecarMetrics {
         redelivered.increment(by: now.redelivered - reported.redelivered)
         commits.increment(by: now.commits - reported.commits)
         pendingOutputs.record(pending)
+        assignedPartitions.record(now.assignedPartitions)
         reported = now
     }
 }

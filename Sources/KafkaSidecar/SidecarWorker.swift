@@ -401,6 +401,7 @@ final class SidecarWorker: RebalanceHandler, @unchecked Sendable {
         flush(in: revoked, timeoutNanos: 30_000_000_000)
         commitAll(in: revoked)
         ledger.forget(revoked)
+        counters.assignedPartitions.subtract(partitions.count, ordering: .relaxed)
     }
 
     func commitFailed(_ offsets: [(TopicPartition, Int64)], error: KafkaError) {
@@ -412,6 +413,8 @@ final class SidecarWorker: RebalanceHandler, @unchecked Sendable {
     func partitionsAssigned(_ partitions: [TopicPartition]) {
         logger.info("Partitions assigned", metadata: ["partitions": "\(partitions)"])
         ledger.forget(Set(partitions))
+        counters.assignedPartitions.add(partitions.count, ordering: .relaxed)
+        if !partitions.isEmpty { counters.assignments.add(1, ordering: .relaxed) }
     }
 
     // MARK: - Analytics

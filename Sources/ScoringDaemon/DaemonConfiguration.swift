@@ -21,6 +21,8 @@ public struct DaemonConfiguration: Sendable {
     public var model: RiskModel
     /// Where the model was loaded from (for logs and reloads); `nil` for the built-in one.
     public var modelPath: String?
+    /// Where to write the online-learned model at shutdown; `nil` for nowhere.
+    public var learningSnapshotPath: String?
 
     public init(
         unixSocketPath: String? = "streamify.sock",
@@ -32,7 +34,8 @@ public struct DaemonConfiguration: Sendable {
         shutdownGracePeriodSeconds: Double = 10,
         engine: EngineConfiguration = EngineConfiguration(),
         model: RiskModel = .builtIn,
-        modelPath: String? = nil
+        modelPath: String? = nil,
+        learningSnapshotPath: String? = nil
     ) {
         self.unixSocketPath = unixSocketPath
         self.tcpAddress = tcpAddress
@@ -44,6 +47,7 @@ public struct DaemonConfiguration: Sendable {
         self.engine = engine
         self.model = model
         self.modelPath = modelPath
+        self.learningSnapshotPath = learningSnapshotPath
     }
 }
 

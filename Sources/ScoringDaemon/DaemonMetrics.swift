@@ -13,6 +13,10 @@ public final class DaemonMetrics: Sendable {
     private let transactions = Counter(label: "streamify_transactions_scored_total")
     private let feedback = Counter(label: "streamify_feedback_total")
     private let pings = Counter(label: "streamify_pings_total")
+    private let labels: [Counter]
+    private let outcomesLogged = Meter(label: "streamify_outcome_log_entries")
+    private let labelsPending = Meter(label: "streamify_labels_pending")
+    private let learnerUpdates = Meter(label: "streamify_learner_updates")
     private let errors: [Counter]
     private let levels: [Counter]
     private let connections = Meter(label: "streamify_connections")
@@ -23,6 +27,9 @@ public final class DaemonMetrics: Sendable {
     public init() {
         errors = ErrorCode.allCases.map { code in
             Counter(label: "streamify_errors_total", dimensions: [("code", "\(code)")])
+        }
+        labels = LabelDisposition.allCases.map { disposition in
+            Counter(label: "streamify_labels_total", dimensions: [("disposition", disposition.name)])
         }
         levels = RiskLevel.allCases.map { level in
             Counter(label: "streamify_decisions_total", dimensions: [("level", level.name)])
@@ -36,6 +43,7 @@ public final class DaemonMetrics: Sendable {
         if counters.transactions > 0 { transactions.increment(by: counters.transactions) }
         if counters.feedback > 0 { feedback.increment(by: counters.feedback) }
         if counters.pings > 0 { pings.increment(by: counters.pings) }
+        for index in 0..<4 where counters.labels[index] > 0 { labels[index].increment(by: counters.labels[index]) }
         for index in 0..<8 where counters.errors[index] > 0 { errors[index].increment(by: counters.errors[index]) }
         for index in 0..<4 where counters.levels[index] > 0 { levels[index].increment(by: counters.levels[index]) }
         let latencyCounts = counters.latency
@@ -51,6 +59,13 @@ public final class DaemonMetrics: Sendable {
     func connectionClosed() { connections.decrement() }
 
     public func recordCardsTracked(_ count: Int) { cards.set(count) }
+
+    /// Outcome-learning gauges: transactions awaiting an outcome, labels held, learner updates.
+    public func recordLearning(of engine: RiskEngine) {
+        outcomesLogged.set(engine.outcomes?.count ?? 0)
+        labelsPending.set(engine.pendingLabelCount)
+        learnerUpdates.set(engine.learner.updateCount)
+    }
 
     /// Server-side latency so far.
     public var latencySnapshot: LatencyBuckets { latency.withLockedValue { $0 } }

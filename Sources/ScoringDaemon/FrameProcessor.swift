@@ -154,7 +154,7 @@ public final class FrameProcessor {
         }
         switch TransactionIntake.features(of: feedback) {
         case .success(let features):
-            engine.record(features)
+            counters.labels[engine.record(features).rawValue] += 1
             counters.feedback += 1
             let ack = output.make(Streamify__V1__Ack.self)
             streamify__v1__ack__init(ack)

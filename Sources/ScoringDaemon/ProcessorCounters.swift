@@ -1,3 +1,5 @@
+import ScoringModel
+
 /// What one connection's `FrameProcessor` did since its counters were last collected.
 ///
 /// Plain integers owned by one event loop: the hot path bumps them without atomics or locks,
@@ -7,6 +9,8 @@ public struct ProcessorCounters: Sendable {
     public var transactions = 0
     public var feedback = 0
     public var pings = 0
+    /// Feedback by what became of it, indexed by `LabelDisposition.rawValue`.
+    public var labels = InlineArray<4, Int>(repeating: 0)
     /// Indexed by `ErrorCode.rawValue`.
     public var errors = InlineArray<8, Int>(repeating: 0)
     /// Indexed by `RiskLevel.rawValue - 1`.

@@ -125,6 +125,7 @@ public final class ScoringDaemon: Service, Sendable {
                     try? await Task.sleep(for: Self.housekeepingInterval)
                     engine.expireIdle()
                     metrics.recordCardsTracked(engine.cardsTracked)
+                    metrics.recordLearning(of: engine)
                 }
             }
             if let path = configuration.modelPath {
@@ -139,6 +140,9 @@ public final class ScoringDaemon: Service, Sendable {
         await drain(listeners.map(\.quiesce))
         for listener in listeners { try? await listener.channel.closeFuture.get() }
         try? await metricsChannel?.close()
+        if let path = configuration.learningSnapshotPath {
+            LearningSnapshot(path: path, engine: engine, logger: logger).write()
+        }
     }
 
     /// Closes the listeners, asks every connection to finish, and waits up to the grace period.

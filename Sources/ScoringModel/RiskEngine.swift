@@ -9,6 +9,11 @@ public final class RiskEngine: @unchecked Sendable {
     public let cards: StripedTable<CardState>
     public let devices: StripedTable<DeviceState>
     public let merchants: StripedTable<MerchantState>
+    /// Scored transactions awaiting their outcome; nil when `maximumLoggedTransactions` is 0.
+    public let outcomes: OutcomeLog?
+    /// Adapts an installed logistic model from labels (idle under the hand-set noisy-OR).
+    public let learner: OnlineLearner
+    let pendingLabels: PendingLabels
     public let configuration: EngineConfiguration
     private let modelLock = PaddedMutex()
     private var installedModel: RiskModel
@@ -25,13 +30,28 @@ public final class RiskEngine: @unchecked Sendable {
         self.merchants = StripedTable(
             stripeCount: configuration.stripeCount, capacity: configuration.maximumMerchants,
             idleSeconds: configuration.merchantIdleSeconds)
+        self.outcomes =
+            configuration.maximumLoggedTransactions > 0
+            ? OutcomeLog(
+                stripeCount: configuration.stripeCount, capacity: configuration.maximumLoggedTransactions,
+                maturitySeconds: configuration.outcomeMaturitySeconds)
+            : nil
+        self.learner = OnlineLearner(configuration: configuration.learning)
+        self.pendingLabels = PendingLabels(capacity: max(configuration.maximumPendingLabels, 0))
+        learner.rebase(on: model) {}
     }
 
     /// The model in use.
     public var model: RiskModel { modelLock.withLock { installedModel } }
 
     /// Switches to another model; transactions already being scored finish on the old one.
+    /// Online learning restarts from it (and idles unless it is a logistic model).
     public func install(_ model: RiskModel) {
+        learner.rebase(on: model) { modelLock.withLock { installedModel = model } }
+    }
+
+    /// Installs a version the learner published (it holds its own lock around this).
+    func publishLearned(_ model: RiskModel) {
         modelLock.withLock { installedModel = model }
     }
 
@@ -54,33 +74,42 @@ public final class RiskEngine: @unchecked Sendable {
                 device.record(card: cardShort, at: seconds)
             }
         }
+        var otherCardsOnIP = 0
+        var ipFraudAt: UInt32 = 0
+        // IP state only feeds outcome signals (a logistic model); the hand-set model never reads it.
+        if transaction.ipAddress != 0, model.usesOutcomeSignals {
+            devices.update(.ipAddress(transaction.ipAddress), at: seconds) { ip, _ in
+                otherCardsOnIP = ip.otherRecentCards(than: cardShort, at: seconds)
+                ipFraudAt = ip.confirmedFraudAt
+                ip.record(card: cardShort, at: seconds)
+            }
+        }
+        var merchantRisk = MerchantRisk.none
+        let delayDays = configuration.outcomeDelayDays
         merchants.update(transaction.merchant, at: seconds) { merchant, _ in
             merchant.record(amount: Float(transaction.amountMajor), at: seconds)
+            merchantRisk = MerchantRisk(&merchant.outcomes, at: seconds, delayDays: delayDays)
+            merchant.outcomes.addTransaction(at: seconds)
         }
-        return cards.update(transaction.card, at: seconds) { card, _ in
+        var features = FeatureVector()
+        let quiet = configuration.confirmedFraudQuietSeconds
+        let assessment = cards.update(transaction.card, at: seconds) { card, _ in
+            if quiet > 0, card.confirmedFraudAt != 0, seconds > card.lastSeen, seconds - card.lastSeen >= quiet {
+                card.confirmedFraudAt = 0
+            }
             let context = ScoringContext(
                 transaction: transaction, card: card,
-                otherCardsOnDevice: otherCardsOnDevice, deviceFraudAt: deviceFraudAt)
-            let assessment = model.assess(context)
+                otherCardsOnDevice: otherCardsOnDevice, deviceFraudAt: deviceFraudAt,
+                otherCardsOnIP: otherCardsOnIP, ipFraudAt: ipFraudAt, merchantRisk: merchantRisk,
+                outcomeSignals: model.usesOutcomeSignals)
+            let assessment = model.assess(context, features: &features)
             card.apply(transaction, localHour: context.localHour)
             return assessment
         }
-    }
-
-    /// Records a confirmed outcome. A card with confirmed fraud scores high from then on.
-    public func record(_ feedback: FeedbackFeatures) {
-        let reported = EventTime.seconds(fromUnixMs: max(feedback.reportedTimeMs, feedback.eventTimeMs))
-        guard feedback.outcome == .fraud else { return }
-        cards.update(feedback.card, at: reported) { card, _ in
-            card.confirmedFraudAt = max(card.confirmedFraudAt, reported)
-            card.lastSeen = max(card.lastSeen, reported)
+        if let outcomes, !transaction.transaction.isNone {
+            outcomes.log(transaction, features: features, score: assessment.score)
         }
-        if !feedback.merchant.isNone {
-            merchants.update(feedback.merchant, at: reported) { merchant, _ in
-                merchant.fraudReports &+= 1
-                merchant.lastFraudReportAt = max(merchant.lastFraudReportAt, reported)
-            }
-        }
+        return assessment
     }
 
     /// Cards tracked now.
@@ -89,6 +118,6 @@ public final class RiskEngine: @unchecked Sendable {
     /// Drops idle entries from every table; returns how many went.
     @discardableResult
     public func expireIdle() -> Int {
-        cards.expireIdle() + devices.expireIdle() + merchants.expireIdle()
+        cards.expireIdle() + devices.expireIdle() + merchants.expireIdle() + settleOutcomes()
     }
 }

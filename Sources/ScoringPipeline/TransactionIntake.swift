@@ -88,7 +88,8 @@ public enum TransactionIntake {
                 country: country,
                 category: MerchantCategory(bytes: category),
                 paymentMethod: PaymentMethod(bytes: method),
-                channel: channel
+                channel: channel,
+                transaction: EntityKey(bytes: transactionID)
             )
         )
     }
@@ -143,7 +144,8 @@ public enum TransactionIntake {
                 outcome: outcome,
                 eventTimeMs: m.event_time_ms,
                 reportedTimeMs: m.reported_time_ms == 0 ? m.event_time_ms : m.reported_time_ms,
-                amountMinor: m.amount_minor
+                amountMinor: m.amount_minor,
+                transaction: EntityKey(bytes: transactionID)
             )
         )
     }

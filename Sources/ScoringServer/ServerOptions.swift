@@ -28,6 +28,24 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "JSON model file (weights, thresholds, version); built-in defaults if absent. Env: STREAMIFY_MODEL")
     var model: String? = environment("STREAMIFY_MODEL")
 
+    @Flag(help: "Freeze online learning: labels update card, merchant, device and IP state but never the model. Env: STREAMIFY_FREEZE_LEARNING=1")
+    var freezeLearning: Bool = environment("STREAMIFY_FREEZE_LEARNING") == "1"
+
+    @Option(help: "Event time after which a transaction without a fraud label counts as legitimate, e.g. 30d. Env: STREAMIFY_OUTCOME_MATURITY")
+    var outcomeMaturity: String = environment("STREAMIFY_OUTCOME_MATURITY") ?? "30d"
+
+    @Option(help: "Merchant fraud rates count transactions at least this old (whole days, 0d to 9d). Env: STREAMIFY_OUTCOME_DELAY")
+    var outcomeDelay: String = environment("STREAMIFY_OUTCOME_DELAY") ?? "7d"
+
+    @Option(help: "A card with confirmed fraud drops the mark after this long unused, e.g. 30d ('off': never). Env: STREAMIFY_FRAUD_CARD_QUIET")
+    var fraudCardQuiet: String = environment("STREAMIFY_FRAUD_CARD_QUIET") ?? "off"
+
+    @Option(help: "Most scored transactions kept awaiting their outcome for online learning (0: none; default 1000000 with a logistic model, 0 with the hand-set one). Env: STREAMIFY_MAX_LOGGED_TRANSACTIONS")
+    var maxLoggedTransactions: Int? = environment("STREAMIFY_MAX_LOGGED_TRANSACTIONS").flatMap(Int.init)
+
+    @Option(help: "Where to write the online-learned model (a model file) at shutdown. Env: STREAMIFY_LEARNING_SNAPSHOT")
+    var learningSnapshot: String? = environment("STREAMIFY_LEARNING_SNAPSHOT")
+
     @Option(help: "Most cards kept in memory; the least recently seen are evicted. Env: STREAMIFY_MAX_CARDS")
     var maxCards: Int = environment("STREAMIFY_MAX_CARDS").flatMap(Int.init) ?? 2_000_000
 
@@ -72,6 +90,26 @@ struct ServerOptions: ParsableArguments {
         guard let cardTTLSeconds = DurationText.seconds(cardTTL), cardTTLSeconds >= 60, cardTTLSeconds <= Double(UInt32.max) else {
             throw InvalidOption(description: "--card-ttl must be a duration of at least 1m, such as 90d or 36h")
         }
+        guard let maturitySeconds = DurationText.seconds(outcomeMaturity), maturitySeconds >= 60,
+            maturitySeconds <= Double(UInt32.max)
+        else {
+            throw InvalidOption(description: "--outcome-maturity must be a duration of at least 1m, such as 30d")
+        }
+        guard let delaySeconds = DurationText.seconds(outcomeDelay), delaySeconds >= 0, delaySeconds <= 9 * 86_400,
+            delaySeconds.truncatingRemainder(dividingBy: 86_400) == 0
+        else {
+            throw InvalidOption(description: "--outcome-delay must be whole days from 0d to 9d, such as 7d")
+        }
+        var quietSeconds: UInt32 = 0
+        if fraudCardQuiet != "off" {
+            guard let seconds = DurationText.seconds(fraudCardQuiet), seconds >= 60, seconds <= Double(UInt32.max) else {
+                throw InvalidOption(description: "--fraud-card-quiet must be 'off' or a duration of at least 1m, such as 30d")
+            }
+            quietSeconds = UInt32(seconds)
+        }
+        guard (maxLoggedTransactions ?? 0) >= 0 else {
+            throw InvalidOption(description: "--max-logged-transactions must be 0 or more")
+        }
         guard let graceSeconds = DurationText.seconds(shutdownGrace) else {
             throw InvalidOption(description: "--shutdown-grace must be a duration such as 10s or 500ms")
         }
@@ -89,6 +127,13 @@ struct ServerOptions: ParsableArguments {
         engine.maximumDevices = maxDevices
         engine.maximumMerchants = maxMerchants
         engine.cardIdleSeconds = UInt32(cardTTLSeconds)
+        engine.outcomeMaturitySeconds = UInt32(maturitySeconds)
+        // The outcome log only feeds the online learner, which only adapts a logistic model:
+        // under the hand-set model it would cost memory and time for nothing.
+        engine.maximumLoggedTransactions = maxLoggedTransactions ?? (riskModel.usesOutcomeSignals ? 1_000_000 : 0)
+        engine.learning.enabled = !freezeLearning
+        engine.outcomeDelayDays = Int(delaySeconds / 86_400)
+        engine.confirmedFraudQuietSeconds = quietSeconds
 
         return DaemonConfiguration(
             unixSocketPath: unixPath,
@@ -100,7 +145,8 @@ struct ServerOptions: ParsableArguments {
             shutdownGracePeriodSeconds: graceSeconds,
             engine: engine,
             model: riskModel,
-            modelPath: model
+            modelPath: model,
+            learningSnapshotPath: learningSnapshot
         )
     }
 

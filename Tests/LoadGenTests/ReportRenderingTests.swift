@@ -29,7 +29,7 @@ struct ReportRenderingTests {
         let table = report.table
         for expected in [
             "Throughput", "2000.0", "Latency", "p99.9", "Errors", "overloaded", "Detection", "ROC AUC 1.000",
-            "card_testing", "critical", "Load generator", "SLO: MISSED", "throughput 2,000/s is below the expected 5,000/s",
+            "card_testing", "critical", "Load generator", "loadgen CPU", "SLO: MISSED", "throughput 2,000/s is below the expected 5,000/s",
         ] {
             #expect(table.contains(expected), "missing \(expected)")
         }

@@ -94,4 +94,29 @@ struct StripedTableTests {
             #expect(present == (index % 2 == 0))
         }
     }
+
+    @Test("keys whose index tags collide stay distinct through inserts, removals and growth")
+    func tagCollisions() {
+        let table = StripedTable<CardState>(stripeCount: 1, capacity: 10_000, idleSeconds: 100)
+        // Same bits 24...55 (the slot tag), different low bits (home slot) or high bits.
+        let keys: [UInt64] = (0..<2_000).map { index in
+            0x00AB_CDEF_1200_0000 | UInt64(index & 0xFFF) | (UInt64(index >> 12) << 56) | (UInt64(index) << 12 & 0xFF_F000)
+        }
+        for (index, key) in keys.enumerated() {
+            table.update(EntityKey(rawValue: key), at: 10) { card, _ in card.transactionCount = UInt32(index) }
+        }
+        #expect(table.count == keys.count)
+        // Odd keys stay busy; even ones go idle and expire (updates of existing keys never sweep).
+        for (index, key) in keys.enumerated() where index % 2 == 1 {
+            table.update(EntityKey(rawValue: key), at: 5_000) { card, _ in card.lastSeen = 5_000 }
+        }
+        for (index, key) in keys.enumerated() {
+            #expect(table.snapshot(EntityKey(rawValue: key))?.transactionCount == UInt32(index))
+        }
+        table.expireIdle()
+        #expect(table.count == keys.count / 2)
+        for (index, key) in keys.enumerated() {
+            #expect(table.snapshot(EntityKey(rawValue: key))?.transactionCount == (index % 2 == 0 ? nil : UInt32(index)))
+        }
+    }
 }

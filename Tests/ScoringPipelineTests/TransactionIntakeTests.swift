@@ -16,6 +16,20 @@ struct TransactionIntakeTests {
         #expect(features.amountMinor == 1_000)
         #expect(features.country == CountryCode("US"))
         #expect(features.hasLocation)
+        #expect(features.transaction == EntityKey("tx-1"))
+        var anonymous = Self.valid
+        anonymous.transactionID = ""
+        #expect(try TransactionIntake.features(of: anonymous).get().transaction == .none)
+    }
+
+    @Test("a label carries its transaction's fingerprint, the key duplicates are detected by")
+    func feedbackTransaction() throws {
+        let feedback = Feedback(
+            transactionID: "tx-1", cardID: "card-1", label: .legitimate, eventTimeMs: 1_793_628_000_000,
+            reportedTimeMs: 1_793_628_500_000)
+        let features = try TransactionIntake.features(of: feedback).get()
+        #expect(features.transaction == EntityKey("tx-1"))
+        #expect(features.outcome == .legitimate)
     }
 
     static let long = String(repeating: "x", count: 65)

@@ -7,10 +7,7 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Write N transactions (and due feedback) with their ground truth to a file.",
         discussion: """
-            --format frames (default) writes length-prefixed streamify.v1.Request frames, exactly as sent on
-            the wire, and the labels to a sidecar (default FILE.labels.jsonl: one {"transaction_id","fraud",
-            "scenario"} object a line). --format jsonl writes one JSON object a line with the label inline.
-            `loadgen replay FILE` plays either back.
+            --format frames (default) writes length-prefixed streamify.v1.Request frames, exactly as sent on the wire, and the labels to a sidecar (default FILE.labels.jsonl: one {"transaction_id", "fraud", "scenario"} object a line). --format jsonl writes one JSON object a line with the label inline. `loadgen replay FILE` plays either back.
             """)
 
     @Option(help: "Transactions to write.")

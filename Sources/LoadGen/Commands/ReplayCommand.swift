@@ -6,8 +6,7 @@ struct ReplayCommand: AsyncParsableCommand {
         commandName: "replay",
         abstract: "Play a workload file (frames or JSON lines) against a daemon.",
         discussion: """
-            Frames files take their labels from --labels or FILE.labels.jsonl when present; without
-            labels, detection quality is not reported. Each card stays on one connection, in file order.
+            Frames files take their labels from --labels or FILE.labels.jsonl when present; without labels, detection quality is not reported. Each card stays on one connection, in file order.
             """)
 
     @Argument(help: "Workload file written by `loadgen generate`.")
@@ -22,8 +21,10 @@ struct ReplayCommand: AsyncParsableCommand {
         let workload = try WorkloadFileReader.read(path: file, labelsPath: labels)
         var configuration = try load.loadConfiguration()
         if load.duration == nil {
-            // A replay ends with its file unless told otherwise.
+            // A replay ends with its file unless told otherwise; knowing its length also bounds
+            // how long loadgen waits for a daemon that stops answering.
             configuration.durationSeconds = nil
+            configuration.count = configuration.count ?? workload.transactionCount
         }
         try await LoadSession.execute(options: load, configuration: configuration, source: workload, world: nil)
     }

@@ -6,10 +6,7 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Play the synthetic card population against a daemon and report latency, throughput and detection.",
         discussion: """
-            Open loop (--rate, default 1000/s) sends on a fixed schedule and measures latency from each
-            request's intended send time, so a stalled daemon cannot hide its queueing. Closed loop (--max)
-            keeps --pipeline requests in flight per connection. --duration 0 runs until SIGINT/SIGTERM and
-            then reports. Exit status 3 means an --expect-* objective was missed.
+            Open loop (--rate, default 1000/s) sends on a fixed schedule and measures latency from each request's intended send time, so a stalled daemon cannot hide its queueing. Closed loop (--max) keeps --pipeline requests in flight per connection. --duration 0 runs until SIGINT/SIGTERM and then reports. Exit status 3 means an --expect-* objective was missed.
             """)
 
     @OptionGroup var load: LoadOptions

@@ -12,7 +12,7 @@ struct WorldOptions: ParsableArguments {
     @Option(help: "Merchants in the world (default: one per ten cards, at least 2,000).")
     var merchants: Int?
 
-    @Option(help: "Share of transactions that are fraud (ground truth), 0...1.")
+    @Option(help: "Share of transactions that are fraud (ground truth), 0...0.5.")
     var fraudRate: Double = 0.01
 
     @Option(

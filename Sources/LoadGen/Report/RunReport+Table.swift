@@ -66,6 +66,11 @@ extension RunReport {
                     ["generated + encoded", "\(F.grouped(generation.transactions)) transactions, \(F.grouped(generation.feedback)) feedback, \(F.grouped(generation.encodedBytes)) bytes"],
                     ["generation speed", "\(F.grouped(Int(generation.transactionsPerSecond))) transactions/s (\(String(format: "%.3f", generation.seconds)) s)"],
                     ["starved polls", F.grouped(generation.starvedPolls)],
+                    [
+                        "loadgen CPU",
+                        String(format: "%.2f s (%.0f%% of one core over %.1f s)", generation.cpuSeconds,
+                            throughput.wallSeconds > 0 ? generation.cpuSeconds / throughput.wallSeconds * 100 : 0, throughput.wallSeconds),
+                    ],
                 ]))
         if !objective.isEmpty {
             sections.append(

@@ -36,6 +36,8 @@ struct RunReport: Sendable, Codable {
         var transactionsPerSecond: Double
         /// Times a connection had nothing ready to send: loadgen itself fell behind.
         var starvedPolls: Int
+        /// CPU seconds loadgen used while sending (background generation included).
+        var cpuSeconds: Double
     }
 
     struct Feedback: Sendable, Codable {
@@ -86,7 +88,8 @@ struct RunReport: Sendable, Codable {
         let g = result.generation
         generation = Generation(
             transactions: g.transactions, feedback: g.feedback, requests: g.requests, encodedBytes: g.encodedBytes,
-            seconds: g.seconds, transactionsPerSecond: g.transactionsPerSecond, starvedPolls: g.starvedPolls)
+            seconds: g.seconds, transactionsPerSecond: g.transactionsPerSecond, starvedPolls: g.starvedPolls,
+            cpuSeconds: result.cpuSeconds)
         detection = result.hasGroundTruth ? DetectionReport(statistics.detection) : nil
         self.objective = objective
         objectiveViolations = objective.violations(

@@ -11,6 +11,9 @@ struct LoadRunResult: Sendable {
     /// From the end of the warm-up to the last measured answer.
     var measuredSeconds: Double
     var wallSeconds: Double
+    /// CPU time loadgen itself used from the start of sending to the end (user + system, all
+    /// threads, background generation included; up-front generation not).
+    var cpuSeconds: Double = 0
     /// Whether the run was stopped early (signal) or lost its connections.
     var interrupted: Bool
     var hasGroundTruth: Bool
@@ -51,6 +54,7 @@ enum LoadRunner {
             throw error
         }
 
+        let cpuAtStart = ProcessCPUTime.seconds()
         let startNanos = LoadWorker.nowNanos() + 20_000_000
         let warmupNanos = UInt64(configuration.warmupSeconds * 1e9)
         let schedule = SendSchedule(
@@ -139,7 +143,7 @@ enum LoadRunner {
             statistics.lastCompletionNanos > measureFrom ? Double(statistics.lastCompletionNanos - measureFrom) / 1e9 : 0
         return LoadRunResult(
             statistics: statistics, generation: generation, measuredSeconds: measuredSeconds,
-            wallSeconds: Double(endNanos - startNanos) / 1e9,
+            wallSeconds: Double(endNanos - startNanos) / 1e9, cpuSeconds: ProcessCPUTime.seconds() - cpuAtStart,
             interrupted: interrupted || statistics.connectionFailures > 0, hasGroundTruth: hasGroundTruth)
     }
 }

@@ -26,6 +26,7 @@ final class LoadWorker: @unchecked Sendable {
     private var cursor = 0
     private var inFlight = CircularBuffer<InFlight>(initialCapacity: 256)
     private var sendingFinished = false
+    private var isDone = false
     private var pumpQueued = false
     private var wake: Scheduled<Void>?
     private var wakeAtNanos = UInt64.max
@@ -111,7 +112,9 @@ final class LoadWorker: @unchecked Sendable {
                     break
                 }
                 intended = due
-                if !request.isFeedback { statistics.sendLag.record(nanoseconds: now - due) }
+                if !request.isFeedback && due >= schedule.measureFromNanos {
+                    statistics.sendLag.record(nanoseconds: now - due)
+                }
             } else {
                 if let end = schedule.endNanos, now >= end {
                     finishSending()
@@ -174,7 +177,8 @@ final class LoadWorker: @unchecked Sendable {
     }
 
     private func checkDone() {
-        if sendingFinished && inFlight.isEmpty {
+        if sendingFinished && inFlight.isEmpty && !isDone {
+            isDone = true
             done.succeed()
         }
     }

@@ -10,6 +10,13 @@ struct RecordedWorkload: WorkloadSource {
         self.hasGroundTruth = hasGroundTruth
     }
 
+    /// Transactions in the workload (feedback not counted).
+    var transactionCount: Int {
+        items.reduce(0) { count, item in
+            if case .transaction = item { count + 1 } else { count }
+        }
+    }
+
     mutating func nextItem() -> StreamItem? {
         guard position < items.count else { return nil }
         defer { position += 1 }

@@ -1,5 +1,4 @@
 import Foundation
-import NIOConcurrencyHelpers
 import StreamifyWire
 import Synchronization
 
@@ -25,7 +24,6 @@ final class WorkloadProducer: @unchecked Sendable {
 
     private let consumedTransactions = Atomic<Int>(0)
     private let stopRequested = Atomic<Bool>(false)
-    private let finishedStatistics = NIOLockedValueBox<GenerationStatistics?>(nil)
     private let done = DispatchSemaphore(value: 0)
     private var thread: Thread?
 
@@ -87,11 +85,12 @@ final class WorkloadProducer: @unchecked Sendable {
         let started = ContinuousClock.now
         var produced = 0
         while produced < roundTransactions {
-            if let limit = transactionLimit, position >= limit {
+            guard let item = source.nextItem() else {
                 finishQueues()
                 break
             }
-            guard let item = source.nextItem() else {
+            // Feedback due before the next transaction still goes out after the last one.
+            if case .transaction = item, let limit = transactionLimit, position >= limit {
                 finishQueues()
                 break
             }

@@ -16,7 +16,13 @@ enum AmountFactor {
     /// Below this many earlier transactions a card is judged mostly against all cards.
     static let coldStartCount = 3
 
-    static func evaluate(_ context: ScoringContext) -> FactorOutcome {
+    static func evaluate(_ context: ScoringContext, into features: inout FeatureVector) -> FactorOutcome {
+        let outcome = score(context, into: &features)
+        features[FeatureVector.amountScore] = outcome.score
+        return outcome
+    }
+
+    private static func score(_ context: ScoringContext, into features: inout FeatureVector) -> FactorOutcome {
         let amount = context.transaction.amountMajor
         let profile = context.profile
         let z = (log(max(amount, 0.01)) - profile.mean) / profile.deviation
@@ -26,7 +32,16 @@ enum AmountFactor {
         let coldStart = context.priorCount < coldStartCount
         // A young card's profile is mostly the population's: trust it less.
         if coldStart { zScore *= 0.7 }
-        let absolute = 0.8 * unit(log10(max(amount, 1) / 2000) / 1.7)
+        let relativeTo2000 = log10(max(amount, 1) / 2000)
+        let absolute = 0.8 * unit(relativeTo2000 / 1.7)
+
+        // Derived from what the score already computed: no more logarithms on the hot path.
+        features[FeatureVector.amountZ] = Float(min(max(z, -10), 10))
+        features[FeatureVector.amountLogRatio] = Float(z * profile.deviation)
+        features[FeatureVector.amountLog10] = Float(relativeTo2000 + 3.301029995663981)
+        features[FeatureVector.coldStart] = coldStart ? 1 : 0
+        let ageDays = Double(context.seconds &- min(context.card.firstSeen, context.seconds)) / 86_400
+        features[FeatureVector.cardAgeLogDays] = context.priorCount == 0 ? 0 : Float(log1p(ageDays))
 
         if absolute > zScore {
             return FactorOutcome(score: Float(absolute), primary: Signal(.amountLarge, amount))

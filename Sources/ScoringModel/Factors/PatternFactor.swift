@@ -24,12 +24,36 @@ enum PatternFactor {
     /// Amounts under this (minor units) away from a terminal look like card testing.
     static let microAmountMinor: Int64 = 200
 
-    static func evaluate(_ context: ScoringContext) -> FactorOutcome {
+    static func evaluate(_ context: ScoringContext, into features: inout FeatureVector) -> FactorOutcome {
+        let outcome = score(context, into: &features)
+        features[FeatureVector.patternScore] = outcome.score
+        return outcome
+    }
+
+    /// A merchant fraud rate (0...1) as a signal score: 10% or more is as bad as it gets.
+    static func merchantRateScore(_ rate: Double) -> Double { unit((rate - 0.01) / 0.09) }
+
+    private static func score(_ context: ScoringContext, into features: inout FeatureVector) -> FactorOutcome {
         let transaction = context.transaction
         let card = context.card
         var signals = TopSignals()
 
+        features[FeatureVector.category(transaction.category)] = 1
+        features[FeatureVector.method(transaction.paymentMethod)] = 1
+        features[FeatureVector.channel(transaction.channel)] = 1
+        let risk = context.merchantRisk
+        features[FeatureVector.merchantFraudPercent7d] = Float(risk.week.rate * 100)
+        features[FeatureVector.merchantFraudPercent30d] = Float(risk.month.rate * 100)
+        if context.outcomeSignals {
+            let weekly = risk.week.rate >= risk.month.rate
+            let chosen = weekly ? risk.week : risk.month
+            signals.add(
+                merchantRateScore(chosen.rate),
+                Signal(weekly ? .merchantFraudWeek : .merchantFraudMonth, chosen.rate * 100,
+                       Double(chosen.frauds), Double(chosen.transactions)))
+        }
         if card.confirmedFraudAt != 0 {
+            features[FeatureVector.cardConfirmedFraud] = 1
             let minutes = Double(context.seconds > card.confirmedFraudAt ? context.seconds - card.confirmedFraudAt : 0) / 60
             signals.add(1, Signal(.confirmedFraud, minutes))
         }
@@ -39,13 +63,16 @@ enum PatternFactor {
         if transaction.amountMinor < microAmountMinor, !transaction.channel.isPhysical {
             let burst = Double(min(context.countMinute - 1, 3))
             signals.add(0.35 + 0.15 * burst, Signal(.microAmount, transaction.amountMajor, Double(context.countMinute)))
+            features[FeatureVector.microAmount] = 1
         }
         if transaction.amountMinor >= 10_000, transaction.amountMinor % 10_000 == 0 {
             signals.add(0.15, Signal(.roundAmount, transaction.amountMajor))
+            features[FeatureVector.roundAmount] = 1
         }
         let share = card.hourShare(context.localHour)
         if share.total >= 20, share.near * 100 < share.total * 3 {
             signals.add(0.3, Signal(.unusualHour, Double(context.localHour), Double(share.near * 100) / Double(share.total)))
+            features[FeatureVector.unusualHour] = 1
         }
         return signals.outcome(otherwise: Signal(.noPattern))
     }

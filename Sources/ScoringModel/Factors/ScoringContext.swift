@@ -15,6 +15,14 @@ struct ScoringContext {
     let otherCardsOnDevice: Int
     /// When confirmed fraud tied to this device was reported (0 = never).
     let deviceFraudAt: UInt32
+    /// Other cards seen from this IP address in the last 24 h, and when fraud tied to it was reported.
+    let otherCardsOnIP: Int
+    let ipFraudAt: UInt32
+    /// The merchant's recent fraud rates among transactions whose outcome could be known.
+    let merchantRisk: MerchantRisk
+    /// Whether signals learned from outcomes (fraud devices and IPs, merchant fraud rate) may
+    /// raise factor scores. Off for the hand-set noisy-OR, which scores exactly as it always has.
+    let outcomeSignals: Bool
     /// Transactions the card had before this one.
     let priorCount: Int
     /// Window figures including this transaction.
@@ -28,11 +36,18 @@ struct ScoringContext {
     /// Transactions per day assumed for a card with too little history.
     static let populationPerDay = 2.0
 
-    init(transaction: TransactionFeatures, card: CardState, otherCardsOnDevice: Int, deviceFraudAt: UInt32) {
+    init(
+        transaction: TransactionFeatures, card: CardState, otherCardsOnDevice: Int, deviceFraudAt: UInt32,
+        otherCardsOnIP: Int = 0, ipFraudAt: UInt32 = 0, merchantRisk: MerchantRisk = .none, outcomeSignals: Bool = false
+    ) {
         self.transaction = transaction
         self.card = card
         self.otherCardsOnDevice = otherCardsOnDevice
         self.deviceFraudAt = deviceFraudAt
+        self.otherCardsOnIP = otherCardsOnIP
+        self.ipFraudAt = ipFraudAt
+        self.merchantRisk = merchantRisk
+        self.outcomeSignals = outcomeSignals
         let seconds = transaction.eventSeconds
         self.seconds = seconds
         self.priorCount = Int(card.transactionCount)

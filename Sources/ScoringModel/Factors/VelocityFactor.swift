@@ -1,6 +1,26 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Velocity: bursts of transactions and spend in the 1 min, 1 h and 24 h windows against the card's norm.
 enum VelocityFactor {
-    static func evaluate(_ context: ScoringContext) -> FactorOutcome {
+    /// ln(n) for the counts windows usually hold, looked up rather than computed.
+    private static let logTable: [Float] = (0..<128).map { Float(log(Double(max($0, 1)))) }
+
+    @inline(__always)
+    static func logCount(_ count: Int) -> Float {
+        count < 128 ? logTable[max(count, 0)] : Float(log(Double(count)))
+    }
+
+    static func evaluate(_ context: ScoringContext, into features: inout FeatureVector) -> FactorOutcome {
+        let outcome = score(context, into: &features)
+        features[FeatureVector.velocityScore] = outcome.score
+        return outcome
+    }
+
+    private static func score(_ context: ScoringContext, into features: inout FeatureVector) -> FactorOutcome {
         let usual = context.usualPerDay
 
         // The count windows overlap (a minute burst is also an hour burst): keep the strongest one.
@@ -19,6 +39,11 @@ enum VelocityFactor {
         let usualDailySpend = max(context.typicalAmount * max(usual, 1), 100)
         let spendScore = unit((context.spendDay / usualDailySpend - 4) / 8)
         let spend = Signal(.spendDay, context.spendDay, usualDailySpend)
+
+        features[FeatureVector.count1mLog] = logCount(context.countMinute)
+        features[FeatureVector.count1hLog] = logCount(context.countHour)
+        features[FeatureVector.count24hLog] = logCount(context.countDay)
+        features[FeatureVector.spend24hLogRatio] = Float(log(max(context.spendDay, 0.01) / usualDailySpend))
 
         if spendScore > count.score {
             return FactorOutcome(score: Float(spendScore), primary: spend, secondary: count.score > 0 ? count.signal : .none)

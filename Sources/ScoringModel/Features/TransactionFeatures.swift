@@ -31,6 +31,8 @@ public struct TransactionFeatures: Sendable, BitwiseCopyable {
     public var category: MerchantCategory
     public var paymentMethod: PaymentMethod
     public var channel: TransactionChannel
+    /// Fingerprint of the transaction id: the key its outcome is logged under (`.none`: not logged).
+    public var transaction: EntityKey
 
     public init(
         card: EntityKey,
@@ -44,7 +46,8 @@ public struct TransactionFeatures: Sendable, BitwiseCopyable {
         country: CountryCode = .unknown,
         category: MerchantCategory = .unknown,
         paymentMethod: PaymentMethod = .unknown,
-        channel: TransactionChannel = .unspecified
+        channel: TransactionChannel = .unspecified,
+        transaction: EntityKey = .none
     ) {
         self.card = card
         self.merchant = merchant
@@ -60,6 +63,7 @@ public struct TransactionFeatures: Sendable, BitwiseCopyable {
         self.category = category
         self.paymentMethod = paymentMethod
         self.channel = channel
+        self.transaction = transaction
     }
 
     /// Convenience for tools and tests: fingerprints the identifiers and parses the names.
@@ -75,7 +79,8 @@ public struct TransactionFeatures: Sendable, BitwiseCopyable {
         country: String = "",
         merchantCategory: String = "",
         paymentMethod: String = "",
-        channel: TransactionChannel = .unspecified
+        channel: TransactionChannel = .unspecified,
+        transactionID: String = ""
     ) {
         self.init(
             card: EntityKey(cardID),
@@ -89,7 +94,8 @@ public struct TransactionFeatures: Sendable, BitwiseCopyable {
             country: CountryCode(country) ?? .unknown,
             category: MerchantCategory(merchantCategory),
             paymentMethod: PaymentMethod(paymentMethod),
-            channel: channel
+            channel: channel,
+            transaction: EntityKey(transactionID)
         )
     }
 

@@ -9,6 +9,20 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var cardIdleSeconds: UInt32
     public var deviceIdleSeconds: UInt32
     public var merchantIdleSeconds: UInt32
+    /// Scored transactions kept awaiting their outcome (0: no outcome log, no learning from labels).
+    public var maximumLoggedTransactions: Int
+    /// Event time after which a transaction without a fraud label counts as legitimate.
+    public var outcomeMaturitySeconds: UInt32
+    /// Merchant fraud rates count only transactions at least this many days old (whose outcome
+    /// could be known); at most `MerchantOutcomes.dayCount - 31`.
+    public var outcomeDelayDays: Int
+    /// A card with confirmed fraud drops that mark after this long without use (0: never;
+    /// a reissued card has a new id anyway).
+    public var confirmedFraudQuietSeconds: UInt32
+    /// Labels held until the event-time clock reaches their reported time, at most.
+    public var maximumPendingLabels: Int
+    /// The online learner (on by default; it only learns while a logistic model is installed).
+    public var learning: LearningConfiguration
 
     public init(
         stripeCount: Int = 64,
@@ -17,7 +31,13 @@ public struct EngineConfiguration: Sendable, Equatable {
         maximumMerchants: Int = 250_000,
         cardIdleSeconds: UInt32 = 90 * 86_400,
         deviceIdleSeconds: UInt32 = 30 * 86_400,
-        merchantIdleSeconds: UInt32 = 30 * 86_400
+        merchantIdleSeconds: UInt32 = 30 * 86_400,
+        maximumLoggedTransactions: Int = 0,
+        outcomeMaturitySeconds: UInt32 = 30 * 86_400,
+        outcomeDelayDays: Int = 7,
+        confirmedFraudQuietSeconds: UInt32 = 0,
+        maximumPendingLabels: Int = 100_000,
+        learning: LearningConfiguration = LearningConfiguration()
     ) {
         self.stripeCount = stripeCount
         self.maximumCards = maximumCards
@@ -26,5 +46,11 @@ public struct EngineConfiguration: Sendable, Equatable {
         self.cardIdleSeconds = cardIdleSeconds
         self.deviceIdleSeconds = deviceIdleSeconds
         self.merchantIdleSeconds = merchantIdleSeconds
+        self.maximumLoggedTransactions = maximumLoggedTransactions
+        self.outcomeMaturitySeconds = outcomeMaturitySeconds
+        self.outcomeDelayDays = min(max(outcomeDelayDays, 0), MerchantOutcomes.dayCount - 31)
+        self.confirmedFraudQuietSeconds = confirmedFraudQuietSeconds
+        self.maximumPendingLabels = maximumPendingLabels
+        self.learning = learning
     }
 }

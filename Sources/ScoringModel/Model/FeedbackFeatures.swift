@@ -5,6 +5,8 @@ public struct FeedbackFeatures: Sendable, BitwiseCopyable {
         case legitimate
     }
 
+    /// Fingerprint of the labelled transaction's id (`.none` when unknown: no duplicate check, no learning).
+    public var transaction: EntityKey
     public var card: EntityKey
     /// `.none` when the report names no merchant.
     public var merchant: EntityKey
@@ -19,8 +21,10 @@ public struct FeedbackFeatures: Sendable, BitwiseCopyable {
         outcome: Outcome,
         eventTimeMs: Int64,
         reportedTimeMs: Int64,
-        amountMinor: Int64
+        amountMinor: Int64,
+        transaction: EntityKey = .none
     ) {
+        self.transaction = transaction
         self.card = card
         self.merchant = merchant
         self.outcome = outcome

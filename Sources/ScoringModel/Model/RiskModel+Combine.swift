@@ -5,15 +5,22 @@ import Darwin
 #endif
 
 extension RiskModel {
-    /// Scores all five factors against the card's state before this transaction.
-    func assess(_ context: ScoringContext) -> RiskAssessment {
+    /// Scores all five factors against the card's state before this transaction, filling
+    /// `features` with everything they looked at.
+    func assess(_ context: ScoringContext, features: inout FeatureVector) -> RiskAssessment {
         var factors = InlineArray<5, FactorOutcome>(repeating: FactorOutcome(score: 0, primary: .none))
-        factors[RiskFactor.amount.rawValue] = AmountFactor.evaluate(context)
-        factors[RiskFactor.velocity.rawValue] = VelocityFactor.evaluate(context)
-        factors[RiskFactor.geographic.rawValue] = GeographicFactor.evaluate(context)
-        factors[RiskFactor.device.rawValue] = DeviceFactor.evaluate(context)
-        factors[RiskFactor.pattern.rawValue] = PatternFactor.evaluate(context)
-        return combine(factors)
+        factors[RiskFactor.amount.rawValue] = AmountFactor.evaluate(context, into: &features)
+        factors[RiskFactor.velocity.rawValue] = VelocityFactor.evaluate(context, into: &features)
+        factors[RiskFactor.geographic.rawValue] = GeographicFactor.evaluate(context, into: &features)
+        factors[RiskFactor.device.rawValue] = DeviceFactor.evaluate(context, into: &features)
+        factors[RiskFactor.pattern.rawValue] = PatternFactor.evaluate(context, into: &features)
+        switch combiner {
+        case .noisyOr:
+            return combine(factors)
+        case .logistic(let logistic):
+            let (score, explained) = logistic.combine(factors, features: features, thresholds: thresholds)
+            return RiskAssessment(score: score, level: level(for: score), factors: explained)
+        }
     }
 
     /// Noisy-OR of the weighted factor scores, with each factor's share of the result.

@@ -16,6 +16,14 @@ import Foundation
 /// factor can raise an alert on its own while weak ones accumulate. Each factor's contribution
 /// is its share of the score in proportion to `-ln(1 - weight·factorScore)`; the five add up
 /// to the score exactly.
+///
+/// A learned combination replaces the noisy-OR when the file says so (`weights` is then optional):
+/// ```json
+/// { "version": "trained-2026.11.24", "combiner": "logistic",
+///   "logistic": { "bias": -5.1, "coefficients": { "pattern_score": 2.3, "method_buy_now_pay_later": 0.8 } },
+///   "thresholds": { "medium": 0.3, "high": 0.6, "critical": 0.85 } }
+/// ```
+/// See `LogisticCombiner` and `FeatureVector.names` for the feature names.
 public struct RiskModel: Sendable, Codable, Equatable {
     public struct Weights: Sendable, Codable, Equatable {
         public var amount: Float
@@ -55,14 +63,80 @@ public struct RiskModel: Sendable, Codable, Equatable {
         }
     }
 
+    /// How factor scores (and the features behind them) become one score.
+    public enum Combiner: Sendable, Equatable {
+        /// The hand-set noisy-OR of weighted factor scores (the default).
+        case noisyOr
+        /// Logistic regression over the feature vector.
+        case logistic(LogisticCombiner)
+    }
+
     public var version: String
     public var weights: Weights
     public var thresholds: Thresholds
+    public var combiner: Combiner
 
-    public init(version: String, weights: Weights, thresholds: Thresholds) {
+    public init(version: String, weights: Weights, thresholds: Thresholds, combiner: Combiner = .noisyOr) {
         self.version = version
         self.weights = weights
         self.thresholds = thresholds
+        self.combiner = combiner
+    }
+
+    /// The logistic combiner, if this model uses one.
+    public var logistic: LogisticCombiner? {
+        if case .logistic(let combiner) = combiner { combiner } else { nil }
+    }
+
+    /// Whether outcome-learned signals (fraud devices and IPs, merchant fraud rates) raise factor
+    /// scores. Only learned combiners use them: the hand-set noisy-OR scores as it always has.
+    public var usesOutcomeSignals: Bool { logistic != nil }
+
+    private enum CodingKeys: String, CodingKey {
+        case version, weights, thresholds, combiner, logistic
+    }
+
+    /// The `logistic` object of a model file.
+    private struct LogisticFile: Codable {
+        var bias: Float
+        var coefficients: [String: Float]
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        version = try container.decode(String.self, forKey: .version)
+        thresholds = try container.decode(Thresholds.self, forKey: .thresholds)
+        let name = try container.decodeIfPresent(String.self, forKey: .combiner) ?? "noisy_or"
+        switch name {
+        case "noisy_or":
+            guard !container.contains(.logistic) else {
+                throw InvalidModel(description: "\"logistic\" is given but combiner is noisy_or")
+            }
+            weights = try container.decode(Weights.self, forKey: .weights)
+            combiner = .noisyOr
+        case "logistic":
+            guard let file = try container.decodeIfPresent(LogisticFile.self, forKey: .logistic) else {
+                throw InvalidModel(description: "combiner logistic needs a \"logistic\" object with bias and coefficients")
+            }
+            weights = try container.decodeIfPresent(Weights.self, forKey: .weights) ?? Self.builtIn.weights
+            combiner = .logistic(try LogisticCombiner(bias: file.bias, named: file.coefficients))
+        default:
+            throw InvalidModel(description: "combiner must be \"noisy_or\" or \"logistic\", got \"\(name)\"")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(version, forKey: .version)
+        try container.encode(weights, forKey: .weights)
+        try container.encode(thresholds, forKey: .thresholds)
+        switch combiner {
+        case .noisyOr:
+            try container.encode("noisy_or", forKey: .combiner)
+        case .logistic(let logistic):
+            try container.encode("logistic", forKey: .combiner)
+            try container.encode(LogisticFile(bias: logistic.bias, coefficients: logistic.named), forKey: .logistic)
+        }
     }
 
     /// The hand-set defaults.
@@ -97,6 +171,7 @@ public struct RiskModel: Sendable, Codable, Equatable {
                 throw InvalidModel(description: "weights.\(factor.name) must be within 0...1, got \(weight)")
             }
         }
+        if let logistic { try logistic.validate() }
         let t = thresholds
         guard t.medium > 0, t.medium < t.high, t.high < t.critical, t.critical <= 1 else {
             throw InvalidModel(

@@ -15,6 +15,8 @@ public struct Signal: Sendable, BitwiseCopyable {
         case noDevice, firstDevice, knownDevice, newDevice, sharedDevice, networkChange, fraudDevice
         // pattern
         case noPattern, riskyCategory, riskyMethod, microAmount, roundAmount, unusualHour, confirmedFraud
+        // learned from outcomes (only with a learned combiner)
+        case fraudIP, merchantFraudWeek, merchantFraudMonth, learnedFeature
     }
 
     public var kind: Kind
@@ -147,6 +149,25 @@ public struct Signal: Sendable, BitwiseCopyable {
             w.append("card has confirmed fraud reported ")
             w.append(durationMinutes: a)
             w.append(" ago")
+        case .fraudIP:
+            w.append("IP address tied to confirmed fraud ")
+            w.append(durationMinutes: a)
+            w.append(" ago")
+        case .merchantFraudWeek, .merchantFraudMonth:
+            w.append("merchant fraud rate ")
+            w.append(a, fractionDigits: 1)
+            w.append(kind == .merchantFraudWeek ? "% over 7 days (" : "% over 30 days (")
+            w.append(grouped: Int(b))
+            w.append(" of ")
+            w.append(grouped: Int(c))
+            w.append(" transactions with known outcome)")
+        case .learnedFeature:
+            w.append("learned from outcomes: ")
+            let index = Int(a)
+            w.append(index >= 0 && index < FeatureVector.count ? FeatureVector.names[index] : "unknown feature")
+            w.append(" (+")
+            w.append(b, fractionDigits: 1)
+            w.append(" log-odds)")
         }
     }
 }

@@ -7,6 +7,8 @@ public struct MerchantState: TableEntry, Sendable {
     public var lastFraudReportAt: UInt32
     public var hourWindow: SlidingWindow
     public var dayWindow: SlidingWindow
+    /// Transactions and confirmed frauds per day, for the merchant's fraud rate.
+    public var outcomes: MerchantOutcomes
 
     public init(key: UInt64, firstSeen: UInt32) {
         self.key = key
@@ -16,6 +18,7 @@ public struct MerchantState: TableEntry, Sendable {
         self.lastFraudReportAt = 0
         self.hourWindow = SlidingWindow()
         self.dayWindow = SlidingWindow()
+        self.outcomes = MerchantOutcomes()
     }
 
     public mutating func record(amount: Float, at seconds: UInt32) {

@@ -13,12 +13,16 @@ public final class StripedTable<Entry: TableEntry>: @unchecked Sendable {
     ///   - stripeCount: a power of two.
     ///   - capacity: entries kept at most, across all stripes.
     ///   - idleSeconds: event-time TTL: entries not touched for this long are dropped.
-    public init(stripeCount: Int = 64, capacity: Int, idleSeconds: UInt32) {
+    ///   - sweepsOnInsert: whether inserts drop a couple of idle entries as they go. Turn it off
+    ///     when every idle entry must pass through `expireIdle(_:)` (the outcome log's maturity).
+    public init(stripeCount: Int = 64, capacity: Int, idleSeconds: UInt32, sweepsOnInsert: Bool = true) {
         precondition(stripeCount > 0 && stripeCount & (stripeCount - 1) == 0, "stripe count must be a power of two")
         precondition(capacity > 0)
         let perStripe = max(1, (capacity + stripeCount - 1) / stripeCount)
         self.stripes = (0..<stripeCount).map { index in
-            TableStripe(maximumCount: perStripe, idleSeconds: idleSeconds, seed: Fingerprint.finalize(UInt64(index + 1)))
+            TableStripe(
+                maximumCount: perStripe, idleSeconds: idleSeconds, seed: Fingerprint.finalize(UInt64(index + 1)),
+                sweepsOnInsert: sweepsOnInsert)
         }
         self.stripeShift = UInt64(64 - stripeCount.trailingZeroBitCount)
     }
@@ -78,8 +82,16 @@ public final class StripedTable<Entry: TableEntry>: @unchecked Sendable {
     }
 
     /// Drops every entry idle past the TTL, one stripe at a time; returns how many went.
+    ///
+    /// `expiring` sees each entry just before it goes, under its stripe's lock: keep it short and
+    /// take no other lock in it (copy what you need out).
     @discardableResult
-    public func expireIdle() -> Int {
-        stripes.reduce(0) { total, stripe in total + stripe.mutex.withLock { stripe.expireIdle() } }
+    public func expireIdle(_ expiring: (Entry) -> Void = { _ in }) -> Int {
+        stripes.reduce(0) { total, stripe in total + stripe.mutex.withLock { stripe.expireIdle(expiring) } }
+    }
+
+    /// The newest event time any stripe has seen: the table's event-time clock.
+    public var newestSeen: UInt32 {
+        stripes.reduce(0) { newest, stripe in max(newest, stripe.mutex.withLock { stripe.newestSeen }) }
     }
 }

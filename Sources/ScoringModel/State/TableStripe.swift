@@ -1,16 +1,19 @@
 /// One stripe of a `StripedTable`: an open-addressing index over a dense array of entries.
 ///
 /// The index (linear probing, at most 60% full, backward-shift deletion) maps a key to the
-/// entry's position; entries sit back to back so memory is what they need plus 16 bytes or so
-/// of index per entry. Everything is manually managed memory: no copy-on-write, no uniqueness
+/// entry's position. A slot is 8 bytes: 32 bits of the key as a tag and the entry's position;
+/// a tag match is confirmed against the entry's full key. Entries sit back to back, so memory
+/// is what they need plus about 18 bytes of index per entry. Everything is manually managed memory: no copy-on-write, no uniqueness
 /// checks and no allocation on the update path except when the stripe grows.
 ///
 /// Callers hold `mutex` around every method.
 final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
     struct Slot {
-        /// 0 = empty.
-        var key: UInt64
-        var position: Int
+        /// Bits 24...55 of the key (never 0); 0 = empty.
+        var tag: UInt32
+        var position: UInt32
+
+        static var empty: Slot { Slot(tag: 0, position: 0) }
     }
 
     let mutex = PaddedMutex()
@@ -21,6 +24,8 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
     private(set) var count = 0
     let maximumCount: Int
     let idleSeconds: UInt32
+    /// Whether inserts also drop a couple of idle entries (off when expiry must see every entry).
+    let sweepsOnInsert: Bool
     /// Newest event time seen in this stripe: the clock idle expiry runs on.
     private(set) var newestSeen: UInt32 = 0
     private var sweepCursor = 0
@@ -30,17 +35,18 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
     // Keeps the hot fields of neighbouring stripes off each other's cache lines.
     private var padding: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
 
-    init(maximumCount: Int, idleSeconds: UInt32, seed: UInt64) {
+    init(maximumCount: Int, idleSeconds: UInt32, seed: UInt64, sweepsOnInsert: Bool = true) {
         precondition(maximumCount > 0)
         self.maximumCount = maximumCount
         self.idleSeconds = idleSeconds
+        self.sweepsOnInsert = sweepsOnInsert
         self.random = seed | 1
         let initialCapacity = min(maximumCount, 64)
         entryCapacity = initialCapacity
         entries = .allocate(capacity: initialCapacity)
         let slotCount = Self.slotCount(for: initialCapacity)
         slots = .allocate(capacity: slotCount)
-        slots.initialize(repeating: Slot(key: 0, position: 0), count: slotCount)
+        slots.initialize(repeating: .empty, count: slotCount)
         slotMask = slotCount - 1
     }
 
@@ -59,13 +65,22 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
     @inline(__always)
     private func home(_ key: UInt64) -> Int { Int(truncatingIfNeeded: key) & slotMask }
 
+    /// The slot tag of a key: bits clear of the home index (low bits) and of the stripe (top bits).
+    @inline(__always)
+    private static func tag(_ key: UInt64) -> UInt32 {
+        let tag = UInt32(truncatingIfNeeded: key >> 24)
+        return tag == 0 ? 1 : tag
+    }
+
     /// Index of the slot holding `key`, or of the empty slot where it would go.
     @inline(__always)
     private func findSlot(_ key: UInt64) -> Int {
+        let tag = Self.tag(key)
         var index = home(key)
         while true {
-            let slotKey = slots[index].key
-            if slotKey == key || slotKey == 0 { return index }
+            let slot = slots[index]
+            if slot.tag == 0 { return index }
+            if slot.tag == tag, entries[Int(slot.position)].key == key { return index }
             index = (index + 1) & slotMask
         }
     }
@@ -73,8 +88,8 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
     /// Position of `key`'s entry, if present.
     @inline(__always)
     func position(of key: UInt64) -> Int? {
-        let slot = findSlot(key)
-        return slots[slot].key == key ? slots[slot].position : nil
+        let slot = slots[findSlot(key)]
+        return slot.tag == 0 ? nil : Int(slot.position)
     }
 
     @inline(__always)
@@ -83,10 +98,10 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
     /// Position of `key`'s entry, inserting a fresh one (evicting or expiring to make room) if needed.
     func findOrInsert(_ key: UInt64, at seconds: UInt32) -> (position: Int, inserted: Bool) {
         if seconds > newestSeen { newestSeen = seconds }
-        let slot = findSlot(key)
-        if slots[slot].key == key { return (slots[slot].position, false) }
+        let found = slots[findSlot(key)]
+        if found.tag != 0 { return (Int(found.position), false) }
 
-        sweepIdle(steps: 2)
+        if sweepsOnInsert { sweepIdle(steps: 2) }
         if count >= maximumCount { evictOne() }
         if count >= entryCapacity { growEntries() }
         if (count + 1) * 5 > (slotMask + 1) * 3 { growSlots() }
@@ -94,19 +109,21 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
         let position = count
         (entries + position).initialize(to: Entry(key: key, firstSeen: seconds))
         let freeSlot = findSlot(key)
-        slots[freeSlot] = Slot(key: key, position: position)
+        slots[freeSlot] = Slot(tag: Self.tag(key), position: UInt32(position))
         count += 1
         return (position, true)
     }
 
-    /// Removes every entry idle for longer than `idleSeconds` before the stripe's newest event.
-    func expireIdle() -> Int {
+    /// Removes every entry idle for longer than `idleSeconds` before the stripe's newest event,
+    /// showing each to `expiring` first.
+    func expireIdle(_ expiring: (Entry) -> Void = { _ in }) -> Int {
         guard newestSeen > idleSeconds else { return 0 }
         let cutoff = newestSeen - idleSeconds
         var removed = 0
         var position = 0
         while position < count {
             if entries[position].lastSeen < cutoff {
+                expiring(entries[position])
                 remove(at: position)
                 removed += 1
             } else {
@@ -156,8 +173,10 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
         deleteSlot(findSlot(entries[position].key))
         let last = count - 1
         if position != last {
+            // Find the last entry's slot while the entry is still where its slot says.
+            let movedSlot = findSlot(entries[last].key)
             (entries + position).moveUpdate(from: entries + last, count: 1)
-            slots[findSlot(entries[position].key)].position = position
+            slots[movedSlot].position = UInt32(position)
         } else {
             (entries + last).deinitialize(count: 1)
         }
@@ -170,15 +189,15 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
         var index = slot
         while true {
             index = (index + 1) & slotMask
-            let key = slots[index].key
-            if key == 0 { break }
-            let ideal = home(key)
+            let slot = slots[index]
+            if slot.tag == 0 { break }
+            let ideal = home(entries[Int(slot.position)].key)
             let staysPut = hole <= index ? (hole < ideal && ideal <= index) : (hole < ideal || ideal <= index)
             if staysPut { continue }
             slots[hole] = slots[index]
             hole = index
         }
-        slots[hole].key = 0
+        slots[hole] = .empty
     }
 
     private func growEntries() {
@@ -195,10 +214,10 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
         let oldSlots = slots
         let oldCount = slotMask + 1
         slots = .allocate(capacity: newCount)
-        slots.initialize(repeating: Slot(key: 0, position: 0), count: newCount)
+        slots.initialize(repeating: .empty, count: newCount)
         slotMask = newCount - 1
-        for index in 0..<oldCount where oldSlots[index].key != 0 {
-            slots[findSlot(oldSlots[index].key)] = oldSlots[index]
+        for index in 0..<oldCount where oldSlots[index].tag != 0 {
+            slots[findSlot(entries[Int(oldSlots[index].position)].key)] = oldSlots[index]
         }
         oldSlots.deallocate()
     }

@@ -1,0 +1,124 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Fits a `LogisticCombiner` to labelled feature vectors: L2-regularised, class-weighted
+/// logistic regression by Newton's method (iteratively reweighted least squares).
+///
+/// Deterministic and dependency-free; the loadgen trainer feeds it the vectors the outcome log
+/// kept for labelled transactions. Features that never vary get no weight (the ridge term keeps
+/// the system solvable). The bias is not regularised.
+public struct LogisticTrainer: Sendable {
+    /// L2 penalty per coefficient (in units of the total sample weight).
+    public var l2: Double
+    /// Weight of a fraud sample relative to a legitimate one.
+    public var positiveWeight: Double
+    /// Newton steps at most; stops earlier once the largest change is below `tolerance`.
+    public var iterations: Int
+    public var tolerance: Double
+
+    public init(l2: Double = 1e-3, positiveWeight: Double = 1, iterations: Int = 25, tolerance: Double = 1e-6) {
+        self.l2 = l2
+        self.positiveWeight = positiveWeight
+        self.iterations = iterations
+        self.tolerance = tolerance
+    }
+
+    /// Errors fitting.
+    public struct TrainingError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Fits to `samples` (feature vector, fraud?). Needs both classes.
+    public func fit(_ samples: [(features: FeatureVector, fraud: Bool)]) throws(TrainingError) -> LogisticCombiner {
+        guard samples.contains(where: \.fraud), samples.contains(where: { !$0.fraud }) else {
+            throw TrainingError(description: "training needs both fraud and legitimate samples")
+        }
+        guard samples.allSatisfy({ $0.features.isFinite }) else {
+            throw TrainingError(description: "a sample has a non-finite feature")
+        }
+        // Parameter 0 is the bias; parameter i + 1 is feature i.
+        let n = FeatureVector.count + 1
+        var beta = [Double](repeating: 0, count: n)
+        let totalWeight = samples.reduce(0.0) { $0 + ($1.fraud ? positiveWeight : 1) }
+        let ridge = max(l2, 1e-9) * totalWeight
+        var x = [Double](repeating: 0, count: n)
+        for _ in 0..<max(iterations, 1) {
+            var gradient = [Double](repeating: 0, count: n)
+            var hessian = [Double](repeating: 0, count: n * n)
+            for sample in samples {
+                x[0] = 1
+                for index in 0..<FeatureVector.count { x[index + 1] = Double(sample.features[index]) }
+                var z = 0.0
+                for index in 0..<n { z += beta[index] * x[index] }
+                let p = 1 / (1 + exp(-min(max(z, -40), 40)))
+                let weight = sample.fraud ? positiveWeight : 1
+                let residual = weight * (p - (sample.fraud ? 1 : 0))
+                let curvature = weight * max(p * (1 - p), 1e-9)
+                for row in 0..<n where x[row] != 0 {
+                    gradient[row] += residual * x[row]
+                    let scaled = curvature * x[row]
+                    for column in row..<n where x[column] != 0 {
+                        hessian[row * n + column] += scaled * x[column]
+                    }
+                }
+            }
+            for row in 1..<n {
+                gradient[row] += ridge * beta[row]
+                hessian[row * n + row] += ridge
+            }
+            hessian[0] += 1e-9 * totalWeight
+            for row in 0..<n {
+                for column in 0..<row { hessian[row * n + column] = hessian[column * n + row] }
+            }
+            guard let step = Self.solve(hessian, gradient, n: n) else {
+                throw TrainingError(description: "the Newton system is singular")
+            }
+            var largest = 0.0
+            for index in 0..<n {
+                beta[index] -= step[index]
+                largest = max(largest, abs(step[index]))
+            }
+            if largest < tolerance { break }
+        }
+        var combiner = LogisticCombiner(bias: Float(beta[0]))
+        let bound = Double(LogisticCombiner.maximumMagnitude)
+        combiner.bias = Float(min(max(beta[0], -bound), bound))
+        for index in 0..<FeatureVector.count {
+            combiner[feature: index] = Float(min(max(beta[index + 1], -bound), bound))
+        }
+        return combiner
+    }
+
+    /// Solves `a · x = b` for a symmetric positive definite `a` (Cholesky); nil if it is not.
+    static func solve(_ a: [Double], _ b: [Double], n: Int) -> [Double]? {
+        var l = [Double](repeating: 0, count: n * n)
+        for row in 0..<n {
+            for column in 0...row {
+                var sum = a[row * n + column]
+                for k in 0..<column { sum -= l[row * n + k] * l[column * n + k] }
+                if row == column {
+                    guard sum > 0 else { return nil }
+                    l[row * n + row] = sum.squareRoot()
+                } else {
+                    l[row * n + column] = sum / l[column * n + column]
+                }
+            }
+        }
+        var y = [Double](repeating: 0, count: n)
+        for row in 0..<n {
+            var sum = b[row]
+            for k in 0..<row { sum -= l[row * n + k] * y[k] }
+            y[row] = sum / l[row * n + row]
+        }
+        var x = [Double](repeating: 0, count: n)
+        for row in stride(from: n - 1, through: 0, by: -1) {
+            var sum = y[row]
+            for k in (row + 1)..<n { sum -= l[k * n + row] * x[k] }
+            x[row] = sum / l[row * n + row]
+        }
+        return x
+    }
+}

@@ -1,0 +1,152 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Keeps adapting the installed logistic model from the outcome stream, off the scoring path.
+///
+/// Stochastic gradient descent on the (class-weighted) logistic loss over the feature vector
+/// the transaction was scored with, one label at a time, under one lock (labels are rare next to
+/// scores). Guards: a bounded, decaying step size with a floor, each coefficient's step clipped,
+/// L2 toward the installed model, non-finite features refused. Every `publishEvery` updates it
+/// publishes a new version, `<base>+online.<n>`, for the engine to install.
+///
+/// Learns only while a logistic model is installed: with the hand-set noisy-OR it stays idle, so
+/// the default scoring never changes. Installing a model (SIGHUP) restarts learning from it.
+public final class OnlineLearner: @unchecked Sendable {
+    private let mutex = PaddedMutex()
+    public let configuration: LearningConfiguration
+    private var frozen: Bool
+    /// The installed logistic model learning started from, or nil (idle).
+    private var base: RiskModel?
+    private var anchor: InlineArray<64, Double> = .init(repeating: 0)
+    private var weights: InlineArray<64, Double> = .init(repeating: 0)
+    private var bias = 0.0
+    private var root = ""
+    private var publication = 0
+    private var updates = 0
+    private var pending = 0
+
+    public init(configuration: LearningConfiguration = LearningConfiguration()) {
+        self.configuration = configuration
+        self.frozen = !configuration.enabled
+    }
+
+    /// Frozen: labels no longer change the model (they still update entity state).
+    public var isFrozen: Bool {
+        get { mutex.withLock { frozen } }
+        set { mutex.withLock { frozen = newValue } }
+    }
+
+    /// Updates applied since learning last (re)started.
+    public var updateCount: Int { mutex.withLock { updates } }
+
+    /// Whether a logistic model is installed to learn on.
+    public var isActive: Bool { mutex.withLock { base != nil } }
+
+    /// Restarts learning from `model` (idle unless it is logistic) and runs `install` under the
+    /// learner's lock, so no publication from the previous base can overwrite it.
+    func rebase(on model: RiskModel, then install: () -> Void) {
+        mutex.withLock {
+            if let logistic = model.logistic {
+                base = model
+                for index in 0..<FeatureVector.capacity { anchor[index] = Double(logistic.coefficients[index]) }
+                weights = anchor
+                bias = Double(logistic.bias)
+                (root, publication) = Self.split(version: model.version)
+            } else {
+                base = nil
+            }
+            updates = 0
+            pending = 0
+            install()
+        }
+    }
+
+    /// One update from a label on a transaction scored with `features`; when a new version is
+    /// due, `publish` gets it (under the learner's lock). False when nothing was learned.
+    @discardableResult
+    func learn(_ features: FeatureVector, fraud: Bool, publish: (RiskModel) -> Void) -> Bool {
+        guard features.isFinite else { return false }
+        return mutex.withLock {
+            guard !frozen, base != nil else { return false }
+            var z = bias
+            for index in 0..<FeatureVector.count { z += weights[index] * Double(features[index]) }
+            let probability = 1 / (1 + exp(-min(max(z, -40), 40)))
+            let gradient = (probability - (fraud ? 1 : 0)) * (fraud ? max(configuration.positiveWeight, 0) : 1)
+            let rate = configuration.rate(after: updates)
+            let limit = max(configuration.maximumStep, 0)
+            let magnitude = Double(LogisticCombiner.maximumMagnitude)
+            for index in 0..<FeatureVector.count {
+                let x = Double(features[index])
+                let step = rate * (gradient * x + max(configuration.l2, 0) * (weights[index] - anchor[index]))
+                weights[index] = min(max(weights[index] - min(max(step, -limit), limit), -magnitude), magnitude)
+            }
+            bias = min(max(bias - min(max(rate * gradient, -limit), limit), -magnitude), magnitude)
+            updates += 1
+            pending += 1
+            if pending >= max(configuration.publishEvery, 1), let model = nextVersion() {
+                publish(model)
+            }
+            return true
+        }
+    }
+
+    /// Publishes the learned state now (if anything changed since the last version) and
+    /// returns it: a deployable model file. Nil while idle.
+    func snapshot(publish: (RiskModel) -> Void) -> RiskModel? {
+        mutex.withLock {
+            guard base != nil else { return nil }
+            if pending > 0, let model = nextVersion() {
+                publish(model)
+                return model
+            }
+            return current()
+        }
+    }
+
+    /// Bumps the version and returns the learned model; call under the lock.
+    private func nextVersion() -> RiskModel? {
+        publication += 1
+        pending = 0
+        return current()
+    }
+
+    /// The learned state as a model, under the current version; call under the lock.
+    private func current() -> RiskModel? {
+        guard var model = base else { return nil }
+        var combiner = LogisticCombiner(bias: Float(bias))
+        for index in 0..<FeatureVector.count { combiner[feature: index] = Float(weights[index]) }
+        model.combiner = .logistic(combiner)
+        model.version = Self.version(root: root, publication: publication)
+        return model
+    }
+
+    /// `name+online.7` → ("name", 7); anything else → (version, 0).
+    static func split(version: String) -> (root: String, publication: Int) {
+        let marker = Array("+online.".utf8)
+        let bytes = Array(version.utf8)
+        var start = bytes.count - marker.count
+        while start >= 0 {
+            if bytes[start..<start + marker.count].elementsEqual(marker) {
+                let digits = bytes[(start + marker.count)...]
+                guard !digits.isEmpty, digits.count <= 9, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }),
+                    let number = Int(String(decoding: digits, as: UTF8.self))
+                else { return (version, 0) }
+                return (String(decoding: bytes[..<start], as: UTF8.self), number)
+            }
+            start -= 1
+        }
+        return (version, 0)
+    }
+
+    /// `root+online.n`, shortening the root so the whole fits a model version's 64 bytes.
+    static func version(root: String, publication: Int) -> String {
+        guard publication > 0 else { return root }
+        let suffix = "+online.\(publication)"
+        let room = 64 - suffix.utf8.count
+        let trimmed = root.utf8.count <= room ? root : String(decoding: root.utf8.prefix(room), as: UTF8.self)
+        return trimmed + suffix
+    }
+}

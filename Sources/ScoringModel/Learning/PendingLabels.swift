@@ -1,0 +1,57 @@
+/// Labels that arrived before the event-time clock reached their reported time, held until it does.
+///
+/// A replay or a sidecar can deliver a label "from the future" of the transactions scored so
+/// far; applying it at once would let scores see an outcome before it could have been known.
+/// A min-heap on reported time, bounded; not on the scoring path (one lock, rare use).
+final class PendingLabels: @unchecked Sendable {
+    private let mutex = PaddedMutex()
+    private var heap: [FeedbackFeatures] = []
+    let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    var count: Int { mutex.withLock { heap.count } }
+
+    /// Holds `label`; false when full.
+    func push(_ label: FeedbackFeatures) -> Bool {
+        mutex.withLock {
+            guard heap.count < capacity else { return false }
+            heap.append(label)
+            var child = heap.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard heap[child].reportedTimeMs < heap[parent].reportedTimeMs else { break }
+                heap.swapAt(child, parent)
+                child = parent
+            }
+            return true
+        }
+    }
+
+    /// Removes and returns every label reported at or before `unixMs`, oldest report first.
+    func popDue(atOrBefore unixMs: Int64) -> [FeedbackFeatures] {
+        mutex.withLock {
+            var due: [FeedbackFeatures] = []
+            while let first = heap.first, first.reportedTimeMs <= unixMs {
+                due.append(first)
+                let last = heap.removeLast()
+                guard !heap.isEmpty else { break }
+                heap[0] = last
+                var parent = 0
+                while true {
+                    let left = 2 * parent + 1
+                    let right = left + 1
+                    var smallest = parent
+                    if left < heap.count, heap[left].reportedTimeMs < heap[smallest].reportedTimeMs { smallest = left }
+                    if right < heap.count, heap[right].reportedTimeMs < heap[smallest].reportedTimeMs { smallest = right }
+                    if smallest == parent { break }
+                    heap.swapAt(parent, smallest)
+                    parent = smallest
+                }
+            }
+            return due
+        }
+    }
+}

@@ -1,0 +1,120 @@
+/// What became of a label given to `RiskEngine.record`.
+public enum LabelDisposition: Int, Sendable, Equatable, CaseIterable {
+    /// Card, merchant, device and IP state were updated, and the learner if the transaction was logged.
+    case applied = 0
+    /// The transaction was labelled before: acknowledged, nothing changed.
+    case duplicate = 1
+    /// Reported later in event time than anything scored so far: held until the clock gets there.
+    case deferred = 2
+    /// Malformed (times out of range, reported before the transaction) or too many labels waiting.
+    case refused = 3
+
+    /// For metrics.
+    public var name: String {
+        switch self {
+        case .applied: "applied"
+        case .duplicate: "duplicate"
+        case .deferred: "deferred"
+        case .refused: "refused"
+        }
+    }
+}
+
+extension RiskEngine {
+    /// Records an outcome reported for a transaction.
+    ///
+    /// Fraud marks the card (it scores high until it goes quiet), counts against the merchant on
+    /// the transaction's day, and ties the transaction's device and IP to fraud. Fraud and
+    /// legitimate labels on a logged transaction both train the online learner. A label is only
+    /// applied once the event-time clock (the newest transaction scored) has reached its
+    /// reported time, so nothing is learned before it could have been known.
+    @discardableResult
+    public func record(_ feedback: FeedbackFeatures) -> LabelDisposition {
+        guard EventTime.isValid(unixMs: feedback.eventTimeMs), EventTime.isValid(unixMs: feedback.reportedTimeMs),
+            feedback.reportedTimeMs >= feedback.eventTimeMs, !feedback.card.isNone
+        else { return .refused }
+        let clock = eventClock
+        releaseDueLabels(at: clock)
+        if EventTime.seconds(fromUnixMs: feedback.reportedTimeMs) > clock {
+            return pendingLabels.push(feedback) ? .deferred : .refused
+        }
+        return apply(feedback)
+    }
+
+    /// The event-time clock: the newest event time the card table has seen.
+    public var eventClock: UInt32 { cards.newestSeen }
+
+    /// Labels waiting for the clock to reach their reported time.
+    public var pendingLabelCount: Int { pendingLabels.count }
+
+    /// Applies held labels the clock has reached, then learns from matured transactions (no
+    /// fraud label within the maturity period) as legitimate. Returns the log entries dropped.
+    /// `expireIdle()` runs it; the daemon's housekeeping calls that periodically.
+    @discardableResult
+    public func settleOutcomes() -> Int {
+        releaseDueLabels(at: eventClock)
+        guard let outcomes else { return 0 }
+        let matured = outcomes.collectMatured()
+        for entry in matured.legitimate {
+            learner.learn(entry.features, fraud: false) { publishLearned($0) }
+        }
+        return matured.removed
+    }
+
+    /// Publishes the learner's state as a new version (if it changed), installs it, and returns
+    /// it: a deployable model file (`encodedJSON()`). Nil while no logistic model is installed.
+    public func learnedSnapshot() -> RiskModel? {
+        learner.snapshot { publishLearned($0) }
+    }
+
+    private func releaseDueLabels(at clock: UInt32) {
+        // Everything reported within the clock's second or before.
+        for label in pendingLabels.popDue(atOrBefore: EventTime.unixMs(fromSeconds: clock) + 999) {
+            apply(label)
+        }
+    }
+
+    @discardableResult
+    private func apply(_ feedback: FeedbackFeatures) -> LabelDisposition {
+        let eventSeconds = EventTime.seconds(fromUnixMs: feedback.eventTimeMs)
+        let reported = EventTime.seconds(fromUnixMs: feedback.reportedTimeMs)
+        var logged: OutcomeEntry?
+        if let outcomes, !feedback.transaction.isNone {
+            switch outcomes.claimLabel(feedback.transaction, eventSeconds: eventSeconds) {
+            case .duplicate: return .duplicate
+            case .unknown: break
+            case .scored(let entry): logged = entry
+            }
+        }
+        if feedback.outcome == .fraud {
+            cards.update(feedback.card, at: reported) { card, _ in
+                card.confirmedFraudAt = max(card.confirmedFraudAt, reported)
+                card.lastSeen = max(card.lastSeen, reported)
+            }
+            let merchant = feedback.merchant.isNone ? (logged?.merchant ?? .none) : feedback.merchant
+            if !merchant.isNone {
+                merchants.update(merchant, at: reported) { merchant, _ in
+                    merchant.fraudReports &+= 1
+                    merchant.lastFraudReportAt = max(merchant.lastFraudReportAt, reported)
+                    merchant.outcomes.addFraud(transactionAt: eventSeconds)
+                }
+            }
+            if let logged {
+                if !logged.device.isNone {
+                    devices.update(logged.device, at: reported) { device, _ in
+                        device.confirmedFraudAt = max(device.confirmedFraudAt, reported)
+                    }
+                }
+                if logged.ipAddress != 0 {
+                    devices.update(.ipAddress(logged.ipAddress), at: reported) { ip, _ in
+                        ip.confirmedFraudAt = max(ip.confirmedFraudAt, reported)
+                    }
+                }
+            }
+        }
+        if let logged {
+            learner.learn(logged.features, fraud: feedback.outcome == .fraud) { publishLearned($0) }
+        }
+        return .applied
+    }
+}

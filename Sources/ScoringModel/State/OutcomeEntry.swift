@@ -1,0 +1,36 @@
+/// What the outcome log keeps about one scored transaction until its outcome is known:
+/// what the model saw then (the feature vector) and which entities to blame if it was fraud.
+public struct OutcomeEntry: TableEntry, Sendable {
+    /// Fingerprint of the transaction id.
+    public private(set) var key: UInt64
+    /// The transaction's event time. Never moved forward: it is what maturity counts from.
+    public private(set) var lastSeen: UInt32
+    public var features: FeatureVector
+    public var card: EntityKey
+    public var merchant: EntityKey
+    public var device: EntityKey
+    /// 32-bit IP fingerprint (0 = none).
+    public var ipAddress: UInt32
+    /// The score it got.
+    public var score: Float
+    /// Whether a transaction was scored under this id (false: only a label was seen).
+    public var scored: Bool
+    /// Whether a label (fraud or legitimate) was applied; later labels are duplicates.
+    public var labelled: Bool
+
+    public init(key: UInt64, firstSeen: UInt32) {
+        self.key = key
+        self.lastSeen = firstSeen
+        self.features = FeatureVector()
+        self.card = .none
+        self.merchant = .none
+        self.device = .none
+        self.ipAddress = 0
+        self.score = 0
+        self.scored = false
+        self.labelled = false
+    }
+
+    /// The transaction's event time.
+    public var eventSeconds: UInt32 { lastSeen }
+}

@@ -58,10 +58,21 @@ public final class KafkaSidecar: Service, Sendable {
         let worker = try SidecarWorker(
             configuration: configuration, bootstrap: bootstrap, engine: engine, logger: logger, counters: counters,
             stop: stop)
-        try await withTaskCancellationOrGracefulShutdownHandler {
-            try await Self.runOnDedicatedThread(worker)
-        } onCancelOrGracefulShutdown: { [stop] in
-            stop.request(.graceful)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            if let interval = configuration.housekeepingIntervalSeconds, interval > 0 {
+                tasks.addTask { [engine] in
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(interval))
+                        engine.expireIdle()
+                    }
+                }
+            }
+            try await withTaskCancellationOrGracefulShutdownHandler {
+                try await Self.runOnDedicatedThread(worker)
+            } onCancelOrGracefulShutdown: { [stop] in
+                stop.request(.graceful)
+            }
+            tasks.cancelAll()
         }
         withExtendedLifetime(cluster) {}
     }

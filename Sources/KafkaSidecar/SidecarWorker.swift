@@ -221,7 +221,13 @@ final class SidecarWorker: RebalanceHandler, @unchecked Sendable {
         case .failure(let error):
             deadLetter(value: value, key: key, error: error, topic: topic, partition: partition, offset: offset, slot: slot)
         case .success(let feedback):
-            engine.record(feedback)
+            // Applied now, or held by the engine until its event clock reaches the reported time.
+            if engine.record(feedback) == .refused {
+                let error = WireError(
+                    code: .invalidArgument, message: "label refused by the engine (inconsistent times or too many labels held)")
+                deadLetter(value: value, key: key, error: error, topic: topic, partition: partition, offset: offset, slot: slot)
+                return
+            }
             counters.feedback.add(1, ordering: .relaxed)
             ledger.begin(slot: slot, offset: offset, outputs: 0)
         }

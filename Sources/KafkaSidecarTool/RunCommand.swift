@@ -62,6 +62,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let analyticsInterval { configuration.analyticsIntervalSeconds = analyticsInterval }
         configuration.librdkafkaSettings = try settings.map { try KafkaSidecarConfiguration.parseSetting($0) }
+        // Standing alone, the sidecar runs the engine's housekeeping itself.
+        configuration.housekeepingIntervalSeconds = 10
 
         var logger = Logger(label: "kafka-sidecar")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info

@@ -42,25 +42,37 @@ import StreamifyWire
         configuration.labelsTopic = "labels"
         let flagged = (0..<5).map { "card-\($0)" }
         let reported: Int64 = 1_735_000_000_000
+        func transaction(_ id: String, card: String, at time: Int64) -> ([UInt8], [UInt8]) {
+            let transaction = Transaction(
+                transactionID: id, cardID: card, merchantID: "m-1", amountMinor: 2500, currency: "USD",
+                eventTimeMs: time, location: GeoPoint(latitude: 40.7, longitude: -74), country: "US",
+                deviceID: "dev-\(card)", merchantCategory: "grocery", paymentMethod: "credit_card", channel: .online)
+            return (Array(card.utf8), WireCodec.encode(transaction))
+        }
+        let harness = SidecarHarness(configuration: configuration)
+
+        // 1. Transactions of other cards move the engine's event clock past the reports' time
+        //    (the engine applies a label only once its clock has reached the reported time).
+        let warmUp = (0..<5).map { transaction("warm-\($0)", card: "card-\(200 + $0)", at: reported + 1_800_000) }
+        try TestTopics.produce(bootstrap: cluster.bootstrapServers, topic: "sales", warmUp)
+        #expect(try await harness.wait(seconds: 30) { $0.scored == warmUp.count })
+
+        // 2. Fraud confirmed for five cards, plus one value that is not Feedback.
         var labels = flagged.map { card in
             (Array(card.utf8), WireCodec.encode(
-                Feedback(transactionID: "old-\(card)", cardID: card, label: .fraud, eventTimeMs: reported, reportedTimeMs: reported)))
+                Feedback(transactionID: "old-\(card)", cardID: card, label: .fraud, eventTimeMs: reported - 60_000,
+                         reportedTimeMs: reported)))
         }
         labels.append((Array("x".utf8), Array("not feedback \u{0}".utf8)))
         try TestTopics.produce(bootstrap: cluster.bootstrapServers, topic: "labels", labels)
-
-        let harness = SidecarHarness(configuration: configuration)
         #expect(try await harness.wait(seconds: 30) { $0.feedback == flagged.count && $0.deadLettered == 1 })
-        var records: [([UInt8], [UInt8])] = []
-        for (index, card) in (flagged + ["card-100", "card-101"]).enumerated() {
-            let transaction = Transaction(
-                transactionID: "after-\(index)", cardID: card, merchantID: "m-1", amountMinor: 2500, currency: "USD",
-                eventTimeMs: reported + 3_600_000, location: GeoPoint(latitude: 40.7, longitude: -74), country: "US",
-                deviceID: "dev-\(card)", merchantCategory: "grocery", paymentMethod: "credit_card", channel: .online)
-            records.append((Array(card.utf8), WireCodec.encode(transaction)))
+
+        // 3. Ordinary transactions of the flagged cards and of two clean cards.
+        let after = (flagged + ["card-100", "card-101"]).enumerated().map {
+            transaction("after-\($0.offset)", card: $0.element, at: reported + 3_600_000)
         }
-        try TestTopics.produce(bootstrap: cluster.bootstrapServers, topic: "sales", records)
-        #expect(try await harness.wait(seconds: 30) { $0.scored == records.count })
+        try TestTopics.produce(bootstrap: cluster.bootstrapServers, topic: "sales", after)
+        #expect(try await harness.wait(seconds: 30) { $0.scored == warmUp.count + after.count })
         #expect(try await TestTopics.waitUntilFullyCommitted(
             bootstrap: cluster.bootstrapServers, group: configuration.groupID, topic: "sales",
             partitions: MockClusterIntegrationTests.partitions, timeoutSeconds: 30))

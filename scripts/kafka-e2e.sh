@@ -6,6 +6,7 @@
 #
 # Phase 1: a clean run; counts must match exactly (no duplicates).
 # Phase 2: the sidecar is killed with SIGKILL mid-run and restarted; every input must be scored.
+# Phase 3: a second instance joins the group mid-run; every input must be scored.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CONFIG="${CONFIG:-debug}"
@@ -81,4 +82,20 @@ STATUS=0; wait "$SIDECAR" || STATUS=$?
 echo "restarted sidecar exit status after SIGTERM: $STATUS"
 [ "$STATUS" -eq 0 ] || { tail -20 "$WORK/p2.log"; exit 1; }
 python3 scripts/kafka_e2e.py verify --bootstrap "$BOOT" --prefix p2 --ids "$WORK/p2.ids" --invalid "$INVALID"
+echo "== phase 3: a second instance joins the group mid-run ($KILL_VALID valid JSON + $INVALID invalid values)"
+create_topics p3
+python3 scripts/kafka_e2e.py produce --bootstrap "$BOOT" --topic p3_sales --count "$KILL_VALID" --invalid "$INVALID" --seed 3 --ids "$WORK/p3.ids"
+run_sidecar p3 "$WORK/p3a.log"
+FIRST=$SIDECAR
+python3 scripts/kafka_e2e.py until --bootstrap "$BOOT" --group p3_group --topic p3_sales --ends "$WORK/p3.ids.ends" --fraction 0.1
+run_sidecar p3 "$WORK/p3b.log"
+SECOND=$SIDECAR
+python3 scripts/kafka_e2e.py wait --bootstrap "$BOOT" --group p3_group --topic p3_sales --ends "$WORK/p3.ids.ends" --timeout 300
+kill -TERM "$FIRST" "$SECOND"
+STATUS=0; wait "$FIRST" || STATUS=$?; wait "$SECOND" || STATUS=$?
+echo "both instances' exit status after SIGTERM: $STATUS"
+grep -h "final statistics" "$WORK/p3a.log" "$WORK/p3b.log" || true
+[ "$STATUS" -eq 0 ] || { tail -20 "$WORK/p3a.log" "$WORK/p3b.log"; exit 1; }
+grep -q "final statistics: KafkaSidecarStatistics(consumed: [1-9]" "$WORK/p3b.log" || { echo "the second instance consumed nothing"; exit 1; }
+python3 scripts/kafka_e2e.py verify --bootstrap "$BOOT" --prefix p3 --ids "$WORK/p3.ids" --invalid "$INVALID"
 echo "kafka e2e: PASS (logs in $WORK)"

@@ -121,7 +121,7 @@ final class SidecarWorker: RebalanceHandler, @unchecked Sendable {
         while producer.outstanding > 0, Clock.monotonicNanoseconds() < deadline {
             drainReports(timeoutMs: 20)
         }
-        logger.info("Kafka sidecar stopped", metadata: ["statistics": "\(counters.snapshot)"])
+        logger.notice("Kafka sidecar stopped", metadata: ["statistics": "\(counters.snapshot)"])
     }
 
     // MARK: - Per message

@@ -6,6 +6,7 @@
 #
 # Phase 1: a clean run; counts must match exactly (no duplicates).
 # Phase 2: the sidecar is killed with SIGKILL mid-run and restarted; every input must be scored.
+# Phase 3: a second instance joins the group mid-run; every input must be scored.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CONFIG="${CONFIG:-debug}"
@@ -33,11 +34,12 @@ trap cleanup EXIT
 PIDS+=($!)
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
 
-swift build -c "$CONFIG" --product KafkaSidecarTool >"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log"; exit 1; }
-TOOL="$(swift build -c "$CONFIG" --show-bin-path)/KafkaSidecarTool"
+# The real daemon in sidecar mode, with no socket listeners.
+swift build -c "$CONFIG" --product scoring-server >"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log"; exit 1; }
+DAEMON="$(swift build -c "$CONFIG" --show-bin-path)/scoring-server"
 
 run_sidecar() { # prefix logfile
-    LD_LIBRARY_PATH="$WORK" "$TOOL" run --kafka-brokers "$BOOT" --kafka-topic-sales "$1_sales" \
+    LD_LIBRARY_PATH="$WORK" "$DAEMON" --unix off --tcp off --kafka-brokers "$BOOT" --kafka-topic-sales "$1_sales" \
         --kafka-topic-fraud "$1_alerts" --kafka-topic-analytics "$1_analytics" --kafka-topic-scores "$1_scores" \
         --kafka-group-id "$1_group" --alert-format json --analytics-interval 2 --log-level notice \
         -X session.timeout.ms=6000 >>"$2" 2>&1 &
@@ -81,4 +83,20 @@ STATUS=0; wait "$SIDECAR" || STATUS=$?
 echo "restarted sidecar exit status after SIGTERM: $STATUS"
 [ "$STATUS" -eq 0 ] || { tail -20 "$WORK/p2.log"; exit 1; }
 python3 scripts/kafka_e2e.py verify --bootstrap "$BOOT" --prefix p2 --ids "$WORK/p2.ids" --invalid "$INVALID"
+echo "== phase 3: a second instance joins the group mid-run ($KILL_VALID valid JSON + $INVALID invalid values)"
+create_topics p3
+python3 scripts/kafka_e2e.py produce --bootstrap "$BOOT" --topic p3_sales --count "$KILL_VALID" --invalid "$INVALID" --seed 3 --ids "$WORK/p3.ids"
+run_sidecar p3 "$WORK/p3a.log"
+FIRST=$SIDECAR
+python3 scripts/kafka_e2e.py until --bootstrap "$BOOT" --group p3_group --topic p3_sales --ends "$WORK/p3.ids.ends" --fraction 0.1
+run_sidecar p3 "$WORK/p3b.log"
+SECOND=$SIDECAR
+python3 scripts/kafka_e2e.py wait --bootstrap "$BOOT" --group p3_group --topic p3_sales --ends "$WORK/p3.ids.ends" --timeout 300
+kill -TERM "$FIRST" "$SECOND"
+STATUS=0; wait "$FIRST" || STATUS=$?; wait "$SECOND" || STATUS=$?
+echo "both instances' exit status after SIGTERM: $STATUS"
+grep -h "Kafka sidecar stopped" "$WORK/p3a.log" "$WORK/p3b.log" || true
+[ "$STATUS" -eq 0 ] || { tail -20 "$WORK/p3a.log" "$WORK/p3b.log"; exit 1; }
+grep -q "statistics=KafkaSidecarStatistics(consumed: [1-9]" "$WORK/p3b.log" || { echo "the second instance consumed nothing"; exit 1; }
+python3 scripts/kafka_e2e.py verify --bootstrap "$BOOT" --prefix p3 --ids "$WORK/p3.ids" --invalid "$INVALID"
 echo "kafka e2e: PASS (logs in $WORK)"

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs dependencies, checks generated code,
-# builds everything and runs every test. Used by .ci/run.
+# builds everything, fuzzes the request path briefly, runs the Kafka end-to-end test against a
+# real broker process (tansu), then every swift-testing suite. Used by .ci/run.
+#
+# FUZZ_SECONDS (default 30) bounds the fuzzing; STREAMIFY_SKIP_E2E=1 skips the tansu test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SWIFT_BACKTRACE=enable=no
@@ -10,5 +13,14 @@ bash scripts/generate-proto.sh --check
 
 echo "== swift build"
 swift build
+
+echo "== fuzzing the request path for ${FUZZ_SECONDS:-30}s (libFuzzer + AddressSanitizer)"
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
+
+if [ "${STREAMIFY_SKIP_E2E:-0}" != 1 ]; then
+  echo "== Kafka sidecar end to end against tansu (scoring-server in sidecar mode)"
+  bash scripts/kafka-e2e.sh
+fi
+
 echo "== swift test"
 swift test

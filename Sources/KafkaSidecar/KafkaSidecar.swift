@@ -39,6 +39,7 @@ public final class KafkaSidecar: Service, Sendable {
     /// Consumes until graceful shutdown or cancellation, then flushes, commits and leaves the group.
     public func run() async throws {
         var cluster: KafkaMockCluster?
+        var configuration = self.configuration
         var bootstrap = configuration.brokers
         if configuration.isEmbedded {
             let embedded = try KafkaMockCluster(brokers: 1)
@@ -47,6 +48,9 @@ public final class KafkaSidecar: Service, Sendable {
             topics += [configuration.labelsTopic, configuration.scoresTopic].compactMap { $0 }
             for topic in topics { try embedded.createTopic(topic, partitions: configuration.embeddedPartitions) }
             bootstrap = embedded.bootstrapServers
+            // The mock broker answers an empty fetch only after fetch.wait.max.ms (it has no
+            // long-poll wake-up), so keep that short for demo latency; -X settings still win.
+            configuration.librdkafkaSettings.insert(("consumer.fetch.wait.max.ms", "10"), at: 0)
             logger.info("Embedded mock Kafka cluster started", metadata: ["bootstrap": "\(bootstrap)"])
             onEmbeddedClusterStarted?(embedded)
             cluster = embedded
@@ -54,10 +58,21 @@ public final class KafkaSidecar: Service, Sendable {
         let worker = try SidecarWorker(
             configuration: configuration, bootstrap: bootstrap, engine: engine, logger: logger, counters: counters,
             stop: stop)
-        try await withTaskCancellationOrGracefulShutdownHandler {
-            try await Self.runOnDedicatedThread(worker)
-        } onCancelOrGracefulShutdown: { [stop] in
-            stop.request(.graceful)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            if let interval = configuration.housekeepingIntervalSeconds, interval > 0 {
+                tasks.addTask { [engine] in
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(interval))
+                        engine.expireIdle()
+                    }
+                }
+            }
+            try await withTaskCancellationOrGracefulShutdownHandler {
+                try await Self.runOnDedicatedThread(worker)
+            } onCancelOrGracefulShutdown: { [stop] in
+                stop.request(.graceful)
+            }
+            tasks.cancelAll()
         }
         withExtendedLifetime(cluster) {}
     }

@@ -18,6 +18,10 @@ public struct KafkaSidecarStatistics: Sendable, Equatable {
     public var redelivered: Int
     /// Offset commits issued.
     public var commits: Int
+    /// Input partitions assigned to this instance now.
+    public var assignedPartitions: Int = 0
+    /// Times this instance was given partitions (group rebalances it took part in).
+    public var assignments: Int = 0
 }
 
 /// Lock-free counters shared between the worker thread and readers.
@@ -30,12 +34,15 @@ final class SidecarCounters: Sendable {
     let acknowledged = Atomic<Int>(0)
     let redelivered = Atomic<Int>(0)
     let commits = Atomic<Int>(0)
+    let assignedPartitions = Atomic<Int>(0)
+    let assignments = Atomic<Int>(0)
 
     var snapshot: KafkaSidecarStatistics {
         KafkaSidecarStatistics(
             consumed: consumed.load(ordering: .relaxed), scored: scored.load(ordering: .relaxed),
             alerted: alerted.load(ordering: .relaxed), deadLettered: deadLettered.load(ordering: .relaxed),
             feedback: feedback.load(ordering: .relaxed), acknowledged: acknowledged.load(ordering: .relaxed),
-            redelivered: redelivered.load(ordering: .relaxed), commits: commits.load(ordering: .relaxed))
+            redelivered: redelivered.load(ordering: .relaxed), commits: commits.load(ordering: .relaxed),
+            assignedPartitions: assignedPartitions.load(ordering: .relaxed), assignments: assignments.load(ordering: .relaxed))
     }
 }

@@ -44,6 +44,7 @@ final class SidecarWorker: RebalanceHandler, @unchecked Sendable {
     private var fatalError: KafkaError?
     private var modelVersion: String
     private let jsonEncoder = JSONEncoder()
+    private var metrics = SidecarMetrics()
 
     init(
         configuration: KafkaSidecarConfiguration, bootstrap: String, engine: RiskEngine, logger: Logger,
@@ -120,7 +121,7 @@ final class SidecarWorker: RebalanceHandler, @unchecked Sendable {
         while producer.outstanding > 0, Clock.monotonicNanoseconds() < deadline {
             drainReports(timeoutMs: 20)
         }
-        logger.info("Kafka sidecar stopped", metadata: ["statistics": "\(counters.snapshot)"])
+        logger.notice("Kafka sidecar stopped", metadata: ["statistics": "\(counters.snapshot)"])
     }
 
     // MARK: - Per message
@@ -220,7 +221,13 @@ final class SidecarWorker: RebalanceHandler, @unchecked Sendable {
         case .failure(let error):
             deadLetter(value: value, key: key, error: error, topic: topic, partition: partition, offset: offset, slot: slot)
         case .success(let feedback):
-            engine.record(feedback)
+            // Applied now, or held by the engine until its event clock reaches the reported time.
+            if engine.record(feedback) == .refused {
+                let error = WireError(
+                    code: .invalidArgument, message: "label refused by the engine (inconsistent times or too many labels held)")
+                deadLetter(value: value, key: key, error: error, topic: topic, partition: partition, offset: offset, slot: slot)
+                return
+            }
             counters.feedback.add(1, ordering: .relaxed)
             ledger.begin(slot: slot, offset: offset, outputs: 0)
         }
@@ -236,12 +243,17 @@ final class SidecarWorker: RebalanceHandler, @unchecked Sendable {
             valueBase64: Data(value).base64EncodedString())
         let bytes = (try? jsonEncoder.encode(record)) ?? Data()
         bytes.withUnsafeBytes { send(topic: deadLetterTopic, key: key, value: $0, opaque: OffsetLedger.opaque(slot: slot, offset: offset)) }
-        counters.deadLettered.add(1, ordering: .relaxed)
+        let total = counters.deadLettered.wrappingAdd(1, ordering: .relaxed).newValue
         window.addDeadLetter()
-        if counters.deadLettered.load(ordering: .relaxed) <= 10 {
+        // Every one is counted (statistics, metrics, analytics); the log shows the first ten and
+        // then every thousandth, so a flood of bad input cannot flood the log.
+        if total <= 10 || total % 1000 == 0 {
             logger.warning(
                 "Input dead-lettered",
-                metadata: ["topic": "\(topic)", "partition": "\(partition)", "offset": "\(offset)", "error": "\(error)"])
+                metadata: [
+                    "topic": "\(topic)", "partition": "\(partition)", "offset": "\(offset)", "error": "\(error)",
+                    "dead_lettered_total": "\(total)",
+                ])
         }
     }
 
@@ -362,6 +374,7 @@ final class SidecarWorker: RebalanceHandler, @unchecked Sendable {
         let now = Clock.monotonicNanoseconds()
         guard force || now &- lastCommitNanos >= UInt64(configuration.commitIntervalMs) * 1_000_000 else { return }
         lastCommitNanos = now
+        metrics.publish(counters.snapshot, pending: ledger.pendingOutputs())
         let offsets = ledger.takeCommittable()
         guard !offsets.isEmpty else { return }
         do {
@@ -394,11 +407,20 @@ final class SidecarWorker: RebalanceHandler, @unchecked Sendable {
         flush(in: revoked, timeoutNanos: 30_000_000_000)
         commitAll(in: revoked)
         ledger.forget(revoked)
+        counters.assignedPartitions.subtract(partitions.count, ordering: .relaxed)
+    }
+
+    func commitFailed(_ offsets: [(TopicPartition, Int64)], error: KafkaError) {
+        // Retried with the next commit round; until then those offsets may be consumed again.
+        ledger.commitFailed(offsets)
+        logger.debug("Asynchronous commit refused", metadata: ["error": "\(error)", "partitions": "\(offsets.count)"])
     }
 
     func partitionsAssigned(_ partitions: [TopicPartition]) {
         logger.info("Partitions assigned", metadata: ["partitions": "\(partitions)"])
         ledger.forget(Set(partitions))
+        counters.assignedPartitions.add(partitions.count, ordering: .relaxed)
+        if !partitions.isEmpty { counters.assignments.add(1, ordering: .relaxed) }
     }
 
     // MARK: - Analytics
@@ -451,5 +473,6 @@ final class SidecarWorker: RebalanceHandler, @unchecked Sendable {
 /// Stands in until the worker has been initialised and can take over as the handler.
 private final class PlaceholderHandler: RebalanceHandler {
     func partitionsWillBeRevoked(_ partitions: [TopicPartition]) {}
+    func commitFailed(_ offsets: [(TopicPartition, Int64)], error: KafkaError) {}
     func partitionsAssigned(_ partitions: [TopicPartition]) {}
 }

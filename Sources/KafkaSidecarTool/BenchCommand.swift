@@ -1,6 +1,7 @@
 import ArgumentParser
 import KafkaSidecar
 import Logging
+import ScoringModel
 
 /// `kafka-sidecar bench`: throughput on the embedded mock cluster.
 struct BenchCommand: AsyncParsableCommand {
@@ -12,15 +13,18 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "protobuf|json input.") var format: String = "protobuf"
     @Option(help: "Consumer batch size.") var batchSize: Int = 8192
     @Option(help: "Repetitions.") var runs: Int = 1
+    @Option(help: "Alert level (low alerts every transaction).") var alertLevel: String = "medium"
 
     func run() async throws {
         guard let inputFormat = InputFormat(rawValue: format) else { throw ValidationError("--format protobuf|json") }
+        guard let level = RiskLevel(name: alertLevel) else { throw ValidationError("--alert-level low|medium|high|critical") }
         var logger = Logger(label: "kafka-sidecar-bench")
         logger.logLevel = .notice
         for run in 1...max(runs, 1) {
             let result = try await SidecarBenchmark.run(
-                messages: messages, partitions: partitions, format: inputFormat, batchSize: batchSize, logger: logger)
-            print("run \(run) format=\(format) \(result)")
+                messages: messages, partitions: partitions, format: inputFormat, alertLevel: level, batchSize: batchSize,
+                logger: logger)
+            print("run \(run) format=\(format) alert-level=\(alertLevel) \(result)")
         }
     }
 }

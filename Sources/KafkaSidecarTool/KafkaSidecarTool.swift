@@ -6,7 +6,7 @@ struct KafkaSidecarTool: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kafka-sidecar",
         abstract: "Streamify Kafka sidecar: consume transactions, score them, publish alerts and analytics.",
-        subcommands: [RunCommand.self, BenchCommand.self, ProduceCommand.self],
+        subcommands: [RunCommand.self, BenchCommand.self, ProduceCommand.self, WatchCommand.self],
         defaultSubcommand: RunCommand.self
     )
 }

@@ -62,6 +62,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         if let analyticsInterval { configuration.analyticsIntervalSeconds = analyticsInterval }
         configuration.librdkafkaSettings = try settings.map { try KafkaSidecarConfiguration.parseSetting($0) }
+        // Standing alone, the sidecar runs the engine's housekeeping itself.
+        configuration.housekeepingIntervalSeconds = 10
 
         var logger = Logger(label: "kafka-sidecar")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
@@ -71,7 +73,7 @@ struct RunCommand: AsyncParsableCommand {
         let sidecar = KafkaSidecar(
             configuration: configuration, engine: RiskEngine(), logger: logger,
             onEmbeddedClusterStarted: { cluster in
-                print("embedded Kafka at \(cluster.bootstrapServers)")
+                feederLogger.notice("Embedded Kafka cluster ready", metadata: ["bootstrap": "\(cluster.bootstrapServers)"])
                 if demoRate > 0 {
                     DemoFeeder.start(bootstrap: cluster.bootstrapServers, topic: inputTopic, rate: demoRate, logger: feederLogger)
                 }

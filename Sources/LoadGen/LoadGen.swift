@@ -15,6 +15,6 @@ struct LoadGen: AsyncParsableCommand {
               loadgen generate --count 100000 --output day.frames                          # + day.frames.labels.jsonl
               loadgen replay day.frames --target unix:/tmp/streamify.sock --rate 10000
             """,
-        subcommands: [RunCommand.self, GenerateCommand.self, ReplayCommand.self]
+        subcommands: [RunCommand.self, GenerateCommand.self, ReplayCommand.self, KafkaProduceCommand.self, KafkaWatchCommand.self]
     )
 }

@@ -98,6 +98,7 @@ import StreamifyWire
         try await harness.stopGracefully()
         let statistics = harness.sidecar.statistics
         print("fault run statistics: \(statistics)")
+        #expect(statistics.redelivered > 0, "the outage should have failed some deliveries, which must be produced again")
         let duplicates = try Self.verify(input, cluster: cluster, configuration: configuration)
         print("fault run: \(duplicates) duplicate score records, \(statistics.redelivered) outputs produced again")
     }

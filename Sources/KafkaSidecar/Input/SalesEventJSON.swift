@@ -11,6 +11,8 @@ import StreamifyWire
 /// `device_type` + `browser` the user agent. The channel is online.
 public struct SalesEventJSON: Decodable, Sendable {
     public struct Location: Decodable, Sendable {
+        init() {}
+
         public var country: String?
         public var state: String?
         public var city: String?
@@ -34,6 +36,11 @@ public struct SalesEventJSON: Decodable, Sendable {
     public var browser: String?
     public var ipAddress: String?
     public var sessionID: String?
+    /// `amount` in minor units when the fast scanner read it exactly.
+    var amountMinor: Int64?
+
+    /// An empty event, for `SalesJSONScanner` to fill.
+    init() {}
 
     enum CodingKeys: String, CodingKey {
         case transactionID = "transaction_id"
@@ -75,6 +82,7 @@ public struct SalesEventJSON: Decodable, Sendable {
 
     /// Parses one JSON object.
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws(WireError) -> SalesEventJSON {
+        if let event = SalesJSONScanner.scan(bytes) { return event }
         do {
             return try JSONDecoder().decode(SalesEventJSON.self, from: Data(bytes))
         } catch {
@@ -85,8 +93,14 @@ public struct SalesEventJSON: Decodable, Sendable {
     /// The `Transaction` this event describes; throws for a missing amount or unreadable timestamp.
     /// The remaining checks are `TransactionIntake`'s, shared with the socket path.
     public func transaction() throws(WireError) -> Transaction {
-        guard let amount else { throw WireError(code: .invalidArgument, message: "amount is required", field: "amount") }
-        let minor = NSDecimalNumber(decimal: amount * 100).doubleValue.rounded()
+        let minor: Double
+        if let amountMinor {
+            minor = Double(amountMinor)
+        } else if let amount {
+            minor = NSDecimalNumber(decimal: amount * 100).doubleValue.rounded()
+        } else {
+            throw WireError(code: .invalidArgument, message: "amount is required", field: "amount")
+        }
         guard minor.isFinite, minor >= -1e15, minor <= 1e15 else {
             throw WireError(code: .invalidArgument, message: "amount is out of range", field: "amount")
         }

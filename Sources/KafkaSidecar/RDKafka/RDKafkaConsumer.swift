@@ -20,6 +20,7 @@ final class RDKafkaConsumer {
         rebalance = context
         rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(context).toOpaque())
         rd_kafka_conf_set_rebalance_cb(conf, rebalanceCallback)
+        rd_kafka_conf_set_offset_commit_cb(conf, offsetCommitCallback)
         handle = try RDKafkaConfig.newHandle(RD_KAFKA_CONSUMER, conf)
         rd_kafka_poll_set_consumer(handle)
         queue = rd_kafka_queue_get_consumer(handle)!

@@ -6,6 +6,8 @@ protocol RebalanceHandler: AnyObject {
     func partitionsWillBeRevoked(_ partitions: [TopicPartition])
     /// Called after `partitions` were assigned.
     func partitionsAssigned(_ partitions: [TopicPartition])
+    /// Called with the partitions of an asynchronous commit the broker refused.
+    func commitFailed(_ offsets: [(TopicPartition, Int64)], error: KafkaError)
 }
 
 /// Holds the handler weakly, at a stable address, for librdkafka's opaque pointer.
@@ -39,4 +41,22 @@ let rebalanceCallback: @convention(c) (
     default:
         rd_kafka_assign(handle, nil)
     }
+}
+
+/// The librdkafka offset-commit callback: reports refused partitions to the handler.
+let offsetCommitCallback: @convention(c) (
+    OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?
+) -> Void = { _, error, offsets, opaque in
+    guard let opaque, let offsets else { return }
+    let context = Unmanaged<RebalanceContext>.fromOpaque(opaque).takeUnretainedValue()
+    var failed: [(TopicPartition, Int64)] = []
+    for index in 0..<Int(offsets.pointee.cnt) {
+        let element = offsets.pointee.elems[index]
+        if error != RD_KAFKA_RESP_ERR_NO_ERROR || element.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            failed.append((TopicPartition(topic: String(cString: element.topic), partition: element.partition), element.offset))
+        }
+    }
+    guard !failed.isEmpty else { return }
+    let reason = error != RD_KAFKA_RESP_ERR_NO_ERROR ? error : offsets.pointee.elems[0].err
+    context.handler?.commitFailed(failed, error: KafkaError(reason, context: "commit"))
 }

@@ -1,12 +1,12 @@
 import ArgumentParser
 
-/// Stand-alone runner for sidecar mode (the daemon's `scoring-server` embeds the same service).
+/// Developer tool for sidecar mode: throughput benchmark, topic feeder and alert watcher.
+/// The sidecar itself runs in the daemon: `scoring-server --kafka-brokers ...`.
 @main
 struct KafkaSidecarTool: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kafka-sidecar",
-        abstract: "Streamify Kafka sidecar: consume transactions, score them, publish alerts and analytics.",
-        subcommands: [RunCommand.self, BenchCommand.self, ProduceCommand.self, WatchCommand.self],
-        defaultSubcommand: RunCommand.self
+        abstract: "Streamify Kafka sidecar tools: bench, produce, watch (run the sidecar with scoring-server --kafka-brokers).",
+        subcommands: [BenchCommand.self, ProduceCommand.self, WatchCommand.self]
     )
 }

@@ -28,6 +28,8 @@ struct KafkaOptions: ParsableArguments {
     var alertFormat: String?
     @Option(name: .customLong("analytics-interval"), help: "Seconds per merchant-analytics window. Env: KAFKA_ANALYTICS_INTERVAL (default 10)")
     var analyticsInterval: Double?
+    @Option(name: .customLong("kafka-demo-rate"), help: "With --kafka-brokers embedded: feed the input topic this many synthetic transactions per second (0: none)")
+    var demoRate: Int = 0
     @Option(name: .customShort("X"), help: "librdkafka setting key=value, repeatable (prefix consumer. or producer. for one client)")
     var settings: [String] = []
 
@@ -35,7 +37,12 @@ struct KafkaOptions: ParsableArguments {
     func makeConfiguration() throws -> KafkaSidecarConfiguration? {
         var environment = ProcessInfo.processInfo.environment
         if let brokers { environment["KAFKA_BOOTSTRAP_SERVERS"] = brokers }
-        guard var configuration = try KafkaSidecarConfiguration.fromEnvironment(environment) else { return nil }
+        guard var configuration = try KafkaSidecarConfiguration.fromEnvironment(environment) else {
+            if demoRate != 0 {
+                throw ServerOptions.InvalidOption(description: "--kafka-demo-rate needs --kafka-brokers embedded")
+            }
+            return nil
+        }
         if let salesTopic { configuration.inputTopic = salesTopic }
         if let fraudTopic { configuration.alertTopic = fraudTopic }
         if let analyticsTopic { configuration.analyticsTopic = analyticsTopic }
@@ -58,6 +65,9 @@ struct KafkaOptions: ParsableArguments {
         if let analyticsInterval {
             guard analyticsInterval > 0 else { throw ServerOptions.InvalidOption(description: "--analytics-interval must be positive") }
             configuration.analyticsIntervalSeconds = analyticsInterval
+        }
+        guard demoRate >= 0, demoRate == 0 || configuration.isEmbedded else {
+            throw ServerOptions.InvalidOption(description: "--kafka-demo-rate needs --kafka-brokers embedded and a rate of 0 or more")
         }
         configuration.librdkafkaSettings += try settings.map { try KafkaSidecarConfiguration.parseSetting($0) }
         return configuration

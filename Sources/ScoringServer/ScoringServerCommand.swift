@@ -37,7 +37,16 @@ struct ScoringServerCommand: AsyncParsableCommand {
         }
         let daemon = ScoringDaemon(configuration: configuration, logger: logger, registry: registry)
         // The sidecar scores with the daemon's engine: one state for sockets and Kafka.
-        let sidecar = sidecarConfiguration.map { KafkaSidecar(configuration: $0, engine: daemon.engine, logger: logger) }
+        let demoRate = kafka.demoRate
+        let sidecar = sidecarConfiguration.map { configuration in
+            KafkaSidecar(
+                configuration: configuration, engine: daemon.engine, logger: logger,
+                onEmbeddedClusterStarted: { cluster in
+                    guard demoRate > 0 else { return }
+                    DemoFeeder.start(
+                        bootstrap: cluster.bootstrapServers, topic: configuration.inputTopic, rate: demoRate, logger: logger)
+                })
+        }
         let group = buildServiceGroup(daemon: daemon, alongside: sidecar.map { [$0] } ?? [], logger: logger)
         do {
             try await group.run()

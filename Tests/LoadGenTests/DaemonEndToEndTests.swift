@@ -52,7 +52,7 @@ struct DaemonEndToEndTests {
         let binary = try #require(DaemonBinary.path)
         let socket = FileManager.default.temporaryDirectory.appendingPathComponent("streamify-e2e-\(UUID().uuidString.prefix(8)).sock").path
         let logPath = socket + ".log"
-        let daemon = try DaemonProcess(path: binary, arguments: ["--unix", socket], logPath: logPath)
+        let daemon = try DaemonProcess(path: binary, arguments: ["--unix", socket, "--tcp", "off"], logPath: logPath)
         defer {
             daemon.signal(SIGKILL)
             _ = daemon.isRunning

@@ -68,7 +68,7 @@ struct DaemonLifecycleTests {
 
     @Test("bad configuration exits non-zero with a clear message")
     func badConfiguration() throws {
-        for arguments in [["--tcp", "nonsense"], ["--unix", "off", "--tcp", "off"], ["--model", "/nonexistent/model.json"], ["--card-ttl", "soon"], ["--outcome-delay", "12h"], ["--fraud-card-quiet", "later"], ["--outcome-maturity", "0s"]] {
+        for arguments in [["--tcp", "nonsense"], ["--unix", "off", "--tcp", "off"], ["--model", "/nonexistent/model.json"], ["--card-ttl", "soon"], ["--outcome-delay", "12h"], ["--fraud-card-quiet", "later"], ["--outcome-maturity", "0s"], ["--kafka-demo-rate", "5"], ["--kafka-brokers", "embedded", "--alert-level", "severe"]] {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: DaemonProcess.binaryPath)
             process.arguments = arguments

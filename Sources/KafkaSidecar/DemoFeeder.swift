@@ -1,11 +1,11 @@
 import Foundation
-import KafkaSidecar
 import Logging
 import StreamifyWire
 
-/// Feeds synthetic transactions (alternately protobuf and JSON) into a topic at a fixed rate.
-enum DemoFeeder {
-    static func start(bootstrap: String, topic: String, rate: Int, logger: Logger) {
+/// Feeds synthetic transactions (alternately protobuf and JSON) into a topic at a fixed rate, on a
+/// thread of its own, for demos on the embedded mock cluster. It runs until the process ends.
+public enum DemoFeeder {
+    public static func start(bootstrap: String, topic: String, rate: Int, logger: Logger) {
         let thread = Thread {
             do {
                 let producer = try KafkaRecordProducer(bootstrapServers: bootstrap)

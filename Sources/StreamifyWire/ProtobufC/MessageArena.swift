@@ -36,7 +36,9 @@ public final class MessageArena {
         self.allocator.initialize(
             to: ProtobufCAllocator(
                 alloc: { data, size in
-                    Unmanaged<MessageArena>.fromOpaque(data!).takeUnretainedValue().allocate(byteCount: size)
+                    // protobuf-c only calls this while the arena's owner is unpacking into it, so the
+                    // arena is alive: borrow it without a retain/release pair per allocation.
+                    Unmanaged<MessageArena>.fromOpaque(data!)._withUnsafeGuaranteedRef { $0.allocate(byteCount: size) }
                 },
                 free: { _, _ in
                     // Everything is released at once by `reset()`.

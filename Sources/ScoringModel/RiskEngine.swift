@@ -62,6 +62,14 @@ public final class RiskEngine: @unchecked Sendable {
 
     /// Scores with a model the caller already holds (read `model` once per request, not per step).
     public func score(_ transaction: TransactionFeatures, with model: RiskModel) -> RiskAssessment {
+        var features = FeatureVector()
+        return score(transaction, with: model, features: &features)
+    }
+
+    /// Scores and also hands back the feature vector the decision was made on (for training).
+    public func score(
+        _ transaction: TransactionFeatures, with model: RiskModel, features: inout FeatureVector
+    ) -> RiskAssessment {
         let seconds = transaction.eventSeconds
         let cardShort = transaction.card.short
 
@@ -91,7 +99,7 @@ public final class RiskEngine: @unchecked Sendable {
             merchantRisk = MerchantRisk(&merchant.outcomes, at: seconds, delayDays: delayDays)
             merchant.outcomes.addTransaction(at: seconds)
         }
-        var features = FeatureVector()
+        features = FeatureVector()
         let quiet = configuration.confirmedFraudQuietSeconds
         let assessment = cards.update(transaction.card, at: seconds) { card, _ in
             if quiet > 0, card.confirmedFraudAt != 0, seconds > card.lastSeen, seconds - card.lastSeen >= quiet {

@@ -7,9 +7,10 @@ import Darwin
 /// Fits a `LogisticCombiner` to labelled feature vectors: L2-regularised, class-weighted
 /// logistic regression by Newton's method (iteratively reweighted least squares).
 ///
-/// Deterministic and dependency-free; the loadgen trainer feeds it the vectors the outcome log
-/// kept for labelled transactions. Features that never vary get no weight (the ridge term keeps
-/// the system solvable). The bias is not regularised.
+/// Deterministic and dependency-free; `loadgen train` feeds it the feature vectors of labelled
+/// transactions. Features that never vary get no weight (the ridge term keeps the system
+/// solvable). The bias is not regularised. The fitted combiner carries each coefficient's
+/// precision (the data's Fisher information), so online learning knows what training was sure of.
 public struct LogisticTrainer: Sendable {
     /// L2 penalty per coefficient (in units of the total sample weight).
     public var l2: Double
@@ -18,10 +19,17 @@ public struct LogisticTrainer: Sendable {
     /// Newton steps at most; stops earlier once the largest change is below `tolerance`.
     public var iterations: Int
     public var tolerance: Double
+    /// Share of the data's information recorded as each coefficient's precision (what online
+    /// learning starts from): 1 trusts training fully; smaller lets the learner move further.
+    public var confidence: Double
 
-    public init(l2: Double = 1e-3, positiveWeight: Double = 1, iterations: Int = 25, tolerance: Double = 1e-6) {
+    public init(
+        l2: Double = 1e-3, positiveWeight: Double = 1, iterations: Int = 25, tolerance: Double = 1e-6,
+        confidence: Double = 1
+    ) {
         self.l2 = l2
         self.positiveWeight = positiveWeight
+        self.confidence = confidence
         self.iterations = iterations
         self.tolerance = tolerance
     }
@@ -45,6 +53,8 @@ public struct LogisticTrainer: Sendable {
         let totalWeight = samples.reduce(0.0) { $0 + ($1.fraud ? positiveWeight : 1) }
         let ridge = max(l2, 1e-9) * totalWeight
         var x = [Double](repeating: 0, count: n)
+        // The data's curvature along each parameter (Fisher information) at the last step.
+        var information = [Double](repeating: 0, count: n)
         for _ in 0..<max(iterations, 1) {
             var gradient = [Double](repeating: 0, count: n)
             var hessian = [Double](repeating: 0, count: n * n)
@@ -65,6 +75,7 @@ public struct LogisticTrainer: Sendable {
                     }
                 }
             }
+            for row in 0..<n { information[row] = hessian[row * n + row] }
             for row in 1..<n {
                 gradient[row] += ridge * beta[row]
                 hessian[row * n + row] += ridge
@@ -88,7 +99,9 @@ public struct LogisticTrainer: Sendable {
         combiner.bias = Float(min(max(beta[0], -bound), bound))
         for index in 0..<FeatureVector.count {
             combiner[feature: index] = Float(min(max(beta[index + 1], -bound), bound))
+            combiner.precision[index] = Float(min(max(confidence, 0) * information[index + 1], 1e30))
         }
+        combiner.biasPrecision = Float(min(max(confidence, 0) * information[0], 1e30))
         return combiner
     }
 

@@ -14,10 +14,19 @@ import Darwin
 /// Explanations: the score is split across the five factors in proportion to each factor
 /// group's positive evidence (the sum of its features' `coefficient · value`, floored at 0), or
 /// evenly when no group has any, so the five contributions still add up to the score.
+///
+/// Confidence: a trained file may also say how sure it is of each coefficient (`"precision"`,
+/// the Fisher information the training data gave it, with `"bias"` for the bias). The online
+/// learner moves a sure coefficient little and one the data never informed (a feature that never
+/// occurred in training) a lot. Scoring ignores it.
 public struct LogisticCombiner: Sendable, BitwiseCopyable, Equatable {
     public var bias: Float
     /// Indexed like `FeatureVector`.
     public var coefficients: InlineArray<64, Float>
+    /// Precision (inverse variance) of each coefficient, indexed like `FeatureVector`; 0: not known.
+    public var precision: InlineArray<64, Float> = .init(repeating: 0)
+    /// Precision of the bias; 0: not known.
+    public var biasPrecision: Float = 0
 
     /// Largest coefficient magnitude a model file may hold.
     public static let maximumMagnitude: Float = 1_000
@@ -30,23 +39,41 @@ public struct LogisticCombiner: Sendable, BitwiseCopyable, Equatable {
     }
 
     public static func == (lhs: LogisticCombiner, rhs: LogisticCombiner) -> Bool {
-        guard lhs.bias == rhs.bias else { return false }
-        for index in 0..<FeatureVector.capacity where lhs.coefficients[index] != rhs.coefficients[index] { return false }
+        guard lhs.bias == rhs.bias, lhs.biasPrecision == rhs.biasPrecision else { return false }
+        for index in 0..<FeatureVector.capacity {
+            guard lhs.coefficients[index] == rhs.coefficients[index], lhs.precision[index] == rhs.precision[index]
+            else { return false }
+        }
         return true
     }
 
-    /// Resolves named coefficients; unknown names are an error.
-    public init(bias: Float, named: [String: Float]) throws(RiskModel.InvalidModel) {
+    /// Resolves named coefficients (and precisions, `"bias"` naming the bias's); unknown names
+    /// are an error.
+    public init(bias: Float, named: [String: Float], precision: [String: Float] = [:]) throws(RiskModel.InvalidModel) {
         self.init(bias: bias)
         for (name, value) in named {
-            guard let index = FeatureVector.index(named: name) else {
-                throw RiskModel.InvalidModel(
-                    description: "logistic.coefficients: unknown feature \"\(name)\"; known features: "
-                        + FeatureVector.names.map(\.string).joined(separator: ", "))
+            coefficients[try Self.index(of: name, in: "coefficients")] = value
+        }
+        for (name, value) in precision {
+            guard value.isFinite, value >= 0 else {
+                throw RiskModel.InvalidModel(description: "logistic.precision.\(name) must be a finite number ≥ 0")
             }
-            coefficients[index] = value
+            if name == "bias" {
+                biasPrecision = value
+            } else {
+                self.precision[try Self.index(of: name, in: "precision")] = value
+            }
         }
         try validate()
+    }
+
+    private static func index(of name: String, in field: String) throws(RiskModel.InvalidModel) -> Int {
+        guard let index = FeatureVector.index(named: name) else {
+            throw RiskModel.InvalidModel(
+                description: "logistic.\(field): unknown feature \"\(name)\"; known features: "
+                    + FeatureVector.names.map(\.string).joined(separator: ", "))
+        }
+        return index
     }
 
     /// Coefficients by name (non-zero ones only), for writing a model file.
@@ -54,6 +81,16 @@ public struct LogisticCombiner: Sendable, BitwiseCopyable, Equatable {
         var result: [String: Float] = [:]
         for index in 0..<FeatureVector.count where coefficients[index] != 0 {
             result[FeatureVector.names[index].string] = coefficients[index]
+        }
+        return result
+    }
+
+    /// Precisions by name (known ones only; `"bias"` for the bias), for writing a model file.
+    public var namedPrecision: [String: Float] {
+        var result: [String: Float] = [:]
+        if biasPrecision > 0 { result["bias"] = biasPrecision }
+        for index in 0..<FeatureVector.count where precision[index] > 0 {
+            result[FeatureVector.names[index].string] = precision[index]
         }
         return result
     }
@@ -74,9 +111,15 @@ public struct LogisticCombiner: Sendable, BitwiseCopyable, Equatable {
                 throw RiskModel.InvalidModel(
                     description: "logistic.coefficients.\(name) must be finite and within ±\(Self.maximumMagnitude)")
             }
-            if index >= FeatureVector.count, value != 0 {
+            if index >= FeatureVector.count, value != 0 || precision[index] != 0 {
                 throw RiskModel.InvalidModel(description: "logistic coefficient #\(index) is past the last feature")
             }
+            guard precision[index].isFinite, precision[index] >= 0 else {
+                throw RiskModel.InvalidModel(description: "logistic precision #\(index) must be a finite number ≥ 0")
+            }
+        }
+        guard biasPrecision.isFinite, biasPrecision >= 0 else {
+            throw RiskModel.InvalidModel(description: "logistic.precision.bias must be a finite number ≥ 0")
         }
     }
 

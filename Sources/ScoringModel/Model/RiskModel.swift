@@ -100,6 +100,8 @@ public struct RiskModel: Sendable, Codable, Equatable {
     private struct LogisticFile: Codable {
         var bias: Float
         var coefficients: [String: Float]
+        /// How sure training was of each coefficient (optional; only online learning reads it).
+        var precision: [String: Float]?
     }
 
     public init(from decoder: any Decoder) throws {
@@ -119,7 +121,8 @@ public struct RiskModel: Sendable, Codable, Equatable {
                 throw InvalidModel(description: "combiner logistic needs a \"logistic\" object with bias and coefficients")
             }
             weights = try container.decodeIfPresent(Weights.self, forKey: .weights) ?? Self.builtIn.weights
-            combiner = .logistic(try LogisticCombiner(bias: file.bias, named: file.coefficients))
+            combiner = .logistic(
+                try LogisticCombiner(bias: file.bias, named: file.coefficients, precision: file.precision ?? [:]))
         default:
             throw InvalidModel(description: "combiner must be \"noisy_or\" or \"logistic\", got \"\(name)\"")
         }
@@ -135,7 +138,10 @@ public struct RiskModel: Sendable, Codable, Equatable {
             try container.encode("noisy_or", forKey: .combiner)
         case .logistic(let logistic):
             try container.encode("logistic", forKey: .combiner)
-            try container.encode(LogisticFile(bias: logistic.bias, coefficients: logistic.named), forKey: .logistic)
+            let precision = logistic.namedPrecision
+            try container.encode(
+                LogisticFile(bias: logistic.bias, coefficients: logistic.named, precision: precision.isEmpty ? nil : precision),
+                forKey: .logistic)
         }
     }
 

@@ -16,6 +16,13 @@ struct WorldOptions: ParsableArguments {
     var fraudRate: Double = 0.01
 
     @Option(
+        help: ArgumentHelp(
+            "Fraud scenarios that happen, comma-separated: names, 'standard' (the six classic ones) or 'all'; NAME@7d starts one on day 7.",
+            discussion: "bnpl_fraud (buy-now-pay-later with stolen card details) is only in 'all' or when named.",
+            valueName: "list"))
+    var scenarios: String = "standard"
+
+    @Option(
         help: "Simulated seconds per wall-clock second (3600: an hour of traffic per second). Closed loop (--max) paces event time as if at 2,000 transactions/s.")
     var speedup: Double = 3_600
 
@@ -33,6 +40,7 @@ struct WorldOptions: ParsableArguments {
         guard (0...0.5).contains(fraudRate) else { throw ValidationError("--fraud-rate must be within 0...0.5") }
         guard speedup > 0 else { throw ValidationError("--speedup must be positive") }
         _ = try startTimeMs()
+        do { _ = try ScenarioSchedule(parsing: scenarios) } catch { throw ValidationError("--scenarios: \(error)") }
         if let feedbackDelay { _ = try DurationParser.seconds(feedbackDelay) }
     }
 
@@ -62,6 +70,6 @@ struct WorldOptions: ParsableArguments {
             fraudRate: fraudRate, speedup: speedup,
             transactionsPerSecond: transactionsPerSecond, startTimeMs: try startTimeMs(),
             feedbackDelayMs: try feedbackDelay.map { Int64(try DurationParser.seconds($0) * 1000) },
-            feedbackForLegitimate: feedbackLegitimate)
+            scenarios: try ScenarioSchedule(parsing: scenarios), feedbackForLegitimate: feedbackLegitimate)
     }
 }

@@ -56,7 +56,10 @@ struct DetectionReport: Sendable, Codable, Hashable {
                 recall: tally.fraudCount > 0 ? Double(fraudAlerts) / Double(tally.fraudCount) : nil,
                 alertsPer1000: tally.total > 0 ? Double(alerts) * 1000 / Double(tally.total) : 0)
         }
-        scenarios = FraudScenario.allCases.map { scenario in
+        // The standard scenarios always (a zero says it never happened); others only when seen.
+        scenarios = FraudScenario.allCases.filter {
+            FraudScenario.standard.contains($0) || tally.count(truthCode: Int($0.code)) > 0
+        }.map { scenario in
             let code = Int(scenario.code)
             let count = tally.count(truthCode: code)
             func recall(_ level: AlertLevel) -> Double? {

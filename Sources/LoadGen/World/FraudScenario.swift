@@ -12,6 +12,15 @@ enum FraudScenario: String, CaseIterable, Sendable, Codable, Hashable {
     case amountSpike = "amount_spike"
     /// Gift cards, crypto and wire transfers in bursts.
     case riskyPattern = "risky_pattern"
+    /// Stolen card details open buy-now-pay-later plans at online shops in the cardholder's own
+    /// city: ordinary amounts, a fresh browser behind a local proxy. Not in the standard world:
+    /// it is the new pattern `loadgen evaluate` holds out of training (`--scenarios`, `ScenarioSchedule`).
+    case buyNowPayLater = "bnpl_fraud"
+
+    /// The scenarios a world has unless told otherwise.
+    static let standard: [FraudScenario] = [
+        .cardTesting, .accountTakeover, .impossibleTravel, .compromisedMerchant, .amountSpike, .riskyPattern,
+    ]
 
     /// How often each scenario starts, relative to the others.
     var startWeight: Double {
@@ -22,10 +31,11 @@ enum FraudScenario: String, CaseIterable, Sendable, Codable, Hashable {
         case .compromisedMerchant: 0.10
         case .amountSpike: 0.28
         case .riskyPattern: 0.18
+        case .buyNowPayLater: 0.15
         }
     }
 
-    /// A dense code (1...6) for compact label storage; 0 stands for legitimate.
+    /// A dense code (1...7) for compact label storage; 0 stands for legitimate.
     var code: UInt8 { UInt8(Self.allCases.firstIndex(of: self)! + 1) }
 
     init?(code: UInt8) {

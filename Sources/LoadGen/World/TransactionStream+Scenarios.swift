@@ -14,8 +14,11 @@ extension TransactionStream {
     ]
 
     mutating func startScenario() {
-        var scenario = FraudScenario.allCases[random.weightedIndex(FraudScenario.allCases.map(\.startWeight))]
-        if scenario == .compromisedMerchant && recentPurchases.isEmpty { scenario = .amountSpike }
+        let scenarios = activeScenarios
+        var scenario = scenarios[random.weightedIndex(scenarios.map(\.startWeight))]
+        if scenario == .compromisedMerchant && recentPurchases.isEmpty {
+            scenario = scenarios.first { $0 != .compromisedMerchant } ?? .amountSpike
+        }
         let now = Int64(clockMs)
         // Scenarios that use the cardholder's own habits start with the card at home.
         var cardIndex = random.int(0...(world.cards.count - 1))
@@ -31,6 +34,7 @@ extension TransactionStream {
         case .compromisedMerchant: scheduleCompromisedMerchant(startMs: now)
         case .amountSpike: scheduleAmountSpike(cardIndex: cardIndex, startMs: now)
         case .riskyPattern: scheduleRiskyPattern(cardIndex: cardIndex, startMs: now)
+        case .buyNowPayLater: scheduleBuyNowPayLater(cardIndex: cardIndex, startMs: now)
         }
     }
 
@@ -212,6 +216,31 @@ extension TransactionStream {
                 merchantCategory: category, paymentMethod: method, channel: .online)
             schedule(transaction, atMs: time, truth: GroundTruth(scenario: .riskyPattern), cardIndex: cardIndex)
             time += Int64(random.int(1...10)) * Self.minute
+        }
+    }
+
+    /// Two to four buy-now-pay-later purchases at online electronics, jewelry and clothing shops,
+    /// one to three hours apart: amounts ordinary for the shop, from the cardholder's own city
+    /// (a local proxy) on a fresh but ordinary browser.
+    mutating func scheduleBuyNowPayLater(cardIndex: Int, startMs: Int64) {
+        let card = world.cards[cardIndex]
+        let home = world.cities[card.homeCityIndex]
+        let fraudster = fraudsterIdentity(cityIndex: card.homeCityIndex, userAgents: World.userAgents)
+        let targets = world.onlineMerchants.filter {
+            ["Electronics", "5944", "5651"].contains(world.categories[world.merchants[$0].categoryIndex].code)
+        }
+        var time = startMs
+        for _ in 0..<random.int(2...4) {
+            let merchant = world.merchants[targets.isEmpty ? random.pick(world.onlineMerchants) : random.pick(targets)]
+            let category = world.categories[merchant.categoryIndex]
+            let transaction = Transaction(
+                cardID: card.id, merchantID: merchant.id,
+                amountMinor: Int64(category.medianAmountMinor * random.uniform(0.8...2.5)), currency: "USD",
+                eventTimeMs: time, location: jittered(home, degrees: 0.05), country: home.country,
+                deviceID: fraudster.device, ipAddress: fraudster.ip, userAgent: fraudster.userAgent,
+                merchantCategory: category.code, paymentMethod: "buy_now_pay_later", channel: .online)
+            schedule(transaction, atMs: time, truth: GroundTruth(scenario: .buyNowPayLater), cardIndex: cardIndex)
+            time += Int64(random.int(60...180)) * Self.minute
         }
     }
 }

@@ -63,6 +63,10 @@ struct TransactionStream: Sendable {
     /// Every breach so far.
     var breaches: [Breach] = []
 
+    /// Cards reissued after a chargeback, and how many times: the issuer blocks a number it
+    /// knows is compromised, so the cardholder shops on with a new one (`-r1`, `-r2`, ...).
+    private var reissues: [Int: Int] = [:]
+
     /// Cards on a legitimate trip (looked up, never iterated, so the stream stays deterministic).
     var trips: [Int: Trip] = [:]
     /// Chance that an everyday purchase at home comes a few hours before a trip.
@@ -104,7 +108,12 @@ struct TransactionStream: Sendable {
     }
 
     private mutating func shouldStartScenario() -> Bool {
-        configuration.fraudRate > 0 && fraudIsBelowTarget() && random.chance(0.25)
+        configuration.fraudRate > 0 && !activeScenarios.isEmpty && fraudIsBelowTarget() && random.chance(0.25)
+    }
+
+    /// The scenarios that can start now.
+    var activeScenarios: [FraudScenario] {
+        configuration.scenarios.active(afterMs: Int64(clockMs) - configuration.startTimeMs)
     }
 
     /// Queues a scenario step for `timeMs` (no earlier than now).
@@ -132,6 +141,9 @@ struct TransactionStream: Sendable {
                 feedbackHead = 0
             }
             emittedFeedback += 1
+            if feedback.label == .fraud, feedback.cardID == cardNumber(cardIndex) {
+                reissues[cardIndex, default: 0] += 1
+            }
             return .feedback(feedback, cardIndex: cardIndex)
         }
         if scheduledTime <= now {
@@ -146,12 +158,20 @@ struct TransactionStream: Sendable {
         return nil
     }
 
-    /// Stamps id and (monotone) time, counts, queues feedback.
+    /// The card's current number: its id, with a suffix once reissued.
+    private func cardNumber(_ cardIndex: Int) -> String {
+        let id = world.cards[cardIndex].id
+        guard let count = reissues[cardIndex] else { return id }
+        return "\(id)-r\(count)"
+    }
+
+    /// Stamps id, card number and (monotone) time, counts, queues feedback.
     private mutating func emit(_ labelled: LabelledTransaction) -> StreamItem {
         var labelled = labelled
         let time = max(labelled.transaction.eventTimeMs, lastEmittedMs)
         lastEmittedMs = time
         labelled.transaction.eventTimeMs = time
+        if reissues[labelled.cardIndex] != nil { labelled.transaction.cardID = cardNumber(labelled.cardIndex) }
         labelled.transaction.transactionID = "tx-\(seedTag)-\(nextSequence)"
         nextSequence += 1
         emittedTransactions += 1

@@ -14,6 +14,8 @@ struct WorldConfiguration: Sendable, Hashable, Codable {
     var startTimeMs: Int64 = 1_767_225_600_000  // 2026-01-01T00:00:00Z
     /// Event time after which a fraud's `Feedback` (a chargeback) is sent; `nil` sends none.
     var feedbackDelayMs: Int64? = nil
+    /// The fraud scenarios that happen, and from when.
+    var scenarios: ScenarioSchedule = .standard
     /// Also send `Feedback` for legitimate transactions (confirmed good), after the same delay.
     var feedbackForLegitimate: Bool = false
 

@@ -135,6 +135,8 @@ let package = Package(
             name: "LoadGen",
             dependencies: [
                 "ScoringClient",
+                "ScoringModel",
+                "ScoringPipeline",
                 "StreamifyWire",
                 "KafkaSidecar",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

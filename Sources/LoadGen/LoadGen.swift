@@ -14,7 +14,12 @@ struct LoadGen: AsyncParsableCommand {
               loadgen run --target unix:/tmp/streamify.sock --rate 2000 --duration 0      # demo: until Ctrl-C
               loadgen generate --count 100000 --output day.frames                          # + day.frames.labels.jsonl
               loadgen replay day.frames --target unix:/tmp/streamify.sock --rate 10000
+              loadgen train --seed 7 --days 21 --output model.json                         # fit a logistic model
+              loadgen evaluate --model model.json --seed 43 --days 21                      # held-out comparison
             """,
-        subcommands: [RunCommand.self, GenerateCommand.self, ReplayCommand.self, KafkaProduceCommand.self, KafkaWatchCommand.self]
+        subcommands: [
+            RunCommand.self, GenerateCommand.self, ReplayCommand.self, TrainCommand.self, EvaluateCommand.self,
+            KafkaProduceCommand.self, KafkaWatchCommand.self,
+        ]
     )
 }

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import ScoringModel
+
+/// `loadgen evaluate`: compares the hand-set model with a trained one, frozen and learning online.
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Compare the hand-set model with a trained model, frozen and learning online, on held-out traffic.",
+        discussion: """
+            Plays a world with a different seed from training (or a `loadgen generate` file) in event-time order through one \
+            in-process engine per model, with fraud outcomes fed back after their delay; transactions with no fraud label \
+            after --outcome-maturity count as legitimate for the learner. Reports ROC AUC and average precision over all \
+            transactions, card precision@k per day (each day the top k cards by their highest score, the share with fraud that \
+            day, averaged over days), alert precision and recall, and per-scenario recall before and after the scenario's \
+            first label arrived.
+
+            Example: loadgen evaluate --model model.json --seed 43 --days 21 --scenarios all
+            """)
+
+    @Option(help: "The trained model file.")
+    var model: String
+
+    @Option(help: "The model to compare against (default: the built-in hand-set weights).")
+    var baseline: String?
+
+    @Option(help: "Cards an analyst team reviews per day (card precision@k).")
+    var cardsPerDay: Int = 100
+
+    @Option(help: "The online learner's starting step size (the daemon's default: 0.05).")
+    var learningRate: Double?
+
+    @Option(help: "The online learner's weight of a fraud label relative to a legitimate one.")
+    var learningFraudWeight: Double?
+
+    @Option(help: "Write the report as JSON here.")
+    var report: String?
+
+    @Flag(help: "Exit 1 unless the trained model beats the baseline on ROC AUC, average precision and card precision, frozen and online.")
+    var requireImprovement = false
+
+    @OptionGroup var traffic: LabelledTrafficOptions
+
+    func validate() throws {
+        guard cardsPerDay >= 1 else { throw ValidationError("--cards-per-day must be at least 1") }
+        if let learningRate, !(learningRate > 0 && learningRate <= LearningConfiguration.maximumLearningRate) {
+            throw ValidationError("--learning-rate must be within (0, \(LearningConfiguration.maximumLearningRate)]")
+        }
+        if let learningFraudWeight, !(learningFraudWeight > 0 && learningFraudWeight <= 1_000) {
+            throw ValidationError("--learning-fraud-weight must be within (0, 1000]")
+        }
+    }
+
+    static func loadModel(_ path: String) throws -> RiskModel {
+        do {
+            return try RiskModel.decode(json: try Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw ValidationError("cannot load model \(path): \(error)")
+        }
+    }
+
+    func run() throws {
+        let trained = try Self.loadModel(model)
+        guard trained.logistic != nil else {
+            throw ValidationError("\(model) is not a learned model (combiner \"logistic\"); train one with loadgen train")
+        }
+        let baselineModel = try baseline.map(Self.loadModel) ?? RiskModel.builtIn
+        var learning = LearningConfiguration()
+        if let learningRate { learning.learningRate = learningRate }
+        if let learningFraudWeight { learning.positiveWeight = learningFraudWeight }
+        let (replay, source) = try traffic.replay()
+        var evaluation = ModelEvaluation(
+            replay: replay, source: source,
+            contenders: [
+                .init(name: baseline == nil ? "hand-set" : "baseline", model: baselineModel, learning: false),
+                .init(name: "trained, frozen", model: trained, learning: false),
+                .init(name: "trained, online", model: trained, learning: true),
+            ],
+            outcomes: try traffic.outcomeSettings(), learning: learning, cardsPerDay: cardsPerDay)
+        let started = ContinuousClock.now
+        let result = try evaluation.run()
+        print(result.table)
+        print("(\(ReportFormatting.decimal((ContinuousClock.now - started) / .seconds(1), digits: 1)) s)")
+        if let report {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            try encoder.encode(result).write(to: URL(fileURLWithPath: report), options: .atomic)
+        }
+        if requireImprovement {
+            let shortfalls = result.shortfalls(against: 0)
+            if !shortfalls.isEmpty {
+                print("not better than the baseline: " + shortfalls.joined(separator: "; "))
+                throw ExitCode(1)
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import ScoringModel
+import ScoringPipeline
+import StreamifyWire
+
+/// Plays labelled traffic in event-time order, in-process: a world's stream for a span of event
+/// time, or a `generate` file. Each transaction and each delayed outcome is checked by the
+/// daemon's own intake, then handed to the caller, who scores it on (or reports it to) one or
+/// more `RiskEngine`s.
+///
+/// Every simulated hour it asks the caller to settle outcomes: the daemon's housekeeping, on an
+/// event-time cadence so that runs repeat exactly.
+struct OfflineReplay {
+    /// An item the daemon's intake refuses.
+    struct RefusedItem: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private var source: any WorkloadSource
+    /// Items from this event time on are not played (nil: to the end of the source).
+    private let endMs: Int64?
+    let settleEveryMs: Int64 = 3_600_000
+
+    /// `days` of event time of the world `configuration` describes.
+    init(world configuration: WorldConfiguration, days: Double) {
+        self.source = TransactionStream(configuration: configuration)
+        self.endMs = configuration.startTimeMs + Int64(days * 86_400_000)
+    }
+
+    /// A recorded file, whole.
+    init(recorded: RecordedWorkload) {
+        self.source = recorded
+        self.endMs = nil
+    }
+
+    /// Runs to the end. Transactions without a known truth (a file without labels) are still
+    /// scored by the caller, who should leave them out of training and measurement.
+    mutating func run(
+        transaction: (LabelledTransaction, TransactionFeatures) -> Void,
+        feedback: (Feedback, FeedbackFeatures) -> Void,
+        settle: () -> Void
+    ) throws(RefusedItem) {
+        var nextSettleMs: Int64?
+        var lastMs = Int64.min
+        while let item = source.nextItem() {
+            let timeMs: Int64
+            switch item {
+            case .transaction(let labelled): timeMs = labelled.transaction.eventTimeMs
+            case .feedback(let report, _): timeMs = report.reportedTimeMs
+            }
+            if let endMs, timeMs >= endMs { break }
+            // The engines cope with a little disorder (as the daemon must); housekeeping follows
+            // the newest time seen.
+            lastMs = max(lastMs, timeMs)
+            if nextSettleMs == nil { nextSettleMs = lastMs + settleEveryMs }
+            while let due = nextSettleMs, lastMs >= due {
+                settle()
+                nextSettleMs = due + settleEveryMs
+            }
+            switch item {
+            case .transaction(let labelled):
+                switch TransactionIntake.features(of: labelled.transaction) {
+                case .success(let features): transaction(labelled, features)
+                case .failure(let error):
+                    throw RefusedItem(description: "transaction \(labelled.transaction.transactionID): \(error.message)")
+                }
+            case .feedback(let report, _):
+                switch TransactionIntake.features(of: report) {
+                case .success(let features): feedback(report, features)
+                case .failure(let error):
+                    throw RefusedItem(description: "feedback for \(report.transactionID): \(error.message)")
+                }
+            }
+        }
+        settle()
+    }
+}

@@ -92,10 +92,11 @@ struct SyntheticWorldTests {
         let rate = Double(fraud.count) / Double(transactions.count)
         #expect(abs(rate - 0.01) < 0.0015, "fraud rate \(rate)")
         let byScenario = Dictionary(grouping: fraud, by: { $0.truth.scenario! })
-        for scenario in FraudScenario.allCases {
+        for scenario in FraudScenario.standard {
             let share = Double(byScenario[scenario]?.count ?? 0) / Double(fraud.count)
             #expect(share > 0.02, "\(scenario) is \(share) of fraud")
         }
+        #expect(byScenario[.buyNowPayLater] == nil, "not in the standard world")
 
         var custom = TransactionStream(configuration: WorldConfiguration(seed: 3, cardCount: 2_000, merchantCount: 800, fraudRate: 0.05))
         var customFraud = 0
@@ -246,5 +247,52 @@ struct SyntheticWorldTests {
         let lastTime = sample.transactions.last!.transaction.eventTimeMs
         let due = fraudByID.values.filter { $0.transaction.eventTimeMs + 86_400_000 < lastTime - 60_000 }.count
         #expect(sample.feedback.count >= due)
+    }
+
+    @Test func aScheduledScenarioStartsOnItsDayAndNotBefore() throws {
+        var configuration = WorldConfiguration(seed: 21, cardCount: 3_000, merchantCount: 2_000, fraudRate: 0.02, speedup: 28_800)
+        configuration.scenarios = try ScenarioSchedule(parsing: "standard,bnpl_fraud@2d")
+        var stream = TransactionStream(configuration: configuration)
+        let start = configuration.startTimeMs + 2 * 86_400_000
+        var bnpl: [LabelledTransaction] = []
+        while stream.emittedTransactions < 30_000 {
+            if case .transaction(let labelled) = stream.next(), labelled.truth.scenario == .buyNowPayLater {
+                bnpl.append(labelled)
+            }
+        }
+        #expect(bnpl.count > 30)
+        for labelled in bnpl {
+            let t = labelled.transaction
+            #expect(t.eventTimeMs >= start)
+            #expect(t.paymentMethod == "buy_now_pay_later")
+            #expect(t.channel == .online)
+            let card = stream.world.cards[labelled.cardIndex]
+            #expect(t.country == stream.world.cities[card.homeCityIndex].country, "from the cardholder's own country")
+            #expect(!card.devices.map(\.id).contains(t.deviceID))
+        }
+    }
+
+    @Test func aCardIsReissuedAfterItsFraudIsChargedBack() {
+        let sample = SampleStream.sample
+        // The first chargeback per card: later transactions of that card carry a new number.
+        var chargedBackAt: [String: Int64] = [:]
+        for feedback in sample.feedback where chargedBackAt[feedback.cardID] == nil {
+            chargedBackAt[feedback.cardID] = feedback.reportedTimeMs
+        }
+        var reissuedUses = 0
+        for labelled in sample.transactions {
+            let card = sample.world.cards[labelled.cardIndex]
+            guard let reported = chargedBackAt[card.id] else {
+                #expect(labelled.transaction.cardID == card.id)
+                continue
+            }
+            if labelled.transaction.eventTimeMs > reported {
+                #expect(labelled.transaction.cardID.hasPrefix(card.id + "-r"), "\(labelled.transaction.cardID)")
+                reissuedUses += 1
+            } else if labelled.transaction.eventTimeMs < reported {
+                #expect(labelled.transaction.cardID == card.id)
+            }
+        }
+        #expect(reissuedUses > 100)
     }
 }

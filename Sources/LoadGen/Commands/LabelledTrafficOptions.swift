@@ -11,13 +11,17 @@ struct LabelledTrafficOptions: ParsableArguments {
     @Option(help: "Days of event time of the synthetic world to play.")
     var days: Double = 21
 
-    @Option(help: "Event time after which a transaction without a fraud label counts as legitimate (the daemon's --outcome-maturity).")
-    var outcomeMaturity: String = "7d"
+    @Option(
+        help: "Event time after which a transaction without a fraud label counts as legitimate (the daemon's --outcome-maturity); must exceed --feedback-delay.")
+    var outcomeMaturity: String = "4d"
 
     @Option(help: "Merchant fraud rates count transactions at least this many whole days old (the daemon's --outcome-delay).")
     var outcomeDelay: String = "3d"
 
     @OptionGroup var world: WorldOptions
+
+    /// Chargebacks in the synthetic world arrive this long after the fraud unless told otherwise.
+    static let defaultFeedbackDelaySeconds: Double = 3 * 86_400
 
     func validate() throws {
         guard days > 0, days <= 365 else { throw ValidationError("--days must be within (0, 365]") }
@@ -31,6 +35,10 @@ struct LabelledTrafficOptions: ParsableArguments {
         }
         if input != nil && world.feedbackDelay != nil {
             throw ValidationError("--feedback-delay shapes the synthetic world; an --input file carries its own feedback")
+        }
+        // A fraud label arriving after its transaction matured as legitimate no longer teaches the model.
+        if input == nil, maturity <= (try world.feedbackDelay.map(DurationParser.seconds) ?? Self.defaultFeedbackDelaySeconds) {
+            throw ValidationError("--outcome-maturity must be longer than the feedback delay (default 3d)")
         }
     }
 
@@ -52,7 +60,7 @@ struct LabelledTrafficOptions: ParsableArguments {
             return (OfflineReplay(recorded: workload), "file \(input)")
         }
         var configuration = try world.configuration(transactionsPerSecond: 2_000)
-        if configuration.feedbackDelayMs == nil { configuration.feedbackDelayMs = 3 * 86_400_000 }
+        if configuration.feedbackDelayMs == nil { configuration.feedbackDelayMs = Int64(Self.defaultFeedbackDelaySeconds * 1000) }
         let scenarios = configuration.scenarios.description
         let delayDays = Double(configuration.feedbackDelayMs!) / 86_400_000
         let description =

@@ -36,8 +36,9 @@ struct ThresholdCalibration {
         func lowest(reaching target: Double) -> Float {
             cuts.last { $0.precision >= target }?.score ?? 1
         }
-        let medium = min(max(lowest(reaching: mediumPrecision), 1e-4), 0.98)
-        let high = min(max(lowest(reaching: highPrecision), medium.nextUp), 0.99)
+        // Strictly increasing within (0, 1], as a model file requires.
+        let medium = min(max(lowest(reaching: mediumPrecision), 1e-4), Float(1).nextDown.nextDown)
+        let high = min(max(lowest(reaching: highPrecision), medium.nextUp), Float(1).nextDown)
         let critical = min(max(lowest(reaching: criticalPrecision), high.nextUp), 1)
         let levels = [medium, high, critical].map { threshold in
             let cut = cuts.last { $0.score >= threshold }

@@ -1,0 +1,78 @@
+import Foundation
+import ScoringModel
+import Testing
+
+@testable import LoadGen
+
+/// `loadgen train` and `loadgen evaluate` end to end, on a small world (6,000 transactions a
+/// simulated day, 2 % fraud) so the suite stays quick: train on one seed with the standard
+/// scenarios, evaluate on another seed where a buy-now-pay-later fraud wave, never seen in
+/// training, starts on day 4.
+@Suite("Training and held-out evaluation", .serialized)
+struct LearningEvaluationTests {
+    static let world = ["--speedup", "28800", "--fraud-rate", "0.02", "--outcome-maturity", "4d"]
+
+    static func temporaryPath(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("streamify-\(getpid())-\(name)").path
+    }
+
+    /// Trains once for the suite; returns the model file's path.
+    static let trainedModel: Result<String, any Error> = Result {
+        let path = temporaryPath("trained.json")
+        var train = try LoadGen.parseAsRoot(
+            ["train", "--seed", "11", "--days", "10", "--output", path, "--version", "test-trained"] + world)
+        try train.run()
+        return path
+    }
+
+    @Test("train writes a logistic model file the daemon loads, with thresholds and precisions")
+    func trainWritesAModelFile() throws {
+        let model = try RiskModel.decode(json: Data(contentsOf: URL(fileURLWithPath: try Self.trainedModel.get())))
+        #expect(model.version == "test-trained")
+        let logistic = try #require(model.logistic)
+        #expect(logistic.bias < -2, "fraud is rare: \(logistic.bias)")
+        #expect(logistic.biasPrecision > 0)
+        #expect(logistic.precision[FeatureVector.channel(.online)] > 1, "online purchases are common in training")
+        #expect(logistic.precision[FeatureVector.method(.buyNowPayLater)] == 0, "never seen in training")
+        #expect(logistic[feature: FeatureVector.method(.buyNowPayLater)] == 0)
+        #expect(model.thresholds.medium < model.thresholds.high)
+    }
+
+    @Test("trained beats hand-set on all three measures; online learning picks up the unseen pattern, frozen does not")
+    func heldOutEvaluation() throws {
+        let reportPath = Self.temporaryPath("evaluation.json")
+        var evaluate = try LoadGen.parseAsRoot(
+            [
+                "evaluate", "--model", try Self.trainedModel.get(), "--seed", "12", "--days", "12",
+                "--scenarios", "standard,bnpl_fraud@4d", "--cards-per-day", "20", "--report", reportPath,
+                "--require-improvement",
+            ] + Self.world)
+        try evaluate.run()
+        let report = try JSONDecoder().decode(EvaluationReport.self, from: Data(contentsOf: URL(fileURLWithPath: reportPath)))
+        #expect(report.contenders.map(\.name) == ["hand-set", "trained, frozen", "trained, online"])
+        #expect(report.shortfalls(against: 0).isEmpty, "\(report.shortfalls(against: 0))")
+        let (frozen, online) = (report.contenders[1], report.contenders[2])
+        #expect(frozen.endVersion == "test-trained")
+        #expect(online.endVersion.hasPrefix("test-trained+online."))
+        #expect(online.learnerUpdates > 1_000)
+
+        let frozenBNPL = try #require(frozen.scenarios.first { $0.scenario == "bnpl_fraud" })
+        let onlineBNPL = try #require(online.scenarios.first { $0.scenario == "bnpl_fraud" })
+        #expect(frozenBNPL.transactions >= 40, "enough of the new wave to measure: \(frozenBNPL.transactions)")
+        #expect(frozenBNPL.transactionsBeforeFirstLabel > 0)
+        let frozenBefore = try #require(frozenBNPL.recallBeforeFirstLabel)
+        let frozenAfter = try #require(frozenBNPL.recallAfterFirstLabel)
+        let onlineAfter = try #require(onlineBNPL.recallAfterFirstLabel)
+        #expect(frozenAfter - frozenBefore < 0.2, "frozen does not learn it: \(frozenBefore) → \(frozenAfter)")
+        #expect(onlineAfter > frozenAfter + 0.3, "online \(onlineAfter) vs frozen \(frozenAfter)")
+        #expect(onlineAfter > 0.8)
+    }
+
+    @Test("evaluate refuses a hand-set model file as the trained model")
+    func evaluateRefusesANoisyOrModel() throws {
+        let path = Self.temporaryPath("handset.json")
+        try RiskModel.builtIn.encodedJSON().write(to: URL(fileURLWithPath: path))
+        var evaluate = try LoadGen.parseAsRoot(["evaluate", "--model", path, "--days", "1"])
+        #expect(throws: (any Error).self) { try evaluate.run() }
+    }
+}

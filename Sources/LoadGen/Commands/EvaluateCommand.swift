@@ -82,9 +82,7 @@ struct EvaluateCommand: ParsableCommand {
         print(result.table)
         print("(\(ReportFormatting.decimal((ContinuousClock.now - started) / .seconds(1), digits: 1)) s)")
         if let report {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(result).write(to: URL(fileURLWithPath: report), options: .atomic)
+            try ReportFormatting.json(result).write(to: URL(fileURLWithPath: report), options: .atomic)
         }
         if requireImprovement {
             let shortfalls = result.shortfalls(against: 0)

@@ -71,9 +71,7 @@ struct TrainCommand: ParsableCommand {
         let (model, summary) = try training.run()
         try model.encodedJSON().write(to: URL(fileURLWithPath: output), options: .atomic)
         if let path = self.summary {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(summary).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try ReportFormatting.json(summary).write(to: URL(fileURLWithPath: path), options: .atomic)
         }
         typealias F = ReportFormatting
         let elapsed = (ContinuousClock.now - started) / .seconds(1)

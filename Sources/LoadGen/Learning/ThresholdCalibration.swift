@@ -20,19 +20,8 @@ struct ThresholdCalibration {
 
     /// The thresholds (strictly increasing within (0, 1]) and what they give on `scores`.
     func thresholds(scores: [Float], fraud: [Bool]) -> (RiskModel.Thresholds, [Level]) {
-        let order = scores.indices.sorted { scores[$0] > scores[$1] }
-        let positives = max(fraud.reduce(0) { $0 + ($1 ? 1 : 0) }, 1)
-        // Cumulative precision at the end of each group of equal scores, highest score first.
-        var cuts: [(score: Float, precision: Double, recall: Double)] = []
-        var truePositives = 0
-        var start = 0
-        while start < order.count {
-            var end = start + 1
-            while end < order.count && scores[order[end]] == scores[order[start]] { end += 1 }
-            for position in start..<end where fraud[order[position]] { truePositives += 1 }
-            cuts.append((scores[order[start]], Double(truePositives) / Double(end), Double(truePositives) / Double(positives)))
-            start = end
-        }
+        let cuts = RankingMetrics.descendingCuts(scores: scores, fraud: fraud)
+        let positives = max(cuts.last?.truePositives ?? 0, 1)
         func lowest(reaching target: Double) -> Float {
             cuts.last { $0.precision >= target }?.score ?? 1
         }
@@ -42,7 +31,9 @@ struct ThresholdCalibration {
         let critical = min(max(lowest(reaching: criticalPrecision), high.nextUp), 1)
         let levels = [medium, high, critical].map { threshold in
             let cut = cuts.last { $0.score >= threshold }
-            return Level(threshold: threshold, precision: cut?.precision ?? 0, recall: cut?.recall ?? 0)
+            return Level(
+                threshold: threshold, precision: cut?.precision ?? 0,
+                recall: Double(cut?.truePositives ?? 0) / Double(positives))
         }
         return (RiskModel.Thresholds(medium: medium, high: high, critical: critical), levels)
     }

@@ -28,6 +28,13 @@ enum ReportFormatting {
         return String(format: "%.\(digits)f", value)
     }
 
+    /// A report as pretty-printed JSON with sorted keys (stable for diffs and tools).
+    static func json(_ report: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(report)
+    }
+
     /// Left-aligns the first column and right-aligns the others.
     static func table(_ rows: [[String]], indent: String = "  ") -> String {
         guard let columns = rows.map(\.count).max() else { return "" }

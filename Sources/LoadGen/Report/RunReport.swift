@@ -97,8 +97,6 @@ struct RunReport: Sendable, Codable {
     }
 
     func json() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try encoder.encode(self)
+        try ReportFormatting.json(self)
     }
 }

@@ -9,7 +9,7 @@ let package = Package(
         .executable(name: "loadgen", targets: ["LoadGen"]),
         .library(name: "ScoringModel", targets: ["ScoringModel"]),
         .library(name: "StreamifyWire", targets: ["StreamifyWire"]),
-        .library(name: "ScoringPipeline", targets: ["ScoringPipeline"]),
+        .library(name: "ScoringEngine", targets: ["ScoringEngine"]),
         .library(name: "ScoringDaemon", targets: ["ScoringDaemon"]),
         .library(name: "ScoringClient", targets: ["ScoringClient"]),
     ],
@@ -57,17 +57,36 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
-        /// Glue between wire and model: input validation, feature extraction, breakdowns.
+        /// The one scoring API every door calls (intake, validation, scoring, counting, decision),
+        /// its metrics, and the engine's lifecycle service (housekeeping, reloads, snapshots).
         .target(
-            name: "ScoringPipeline",
-            dependencies: ["ScoringModel", "StreamifyWire", "CStreamifyProto", "CProtobufC"]
+            name: "ScoringEngine",
+            dependencies: [
+                "ScoringModel", "StreamifyWire", "CStreamifyProto", "CProtobufC",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        /// The composition root: `buildApplication(configuration:)` wires the engine and every door.
+        .target(
+            name: "StreamifyApp",
+            dependencies: [
+                "ScoringEngine", "ScoringDaemon", "KafkaSidecar", "ScoringModel",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
         ),
         /// The daemon as a library: frame processing, NIO handlers, listeners, lifecycle.
         .target(
             name: "ScoringDaemon",
             dependencies: [
                 "ScoringModel",
-                "ScoringPipeline",
+                "ScoringEngine",
                 "StreamifyWire",
                 "CStreamifyProto",
                 "CProtobufC",
@@ -99,7 +118,7 @@ let package = Package(
             dependencies: [
                 "CRdKafka",
                 "ScoringModel",
-                "ScoringPipeline",
+                "ScoringEngine",
                 "StreamifyWire",
                 "CStreamifyProto",
                 "CProtobufC",
@@ -123,10 +142,14 @@ let package = Package(
         .executableTarget(
             name: "ScoringServer",
             dependencies: [
+                "StreamifyApp",
                 "ScoringDaemon",
+                "ScoringEngine",
                 "KafkaSidecar",
                 "ScoringModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -136,7 +159,7 @@ let package = Package(
             dependencies: [
                 "ScoringClient",
                 "ScoringModel",
-                "ScoringPipeline",
+                "ScoringEngine",
                 "StreamifyWire",
                 "KafkaSidecar",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -152,6 +175,7 @@ let package = Package(
             name: "FrameFuzzer",
             dependencies: [
                 "ScoringDaemon",
+                "ScoringEngine",
                 "ScoringModel",
                 "StreamifyWire",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -168,7 +192,15 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ScoringModelTests", dependencies: ["ScoringModel"]),
-        .testTarget(name: "ScoringPipelineTests", dependencies: ["ScoringPipeline", "ScoringModel", "StreamifyWire"]),
+        .testTarget(
+            name: "StreamifyAppTests",
+            dependencies: [
+                "StreamifyApp", "ScoringDaemon", "ScoringClient", "KafkaSidecar", "ScoringModel", "StreamifyWire",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(name: "ScoringEngineTests", dependencies: ["ScoringEngine", "ScoringModel", "StreamifyWire"]),
         .testTarget(
             name: "ScoringDaemonTests",
             dependencies: [
@@ -212,7 +244,7 @@ let package = Package(
         .testTarget(
             name: "KafkaSidecarTests",
             dependencies: [
-                "KafkaSidecar", "CRdKafka", "CStreamifyProto", "ScoringModel", "ScoringPipeline", "StreamifyWire",
+                "KafkaSidecar", "CRdKafka", "CStreamifyProto", "ScoringModel", "ScoringEngine", "StreamifyWire",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,10 +1,11 @@
 import Foundation
 import Logging
+import ScoringEngine
 import ScoringModel
 import ServiceLifecycle
 
-/// Sidecar mode as a `Service`: joins a Kafka consumer group, scores every transaction with
-/// the shared `RiskEngine` (the same state the socket listeners use), and publishes alerts,
+/// Sidecar mode as a `Service`: joins a Kafka consumer group, scores every transaction through
+/// the shared `ScoringService` (the same state the socket listeners use), and publishes alerts,
 /// dead letters and merchant analytics, until graceful shutdown.
 ///
 /// Delivery is at least once: an input offset is committed only after every output it caused
@@ -13,22 +14,22 @@ import ServiceLifecycle
 /// hence in one instance). All Kafka work runs on one dedicated thread, never on NIO's loops.
 public final class KafkaSidecar: Service, Sendable {
     public let configuration: KafkaSidecarConfiguration
-    private let engine: RiskEngine
+    private let scoring: ScoringService
     private let logger: Logger
     private let counters = SidecarCounters()
     private let stop = StopSignal()
     private let onEmbeddedClusterStarted: (@Sendable (KafkaMockCluster) -> Void)?
 
     /// - Parameters:
-    ///   - engine: shared with the socket listeners.
+    ///   - scoring: the scoring API, shared with the socket door (one engine, one state).
     ///   - onEmbeddedClusterStarted: called with the mock cluster when `brokers` is `"embedded"`,
     ///     before consuming starts (to print its address or feed it demo traffic).
     public init(
-        configuration: KafkaSidecarConfiguration, engine: RiskEngine, logger: Logger,
+        configuration: KafkaSidecarConfiguration, scoring: ScoringService, logger: Logger,
         onEmbeddedClusterStarted: (@Sendable (KafkaMockCluster) -> Void)? = nil
     ) {
         self.configuration = configuration
-        self.engine = engine
+        self.scoring = scoring
         self.logger = logger
         self.onEmbeddedClusterStarted = onEmbeddedClusterStarted
     }
@@ -56,23 +57,12 @@ public final class KafkaSidecar: Service, Sendable {
             cluster = embedded
         }
         let worker = try SidecarWorker(
-            configuration: configuration, bootstrap: bootstrap, engine: engine, logger: logger, counters: counters,
+            configuration: configuration, bootstrap: bootstrap, scoring: scoring, logger: logger, counters: counters,
             stop: stop)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            if let interval = configuration.housekeepingIntervalSeconds, interval > 0 {
-                tasks.addTask { [engine] in
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: .seconds(interval))
-                        engine.expireIdle()
-                    }
-                }
-            }
-            try await withTaskCancellationOrGracefulShutdownHandler {
-                try await Self.runOnDedicatedThread(worker)
-            } onCancelOrGracefulShutdown: { [stop] in
-                stop.request(.graceful)
-            }
-            tasks.cancelAll()
+        try await withTaskCancellationOrGracefulShutdownHandler {
+            try await Self.runOnDedicatedThread(worker)
+        } onCancelOrGracefulShutdown: { [stop] in
+            stop.request(.graceful)
         }
         withExtendedLifetime(cluster) {}
     }

@@ -36,10 +36,6 @@ public struct KafkaSidecarConfiguration: Sendable {
     public var commitIntervalMs: Int
     /// Partitions of topics created on the embedded cluster.
     public var embeddedPartitions: Int
-    /// When set, the sidecar runs the engine's housekeeping (`RiskEngine.expireIdle()`: idle
-    /// state expiry, held labels, outcome settling) this often. Leave `nil` inside the daemon,
-    /// which already does it; set it when the sidecar runs alone.
-    public var housekeepingIntervalSeconds: Double?
 
     public init(
         brokers: String,
@@ -56,8 +52,7 @@ public struct KafkaSidecarConfiguration: Sendable {
         librdkafkaSettings: [(String, String)] = [],
         batchSize: Int = 4096,
         commitIntervalMs: Int = 200,
-        embeddedPartitions: Int = 4,
-        housekeepingIntervalSeconds: Double? = nil
+        embeddedPartitions: Int = 4
     ) {
         self.brokers = brokers
         self.inputTopic = inputTopic
@@ -74,7 +69,6 @@ public struct KafkaSidecarConfiguration: Sendable {
         self.batchSize = batchSize
         self.commitIntervalMs = commitIntervalMs
         self.embeddedPartitions = embeddedPartitions
-        self.housekeepingIntervalSeconds = housekeepingIntervalSeconds
     }
 
     /// The dead-letter topic in effect.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ScoringEngine
 import ScoringModel
 import StreamifyWire
 
@@ -60,7 +61,7 @@ public enum SidecarBenchmark {
         logger.notice(
             "input topic filled", metadata: ["messages": "\(messages)", "partitions": "\(partitions)", "seconds": "\(fillSeconds)"])
 
-        let sidecar = KafkaSidecar(configuration: configuration, engine: RiskEngine(), logger: logger)
+        let sidecar = KafkaSidecar(configuration: configuration, scoring: ScoringService(engine: RiskEngine()), logger: logger)
         let task = Task { try await sidecar.run() }
         var started: UInt64 = 0
         var finished: UInt64 = 0

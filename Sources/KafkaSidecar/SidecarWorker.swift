@@ -4,13 +4,13 @@ import CStreamifyProto
 import Foundation
 import Logging
 import ScoringModel
-import ScoringPipeline
+import ScoringEngine
 import StreamifyWire
 
 /// The consume → score → produce loop, confined to one dedicated thread.
 ///
-/// Each round takes a batch from the consumer, scores every transaction with the shared
-/// `RiskEngine`, enqueues its outputs (alert, score, dead letter) with an opaque value naming
+/// Each round takes a batch from the consumer, scores every transaction through the shared
+/// `ScoringService`, enqueues its outputs (alert, score, dead letter) with an opaque value naming
 /// the input offset, then drains delivery reports. `OffsetLedger` commits an offset only when
 /// every output of it and of every earlier offset in its partition has been acknowledged.
 /// Rebalance callbacks run inside `poll` on this same thread, so no state here needs a lock.
@@ -21,7 +21,10 @@ final class SidecarWorker: RebalanceHandler, @unchecked Sendable {
     }
 
     private let configuration: KafkaSidecarConfiguration
-    private let engine: RiskEngine
+    private let scoring: ScoringService
+    private var engine: RiskEngine { scoring.engine }
+    /// Collected into the shared scoring metrics at each commit round.
+    private var scoringCounters = ScoringCounters()
     private let logger: Logger
     private let counters: SidecarCounters
     private let stop: StopSignal
@@ -42,20 +45,18 @@ final class SidecarWorker: RebalanceHandler, @unchecked Sendable {
     private var window: AnalyticsWindow
     private var lastCommitNanos: UInt64 = 0
     private var fatalError: KafkaError?
-    private var modelVersion: String
     private let jsonEncoder = JSONEncoder()
     private var metrics = SidecarMetrics()
 
     init(
-        configuration: KafkaSidecarConfiguration, bootstrap: String, engine: RiskEngine, logger: Logger,
+        configuration: KafkaSidecarConfiguration, bootstrap: String, scoring: ScoringService, logger: Logger,
         counters: SidecarCounters, stop: StopSignal
     ) throws(KafkaError) {
         self.configuration = configuration
-        self.engine = engine
+        self.scoring = scoring
         self.logger = logger
         self.counters = counters
         self.stop = stop
-        self.modelVersion = engine.model.version
         self.window = AnalyticsWindow(startMs: Clock.unixMilliseconds())
         let producer = try RDKafkaProducer(settings: KafkaClientSettings.producer(configuration, bootstrap: bootstrap))
         self.producer = producer
@@ -131,7 +132,6 @@ final class SidecarWorker: RebalanceHandler, @unchecked Sendable {
             for message in batch { rd_kafka_message_destroy(message) }
             arena.reset()
         }
-        modelVersion = engine.model.version
         var consumed = 0
         for case let message? in batch {
             let m = message.pointee
@@ -161,24 +161,24 @@ final class SidecarWorker: RebalanceHandler, @unchecked Sendable {
         value: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer, topic: String, partition: Int32, offset: Int64, slot: Int
     ) {
         let inbound: InboundTransaction
-        let features: TransactionFeatures
         switch InboundDecoder.transaction(value, arena: arena) {
         case .failure(let error):
+            scoringCounters.errors[error.code] += 1
             deadLetter(value: value, key: key, error: error, topic: topic, partition: partition, offset: offset, slot: slot)
             return
         case .success(let decoded):
-            switch TransactionIntake.features(of: decoded.message) {
-            case .failure(let error):
-                deadLetter(value: value, key: key, error: error, topic: topic, partition: partition, offset: offset, slot: slot)
-                return
-            case .success(let extracted):
-                inbound = decoded
-                features = extracted
-            }
+            inbound = decoded
         }
-
         let started = Clock.monotonicNanoseconds()
-        let assessment = engine.score(features)
+        let decision: ScoringService.Decision
+        switch scoring.score(inbound.message, counters: &scoringCounters) {
+        case .failure(let error):
+            deadLetter(value: value, key: key, error: error, topic: topic, partition: partition, offset: offset, slot: slot)
+            return
+        case .success(let scored):
+            decision = scored
+        }
+        let assessment = decision.assessment
         counters.scored.add(1, ordering: .relaxed)
         let alerted = assessment.level >= configuration.alertLevel
         let outputs = (alerted ? 1 : 0) + (scoresTopic == nil ? 0 : 1)
@@ -189,7 +189,8 @@ final class SidecarWorker: RebalanceHandler, @unchecked Sendable {
             let opaque = OffsetLedger.opaque(slot: slot, offset: offset)
             let elapsed = UInt32(clamping: (Clock.monotonicNanoseconds() &- started) / 1000)
             let breakdown = assessment.breakdown(
-                transactionID: String(cString: t.transaction_id), modelVersion: modelVersion, serverTimeMicroseconds: elapsed)
+                transactionID: String(cString: t.transaction_id), modelVersion: decision.modelVersion,
+                serverTimeMicroseconds: elapsed)
             let cardKey = UnsafeRawBufferPointer(start: t.card_id, count: strlen(t.card_id))
             if alerted {
                 let alert = FraudAlert(
@@ -205,7 +206,7 @@ final class SidecarWorker: RebalanceHandler, @unchecked Sendable {
 
         if configuration.analyticsIntervalSeconds > 0 {
             window.add(
-                amountMinor: t.amount_minor, card: features.card.rawValue,
+                amountMinor: t.amount_minor, card: decision.card.rawValue,
                 category: String(cString: t.merchant_category), merchant: String(cString: t.merchant_id),
                 paymentMethod: String(cString: t.payment_method),
                 device: inbound.deviceType ?? Self.channelName(t.channel.rawValue),
@@ -216,13 +217,15 @@ final class SidecarWorker: RebalanceHandler, @unchecked Sendable {
     private func processFeedback(
         value: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer, topic: String, partition: Int32, offset: Int64, slot: Int
     ) {
-        let result = InboundDecoder.feedback(value, arena: arena).flatMap { TransactionIntake.features(of: $0) }
+        let result = InboundDecoder.feedback(value, arena: arena).flatMap { feedback in
+            scoring.record(feedback, counters: &scoringCounters)
+        }
         switch result {
         case .failure(let error):
             deadLetter(value: value, key: key, error: error, topic: topic, partition: partition, offset: offset, slot: slot)
-        case .success(let feedback):
+        case .success(let disposition):
             // Applied now, or held by the engine until its event clock reaches the reported time.
-            if engine.record(feedback) == .refused {
+            if disposition == .refused {
                 let error = WireError(
                     code: .invalidArgument, message: "label refused by the engine (inconsistent times or too many labels held)")
                 deadLetter(value: value, key: key, error: error, topic: topic, partition: partition, offset: offset, slot: slot)
@@ -375,6 +378,7 @@ final class SidecarWorker: RebalanceHandler, @unchecked Sendable {
         guard force || now &- lastCommitNanos >= UInt64(configuration.commitIntervalMs) * 1_000_000 else { return }
         lastCommitNanos = now
         metrics.publish(counters.snapshot, pending: ledger.pendingOutputs())
+        scoring.metrics.collect(&scoringCounters)
         let offsets = ledger.takeCommittable()
         guard !offsets.isEmpty else { return }
         do {

@@ -1,7 +1,6 @@
-import ScoringModel
 import StreamifyWire
 
-/// Everything the daemon is configured with.
+/// Everything the socket door is configured with: where it listens and what it accepts.
 public struct DaemonConfiguration: Sendable {
     /// Where to listen on a Unix domain socket; `nil` for none.
     public var unixSocketPath: String?
@@ -17,12 +16,6 @@ public struct DaemonConfiguration: Sendable {
     public var eventLoopThreads: Int
     /// How long shutdown waits for connections to drain before closing them.
     public var shutdownGracePeriodSeconds: Double
-    public var engine: EngineConfiguration
-    public var model: RiskModel
-    /// Where the model was loaded from (for logs and reloads); `nil` for the built-in one.
-    public var modelPath: String?
-    /// Where to write the online-learned model at shutdown; `nil` for nowhere.
-    public var learningSnapshotPath: String?
 
     public init(
         unixSocketPath: String? = "streamify.sock",
@@ -31,11 +24,7 @@ public struct DaemonConfiguration: Sendable {
         maximumFrameLength: Int = Framing.defaultMaximumFrameLength,
         maximumBatchSize: Int = 10_000,
         eventLoopThreads: Int = System.coreCount,
-        shutdownGracePeriodSeconds: Double = 10,
-        engine: EngineConfiguration = EngineConfiguration(),
-        model: RiskModel = .builtIn,
-        modelPath: String? = nil,
-        learningSnapshotPath: String? = nil
+        shutdownGracePeriodSeconds: Double = 10
     ) {
         self.unixSocketPath = unixSocketPath
         self.tcpAddress = tcpAddress
@@ -44,10 +33,6 @@ public struct DaemonConfiguration: Sendable {
         self.maximumBatchSize = maximumBatchSize
         self.eventLoopThreads = eventLoopThreads
         self.shutdownGracePeriodSeconds = shutdownGracePeriodSeconds
-        self.engine = engine
-        self.model = model
-        self.modelPath = modelPath
-        self.learningSnapshotPath = learningSnapshotPath
     }
 }
 

@@ -2,7 +2,7 @@ import CProtobufC
 import CStreamifyProto
 import NIOCore
 import ScoringModel
-import ScoringPipeline
+import ScoringEngine
 import StreamifyWire
 
 /// Turns one request frame into one response frame, synchronously: decode, validate, score, encode.
@@ -17,7 +17,8 @@ public final class FrameProcessor {
     /// The daemon's version, reported in `Pong`.
     public static let serverVersion = "streamify-scoring 0.1.0"
 
-    private let engine: RiskEngine
+    private let service: ScoringService
+    private var engine: RiskEngine { service.engine }
     private let maximumBatchSize: Int
     private let input = MessageArena(capacity: 16 * 1024)
     private let output = MessageArena(capacity: 32 * 1024)
@@ -25,10 +26,10 @@ public final class FrameProcessor {
     private var modelVersionC: UnsafeMutablePointer<CChar>
     private let emptyString: UnsafeMutablePointer<CChar>
     /// Collected and reset by the handler once per read burst.
-    public var counters = ProcessorCounters()
+    public var counters = ScoringCounters()
 
-    public init(engine: RiskEngine, maximumBatchSize: Int = 10_000) {
-        self.engine = engine
+    public init(service: ScoringService, maximumBatchSize: Int = 10_000) {
+        self.service = service
         self.maximumBatchSize = maximumBatchSize
         self.modelVersionC = .allocate(capacity: 1)
         self.modelVersionC.initialize(to: 0)
@@ -55,7 +56,7 @@ public final class FrameProcessor {
 
     /// Appends the answer to a frame the decoder refused for its size.
     public func writeFrameTooLarge(_ error: FrameTooLargeError, into outbound: inout ByteBuffer) {
-        counters.errors[Int(ErrorCode.frameTooLarge.rawValue)] += 1
+        counters.errors[.frameTooLarge] += 1
         let response = errorResponse(
             requestID: 0, .frameTooLarge,
             "frame of \(error.length) bytes exceeds the limit of \(error.limit) bytes; closing the connection")
@@ -70,7 +71,7 @@ public final class FrameProcessor {
             let request = streamify__v1__request__unpack(
                 input.allocator, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self))
         else {
-            counters.errors[Int(ErrorCode.malformed.rawValue)] += 1
+            counters.errors[.malformed] += 1
             return errorResponse(
                 requestID: Self.peekRequestID(bytes), .malformed, "frame is not a valid streamify.v1.Request")
         }
@@ -85,7 +86,7 @@ public final class FrameProcessor {
         case STREAMIFY__V1__REQUEST__BODY_PING:
             return pongResponse(requestID: requestID)
         default:
-            counters.errors[Int(ErrorCode.malformed.rawValue)] += 1
+            counters.errors[.malformed] += 1
             return errorResponse(requestID: requestID, .malformed, "request has no body (score, score_batch, feedback or ping)")
         }
     }
@@ -114,7 +115,7 @@ public final class FrameProcessor {
     ) -> UnsafeMutablePointer<Streamify__V1__Response> {
         let count = batch?.pointee.n_transactions ?? 0
         guard count <= maximumBatchSize else {
-            counters.errors[Int(ErrorCode.invalidArgument.rawValue)] += 1
+            counters.errors[.invalidArgument] += 1
             return errorResponse(
                 requestID: requestID, .invalidArgument,
                 "batch has \(count) transactions; the limit is \(maximumBatchSize)", field: "score_batch.transactions")
@@ -149,13 +150,11 @@ public final class FrameProcessor {
         feedback: UnsafeMutablePointer<Streamify__V1__Feedback>?
     ) -> UnsafeMutablePointer<Streamify__V1__Response> {
         guard let feedback else {
-            counters.errors[Int(ErrorCode.malformed.rawValue)] += 1
+            counters.errors[.malformed] += 1
             return errorResponse(requestID: requestID, .malformed, "feedback body is missing")
         }
-        switch TransactionIntake.features(of: feedback) {
-        case .success(let features):
-            counters.labels[engine.record(features).rawValue] += 1
-            counters.feedback += 1
+        switch service.record(feedback, counters: &counters) {
+        case .success:
             let ack = output.make(Streamify__V1__Ack.self)
             streamify__v1__ack__init(ack)
             let response = makeResponse(requestID: requestID)
@@ -163,7 +162,6 @@ public final class FrameProcessor {
             response.pointee.ack = ack
             return response
         case .failure(let error):
-            counters.errors[Int(error.code.rawValue)] += 1
             return errorResponse(requestID: requestID, error.code, error.message, field: error.field)
         }
     }
@@ -190,23 +188,18 @@ public final class FrameProcessor {
 
     private func score(_ transaction: UnsafeMutablePointer<Streamify__V1__Transaction>?, start: UInt64) -> Scored {
         guard let transaction else {
-            counters.errors[Int(ErrorCode.malformed.rawValue)] += 1
+            counters.errors[.malformed] += 1
             return .failure(makeError(.malformed, "transaction is missing"))
         }
-        let features: TransactionFeatures
-        switch TransactionIntake.features(of: transaction) {
-        case .success(let valid):
-            features = valid
+        switch service.score(transaction, counters: &counters) {
+        case .success(let decision):
+            return .success(
+                makeBreakdown(
+                    decision.assessment, transactionID: transaction.pointee.transaction_id,
+                    modelVersion: decision.modelVersion, start: start))
         case .failure(let error):
-            counters.errors[Int(error.code.rawValue)] += 1
             return .failure(makeError(error.code, error.message, field: error.field))
         }
-        let model = engine.model
-        let assessment = engine.score(features, with: model)
-        counters.transactions += 1
-        counters.levels[Int(assessment.level.rawValue) - 1] += 1
-        return .success(
-            makeBreakdown(assessment, transactionID: transaction.pointee.transaction_id, modelVersion: model.version, start: start))
     }
 
     private func makeBreakdown(

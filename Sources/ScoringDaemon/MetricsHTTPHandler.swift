@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import Prometheus
+import ScoringEngine
 
 /// Serves `GET /metrics` in Prometheus text format; everything else is 404. Off the scoring path.
 final class MetricsHTTPHandler: ChannelInboundHandler {
@@ -8,10 +9,10 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let registry: PrometheusCollectorRegistry
-    private let metrics: DaemonMetrics
+    private let metrics: ScoringMetrics
     private var requestHead: HTTPRequestHead?
 
-    init(registry: PrometheusCollectorRegistry, metrics: DaemonMetrics) {
+    init(registry: PrometheusCollectorRegistry, metrics: ScoringMetrics) {
         self.registry = registry
         self.metrics = metrics
     }

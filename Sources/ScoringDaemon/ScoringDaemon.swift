@@ -5,16 +5,19 @@ import NIOExtras
 import NIOHTTP1
 import NIOPosix
 import Prometheus
+import ScoringEngine
 import ScoringModel
 import ServiceLifecycle
 import StreamifyWire
 import UnixSignals
 
-/// The scoring daemon: listeners on a Unix socket and/or TCP, one shared `RiskEngine`.
+/// The socket door: listeners on a Unix socket and/or TCP (and the metrics endpoint), all
+/// scoring through one shared `ScoringService`.
 ///
 /// A ServiceLifecycle `Service`: `run()` binds, serves until graceful shutdown (SIGTERM or
 /// SIGINT through a `ServiceGroup`), then stops accepting, answers what connections still
-/// send until they go quiet (bounded by the grace period), and returns.
+/// send until they go quiet (bounded by the grace period), and returns. The engine's
+/// housekeeping, reloads and snapshots belong to `EngineService`, not to this door.
 public final class ScoringDaemon: Service, Sendable {
     /// Addresses actually bound (TCP port 0 resolves to the real port).
     public struct ListeningAddresses: Sendable {
@@ -23,8 +26,9 @@ public final class ScoringDaemon: Service, Sendable {
         public var metricsPort: Int?
     }
 
-    public let engine: RiskEngine
-    public let metrics: DaemonMetrics
+    /// The scoring API this door calls.
+    public let scoring: ScoringService
+    private let connections = ConnectionMetrics()
     private let configuration: DaemonConfiguration
     private let logger: Logger
     private let registry: PrometheusCollectorRegistry?
@@ -32,20 +36,16 @@ public final class ScoringDaemon: Service, Sendable {
     private let listening: NIOLockedValueBox<ListeningAddresses?> = NIOLockedValueBox(nil)
     private let readiness: EventLoopPromise<ListeningAddresses>
 
-    /// How often idle state is expired and gauges refreshed.
-    static let housekeepingInterval = Duration.seconds(30)
-
     public init(
         configuration: DaemonConfiguration,
+        scoring: ScoringService,
         logger: Logger,
-        metrics: DaemonMetrics = DaemonMetrics(),
         registry: PrometheusCollectorRegistry? = nil
     ) {
         self.configuration = configuration
         self.logger = logger
-        self.metrics = metrics
+        self.scoring = scoring
         self.registry = registry
-        self.engine = RiskEngine(configuration: configuration.engine, model: configuration.model)
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
         self.readiness = group.next().makePromise(of: ListeningAddresses.self)
     }
@@ -64,7 +64,7 @@ public final class ScoringDaemon: Service, Sendable {
             throw error
         }
         try await group.shutdownGracefully()
-        logger.info("stopped", metadata: ["cards_tracked": "\(engine.cardsTracked)"])
+        logger.info("stopped", metadata: ["cards_tracked": "\(scoring.engine.cardsTracked)"])
     }
 
     /// Binds, serves until graceful shutdown, then drains. Everything bound here is closed on return,
@@ -114,35 +114,17 @@ public final class ScoringDaemon: Service, Sendable {
                 "unix": "\(addresses.unixSocketPath ?? "off")",
                 "tcp": "\(configuration.tcpAddress.map { "\($0.host):\(addresses.tcpPort ?? $0.port)" } ?? "off")",
                 "metrics": "\(configuration.metricsAddress.map { "\($0.host):\(addresses.metricsPort ?? $0.port)" } ?? "off")",
-                "model": "\(configuration.model.version)",
+                "model": "\(scoring.engine.model.version)",
                 "event_loops": "\(configuration.eventLoopThreads)",
             ])
         readiness.succeed(addresses)
 
-        await withTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { [engine, metrics] in
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: Self.housekeepingInterval)
-                    engine.expireIdle()
-                    metrics.recordCardsTracked(engine.cardsTracked)
-                    metrics.recordLearning(of: engine)
-                }
-            }
-            if let path = configuration.modelPath {
-                let reloader = ModelReloader(path: path, engine: engine, logger: logger)
-                tasks.addTask { await reloader.run() }
-            }
-            try? await gracefulShutdown()
-            tasks.cancelAll()
-        }
+        try? await gracefulShutdown()
 
         logger.info("shutting down: no new connections, draining open ones")
         await drain(listeners.map(\.quiesce))
         for listener in listeners { try? await listener.channel.closeFuture.get() }
         try? await metricsChannel?.close()
-        if let path = configuration.learningSnapshotPath {
-            LearningSnapshot(path: path, engine: engine, logger: logger).write()
-        }
     }
 
     /// Closes the listeners, asks every connection to finish, and waits up to the grace period.
@@ -169,8 +151,8 @@ public final class ScoringDaemon: Service, Sendable {
     private struct ShutdownTimedOut: Error {}
 
     private func makeScoringBootstrap(quiesce: ServerQuiescingHelper, tcp: Bool) -> ServerBootstrap {
-        let engine = self.engine
-        let metrics = self.metrics
+        let scoring = self.scoring
+        let connections = self.connections
         let logger = self.logger
         let maximumFrameLength = configuration.maximumFrameLength
         let maximumBatchSize = configuration.maximumBatchSize
@@ -190,8 +172,9 @@ public final class ScoringDaemon: Service, Sendable {
                         BackPressureHandler(),
                         ByteToMessageHandler(FrameDecoder(maximumFrameLength: maximumFrameLength)),
                         ScoringHandler(
-                            processor: FrameProcessor(engine: engine, maximumBatchSize: maximumBatchSize),
-                            metrics: metrics,
+                            processor: FrameProcessor(service: scoring, maximumBatchSize: maximumBatchSize),
+                            metrics: scoring.metrics,
+                            connections: connections,
                             logger: logger),
                     ]
                     try channel.pipeline.syncOperations.addHandlers(handlers)
@@ -206,7 +189,7 @@ public final class ScoringDaemon: Service, Sendable {
     }
 
     private func makeMetricsBootstrap(registry: PrometheusCollectorRegistry) -> ServerBootstrap {
-        let metrics = self.metrics
+        let metrics = scoring.metrics
         return ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in

@@ -1,4 +1,5 @@
 import Logging
+import ScoringEngine
 import NIOCore
 import StreamifyWire
 
@@ -12,7 +13,8 @@ final class ScoringHandler: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     private let processor: FrameProcessor
-    private let metrics: DaemonMetrics
+    private let metrics: ScoringMetrics
+    private let connections: ConnectionMetrics
     private let logger: Logger
     private var outbound: ByteBuffer?
     private var closing = false
@@ -29,20 +31,21 @@ final class ScoringHandler: ChannelInboundHandler {
     /// How often a draining connection is checked for idleness.
     static let drainCheckInterval = TimeAmount.milliseconds(100)
 
-    init(processor: FrameProcessor, metrics: DaemonMetrics, logger: Logger) {
+    init(processor: FrameProcessor, metrics: ScoringMetrics, connections: ConnectionMetrics, logger: Logger) {
         self.processor = processor
         self.metrics = metrics
+        self.connections = connections
         self.logger = logger
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        metrics.connectionOpened()
+        connections.connectionOpened()
         context.fireChannelActive()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         metrics.collect(&processor.counters)
-        metrics.connectionClosed()
+        connections.connectionClosed()
         context.fireChannelInactive()
     }
 

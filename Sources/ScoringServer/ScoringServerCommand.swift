@@ -1,9 +1,8 @@
 import ArgumentParser
-import KafkaSidecar
 import Logging
 import Metrics
 import Prometheus
-import ScoringDaemon
+import StreamifyApp
 import ServiceLifecycle
 
 /// `scoring-server`: the Streamify card-fraud scoring daemon.
@@ -26,33 +25,28 @@ struct ScoringServerCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
-        let configuration: DaemonConfiguration
-        let sidecarConfiguration: KafkaSidecarConfiguration?
+        let configuration: StreamifyConfiguration
         do {
-            sidecarConfiguration = try kafka.makeConfiguration()
-            configuration = try options.makeConfiguration(listenersRequired: sidecarConfiguration == nil)
+            configuration = try makeConfiguration()
         } catch {
             logger.critical("invalid configuration", metadata: ["error": "\(error)"])
             throw ExitCode(2)
         }
-        let daemon = ScoringDaemon(configuration: configuration, logger: logger, registry: registry)
-        // The sidecar scores with the daemon's engine: one state for sockets and Kafka.
-        let demoRate = kafka.demoRate
-        let sidecar = sidecarConfiguration.map { configuration in
-            KafkaSidecar(
-                configuration: configuration, engine: daemon.engine, logger: logger,
-                onEmbeddedClusterStarted: { cluster in
-                    guard demoRate > 0 else { return }
-                    DemoFeeder.start(
-                        bootstrap: cluster.bootstrapServers, topic: configuration.inputTopic, rate: demoRate, logger: logger)
-                })
-        }
-        let group = buildServiceGroup(daemon: daemon, alongside: sidecar.map { [$0] } ?? [], logger: logger)
+        let application = buildApplication(configuration: configuration, logger: logger, registry: registry)
         do {
-            try await group.run()
+            try await application.makeServiceGroup(logger: logger).run()
         } catch {
             logger.critical("daemon failed", metadata: ["error": "\(error)"])
             throw ExitCode(1)
         }
+    }
+
+    /// The whole server's configuration from the options and the environment.
+    func makeConfiguration() throws -> StreamifyConfiguration {
+        let kafkaConfiguration = try kafka.makeConfiguration()
+        var configuration = try options.makeConfiguration(listenersRequired: kafkaConfiguration == nil)
+        configuration.kafka = kafkaConfiguration
+        configuration.kafkaDemoRate = kafka.demoRate
+        return configuration
     }
 }

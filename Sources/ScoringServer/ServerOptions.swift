@@ -1,6 +1,8 @@
 import ArgumentParser
 import Logging
 import ScoringDaemon
+import ScoringEngine
+import StreamifyApp
 import ScoringModel
 
 import Foundation
@@ -72,7 +74,7 @@ struct ServerOptions: ParsableArguments {
     }
 
     /// - Parameter listenersRequired: false in sidecar mode, where the daemon may listen on nothing.
-    func makeConfiguration(listenersRequired: Bool = true) throws -> DaemonConfiguration {
+    func makeConfiguration(listenersRequired: Bool = true) throws -> StreamifyConfiguration {
         let unixPath: String? = unix == "off" ? nil : unix
         let tcpAddress = try address(tcp, option: "--tcp")
         let metricsAddress = try address(metrics, option: "--metrics")
@@ -135,18 +137,20 @@ struct ServerOptions: ParsableArguments {
         engine.outcomeDelayDays = Int(delaySeconds / 86_400)
         engine.confirmedFraudQuietSeconds = quietSeconds
 
-        return DaemonConfiguration(
+        let socket = DaemonConfiguration(
             unixSocketPath: unixPath,
             tcpAddress: tcpAddress,
             metricsAddress: metricsAddress,
             maximumFrameLength: maxFrameBytes,
             maximumBatchSize: maxBatch,
             eventLoopThreads: eventLoops,
-            shutdownGracePeriodSeconds: graceSeconds,
+            shutdownGracePeriodSeconds: graceSeconds
+        )
+        return StreamifyConfiguration(
             engine: engine,
             model: riskModel,
-            modelPath: model,
-            learningSnapshotPath: learningSnapshot
+            engineService: EngineService.Configuration(modelPath: model, learningSnapshotPath: learningSnapshot),
+            socket: socket
         )
     }
 

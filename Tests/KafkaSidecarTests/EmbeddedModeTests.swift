@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+import ScoringEngine
 import ScoringModel
 import StreamifyWire
 @testable import KafkaSidecar
@@ -13,7 +14,7 @@ import StreamifyWire
         var logger = Logger(label: "embedded-test")
         logger.logLevel = .warning
         let sidecar = KafkaSidecar(
-            configuration: configuration, engine: RiskEngine(), logger: logger,
+            configuration: configuration, scoring: ScoringService(engine: RiskEngine()), logger: logger,
             onEmbeddedClusterStarted: { cluster in
                 // Runs before consuming starts: the topics exist, so feed them directly.
                 guard let producer = try? KafkaRecordProducer(bootstrapServers: cluster.bootstrapServers) else { return }

@@ -1,5 +1,5 @@
 import ScoringModel
-import ScoringPipeline
+import ScoringEngine
 import StreamifyWire
 
 /// Scores one held-out world with several models side by side, each on its own in-process

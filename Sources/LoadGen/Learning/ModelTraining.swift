@@ -1,6 +1,6 @@
 import Foundation
 import ScoringModel
-import ScoringPipeline
+import ScoringEngine
 
 /// Fits a logistic model to a labelled world: streams it through an in-process engine as the
 /// daemon would see it (outcomes fed back after their delay, so merchant fraud rates and

@@ -1,5 +1,5 @@
 import ScoringModel
-import ScoringPipeline
+import ScoringEngine
 import StreamifyWire
 
 /// Plays labelled traffic in event-time order, in-process: a world's stream for a span of event

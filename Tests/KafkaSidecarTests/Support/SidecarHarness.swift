@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ScoringEngine
 import ScoringModel
 import StreamifyWire
 @testable import KafkaSidecar
@@ -12,7 +13,7 @@ final class SidecarHarness: Sendable {
     init(configuration: KafkaSidecarConfiguration, engine: RiskEngine = RiskEngine()) {
         var logger = Logger(label: "kafka-sidecar-test")
         logger.logLevel = .warning
-        let sidecar = KafkaSidecar(configuration: configuration, engine: engine, logger: logger)
+        let sidecar = KafkaSidecar(configuration: configuration, scoring: ScoringService(engine: engine), logger: logger)
         self.sidecar = sidecar
         self.task = Task { try await sidecar.run() }
     }

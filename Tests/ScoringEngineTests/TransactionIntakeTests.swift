@@ -1,5 +1,5 @@
 import ScoringModel
-import ScoringPipeline
+import ScoringEngine
 import StreamifyWire
 import Testing
 

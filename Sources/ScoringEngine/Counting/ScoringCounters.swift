@@ -1,0 +1,43 @@
+import ScoringModel
+import StreamifyWire
+
+/// What one door's worker (a connection, the Kafka loop) did since its counters were last collected.
+///
+/// Plain integers owned by one thread: the hot path bumps them without atomics or locks, and
+/// the owner hands them to `ScoringMetrics.collect(_:)` once per read burst or batch. Per-case
+/// counts are sized from the enums, so a new error code or level is counted with no change here.
+public struct ScoringCounters: Sendable {
+    /// Requests of any kind (socket frames, Kafka records).
+    public var requests = 0
+    /// Transactions scored.
+    public var transactions = 0
+    /// Feedback reports that passed validation.
+    public var feedback = 0
+    /// Pings answered.
+    public var pings = 0
+    /// Feedback by what became of it.
+    public var labels = CaseCounts<LabelDisposition>()
+    /// Refusals by error code.
+    public var errors = CaseCounts<ErrorCode>()
+    /// Scored transactions by alert level.
+    public var levels = CaseCounts<RiskLevel>()
+    /// Server time per scored transaction.
+    public var latency = LatencyBuckets()
+
+    public init() {}
+
+    /// True when nothing was counted since the last reset.
+    public var isEmpty: Bool { requests == 0 && transactions == 0 && feedback == 0 && errors.total == 0 }
+
+    /// Zeroes every count in place (no allocation).
+    public mutating func reset() {
+        requests = 0
+        transactions = 0
+        feedback = 0
+        pings = 0
+        labels.reset()
+        errors.reset()
+        levels.reset()
+        latency.reset()
+    }
+}

@@ -1,0 +1,72 @@
+import CStreamifyProto
+import ScoringModel
+import StreamifyWire
+
+/// The one scoring API every door calls: intake → validation → scoring → counting → decision.
+///
+/// The socket door, the Kafka door and the tools all go through here, so they refuse exactly
+/// the same input with exactly the same errors and count exactly the same things. The entry
+/// points take protobuf-c messages by pointer, as the doors decode them, and allocate nothing
+/// for valid input: the socket path stays allocation-free per transaction.
+///
+/// Thread-safe: the `RiskEngine` behind it is, and counting goes into the caller's own
+/// `ScoringCounters`, which the caller hands to `metrics` once per read burst or batch.
+public final class ScoringService: Sendable {
+    /// The state tables and the model.
+    public let engine: RiskEngine
+    /// Where every door's counters are collected.
+    public let metrics: ScoringMetrics
+
+    public init(engine: RiskEngine, metrics: ScoringMetrics = ScoringMetrics()) {
+        self.engine = engine
+        self.metrics = metrics
+    }
+
+    /// A transaction scored: the assessment and the version of the model that made it.
+    public struct Decision: Sendable {
+        public var assessment: RiskAssessment
+        public var modelVersion: String
+        /// The card's key in the state tables.
+        public var card: EntityKey
+    }
+
+    /// Validates `transaction`, scores it against the state and folds it in; counts the result.
+    ///
+    /// An invalid transaction leaves the state untouched and comes back as the error to answer with.
+    @inline(__always)
+    public func score(
+        _ transaction: UnsafePointer<Streamify__V1__Transaction>, counters: inout ScoringCounters
+    ) -> Result<Decision, WireError> {
+        switch TransactionIntake.features(of: transaction) {
+        case .success(let features):
+            // Read the model once: a reload during this call must not mix two models.
+            let model = engine.model
+            let assessment = engine.score(features, with: model)
+            counters.transactions += 1
+            counters.levels[assessment.level] += 1
+            return .success(Decision(assessment: assessment, modelVersion: model.version, card: features.card))
+        case .failure(let error):
+            counters.errors[error.code] += 1
+            return .failure(error)
+        }
+    }
+
+    /// Validates a reported outcome and gives it to the engine; counts what became of it.
+    ///
+    /// A label the engine refuses (inconsistent times, too many held) is `.success(.refused)`:
+    /// the report was well-formed, and the door decides how to answer it.
+    public func record(
+        _ feedback: UnsafePointer<Streamify__V1__Feedback>, counters: inout ScoringCounters
+    ) -> Result<LabelDisposition, WireError> {
+        switch TransactionIntake.features(of: feedback) {
+        case .success(let features):
+            let disposition = engine.record(features)
+            counters.feedback += 1
+            counters.labels[disposition] += 1
+            return .success(disposition)
+        case .failure(let error):
+            counters.errors[error.code] += 1
+            return .failure(error)
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import KafkaSidecar
+import Logging
+import Prometheus
+import ScoringDaemon
+import ScoringEngine
+import ScoringModel
+import ServiceLifecycle
+import UnixSignals
+
+/// The whole server, built but not yet running: one engine and the doors that call it.
+///
+/// `run()` runs every service in one `ServiceGroup` until SIGTERM or SIGINT (or until a test
+/// triggers graceful shutdown), then stops them in reverse start order: the doors drain first,
+/// the engine service writes its snapshot last.
+public struct StreamifyApplication: Sendable {
+    /// The one scoring API every door calls.
+    public let scoring: ScoringService
+    /// Housekeeping, reloads and snapshots of the engine.
+    public let engineService: EngineService
+    /// The Unix socket, TCP and metrics listeners.
+    public let socketDoor: ScoringDaemon
+    /// The Kafka consumer; `nil` when Kafka is off.
+    public let kafkaDoor: KafkaSidecar?
+    /// Every service, in start order.
+    public let services: [any Service]
+
+    /// A service group over `services` that shuts down gracefully on SIGTERM and SIGINT.
+    public func makeServiceGroup(logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint]) -> ServiceGroup {
+        ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services.map { .init(service: $0) },
+                gracefulShutdownSignals: signals,
+                logger: logger))
+    }
+}
+
+/// Builds the whole server from its configuration: the composition root.
+///
+/// `scoring-server` only parses options and calls this; tests call it too, so they run the
+/// real server in-process over real sockets.
+public func buildApplication(
+    configuration: StreamifyConfiguration, logger: Logger, registry: PrometheusCollectorRegistry? = nil
+) -> StreamifyApplication {
+    let engine = RiskEngine(configuration: configuration.engine, model: configuration.model)
+    let scoring = ScoringService(engine: engine)
+    let engineService = EngineService(scoring: scoring, configuration: configuration.engineService, logger: logger)
+    let socketDoor = ScoringDaemon(configuration: configuration.socket, scoring: scoring, logger: logger, registry: registry)
+    let demoRate = configuration.kafkaDemoRate
+    let kafkaDoor = configuration.kafka.map { kafka in
+        KafkaSidecar(
+            configuration: kafka, scoring: scoring, logger: logger,
+            onEmbeddedClusterStarted: { cluster in
+                guard demoRate > 0 else { return }
+                DemoFeeder.start(bootstrap: cluster.bootstrapServers, topic: kafka.inputTopic, rate: demoRate, logger: logger)
+            })
+    }
+    var services: [any Service] = [engineService, socketDoor]
+    if let kafkaDoor { services.append(kafkaDoor) }
+    return StreamifyApplication(
+        scoring: scoring, engineService: engineService, socketDoor: socketDoor, kafkaDoor: kafkaDoor, services: services)
+}

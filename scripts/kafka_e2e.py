@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent client for the Kafka sidecar end-to-end test (Python confluent-kafka).
+"""Independent client for the Kafka door end-to-end test (Python confluent-kafka).
 
   produce  --bootstrap B --topic T --count N --invalid K --seed S --ids FILE
   wait     --bootstrap B --group G --topic T --timeout SECONDS      (until fully committed)

@@ -18,7 +18,7 @@ echo "== fuzzing the request path for ${FUZZ_SECONDS:-30}s (libFuzzer + AddressS
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
 
 if [ "${STREAMIFY_SKIP_E2E:-0}" != 1 ]; then
-  echo "== Kafka sidecar end to end against tansu (scoring-server in sidecar mode)"
+  echo "== Kafka door end to end against tansu (scoring-server with --kafka-brokers, no sockets)"
   bash scripts/kafka-e2e.sh
 fi
 

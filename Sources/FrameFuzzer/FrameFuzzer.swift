@@ -18,7 +18,7 @@
 
 import NIOCore
 import NIOEmbedded
-import ScoringDaemon
+import SocketDoor
 import ScoringEngine
 import ScoringModel
 import StreamifyWire
@@ -54,7 +54,7 @@ final class FuzzScoringHandler: ChannelInboundHandler {
         frames += 1
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // After the first error the daemon closes the connection; later errors (the decoder
         // refusing data in its error state) do not matter.
         guard tooLarge == nil else { return }

@@ -1,3 +1,5 @@
+import StreamifyWire
+
 /// Where a scoring daemon listens.
 public enum ScoringTarget: Sendable, Hashable, CustomStringConvertible {
     /// A Unix domain socket at `path`.
@@ -18,19 +20,11 @@ public enum ScoringTarget: Sendable, Hashable, CustomStringConvertible {
             guard !path.isEmpty else { throw .invalidTarget(text, reason: "empty socket path") }
             self = .unix(path: path)
         } else if text.hasPrefix("tcp://") {
-            let hostPort = text.dropFirst("tcp://".count)
-            guard let colon = hostPort.lastIndex(of: ":") else {
-                throw .invalidTarget(text, reason: "expected tcp://HOST:PORT")
+            guard let address = HostAndPort(parsing: String(text.dropFirst("tcp://".count)), defaultHost: nil, ports: 1...65535)
+            else {
+                throw .invalidTarget(text, reason: "expected tcp://HOST:PORT with a host and a port of 1...65535")
             }
-            var host = String(hostPort[..<colon])
-            if host.hasPrefix("[") && host.hasSuffix("]") {
-                host = String(host.dropFirst().dropLast())
-            }
-            guard !host.isEmpty else { throw .invalidTarget(text, reason: "empty host") }
-            guard let port = Int(hostPort[hostPort.index(after: colon)...]), (1...65535).contains(port) else {
-                throw .invalidTarget(text, reason: "port must be 1...65535")
-            }
-            self = .tcp(host: host, port: port)
+            self = .tcp(host: address.host, port: address.port)
         } else {
             throw .invalidTarget(text, reason: "expected unix:PATH or tcp://HOST:PORT")
         }
@@ -39,7 +33,7 @@ public enum ScoringTarget: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unix(let path): "unix:\(path)"
-        case .tcp(let host, let port): host.contains(":") ? "tcp://[\(host)]:\(port)" : "tcp://\(host):\(port)"
+        case .tcp(let host, let port): "tcp://\(HostAndPort(host: host, port: port))"
         }
     }
 }

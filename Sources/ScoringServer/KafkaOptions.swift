@@ -1,12 +1,13 @@
+import StreamifyWire
 import ArgumentParser
 import Foundation
-import KafkaSidecar
+import KafkaDoor
 import ScoringModel
 
-/// Sidecar-mode options of `scoring-server`: consume a transactions topic and publish alerts and
+/// Kafka door options of `scoring-server`: consume a transactions topic and publish alerts and
 /// analytics, scored with the same engine and state as the socket listeners.
 struct KafkaOptions: ParsableArguments {
-    @Option(name: .customLong("kafka-brokers"), help: "HOST:PORT[,...], or 'embedded' for an in-process mock cluster. Enables sidecar mode. Env: KAFKA_BOOTSTRAP_SERVERS")
+    @Option(name: .customLong("kafka-brokers"), help: "HOST:PORT[,...], or 'embedded' for an in-process mock cluster. Turns the Kafka door on. Env: KAFKA_BOOTSTRAP_SERVERS")
     var brokers: String?
     @Option(name: .customLong("kafka-topic-sales"), help: "Input topic. Env: KAFKA_TOPIC_SALES (default sales_stream)")
     var salesTopic: String?
@@ -33,11 +34,11 @@ struct KafkaOptions: ParsableArguments {
     @Option(name: .customShort("X"), help: "librdkafka setting key=value, repeatable (prefix consumer. or producer. for one client)")
     var settings: [String] = []
 
-    /// The sidecar's configuration, or `nil` when sidecar mode is off.
-    func makeConfiguration() throws -> KafkaSidecarConfiguration? {
+    /// The Kafka door's configuration, or `nil` when it is off.
+    func makeConfiguration() throws -> KafkaDoorConfiguration? {
         var environment = ProcessInfo.processInfo.environment
         if let brokers { environment["KAFKA_BOOTSTRAP_SERVERS"] = brokers }
-        guard var configuration = try KafkaSidecarConfiguration.fromEnvironment(environment) else {
+        guard var configuration = try KafkaDoorConfiguration.fromEnvironment(environment) else {
             if demoRate != 0 {
                 throw ServerOptions.InvalidOption(description: "--kafka-demo-rate needs --kafka-brokers embedded")
             }
@@ -69,7 +70,7 @@ struct KafkaOptions: ParsableArguments {
         guard demoRate >= 0, demoRate == 0 || configuration.isEmbedded else {
             throw ServerOptions.InvalidOption(description: "--kafka-demo-rate needs --kafka-brokers embedded and a rate of 0 or more")
         }
-        configuration.librdkafkaSettings += try settings.map { try KafkaSidecarConfiguration.parseSetting($0) }
+        configuration.librdkafkaSettings += try settings.map { try KafkaDoorConfiguration.parseSetting($0) }
         return configuration
     }
 }

@@ -18,7 +18,7 @@ struct ScoringServerCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var options: ServerOptions
-    @OptionGroup(title: "Kafka sidecar mode") var kafka: KafkaOptions
+    @OptionGroup(title: "Kafka door") var kafka: KafkaOptions
 
     func run() async throws {
         let logger = makeLogger(label: "streamify.scoring-server", level: options.logLevel, format: options.logFormat)

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Logging
-import ScoringDaemon
+import SocketDoor
 import ScoringEngine
 import StreamifyApp
 import ScoringModel
+import StreamifyWire
 
 import Foundation
 
@@ -73,7 +74,7 @@ struct ServerOptions: ParsableArguments {
         var description: String
     }
 
-    /// - Parameter listenersRequired: false in sidecar mode, where the daemon may listen on nothing.
+    /// - Parameter listenersRequired: false with the Kafka door on, where the daemon may listen on nothing.
     func makeConfiguration(listenersRequired: Bool = true) throws -> StreamifyConfiguration {
         let unixPath: String? = unix == "off" ? nil : unix
         let tcpAddress = try address(tcp, option: "--tcp")
@@ -137,7 +138,7 @@ struct ServerOptions: ParsableArguments {
         engine.outcomeDelayDays = Int(delaySeconds / 86_400)
         engine.confirmedFraudQuietSeconds = quietSeconds
 
-        let socket = DaemonConfiguration(
+        let socket = SocketDoorConfiguration(
             unixSocketPath: unixPath,
             tcpAddress: tcpAddress,
             metricsAddress: metricsAddress,

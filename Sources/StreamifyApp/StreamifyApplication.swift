@@ -1,7 +1,7 @@
-import KafkaSidecar
+import KafkaDoor
 import Logging
 import Prometheus
-import ScoringDaemon
+import SocketDoor
 import ScoringEngine
 import ScoringModel
 import ServiceLifecycle
@@ -18,9 +18,9 @@ public struct StreamifyApplication: Sendable {
     /// Housekeeping, reloads and snapshots of the engine.
     public let engineService: EngineService
     /// The Unix socket, TCP and metrics listeners.
-    public let socketDoor: ScoringDaemon
+    public let socketDoor: SocketDoor
     /// The Kafka consumer; `nil` when Kafka is off.
-    public let kafkaDoor: KafkaSidecar?
+    public let kafkaDoor: KafkaDoor?
     /// Every service, in start order.
     public let services: [any Service]
 
@@ -44,18 +44,20 @@ public func buildApplication(
     let engine = RiskEngine(configuration: configuration.engine, model: configuration.model)
     let scoring = ScoringService(engine: engine)
     let engineService = EngineService(scoring: scoring, configuration: configuration.engineService, logger: logger)
-    let socketDoor = ScoringDaemon(configuration: configuration.socket, scoring: scoring, logger: logger, registry: registry)
-    let demoRate = configuration.kafkaDemoRate
-    let kafkaDoor = configuration.kafka.map { kafka in
-        KafkaSidecar(
-            configuration: kafka, scoring: scoring, logger: logger,
-            onEmbeddedClusterStarted: { cluster in
-                guard demoRate > 0 else { return }
-                DemoFeeder.start(bootstrap: cluster.bootstrapServers, topic: kafka.inputTopic, rate: demoRate, logger: logger)
-            })
+    let socketDoor = SocketDoor(configuration: configuration.socket, scoring: scoring, logger: logger, registry: registry)
+    var demoFeed: KafkaDemoFeed?
+    if let kafka = configuration.kafka, kafka.isEmbedded, configuration.kafkaDemoRate > 0 {
+        demoFeed = KafkaDemoFeed(topic: kafka.inputTopic, rate: configuration.kafkaDemoRate, logger: logger)
     }
+    let kafkaDoor = configuration.kafka.map { [demoFeed] kafka in
+        KafkaDoor(
+            configuration: kafka, scoring: scoring, logger: logger,
+            onEmbeddedClusterStarted: { cluster in demoFeed?.clusterStarted(bootstrap: cluster.bootstrapServers) })
+    }
+    // Start order; shutdown runs in reverse: the demo feed stops first, the engine last.
     var services: [any Service] = [engineService, socketDoor]
     if let kafkaDoor { services.append(kafkaDoor) }
+    if let demoFeed { services.append(demoFeed) }
     return StreamifyApplication(
         scoring: scoring, engineService: engineService, socketDoor: socketDoor, kafkaDoor: kafkaDoor, services: services)
 }

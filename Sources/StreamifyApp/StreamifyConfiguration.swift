@@ -1,5 +1,5 @@
-import KafkaSidecar
-import ScoringDaemon
+import KafkaDoor
+import SocketDoor
 import ScoringEngine
 import ScoringModel
 
@@ -15,9 +15,9 @@ public struct StreamifyConfiguration: Sendable {
     /// Housekeeping cadence, the model file reloaded on SIGHUP, the learned-model snapshot.
     public var engineService: EngineService.Configuration
     /// The socket door: Unix socket, TCP and metrics listeners.
-    public var socket: DaemonConfiguration
+    public var socket: SocketDoorConfiguration
     /// The Kafka door; `nil` when it is off.
-    public var kafka: KafkaSidecarConfiguration?
+    public var kafka: KafkaDoorConfiguration?
     /// With the embedded Kafka cluster: synthetic transactions per second fed into its input topic.
     public var kafkaDemoRate: Int
 
@@ -25,8 +25,8 @@ public struct StreamifyConfiguration: Sendable {
         engine: EngineConfiguration = EngineConfiguration(),
         model: RiskModel = .builtIn,
         engineService: EngineService.Configuration = EngineService.Configuration(),
-        socket: DaemonConfiguration = DaemonConfiguration(),
-        kafka: KafkaSidecarConfiguration? = nil,
+        socket: SocketDoorConfiguration = SocketDoorConfiguration(),
+        kafka: KafkaDoorConfiguration? = nil,
         kafkaDemoRate: Int = 0
     ) {
         self.engine = engine

@@ -4,7 +4,7 @@ import CStreamifyProto
 /// Encodes and decodes whole messages (without the length prefix).
 ///
 /// This is the convenient, allocating path for clients, tools and tests. The daemon's hot
-/// path works on the protobuf-c structs directly (see `ScoringDaemon.FrameProcessor`).
+/// path works on the protobuf-c structs directly (see `SocketDoor.FrameProcessor`).
 public enum WireCodec {
     public static func encode(_ request: Request) -> [UInt8] {
         let arena = MessageArena(capacity: 4096)

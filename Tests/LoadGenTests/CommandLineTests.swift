@@ -1,3 +1,4 @@
+import SyntheticWorld
 import ArgumentParser
 import Foundation
 import ScoringTestSupport
@@ -75,7 +76,7 @@ struct CommandLineTests {
             try LoadGen.parseAsRoot([
                 "replay", path, "--target", "unix:\(server.socketPath)", "--rate", "5000", "--connections", "2",
                 "--report", report, "--quiet",
-            ]) as? AsyncParsableCommand)
+            ]) as? any AsyncParsableCommand)
         try await replay.run()
         try await server.stop()
 
@@ -98,13 +99,13 @@ struct CommandLineTests {
             try LoadGen.parseAsRoot([
                 "run", "--target", target, "--rate", "2000", "--count", "400", "--cards", "200", "--quiet",
                 "--expect-throughput", "100", "--expect-p99-us", "5000000",
-            ]) as? AsyncParsableCommand)
+            ]) as? any AsyncParsableCommand)
         try await met.run()
         var missed = try #require(
             try LoadGen.parseAsRoot([
                 "run", "--target", target, "--rate", "2000", "--count", "400", "--cards", "200", "--quiet",
                 "--expect-p99-us", "1", "--expect-throughput", "1000000",
-            ]) as? AsyncParsableCommand)
+            ]) as? any AsyncParsableCommand)
         await #expect(throws: ExitCode(3)) { try await missed.run() }
         try await server.stop()
     }

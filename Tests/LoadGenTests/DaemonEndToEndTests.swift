@@ -1,5 +1,7 @@
+import SyntheticWorld
 import Foundation
 import ScoringClient
+import ScoringTestSupport
 import Testing
 
 @testable import LoadGen
@@ -49,30 +51,8 @@ struct DaemonEndToEndTests {
         .enabled(if: DaemonBinary.path != nil, Comment(rawValue: DaemonBinary.skipReason)),
         .timeLimit(.minutes(2)))
     func shortRunAgainstTheRealDaemon() async throws {
-        let binary = try #require(DaemonBinary.path)
-        let socket = FileManager.default.temporaryDirectory.appendingPathComponent("streamify-e2e-\(UUID().uuidString.prefix(8)).sock").path
-        let logPath = socket + ".log"
-        let daemon = try DaemonProcess(path: binary, arguments: ["--unix", socket, "--tcp", "off"], logPath: logPath)
-        defer {
-            daemon.signal(SIGKILL)
-            _ = daemon.isRunning
-            try? FileManager.default.removeItem(atPath: socket)
-            try? FileManager.default.removeItem(atPath: logPath)
-        }
-
-        // Ready when the socket answers a ping.
-        var ready = false
-        for _ in 0..<200 where daemon.isRunning {
-            if FileManager.default.fileExists(atPath: socket),
-                let client = try? await ScoringClient.connect(to: .unix(path: socket))
-            {
-                ready = (try? await client.ping()) != nil
-                try? await client.close()
-                if ready { break }
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        try #require(ready, "scoring-server did not answer a ping on \(socket)")
+        let daemon = try DaemonProcess.start(arguments: ["--tcp", "off"])
+        let socket = daemon.socketPath
 
         var configuration = LoadConfiguration(target: .unix(path: socket))
         configuration.connections = 2
@@ -102,14 +82,6 @@ struct DaemonEndToEndTests {
         #expect((0...1).contains(auc))
 
         // Graceful shutdown on SIGTERM.
-        daemon.signal(SIGTERM)
-        for _ in 0..<200 where daemon.isRunning { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(!daemon.isRunning, "scoring-server did not exit within 10 s of SIGTERM")
-        if let status = daemon.exitStatus {
-            // Exited normally with status 0, or was ended by SIGTERM itself.
-            let exitedCleanly = (status & 0x7f) == 0 && (status >> 8) & 0xff == 0
-            let killedBySIGTERM = (status & 0x7f) == SIGTERM
-            #expect(exitedCleanly || killedBySIGTERM, "wait status \(status)")
-        }
+        #expect(daemon.terminate(timeout: 10) == 0, "scoring-server did not exit 0 within 10 s of SIGTERM")
     }
 }

@@ -1,3 +1,4 @@
+import SyntheticWorld
 import Testing
 
 @testable import LoadGen

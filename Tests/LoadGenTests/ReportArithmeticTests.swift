@@ -1,3 +1,5 @@
+import StreamifyWire
+import SyntheticWorld
 import Foundation
 import Testing
 
@@ -133,12 +135,12 @@ struct ReportArithmeticTests {
         ("500ms", 0.5), ("30s", 30.0), ("5m", 300.0), ("2h", 7_200.0), ("7d", 604_800.0), ("0", 0.0), ("1.5", 1.5),
     ])
     func durations(text: String, seconds: Double) throws {
-        #expect(try DurationParser.seconds(text) == seconds)
+        #expect(try DurationText.parseSeconds(text) == seconds)
     }
 
     @Test(arguments: ["", "s", "-1s", "5 parsecs", "ms"])
     func invalidDurations(text: String) {
-        #expect(throws: DurationParser.InvalidDuration.self) { try DurationParser.seconds(text) }
+        #expect(throws: DurationText.InvalidDuration.self) { try DurationText.parseSeconds(text) }
     }
 
     @Test func defaultPopulationGivesAboutTwoTransactionsPerCardPerDay() {

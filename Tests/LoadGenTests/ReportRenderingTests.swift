@@ -1,3 +1,4 @@
+import SyntheticWorld
 import Foundation
 import Testing
 

@@ -1,8 +1,9 @@
+import RDKafka
 import Foundation
-import KafkaSidecar
+import KafkaDoor
 import Logging
 import ScoringClient
-import ScoringDaemon
+import SocketDoor
 import ScoringModel
 import ServiceLifecycle
 import StreamifyApp
@@ -17,14 +18,14 @@ struct CompositionRootTests {
         let application: StreamifyApplication
         let group: ServiceGroup
         let task: Task<Void, any Error>
-        let addresses: ScoringDaemon.ListeningAddresses
+        let addresses: SocketDoor.ListeningAddresses
         let directory: URL
 
         static func start(_ configure: (inout StreamifyConfiguration) -> Void = { _ in }) async throws -> Running {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("streamify-app-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             var configuration = StreamifyConfiguration()
-            configuration.socket = DaemonConfiguration(
+            configuration.socket = SocketDoorConfiguration(
                 unixSocketPath: directory.appendingPathComponent("s.sock").path,
                 tcpAddress: HostAndPort(host: "127.0.0.1", port: 0), eventLoopThreads: 1)
             configure(&configuration)
@@ -95,7 +96,7 @@ struct CompositionRootTests {
         #expect(producer.flush(timeoutSeconds: 10))
 
         let running = try await Running.start { configuration in
-            configuration.kafka = KafkaSidecarConfiguration(
+            configuration.kafka = KafkaDoorConfiguration(
                 brokers: cluster.bootstrapServers, inputTopic: "sales", alertTopic: "alerts", analyticsTopic: "analytics",
                 groupID: "composition-root", analyticsIntervalSeconds: 0,
                 librdkafkaSettings: [("session.timeout.ms", "6000"), ("consumer.fetch.wait.max.ms", "10")])

@@ -1,6 +1,7 @@
 import Benchmark
 import NIOCore
-import ScoringDaemon
+import ScoringEngine
+import SocketDoor
 import ScoringModel
 import StreamifyWire
 import Workload
@@ -107,7 +108,7 @@ final class FrameState: @unchecked Sendable {
     static let single = FrameState(count: 1 << 18, transactionsPerFrame: 1)
     static let batch = FrameState(count: 4_096, transactionsPerFrame: 100)
 
-    let processor = FrameProcessor(engine: WarmEngine.shared.engine)
+    let processor = FrameProcessor(service: ScoringService(engine: WarmEngine.shared.engine))
     let frames: FrameStream
     var outbound = ByteBufferAllocator().buffer(capacity: 64 * 1024)
 

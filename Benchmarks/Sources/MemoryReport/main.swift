@@ -7,7 +7,8 @@
 // response encoding), i.e. the daemon's request path minus NIO, instead of RiskEngine.score.
 
 import NIOCore
-import ScoringDaemon
+import ScoringEngine
+import SocketDoor
 import ScoringModel
 import StreamifyWire
 import Workload
@@ -165,7 +166,7 @@ let clock = ContinuousClock()
 let began = clock.now
 var transactions = 0
 if throughFrames {
-    let processor = FrameProcessor(engine: engine)
+    let processor = FrameProcessor(service: ScoringService(engine: engine))
     var outbound = ByteBufferAllocator().buffer(capacity: 64 * 1024)
     var frame = ByteBufferAllocator().buffer(capacity: 1024)
     workload.forEachWarmUpTransaction { index, transaction in

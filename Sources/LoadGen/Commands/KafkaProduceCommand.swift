@@ -1,6 +1,8 @@
+import RDKafka
+import SyntheticWorld
 import ArgumentParser
 import Foundation
-import KafkaSidecar
+
 import StreamifyWire
 
 /// `loadgen produce`: feeds a Kafka topic with the labelled synthetic world, for the daemon's
@@ -37,7 +39,13 @@ struct KafkaProduceCommand: AsyncParsableCommand {
 
     func run() async throws {
         let producer = try KafkaRecordProducer(
-            bootstrapServers: brokers, settings: try settings.map { try KafkaSidecarConfiguration.parseSetting($0) })
+            bootstrapServers: brokers,
+            settings: try settings.map { argument in
+                guard let setting = LibrdkafkaSetting.parse(argument) else {
+                    throw ValidationError("-X expects key=value, got \(argument)")
+                }
+                return setting
+            })
         var stream = TransactionStream(configuration: try world.configuration(transactionsPerSecond: rate))
         let truthFile = try truth.map { path -> FileHandle in
             FileManager.default.createFile(atPath: path, contents: nil)
@@ -54,7 +62,7 @@ struct KafkaProduceCommand: AsyncParsableCommand {
             switch stream.next() {
             case .transaction(let labelled):
                 let transaction = labelled.transaction
-                let value = format == "json" ? Array(DemoTraffic.json(transaction).utf8) : WireCodec.encode(transaction)
+                let value = format == "json" ? Array(SalesEventJSON.encode(transaction).utf8) : WireCodec.encode(transaction)
                 let sentMs = Int64(Date().timeIntervalSince1970 * 1000)
                 try producer.send(topic: topic, key: Array(transaction.cardID.utf8), value: value)
                 sent += 1

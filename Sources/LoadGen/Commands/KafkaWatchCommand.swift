@@ -1,6 +1,7 @@
+import RDKafka
 import ArgumentParser
 import Foundation
-import KafkaSidecar
+
 import StreamifyWire
 
 /// `loadgen kafka-watch`: reads the sidecar's alert topic and reports detection quality and

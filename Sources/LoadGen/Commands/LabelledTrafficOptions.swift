@@ -1,3 +1,5 @@
+import StreamifyWire
+import SyntheticWorld
 import ArgumentParser
 
 /// Where `train` and `evaluate` get labelled traffic, and how its outcomes reach the engine.
@@ -25,11 +27,11 @@ struct LabelledTrafficOptions: ParsableArguments {
 
     func validate() throws {
         guard days > 0, days <= 365 else { throw ValidationError("--days must be within (0, 365]") }
-        let maturity = try DurationParser.seconds(outcomeMaturity)
+        let maturity = try DurationText.parseSeconds(outcomeMaturity)
         guard maturity >= 3_600, maturity <= 365 * 86_400 else {
             throw ValidationError("--outcome-maturity must be between 1h and 365d")
         }
-        let delay = try DurationParser.seconds(outcomeDelay)
+        let delay = try DurationText.parseSeconds(outcomeDelay)
         guard delay >= 0, delay <= 9 * 86_400, delay.truncatingRemainder(dividingBy: 86_400) == 0 else {
             throw ValidationError("--outcome-delay must be whole days, at most 9d")
         }
@@ -37,7 +39,7 @@ struct LabelledTrafficOptions: ParsableArguments {
             throw ValidationError("--feedback-delay shapes the synthetic world; an --input file carries its own feedback")
         }
         // A fraud label arriving after its transaction matured as legitimate no longer teaches the model.
-        if input == nil, maturity <= (try world.feedbackDelay.map(DurationParser.seconds) ?? Self.defaultFeedbackDelaySeconds) {
+        if input == nil, maturity <= (try world.feedbackDelay.map(DurationText.parseSeconds) ?? Self.defaultFeedbackDelaySeconds) {
             throw ValidationError("--outcome-maturity must be longer than the feedback delay (default 3d)")
         }
     }
@@ -45,8 +47,8 @@ struct LabelledTrafficOptions: ParsableArguments {
     /// The outcome settings these options give.
     func outcomeSettings() throws -> OutcomeSettings {
         OutcomeSettings(
-            maturitySeconds: UInt32(try DurationParser.seconds(outcomeMaturity)),
-            merchantDelayDays: Int(try DurationParser.seconds(outcomeDelay) / 86_400))
+            maturitySeconds: UInt32(try DurationText.parseSeconds(outcomeMaturity)),
+            merchantDelayDays: Int(try DurationText.parseSeconds(outcomeDelay) / 86_400))
     }
 
     /// The traffic to play and a description of it. The synthetic world sends a chargeback for

@@ -1,3 +1,4 @@
+import StreamifyWire
 import ArgumentParser
 import Foundation
 import ScoringClient
@@ -54,8 +55,8 @@ struct LoadOptions: ParsableArguments {
         if max && rate != nil { throw ValidationError("choose --rate (open loop) or --max (closed loop), not both") }
         if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
-        if let duration { _ = try DurationParser.seconds(duration) }
-        _ = try DurationParser.seconds(warmup)
+        if let duration { _ = try DurationText.parseSeconds(duration) }
+        _ = try DurationText.parseSeconds(warmup)
     }
 
     /// Open-loop rate, or `nil` for closed loop. Without either flag: 1,000/s.
@@ -68,9 +69,9 @@ struct LoadOptions: ParsableArguments {
         configuration.batchSize = batch
         configuration.rate = effectiveRate
         configuration.count = count
-        configuration.warmupSeconds = try DurationParser.seconds(warmup)
+        configuration.warmupSeconds = try DurationText.parseSeconds(warmup)
         if let duration {
-            let seconds = try DurationParser.seconds(duration)
+            let seconds = try DurationText.parseSeconds(duration)
             configuration.durationSeconds = seconds == 0 ? nil : seconds
         } else {
             // Without --duration: until --count when given, else 10 s.

@@ -1,3 +1,4 @@
+import SyntheticWorld
 import ArgumentParser
 import Foundation
 

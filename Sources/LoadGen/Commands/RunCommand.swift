@@ -1,3 +1,4 @@
+import SyntheticWorld
 import ArgumentParser
 
 /// `loadgen run`: plays the synthetic world against a daemon.

@@ -1,3 +1,5 @@
+import StreamifyWire
+import SyntheticWorld
 import ArgumentParser
 import Foundation
 
@@ -41,7 +43,7 @@ struct WorldOptions: ParsableArguments {
         guard speedup > 0 else { throw ValidationError("--speedup must be positive") }
         _ = try startTimeMs()
         do { _ = try ScenarioSchedule(parsing: scenarios) } catch { throw ValidationError("--scenarios: \(error)") }
-        if let feedbackDelay { _ = try DurationParser.seconds(feedbackDelay) }
+        if let feedbackDelay { _ = try DurationText.parseSeconds(feedbackDelay) }
     }
 
     func startTimeMs() throws -> Int64 {
@@ -69,7 +71,7 @@ struct WorldOptions: ParsableArguments {
             seed: seed, cardCount: cardCount, merchantCount: merchants ?? max(2_000, cardCount / 10),
             fraudRate: fraudRate, speedup: speedup,
             transactionsPerSecond: transactionsPerSecond, startTimeMs: try startTimeMs(),
-            feedbackDelayMs: try feedbackDelay.map { Int64(try DurationParser.seconds($0) * 1000) },
+            feedbackDelayMs: try feedbackDelay.map { Int64(try DurationText.parseSeconds($0) * 1000) },
             scenarios: try ScenarioSchedule(parsing: scenarios), feedbackForLegitimate: feedbackLegitimate)
     }
 }

@@ -1,3 +1,4 @@
+import SyntheticWorld
 /// Ground truth of one transaction: a line of the labels sidecar, and part of a JSON-lines record.
 struct LabelRecord: Codable, Sendable, Hashable {
     var transaction_id: String

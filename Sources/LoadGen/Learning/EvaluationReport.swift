@@ -1,3 +1,4 @@
+import SyntheticWorld
 import ScoringModel
 
 /// What `loadgen evaluate` measured, per model: JSON (`--report`) and a table.

@@ -1,3 +1,4 @@
+import SyntheticWorld
 import ScoringModel
 import ScoringEngine
 import StreamifyWire

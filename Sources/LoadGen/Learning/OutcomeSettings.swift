@@ -1,3 +1,4 @@
+import SyntheticWorld
 import ScoringModel
 
 /// How outcomes reach the engines in `train` and `evaluate`: the daemon's outcome options.

@@ -1,3 +1,4 @@
+import SyntheticWorld
 /// Scores and alert levels against ground truth, in fixed-size counters that merge across
 /// connections: scores in 10,000 bins, levels per scenario.
 struct DetectionTally: Sendable, Hashable {

@@ -1,3 +1,4 @@
+import SyntheticWorld
 import StreamifyWire
 
 /// How well the daemon's scores and alerts matched ground truth.

@@ -1,3 +1,4 @@
+import SyntheticWorld
 /// A finite list of items (a replayed file).
 struct RecordedWorkload: WorkloadSource {
     var items: [StreamItem]

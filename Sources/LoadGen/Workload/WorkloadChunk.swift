@@ -1,3 +1,4 @@
+import SyntheticWorld
 /// A run of requests for one connection, produced together.
 final class WorkloadChunk: Sendable {
     let requests: [EncodedRequest]

@@ -1,3 +1,4 @@
+import SyntheticWorld
 /// Where stream items come from: the synthetic world, or a file being replayed.
 protocol WorkloadSource: Sendable {
     /// The next item, or `nil` when the source is exhausted.

@@ -1,0 +1,94 @@
+import RDKafka
+import Foundation
+import KafkaDoor
+import Logging
+import RDKafka
+import ScoringEngine
+import ScoringModel
+import StreamifyWire
+import SyntheticWorld
+
+/// Measures the Kafka door's consume → score → produce throughput on librdkafka's mock cluster.
+///
+/// Fills the input topic first, then starts a Kafka door and times from its first consumed
+/// message until every input was consumed and every output it caused was acknowledged.
+/// The mock brokers run in the same process, so they share the CPU with the door.
+enum KafkaThroughput {
+    struct Result: Sendable, CustomStringConvertible {
+        var messages: Int
+        var alerts: Int
+        var deadLetters: Int
+        var fillSeconds: Double
+        var processSeconds: Double
+        var messagesPerSecond: Double { Double(messages) / processSeconds }
+
+        var description: String {
+            "messages=\(messages) alerts=\(alerts) dead-letters=\(deadLetters) "
+                + "fill=\(String(format: "%.2f", fillSeconds))s process=\(String(format: "%.2f", processSeconds))s "
+                + "throughput=\(Int(messagesPerSecond)) msg/s (consume+score+produce+ack)"
+        }
+    }
+
+    static func run(
+        messages: Int, partitions: Int = 4, format: InputFormat = .protobuf, alertLevel: RiskLevel = .medium,
+        batchSize: Int = 8192, logger: Logger
+    ) async throws -> Result {
+        // The mock broker keeps at most ~5 MB per partition (older data is dropped), so spread the
+        // pre-filled input over enough partitions to keep every message.
+        var world = TransactionStream(
+            configuration: WorldConfiguration(seed: 11, cardCount: 100_000, merchantCount: 10_000, fraudRate: 0.02))
+        let input = world.nextTransactions(messages)
+        let encoded = input.map { format == .json ? Array(SalesEventJSON.encode($0).utf8) : WireCodec.encode($0) }
+        let sampleSize = encoded.map(\.count).max() ?? 0
+        let partitions = max(partitions, (messages * (sampleSize + 80)) / (3 << 20) + 1)
+        let cluster = try KafkaMockCluster(brokers: 1)
+        let configuration = KafkaDoorConfiguration(
+            brokers: cluster.bootstrapServers, inputTopic: "bench_sales", alertTopic: "bench_alerts",
+            analyticsTopic: "bench_analytics", groupID: "bench", alertLevel: alertLevel, analyticsIntervalSeconds: 10,
+            batchSize: batchSize)
+        for topic in [configuration.inputTopic, configuration.alertTopic, configuration.analyticsTopic,
+                      configuration.effectiveDeadLetterTopic] {
+            try cluster.createTopic(topic, partitions: partitions)
+        }
+
+        let fillStart = SystemClock.monotonicNanoseconds()
+        let producer = try KafkaRecordProducer(bootstrapServers: cluster.bootstrapServers)
+        for (transaction, value) in zip(input, encoded) {
+            try producer.send(topic: configuration.inputTopic, key: Array(transaction.cardID.utf8), value: value)
+        }
+        guard producer.flush(timeoutSeconds: 120), producer.failed == 0 else {
+            throw KafkaError(code: -1, message: "could not fill the input topic")
+        }
+        let fillSeconds = Double(SystemClock.monotonicNanoseconds() - fillStart) / 1e9
+        logger.notice(
+            "input topic filled", metadata: ["messages": "\(messages)", "partitions": "\(partitions)", "seconds": "\(fillSeconds)"])
+
+        let sidecar = KafkaDoor(configuration: configuration, scoring: ScoringService(engine: RiskEngine()), logger: logger)
+        let task = Task { try await sidecar.run() }
+        var started: UInt64 = 0
+        var finished: UInt64 = 0
+        let deadline = SystemClock.monotonicNanoseconds() + 600_000_000_000
+        var nextReport = SystemClock.monotonicNanoseconds() + 5_000_000_000
+        while SystemClock.monotonicNanoseconds() < deadline {
+            let statistics = sidecar.statistics
+            if SystemClock.monotonicNanoseconds() > nextReport {
+                logger.notice("benchmark progress", metadata: ["statistics": "\(statistics)"])
+                nextReport += 5_000_000_000
+            }
+            if started == 0, statistics.consumed > 0 { started = SystemClock.monotonicNanoseconds() }
+            if statistics.consumed >= messages, statistics.acknowledged >= statistics.alerted + statistics.deadLettered {
+                finished = SystemClock.monotonicNanoseconds()
+                break
+            }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        sidecar.requestGracefulStop()
+        try await task.value
+        guard finished > 0 else { throw KafkaError(code: -1, message: "benchmark did not finish in time") }
+        let statistics = sidecar.statistics
+        return Result(
+            messages: messages, alerts: statistics.alerted, deadLetters: statistics.deadLettered, fillSeconds: fillSeconds,
+            processSeconds: Double(finished - started) / 1e9)
+    }
+}
+

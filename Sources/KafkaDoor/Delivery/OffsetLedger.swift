@@ -1,0 +1,78 @@
+import RDKafka
+/// Every assigned input partition's `PartitionProgress`, and the opaque value that ties a
+/// produced output back to the input offset that caused it.
+struct OffsetLedger {
+    private(set) var partitions: [TopicPartition] = []
+    private var progress: [PartitionProgress] = []
+    private var slots: [TopicPartition: Int] = [:]
+
+    /// Bits of the opaque value that hold the offset; the slot (plus one) sits above them.
+    static let offsetBits: UInt64 = 48
+
+    /// The slot of `partition`, created on first use.
+    mutating func slot(for partition: TopicPartition) -> Int {
+        if let slot = slots[partition] { return slot }
+        let slot = partitions.count
+        partitions.append(partition)
+        progress.append(PartitionProgress())
+        slots[partition] = slot
+        return slot
+    }
+
+    /// The opaque value for an output caused by `offset` in `slot`; never 0.
+    static func opaque(slot: Int, offset: Int64) -> UInt64 {
+        UInt64(slot + 1) << offsetBits | (UInt64(bitPattern: offset) & ((1 << offsetBits) - 1))
+    }
+
+    mutating func begin(slot: Int, offset: Int64, outputs: Int) {
+        progress[slot].begin(offset: offset, outputs: outputs)
+    }
+
+    /// Records the acknowledgement of the output carrying `opaque`; 0 (not input-bound) is ignored.
+    @discardableResult
+    mutating func acknowledge(opaque: UInt64) -> Bool {
+        guard opaque != 0 else { return false }
+        let slot = Int(opaque >> Self.offsetBits) - 1
+        guard slot >= 0, slot < progress.count else { return false }
+        return progress[slot].acknowledge(offset: Int64(opaque & ((1 << Self.offsetBits) - 1)))
+    }
+
+    /// Outputs not yet acknowledged, in `only` (or in every partition when `nil`).
+    func pendingOutputs(in only: Set<TopicPartition>? = nil) -> Int {
+        var total = 0
+        for (slot, partition) in partitions.enumerated() where only?.contains(partition) ?? true {
+            total += progress[slot].pendingOutputs
+        }
+        return total
+    }
+
+    /// The positions that moved since the last commit, in `only` (or everywhere); marks them committed.
+    /// With `includingCommitted`, every known position (for a final, synchronous commit).
+    mutating func takeCommittable(
+        in only: Set<TopicPartition>? = nil, includingCommitted: Bool = false
+    ) -> [(TopicPartition, Int64)] {
+        var result: [(TopicPartition, Int64)] = []
+        for (slot, partition) in partitions.enumerated() where only?.contains(partition) ?? true {
+            guard includingCommitted || progress[slot].hasUncommittedProgress,
+                let position = progress[slot].commitPosition
+            else { continue }
+            result.append((partition, position))
+            progress[slot].committedPosition = position
+        }
+        return result
+    }
+
+    /// Puts back positions whose commit failed, so the next round retries them.
+    mutating func commitFailed(_ offsets: [(TopicPartition, Int64)]) {
+        for (partition, _) in offsets {
+            if let slot = slots[partition] { progress[slot].committedPosition = nil }
+        }
+    }
+
+    /// Forgets `revoked` partitions' progress (after their final commit).
+    mutating func forget(_ revoked: Set<TopicPartition>) {
+        for partition in revoked {
+            if let slot = slots[partition] { progress[slot] = PartitionProgress() }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Synchronization
+
+/// Counters of what the Kafka door has done since it started.
+public struct KafkaDoorStatistics: Sendable, Equatable {
+    /// Input values taken from the transactions and labels topics.
+    public var consumed: Int
+    /// Transactions scored (each also counted once in `consumed`).
+    public var scored: Int
+    /// Alerts enqueued (scored at or above the alert level).
+    public var alerted: Int
+    /// Values sent to the dead-letter topic.
+    public var deadLettered: Int
+    /// Feedback reports applied from the labels topic.
+    public var feedback: Int
+    /// Outputs acknowledged by the broker (alerts, scores, dead letters).
+    public var acknowledged: Int
+    /// Outputs produced again after librdkafka reported a failed delivery.
+    public var redelivered: Int
+    /// Offset commits issued.
+    public var commits: Int
+    /// Input partitions assigned to this instance now.
+    public var assignedPartitions: Int = 0
+    /// Times this instance was given partitions (group rebalances it took part in).
+    public var assignments: Int = 0
+}
+
+/// Lock-free counters shared between the worker thread and readers.
+final class KafkaDoorCounters: Sendable {
+    let consumed = Atomic<Int>(0)
+    let scored = Atomic<Int>(0)
+    let alerted = Atomic<Int>(0)
+    let deadLettered = Atomic<Int>(0)
+    let feedback = Atomic<Int>(0)
+    let acknowledged = Atomic<Int>(0)
+    let redelivered = Atomic<Int>(0)
+    let commits = Atomic<Int>(0)
+    let assignedPartitions = Atomic<Int>(0)
+    let assignments = Atomic<Int>(0)
+
+    var snapshot: KafkaDoorStatistics {
+        KafkaDoorStatistics(
+            consumed: consumed.load(ordering: .relaxed), scored: scored.load(ordering: .relaxed),
+            alerted: alerted.load(ordering: .relaxed), deadLettered: deadLettered.load(ordering: .relaxed),
+            feedback: feedback.load(ordering: .relaxed), acknowledged: acknowledged.load(ordering: .relaxed),
+            redelivered: redelivered.load(ordering: .relaxed), commits: commits.load(ordering: .relaxed),
+            assignedPartitions: assignedPartitions.load(ordering: .relaxed), assignments: assignments.load(ordering: .relaxed))
+    }
+}

@@ -1,0 +1,483 @@
+import RDKafka
+import CProtobufC
+import CRdKafka
+import CStreamifyProto
+import Foundation
+import Logging
+import ScoringModel
+import ScoringEngine
+import StreamifyWire
+
+/// The consume → score → produce loop, confined to one dedicated thread.
+///
+/// Each round takes a batch from the consumer, scores every transaction through the shared
+/// `ScoringService`, enqueues its outputs (alert, score, dead letter) with an opaque value naming
+/// the input offset, then drains delivery reports. `OffsetLedger` commits an offset only when
+/// every output of it and of every earlier offset in its partition has been acknowledged.
+/// Rebalance callbacks run inside `poll` on this same thread, so no state here needs a lock.
+final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
+    private enum TopicKind {
+        case transactions
+        case labels
+    }
+
+    private let configuration: KafkaDoorConfiguration
+    private let scoring: ScoringService
+    private var engine: RiskEngine { scoring.engine }
+    /// Collected into the shared scoring metrics at each commit round.
+    private var scoringCounters = ScoringCounters()
+    private let logger: Logger
+    private let counters: KafkaDoorCounters
+    private let stop: StopSignal
+    private let consumer: RDKafkaConsumer
+    private let producer: RDKafkaProducer
+    private let alertTopic: OpaquePointer
+    private let scoresTopic: OpaquePointer?
+    private let deadLetterTopic: OpaquePointer
+    private let analyticsTopic: OpaquePointer
+
+    private var ledger = OffsetLedger()
+    private let arena = MessageArena(capacity: 1 << 20)
+    private let outputArena = MessageArena(capacity: 64 * 1024)
+    private var packBuffer = [UInt8](repeating: 0, count: 64 * 1024)
+    private var topicKinds: [UnsafeRawPointer: (kind: TopicKind, name: String)] = [:]
+    private var lastSlotKey: (UnsafeRawPointer?, Int32) = (nil, -1)
+    private var lastSlot = 0
+    private var window: AnalyticsWindow
+    private var lastCommitNanos: UInt64 = 0
+    private var fatalKafkaError: KafkaError?
+    private let jsonEncoder = JSONEncoder()
+    private var metrics = KafkaDoorMetrics()
+
+    init(
+        configuration: KafkaDoorConfiguration, bootstrap: String, scoring: ScoringService, logger: Logger,
+        counters: KafkaDoorCounters, stop: StopSignal
+    ) throws(KafkaError) {
+        self.configuration = configuration
+        self.scoring = scoring
+        self.logger = logger
+        self.counters = counters
+        self.stop = stop
+        self.window = AnalyticsWindow(startMs: SystemClock.unixMilliseconds())
+        let producer = try RDKafkaProducer(settings: KafkaClientSettings.producer(configuration, bootstrap: bootstrap))
+        self.producer = producer
+        self.alertTopic = producer.topic(configuration.alertTopic)
+        self.scoresTopic = configuration.scoresTopic.map { producer.topic($0) }
+        self.deadLetterTopic = producer.topic(configuration.effectiveDeadLetterTopic)
+        self.analyticsTopic = producer.topic(configuration.analyticsTopic)
+        self.consumer = try RDKafkaConsumer(
+            settings: KafkaClientSettings.consumer(configuration, bootstrap: bootstrap), handler: PlaceholderHandler())
+        consumer.handler = self
+        jsonEncoder.outputFormatting = [.sortedKeys]
+    }
+
+    // MARK: - Loop
+
+    /// Runs until a stop is requested; throws only for a fatal Kafka error.
+    func run() throws(KafkaError) {
+        var topics = [configuration.inputTopic]
+        if let labels = configuration.labelsTopic { topics.append(labels) }
+        try consumer.subscribe(topics)
+        logger.info(
+            "Kafka door consuming",
+            metadata: ["topics": "\(topics)", "group": "\(configuration.groupID)", "alerts": "\(configuration.alertTopic)"])
+
+        let capacity = max(configuration.batchSize, 1)
+        let batch = UnsafeMutableBufferPointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: capacity)
+        defer { batch.deallocate() }
+        var idle = false
+
+        while stop.requested == .none, fatalKafkaError == nil {
+            let count = consumer.poll(into: batch, timeoutMs: idle ? 50 : 5)
+            idle = count == 0
+            if count > 0 {
+                process(batch: UnsafeMutableBufferPointer(rebasing: batch[0..<count]))
+            }
+            drainReports(timeoutMs: 0)
+            maybeCommit(force: false)
+            maybePublishAnalytics(now: SystemClock.unixMilliseconds(), force: false)
+        }
+
+        if stop.requested == .crash {
+            logger.warning("Kafka door stopping abruptly (simulated crash): nothing flushed or committed")
+            producer.purgeAll()
+            consumer.abandon()
+            return
+        }
+        if let fatalKafkaError {
+            logger.error("Kafka door stopping on a fatal error", metadata: ["error": "\(fatalKafkaError)"])
+            commitAll(in: nil)
+            consumer.close()
+            throw fatalKafkaError
+        }
+        shutDownGracefully()
+    }
+
+    private func shutDownGracefully() {
+        logger.info("Kafka door draining in-flight outputs before exit")
+        flush(in: nil, timeoutNanos: 30_000_000_000)
+        commitAll(in: nil)
+        consumer.close()
+        maybePublishAnalytics(now: SystemClock.unixMilliseconds(), force: true)
+        let deadline = SystemClock.monotonicNanoseconds() + 5_000_000_000
+        while producer.outstanding > 0, SystemClock.monotonicNanoseconds() < deadline {
+            drainReports(timeoutMs: 20)
+        }
+        logger.notice("Kafka door stopped", metadata: ["statistics": "\(counters.snapshot)"])
+    }
+
+    // MARK: - Per message
+
+    private func process(batch: UnsafeMutableBufferPointer<UnsafeMutablePointer<rd_kafka_message_t>?>) {
+        defer {
+            for message in batch { rd_kafka_message_destroy(message) }
+            arena.reset()
+        }
+        var consumed = 0
+        for case let message? in batch {
+            let m = message.pointee
+            if m.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                if m.err != RD_KAFKA_RESP_ERR__PARTITION_EOF {
+                    logger.warning("Kafka consumer error", metadata: ["error": "\(KafkaError(m.err))"])
+                }
+                continue
+            }
+            guard let rkt = m.rkt else { continue }
+            consumed += 1
+            let topic = kind(of: rkt)
+            let slot = slot(rkt: rkt, topic: topic.name, partition: m.partition)
+            let value = UnsafeRawBufferPointer(start: m.payload, count: m.len)
+            let key = UnsafeRawBufferPointer(start: m.key, count: m.key_len)
+            switch topic.kind {
+            case .transactions:
+                processTransaction(value: value, key: key, topic: topic.name, partition: m.partition, offset: m.offset, slot: slot)
+            case .labels:
+                processFeedback(value: value, key: key, topic: topic.name, partition: m.partition, offset: m.offset, slot: slot)
+            }
+        }
+        counters.consumed.add(consumed, ordering: .relaxed)
+    }
+
+    private func processTransaction(
+        value: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer, topic: String, partition: Int32, offset: Int64, slot: Int
+    ) {
+        let inbound: InboundTransaction
+        switch InboundDecoder.transaction(value, arena: arena) {
+        case .failure(let error):
+            scoringCounters.errors[error.code] += 1
+            deadLetter(value: value, key: key, error: error, topic: topic, partition: partition, offset: offset, slot: slot)
+            return
+        case .success(let decoded):
+            inbound = decoded
+        }
+        let started = SystemClock.monotonicNanoseconds()
+        let decision: ScoringService.Decision
+        switch scoring.score(inbound.message, counters: &scoringCounters) {
+        case .failure(let error):
+            deadLetter(value: value, key: key, error: error, topic: topic, partition: partition, offset: offset, slot: slot)
+            return
+        case .success(let scored):
+            decision = scored
+        }
+        let assessment = decision.assessment
+        counters.scored.add(1, ordering: .relaxed)
+        let alerted = assessment.level >= configuration.alertLevel
+        let outputs = (alerted ? 1 : 0) + (scoresTopic == nil ? 0 : 1)
+        ledger.begin(slot: slot, offset: offset, outputs: outputs)
+
+        let t = inbound.message.pointee
+        if outputs > 0 {
+            let opaque = OffsetLedger.opaque(slot: slot, offset: offset)
+            let elapsed = UInt32(clamping: (SystemClock.monotonicNanoseconds() &- started) / 1000)
+            let breakdown = assessment.breakdown(
+                transactionID: String(cString: t.transaction_id), modelVersion: decision.modelVersion,
+                serverTimeMicroseconds: elapsed)
+            let cardKey = UnsafeRawBufferPointer(start: t.card_id, count: strlen(t.card_id))
+            if alerted {
+                let alert = FraudAlert(
+                    transaction: Transaction(protobufC: inbound.message), breakdown: breakdown, sourceTopic: topic,
+                    sourcePartition: partition, sourceOffset: offset, scoredTimeMs: SystemClock.unixMilliseconds())
+                encodeAlert(alert) { send(topic: alertTopic, key: cardKey, value: $0, opaque: opaque) }
+                counters.alerted.add(1, ordering: .relaxed)
+            }
+            if let scoresTopic {
+                encodeScore(breakdown, transaction: inbound.message) { send(topic: scoresTopic, key: cardKey, value: $0, opaque: opaque) }
+            }
+        }
+
+        if configuration.analyticsIntervalSeconds > 0 {
+            window.add(
+                amountMinor: t.amount_minor, card: decision.card.rawValue,
+                category: String(cString: t.merchant_category), merchant: String(cString: t.merchant_id),
+                paymentMethod: String(cString: t.payment_method),
+                device: inbound.deviceType ?? Self.channelName(t.channel.rawValue),
+                country: String(cString: t.country), level: assessment.level, alerted: alerted)
+        }
+    }
+
+    private func processFeedback(
+        value: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer, topic: String, partition: Int32, offset: Int64, slot: Int
+    ) {
+        let result = InboundDecoder.feedback(value, arena: arena).flatMap { feedback in
+            scoring.record(feedback, counters: &scoringCounters)
+        }
+        switch result {
+        case .failure(let error):
+            deadLetter(value: value, key: key, error: error, topic: topic, partition: partition, offset: offset, slot: slot)
+        case .success(let disposition):
+            // Applied now, or held by the engine until its event clock reaches the reported time.
+            if disposition == .refused {
+                let error = WireError(
+                    code: .invalidArgument, message: "label refused by the engine (inconsistent times or too many labels held)")
+                deadLetter(value: value, key: key, error: error, topic: topic, partition: partition, offset: offset, slot: slot)
+                return
+            }
+            counters.feedback.add(1, ordering: .relaxed)
+            ledger.begin(slot: slot, offset: offset, outputs: 0)
+        }
+    }
+
+    private func deadLetter(
+        value: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer, error: WireError, topic: String, partition: Int32,
+        offset: Int64, slot: Int
+    ) {
+        ledger.begin(slot: slot, offset: offset, outputs: 1)
+        let record = DeadLetterJSON(
+            error: error.message, field: error.field, sourceTopic: topic, sourcePartition: partition, sourceOffset: offset,
+            valueBase64: Data(value).base64EncodedString())
+        let bytes = (try? jsonEncoder.encode(record)) ?? Data()
+        bytes.withUnsafeBytes { send(topic: deadLetterTopic, key: key, value: $0, opaque: OffsetLedger.opaque(slot: slot, offset: offset)) }
+        let total = counters.deadLettered.wrappingAdd(1, ordering: .relaxed).newValue
+        window.addDeadLetter()
+        // Every one is counted (statistics, metrics, analytics); the log shows the first ten and
+        // then every thousandth, so a flood of bad input cannot flood the log.
+        if total <= 10 || total % 1000 == 0 {
+            logger.warning(
+                "Input dead-lettered",
+                metadata: [
+                    "topic": "\(topic)", "partition": "\(partition)", "offset": "\(offset)", "error": "\(error)",
+                    "dead_lettered_total": "\(total)",
+                ])
+        }
+    }
+
+    // MARK: - Encoding
+
+    private func encodeAlert(_ alert: FraudAlert, _ body: (UnsafeRawBufferPointer) -> Void) {
+        switch configuration.alertFormat {
+        case .protobuf:
+            defer { outputArena.reset() }
+            pack(UnsafeRawPointer(alert.protobufC(in: outputArena)), body)
+        case .json:
+            let bytes = (try? jsonEncoder.encode(AlertJSON(alert: alert))) ?? Data()
+            bytes.withUnsafeBytes(body)
+        }
+    }
+
+    /// Encodes a breakdown for the scores topic: `RiskBreakdown` protobuf, or `AlertJSON`
+    /// without the source fields.
+    private func encodeScore(
+        _ breakdown: RiskBreakdown, transaction: UnsafePointer<Streamify__V1__Transaction>,
+        _ body: (UnsafeRawBufferPointer) -> Void
+    ) {
+        switch configuration.alertFormat {
+        case .protobuf:
+            defer { outputArena.reset() }
+            pack(UnsafeRawPointer(breakdown.protobufC(in: outputArena)), body)
+        case .json:
+            var json = AlertJSON(
+                alert: FraudAlert(
+                    transaction: Transaction(protobufC: transaction), breakdown: breakdown, sourceTopic: "",
+                    sourcePartition: 0, sourceOffset: 0, scoredTimeMs: 0))
+            json.sourceTopic = nil
+            json.sourcePartition = nil
+            json.sourceOffset = nil
+            json.scoredTimeMs = nil
+            let bytes = (try? jsonEncoder.encode(json)) ?? Data()
+            bytes.withUnsafeBytes(body)
+        }
+    }
+
+    private func pack(_ message: UnsafeRawPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
+        let base = message.assumingMemoryBound(to: ProtobufCMessage.self)
+        let size = protobuf_c_message_get_packed_size(base)
+        if size > packBuffer.count { packBuffer = [UInt8](repeating: 0, count: size * 2) }
+        packBuffer.withUnsafeMutableBufferPointer { buffer in
+            let written = protobuf_c_message_pack(base, buffer.baseAddress)
+            body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: written))
+        }
+    }
+
+    // MARK: - Producing and acknowledgements
+
+    /// Enqueues one output, waiting for room when librdkafka's queue is full.
+    private func send(topic: OpaquePointer, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, opaque: UInt64) {
+        while true {
+            let result = producer.produce(topic: topic, key: key, value: value, opaque: opaque)
+            if result == RD_KAFKA_RESP_ERR_NO_ERROR { return }
+            if result == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+                drainReports(timeoutMs: 5)
+                continue
+            }
+            if result == RD_KAFKA_RESP_ERR__FATAL {
+                noteFatal(KafkaError(result, context: "produce"))
+                return
+            }
+            // Not retriable (for example a value larger than message.max.bytes): counted and
+            // acknowledged, so its partition is not stalled forever.
+            logger.error("Output could not be enqueued; skipped", metadata: ["error": "\(KafkaError(result))"])
+            ledger.acknowledge(opaque: opaque)
+            return
+        }
+    }
+
+    private func drainReports(timeoutMs: Int32) {
+        var acknowledged = 0
+        producer.drainReports(
+            timeoutMs: timeoutMs,
+            onError: { error, fatal in
+                if fatal { noteFatal(error) } else { logger.warning("Kafka producer error", metadata: ["error": "\(error)"]) }
+            },
+            { report in
+                if report.succeeded {
+                    if ledger.acknowledge(opaque: report.opaque) { acknowledged += 1 }
+                } else {
+                    // Never drop an output: produce it again. The offset stays uncommitted meanwhile.
+                    let redelivered = counters.redelivered.wrappingAdd(1, ordering: .relaxed).newValue
+                    if redelivered <= 10 || redelivered % 10_000 == 0 {
+                        logger.warning("Delivery failed; producing again", metadata: ["error": "\(report.errorText)", "count": "\(redelivered)"])
+                    }
+                    let result = producer.reproduce(report)
+                    if result == RD_KAFKA_RESP_ERR__FATAL { noteFatal(KafkaError(result, context: "produce")) }
+                }
+            })
+        if acknowledged > 0 { counters.acknowledged.add(acknowledged, ordering: .relaxed) }
+    }
+
+    private func noteFatal(_ error: KafkaError) {
+        if fatalKafkaError == nil { fatalKafkaError = error }
+    }
+
+    /// Drains reports until no output in `partitions` (or anywhere) is pending, or time runs out.
+    private func flush(in partitions: Set<TopicPartition>?, timeoutNanos: UInt64) {
+        let deadline = SystemClock.monotonicNanoseconds() + timeoutNanos
+        while ledger.pendingOutputs(in: partitions) > 0, fatalKafkaError == nil {
+            if SystemClock.monotonicNanoseconds() >= deadline {
+                logger.warning(
+                    "Flush timed out; unacknowledged offsets stay uncommitted and will be consumed again",
+                    metadata: ["pending": "\(ledger.pendingOutputs(in: partitions))"])
+                return
+            }
+            drainReports(timeoutMs: 10)
+        }
+    }
+
+    // MARK: - Commits
+
+    private func maybeCommit(force: Bool) {
+        let now = SystemClock.monotonicNanoseconds()
+        guard force || now &- lastCommitNanos >= UInt64(configuration.commitIntervalMs) * 1_000_000 else { return }
+        lastCommitNanos = now
+        metrics.publish(counters.snapshot, pending: ledger.pendingOutputs())
+        scoring.metrics.collect(&scoringCounters)
+        let offsets = ledger.takeCommittable()
+        guard !offsets.isEmpty else { return }
+        do {
+            try consumer.commit(offsets, async: true)
+            counters.commits.add(1, ordering: .relaxed)
+        } catch {
+            ledger.commitFailed(offsets)
+            logger.warning("Offset commit failed; will retry", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Commits synchronously every done position in `partitions` (or everywhere).
+    private func commitAll(in partitions: Set<TopicPartition>?) {
+        let offsets = ledger.takeCommittable(in: partitions, includingCommitted: true)
+        guard !offsets.isEmpty else { return }
+        do {
+            try consumer.commit(offsets, async: false)
+            counters.commits.add(1, ordering: .relaxed)
+            logger.debug("Committed", metadata: ["offsets": "\(offsets.map { "\($0.0)@\($0.1)" })"])
+        } catch {
+            logger.warning("Final offset commit failed; those offsets will be consumed again", metadata: ["error": "\(error)"])
+        }
+    }
+
+    // MARK: - Rebalances
+
+    func partitionsWillBeRevoked(_ partitions: [TopicPartition]) {
+        let revoked = Set(partitions)
+        logger.info("Partitions revoked; flushing and committing first", metadata: ["partitions": "\(partitions)"])
+        flush(in: revoked, timeoutNanos: 30_000_000_000)
+        commitAll(in: revoked)
+        ledger.forget(revoked)
+        counters.assignedPartitions.subtract(partitions.count, ordering: .relaxed)
+    }
+
+    func commitFailed(_ offsets: [(TopicPartition, Int64)], error: KafkaError) {
+        // Retried with the next commit round; until then those offsets may be consumed again.
+        ledger.commitFailed(offsets)
+        logger.debug("Asynchronous commit refused", metadata: ["error": "\(error)", "partitions": "\(offsets.count)"])
+    }
+
+    func partitionsAssigned(_ partitions: [TopicPartition]) {
+        logger.info("Partitions assigned", metadata: ["partitions": "\(partitions)"])
+        ledger.forget(Set(partitions))
+        counters.assignedPartitions.add(partitions.count, ordering: .relaxed)
+        if !partitions.isEmpty { counters.assignments.add(1, ordering: .relaxed) }
+    }
+
+    // MARK: - Analytics
+
+    private func maybePublishAnalytics(now: Int64, force: Bool) {
+        let interval = configuration.analyticsIntervalSeconds
+        guard interval > 0 else { return }
+        let end = window.startMs + Int64(interval * 1000)
+        guard now >= end || (force && !window.isEmpty) else { return }
+        let closedAt = force ? now : end
+        let record = window.record(endMs: closedAt)
+        window = AnalyticsWindow(startMs: closedAt > now ? now : max(closedAt, now - Int64(interval * 1000)))
+        guard let bytes = try? jsonEncoder.encode(record) else { return }
+        let key = Array("analytics".utf8)
+        key.withUnsafeBytes { key in
+            bytes.withUnsafeBytes { send(topic: analyticsTopic, key: key, value: $0, opaque: 0) }
+        }
+    }
+
+    // MARK: - Lookups
+
+    private func kind(of rkt: OpaquePointer) -> (kind: TopicKind, name: String) {
+        let pointer = UnsafeRawPointer(rkt)
+        if let known = topicKinds[pointer] { return known }
+        let name = String(cString: rd_kafka_topic_name(rkt))
+        let entry = (kind: name == configuration.labelsTopic ? TopicKind.labels : .transactions, name: name)
+        topicKinds[pointer] = entry
+        return entry
+    }
+
+    private func slot(rkt: OpaquePointer, topic: String, partition: Int32) -> Int {
+        let pointer = UnsafeRawPointer(rkt)
+        if lastSlotKey.0 == pointer, lastSlotKey.1 == partition { return lastSlot }
+        lastSlot = ledger.slot(for: TopicPartition(topic: topic, partition: partition))
+        lastSlotKey = (pointer, partition)
+        return lastSlot
+    }
+
+    private static func channelName(_ raw: UInt32) -> String {
+        switch raw {
+        case 1: "card_present"
+        case 2: "online"
+        case 3: "contactless"
+        case 4: "atm"
+        default: "unknown"
+        }
+    }
+}
+
+/// Stands in until the worker has been initialised and can take over as the handler.
+private final class PlaceholderHandler: RebalanceHandler {
+    func partitionsWillBeRevoked(_ partitions: [TopicPartition]) {}
+    func commitFailed(_ offsets: [(TopicPartition, Int64)], error: KafkaError) {}
+    func partitionsAssigned(_ partitions: [TopicPartition]) {}
+}

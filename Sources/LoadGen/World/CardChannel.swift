@@ -1,4 +1,0 @@
-/// The channels a card is used through, with their wire values.
-enum CardChannel: Int, CaseIterable, Sendable {
-    case cardPresent, contactless, online, atm
-}

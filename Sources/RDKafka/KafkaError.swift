@@ -1,0 +1,20 @@
+import CRdKafka
+
+/// A librdkafka failure: its error code and text.
+public struct KafkaError: Error, Sendable, CustomStringConvertible {
+    /// The `rd_kafka_resp_err_t` value (negative numbers are librdkafka-local errors).
+    public var code: Int32
+    public var message: String
+
+    public init(code: Int32, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    package init(_ error: rd_kafka_resp_err_t, context: String = "") {
+        let text = String(cString: rd_kafka_err2str(error))
+        self.init(code: error.rawValue, message: context.isEmpty ? text : "\(context): \(text)")
+    }
+
+    public var description: String { "Kafka error \(code): \(message)" }
+}

@@ -1,0 +1,64 @@
+import CRdKafka
+
+/// Receives partition assignment changes; runs on the thread that polls the consumer.
+package protocol RebalanceHandler: AnyObject {
+    /// Called before `partitions` are taken away: flush and commit their work now.
+    func partitionsWillBeRevoked(_ partitions: [TopicPartition])
+    /// Called after `partitions` were assigned.
+    func partitionsAssigned(_ partitions: [TopicPartition])
+    /// Called with the partitions of an asynchronous commit the broker refused.
+    func commitFailed(_ offsets: [(TopicPartition, Int64)], error: KafkaError)
+}
+
+/// Holds the handler weakly, at a stable address, for librdkafka's opaque pointer.
+package final class RebalanceContext {
+    weak var handler: (any RebalanceHandler)?
+
+    package init() {}
+}
+
+/// The librdkafka rebalance callback: tells the handler, then applies the change (eager or cooperative).
+package let rebalanceCallback: @convention(c) (
+    OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?
+) -> Void = { handle, error, partitions, opaque in
+    guard let handle else { return }
+    let context = opaque.map { Unmanaged<RebalanceContext>.fromOpaque($0).takeUnretainedValue() }
+    let changed = TopicPartition.list(partitions).map(\.0)
+    let cooperative = String(cString: rd_kafka_rebalance_protocol(handle)) == "COOPERATIVE"
+    switch error {
+    case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+        if cooperative {
+            if let failure = rd_kafka_incremental_assign(handle, partitions) { rd_kafka_error_destroy(failure) }
+        } else {
+            rd_kafka_assign(handle, partitions)
+        }
+        context?.handler?.partitionsAssigned(changed)
+    case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
+        context?.handler?.partitionsWillBeRevoked(changed)
+        if cooperative {
+            if let failure = rd_kafka_incremental_unassign(handle, partitions) { rd_kafka_error_destroy(failure) }
+        } else {
+            rd_kafka_assign(handle, nil)
+        }
+    default:
+        rd_kafka_assign(handle, nil)
+    }
+}
+
+/// The librdkafka offset-commit callback: reports refused partitions to the handler.
+package let offsetCommitCallback: @convention(c) (
+    OpaquePointer?, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, UnsafeMutableRawPointer?
+) -> Void = { _, error, offsets, opaque in
+    guard let opaque, let offsets else { return }
+    let context = Unmanaged<RebalanceContext>.fromOpaque(opaque).takeUnretainedValue()
+    var failed: [(TopicPartition, Int64)] = []
+    for index in 0..<Int(offsets.pointee.cnt) {
+        let element = offsets.pointee.elems[index]
+        if error != RD_KAFKA_RESP_ERR_NO_ERROR || element.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            failed.append((TopicPartition(topic: String(cString: element.topic), partition: element.partition), element.offset))
+        }
+    }
+    guard !failed.isEmpty else { return }
+    let reason = error != RD_KAFKA_RESP_ERR_NO_ERROR ? error : offsets.pointee.elems[0].err
+    context.handler?.commitFailed(failed, error: KafkaError(reason, context: "commit"))
+}

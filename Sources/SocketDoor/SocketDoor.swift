@@ -1,0 +1,202 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOExtras
+import NIOHTTP1
+import NIOPosix
+import Prometheus
+import ScoringEngine
+import ScoringModel
+import ServiceLifecycle
+import StreamifyWire
+import UnixSignals
+
+/// The socket door: listeners on a Unix socket and/or TCP (and the metrics endpoint), all
+/// scoring through one shared `ScoringService`.
+///
+/// A ServiceLifecycle `Service`: `run()` binds, serves until graceful shutdown (SIGTERM or
+/// SIGINT through a `ServiceGroup`), then stops accepting, answers what connections still
+/// send until they go quiet (bounded by the grace period), and returns. The engine's
+/// housekeeping, reloads and snapshots belong to `EngineService`, not to this door.
+public final class SocketDoor: Service, Sendable {
+    /// Addresses actually bound (TCP port 0 resolves to the real port).
+    public struct ListeningAddresses: Sendable {
+        public var unixSocketPath: String?
+        public var tcpPort: Int?
+        public var metricsPort: Int?
+    }
+
+    /// The scoring API this door calls.
+    public let scoring: ScoringService
+    private let connections = ConnectionMetrics()
+    private let configuration: SocketDoorConfiguration
+    private let logger: Logger
+    private let registry: PrometheusCollectorRegistry?
+    private let group: MultiThreadedEventLoopGroup
+    private let listening: NIOLockedValueBox<ListeningAddresses?> = NIOLockedValueBox(nil)
+    private let readiness: EventLoopPromise<ListeningAddresses>
+
+    public init(
+        configuration: SocketDoorConfiguration,
+        scoring: ScoringService,
+        logger: Logger,
+        registry: PrometheusCollectorRegistry? = nil
+    ) {
+        self.configuration = configuration
+        self.logger = logger
+        self.scoring = scoring
+        self.registry = registry
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
+        self.readiness = group.next().makePromise(of: ListeningAddresses.self)
+    }
+
+    /// Resolves once every listener is bound (or fails if binding failed).
+    public func waitUntilListening() async throws -> ListeningAddresses {
+        try await readiness.futureResult.get()
+    }
+
+    public func run() async throws {
+        do {
+            try await serveUntilShutdown()
+        } catch {
+            readiness.fail(error)
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        try await group.shutdownGracefully()
+        logger.info("stopped", metadata: ["cards_tracked": "\(scoring.engine.cardsTracked)"])
+    }
+
+    /// Binds, serves until graceful shutdown, then drains. Everything bound here is closed on return,
+    /// and the quiescing helpers are released before the event loops stop.
+    private func serveUntilShutdown() async throws {
+        var listeners: [(channel: any Channel, quiesce: ServerQuiescingHelper)] = []
+        var metricsChannel: (any Channel)?
+        var boundUnixSocket = false
+        defer {
+            if boundUnixSocket, let path = configuration.unixSocketPath { UnixSocketFile.remove(path) }
+        }
+        do {
+            if let path = configuration.unixSocketPath {
+                try UnixSocketFile.removeIfStale(path)
+                let quiesce = ServerQuiescingHelper(group: group)
+                let channel = try await makeScoringBootstrap(quiesce: quiesce, tcp: false)
+                    .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false).get()
+                boundUnixSocket = true
+                listeners.append((channel, quiesce))
+                try UnixSocketFile.restrictPermissions(path)
+            }
+            if let address = configuration.tcpAddress {
+                let quiesce = ServerQuiescingHelper(group: group)
+                let channel = try await makeScoringBootstrap(quiesce: quiesce, tcp: true)
+                    .bind(host: address.host, port: address.port).get()
+                listeners.append((channel, quiesce))
+            }
+            if let address = configuration.metricsAddress, let registry {
+                metricsChannel = try await makeMetricsBootstrap(registry: registry)
+                    .bind(host: address.host, port: address.port).get()
+            }
+        } catch {
+            for listener in listeners { try? await listener.channel.close() }
+            try? await metricsChannel?.close()
+            throw error
+        }
+
+        let addresses = ListeningAddresses(
+            unixSocketPath: configuration.unixSocketPath,
+            tcpPort: configuration.tcpAddress == nil ? nil : listeners.last?.channel.localAddress?.port,
+            metricsPort: metricsChannel?.localAddress?.port
+        )
+        listening.withLockedValue { $0 = addresses }
+        logger.info(
+            "listening",
+            metadata: [
+                "unix": "\(addresses.unixSocketPath ?? "off")",
+                "tcp": "\(configuration.tcpAddress.map { "\($0.host):\(addresses.tcpPort ?? $0.port)" } ?? "off")",
+                "metrics": "\(configuration.metricsAddress.map { "\($0.host):\(addresses.metricsPort ?? $0.port)" } ?? "off")",
+                "model": "\(scoring.engine.model.version)",
+                "event_loops": "\(configuration.eventLoopThreads)",
+            ])
+        readiness.succeed(addresses)
+
+        try? await gracefulShutdown()
+
+        logger.info("shutting down: no new connections, draining open ones")
+        await drain(listeners.map(\.quiesce))
+        for listener in listeners { try? await listener.channel.closeFuture.get() }
+        try? await metricsChannel?.close()
+    }
+
+    /// Closes the listeners, asks every connection to finish, and waits up to the grace period.
+    private func drain(_ helpers: [ServerQuiescingHelper]) async {
+        let futures = helpers.map { quiesce in
+            let drained = group.next().makePromise(of: Void.self)
+            quiesce.initiateShutdown(promise: drained)
+            return drained.futureResult
+        }
+        let all = EventLoopFuture.andAllComplete(futures, on: group.next())
+        let timedOut = group.next().makePromise(of: Void.self)
+        let timeout = group.next().scheduleTask(in: .milliseconds(Int64(configuration.shutdownGracePeriodSeconds * 1000))) {
+            timedOut.fail(ShutdownTimedOut())
+        }
+        all.cascade(to: timedOut)
+        do {
+            try await timedOut.futureResult.get()
+        } catch {
+            logger.warning("grace period over: closing remaining connections")
+        }
+        timeout.cancel()
+    }
+
+    private struct ShutdownTimedOut: Error {}
+
+    private func makeScoringBootstrap(quiesce: ServerQuiescingHelper, tcp: Bool) -> ServerBootstrap {
+        let scoring = self.scoring
+        let connections = self.connections
+        let logger = self.logger
+        let maximumFrameLength = configuration.maximumFrameLength
+        let maximumBatchSize = configuration.maximumBatchSize
+        var bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
+                }
+            }
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let handlers: [any ChannelHandler] = [
+                        BackPressureHandler(),
+                        ByteToMessageHandler(FrameDecoder(maximumFrameLength: maximumFrameLength)),
+                        ScoringHandler(
+                            processor: FrameProcessor(service: scoring, maximumBatchSize: maximumBatchSize),
+                            metrics: scoring.metrics,
+                            connections: connections,
+                            logger: logger),
+                    ]
+                    try channel.pipeline.syncOperations.addHandlers(handlers)
+                }
+            }
+        if tcp {
+            bootstrap = bootstrap
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+        }
+        return bootstrap
+    }
+
+    private func makeMetricsBootstrap(registry: PrometheusCollectorRegistry) -> ServerBootstrap {
+        let metrics = scoring.metrics
+        return ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(registry: registry, metrics: metrics))
+                }
+            }
+    }
+}

@@ -1,0 +1,42 @@
+/// A `HOST:PORT` pair (IPv6 hosts in brackets: `[::1]:7411`): the one endpoint parser that the
+/// server's listeners, the client's targets and the tools share.
+public struct HostAndPort: Sendable, Hashable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// Parses `HOST:PORT`, `[IPv6]:PORT` or `:PORT`.
+    ///
+    /// - Parameters:
+    ///   - defaultHost: the host for `:PORT`; `nil` refuses an empty host.
+    ///   - ports: the ports accepted (a listener may ask for 0, an ephemeral port; a client may not).
+    public init?(parsing text: String, defaultHost: String? = "127.0.0.1", ports: ClosedRange<Int> = 0...65535) {
+        let hostPart: Substring
+        let portPart: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else { return nil }
+            hostPart = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            guard rest.hasPrefix(":") else { return nil }
+            portPart = rest.dropFirst()
+        } else {
+            guard let colon = text.lastIndex(of: ":") else { return nil }
+            hostPart = text[..<colon]
+            portPart = text[text.index(after: colon)...]
+        }
+        guard let port = Int(portPart), ports.contains(port) else { return nil }
+        if hostPart.isEmpty {
+            guard let defaultHost else { return nil }
+            self.host = defaultHost
+        } else {
+            self.host = String(hostPart)
+        }
+        self.port = port
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}

@@ -1,0 +1,18 @@
+import StreamifyWire
+
+/// A generated transaction with its ground truth.
+public struct LabelledTransaction: Sendable, Hashable {
+    public var transaction: Transaction
+    public var truth: GroundTruth
+    /// Index of the card in `World.cards` (for replays: a stable hash of the card id).
+    public var cardIndex: Int
+    /// `false` for a replayed transaction without a label: kept out of detection quality.
+    public var knownTruth = true
+
+    public init(transaction: Transaction, truth: GroundTruth, cardIndex: Int, knownTruth: Bool = true) {
+        self.transaction = transaction
+        self.truth = truth
+        self.cardIndex = cardIndex
+        self.knownTruth = knownTruth
+    }
+}

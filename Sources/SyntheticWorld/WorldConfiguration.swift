@@ -1,0 +1,43 @@
+/// Everything that shapes the synthetic world and its traffic. Same configuration, same stream.
+public struct WorldConfiguration: Sendable, Hashable, Codable {
+    public var seed: UInt64 = 42
+    public var cardCount: Int = 20_000
+    public var merchantCount: Int = 4_000
+    /// Share of transactions that are fraud (ground truth), 0...1.
+    public var fraudRate: Double = 0.01
+    /// Simulated seconds per wall-clock second.
+    public var speedup: Double = 3_600
+    /// Transactions per wall-clock second the stream is paced for; with `speedup` it sets how
+    /// much simulated time passes between transactions.
+    public var transactionsPerSecond: Double = 2_000
+    /// Unix milliseconds of the first event.
+    public var startTimeMs: Int64 = 1_767_225_600_000  // 2026-01-01T00:00:00Z
+    /// Event time after which a fraud's `Feedback` (a chargeback) is sent; `nil` sends none.
+    public var feedbackDelayMs: Int64? = nil
+    /// The fraud scenarios that happen, and from when.
+    public var scenarios: ScenarioSchedule = .standard
+    /// Also send `Feedback` for legitimate transactions (confirmed good), after the same delay.
+    public var feedbackForLegitimate: Bool = false
+
+    public init(
+        seed: UInt64 = 42, cardCount: Int = 20_000, merchantCount: Int = 4_000, fraudRate: Double = 0.01,
+        speedup: Double = 3_600, transactionsPerSecond: Double = 2_000, startTimeMs: Int64 = 1_767_225_600_000,
+        feedbackDelayMs: Int64? = nil, scenarios: ScenarioSchedule = .standard, feedbackForLegitimate: Bool = false
+    ) {
+        self.seed = seed
+        self.cardCount = cardCount
+        self.merchantCount = merchantCount
+        self.fraudRate = fraudRate
+        self.speedup = speedup
+        self.transactionsPerSecond = transactionsPerSecond
+        self.startTimeMs = startTimeMs
+        self.feedbackDelayMs = feedbackDelayMs
+        self.scenarios = scenarios
+        self.feedbackForLegitimate = feedbackForLegitimate
+    }
+
+    /// Mean simulated time between two transactions, in milliseconds.
+    public var meanInterArrivalMs: Double {
+        speedup / transactionsPerSecond * 1000
+    }
+}

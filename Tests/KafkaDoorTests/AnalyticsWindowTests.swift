@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+import ScoringModel
+@testable import KafkaDoor
+
+@Suite struct AnalyticsWindowTests {
+    @Test func summarisesAWindow() throws {
+        var window = AnalyticsWindow(startMs: 1_705_314_600_000)
+        window.add(amountMinor: 1000, card: 1, category: "grocery", merchant: "m1", paymentMethod: "credit_card",
+                   device: "mobile", country: "US", level: .low, alerted: false)
+        window.add(amountMinor: 3000, card: 1, category: "electronics", merchant: "m2", paymentMethod: "wallet",
+                   device: "desktop", country: "US", level: .high, alerted: true)
+        window.add(amountMinor: 2000, card: 2, category: "grocery", merchant: "m1", paymentMethod: "credit_card",
+                   device: "mobile", country: "GB", level: .medium, alerted: true)
+        window.addDeadLetter()
+        let record = window.record(endMs: 1_705_314_660_000)
+        #expect(record.windowStart == "2024-01-15T10:30:00.000Z")
+        #expect(record.windowEnd == "2024-01-15T10:31:00.000Z")
+        #expect(record.transactions == 3)
+        #expect(record.revenue == 60)
+        #expect(record.averageAmount == 20)
+        #expect(record.uniqueCards == 2)
+        #expect(record.topCategories.first == .init(name: "electronics", transactions: 1, revenue: 30))
+        #expect(record.topMerchants.first == .init(name: "m1", transactions: 2, revenue: 30))
+        #expect(abs(record.paymentMethods["credit_card"]! - 2.0 / 3) < 1e-9)
+        #expect(abs(record.countries["GB"]! - 1.0 / 3) < 1e-9)
+        #expect(record.alertsByLevel == ["low": 1, "medium": 1, "high": 1, "critical": 0])
+        #expect(abs(record.alertRate - 2.0 / 3) < 1e-9)
+        #expect(record.transactionsPerMinute == 3)
+        #expect(record.deadLettered == 1)
+        let json = try JSONEncoder().encode(record)
+        let text = String(decoding: json, as: UTF8.self)
+        #expect(text.contains("\"alert_rate\""))
+        #expect(try JSONDecoder().decode(MerchantAnalyticsRecord.self, from: json) == record)
+    }
+
+    @Test func configurationReadsEnvironment() throws {
+        #expect(try KafkaDoorConfiguration.fromEnvironment([:]) == nil)
+        let configuration = try #require(
+            try KafkaDoorConfiguration.fromEnvironment([
+                "KAFKA_BOOTSTRAP_SERVERS": "a:9092,b:9092", "KAFKA_TOPIC_SALES": "in", "KAFKA_ALERT_LEVEL": "HIGH",
+                "KAFKA_ALERT_FORMAT": "json", "KAFKA_ANALYTICS_INTERVAL": "2.5",
+            ]))
+        #expect(configuration.brokers == "a:9092,b:9092")
+        #expect(configuration.inputTopic == "in")
+        #expect(configuration.alertTopic == "fraud_alerts")
+        #expect(configuration.effectiveDeadLetterTopic == "in.dlq")
+        #expect(configuration.alertLevel == .high)
+        #expect(configuration.alertFormat == .json)
+        #expect(configuration.analyticsIntervalSeconds == 2.5)
+        #expect(throws: ConfigurationError.self) {
+            try KafkaDoorConfiguration.fromEnvironment(["KAFKA_BOOTSTRAP_SERVERS": "x", "KAFKA_ALERT_LEVEL": "severe"])
+        }
+        let setting = try KafkaDoorConfiguration.parseSetting("sasl.password=a=b")
+        #expect(setting.0 == "sasl.password" && setting.1 == "a=b")
+        #expect(throws: ConfigurationError.self) { try KafkaDoorConfiguration.parseSetting("novalue") }
+    }
+}

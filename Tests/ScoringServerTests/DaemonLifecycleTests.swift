@@ -1,0 +1,141 @@
+import Foundation
+import StreamifyWire
+import ScoringTestSupport
+import Testing
+
+@Suite("Daemon lifecycle (real binary)")
+struct DaemonLifecycleTests {
+    @Test("SIGTERM answers every request already sent, removes the socket and exits 0")
+    func gracefulShutdown() throws {
+        let daemon = try DaemonProcess.start()
+        let connection = try RawConnection(unixPath: daemon.socketPath)
+        var bytes: [UInt8] = []
+        for index in 0..<3_000 {
+            bytes += RawConnection.frame(WireCodec.encode(Request(requestID: UInt64(index), body: .score(Fixtures.transaction(index, card: "c\(index % 100)")))))
+        }
+        try connection.send(bytes)
+        daemon.signal(SIGTERM)
+        for index in 0..<3_000 {
+            let response = try #require(try connection.receiveResponse(), "response \(index) missing")
+            #expect(response.requestID == UInt64(index))
+        }
+        #expect(connection.isClosedByPeer())
+        #expect(daemon.waitForExit(timeout: 15) == 0)
+        #expect(!FileManager.default.fileExists(atPath: daemon.socketPath))
+        #expect(daemon.log.contains("\"message\":\"stopped\""))
+    }
+
+    @Test("the Unix socket is mode 0660; a stale socket file is replaced, a live one is not")
+    func socketFile() throws {
+        let first = try DaemonProcess.start()
+        let attributes = try FileManager.default.attributesOfItem(atPath: first.socketPath)
+        #expect((attributes[.posixPermissions] as? Int) == 0o660)
+
+        // A second daemon on the same path refuses to steal it.
+        let intruder = Process()
+        intruder.executableURL = URL(fileURLWithPath: DaemonProcess.binaryPath)
+        intruder.arguments = ["--unix", first.socketPath, "--tcp", "off"]
+        intruder.standardError = FileHandle.nullDevice
+        try intruder.run()
+        intruder.waitUntilExit()
+        #expect(intruder.terminationStatus != 0)
+        #expect(Fixtures.pong(try RawConnection(unixPath: first.socketPath).call(Request(requestID: 1, body: .ping))) != nil)
+
+        // Killed hard, the first leaves a stale file; the next start replaces it.
+        first.signal(SIGKILL)
+        _ = first.waitForExit(timeout: 5)
+        #expect(FileManager.default.fileExists(atPath: first.socketPath))
+        let replacement = Process()
+        replacement.executableURL = URL(fileURLWithPath: DaemonProcess.binaryPath)
+        replacement.arguments = ["--unix", first.socketPath, "--tcp", "off"]
+        replacement.standardError = FileHandle.nullDevice
+        try replacement.run()
+        defer {
+            kill(replacement.processIdentifier, SIGTERM)
+            replacement.waitUntilExit()
+        }
+        var answered = false
+        for _ in 0..<200 where !answered {
+            if let connection = try? RawConnection(unixPath: first.socketPath),
+                (try? connection.call(Request(requestID: 2, body: .ping))) != nil
+            {
+                answered = true
+            } else {
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
+        #expect(answered)
+    }
+
+    @Test("bad configuration exits non-zero with a clear message")
+    func badConfiguration() throws {
+        for arguments in [["--tcp", "nonsense"], ["--unix", "off", "--tcp", "off"], ["--model", "/nonexistent/model.json"], ["--card-ttl", "soon"], ["--outcome-delay", "12h"], ["--fraud-card-quiet", "later"], ["--outcome-maturity", "0s"], ["--kafka-demo-rate", "5"], ["--kafka-brokers", "embedded", "--alert-level", "severe"]] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: DaemonProcess.binaryPath)
+            process.arguments = arguments
+            let pipe = Pipe()
+            process.standardError = pipe
+            process.standardOutput = pipe
+            try process.run()
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 2, "\(arguments): \(output)")
+            #expect(output.contains("invalid configuration"), "\(arguments): \(output)")
+        }
+    }
+}
+
+@Suite("Model reload (real binary)")
+struct ModelReloadTests {
+    static func modelJSON(version: String, medium: Double) -> String {
+        """
+        {"version": "\(version)", "weights": {"amount": 0.55, "velocity": 0.8, "geographic": 0.9, "device": 0.6, "pattern": 0.6},
+         "thresholds": {"medium": \(medium), "high": 0.95, "critical": 0.99}}
+        """
+    }
+
+    @Test("SIGHUP reloads the model file under load without failing a request; a bad file is ignored")
+    func reloadUnderLoad() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("streamify-model-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let modelPath = directory.appendingPathComponent("model.json").path
+        try Self.modelJSON(version: "v1", medium: 0.5).write(toFile: modelPath, atomically: true, encoding: .utf8)
+
+        let daemon = try DaemonProcess.start(arguments: ["--model", modelPath])
+        let connection = try RawConnection(unixPath: daemon.socketPath)
+        #expect(Fixtures.pong(try connection.call(Request(requestID: 0, body: .ping)))?.modelVersion == "v1")
+
+        var versions: Set<String> = []
+        var requestID: UInt64 = 1
+        for round in 0..<4 {
+            if round == 1 {
+                try Self.modelJSON(version: "v2", medium: 0.01).write(toFile: modelPath, atomically: true, encoding: .utf8)
+                daemon.signal(SIGHUP)
+            }
+            if round == 3 {
+                try "{ broken".write(toFile: modelPath, atomically: true, encoding: .utf8)
+                daemon.signal(SIGHUP)
+            }
+            // Keep scoring, pipelined, while the reload happens.
+            var bytes: [UInt8] = []
+            for index in 0..<500 {
+                bytes += RawConnection.frame(WireCodec.encode(Request(requestID: requestID + UInt64(index), body: .score(Fixtures.transaction(index, card: "c\(index % 50)")))))
+            }
+            try connection.send(bytes)
+            for index in 0..<500 {
+                let response = try #require(try connection.receiveResponse())
+                #expect(response.requestID == requestID + UInt64(index))
+                let breakdown = try #require(Fixtures.breakdown(response), "request failed: \(response)")
+                versions.insert(breakdown.modelVersion)
+            }
+            requestID += 500
+            Thread.sleep(forTimeInterval: 0.3)
+        }
+        #expect(versions.contains("v1"))
+        #expect(versions.contains("v2"))
+        #expect(Fixtures.pong(try connection.call(Request(requestID: 9_999, body: .ping)))?.modelVersion == "v2")
+        #expect(daemon.log.contains("model reload failed; keeping the running model"))
+        #expect(daemon.terminate() == 0)
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import StreamifyWire
+import ScoringTestSupport
+import Testing
+
+@Suite("Prometheus metrics endpoint (real binary)")
+struct MetricsEndpointTests {
+    @Test("/metrics reports requests, decisions, errors and the latency histogram")
+    func metrics() throws {
+        let daemon = try DaemonProcess.start(arguments: ["--metrics", "127.0.0.1:0"])
+        let port = try #require(daemon.metricsPort)
+        let connection = try RawConnection(unixPath: daemon.socketPath)
+        for index in 0..<20 {
+            _ = try connection.call(Request(requestID: UInt64(index), body: .score(Fixtures.transaction(index))))
+        }
+        var bad = Fixtures.transaction(99)
+        bad.cardID = ""
+        _ = try connection.call(Request(requestID: 100, body: .score(bad)))
+
+        let body = try httpGet(port: port, path: "/metrics")
+        #expect(body.contains("streamify_transactions_scored_total 20"), "\(body)")
+        #expect(body.contains("streamify_requests_total 21"), "\(body)")
+        #expect(body.contains(#"streamify_errors_total{code="invalidArgument"} 1"#), "\(body)")
+        #expect(body.contains("streamify_scoring_seconds_count 20"), "\(body)")
+        #expect(body.contains(#"streamify_decisions_total{level="low"}"#), "\(body)")
+        #expect(try httpGet(port: port, path: "/nope").contains("not found"))
+        #expect(daemon.terminate() == 0)
+    }
+
+    private func httpGet(port: Int, path: String) throws -> String {
+        let connection = try RawConnection(tcpPort: port)
+        try connection.send(Array("GET \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8))
+        var bytes: [UInt8] = []
+        while let byte = try connection.receive(exactly: 1) { bytes += byte }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -95,7 +95,7 @@ func checkResponses(_ buffer: ByteBuffer, count: Int, context: String) {
         }
         body.withUnsafeReadableBytes { bytes in
             do {
-                _ = try WireCodec.decodeResponse(bytes)
+                _ = try WireCodec.decode(Response.self, from: bytes)
             } catch {
                 fatalError("\(context): response \(index + 1) does not decode: \(error)")
             }
@@ -150,21 +150,21 @@ func fuzzProcessor(_ bytes: UnsafeRawBufferPointer) {
 
 /// 3. The allocating codec used by clients and tools.
 func fuzzCodec(_ bytes: UnsafeRawBufferPointer) {
-    if let request = try? WireCodec.decodeRequest(bytes) {
+    if let request = try? WireCodec.decode(Request.self, from: bytes) {
         let encoded = WireCodec.encode(request)
-        let again = encoded.withUnsafeBytes { try? WireCodec.decodeRequest($0) }
+        let again = encoded.withUnsafeBytes { try? WireCodec.decode(Request.self, from: $0) }
         guard let again else { fatalError("a decoded Request does not decode after re-encoding") }
         precondition(WireCodec.encode(again) == encoded, "Request re-encoding is not stable")
     }
-    if let response = try? WireCodec.decodeResponse(bytes) {
+    if let response = try? WireCodec.decode(Response.self, from: bytes) {
         let encoded = WireCodec.encode(response)
-        let again = encoded.withUnsafeBytes { try? WireCodec.decodeResponse($0) }
+        let again = encoded.withUnsafeBytes { try? WireCodec.decode(Response.self, from: $0) }
         guard let again else { fatalError("a decoded Response does not decode after re-encoding") }
         precondition(WireCodec.encode(again) == encoded, "Response re-encoding is not stable")
     }
-    _ = try? WireCodec.decodeTransaction(bytes)
-    _ = try? WireCodec.decodeFeedback(bytes)
-    _ = try? WireCodec.decodeFraudAlert(bytes)
+    _ = try? WireCodec.decode(Transaction.self, from: bytes)
+    _ = try? WireCodec.decode(Feedback.self, from: bytes)
+    _ = try? WireCodec.decode(FraudAlert.self, from: bytes)
 }
 
 func fuzzOne(_ bytes: UnsafeRawBufferPointer) {

@@ -299,13 +299,7 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
     }
 
     private func pack(_ message: UnsafeRawPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
-        let base = message.assumingMemoryBound(to: ProtobufCMessage.self)
-        let size = protobuf_c_message_get_packed_size(base)
-        if size > packBuffer.count { packBuffer = [UInt8](repeating: 0, count: size * 2) }
-        packBuffer.withUnsafeMutableBufferPointer { buffer in
-            let written = protobuf_c_message_pack(base, buffer.baseAddress)
-            body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: written))
-        }
+        ProtobufCPacking.pack(message, reusing: &packBuffer, body)
     }
 
     // MARK: - Producing and acknowledgements

@@ -41,10 +41,7 @@ final class ResponseRouter: ChannelInboundHandler, RemovableChannelHandler {
         }
         frame.withUnsafeReadableBytes { bytes in
             defer { arena.reset() }
-            guard
-                let decoded = streamify__v1__response__unpack(
-                    arena.allocator, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self))
-            else {
+            guard let decoded = Response.unpack(bytes, into: arena) else {
                 waiting.fail(ScoringClientError.malformedResponse)
                 return
             }

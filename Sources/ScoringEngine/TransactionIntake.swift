@@ -16,16 +16,12 @@ public enum TransactionIntake {
         let m = transaction.pointee
 
         let transactionID = bytes(of: m.transaction_id)
-        if transactionID.count > FieldLimits.identifierBytes {
-            return invalid("transaction_id", "transaction_id is longer than 64 bytes")
-        }
+        if let error = check("transaction_id", transactionID, limit: FieldLimits.identifierBytes) { return .failure(error) }
         let cardID = bytes(of: m.card_id)
-        if cardID.isEmpty { return invalid("card_id", "card_id is required") }
-        if cardID.count > FieldLimits.identifierBytes { return invalid("card_id", "card_id is longer than 64 bytes") }
+        if let error = check("card_id", cardID, limit: FieldLimits.identifierBytes, required: true) { return .failure(error) }
         let merchantID = bytes(of: m.merchant_id)
-        if merchantID.isEmpty { return invalid("merchant_id", "merchant_id is required") }
-        if merchantID.count > FieldLimits.identifierBytes {
-            return invalid("merchant_id", "merchant_id is longer than 64 bytes")
+        if let error = check("merchant_id", merchantID, limit: FieldLimits.identifierBytes, required: true) {
+            return .failure(error)
         }
         if m.amount_minor <= 0 { return invalid("amount_minor", "amount_minor must be greater than zero") }
         if m.amount_minor > FieldLimits.maximumAmountMinor {
@@ -53,23 +49,15 @@ public enum TransactionIntake {
             return invalid("country", "country must be an ISO 3166-1 alpha-2 code of two letters")
         }
         let deviceID = bytes(of: m.device_id)
-        if deviceID.count > FieldLimits.deviceIDBytes { return invalid("device_id", "device_id is longer than 128 bytes") }
+        if let error = check("device_id", deviceID, limit: FieldLimits.deviceIDBytes) { return .failure(error) }
         let ipAddress = bytes(of: m.ip_address)
-        if ipAddress.count > FieldLimits.ipAddressBytes {
-            return invalid("ip_address", "ip_address is longer than 64 bytes")
-        }
+        if let error = check("ip_address", ipAddress, limit: FieldLimits.ipAddressBytes) { return .failure(error) }
         let userAgent = bytes(of: m.user_agent)
-        if userAgent.count > FieldLimits.userAgentBytes {
-            return invalid("user_agent", "user_agent is longer than 512 bytes")
-        }
+        if let error = check("user_agent", userAgent, limit: FieldLimits.userAgentBytes) { return .failure(error) }
         let category = bytes(of: m.merchant_category)
-        if category.count > FieldLimits.merchantCategoryBytes {
-            return invalid("merchant_category", "merchant_category is longer than 64 bytes")
-        }
+        if let error = check("merchant_category", category, limit: FieldLimits.merchantCategoryBytes) { return .failure(error) }
         let method = bytes(of: m.payment_method)
-        if method.count > FieldLimits.paymentMethodBytes {
-            return invalid("payment_method", "payment_method is longer than 32 bytes")
-        }
+        if let error = check("payment_method", method, limit: FieldLimits.paymentMethodBytes) { return .failure(error) }
         let channelNumber = Int32(truncatingIfNeeded: m.channel.rawValue)
         guard let channel = TransactionChannel(rawValue: UInt8(clamping: max(channelNumber, 0))), channelNumber >= 0 else {
             return invalid("channel", "channel is not a known Channel value")
@@ -106,17 +94,13 @@ public enum TransactionIntake {
     ) -> Result<FeedbackFeatures, WireError> {
         let m = feedback.pointee
         let transactionID = bytes(of: m.transaction_id)
-        if transactionID.isEmpty { return invalid("transaction_id", "transaction_id is required") }
-        if transactionID.count > FieldLimits.identifierBytes {
-            return invalid("transaction_id", "transaction_id is longer than 64 bytes")
+        if let error = check("transaction_id", transactionID, limit: FieldLimits.identifierBytes, required: true) {
+            return .failure(error)
         }
         let cardID = bytes(of: m.card_id)
-        if cardID.isEmpty { return invalid("card_id", "card_id is required") }
-        if cardID.count > FieldLimits.identifierBytes { return invalid("card_id", "card_id is longer than 64 bytes") }
+        if let error = check("card_id", cardID, limit: FieldLimits.identifierBytes, required: true) { return .failure(error) }
         let merchantID = bytes(of: m.merchant_id)
-        if merchantID.count > FieldLimits.identifierBytes {
-            return invalid("merchant_id", "merchant_id is longer than 64 bytes")
-        }
+        if let error = check("merchant_id", merchantID, limit: FieldLimits.identifierBytes) { return .failure(error) }
         let outcome: FeedbackFeatures.Outcome
         switch Int32(truncatingIfNeeded: m.label.rawValue) {
         case 1: outcome = .fraud
@@ -153,6 +137,16 @@ public enum TransactionIntake {
     public static func features(of feedback: Feedback) -> Result<FeedbackFeatures, WireError> {
         let arena = MessageArena(capacity: 1024)
         return features(of: feedback.protobufC(in: arena))
+    }
+
+    /// The error for a string field that is missing (when `required`) or longer than `limit` bytes.
+    @inline(__always)
+    private static func check(_ field: String, _ value: UnsafeRawBufferPointer, limit: Int, required: Bool = false) -> WireError? {
+        if required, value.isEmpty { return WireError(code: .invalidArgument, message: "\(field) is required", field: field) }
+        if value.count > limit {
+            return WireError(code: .invalidArgument, message: "\(field) is longer than \(limit) bytes", field: field)
+        }
+        return nil
     }
 
     private static func invalid<T>(_ field: String, _ message: String) -> Result<T, WireError> {

@@ -67,10 +67,7 @@ public final class FrameProcessor {
     // MARK: - Requests
 
     private func respond(to bytes: UnsafeRawBufferPointer, start: UInt64) -> UnsafeMutablePointer<Streamify__V1__Response> {
-        guard
-            let request = streamify__v1__request__unpack(
-                input.allocator, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self))
-        else {
+        guard let request = Request.unpack(bytes, into: input) else {
             counters.errors[.malformed] += 1
             return errorResponse(
                 requestID: Self.peekRequestID(bytes), .malformed, "frame is not a valid streamify.v1.Request")
@@ -292,12 +289,7 @@ public final class FrameProcessor {
     }
 
     private func write(_ response: UnsafeMutablePointer<Streamify__V1__Response>, into outbound: inout ByteBuffer) {
-        let message = UnsafeRawPointer(response).assumingMemoryBound(to: ProtobufCMessage.self)
-        let size = protobuf_c_message_get_packed_size(message)
-        outbound.writeInteger(UInt32(size), endianness: .big)
-        outbound.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { buffer in
-            protobuf_c_message_pack(message, buffer.baseAddress!.assumingMemoryBound(to: UInt8.self))
-        }
+        outbound.writeProtobufCFrame(response)
     }
 
     /// Best effort: the request_id of a frame that does not decode, when it starts with field 1.

@@ -165,7 +165,7 @@ final class FakeScoringHandler: ChannelInboundHandler {
         }
         let response: Response
         do {
-            response = FakeScoringServer.answer(try frame.withUnsafeReadableBytes { try WireCodec.decodeRequest($0) })
+            response = FakeScoringServer.answer(try frame.withUnsafeReadableBytes { try WireCodec.decode(Request.self, from: $0) })
         } catch {
             response = Response(requestID: 0, body: .error(WireError(code: .malformed, message: "\(error)")))
         }

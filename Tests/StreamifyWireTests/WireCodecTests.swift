@@ -18,7 +18,7 @@ struct WireCodecTests {
     ])
     func requestRoundTrip(request: Request) throws {
         let bytes = WireCodec.encode(request)
-        let decoded = try bytes.withUnsafeBytes { try WireCodec.decodeRequest($0) }
+        let decoded = try bytes.withUnsafeBytes { try WireCodec.decode(Request.self, from: $0) }
         #expect(decoded == request)
     }
 
@@ -36,7 +36,7 @@ struct WireCodecTests {
             Response(requestID: 5, body: .error(WireError(code: .malformed, message: "bad"))),
         ]
         for response in responses {
-            let decoded = try WireCodec.encode(response).withUnsafeBytes { try WireCodec.decodeResponse($0) }
+            let decoded = try WireCodec.encode(response).withUnsafeBytes { try WireCodec.decode(Response.self, from: $0) }
             #expect(decoded == response)
         }
     }
@@ -44,7 +44,7 @@ struct WireCodecTests {
     @Test("bytes that are not a message are refused as malformed")
     func malformed() {
         let garbage: [UInt8] = [0x0A, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x01]
-        #expect(throws: WireError.self) { try garbage.withUnsafeBytes { try WireCodec.decodeRequest($0) } }
+        #expect(throws: WireError.self) { try garbage.withUnsafeBytes { try WireCodec.decode(Request.self, from: $0) } }
     }
 
     @Test("a fraud alert round-trips")
@@ -53,7 +53,7 @@ struct WireCodecTests {
             transaction: Self.transaction,
             breakdown: RiskBreakdown(transactionID: "tx-1", riskScore: 0.5, level: .medium, factors: [], modelVersion: "m", serverTimeMicroseconds: 1),
             sourceTopic: "sales_stream", sourcePartition: 3, sourceOffset: 42, scoredTimeMs: 7)
-        #expect(try WireCodec.encode(alert).withUnsafeBytes { try WireCodec.decodeFraudAlert($0) } == alert)
+        #expect(try WireCodec.encode(alert).withUnsafeBytes { try WireCodec.decode(FraudAlert.self, from: $0) } == alert)
     }
 
     @Test("the arena spans many chunks for large messages")
@@ -62,7 +62,7 @@ struct WireCodecTests {
             Transaction(transactionID: "tx-\(index)", cardID: "card-\(index)", merchantID: "m", amountMinor: Int64(index + 1), eventTimeMs: 1)
         }
         let request = Request(requestID: 9, body: .scoreBatch(transactions))
-        let decoded = try WireCodec.encode(request).withUnsafeBytes { try WireCodec.decodeRequest($0) }
+        let decoded = try WireCodec.encode(request).withUnsafeBytes { try WireCodec.decode(Request.self, from: $0) }
         #expect(decoded == request)
     }
 }

@@ -115,7 +115,7 @@ func fillDaemon(socketPath: String, pid: Int32) -> Never {
         writeAll(frame)
         let header = readExactly(4)
         let length = Int(header[0]) << 24 | Int(header[1]) << 16 | Int(header[2]) << 8 | Int(header[3])
-        let response = readExactly(length).withUnsafeBytes { try? WireCodec.decodeResponse($0) }
+        let response = readExactly(length).withUnsafeBytes { try? WireCodec.decode(Response.self, from: $0) }
         if case .breakdownBatch(let items)? = response?.body {
             for item in items {
                 if case .breakdown = item { scored += 1 } else { refused += 1 }

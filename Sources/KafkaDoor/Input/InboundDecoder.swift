@@ -17,10 +17,7 @@ enum InboundDecoder {
     static func transaction(_ bytes: UnsafeRawBufferPointer, arena: MessageArena) -> Result<InboundTransaction, WireError> {
         switch InputFormat.detect(bytes) {
         case .protobuf:
-            guard
-                let message = streamify__v1__transaction__unpack(
-                    arena.allocator, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self))
-            else {
+            guard let message = Transaction.unpack(bytes, into: arena) else {
                 return .failure(WireError(code: .malformed, message: "neither JSON nor a valid streamify.v1.Transaction"))
             }
             return .success(InboundTransaction(message: UnsafePointer(message), format: .protobuf, deviceType: nil))
@@ -39,10 +36,9 @@ enum InboundDecoder {
     }
 
     static func feedback(_ bytes: UnsafeRawBufferPointer, arena: MessageArena) -> Result<UnsafePointer<Streamify__V1__Feedback>, WireError> {
-        guard
-            let message = streamify__v1__feedback__unpack(
-                arena.allocator, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self))
-        else { return .failure(WireError(code: .malformed, message: "not a valid streamify.v1.Feedback")) }
+        guard let message = Feedback.unpack(bytes, into: arena) else {
+            return .failure(WireError(code: .malformed, message: "not a valid \(Feedback.protoName)"))
+        }
         return .success(UnsafePointer(message))
     }
 }

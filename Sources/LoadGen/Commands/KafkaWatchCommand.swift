@@ -52,7 +52,7 @@ struct KafkaWatchCommand: AsyncParsableCommand {
             let level: String
             switch alertFormat {
             case .protobuf:
-                let alert = try record.value.withUnsafeBytes { try WireCodec.decodeFraudAlert($0) }
+                let alert = try record.value.withUnsafeBytes { try WireCodec.decode(FraudAlert.self, from: $0) }
                 id = alert.transaction.transactionID
                 level = "\(alert.breakdown.level)".uppercased()
             case .json:

@@ -37,7 +37,7 @@ enum WorkloadFileReader {
                 }
                 let request: Request
                 do {
-                    request = try WireCodec.decodeRequest(UnsafeRawBufferPointer(rebasing: bytes[start..<(start + length)]))
+                    request = try WireCodec.decode(Request.self, from: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + length)]))
                 } catch {
                     throw InvalidWorkloadFile(description: "frame at byte \(offset) is not a streamify.v1.Request")
                 }

@@ -118,11 +118,14 @@ enum LoadRunner {
                     sent += totalSent
                     errors += totalErrors
                 }
+                // Timed after the counts were read: collecting them can take a while on a loaded
+                // machine, and the workers keep sending meanwhile.
+                let collected = LoadWorker.nowNanos()
                 progress(
                     ProgressSnapshot(
-                        elapsedSeconds: Double(now - startNanos) / 1e9, transactionsSent: sent, interval: interval,
-                        intervalSeconds: Double(now - lastProgressNanos) / 1e9, errorsTotal: errors))
-                lastProgressNanos = now
+                        elapsedSeconds: Double(collected - startNanos) / 1e9, transactionsSent: sent, interval: interval,
+                        intervalSeconds: Double(collected - lastProgressNanos) / 1e9, errorsTotal: errors))
+                lastProgressNanos = collected
             }
         }
         let endNanos = LoadWorker.nowNanos()

@@ -1,31 +1,41 @@
 /// One count per case of a small integer-backed enum (error codes, alert levels, label dispositions).
 ///
-/// The storage is sized from `Case.allCases` when the value is made, so adding a case to the
-/// enum needs no change here, and no index can be out of range. `reset()` zeroes the counts
-/// in place, so a value that is reused (a connection's counters, once per read burst) never
-/// allocates after it was made.
+/// Counts live inline (no heap, no copy-on-write check on the hot path), in `capacity` slots
+/// indexed by `rawValue - base`. The slots a type needs are derived from its `allCases` when a
+/// value is made, and checked against the capacity there: an enum that outgrows it stops the
+/// process at start-up (and fails `CaseCountsTests`), never in the middle of a request.
 public struct CaseCounts<Case: CaseIterable & RawRepresentable>: Sendable where Case.RawValue: BinaryInteger {
-    private var counts: [Int]
+    /// Slots available; more than any enum counted here needs.
+    public static var capacity: Int { Storage.count }
+    @usableFromInline typealias Storage = InlineArray<16, Int>
+
+    @usableFromInline var counts = Storage(repeating: 0)
     /// The smallest raw value; a case's count is at `rawValue - base`.
-    private let base: Int
+    @usableFromInline let base: Int
 
     public init() {
         let raw = Case.allCases.map { Int($0.rawValue) }
         base = raw.min() ?? 0
-        counts = Array(repeating: 0, count: (raw.max() ?? base - 1) - base + 1)
+        let needed = (raw.max() ?? base - 1) - base + 1
+        precondition(needed <= Self.capacity, "\(Case.self) needs \(needed) count slots; CaseCounts has \(Self.capacity)")
     }
 
     /// The count of `key`.
+    @inlinable
     public subscript(_ key: Case) -> Int {
         get { counts[Int(key.rawValue) - base] }
         set { counts[Int(key.rawValue) - base] = newValue }
     }
 
-    /// Sets every count to zero without reallocating.
+    /// Sets every count to zero.
     public mutating func reset() {
-        for index in counts.indices { counts[index] = 0 }
+        counts = Storage(repeating: 0)
     }
 
     /// The sum over all cases.
-    public var total: Int { counts.reduce(0, +) }
+    public var total: Int {
+        var sum = 0
+        for index in counts.indices { sum += counts[index] }
+        return sum
+    }
 }

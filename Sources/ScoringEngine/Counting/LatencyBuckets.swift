@@ -1,38 +1,50 @@
 /// Counts of server-side latencies in fixed microsecond buckets (Prometheus-style, cumulative on export).
 ///
-/// The bucket count is derived from `boundsMicroseconds`: adding a bound needs no other change.
+/// The bucket count is derived from `boundsMicroseconds` (one bucket per bound, then overflow);
+/// the counts live inline, in storage checked once to be large enough.
 public struct LatencyBuckets: Sendable {
     /// Upper bounds in microseconds; a last, implicit bucket catches everything above.
     public static let boundsMicroseconds: [UInt32] = [1, 2, 5, 10, 20, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 50_000]
+    /// Buckets in use: one per bound, then the overflow bucket.
+    public static let bucketCount = boundsMicroseconds.count + 1
 
-    /// Counts per bucket: one per bound, then the overflow bucket.
-    public private(set) var counts = [Int](repeating: 0, count: LatencyBuckets.boundsMicroseconds.count + 1)
+    private typealias Storage = InlineArray<16, Int>
+    private var storage = Storage(repeating: 0)
     public private(set) var sumMicroseconds = 0
 
-    public init() {}
+    public init() {
+        precondition(Self.bucketCount <= Storage.count, "LatencyBuckets holds \(Storage.count) buckets, \(Self.bucketCount) are needed")
+    }
+
+    /// The count in bucket `index` (`0..<bucketCount`).
+    public subscript(_ index: Int) -> Int { storage[index] }
 
     /// Counts one latency.
     @inline(__always)
     public mutating func record(microseconds: UInt32) {
-        let bounds = Self.boundsMicroseconds
         var index = 0
+        let bounds = Self.boundsMicroseconds
         while index < bounds.count && microseconds > bounds[index] { index += 1 }
-        counts[index] += 1
+        storage[index] += 1
         sumMicroseconds += Int(microseconds)
     }
 
     /// Adds another set of counts to this one.
     public mutating func add(_ other: LatencyBuckets) {
-        for index in counts.indices { counts[index] += other.counts[index] }
+        for index in 0..<Self.bucketCount { storage[index] += other.storage[index] }
         sumMicroseconds += other.sumMicroseconds
     }
 
-    /// Sets every count to zero without reallocating.
+    /// Sets every count to zero.
     public mutating func reset() {
-        for index in counts.indices { counts[index] = 0 }
+        storage = Storage(repeating: 0)
         sumMicroseconds = 0
     }
 
     /// Latencies counted.
-    public var total: Int { counts.reduce(0, +) }
+    public var total: Int {
+        var sum = 0
+        for index in 0..<Self.bucketCount { sum += storage[index] }
+        return sum
+    }
 }

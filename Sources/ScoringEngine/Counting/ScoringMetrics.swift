@@ -73,10 +73,10 @@ public final class ScoringMetrics: Sendable {
         text += "# TYPE streamify_scoring_seconds histogram\n"
         var cumulative = 0
         for (index, bound) in LatencyBuckets.boundsMicroseconds.enumerated() {
-            cumulative += snapshot.counts[index]
+            cumulative += snapshot[index]
             text += "streamify_scoring_seconds_bucket{le=\"\(Double(bound) / 1_000_000)\"} \(cumulative)\n"
         }
-        cumulative += snapshot.counts[LatencyBuckets.boundsMicroseconds.count]
+        cumulative += snapshot[LatencyBuckets.bucketCount - 1]
         text += "streamify_scoring_seconds_bucket{le=\"+Inf\"} \(cumulative)\n"
         text += "streamify_scoring_seconds_sum \(Double(snapshot.sumMicroseconds) / 1_000_000)\n"
         text += "streamify_scoring_seconds_count \(cumulative)\n"

@@ -86,7 +86,7 @@ public struct FeatureVector: Sendable, BitwiseCopyable {
 
     /// The raw features behind each factor (besides its score, at the factor's `rawValue`),
     /// indexed by `RiskFactor.rawValue`; the pattern factor's range includes the one-hots.
-    public static let rawRanges: InlineArray<5, Range<Int>> = [
+    public static let rawRanges: FactorSlots<Range<Int>> = [
         amountZ..<(cardAgeLogDays + 1), count1mLog..<(spend24hLogRatio + 1),
         travelSpeedLog10..<(countryChange + 1), newDevice..<(ipTiedToFraud + 1), microAmount..<count,
     ]

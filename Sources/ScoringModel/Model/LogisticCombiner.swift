@@ -143,13 +143,13 @@ public struct LogisticCombiner: Sendable, BitwiseCopyable, Equatable {
     /// Scores `features` and splits the score across the factors; each factor keeps its own
     /// score and evidence, and its weight is the coefficient on that factor's score.
     func combine(
-        _ scored: InlineArray<5, FactorOutcome>, features: FeatureVector, thresholds: RiskModel.Thresholds
-    ) -> (score: Float, factors: InlineArray<5, FactorOutcome>) {
+        _ scored: FactorSlots<FactorOutcome>, features: FeatureVector, thresholds: RiskModel.Thresholds
+    ) -> (score: Float, factors: FactorSlots<FactorOutcome>) {
         var factors = scored
-        var evidence = InlineArray<5, Double>(repeating: 0)
+        var evidence = FactorSlots<Double>(repeating: 0)
         // The strongest one-hot term per factor: a learned pattern no hand-set signal names.
-        var strongest = InlineArray<5, Double>(repeating: 0)
-        var strongestIndex = InlineArray<5, Int>(repeating: -1)
+        var strongest = FactorSlots<Double>(repeating: 0)
+        var strongestIndex = FactorSlots<Int>(repeating: -1)
         var z = Double(bias)
         for group in 0..<5 {
             var sum = Double(coefficients[group]) * Double(features[group])

@@ -33,9 +33,9 @@ public struct RiskAssessment: Sendable, BitwiseCopyable {
     public var score: Float
     public var level: RiskLevel
     /// Indexed by `RiskFactor.rawValue`.
-    public var factors: InlineArray<5, FactorOutcome>
+    public var factors: FactorSlots<FactorOutcome>
 
-    public init(score: Float, level: RiskLevel, factors: InlineArray<5, FactorOutcome>) {
+    public init(score: Float, level: RiskLevel, factors: FactorSlots<FactorOutcome>) {
         self.score = score
         self.level = level
         self.factors = factors

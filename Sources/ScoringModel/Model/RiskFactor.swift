@@ -1,4 +1,16 @@
-/// The five risk factors; `rawValue` is the position in a breakdown (wire number minus one).
+/// One value per risk factor, stored inline (no allocation on the hot path), indexed by
+/// `RiskFactor.rawValue`.
+///
+/// The one place the number of factors is written: `InlineArray` needs it at compile time.
+/// `RiskFactorTests` checks it against `RiskFactor.allCases.count`, so a new case that is not
+/// counted here fails the tests rather than a request.
+public typealias FactorSlots<Element> = InlineArray<5, Element>
+
+/// The risk factors; `rawValue` is the position in a breakdown (wire number minus one).
+///
+/// Adding a factor: a case here (and in the proto's `Factor` enum), its `name` and
+/// `defaultWeight`, a file under `Factors/` with its `evaluate`, its registration in
+/// `evaluate(_:into:)`, and one more slot in `FactorSlots`.
 public enum RiskFactor: Int, Sendable, CaseIterable, BitwiseCopyable {
     case amount = 0
     case velocity = 1
@@ -16,6 +28,31 @@ public enum RiskFactor: Int, Sendable, CaseIterable, BitwiseCopyable {
         case .geographic: "geographic"
         case .device: "device"
         case .pattern: "pattern"
+        }
+    }
+
+    /// The factor's weight in the hand-set noisy-OR; also what a model file without this
+    /// factor's weight gets.
+    public var defaultWeight: Float {
+        switch self {
+        case .amount: 0.55
+        case .velocity: 0.8
+        case .geographic: 0.9
+        case .device: 0.6
+        case .pattern: 0.6
+        }
+    }
+
+    /// Scores this factor against the card's state before the transaction, recording the
+    /// features it looked at: the one registration of each factor's implementation.
+    @inline(__always)
+    func evaluate(_ context: ScoringContext, into features: inout FeatureVector) -> FactorOutcome {
+        switch self {
+        case .amount: AmountFactor.evaluate(context, into: &features)
+        case .velocity: VelocityFactor.evaluate(context, into: &features)
+        case .geographic: GeographicFactor.evaluate(context, into: &features)
+        case .device: DeviceFactor.evaluate(context, into: &features)
+        case .pattern: PatternFactor.evaluate(context, into: &features)
         }
     }
 }

@@ -5,15 +5,13 @@ import Darwin
 #endif
 
 extension RiskModel {
-    /// Scores all five factors against the card's state before this transaction, filling
+    /// Scores every factor against the card's state before this transaction, filling
     /// `features` with everything they looked at.
     func assess(_ context: ScoringContext, features: inout FeatureVector) -> RiskAssessment {
-        var factors = InlineArray<5, FactorOutcome>(repeating: FactorOutcome(score: 0, primary: .none))
-        factors[RiskFactor.amount.rawValue] = AmountFactor.evaluate(context, into: &features)
-        factors[RiskFactor.velocity.rawValue] = VelocityFactor.evaluate(context, into: &features)
-        factors[RiskFactor.geographic.rawValue] = GeographicFactor.evaluate(context, into: &features)
-        factors[RiskFactor.device.rawValue] = DeviceFactor.evaluate(context, into: &features)
-        factors[RiskFactor.pattern.rawValue] = PatternFactor.evaluate(context, into: &features)
+        var factors = FactorSlots<FactorOutcome>(repeating: FactorOutcome(score: 0, primary: .none))
+        for factor in RiskFactor.allCases {
+            factors[factor.rawValue] = factor.evaluate(context, into: &features)
+        }
         switch combiner {
         case .noisyOr:
             return combine(factors)
@@ -24,9 +22,9 @@ extension RiskModel {
     }
 
     /// Noisy-OR of the weighted factor scores, with each factor's share of the result.
-    public func combine(_ scored: InlineArray<5, FactorOutcome>) -> RiskAssessment {
+    public func combine(_ scored: FactorSlots<FactorOutcome>) -> RiskAssessment {
         var factors = scored
-        var evidence = InlineArray<5, Double>(repeating: 0)
+        var evidence = FactorSlots<Double>(repeating: 0)
         var total = 0.0
         for factor in RiskFactor.allCases {
             let weight = weights[factor]

@@ -25,29 +25,43 @@ import Foundation
 /// ```
 /// See `LogisticCombiner` and `FeatureVector.names` for the feature names.
 public struct RiskModel: Sendable, Codable, Equatable {
+    /// One weight per factor, in 0...1, written in a model file as `{"amount": 0.55, ...}`.
+    ///
+    /// A file may leave factors out: they get their `RiskFactor.defaultWeight`, so a model file
+    /// written before a factor existed still loads. A name that is not a factor is refused.
     public struct Weights: Sendable, Codable, Equatable {
-        public var amount: Float
-        public var velocity: Float
-        public var geographic: Float
-        public var device: Float
-        public var pattern: Float
+        private var values: FactorSlots<Float>
 
-        public init(amount: Float, velocity: Float, geographic: Float, device: Float, pattern: Float) {
-            self.amount = amount
-            self.velocity = velocity
-            self.geographic = geographic
-            self.device = device
-            self.pattern = pattern
+        /// Every factor at its default weight.
+        public static let defaults = Weights { $0.defaultWeight }
+
+        /// Weights from a function of the factor.
+        public init(_ weight: (RiskFactor) -> Float) {
+            values = FactorSlots(repeating: 0)
+            for factor in RiskFactor.allCases { values[factor.rawValue] = weight(factor) }
         }
 
         public subscript(factor: RiskFactor) -> Float {
-            switch factor {
-            case .amount: amount
-            case .velocity: velocity
-            case .geographic: geographic
-            case .device: device
-            case .pattern: pattern
+            get { values[factor.rawValue] }
+            set { values[factor.rawValue] = newValue }
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let named = try decoder.singleValueContainer().decode([String: Float].self)
+            let known = RiskFactor.allCases.map(\.name)
+            if let unknown = named.keys.sorted().first(where: { !known.contains($0) }) {
+                throw InvalidModel(description: "weights.\(unknown) is not a factor (\(known.joined(separator: ", ")))")
             }
+            self.init { named[$0.name] ?? $0.defaultWeight }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(Dictionary(uniqueKeysWithValues: RiskFactor.allCases.map { ($0.name, self[$0]) }))
+        }
+
+        public static func == (lhs: Weights, rhs: Weights) -> Bool {
+            RiskFactor.allCases.allSatisfy { lhs[$0] == rhs[$0] }
         }
     }
 
@@ -148,7 +162,7 @@ public struct RiskModel: Sendable, Codable, Equatable {
     /// The hand-set defaults.
     public static let builtIn = RiskModel(
         version: "handset-2026.11",
-        weights: Weights(amount: 0.55, velocity: 0.8, geographic: 0.9, device: 0.6, pattern: 0.6),
+        weights: .defaults,
         thresholds: Thresholds(medium: 0.3, high: 0.6, critical: 0.85)
     )
 

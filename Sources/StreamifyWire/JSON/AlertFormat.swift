@@ -2,6 +2,6 @@
 public enum AlertFormat: String, Sendable, CaseIterable {
     /// `streamify.v1.FraudAlert` (and `streamify.v1.RiskBreakdown` for scores).
     case protobuf
-    /// One JSON object per record (see docs/kafka-sidecar.md).
+    /// One JSON object per record (see docs/kafka.md).
     case json
 }

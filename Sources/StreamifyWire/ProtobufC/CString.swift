@@ -18,12 +18,3 @@ func wireNumber<E: RawRepresentable>(_ value: E) -> Int32 where E.RawValue: Bina
 func cEnum<E: RawRepresentable>(_: E.Type, _ number: Int32) -> E where E.RawValue: FixedWidthInteger {
     E(rawValue: E.RawValue(truncatingIfNeeded: number))!
 }
-
-/// Serialises any protobuf-c message into a new byte array.
-func packMessage(_ message: UnsafeRawPointer) -> [UInt8] {
-    let base = message.assumingMemoryBound(to: ProtobufCMessage.self)
-    let size = protobuf_c_message_get_packed_size(base)
-    return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-        initialized = protobuf_c_message_pack(base, buffer.baseAddress)
-    }
-}

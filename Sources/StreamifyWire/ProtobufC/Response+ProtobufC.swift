@@ -97,30 +97,3 @@ extension Response {
         return c
     }
 }
-
-extension FraudAlert {
-    public init?(protobufC c: UnsafePointer<Streamify__V1__FraudAlert>) {
-        let m = c.pointee
-        guard let transaction = m.transaction, let breakdown = m.breakdown else { return nil }
-        self.init(
-            transaction: Transaction(protobufC: transaction),
-            breakdown: RiskBreakdown(protobufC: breakdown),
-            sourceTopic: String(protobufC: m.source_topic),
-            sourcePartition: m.source_partition,
-            sourceOffset: m.source_offset,
-            scoredTimeMs: m.scored_time_ms
-        )
-    }
-
-    public func protobufC(in arena: MessageArena) -> UnsafeMutablePointer<Streamify__V1__FraudAlert> {
-        let c = arena.make(Streamify__V1__FraudAlert.self)
-        streamify__v1__fraud_alert__init(c)
-        c.pointee.transaction = transaction.protobufC(in: arena)
-        c.pointee.breakdown = breakdown.protobufC(in: arena)
-        c.pointee.source_topic = arena.copy(sourceTopic)
-        c.pointee.source_partition = sourcePartition
-        c.pointee.source_offset = sourceOffset
-        c.pointee.scored_time_ms = scoredTimeMs
-        return c
-    }
-}

@@ -16,7 +16,7 @@ struct Accounting {
             accounting.scores.append((record.partition, record.offset, breakdown))
         }
         for record in try TestTopics.readAll(bootstrap: bootstrap, topic: configuration.alertTopic, partitions: partitions) {
-            accounting.alerts.append(try record.value.withUnsafeBytes { try WireCodec.decodeFraudAlert($0) })
+            accounting.alerts.append(try record.value.withUnsafeBytes { try WireCodec.decode(FraudAlert.self, from: $0) })
         }
         for record in try TestTopics.readAll(
             bootstrap: bootstrap, topic: configuration.effectiveDeadLetterTopic, partitions: partitions)

@@ -93,7 +93,7 @@ final class RawConnection {
         guard let header = try receive(exactly: 4) else { return nil }
         let length = Int(header[0]) << 24 | Int(header[1]) << 16 | Int(header[2]) << 8 | Int(header[3])
         guard let body = try receive(exactly: length) else { throw Failure(description: "connection closed mid-frame") }
-        return try body.withUnsafeBytes { try WireCodec.decodeResponse($0) }
+        return try body.withUnsafeBytes { try WireCodec.decode(Response.self, from: $0) }
     }
 
     func call(_ request: Request) throws -> Response {

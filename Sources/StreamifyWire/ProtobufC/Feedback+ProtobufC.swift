@@ -1,0 +1,30 @@
+import CProtobufC
+import CStreamifyProto
+
+extension Feedback {
+    public init(protobufC c: UnsafePointer<Streamify__V1__Feedback>) {
+        let m = c.pointee
+        self.init(
+            transactionID: String(protobufC: m.transaction_id),
+            cardID: String(protobufC: m.card_id),
+            merchantID: String(protobufC: m.merchant_id),
+            label: Label(rawValue: wireNumber(m.label)) ?? .unspecified,
+            eventTimeMs: m.event_time_ms,
+            reportedTimeMs: m.reported_time_ms,
+            amountMinor: m.amount_minor
+        )
+    }
+
+    public func protobufC(in arena: MessageArena) -> UnsafeMutablePointer<Streamify__V1__Feedback> {
+        let c = arena.make(Streamify__V1__Feedback.self)
+        streamify__v1__feedback__init(c)
+        c.pointee.transaction_id = arena.copy(transactionID)
+        c.pointee.card_id = arena.copy(cardID)
+        c.pointee.merchant_id = arena.copy(merchantID)
+        c.pointee.label = cEnum(Streamify__V1__Label.self, label.rawValue)
+        c.pointee.event_time_ms = eventTimeMs
+        c.pointee.reported_time_ms = reportedTimeMs
+        c.pointee.amount_minor = amountMinor
+        return c
+    }
+}

@@ -6,6 +6,19 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// Products of the dependencies, named once.
+let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
+let nioEmbedded: Target.Dependency = .product(name: "NIOEmbedded", package: "swift-nio")
+let nioConcurrencyHelpers: Target.Dependency = .product(name: "NIOConcurrencyHelpers", package: "swift-nio")
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
+let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
+let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let unixSignals: Target.Dependency = .product(name: "UnixSignals", package: "swift-service-lifecycle")
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let histogram: Target.Dependency = .product(name: "Histogram", package: "hdrhistogram-swift")
+
 let package = Package(
     name: "Streamify",
     platforms: [.macOS(.v15)],
@@ -53,11 +66,7 @@ let package = Package(
         /// Wire contract: framing, Swift message types and the protobuf-c codec.
         .target(
             name: "StreamifyWire",
-            dependencies: [
-                "CStreamifyProto",
-                "CProtobufC",
-                .product(name: "NIOCore", package: "swift-nio"),
-            ],
+            dependencies: ["CStreamifyProto", "CProtobufC", nioCore],
             swiftSettings: swiftSettings
         ),
         /// Per-card, per-device and per-merchant state and the five-factor risk model.
@@ -70,12 +79,8 @@ let package = Package(
         .target(
             name: "ScoringEngine",
             dependencies: [
-                "ScoringModel", "StreamifyWire", "CStreamifyProto", "CProtobufC",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                "ScoringModel", "StreamifyWire", "CStreamifyProto", "CProtobufC", logging, metrics,
+                nioConcurrencyHelpers, serviceLifecycle, unixSignals,
             ],
             swiftSettings: swiftSettings
         ),
@@ -83,15 +88,9 @@ let package = Package(
         .target(
             name: "SocketDoor",
             dependencies: [
-                "ScoringEngine", "ScoringModel", "StreamifyWire", "CStreamifyProto", "CProtobufC",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOExtras", package: "swift-nio-extras"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "ScoringEngine", "ScoringModel", "StreamifyWire", "CStreamifyProto", "CProtobufC", nioCore, nioPosix,
+                .product(name: "NIOExtras", package: "swift-nio-extras"), .product(name: "NIOHTTP1",
+                package: "swift-nio"), logging, metrics, prometheus, serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
@@ -105,11 +104,8 @@ let package = Package(
         .target(
             name: "KafkaDoor",
             dependencies: [
-                "RDKafka", "CRdKafka", "ScoringEngine", "ScoringModel", "StreamifyWire", "CStreamifyProto", "CProtobufC",
-                "SyntheticWorld",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "RDKafka", "CRdKafka", "ScoringEngine", "ScoringModel", "StreamifyWire", "CStreamifyProto",
+                "CProtobufC", "SyntheticWorld", logging, metrics, serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
@@ -123,22 +119,15 @@ let package = Package(
         .target(
             name: "StreamifyApp",
             dependencies: [
-                "ScoringEngine", "SocketDoor", "KafkaDoor", "ScoringModel",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                "ScoringEngine", "SocketDoor", "KafkaDoor", "ScoringModel", logging, prometheus, serviceLifecycle,
+                unixSignals,
             ],
             swiftSettings: swiftSettings
         ),
         /// Swift client: pipelining over Unix or TCP sockets.
         .target(
             name: "ScoringClient",
-            dependencies: [
-                "StreamifyWire", "CStreamifyProto", "CProtobufC",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ],
+            dependencies: ["StreamifyWire", "CStreamifyProto", "CProtobufC", nioCore, nioPosix],
             swiftSettings: swiftSettings
         ),
         /// `scoring-server`: parses options and runs the application.
@@ -146,11 +135,7 @@ let package = Package(
             name: "ScoringServer",
             dependencies: [
                 "StreamifyApp", "SocketDoor", "ScoringEngine", "KafkaDoor", "ScoringModel", "StreamifyWire",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                argumentParser, metrics, prometheus, logging, serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
@@ -159,11 +144,7 @@ let package = Package(
             name: "LoadGen",
             dependencies: [
                 "ScoringClient", "ScoringModel", "ScoringEngine", "StreamifyWire", "SyntheticWorld", "RDKafka",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                argumentParser, histogram, nioCore, nioPosix, nioConcurrencyHelpers,
             ],
             swiftSettings: swiftSettings
         ),
@@ -171,32 +152,20 @@ let package = Package(
         /// libFuzzer target for the request path (scripts/fuzz.sh); a corpus replayer in normal builds.
         .executableTarget(
             name: "FrameFuzzer",
-            dependencies: [
-                "SocketDoor", "ScoringEngine", "ScoringModel", "StreamifyWire",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-            ],
+            dependencies: ["SocketDoor", "ScoringEngine", "ScoringModel", "StreamifyWire", nioCore, nioEmbedded],
             swiftSettings: swiftSettings
         ),
 
         /// Shared by the test targets: an in-process fake daemon and the `scoring-server` child process.
         .target(
             name: "ScoringTestSupport",
-            dependencies: [
-                "StreamifyWire",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ],
+            dependencies: ["StreamifyWire", nioCore, nioPosix],
             path: "Tests/ScoringTestSupport",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "StreamifyWireTests",
-            dependencies: [
-                "StreamifyWire", "SyntheticWorld",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOEmbedded", package: "swift-nio"),
-            ],
+            dependencies: ["StreamifyWire", "SyntheticWorld", nioCore, nioEmbedded],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ScoringModelTests", dependencies: ["ScoringModel"], swiftSettings: swiftSettings),
@@ -208,36 +177,26 @@ let package = Package(
         .testTarget(
             name: "StreamifyAppTests",
             dependencies: [
-                "StreamifyApp", "SocketDoor", "ScoringClient", "KafkaDoor", "RDKafka", "ScoringModel", "StreamifyWire",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "StreamifyApp", "SocketDoor", "ScoringClient", "KafkaDoor", "RDKafka", "ScoringModel",
+                "StreamifyWire", logging, serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ScoringServerTests",
-            dependencies: [
-                "ScoringClient", "StreamifyWire", "ScoringTestSupport",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ],
+            dependencies: ["ScoringClient", "StreamifyWire", "ScoringTestSupport", nioCore, nioPosix],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ScoringClientTests",
-            dependencies: [
-                "ScoringClient", "StreamifyWire", "ScoringTestSupport",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-            ],
+            dependencies: ["ScoringClient", "StreamifyWire", "ScoringTestSupport", nioCore, nioPosix],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "KafkaDoorTests",
             dependencies: [
-                "KafkaDoor", "RDKafka", "CRdKafka", "CStreamifyProto", "ScoringModel", "ScoringEngine", "StreamifyWire",
-                "SyntheticWorld",
-                .product(name: "Logging", package: "swift-log"),
+                "KafkaDoor", "RDKafka", "CRdKafka", "CStreamifyProto", "ScoringModel", "ScoringEngine",
+                "StreamifyWire", "SyntheticWorld", logging,
             ],
             swiftSettings: swiftSettings
         ),
@@ -249,12 +208,8 @@ let package = Package(
         .testTarget(
             name: "LoadGenTests",
             dependencies: [
-                "LoadGen", "ScoringClient", "StreamifyWire", "ScoringTestSupport", "SyntheticWorld",
-                .product(name: "Histogram", package: "hdrhistogram-swift"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "LoadGen", "ScoringClient", "StreamifyWire", "ScoringTestSupport", "SyntheticWorld", histogram,
+                nioCore, nioPosix, nioConcurrencyHelpers, argumentParser,
             ],
             swiftSettings: swiftSettings
         ),

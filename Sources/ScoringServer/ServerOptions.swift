@@ -138,21 +138,18 @@ struct ServerOptions: ParsableArguments {
         engine.outcomeDelayDays = Int(delaySeconds / 86_400)
         engine.confirmedFraudQuietSeconds = quietSeconds
 
-        let socket = SocketDoorConfiguration(
-            unixSocketPath: unixPath,
-            tcpAddress: tcpAddress,
-            metricsAddress: metricsAddress,
-            maximumFrameLength: maxFrameBytes,
-            maximumBatchSize: maxBatch,
-            eventLoopThreads: eventLoops,
-            shutdownGracePeriodSeconds: graceSeconds
-        )
-        return StreamifyConfiguration(
-            engine: engine,
-            model: riskModel,
-            engineService: EngineService.Configuration(modelPath: model, learningSnapshotPath: learningSnapshot),
-            socket: socket
-        )
+        var configuration = StreamifyConfiguration()
+        configuration.engine = engine
+        configuration.model = riskModel
+        configuration.engineService = EngineService.Configuration(modelPath: model, learningSnapshotPath: learningSnapshot)
+        configuration.socket.unixSocketPath = unixPath
+        configuration.socket.tcpAddress = tcpAddress
+        configuration.socket.metricsAddress = metricsAddress
+        configuration.socket.maximumFrameLength = maxFrameBytes
+        configuration.socket.maximumBatchSize = maxBatch
+        configuration.socket.eventLoopThreads = eventLoops
+        configuration.socket.shutdownGracePeriodSeconds = graceSeconds
+        return configuration
     }
 
     private func address(_ text: String, option: String) throws -> HostAndPort? {

@@ -1,39 +1,27 @@
 import KafkaDoor
-import SocketDoor
 import ScoringEngine
 import ScoringModel
+import SocketDoor
 
 /// Everything the whole server is configured with: the engine, its lifecycle, and each door.
 ///
-/// `scoring-server` maps its command line and environment onto this; tests build one directly
-/// and hand it to `buildApplication(configuration:logger:registry:)`.
+/// `scoring-server` maps its command line and environment onto this; tests start from the
+/// defaults (`StreamifyConfiguration()`), set what differs, and hand it to
+/// `buildApplication(configuration:logger:registry:)`.
 public struct StreamifyConfiguration: Sendable {
     /// State-table sizes, TTLs, outcome and learning settings.
-    public var engine: EngineConfiguration
+    public var engine = EngineConfiguration()
     /// The model served at start.
-    public var model: RiskModel
+    public var model = RiskModel.builtIn
     /// Housekeeping cadence, the model file reloaded on SIGHUP, the learned-model snapshot.
-    public var engineService: EngineService.Configuration
+    public var engineService = EngineService.Configuration()
     /// The socket door: Unix socket, TCP and metrics listeners.
-    public var socket: SocketDoorConfiguration
+    public var socket = SocketDoorConfiguration()
     /// The Kafka door; `nil` when it is off.
     public var kafka: KafkaDoorConfiguration?
     /// With the embedded Kafka cluster: synthetic transactions per second fed into its input topic.
-    public var kafkaDemoRate: Int
+    public var kafkaDemoRate = 0
 
-    public init(
-        engine: EngineConfiguration = EngineConfiguration(),
-        model: RiskModel = .builtIn,
-        engineService: EngineService.Configuration = EngineService.Configuration(),
-        socket: SocketDoorConfiguration = SocketDoorConfiguration(),
-        kafka: KafkaDoorConfiguration? = nil,
-        kafkaDemoRate: Int = 0
-    ) {
-        self.engine = engine
-        self.model = model
-        self.engineService = engineService
-        self.socket = socket
-        self.kafka = kafka
-        self.kafkaDemoRate = kafkaDemoRate
-    }
+    /// The embedded defaults: the built-in model, both socket listeners, no Kafka.
+    public init() {}
 }

@@ -25,9 +25,9 @@ struct CompositionRootTests {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("streamify-app-\(UUID().uuidString.prefix(8))")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             var configuration = StreamifyConfiguration()
-            configuration.socket = SocketDoorConfiguration(
-                unixSocketPath: directory.appendingPathComponent("s.sock").path,
-                tcpAddress: HostAndPort(host: "127.0.0.1", port: 0), eventLoopThreads: 1)
+            configuration.socket.unixSocketPath = directory.appendingPathComponent("s.sock").path
+            configuration.socket.tcpAddress = HostAndPort(host: "127.0.0.1", port: 0)
+            configuration.socket.eventLoopThreads = 1
             configure(&configuration)
             var logger = Logger(label: "composition-root-test")
             logger.logLevel = .warning

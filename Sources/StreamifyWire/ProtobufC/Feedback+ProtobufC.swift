@@ -28,3 +28,8 @@ extension Feedback {
         return c
     }
 }
+
+extension Feedback: WireMessage {
+    public static let protoName = "streamify.v1.Feedback"
+    public static let unpacker: WireMessageUnpacker<Streamify__V1__Feedback> = streamify__v1__feedback__unpack
+}

@@ -27,3 +27,8 @@ extension FraudAlert {
         return c
     }
 }
+
+extension FraudAlert: WireMessage {
+    public static let protoName = "streamify.v1.FraudAlert"
+    public static let unpacker: WireMessageUnpacker<Streamify__V1__FraudAlert> = streamify__v1__fraud_alert__unpack
+}

@@ -61,3 +61,8 @@ extension Request {
         return c
     }
 }
+
+extension Request: WireMessage {
+    public static let protoName = "streamify.v1.Request"
+    public static let unpacker: WireMessageUnpacker<Streamify__V1__Request> = streamify__v1__request__unpack
+}

@@ -97,3 +97,8 @@ extension Response {
         return c
     }
 }
+
+extension Response: WireMessage {
+    public static let protoName = "streamify.v1.Response"
+    public static let unpacker: WireMessageUnpacker<Streamify__V1__Response> = streamify__v1__response__unpack
+}

@@ -50,3 +50,8 @@ extension Transaction {
         return c
     }
 }
+
+extension Transaction: WireMessage {
+    public static let protoName = "streamify.v1.Transaction"
+    public static let unpacker: WireMessageUnpacker<Streamify__V1__Transaction> = streamify__v1__transaction__unpack
+}

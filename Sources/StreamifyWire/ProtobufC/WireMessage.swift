@@ -3,19 +3,31 @@ import CStreamifyProto
 
 /// A Swift message type with a protobuf-c form: what `WireCodec` encodes and decodes.
 ///
-/// A conformance names the generated struct, the generated `unpack` function and the
-/// message's full name; the conversions themselves live in the type's `+ProtobufC` file.
+/// A conformance, at the top of the type's `+ProtobufC` file beside its conversions, names the
+/// message's full name and the generated `unpack` function.
 public protocol WireMessage: Sendable {
     /// The protobuf-c struct generated for this message.
     associatedtype ProtobufCType
     /// The full protobuf name, for errors (`streamify.v1.Request`).
     static var protoName: String { get }
-    /// Decodes `bytes` into `arena`; `nil` when they are not this message.
-    static func unpack(_ bytes: UnsafeRawBufferPointer, into arena: MessageArena) -> UnsafeMutablePointer<ProtobufCType>?
+    /// The generated `streamify__v1__*__unpack` function.
+    static var unpacker: WireMessageUnpacker<ProtobufCType> { get }
     /// Reads a decoded message; `nil` when a required part is missing.
     init?(protobufC: UnsafePointer<ProtobufCType>)
     /// Builds the protobuf-c form inside `arena`.
     func protobufC(in arena: MessageArena) -> UnsafeMutablePointer<ProtobufCType>
+}
+
+/// The shape of protobuf-c's generated `*__unpack` functions.
+public typealias WireMessageUnpacker<Message> =
+    @Sendable (UnsafeMutablePointer<ProtobufCAllocator>?, Int, UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Message>?
+
+extension WireMessage {
+    /// Decodes `bytes` into `arena`; `nil` when they are not this message.
+    @inlinable
+    public static func unpack(_ bytes: UnsafeRawBufferPointer, into arena: MessageArena) -> UnsafeMutablePointer<ProtobufCType>? {
+        arena.unpack(bytes, with: unpacker)
+    }
 }
 
 extension MessageArena {
@@ -23,43 +35,8 @@ extension MessageArena {
     @inlinable
     public func unpack<Message>(
         _ bytes: UnsafeRawBufferPointer,
-        with generated: (UnsafeMutablePointer<ProtobufCAllocator>?, Int, UnsafePointer<UInt8>?) -> UnsafeMutablePointer<Message>?
+        with generated: WireMessageUnpacker<Message>
     ) -> UnsafeMutablePointer<Message>? {
         generated(allocator, bytes.count, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self))
-    }
-}
-
-extension Request: WireMessage {
-    public static let protoName = "streamify.v1.Request"
-    public static func unpack(_ bytes: UnsafeRawBufferPointer, into arena: MessageArena) -> UnsafeMutablePointer<Streamify__V1__Request>? {
-        arena.unpack(bytes, with: streamify__v1__request__unpack)
-    }
-}
-
-extension Response: WireMessage {
-    public static let protoName = "streamify.v1.Response"
-    public static func unpack(_ bytes: UnsafeRawBufferPointer, into arena: MessageArena) -> UnsafeMutablePointer<Streamify__V1__Response>? {
-        arena.unpack(bytes, with: streamify__v1__response__unpack)
-    }
-}
-
-extension Transaction: WireMessage {
-    public static let protoName = "streamify.v1.Transaction"
-    public static func unpack(_ bytes: UnsafeRawBufferPointer, into arena: MessageArena) -> UnsafeMutablePointer<Streamify__V1__Transaction>? {
-        arena.unpack(bytes, with: streamify__v1__transaction__unpack)
-    }
-}
-
-extension Feedback: WireMessage {
-    public static let protoName = "streamify.v1.Feedback"
-    public static func unpack(_ bytes: UnsafeRawBufferPointer, into arena: MessageArena) -> UnsafeMutablePointer<Streamify__V1__Feedback>? {
-        arena.unpack(bytes, with: streamify__v1__feedback__unpack)
-    }
-}
-
-extension FraudAlert: WireMessage {
-    public static let protoName = "streamify.v1.FraudAlert"
-    public static func unpack(_ bytes: UnsafeRawBufferPointer, into arena: MessageArena) -> UnsafeMutablePointer<Streamify__V1__FraudAlert>? {
-        arena.unpack(bytes, with: streamify__v1__fraud_alert__unpack)
     }
 }

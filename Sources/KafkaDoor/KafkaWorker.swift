@@ -39,6 +39,7 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
     private var ledger = OffsetLedger()
     private let arena = MessageArena(capacity: 1 << 20)
     private let outputArena = MessageArena(capacity: 64 * 1024)
+    private let breakdowns = BreakdownBuilder()
     private var packBuffer = [UInt8](repeating: 0, count: 64 * 1024)
     private var topicKinds: [UnsafeRawPointer: (kind: TopicKind, name: String)] = [:]
     private var lastSlotKey: (UnsafeRawPointer?, Int32) = (nil, -1)
@@ -187,16 +188,18 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
 
         let t = inbound.message.pointee
         if outputs > 0 {
+            defer { outputArena.reset() }
             let opaque = OffsetLedger.opaque(slot: slot, offset: offset)
             let elapsed = UInt32(clamping: (SystemClock.monotonicNanoseconds() &- started) / 1000)
-            let breakdown = assessment.breakdown(
-                transactionID: String(cString: t.transaction_id), modelVersion: decision.modelVersion,
-                serverTimeMicroseconds: elapsed)
+            let breakdown = breakdowns.make(
+                assessment, transactionID: t.transaction_id, modelVersion: decision.modelVersion, in: outputArena)
+            breakdown.pointee.server_time_us = elapsed
             let cardKey = UnsafeRawBufferPointer(start: t.card_id, count: strlen(t.card_id))
             if alerted {
-                let alert = FraudAlert(
-                    transaction: Transaction(protobufC: inbound.message), breakdown: breakdown, sourceTopic: topic,
-                    sourcePartition: partition, sourceOffset: offset, scoredTimeMs: SystemClock.unixMilliseconds())
+                let alert = FraudAlert.protobufC(
+                    transaction: UnsafeMutablePointer(mutating: inbound.message), breakdown: breakdown,
+                    sourceTopic: topic, sourcePartition: partition, sourceOffset: offset,
+                    scoredTimeMs: SystemClock.unixMilliseconds(), in: outputArena)
                 encodeAlert(alert) { send(topic: alertTopic, key: cardKey, value: $0, opaque: opaque) }
                 counters.alerted.add(1, ordering: .relaxed)
             }
@@ -263,13 +266,13 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
 
     // MARK: - Encoding
 
-    private func encodeAlert(_ alert: FraudAlert, _ body: (UnsafeRawBufferPointer) -> Void) {
+    private func encodeAlert(_ alert: UnsafeMutablePointer<Streamify__V1__FraudAlert>, _ body: (UnsafeRawBufferPointer) -> Void) {
         switch configuration.alertFormat {
         case .protobuf:
-            defer { outputArena.reset() }
-            pack(UnsafeRawPointer(alert.protobufC(in: outputArena)), body)
+            pack(UnsafeRawPointer(alert), body)
         case .json:
-            let bytes = (try? jsonEncoder.encode(AlertJSON(alert: alert))) ?? Data()
+            let json = FraudAlert(protobufC: alert).map(AlertJSON.init(alert:))
+            let bytes = (try? jsonEncoder.encode(json)) ?? Data()
             bytes.withUnsafeBytes(body)
         }
     }
@@ -277,18 +280,17 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
     /// Encodes a breakdown for the scores topic: `RiskBreakdown` protobuf, or `AlertJSON`
     /// without the source fields.
     private func encodeScore(
-        _ breakdown: RiskBreakdown, transaction: UnsafePointer<Streamify__V1__Transaction>,
+        _ breakdown: UnsafeMutablePointer<Streamify__V1__RiskBreakdown>, transaction: UnsafePointer<Streamify__V1__Transaction>,
         _ body: (UnsafeRawBufferPointer) -> Void
     ) {
         switch configuration.alertFormat {
         case .protobuf:
-            defer { outputArena.reset() }
-            pack(UnsafeRawPointer(breakdown.protobufC(in: outputArena)), body)
+            pack(UnsafeRawPointer(breakdown), body)
         case .json:
             var json = AlertJSON(
                 alert: FraudAlert(
-                    transaction: Transaction(protobufC: transaction), breakdown: breakdown, sourceTopic: "",
-                    sourcePartition: 0, sourceOffset: 0, scoredTimeMs: 0))
+                    transaction: Transaction(protobufC: transaction), breakdown: RiskBreakdown(protobufC: breakdown),
+                    sourceTopic: "", sourcePartition: 0, sourceOffset: 0, scoredTimeMs: 0))
             json.sourceTopic = nil
             json.sourcePartition = nil
             json.sourceOffset = nil

@@ -22,24 +22,13 @@ public final class FrameProcessor {
     private let maximumBatchSize: Int
     private let input = MessageArena(capacity: 16 * 1024)
     private let output = MessageArena(capacity: 32 * 1024)
-    private var modelVersion: String = ""
-    private var modelVersionC: UnsafeMutablePointer<CChar>
-    private let emptyString: UnsafeMutablePointer<CChar>
+    private let breakdowns = BreakdownBuilder()
     /// Collected and reset by the handler once per read burst.
     public var counters = ScoringCounters()
 
     public init(service: ScoringService, maximumBatchSize: Int = 10_000) {
         self.service = service
         self.maximumBatchSize = maximumBatchSize
-        self.modelVersionC = .allocate(capacity: 1)
-        self.modelVersionC.initialize(to: 0)
-        self.emptyString = .allocate(capacity: 1)
-        self.emptyString.initialize(to: 0)
-    }
-
-    deinit {
-        modelVersionC.deallocate()
-        emptyString.deallocate()
     }
 
     /// Processes one frame body and appends exactly one response frame to `outbound`.
@@ -205,60 +194,11 @@ public final class FrameProcessor {
         modelVersion version: String,
         start: UInt64
     ) -> UnsafeMutablePointer<Streamify__V1__RiskBreakdown> {
-        let breakdown = output.make(Streamify__V1__RiskBreakdown.self)
-        streamify__v1__risk_breakdown__init(breakdown)
-        breakdown.pointee.transaction_id = transactionID ?? emptyString
-        breakdown.pointee.risk_score = assessment.score
-        breakdown.pointee.level = Streamify__V1__AlertLevel(rawValue: .init(truncatingIfNeeded: assessment.level.rawValue))
-        let factorCount = RiskFactor.allCases.count
-        let pointers = output.makePointerArray(of: Streamify__V1__FactorScore.self, count: factorCount)
-        let factors = output.make(Streamify__V1__FactorScore.self, count: factorCount)
-        for index in 0..<factorCount {
-            let outcome = assessment.factors[index]
-            let factor = factors + index
-            streamify__v1__factor_score__init(factor)
-            factor.pointee.factor = Streamify__V1__Factor(rawValue: .init(truncatingIfNeeded: index + 1))
-            factor.pointee.score = outcome.score
-            factor.pointee.weight = outcome.weight
-            factor.pointee.contribution = outcome.contribution
-            factor.pointee.reason = render(outcome)
-            pointers[index] = factor
-        }
-        breakdown.pointee.n_factors = factorCount
-        breakdown.pointee.factors = pointers
-        breakdown.pointee.model_version = cString(forModelVersion: version)
-        let elapsed = (NIODeadline.now().uptimeNanoseconds &- start) / 1000
-        let microseconds = UInt32(clamping: elapsed)
+        let breakdown = breakdowns.make(assessment, transactionID: transactionID, modelVersion: version, in: output)
+        let microseconds = UInt32(clamping: (NIODeadline.now().uptimeNanoseconds &- start) / 1000)
         breakdown.pointee.server_time_us = microseconds
         counters.latency.record(microseconds: microseconds)
         return breakdown
-    }
-
-    /// Writes a factor's reason into the output arena as a C string.
-    private func render(_ outcome: FactorOutcome) -> UnsafeMutablePointer<CChar> {
-        let capacity = 256
-        let memory = output.allocate(byteCount: capacity)
-        var writer = ReasonWriter(UnsafeMutableRawBufferPointer(start: memory, count: capacity - 1))
-        outcome.render(into: &writer)
-        memory.storeBytes(of: 0, toByteOffset: writer.count, as: UInt8.self)
-        output.shrinkLastAllocation(at: memory, to: writer.count + 1)
-        return memory.assumingMemoryBound(to: CChar.self)
-    }
-
-    /// The model version as a C string, copied again only when the model changes.
-    private func cString(forModelVersion version: String) -> UnsafeMutablePointer<CChar> {
-        if version != modelVersion {
-            modelVersionC.deallocate()
-            var copy = version
-            modelVersionC = copy.withUTF8 { utf8 in
-                let memory = UnsafeMutablePointer<CChar>.allocate(capacity: utf8.count + 1)
-                UnsafeMutableRawPointer(memory).copyMemory(from: utf8.baseAddress!, byteCount: utf8.count)
-                memory[utf8.count] = 0
-                return memory
-            }
-            modelVersion = version
-        }
-        return modelVersionC
     }
 
     // MARK: - Encoding

@@ -16,10 +16,24 @@ extension FraudAlert {
     }
 
     public func protobufC(in arena: MessageArena) -> UnsafeMutablePointer<Streamify__V1__FraudAlert> {
+        Self.protobufC(
+            transaction: transaction.protobufC(in: arena), breakdown: breakdown.protobufC(in: arena),
+            sourceTopic: sourceTopic, sourcePartition: sourcePartition, sourceOffset: sourceOffset,
+            scoredTimeMs: scoredTimeMs, in: arena)
+    }
+
+    /// Builds an alert inside `arena` around a transaction and a breakdown that are already in
+    /// protobuf-c form (referenced, not copied): what the Kafka door publishes.
+    public static func protobufC(
+        transaction: UnsafeMutablePointer<Streamify__V1__Transaction>,
+        breakdown: UnsafeMutablePointer<Streamify__V1__RiskBreakdown>,
+        sourceTopic: String, sourcePartition: Int32, sourceOffset: Int64, scoredTimeMs: Int64,
+        in arena: MessageArena
+    ) -> UnsafeMutablePointer<Streamify__V1__FraudAlert> {
         let c = arena.make(Streamify__V1__FraudAlert.self)
         streamify__v1__fraud_alert__init(c)
-        c.pointee.transaction = transaction.protobufC(in: arena)
-        c.pointee.breakdown = breakdown.protobufC(in: arena)
+        c.pointee.transaction = transaction
+        c.pointee.breakdown = breakdown
         c.pointee.source_topic = arena.copy(sourceTopic)
         c.pointee.source_partition = sourcePartition
         c.pointee.source_offset = sourceOffset

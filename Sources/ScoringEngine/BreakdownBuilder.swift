@@ -1,0 +1,93 @@
+import CStreamifyProto
+import ScoringModel
+import StreamifyWire
+
+/// Turns an assessment into the wire breakdown, built as protobuf-c structs in an arena: the
+/// one place a `RiskAssessment` becomes a `streamify.v1.RiskBreakdown`.
+///
+/// Reasons are rendered straight into arena memory and the model version is copied only when it
+/// changes, so after warm-up a breakdown costs no heap allocation. Where a door needs the Swift
+/// `RiskBreakdown` (JSON output), it reads it back from this form with `RiskBreakdown(protobufC:)`.
+///
+/// One per connection or worker thread; not thread-safe. Everything it returns lives in the
+/// arena it was given, until that arena is reset.
+public final class BreakdownBuilder {
+    /// Longest reason rendered, terminator included; the `ReasonWriter` truncates at it.
+    public static let reasonCapacity = 256
+
+    private var modelVersion = ""
+    private var modelVersionC: UnsafeMutablePointer<CChar>
+    private let emptyString: UnsafeMutablePointer<CChar>
+
+    public init() {
+        modelVersionC = .allocate(capacity: 1)
+        modelVersionC.initialize(to: 0)
+        emptyString = .allocate(capacity: 1)
+        emptyString.initialize(to: 0)
+    }
+
+    deinit {
+        modelVersionC.deallocate()
+        emptyString.deallocate()
+    }
+
+    /// The breakdown of `assessment` for the transaction `transactionID` (borrowed, not copied),
+    /// with every factor's reason; `server_time_us` is left for the caller to set.
+    public func make(
+        _ assessment: RiskAssessment,
+        transactionID: UnsafeMutablePointer<CChar>?,
+        modelVersion version: String,
+        in arena: MessageArena
+    ) -> UnsafeMutablePointer<Streamify__V1__RiskBreakdown> {
+        let breakdown = arena.make(Streamify__V1__RiskBreakdown.self)
+        streamify__v1__risk_breakdown__init(breakdown)
+        breakdown.pointee.transaction_id = transactionID ?? emptyString
+        breakdown.pointee.risk_score = assessment.score
+        breakdown.pointee.level = Streamify__V1__AlertLevel(rawValue: .init(truncatingIfNeeded: assessment.level.rawValue))
+        let factorCount = RiskFactor.allCases.count
+        let pointers = arena.makePointerArray(of: Streamify__V1__FactorScore.self, count: factorCount)
+        let factors = arena.make(Streamify__V1__FactorScore.self, count: factorCount)
+        for factor in RiskFactor.allCases {
+            let outcome = assessment[factor]
+            let score = factors + factor.rawValue
+            streamify__v1__factor_score__init(score)
+            score.pointee.factor = Streamify__V1__Factor(rawValue: .init(truncatingIfNeeded: factor.wireNumber))
+            score.pointee.score = outcome.score
+            score.pointee.weight = outcome.weight
+            score.pointee.contribution = outcome.contribution
+            score.pointee.reason = render(outcome, in: arena)
+            pointers[factor.rawValue] = score
+        }
+        breakdown.pointee.n_factors = factorCount
+        breakdown.pointee.factors = pointers
+        breakdown.pointee.model_version = cString(forModelVersion: version)
+        return breakdown
+    }
+
+    /// Writes a factor's reason into the arena as a C string.
+    private func render(_ outcome: FactorOutcome, in arena: MessageArena) -> UnsafeMutablePointer<CChar> {
+        let capacity = Self.reasonCapacity
+        let memory = arena.allocate(byteCount: capacity)
+        var writer = ReasonWriter(UnsafeMutableRawBufferPointer(start: memory, count: capacity - 1))
+        outcome.render(into: &writer)
+        memory.storeBytes(of: 0, toByteOffset: writer.count, as: UInt8.self)
+        arena.shrinkLastAllocation(at: memory, to: writer.count + 1)
+        return memory.assumingMemoryBound(to: CChar.self)
+    }
+
+    /// The model version as a C string, copied again only when the model changes.
+    private func cString(forModelVersion version: String) -> UnsafeMutablePointer<CChar> {
+        if version != modelVersion {
+            modelVersionC.deallocate()
+            var copy = version
+            modelVersionC = copy.withUTF8 { utf8 in
+                let memory = UnsafeMutablePointer<CChar>.allocate(capacity: utf8.count + 1)
+                UnsafeMutableRawPointer(memory).copyMemory(from: utf8.baseAddress!, byteCount: utf8.count)
+                memory[utf8.count] = 0
+                return memory
+            }
+            modelVersion = version
+        }
+        return modelVersionC
+    }
+}

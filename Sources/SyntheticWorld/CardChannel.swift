@@ -1,4 +1,4 @@
 /// The channels a card is used through, with their wire values.
-public enum CardChannel: Int, CaseIterable, Sendable {
+package enum CardChannel: Int, CaseIterable, Sendable {
     case cardPresent, contactless, online, atm
 }

@@ -1,17 +1,17 @@
 import Foundation
 
 /// A real city: where cards live, merchants trade and fraudsters pretend to be.
-public struct City: Sendable, Hashable {
-    public var name: String
+package struct City: Sendable, Hashable {
+    package var name: String
     /// ISO 3166-1 alpha-2.
-    public var country: String
-    public var latitude: Double
-    public var longitude: Double
+    package var country: String
+    package var latitude: Double
+    package var longitude: Double
     /// Standard-time offset from UTC, for the daily rhythm.
-    public var utcOffsetMinutes: Int
+    package var utcOffsetMinutes: Int
 
     /// Great-circle distance in kilometres (haversine, mean earth radius).
-    public static func distanceKilometres(
+    package static func distanceKilometres(
         latitude1: Double, longitude1: Double, latitude2: Double, longitude2: Double
     ) -> Double {
         let radians = Double.pi / 180
@@ -22,13 +22,13 @@ public struct City: Sendable, Hashable {
         return 6371.0 * 2 * atan2(a.squareRoot(), (1 - a).squareRoot())
     }
 
-    public func distanceKilometres(to other: City) -> Double {
+    package func distanceKilometres(to other: City) -> Double {
         Self.distanceKilometres(
             latitude1: latitude, longitude1: longitude, latitude2: other.latitude, longitude2: other.longitude)
     }
 
     /// The local hour (0..<24) at a Unix time in milliseconds.
-    public func localHour(atUnixMs time: Int64) -> Int {
+    package func localHour(atUnixMs time: Int64) -> Int {
         let minutes = time / 60_000 + Int64(utcOffsetMinutes)
         let minuteOfDay = ((minutes % 1440) + 1440) % 1440
         return Int(minuteOfDay / 60)

@@ -3,8 +3,8 @@
 /// so the table spans the world. UTC offsets are standard time (mid January 2026).
 ///
 /// Generated once by a short script (see `scripts/generate-city-table.py`); edit there, not here.
-public enum CityTable {
-    public static let cities: [City] = [
+package enum CityTable {
+    package static let cities: [City] = [
         City(name: "Shanghai", country: "CN", latitude: 31.2222, longitude: 121.4581, utcOffsetMinutes: 480),
         City(name: "Beijing", country: "CN", latitude: 39.9075, longitude: 116.3972, utcOffsetMinutes: 480),
         City(name: "Shenzhen", country: "CN", latitude: 22.5455, longitude: 114.0683, utcOffsetMinutes: 480),

@@ -1,10 +1,10 @@
 /// A place that takes cards.
-public struct Merchant: Sendable, Hashable {
-    public var index: Int
-    public var id: String
-    public var categoryIndex: Int
+package struct Merchant: Sendable, Hashable {
+    package var index: Int
+    package var id: String
+    package var categoryIndex: Int
     /// `nil` for online-only merchants.
-    public var cityIndex: Int?
+    package var cityIndex: Int?
 
-    public var isOnline: Bool { cityIndex == nil }
+    package var isOnline: Bool { cityIndex == nil }
 }

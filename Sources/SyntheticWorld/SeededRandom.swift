@@ -2,13 +2,13 @@ import Foundation
 
 /// xoshiro256** seeded through SplitMix64: fast, and the same sequence for the same seed on
 /// every platform (unlike `SystemRandomNumberGenerator`), which makes worlds reproducible.
-public struct SeededRandom: RandomNumberGenerator, Sendable {
+package struct SeededRandom: RandomNumberGenerator, Sendable {
     private var s0: UInt64
     private var s1: UInt64
     private var s2: UInt64
     private var s3: UInt64
 
-    public init(seed: UInt64) {
+    package init(seed: UInt64) {
         var splitMix = seed
         func nextSplitMix() -> UInt64 {
             splitMix &+= 0x9E37_79B9_7F4A_7C15
@@ -23,7 +23,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         s3 = nextSplitMix()
     }
 
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
         let t = s1 << 17
         s2 ^= s0
@@ -36,44 +36,44 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     }
 
     /// Uniform in [0, 1).
-    public mutating func unit() -> Double {
+    package mutating func unit() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }
 
     /// Uniform in `range`.
-    public mutating func uniform(_ range: ClosedRange<Double>) -> Double {
+    package mutating func uniform(_ range: ClosedRange<Double>) -> Double {
         range.lowerBound + unit() * (range.upperBound - range.lowerBound)
     }
 
     /// Uniform integer in `range`.
-    public mutating func int(_ range: ClosedRange<Int>) -> Int {
+    package mutating func int(_ range: ClosedRange<Int>) -> Int {
         Int.random(in: range, using: &self)
     }
 
     /// `true` with probability `p`.
-    public mutating func chance(_ p: Double) -> Bool {
+    package mutating func chance(_ p: Double) -> Bool {
         unit() < p
     }
 
     /// Standard normal (Box-Muller).
-    public mutating func normal() -> Double {
+    package mutating func normal() -> Double {
         let u1 = max(unit(), 1e-300)
         let u2 = unit()
         return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
 
     /// Log-normal with the given median and shape (`sigma` of the underlying normal).
-    public mutating func logNormal(median: Double, sigma: Double) -> Double {
+    package mutating func logNormal(median: Double, sigma: Double) -> Double {
         median * exp(sigma * normal())
     }
 
     /// Exponential with the given mean.
-    public mutating func exponential(mean: Double) -> Double {
+    package mutating func exponential(mean: Double) -> Double {
         -mean * log(1 - unit())
     }
 
     /// An index drawn with probability proportional to `weights[index]`.
-    public mutating func weightedIndex(_ weights: [Double]) -> Int {
+    package mutating func weightedIndex(_ weights: [Double]) -> Int {
         let total = weights.reduce(0, +)
         var point = unit() * total
         for (index, weight) in weights.enumerated() {
@@ -84,12 +84,12 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     }
 
     /// A uniformly chosen element; the collection must not be empty.
-    public mutating func pick<C: RandomAccessCollection>(_ collection: C) -> C.Element where C.Index == Int {
+    package mutating func pick<C: RandomAccessCollection>(_ collection: C) -> C.Element where C.Index == Int {
         collection[collection.startIndex + Int(next() % UInt64(collection.count))]
     }
 
     /// A lowercase hex string of `digits` random digits.
-    public mutating func hex(digits: Int) -> String {
+    package mutating func hex(digits: Int) -> String {
         var text = String(next(), radix: 16)
         while text.count < digits { text = String(next(), radix: 16) + text }
         return String(text.suffix(digits))

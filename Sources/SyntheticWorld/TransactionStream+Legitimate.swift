@@ -3,7 +3,7 @@ import StreamifyWire
 /// Everyday purchases: cards awake at their local hour, at their usual merchants, devices and amounts.
 extension TransactionStream {
     /// Where a card is, forgetting trips that are over.
-    public mutating func whereabouts(cardIndex: Int, atMs timeMs: Int64) -> Trip.Whereabouts {
+    package mutating func whereabouts(cardIndex: Int, atMs timeMs: Int64) -> Trip.Whereabouts {
         guard let trip = trips[cardIndex] else { return .home }
         let whereabouts = trip.whereabouts(atMs: timeMs)
         if whereabouts == .home && timeMs >= trip.returnArrivalMs { trips[cardIndex] = nil }
@@ -11,7 +11,7 @@ extension TransactionStream {
     }
 
     /// The city a card is in (its home unless away on a trip).
-    public mutating func currentCityIndex(cardIndex: Int, atMs timeMs: Int64) -> Int {
+    package mutating func currentCityIndex(cardIndex: Int, atMs timeMs: Int64) -> Int {
         if case .away(let cityIndex) = whereabouts(cardIndex: cardIndex, atMs: timeMs) { return cityIndex }
         return world.cards[cardIndex].homeCityIndex
     }
@@ -45,7 +45,7 @@ extension TransactionStream {
     }
 
     /// An everyday purchase by an awake card, wherever it is.
-    public mutating func legitimate(atMs timeMs: Int64) -> LabelledTransaction {
+    package mutating func legitimate(atMs timeMs: Int64) -> LabelledTransaction {
         let cardIndex = pickActiveCard(atMs: timeMs)
         let card = world.cards[cardIndex]
         let cityIndex = currentCityIndex(cardIndex: cardIndex, atMs: timeMs)
@@ -65,7 +65,7 @@ extension TransactionStream {
 
     /// A typical amount for this card at this category: log-normal around the geometric mean
     /// of the card's median and the category's.
-    public mutating func usualAmount(card: Card, categoryIndex: Int) -> Int64 {
+    package mutating func usualAmount(card: Card, categoryIndex: Int) -> Int64 {
         let category = world.categories[categoryIndex]
         let median = (card.medianAmountMinor * category.medianAmountMinor).squareRoot()
         return max(50, Int64(random.logNormal(median: median, sigma: category.amountSigma * 0.8)))
@@ -121,7 +121,7 @@ extension TransactionStream {
             cardID: card.id, merchantID: "atm-\(seedTag)-\(cityIndex)-\(random.int(0...19))",
             amountMinor: Int64(random.int(1...20)) * 2_000, currency: "USD", eventTimeMs: timeMs,
             location: jittered(city, degrees: 0.03), country: city.country,
-            merchantCategory: MerchantCategory.atmCode, paymentMethod: "debit_card", channel: .atm)
+            merchantCategory: MerchantSector.atmCode, paymentMethod: "debit_card", channel: .atm)
     }
 
     private mutating func rememberPurchase(card: Int, merchant: Int) {
@@ -135,7 +135,7 @@ extension TransactionStream {
     }
 
     /// A point near the city centre.
-    public mutating func jittered(_ city: City, degrees: Double) -> GeoPoint {
+    package mutating func jittered(_ city: City, degrees: Double) -> GeoPoint {
         GeoPoint(
             latitude: city.latitude + random.uniform(-degrees...degrees),
             longitude: city.longitude + random.uniform(-degrees...degrees))

@@ -2,18 +2,18 @@ import StreamifyWire
 
 /// The fraud scenarios: each schedules its transactions, starting now.
 extension TransactionStream {
-    public static let minute: Int64 = 60_000
-    public static let hour: Int64 = 60 * minute
-    public static let day: Int64 = 24 * hour
+    package static let minute: Int64 = 60_000
+    package static let hour: Int64 = 60 * minute
+    package static let day: Int64 = 24 * hour
 
-    public static let fraudsterUserAgents = [
+    package static let fraudsterUserAgents = [
         "python-requests/2.32.3",
         "Go-http-client/1.1",
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 HeadlessChrome/131.0 Safari/537.36",
         "okhttp/4.12.0",
     ]
 
-    public mutating func startScenario() {
+    package mutating func startScenario() {
         let scenarios = activeScenarios
         var scenario = scenarios[random.weightedIndex(scenarios.map(\.startWeight))]
         if scenario == .compromisedMerchant && recentPurchases.isEmpty {
@@ -39,7 +39,7 @@ extension TransactionStream {
     }
 
     /// A city at least `minimumKilometres` from `city`, in another country when possible.
-    public mutating func distantCity(from cityIndex: Int, minimumKilometres: Double) -> Int {
+    package mutating func distantCity(from cityIndex: Int, minimumKilometres: Double) -> Int {
         let home = world.cities[cityIndex]
         var best = cityIndex
         var bestDistance = -1.0
@@ -57,7 +57,7 @@ extension TransactionStream {
     }
 
     /// A device, IP and user agent the card has never used, somewhere else.
-    public mutating func fraudsterIdentity(cityIndex: Int, userAgents: [String]) -> (device: String, ip: String, userAgent: String) {
+    package mutating func fraudsterIdentity(cityIndex: Int, userAgents: [String]) -> (device: String, ip: String, userAgent: String) {
         (
             device: "dev-x-\(seedTag)-\(random.hex(digits: 10))",
             ip: World.ipAddress(cityIndex: cityIndex, card: 0, random: &random),
@@ -66,7 +66,7 @@ extension TransactionStream {
     }
 
     /// Online micro-charges (0.50 to 1.99) at several merchants, seconds apart, from a script.
-    public mutating func scheduleCardTesting(cardIndex: Int, startMs: Int64) {
+    package mutating func scheduleCardTesting(cardIndex: Int, startMs: Int64) {
         let card = world.cards[cardIndex]
         let cityIndex = distantCity(from: card.homeCityIndex, minimumKilometres: 500)
         let city = world.cities[cityIndex]
@@ -86,7 +86,7 @@ extension TransactionStream {
     }
 
     /// A new device from a new country and IP buys expensive things, minutes apart.
-    public mutating func scheduleAccountTakeover(cardIndex: Int, startMs: Int64) {
+    package mutating func scheduleAccountTakeover(cardIndex: Int, startMs: Int64) {
         let card = world.cards[cardIndex]
         let cityIndex = distantCity(from: card.homeCityIndex, minimumKilometres: 1_000)
         let city = world.cities[cityIndex]
@@ -110,7 +110,7 @@ extension TransactionStream {
 
     /// The cardholder pays at home; minutes later a cloned card is used in person at least
     /// 2,000 km away.
-    public mutating func scheduleImpossibleTravel(cardIndex: Int, startMs: Int64) {
+    package mutating func scheduleImpossibleTravel(cardIndex: Int, startMs: Int64) {
         let card = world.cards[cardIndex]
         let home = world.cities[card.homeCityIndex]
         let localMerchant = world.merchants[random.pick(world.localMerchants[card.homeCityIndex])]
@@ -137,7 +137,7 @@ extension TransactionStream {
 
     /// A merchant where recent cards shopped is breached; one to four days later those cards
     /// are misused far from home.
-    public mutating func scheduleCompromisedMerchant(startMs: Int64) {
+    package mutating func scheduleCompromisedMerchant(startMs: Int64) {
         let breached = random.pick(recentPurchases).merchantIndex
         var victims: [Int] = []
         for purchase in recentPurchases where purchase.merchantIndex == breached && !victims.contains(purchase.cardIndex) {
@@ -174,7 +174,7 @@ extension TransactionStream {
     }
 
     /// One purchase 5 to 20 times the card's median, otherwise in the card's habits.
-    public mutating func scheduleAmountSpike(cardIndex: Int, startMs: Int64) {
+    package mutating func scheduleAmountSpike(cardIndex: Int, startMs: Int64) {
         let card = world.cards[cardIndex]
         let home = world.cities[card.homeCityIndex]
         let merchant = world.merchants[random.pick(card.favouriteMerchants)]
@@ -191,7 +191,7 @@ extension TransactionStream {
     }
 
     /// Gift cards, crypto and wire transfers in round amounts, minutes apart.
-    public mutating func scheduleRiskyPattern(cardIndex: Int, startMs: Int64) {
+    package mutating func scheduleRiskyPattern(cardIndex: Int, startMs: Int64) {
         let card = world.cards[cardIndex]
         let home = world.cities[card.homeCityIndex]
         let ownDevice = random.chance(0.5)
@@ -222,7 +222,7 @@ extension TransactionStream {
     /// Two to four buy-now-pay-later purchases at online electronics, jewelry and clothing shops,
     /// one to three hours apart: amounts ordinary for the shop, from the cardholder's own city
     /// (a local proxy) on a fresh but ordinary browser.
-    public mutating func scheduleBuyNowPayLater(cardIndex: Int, startMs: Int64) {
+    package mutating func scheduleBuyNowPayLater(cardIndex: Int, startMs: Int64) {
         let card = world.cards[cardIndex]
         let home = world.cities[card.homeCityIndex]
         let fraudster = fraudsterIdentity(cityIndex: card.homeCityIndex, userAgents: World.userAgents)

@@ -9,32 +9,32 @@ import StreamifyWire
 /// over any long enough prefix. Event times never decrease, so each card's are monotone too.
 public struct TransactionStream: Sendable {
     /// A transaction waiting for its event time (later steps of a scenario).
-    public struct ScheduledTransaction: Sendable {
-        public var timeMs: Int64
-        public var transaction: Transaction
-        public var truth: GroundTruth
-        public var cardIndex: Int
+    package struct ScheduledTransaction: Sendable {
+        package var timeMs: Int64
+        package var transaction: Transaction
+        package var truth: GroundTruth
+        package var cardIndex: Int
         /// Whether the fraud rate control already counts it (steps due within the hour).
-        public var countsTowardsRate: Bool
+        package var countsTowardsRate: Bool
     }
 
     /// A breach of a merchant, for inspection: the cards that shopped there, misused later.
-    public struct Breach: Sendable, Hashable {
-        public var merchantIndex: Int
-        public var timeMs: Int64
-        public var victims: [Int]
+    package struct Breach: Sendable, Hashable {
+        package var merchantIndex: Int
+        package var timeMs: Int64
+        package var victims: [Int]
     }
 
     /// One purchase remembered so a breach can find the cards that shopped at a merchant.
-    public struct Purchase: Sendable {
-        public var cardIndex: Int
-        public var merchantIndex: Int
+    package struct Purchase: Sendable {
+        package var cardIndex: Int
+        package var merchantIndex: Int
     }
 
-    public let world: World
+    package let world: World
     public let configuration: WorldConfiguration
-    public var random: SeededRandom
-    public let seedTag: String
+    package var random: SeededRandom
+    package let seedTag: String
 
     /// Simulated now, in Unix milliseconds.
     private(set) var clockMs: Double
@@ -56,23 +56,23 @@ public struct TransactionStream: Sendable {
     private var scheduledSoonLegitimate = 0
 
     /// The last purchases (a ring), for the compromised-merchant scenario.
-    public var recentPurchases: [Purchase] = []
-    public var recentPurchasesNext = 0
-    public static let recentPurchasesCapacity = 4096
+    package var recentPurchases: [Purchase] = []
+    package var recentPurchasesNext = 0
+    package static let recentPurchasesCapacity = 4096
 
     /// Every breach so far.
-    public var breaches: [Breach] = []
+    package var breaches: [Breach] = []
 
     /// Cards reissued after a chargeback, and how many times: the issuer blocks a number it
     /// knows is compromised, so the cardholder shops on with a new one (`-r1`, `-r2`, ...).
     private var reissues: [Int: Int] = [:]
 
     /// Cards on a legitimate trip (looked up, never iterated, so the stream stays deterministic).
-    public var trips: [Int: Trip] = [:]
+    package var trips: [Int: Trip] = [:]
     /// Chance that an everyday purchase at home comes a few hours before a trip.
-    public static let tripProbability = 0.002
+    package static let tripProbability = 0.002
 
-    public init(world: World, configuration: WorldConfiguration) {
+    package init(world: World, configuration: WorldConfiguration) {
         self.world = world
         self.configuration = configuration
         // A different stream of numbers than the world's, from the same seed.
@@ -112,12 +112,12 @@ public struct TransactionStream: Sendable {
     }
 
     /// The scenarios that can start now.
-    public var activeScenarios: [FraudScenario] {
+    package var activeScenarios: [FraudScenario] {
         configuration.scenarios.active(afterMs: Int64(clockMs) - configuration.startTimeMs)
     }
 
     /// Queues a scenario step for `timeMs` (no earlier than now).
-    public mutating func schedule(_ transaction: Transaction, atMs timeMs: Int64, truth: GroundTruth, cardIndex: Int) {
+    package mutating func schedule(_ transaction: Transaction, atMs timeMs: Int64, truth: GroundTruth, cardIndex: Int) {
         let entry = ScheduledTransaction(
             timeMs: max(timeMs, Int64(clockMs)), transaction: transaction, truth: truth, cardIndex: cardIndex,
             countsTowardsRate: timeMs - Int64(clockMs) <= 3_600_000)

@@ -1,19 +1,19 @@
 /// The synthetic population: cities, merchants and cards, built deterministically from a seed.
-public struct World: Sendable {
-    public let cities: [City]
-    public let categories: [MerchantCategory]
-    public let merchants: [Merchant]
-    public let cards: [Card]
+package struct World: Sendable {
+    package let cities: [City]
+    package let categories: [MerchantSector]
+    package let merchants: [Merchant]
+    package let cards: [Card]
     /// Merchants with a shop in each city (by city index).
-    public let localMerchants: [[Int]]
+    package let localMerchants: [[Int]]
     /// Online-only merchants.
-    public let onlineMerchants: [Int]
+    package let onlineMerchants: [Int]
     /// Online merchants of each risky category code ("gift_cards", "crypto", ...).
-    public let riskyOnlineMerchants: [String: [Int]]
+    package let riskyOnlineMerchants: [String: [Int]]
     /// All risky online merchants, in index order.
-    public let allRiskyOnlineMerchants: [Int]
+    package let allRiskyOnlineMerchants: [Int]
 
-    public static let userAgents = [
+    package static let userAgents = [
         "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148",
         "Mozilla/5.0 (Linux; Android 15; Pixel 9) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36",
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36",
@@ -23,11 +23,11 @@ public struct World: Sendable {
         "StreamifyBank/7.4 (Android 15)",
     ]
 
-    public init(configuration: WorldConfiguration) {
+    package init(configuration: WorldConfiguration) {
         var random = SeededRandom(seed: configuration.seed)
         let seedTag = String(configuration.seed, radix: 36)
         let cities = CityTable.cities
-        let categories = MerchantCategory.all
+        let categories = MerchantSector.all
         self.cities = cities
         self.categories = categories
         // Bigger cities (earlier in the table) get more cards and shops.
@@ -101,7 +101,7 @@ public struct World: Sendable {
     }
 
     /// A public-looking IPv4 address whose first octets follow the city, as geolocation would.
-    public static func ipAddress(cityIndex: Int, card: Int, random: inout SeededRandom) -> String {
+    package static func ipAddress(cityIndex: Int, card: Int, random: inout SeededRandom) -> String {
         let first = 11 + cityIndex % 180
         let second = (cityIndex / 180) * 50 + random.int(0...49)
         return "\(first).\(second).\(random.int(0...255)).\(random.int(1...254))"

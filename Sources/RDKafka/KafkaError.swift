@@ -4,8 +4,10 @@ import CRdKafka
 public struct KafkaError: Error, Sendable, CustomStringConvertible {
     /// The `rd_kafka_resp_err_t` value (negative numbers are librdkafka-local errors).
     public var code: Int32
+    /// What failed: librdkafka's text, prefixed with the operation when known.
     public var message: String
 
+    /// Creates a value with every field given.
     public init(code: Int32, message: String) {
         self.code = code
         self.message = message

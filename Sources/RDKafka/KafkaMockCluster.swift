@@ -9,6 +9,7 @@ public final class KafkaMockCluster: @unchecked Sendable {
     private let cluster: OpaquePointer
     /// `host:port,...` to give clients as `bootstrap.servers`.
     public let bootstrapServers: String
+    /// Brokers in the cluster, with ids 1...brokerCount.
     public let brokerCount: Int
 
     /// Starts `brokers` mock brokers (ids 1...brokers).
@@ -40,6 +41,7 @@ public final class KafkaMockCluster: @unchecked Sendable {
         rd_kafka_mock_broker_set_down(cluster, id)
     }
 
+    /// Brings broker `id` back after `setBrokerDown(_:)`.
     public func setBrokerUp(_ id: Int32) {
         rd_kafka_mock_broker_set_up(cluster, id)
     }

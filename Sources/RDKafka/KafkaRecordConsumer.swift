@@ -2,10 +2,15 @@ import CRdKafka
 
 /// One record read by `KafkaRecordConsumer`.
 public struct KafkaRecord: Sendable {
+    /// The topic it was read from.
     public var topic: String
+    /// The partition it was read from.
     public var partition: Int32
+    /// Its offset in that partition.
     public var offset: Int64
+    /// The record's key bytes (empty when it has none).
     public var key: [UInt8]
+    /// The record's value bytes.
     public var value: [UInt8]
 }
 
@@ -54,6 +59,7 @@ public final class KafkaRecordConsumer {
             value: Array(UnsafeRawBufferPointer(start: m.payload, count: m.len)))
     }
 
+    /// Leaves the group; later calls do nothing (`deinit` calls it too).
     public func close() {
         guard !closed else { return }
         closed = true

@@ -2,9 +2,12 @@ import CRdKafka
 
 /// A partition of a topic, and optionally an offset in it.
 public struct TopicPartition: Hashable, Sendable, CustomStringConvertible {
+    /// The topic's name.
     public var topic: String
+    /// The partition number within the topic.
     public var partition: Int32
 
+    /// Creates a value with every field given.
     public init(topic: String, partition: Int32) {
         self.topic = topic
         self.partition = partition

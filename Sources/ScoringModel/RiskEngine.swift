@@ -6,18 +6,23 @@
 /// Device and merchant state are updated under their own locks just before; no two locks are
 /// ever held at once.
 public final class RiskEngine: @unchecked Sendable {
+    /// Per-card state, keyed by card fingerprint.
     public let cards: StripedTable<CardState>
+    /// Per-device state, and per-IP-address state under `EntityKey.ipAddress(_:)` keys.
     public let devices: StripedTable<DeviceState>
+    /// Per-merchant state, keyed by merchant fingerprint.
     public let merchants: StripedTable<MerchantState>
     /// Scored transactions awaiting their outcome; nil when `maximumLoggedTransactions` is 0.
     public let outcomes: OutcomeLog?
     /// Adapts an installed logistic model from labels (idle under the hand-set noisy-OR).
     public let learner: OnlineLearner
     let pendingLabels: PendingLabels
+    /// The table sizes and lifetimes it was created with.
     public let configuration: EngineConfiguration
     private let modelLock = PaddedMutex()
     private var installedModel: RiskModel
 
+    /// Creates empty tables sized by `configuration` and installs `model` (the hand-set defaults unless given).
     public init(configuration: EngineConfiguration = EngineConfiguration(), model: RiskModel = .builtIn) {
         self.configuration = configuration
         self.installedModel = model

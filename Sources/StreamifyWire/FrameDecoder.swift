@@ -2,9 +2,12 @@ import NIOCore
 
 /// Thrown by `FrameDecoder` when a frame announces more bytes than the limit.
 public struct FrameTooLargeError: Error, Hashable, CustomStringConvertible {
+    /// Bytes the frame's length prefix announced.
     public var length: Int
+    /// The decoder's `maximumFrameLength` that `length` exceeds.
     public var limit: Int
 
+    /// Creates the error for a frame of `length` bytes over `limit`.
     public init(length: Int, limit: Int) {
         self.length = length
         self.limit = limit
@@ -18,15 +21,19 @@ public struct FrameTooLargeError: Error, Hashable, CustomStringConvertible {
 /// Unlike swift-nio-extras' `LengthFieldBasedFrameDecoder`, it enforces a maximum length as soon
 /// as the prefix arrives, so a hostile peer cannot make the server buffer gigabytes.
 public struct FrameDecoder: ByteToMessageDecoder {
+    /// Each frame's body, without its length prefix.
     public typealias InboundOut = ByteBuffer
 
+    /// The longest frame body accepted, in bytes (prefix not included); longer ones throw `FrameTooLargeError`.
     public let maximumFrameLength: Int
 
+    /// Creates a decoder that refuses frames longer than `maximumFrameLength` bytes (at least 0).
     public init(maximumFrameLength: Int = Framing.defaultMaximumFrameLength) {
         precondition(maximumFrameLength >= 0)
         self.maximumFrameLength = maximumFrameLength
     }
 
+    /// Emits the next frame's body once all of it has arrived; throws `FrameTooLargeError` as soon as a prefix announces too many bytes.
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let length = buffer.getInteger(at: buffer.readerIndex, endianness: .big, as: UInt32.self) else {
             return .needMoreData
@@ -44,6 +51,7 @@ public struct FrameDecoder: ByteToMessageDecoder {
         return .continue
     }
 
+    /// Emits the complete frames left at end of input and drops a trailing partial frame.
     public mutating func decodeLast(
         context: ChannelHandlerContext,
         buffer: inout ByteBuffer,

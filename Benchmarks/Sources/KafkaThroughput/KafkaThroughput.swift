@@ -1,4 +1,3 @@
-import RDKafka
 import Foundation
 import KafkaDoor
 import Logging
@@ -15,17 +14,16 @@ import SyntheticWorld
 /// The mock brokers run in the same process, so they share the CPU with the door.
 enum KafkaThroughput {
     struct Result: Sendable, CustomStringConvertible {
-        var messages: Int
-        var alerts: Int
-        var deadLetters: Int
+        /// What the door counted by the time every output was acknowledged.
+        var statistics: KafkaDoorStatistics
         var fillSeconds: Double
         var processSeconds: Double
-        var messagesPerSecond: Double { Double(messages) / processSeconds }
 
         var description: String {
-            "messages=\(messages) alerts=\(alerts) dead-letters=\(deadLetters) "
+            let rate = Int(Double(statistics.consumed) / processSeconds)
+            return "messages=\(statistics.consumed) alerts=\(statistics.alerted) dead-letters=\(statistics.deadLettered) "
                 + "fill=\(String(format: "%.2f", fillSeconds))s process=\(String(format: "%.2f", processSeconds))s "
-                + "throughput=\(Int(messagesPerSecond)) msg/s (consume+score+produce+ack)"
+                + "throughput=\(rate) msg/s (consume+score+produce+ack)"
         }
     }
 
@@ -63,14 +61,14 @@ enum KafkaThroughput {
         logger.notice(
             "input topic filled", metadata: ["messages": "\(messages)", "partitions": "\(partitions)", "seconds": "\(fillSeconds)"])
 
-        let sidecar = KafkaDoor(configuration: configuration, scoring: ScoringService(engine: RiskEngine()), logger: logger)
-        let task = Task { try await sidecar.run() }
+        let door = KafkaDoor(configuration: configuration, scoring: ScoringService(engine: RiskEngine()), logger: logger)
+        let task = Task { try await door.run() }
         var started: UInt64 = 0
         var finished: UInt64 = 0
         let deadline = SystemClock.monotonicNanoseconds() + 600_000_000_000
         var nextReport = SystemClock.monotonicNanoseconds() + 5_000_000_000
         while SystemClock.monotonicNanoseconds() < deadline {
-            let statistics = sidecar.statistics
+            let statistics = door.statistics
             if SystemClock.monotonicNanoseconds() > nextReport {
                 logger.notice("benchmark progress", metadata: ["statistics": "\(statistics)"])
                 nextReport += 5_000_000_000
@@ -82,13 +80,10 @@ enum KafkaThroughput {
             }
             try await Task.sleep(for: .milliseconds(2))
         }
-        sidecar.requestGracefulStop()
+        door.requestGracefulStop()
         try await task.value
         guard finished > 0 else { throw KafkaError(code: -1, message: "benchmark did not finish in time") }
-        let statistics = sidecar.statistics
         return Result(
-            messages: messages, alerts: statistics.alerted, deadLetters: statistics.deadLettered, fillSeconds: fillSeconds,
-            processSeconds: Double(finished - started) / 1e9)
+            statistics: door.statistics, fillSeconds: fillSeconds, processSeconds: Double(finished - started) / 1e9)
     }
 }
-

@@ -1,9 +1,12 @@
 /// An ISO 3166-1 alpha-2 country code packed into 16 bits (`0` = unknown).
 public struct CountryCode: Hashable, Sendable, BitwiseCopyable, CustomStringConvertible {
+    /// The two letters' ASCII codes, the first in the high byte; 0 = unknown.
     public var rawValue: UInt16
 
+    /// No country given.
     public static let unknown = CountryCode(rawValue: 0)
 
+    /// Wraps a packed code as it is (no check).
     public init(rawValue: UInt16) { self.rawValue = rawValue }
 
     /// Parses two ASCII letters (either case). `nil` for anything else; empty input is `.unknown`.
@@ -19,6 +22,7 @@ public struct CountryCode: Hashable, Sendable, BitwiseCopyable, CustomStringConv
         self.rawValue = UInt16(first) << 8 | UInt16(second)
     }
 
+    /// Parses two ASCII letters (either case) from a `String`; `nil` for anything else; empty is `.unknown`.
     public init?(_ code: String) {
         var code = code
         guard let parsed = code.withUTF8({ CountryCode(bytes: UnsafeRawBufferPointer($0)) }) else { return nil }
@@ -34,6 +38,7 @@ public struct CountryCode: Hashable, Sendable, BitwiseCopyable, CustomStringConv
         }
     }
 
+    /// Whether no country is given.
     public var isUnknown: Bool { rawValue == 0 }
 
     public var description: String {

@@ -5,11 +5,13 @@
 /// different identifiers share state only if their 64-bit fingerprints collide: about one
 /// chance in 37 million across a million cards. The raw value 0 means "absent".
 public struct EntityKey: Hashable, Sendable, BitwiseCopyable {
+    /// The 64-bit fingerprint; 0 means absent (`.none`).
     public var rawValue: UInt64
 
     /// No identifier given.
     public static let none = EntityKey(rawValue: 0)
 
+    /// Wraps a fingerprint as it is (0 is `.none`).
     public init(rawValue: UInt64) { self.rawValue = rawValue }
 
     /// Fingerprints raw identifier bytes; empty input gives `.none`.
@@ -29,6 +31,7 @@ public struct EntityKey: Hashable, Sendable, BitwiseCopyable {
         self = identifier.withUTF8 { EntityKey(bytes: UnsafeRawBufferPointer($0)) }
     }
 
+    /// Whether no identifier was given.
     public var isNone: Bool { rawValue == 0 }
 
     /// A 32-bit fingerprint, for small per-card sets (devices, IPs) where collisions only blur a signal.
@@ -43,6 +46,7 @@ public enum Fingerprint {
     @usableFromInline static let m1: UInt64 = 0x87C3_7B91_1142_53D5
     @usableFromInline static let m2: UInt64 = 0x4CF5_AD43_2745_937F
 
+    /// The 64-bit hash of `bytes` (may be 0: `EntityKey` maps that to 1).
     @inlinable
     public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ (UInt64(bytes.count) &* m2)

@@ -13,10 +13,13 @@ public struct FeatureVector: Sendable, BitwiseCopyable {
     /// Room in the vector; `count` of it is used.
     public static let capacity = 64
 
+    /// The features, at the indices below; only the first `count` are used.
     public var values: InlineArray<64, Float>
 
+    /// An all-zero vector.
     public init() { values = .init(repeating: 0) }
 
+    /// Feature `index` (0..<`capacity`).
     @inline(__always)
     public subscript(index: Int) -> Float {
         get { values[index] }
@@ -32,39 +35,68 @@ public struct FeatureVector: Sendable, BitwiseCopyable {
     // MARK: - Layout
 
     // Factor scores.
+    /// The amount factor's score, 0...1.
     public static let amountScore = 0
+    /// The velocity factor's score, 0...1.
     public static let velocityScore = 1
+    /// The geographic factor's score, 0...1.
     public static let geographicScore = 2
+    /// The device factor's score, 0...1.
     public static let deviceScore = 3
+    /// The pattern factor's score, 0...1.
     public static let patternScore = 4
     // Amount.
+    /// z-score of ln(amount) against the card's profile (blended with the population's), within ±10.
     public static let amountZ = 5
+    /// ln(amount / the card's typical amount).
     public static let amountLogRatio = 6
+    /// log10 of the amount in major units (at least 1).
     public static let amountLog10 = 7
+    /// 1 when the card had fewer than 3 earlier transactions.
     public static let coldStart = 8
+    /// ln(1 + days since the card's entry was created); 0 on its first transaction.
     public static let cardAgeLogDays = 9
     // Velocity.
+    /// ln of the card's transactions in the last minute, this one included.
     public static let count1mLog = 10
+    /// ln of the card's transactions in the last hour, this one included.
     public static let count1hLog = 11
+    /// ln of the card's transactions in the last 24 h, this one included.
     public static let count24hLog = 12
+    /// ln(24 h spend, this one included / the card's usual daily spend).
     public static let spend24hLogRatio = 13
     // Geographic.
+    /// log10(1 + km/h implied since the card's last located transaction); 0 without one.
     public static let travelSpeedLog10 = 14
+    /// log10(1 + km from the card's last located transaction); 0 without one.
     public static let travelDistanceLog10 = 15
+    /// 1 when a known country is not among the card's recent ones (and the card had one before).
     public static let countryChange = 16
     // Device.
+    /// 1 when the device is new to a card that already has known devices.
     public static let newDevice = 17
+    /// Other cards that used this device in the last 24 h (a count, at most 6).
     public static let cardsSharingDevice = 18
+    /// 1 when a new device comes with both a changed IP address and a changed user agent.
     public static let networkChange = 19
+    /// 1 when confirmed fraud was tied to this device.
     public static let deviceTiedToFraud = 20
+    /// Other cards seen from this IP address in the last 24 h (tracked only for logistic models).
     public static let cardsSharingIP = 21
+    /// 1 when confirmed fraud was tied to this IP address (tracked only for logistic models).
     public static let ipTiedToFraud = 22
     // Pattern.
+    /// 1 for an amount under 2.00 away from a terminal (card testing).
     public static let microAmount = 23
+    /// 1 for a whole multiple of 100.00.
     public static let roundAmount = 24
+    /// 1 when the local hour and its neighbours hold under 3% of the card's history (20+ transactions).
     public static let unusualHour = 25
+    /// 1 when the card has confirmed fraud reported.
     public static let cardConfirmedFraud = 26
+    /// The merchant's smoothed fraud rate over 7 days (ending the outcome delay back), in percent.
     public static let merchantFraudPercent7d = 27
+    /// The merchant's smoothed fraud rate over 30 days (ending the outcome delay back), in percent.
     public static let merchantFraudPercent30d = 28
     /// First of the one-hot merchant categories (`MerchantCategory.rawValue` added).
     public static let categoryBase = 29
@@ -75,12 +107,15 @@ public struct FeatureVector: Sendable, BitwiseCopyable {
     /// Features in use.
     public static let count = channelBase + 5
 
+    /// Index of `category`'s one-hot feature.
     @inline(__always)
     public static func category(_ category: MerchantCategory) -> Int { categoryBase + Int(category.rawValue) }
 
+    /// Index of `method`'s one-hot feature.
     @inline(__always)
     public static func method(_ method: PaymentMethod) -> Int { methodBase + Int(method.rawValue) }
 
+    /// Index of `channel`'s one-hot feature.
     @inline(__always)
     public static func channel(_ channel: TransactionChannel) -> Int { channelBase + Int(channel.rawValue) }
 

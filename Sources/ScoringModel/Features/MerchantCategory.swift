@@ -1,23 +1,42 @@
 /// The merchant categories the risk model tells apart, from an ISO 18245 MCC or a category name.
 public enum MerchantCategory: UInt8, Sendable, CaseIterable, BitwiseCopyable {
+    /// Not given, or not recognised.
     case unknown
+    /// Groceries and supermarkets.
     case grocery
+    /// Restaurants, cafés and fast food.
     case restaurant
+    /// Fuel and gas stations.
     case fuel
+    /// General retail: other MCCs in 5000...5999, and names such as books, toys or home goods.
     case retail
+    /// Clothing, apparel and shoes.
     case clothing
+    /// Electronics, computers and phones.
     case electronics
+    /// Jewelry, watches and luxury goods.
     case jewelry
+    /// Airlines, hotels, car rental and other travel.
     case travel
+    /// Digital goods: games, software, app stores.
     case digitalGoods
+    /// Gift cards, prepaid cards and stored value.
     case giftCards
+    /// Money transfers, wires, remittances and money orders.
     case moneyTransfer
+    /// Cryptocurrency and quasi-cash.
     case crypto
+    /// Gambling, casinos, betting and lotteries.
     case gambling
+    /// Cash withdrawals and cash advances.
     case cash
+    /// Health, pharmacy and medical.
     case health
+    /// Utilities and telecom.
     case utilities
+    /// Entertainment: movies, streaming, events and tickets.
     case entertainment
+    /// Services, subscriptions and education: other MCCs in 7000...8999.
     case services
 
     /// Parses an MCC ("5411") or a name ("Electronics", "gift_cards"); unrecognised text is `.unknown`.
@@ -35,6 +54,7 @@ public enum MerchantCategory: UInt8, Sendable, CaseIterable, BitwiseCopyable {
         self = .unknown
     }
 
+    /// Parses an MCC or a category name from a `String`; unrecognised text is `.unknown`.
     public init(_ text: String) {
         var text = text
         self = text.withUTF8 { MerchantCategory(bytes: UnsafeRawBufferPointer($0)) }

@@ -1,9 +1,14 @@
 /// How the card was used (mirrors the wire `Channel`).
 public enum TransactionChannel: UInt8, Sendable, BitwiseCopyable {
+    /// Not given.
     case unspecified = 0
+    /// At a terminal, with the card present.
     case cardPresent = 1
+    /// Online, card not present.
     case online = 2
+    /// Contactless, at a terminal.
     case contactless = 3
+    /// At a cash machine.
     case atm = 4
 
     /// Whether the card itself had to be at the terminal.
@@ -15,25 +20,38 @@ public enum TransactionChannel: UInt8, Sendable, BitwiseCopyable {
 /// Build it from wire bytes (the daemon does, straight from the protobuf-c structs) or from
 /// Swift values with `init(cardID:...)`. Validation happens before: see `TransactionValidator`.
 public struct TransactionFeatures: Sendable, BitwiseCopyable {
+    /// Fingerprint of the card id; must not be `.none`.
     public var card: EntityKey
+    /// Fingerprint of the merchant id; must not be `.none`.
     public var merchant: EntityKey
     /// `.none` when no device fingerprint was given.
     public var device: EntityKey
     /// 32-bit fingerprints; 0 when absent.
     public var ipAddress: UInt32
+    /// 32-bit fingerprint of the user agent; 0 when absent.
     public var userAgent: UInt32
+    /// Amount in minor units (cents); greater than zero once validated.
     public var amountMinor: Int64
+    /// Unix epoch milliseconds when the transaction happened.
     public var eventTimeMs: Int64
+    /// Whether `latitude` and `longitude` hold a location (both are 0 otherwise).
     public var hasLocation: Bool
+    /// Degrees north; 0 without a location.
     public var latitude: Double
+    /// Degrees east; 0 without a location.
     public var longitude: Double
+    /// Where it happened; `.unknown` when not given.
     public var country: CountryCode
+    /// The merchant's category; `.unknown` when not given or not recognised.
     public var category: MerchantCategory
+    /// How it was paid; `.unknown` when not given or not recognised.
     public var paymentMethod: PaymentMethod
+    /// How the card was used.
     public var channel: TransactionChannel
     /// Fingerprint of the transaction id: the key its outcome is logged under (`.none`: not logged).
     public var transaction: EntityKey
 
+    /// Features from values already fingerprinted and parsed; a `nil` location means none.
     public init(
         card: EntityKey,
         merchant: EntityKey,

@@ -17,6 +17,7 @@ public struct LearningConfiguration: Sendable, Equatable {
     /// The bound on `learningRate`.
     public static let maximumLearningRate = 1.0
 
+    /// Creates a configuration with every field given.
     public init(
         enabled: Bool = true,
         learningRate: Double = 0.5,

@@ -18,11 +18,13 @@ public struct LogisticTrainer: Sendable {
     public var positiveWeight: Double
     /// Newton steps at most; stops earlier once the largest change is below `tolerance`.
     public var iterations: Int
+    /// Fitting stops once a Newton step changes no parameter by this much.
     public var tolerance: Double
     /// Share of the data's information recorded as each coefficient's precision (what online
     /// learning starts from): 1 trusts training fully; smaller lets the learner move further.
     public var confidence: Double
 
+    /// Creates a trainer with every setting given.
     public init(
         l2: Double = 1e-3, positiveWeight: Double = 1, iterations: Int = 25, tolerance: Double = 1e-6,
         confidence: Double = 1

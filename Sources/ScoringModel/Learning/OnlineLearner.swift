@@ -22,6 +22,7 @@ import Darwin
 /// the default scoring never changes. Installing a model (SIGHUP) restarts learning from it.
 public final class OnlineLearner: @unchecked Sendable {
     private let mutex = PaddedMutex()
+    /// The settings it was created with (`isFrozen` may change since).
     public let configuration: LearningConfiguration
     private var frozen: Bool
     /// The installed logistic model learning started from, or nil (idle).
@@ -35,6 +36,7 @@ public final class OnlineLearner: @unchecked Sendable {
     private var updates = 0
     private var pending = 0
 
+    /// An idle learner (frozen if `configuration.enabled` is off); it learns once a logistic model is installed.
     public init(configuration: LearningConfiguration = LearningConfiguration()) {
         self.configuration = configuration
         self.frozen = !configuration.enabled

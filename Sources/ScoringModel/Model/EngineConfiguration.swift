@@ -2,12 +2,17 @@
 public struct EngineConfiguration: Sendable, Equatable {
     /// Lock stripes per table (a power of two).
     public var stripeCount: Int
+    /// Cards kept at most; when full, the least recently seen (of a sample) is evicted.
     public var maximumCards: Int
+    /// Device and IP address entries kept at most.
     public var maximumDevices: Int
+    /// Merchants kept at most.
     public var maximumMerchants: Int
     /// Event-time TTLs: entries idle this long are dropped.
     public var cardIdleSeconds: UInt32
+    /// Event-time TTL of device and IP address entries.
     public var deviceIdleSeconds: UInt32
+    /// Event-time TTL of merchant entries.
     public var merchantIdleSeconds: UInt32
     /// Scored transactions kept awaiting their outcome (0: no outcome log, no learning from labels).
     public var maximumLoggedTransactions: Int
@@ -24,6 +29,7 @@ public struct EngineConfiguration: Sendable, Equatable {
     /// The online learner (on by default; it only learns while a logistic model is installed).
     public var learning: LearningConfiguration
 
+    /// Creates a configuration; `outcomeDelayDays` is clamped to 0...`MerchantOutcomes.dayCount - 31`.
     public init(
         stripeCount: Int = 64,
         maximumCards: Int = 2_000_000,

@@ -1,20 +1,29 @@
 /// A confirmed outcome, reduced to what the state tables need.
 public struct FeedbackFeatures: Sendable, BitwiseCopyable {
+    /// What the label says.
     public enum Outcome: UInt8, Sendable, BitwiseCopyable {
+        /// Confirmed fraud.
         case fraud
+        /// Confirmed legitimate.
         case legitimate
     }
 
     /// Fingerprint of the labelled transaction's id (`.none` when unknown: no duplicate check, no learning).
     public var transaction: EntityKey
+    /// Fingerprint of the card id; a `.none` card is refused.
     public var card: EntityKey
     /// `.none` when the report names no merchant.
     public var merchant: EntityKey
+    /// What the transaction turned out to be.
     public var outcome: Outcome
+    /// Unix epoch milliseconds of the labelled transaction.
     public var eventTimeMs: Int64
+    /// Unix epoch milliseconds when the outcome became known (not before `eventTimeMs`); the label waits for the event-time clock to reach it.
     public var reportedTimeMs: Int64
+    /// The labelled transaction's amount in minor units; 0 when unknown.
     public var amountMinor: Int64
 
+    /// Creates a value with every field given.
     public init(
         card: EntityKey,
         merchant: EntityKey,

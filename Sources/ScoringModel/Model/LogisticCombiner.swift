@@ -20,6 +20,7 @@ import Darwin
 /// learner moves a sure coefficient little and one the data never informed (a feature that never
 /// occurred in training) a lot. Scoring ignores it.
 public struct LogisticCombiner: Sendable, BitwiseCopyable, Equatable {
+    /// The intercept, in log-odds.
     public var bias: Float
     /// Indexed like `FeatureVector`.
     public var coefficients: InlineArray<64, Float>
@@ -33,6 +34,7 @@ public struct LogisticCombiner: Sendable, BitwiseCopyable, Equatable {
     /// A feature's term must reach this many log-odds to be named in a reason on its own.
     static let reasonThreshold = 0.5
 
+    /// A combiner with the given bias and coefficients (indexed like `FeatureVector`), every precision unknown.
     public init(bias: Float = 0, coefficients: InlineArray<64, Float> = .init(repeating: 0)) {
         self.bias = bias
         self.coefficients = coefficients
@@ -95,6 +97,7 @@ public struct LogisticCombiner: Sendable, BitwiseCopyable, Equatable {
         return result
     }
 
+    /// The coefficient on feature `index`.
     public subscript(feature index: Int) -> Float {
         get { coefficients[index] }
         set { coefficients[index] = newValue }

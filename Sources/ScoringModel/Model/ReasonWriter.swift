@@ -7,6 +7,7 @@ public struct ReasonWriter {
     /// Bytes written so far.
     public private(set) var count = 0
 
+    /// A writer that fills `buffer` from its start; it does not own the memory.
     public init(_ buffer: UnsafeMutableRawBufferPointer) {
         self.buffer = buffer
     }
@@ -18,6 +19,7 @@ public struct ReasonWriter {
         count += 1
     }
 
+    /// Static text, as it is.
     public mutating func append(_ text: StaticString) {
         text.withUTF8Buffer { utf8 in
             for value in utf8 { byte(value) }
@@ -98,6 +100,7 @@ public struct ReasonWriter {
         }
     }
 
+    /// A country's two letters, or `??` when unknown.
     public mutating func append(country: CountryCode) {
         if country.isUnknown {
             append("??")

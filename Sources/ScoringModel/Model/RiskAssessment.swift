@@ -1,13 +1,17 @@
 /// One factor's result: its score, weight, share of the total, and the evidence behind it.
 public struct FactorOutcome: Sendable, BitwiseCopyable {
+    /// The factor's score, 0...1 (the initializer clamps it).
     public var score: Float
+    /// The factor's weight in the model that combined it (a logistic model's coefficient on the score); 0 until combined.
     public var weight: Float
+    /// This factor's share of the total score; the five add up to it. 0 until combined.
     public var contribution: Float
     /// The strongest evidence.
     public var primary: Signal
     /// A second piece of evidence, or `.none`.
     public var secondary: Signal
 
+    /// A factor result with `score` clamped to 0...1; weight and contribution stay 0 until the model combines it.
     public init(score: Float, primary: Signal, secondary: Signal = .none) {
         self.score = min(max(score, 0), 1)
         self.weight = 0
@@ -25,21 +29,26 @@ public struct FactorOutcome: Sendable, BitwiseCopyable {
         }
     }
 
+    /// Both signals as one reason (allocates a `String`).
     public var reason: String { String { render(into: &$0) } }
 }
 
 /// The risk model's decision on one transaction, as plain numbers (no heap allocation).
 public struct RiskAssessment: Sendable, BitwiseCopyable {
+    /// The combined risk score, 0...1.
     public var score: Float
+    /// The level `score` falls in under the model's thresholds.
     public var level: RiskLevel
     /// Indexed by `RiskFactor.rawValue`.
     public var factors: FactorSlots<FactorOutcome>
 
+    /// Creates a value with every field given.
     public init(score: Float, level: RiskLevel, factors: FactorSlots<FactorOutcome>) {
         self.score = score
         self.level = level
         self.factors = factors
     }
 
+    /// The outcome of `factor`.
     public subscript(factor: RiskFactor) -> FactorOutcome { factors[factor.rawValue] }
 }

@@ -12,15 +12,21 @@ public typealias FactorSlots<Element> = InlineArray<5, Element>
 /// `defaultWeight`, a file under `Factors/` with its `evaluate`, its registration in
 /// `evaluate(_:into:)`, and one more slot in `FactorSlots`.
 public enum RiskFactor: Int, Sendable, CaseIterable, BitwiseCopyable {
+    /// The amount against the card's spending profile and in absolute terms.
     case amount = 0
+    /// Bursts of transactions and spend in the 1 min, 1 h and 24 h windows.
     case velocity = 1
+    /// Implied travel speed since the last located use, and country changes.
     case geographic = 2
+    /// New, shared or fraud-tied devices, and network changes.
     case device = 3
+    /// Risky categories and methods, card testing, round amounts, unusual hours, confirmed fraud.
     case pattern = 4
 
     /// The `streamify.v1.Factor` number.
     public var wireNumber: Int32 { Int32(rawValue + 1) }
 
+    /// Lower-case name, as a model file's `weights` spell it (`amount`).
     public var name: String {
         switch self {
         case .amount: "amount"
@@ -59,13 +65,19 @@ public enum RiskFactor: Int, Sendable, CaseIterable, BitwiseCopyable {
 
 /// Alert levels; `rawValue` is the `streamify.v1.AlertLevel` number.
 public enum RiskLevel: Int32, Sendable, CaseIterable, Comparable, BitwiseCopyable {
+    /// Below the model's medium threshold.
     case low = 1
+    /// At or above the medium threshold, below high.
     case medium = 2
+    /// At or above the high threshold, below critical.
     case high = 3
+    /// At or above the critical threshold.
     case critical = 4
 
+    /// Orders levels by severity.
     public static func < (lhs: RiskLevel, rhs: RiskLevel) -> Bool { lhs.rawValue < rhs.rawValue }
 
+    /// Lower-case name: `low`, `medium`, `high` or `critical`.
     public var name: String {
         switch self {
         case .low: "low"
@@ -75,6 +87,7 @@ public enum RiskLevel: Int32, Sendable, CaseIterable, Comparable, BitwiseCopyabl
         }
     }
 
+    /// Parses a level's name in any case; `nil` for anything else.
     public init?(name: String) {
         guard let level = Self.allCases.first(where: { $0.name == name.lowercased() }) else { return nil }
         self = level

@@ -41,6 +41,7 @@ public struct RiskModel: Sendable, Codable, Equatable {
             for factor in RiskFactor.allCases { values[factor.rawValue] = weight(factor) }
         }
 
+        /// The weight of `factor` (0...1 in a valid model).
         public subscript(factor: RiskFactor) -> Float {
             get { values[factor.rawValue] }
             set { values[factor.rawValue] = newValue }
@@ -65,11 +66,16 @@ public struct RiskModel: Sendable, Codable, Equatable {
         }
     }
 
+    /// Where the levels above low begin; a valid model has 0 < medium < high < critical ≤ 1.
     public struct Thresholds: Sendable, Codable, Equatable {
+        /// Scores at or above this are at least medium.
         public var medium: Float
+        /// Scores at or above this are at least high.
         public var high: Float
+        /// Scores at or above this are critical.
         public var critical: Float
 
+        /// Creates a value with every field given.
         public init(medium: Float, high: Float, critical: Float) {
             self.medium = medium
             self.high = high
@@ -85,11 +91,16 @@ public struct RiskModel: Sendable, Codable, Equatable {
         case logistic(LogisticCombiner)
     }
 
+    /// The model's name, reported as `model_version` (1 to 64 bytes in a valid model).
     public var version: String
+    /// Factor weights for the noisy-OR; a logistic model's file may leave them out (the built-in ones then).
     public var weights: Weights
+    /// Where each level begins.
     public var thresholds: Thresholds
+    /// How factor scores become one score.
     public var combiner: Combiner
 
+    /// Creates a model with every field given (noisy-OR by default); check it with `validated()`.
     public init(version: String, weights: Weights, thresholds: Thresholds, combiner: Combiner = .noisyOr) {
         self.version = version
         self.weights = weights
@@ -205,6 +216,7 @@ public struct RiskModel: Sendable, Codable, Equatable {
         try JSONDecoder().decode(RiskModel.self, from: Data(json)).validated()
     }
 
+    /// The model file: pretty-printed JSON with sorted keys, as `decode(json:)` reads it.
     public func encodedJSON() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

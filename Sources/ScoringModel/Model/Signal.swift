@@ -3,7 +3,9 @@
 /// Scoring never builds strings: it records what it saw (`kind` plus up to three values), and
 /// the reason is written out only when a response is encoded.
 public struct Signal: Sendable, BitwiseCopyable {
+    /// What was seen; it decides what `a`, `b` and `c` mean and how the reason reads.
     public enum Kind: UInt8, Sendable, BitwiseCopyable {
+        /// No evidence; renders as nothing.
         case none
         // amount
         case amountInLine, amountAboveProfile, amountColdStart, amountLarge
@@ -19,11 +21,16 @@ public struct Signal: Sendable, BitwiseCopyable {
         case fraudIP, merchantFraudWeek, merchantFraudMonth, learnedFeature
     }
 
+    /// What was seen; says what `a`, `b` and `c` mean.
     public var kind: Kind
+    /// First value (its meaning depends on `kind`, e.g. the amount for `.amountInLine`).
     public var a: Double
+    /// Second value (its meaning depends on `kind`).
     public var b: Double
+    /// Third value (its meaning depends on `kind`).
     public var c: Double
 
+    /// A signal of `kind` with up to three values (unused ones 0).
     public init(_ kind: Kind, _ a: Double = 0, _ b: Double = 0, _ c: Double = 0) {
         self.kind = kind
         self.a = a
@@ -31,11 +38,13 @@ public struct Signal: Sendable, BitwiseCopyable {
         self.c = c
     }
 
+    /// No evidence: what an unused `FactorOutcome.secondary` holds.
     public static let none = Signal(.none)
 
     /// The human-readable reason.
     public var text: String { String { render(into: &$0) } }
 
+    /// Writes the human-readable reason into `w` (nothing for `.none`).
     public func render(into w: inout ReasonWriter) {
         switch kind {
         case .none:

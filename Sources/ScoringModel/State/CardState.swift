@@ -6,33 +6,48 @@ import Darwin
 
 /// Everything the daemon remembers about one card: 224 bytes, inline in its table.
 public struct CardState: TableEntry, Sendable {
+    /// The card's fingerprint.
     public private(set) var key: UInt64
+    /// Event time (table seconds) the entry was created.
     public var firstSeen: UInt32
+    /// Newest event time (table seconds) of a transaction or fraud report on the card; drives expiry.
     public var lastSeen: UInt32
     /// When the last transaction with a location happened (0 = never).
     public var lastLocatedAt: UInt32
     /// When confirmed fraud on this card was reported (0 = never).
     public var confirmedFraudAt: UInt32
+    /// Degrees, as of `lastLocatedAt`.
     public var lastLatitude: Float
+    /// Degrees, as of `lastLocatedAt`.
     public var lastLongitude: Float
+    /// Transactions applied (wraps at `UInt32.max`).
     public var transactionCount: UInt32
     /// Spending profile: exponentially weighted mean and variance of ln(amount in major units).
     public var logAmountMean: Float
+    /// Exponentially weighted variance of ln(amount in major units).
     public var logAmountVariance: Float
+    /// Country of the latest transaction that gave one (`.unknown` until then).
     public var lastCountry: CountryCode
     /// Countries seen recently, most recent first (excluding `lastCountry`).
     public var recentCountries: InlineArray<3, CountryCode>
     /// Device fingerprints, most recent first (0 = empty) and how often each was used.
     public var devices: InlineArray<4, UInt32>
+    /// How often each of `devices` was used (saturating at 255).
     public var deviceUses: InlineArray<4, UInt8>
+    /// 32-bit fingerprint of the latest IP address given (0 = none yet).
     public var lastIPAddress: UInt32
+    /// 32-bit fingerprint of the latest user agent given (0 = none yet).
     public var lastUserAgent: UInt32
     /// Transactions per local hour of day (saturating; halved when full).
     public var hourHistogram: InlineArray<24, UInt8>
+    /// Count and spend over the last minute (`WindowWidth.minute` buckets).
     public var minuteWindow: SlidingWindow
+    /// Count and spend over the last hour (`WindowWidth.hour` buckets).
     public var hourWindow: SlidingWindow
+    /// Count and spend over the last 24 hours (`WindowWidth.day` buckets).
     public var dayWindow: SlidingWindow
 
+    /// A card with no history, created at event time `firstSeen` (table seconds).
     public init(key: UInt64, firstSeen: UInt32) {
         self.key = key
         self.firstSeen = firstSeen
@@ -121,6 +136,7 @@ public struct CardState: TableEntry, Sendable {
         return count
     }
 
+    /// Devices remembered, at most 4.
     public var knownDeviceCount: Int {
         var count = 0
         for index in 0..<4 where devices[index] != 0 { count += 1 }

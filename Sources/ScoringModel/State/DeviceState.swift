@@ -1,16 +1,20 @@
 /// What the daemon remembers about one device fingerprint: which cards used it recently.
 public struct DeviceState: TableEntry, Sendable {
+    /// The device's (or IP address's) fingerprint.
     public private(set) var key: UInt64
+    /// Newest event time (table seconds) a card used it; drives expiry.
     public var lastSeen: UInt32
     /// When confirmed fraud involving this device was reported (0 = never).
     public var confirmedFraudAt: UInt32
     /// Short card fingerprints (0 = empty) and when each last used this device.
     public var cards: InlineArray<6, UInt32>
+    /// When each of `cards` last used it (table seconds).
     public var cardLastSeen: InlineArray<6, UInt32>
 
     /// How long a card counts as "recently" on a device.
     public static let recentSeconds: UInt32 = 86_400
 
+    /// An entry no card has used yet, created at event time `firstSeen`.
     public init(key: UInt64, firstSeen: UInt32) {
         self.key = key
         self.lastSeen = firstSeen

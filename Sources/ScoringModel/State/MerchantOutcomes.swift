@@ -11,6 +11,7 @@ public struct MerchantOutcomes: Sendable, BitwiseCopyable {
     static let daySeconds: UInt32 = 86_400
     /// Smoothing: the rate starts at `priorRate` as if from `priorTransactions` transactions.
     public static let priorRate = 0.002
+    /// How many transactions' worth of weight `priorRate` carries.
     public static let priorTransactions = 50.0
 
     var transactions: InlineArray<40, UInt32>
@@ -24,6 +25,7 @@ public struct MerchantOutcomes: Sendable, BitwiseCopyable {
     var cachedDelay: Int32
     var cached: InlineArray<4, UInt32>
 
+    /// No transactions and no frauds yet.
     public init() {
         transactions = .init(repeating: 0)
         frauds = .init(repeating: 0)
@@ -158,12 +160,16 @@ public struct MerchantOutcomes: Sendable, BitwiseCopyable {
 
 /// A merchant's recent fraud rates at scoring time, as the factors see them.
 public struct MerchantRisk: Sendable, BitwiseCopyable {
+    /// Smoothed fraud rate (0...1) over the 7 days ending the outcome delay back, with its raw counts.
     public var week: (rate: Double, frauds: Int, transactions: Int)
+    /// The same over 30 days.
     public var month: (rate: Double, frauds: Int, transactions: Int)
 
+    /// No history: both rates at `MerchantOutcomes.priorRate`, no counts.
     public static let none = MerchantRisk(
         week: (MerchantOutcomes.priorRate, 0, 0), month: (MerchantOutcomes.priorRate, 0, 0))
 
+    /// Creates a value with every field given.
     public init(week: (rate: Double, frauds: Int, transactions: Int), month: (rate: Double, frauds: Int, transactions: Int)) {
         self.week = week
         self.month = month

@@ -1,15 +1,23 @@
 /// What the daemon remembers about one merchant: recent volume and confirmed fraud.
 public struct MerchantState: TableEntry, Sendable {
+    /// The merchant's fingerprint.
     public private(set) var key: UInt64
+    /// Newest event time (table seconds) of a recorded transaction; drives expiry.
     public var lastSeen: UInt32
+    /// Transactions recorded (wraps at `UInt32.max`).
     public var transactionCount: UInt32
+    /// Confirmed frauds reported against it (wraps at `UInt32.max`).
     public var fraudReports: UInt32
+    /// When the latest fraud report came (table seconds; 0 = never).
     public var lastFraudReportAt: UInt32
+    /// Count and amount over the last hour.
     public var hourWindow: SlidingWindow
+    /// Count and amount over the last 24 hours.
     public var dayWindow: SlidingWindow
     /// Transactions and confirmed frauds per day, for the merchant's fraud rate.
     public var outcomes: MerchantOutcomes
 
+    /// A merchant with no history, created at event time `firstSeen` (table seconds).
     public init(key: UInt64, firstSeen: UInt32) {
         self.key = key
         self.lastSeen = firstSeen
@@ -21,6 +29,7 @@ public struct MerchantState: TableEntry, Sendable {
         self.outcomes = MerchantOutcomes()
     }
 
+    /// Counts a transaction of `amount` (major units) at event time `seconds`.
     public mutating func record(amount: Float, at seconds: UInt32) {
         transactionCount &+= 1
         hourWindow.add(at: seconds, width: WindowWidth.hour, amount: amount)

@@ -5,9 +5,13 @@ public struct OutcomeEntry: TableEntry, Sendable {
     public private(set) var key: UInt64
     /// The transaction's event time. Never moved forward: it is what maturity counts from.
     public private(set) var lastSeen: UInt32
+    /// The feature vector it was scored with.
     public var features: FeatureVector
+    /// Fingerprint of its card.
     public var card: EntityKey
+    /// Fingerprint of its merchant.
     public var merchant: EntityKey
+    /// Fingerprint of its device (`.none` when none was given).
     public var device: EntityKey
     /// 32-bit IP fingerprint (0 = none).
     public var ipAddress: UInt32
@@ -18,6 +22,7 @@ public struct OutcomeEntry: TableEntry, Sendable {
     /// Whether a label (fraud or legitimate) was applied; later labels are duplicates.
     public var labelled: Bool
 
+    /// An empty entry, neither scored nor labelled, at event time `firstSeen`.
     public init(key: UInt64, firstSeen: UInt32) {
         self.key = key
         self.lastSeen = firstSeen

@@ -7,8 +7,10 @@
 /// label for the same transaction is recognised as a duplicate.
 public final class OutcomeLog: @unchecked Sendable {
     let table: StripedTable<OutcomeEntry>
+    /// Event time after which a transaction without a fraud label counts as legitimate.
     public let maturitySeconds: UInt32
 
+    /// An empty log of at most `capacity` entries over `stripeCount` lock stripes (a power of two).
     public init(stripeCount: Int = 64, capacity: Int, maturitySeconds: UInt32) {
         self.maturitySeconds = maturitySeconds
         // No sweep on insert: every entry must leave through `collectMatured` to be learned from.

@@ -5,6 +5,7 @@
 /// 10-minute steps, the 24-hour window in 4-hour steps. Events older than the window are
 /// ignored; events that arrive out of order but within it land in their own bucket.
 public struct SlidingWindow: Sendable, BitwiseCopyable {
+    /// Buckets per window.
     public static let bucketCount = 6
 
     var counts: InlineArray<6, UInt16>
@@ -12,6 +13,7 @@ public struct SlidingWindow: Sendable, BitwiseCopyable {
     /// Bucket number (`seconds / width`) of the newest bucket, or 0 before the first event.
     var newestBucket: UInt32
 
+    /// An empty window.
     public init() {
         counts = .init(repeating: 0)
         amounts = .init(repeating: 0)

@@ -3,6 +3,7 @@
 /// Accepts `YYYY-MM-DDTHH:MM:SS`, a `T` or a space between date and time, an optional fraction
 /// of any length, and an optional `Z` or `±HH:MM` / `±HHMM` offset (none means UTC).
 public enum ISO8601Timestamp {
+    /// Unix epoch milliseconds for `text`, or `nil` when it is not such a timestamp (digits past milliseconds are dropped).
     public static func unixMilliseconds(_ text: String) -> Int64? {
         var text = text
         return text.withUTF8 { parse(UnsafeRawBufferPointer($0)) }

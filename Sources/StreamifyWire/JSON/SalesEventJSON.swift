@@ -10,31 +10,53 @@ import StreamifyWire
 /// three-letter codes mapped, anything else unknown), `device_id` or else `session_id` the device,
 /// `device_type` + `browser` the user agent. The channel is online.
 public struct SalesEventJSON: Decodable, Sendable {
+    /// The `location` object.
     public struct Location: Decodable, Sendable {
         init() {}
 
+        /// A two-letter code, an alpha-3 code or a name; `transaction()` maps it to alpha-2.
         public var country: String?
+        /// Read but not used for scoring.
         public var state: String?
+        /// Read but not used for scoring.
         public var city: String?
+        /// Degrees; used only together with `longitude`.
         public var latitude: Double?
+        /// Degrees; used only together with `latitude`.
         public var longitude: Double?
     }
 
+    /// `transaction_id` (a string or an integer).
     public var transactionID: String?
+    /// `user_id`: the card (a string or an integer).
     public var userID: String?
+    /// `merchant_id`: the merchant, when present.
     public var merchantID: String?
+    /// `product_id`: the merchant when `merchant_id` is absent.
     public var productID: String?
+    /// `product_category`: the merchant category.
     public var productCategory: String?
+    /// `amount` in major units (a number or a numeric string); required for a transaction.
     public var amount: Decimal?
+    /// ISO 4217 code.
     public var currency: String?
+    /// `payment_method`, a name such as `credit_card`.
     public var paymentMethod: String?
+    /// `status` (for example `completed`); not used for scoring.
     public var status: String?
+    /// ISO-8601 event time (no offset means UTC); required for a transaction.
     public var timestamp: String?
+    /// Where it happened, when given.
     public var location: Location?
+    /// `device_type`; with `browser` it makes the user agent.
     public var deviceType: String?
+    /// `device_id`: the device, when present (a string or an integer).
     public var deviceID: String?
+    /// With `device_type` it makes the user agent.
     public var browser: String?
+    /// `ip_address`.
     public var ipAddress: String?
+    /// `session_id`: the device when `device_id` is absent.
     public var sessionID: String?
     /// `amount` in minor units when the fast scanner read it exactly.
     var amountMinor: Int64?

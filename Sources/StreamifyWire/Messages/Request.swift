@@ -1,9 +1,14 @@
 /// What a client asks of the daemon (`streamify.v1.Request`).
 public struct Request: Sendable, Hashable {
+    /// What the request asks for (the proto's `oneof body`).
     public enum Body: Sendable, Hashable {
+        /// Score one transaction; answered with a breakdown.
         case score(Transaction)
+        /// Score several transactions; answered with a breakdown batch in the same order.
         case scoreBatch([Transaction])
+        /// Report a confirmed outcome; answered with an ack.
         case feedback(Feedback)
+        /// Ask for the daemon's version and size; answered with a pong.
         case ping
     }
 
@@ -12,6 +17,7 @@ public struct Request: Sendable, Hashable {
     /// `nil` only for malformed requests; the server answers those with `ErrorCode.malformed`.
     public var body: Body?
 
+    /// Creates a value with every field given.
     public init(requestID: UInt64, body: Body?) {
         self.requestID = requestID
         self.body = body

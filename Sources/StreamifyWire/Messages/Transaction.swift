@@ -1,8 +1,11 @@
 /// A point on the earth, in degrees (WGS 84).
 public struct GeoPoint: Sendable, Hashable {
+    /// Degrees north, -90...90.
     public var latitude: Double
+    /// Degrees east, -180...180.
     public var longitude: Double
 
+    /// Creates a point from degrees.
     public init(latitude: Double, longitude: Double) {
         self.latitude = latitude
         self.longitude = longitude
@@ -13,13 +16,19 @@ public struct GeoPoint: Sendable, Hashable {
 public struct Transaction: Sendable, Hashable {
     /// How the card was used.
     public enum Channel: Int32, Sendable, Hashable, CaseIterable {
+        /// Not given.
         case unspecified = 0
+        /// At a terminal, with the card present.
         case cardPresent = 1
+        /// Online, card not present.
         case online = 2
+        /// Contactless, at a terminal.
         case contactless = 3
+        /// At a cash machine.
         case atm = 4
     }
 
+    /// Optional (at most 64 bytes): echoed in the breakdown, and the id feedback refers to.
     public var transactionID: String
     /// Required: card token or hash.
     public var cardID: String
@@ -35,14 +44,20 @@ public struct Transaction: Sendable, Hashable {
     public var location: GeoPoint?
     /// ISO 3166-1 alpha-2, optional.
     public var country: String
+    /// Device fingerprint, optional (at most 128 bytes).
     public var deviceID: String
+    /// Optional (at most 64 bytes); the daemon keeps only a fingerprint of it.
     public var ipAddress: String
+    /// Optional (at most 512 bytes); the daemon keeps only a fingerprint of it.
     public var userAgent: String
     /// ISO 18245 MCC ("5411") or a category name ("Electronics").
     public var merchantCategory: String
+    /// A name such as `credit_card`, `debit_card`, `wallet` or `crypto`; optional (at most 32 bytes).
     public var paymentMethod: String
+    /// How the card was used; `.unspecified` when not given.
     public var channel: Channel
 
+    /// Creates a transaction; only the required fields have no default.
     public init(
         transactionID: String = "",
         cardID: String,

@@ -2,6 +2,7 @@ import CProtobufC
 import CStreamifyProto
 
 extension Feedback {
+    /// Reads a decoded protobuf-c feedback; an unknown label number becomes `.unspecified`.
     public init(protobufC c: UnsafePointer<Streamify__V1__Feedback>) {
         let m = c.pointee
         self.init(
@@ -15,6 +16,7 @@ extension Feedback {
         )
     }
 
+    /// Builds the protobuf-c form of this feedback inside `arena`.
     public func protobufC(in arena: MessageArena) -> UnsafeMutablePointer<Streamify__V1__Feedback> {
         let c = arena.make(Streamify__V1__Feedback.self)
         streamify__v1__feedback__init(c)
@@ -30,6 +32,8 @@ extension Feedback {
 }
 
 extension Feedback: WireMessage {
+    /// The full protobuf name, for errors.
     public static let protoName = "streamify.v1.Feedback"
+    /// The generated `streamify__v1__feedback__unpack`.
     public static let unpacker: WireMessageUnpacker<Streamify__V1__Feedback> = streamify__v1__feedback__unpack
 }

@@ -2,6 +2,7 @@ import CProtobufC
 import CStreamifyProto
 
 extension FraudAlert {
+    /// Reads a decoded protobuf-c alert; `nil` when it lacks its transaction or its breakdown.
     public init?(protobufC c: UnsafePointer<Streamify__V1__FraudAlert>) {
         let m = c.pointee
         guard let transaction = m.transaction, let breakdown = m.breakdown else { return nil }
@@ -15,6 +16,7 @@ extension FraudAlert {
         )
     }
 
+    /// Builds the protobuf-c form of this alert, transaction and breakdown included, inside `arena`.
     public func protobufC(in arena: MessageArena) -> UnsafeMutablePointer<Streamify__V1__FraudAlert> {
         Self.protobufC(
             transaction: transaction.protobufC(in: arena), breakdown: breakdown.protobufC(in: arena),
@@ -43,6 +45,8 @@ extension FraudAlert {
 }
 
 extension FraudAlert: WireMessage {
+    /// The full protobuf name, for errors.
     public static let protoName = "streamify.v1.FraudAlert"
+    /// The generated `streamify__v1__fraud_alert__unpack`.
     public static let unpacker: WireMessageUnpacker<Streamify__V1__FraudAlert> = streamify__v1__fraud_alert__unpack
 }

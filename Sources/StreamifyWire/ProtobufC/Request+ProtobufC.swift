@@ -63,6 +63,8 @@ extension Request {
 }
 
 extension Request: WireMessage {
+    /// The full protobuf name, for errors.
     public static let protoName = "streamify.v1.Request"
+    /// The generated `streamify__v1__request__unpack`.
     public static let unpacker: WireMessageUnpacker<Streamify__V1__Request> = streamify__v1__request__unpack
 }

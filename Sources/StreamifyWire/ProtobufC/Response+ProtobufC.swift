@@ -99,6 +99,8 @@ extension Response {
 }
 
 extension Response: WireMessage {
+    /// The full protobuf name, for errors.
     public static let protoName = "streamify.v1.Response"
+    /// The generated `streamify__v1__response__unpack`.
     public static let unpacker: WireMessageUnpacker<Streamify__V1__Response> = streamify__v1__response__unpack
 }

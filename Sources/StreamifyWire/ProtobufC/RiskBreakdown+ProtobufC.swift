@@ -2,6 +2,7 @@ import CProtobufC
 import CStreamifyProto
 
 extension RiskBreakdown {
+    /// Reads a decoded protobuf-c breakdown; unknown factor and level numbers become `.unspecified`.
     public init(protobufC c: UnsafePointer<Streamify__V1__RiskBreakdown>) {
         let m = c.pointee
         var factors: [FactorScore] = []
@@ -28,6 +29,7 @@ extension RiskBreakdown {
         )
     }
 
+    /// Builds the protobuf-c form of this breakdown, factors included, inside `arena`.
     public func protobufC(in arena: MessageArena) -> UnsafeMutablePointer<Streamify__V1__RiskBreakdown> {
         let c = arena.make(Streamify__V1__RiskBreakdown.self)
         streamify__v1__risk_breakdown__init(c)
@@ -54,6 +56,7 @@ extension RiskBreakdown {
 }
 
 extension WireError {
+    /// Reads a decoded protobuf-c error; an unknown code number becomes `.unspecified`.
     public init(protobufC c: UnsafePointer<Streamify__V1__Error>) {
         self.init(
             code: ErrorCode(rawValue: wireNumber(c.pointee.code)) ?? .unspecified,
@@ -62,6 +65,7 @@ extension WireError {
         )
     }
 
+    /// Builds the protobuf-c form of this error inside `arena`.
     public func protobufC(in arena: MessageArena) -> UnsafeMutablePointer<Streamify__V1__Error> {
         let c = arena.make(Streamify__V1__Error.self)
         streamify__v1__error__init(c)

@@ -52,6 +52,8 @@ extension Transaction {
 }
 
 extension Transaction: WireMessage {
+    /// The full protobuf name, for errors.
     public static let protoName = "streamify.v1.Transaction"
+    /// The generated `streamify__v1__transaction__unpack`.
     public static let unpacker: WireMessageUnpacker<Streamify__V1__Transaction> = streamify__v1__transaction__unpack
 }

@@ -3,6 +3,7 @@
 public enum DurationText {
     /// Text that is not a duration.
     public struct InvalidDuration: Error, Sendable, CustomStringConvertible {
+        /// The text as given.
         public var text: String
         public var description: String { "invalid duration '\(text)': use a number with ms, s, m, h or d (e.g. 30s, 7d)" }
     }

@@ -1,9 +1,12 @@
 /// A `HOST:PORT` pair (IPv6 hosts in brackets: `[::1]:7411`): the one endpoint parser that the
 /// server's listeners, the client's targets and the tools share.
 public struct HostAndPort: Sendable, Hashable, CustomStringConvertible {
+    /// A host name or IP address; IPv6 without brackets.
     public var host: String
+    /// The TCP port (0 asks a listener for an ephemeral one).
     public var port: Int
 
+    /// Creates a value with every field given.
     public init(host: String, port: Int) {
         self.host = host
         self.port = port

@@ -14,6 +14,7 @@ import ServiceLifecycle
 /// stay correct when the input topic is keyed by card id (each card lives on one partition,
 /// hence in one instance). All Kafka work runs on one dedicated thread, never on NIO's loops.
 public final class KafkaDoor: Service, Sendable {
+    /// As given; `run()` adds the embedded cluster's address and settings to a copy, not here.
     public let configuration: KafkaDoorConfiguration
     private let scoring: ScoringService
     private let logger: Logger

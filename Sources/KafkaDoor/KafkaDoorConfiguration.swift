@@ -24,9 +24,11 @@ public struct KafkaDoorConfiguration: Sendable {
     public var labelsTopic: String?
     /// Optional topic that receives every breakdown, alerting or not.
     public var scoresTopic: String?
+    /// The consumer group to join; instances in one group share the input partitions.
     public var groupID: String
     /// Transactions at or above this level are alerted.
     public var alertLevel: RiskLevel
+    /// How alerts and score records are encoded.
     public var alertFormat: AlertFormat
     /// Length of an analytics window, in seconds; 0 turns analytics off.
     public var analyticsIntervalSeconds: Double
@@ -39,6 +41,7 @@ public struct KafkaDoorConfiguration: Sendable {
     /// Partitions of topics created on the embedded cluster.
     public var embeddedPartitions: Int
 
+    /// Creates a value with every field given.
     public init(
         brokers: String,
         inputTopic: String = "sales_stream",
@@ -76,6 +79,7 @@ public struct KafkaDoorConfiguration: Sendable {
     /// The dead-letter topic in effect.
     public var effectiveDeadLetterTopic: String { deadLetterTopic ?? "\(inputTopic).dlq" }
 
+    /// Whether `brokers` asks for the in-process mock cluster.
     public var isEmbedded: Bool { brokers == Self.embeddedBrokers }
 
     /// Reads `KAFKA_BOOTSTRAP_SERVERS` (required; `nil` without it), `KAFKA_TOPIC_SALES`,
@@ -127,5 +131,6 @@ public struct KafkaDoorConfiguration: Sendable {
 /// A configuration value that cannot be used.
 public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     public var description: String
+    /// An error that prints as `description`.
     public init(_ description: String) { self.description = description }
 }

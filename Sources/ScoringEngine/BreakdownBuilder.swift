@@ -19,6 +19,7 @@ public final class BreakdownBuilder {
     private var modelVersionC: UnsafeMutablePointer<CChar>
     private let emptyString: UnsafeMutablePointer<CChar>
 
+    /// An empty builder; the model version is copied on first use.
     public init() {
         modelVersionC = .allocate(capacity: 1)
         modelVersionC.initialize(to: 0)

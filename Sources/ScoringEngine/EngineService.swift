@@ -19,6 +19,7 @@ public final class EngineService: Service, Sendable {
         /// Where the online-learned model is written at shutdown; `nil` for nowhere.
         public var learningSnapshotPath: String?
 
+        /// Creates a value with every field given.
         public init(housekeepingInterval: Duration = .seconds(30), modelPath: String? = nil, learningSnapshotPath: String? = nil) {
             self.housekeepingInterval = housekeepingInterval
             self.modelPath = modelPath
@@ -31,6 +32,7 @@ public final class EngineService: Service, Sendable {
     private let configuration: Configuration
     private let logger: Logger
 
+    /// A service for the engine behind `scoring`; nothing runs until `run()`.
     public init(scoring: ScoringService, configuration: Configuration = Configuration(), logger: Logger) {
         self.scoring = scoring
         self.configuration = configuration

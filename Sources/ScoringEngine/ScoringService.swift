@@ -17,6 +17,7 @@ public final class ScoringService: Sendable {
     /// Where every door's counters are collected.
     public let metrics: ScoringMetrics
 
+    /// A service over `engine`, collecting counters into `metrics` (a new set by default).
     public init(engine: RiskEngine, metrics: ScoringMetrics = ScoringMetrics()) {
         self.engine = engine
         self.metrics = metrics
@@ -24,7 +25,9 @@ public final class ScoringService: Sendable {
 
     /// A transaction scored: the assessment and the version of the model that made it.
     public struct Decision: Sendable {
+        /// The score, the level and every factor's outcome.
         public var assessment: RiskAssessment
+        /// The version of the model that scored it.
         public var modelVersion: String
         /// The card's key in the state tables.
         public var card: EntityKey

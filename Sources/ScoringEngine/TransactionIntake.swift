@@ -134,6 +134,7 @@ public enum TransactionIntake {
         )
     }
 
+    /// The same checks for a Swift `Feedback` (allocates; for tools and tests).
     public static func features(of feedback: Feedback) -> Result<FeedbackFeatures, WireError> {
         let arena = MessageArena(capacity: 1024)
         return features(of: feedback.protobufC(in: arena))

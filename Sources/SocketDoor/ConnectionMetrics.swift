@@ -5,6 +5,8 @@ public final class ConnectionMetrics: Sendable {
     private let open = Meter(label: "streamify_connections")
     private let opened = Counter(label: "streamify_connections_opened_total")
 
+    /// Makes `streamify_connections` (a gauge) and `streamify_connections_opened_total`; bootstrap
+    /// the metrics system first, or they report nowhere.
     public init() {}
 
     func connectionOpened() {

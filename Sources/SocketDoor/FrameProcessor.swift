@@ -26,6 +26,8 @@ public final class FrameProcessor {
     /// Collected and reset by the handler once per read burst.
     public var counters = ScoringCounters()
 
+    /// A processor scoring through `service`; a `score_batch` of more than `maximumBatchSize`
+    /// transactions is answered INVALID_ARGUMENT.
     public init(service: ScoringService, maximumBatchSize: Int = 10_000) {
         self.service = service
         self.maximumBatchSize = maximumBatchSize

@@ -21,8 +21,11 @@ import UnixSignals
 public final class SocketDoor: Service, Sendable {
     /// Addresses actually bound (TCP port 0 resolves to the real port).
     public struct ListeningAddresses: Sendable {
+        /// The Unix socket's path; `nil` when there is no Unix listener.
         public var unixSocketPath: String?
+        /// The TCP port bound; `nil` when there is no TCP listener.
         public var tcpPort: Int?
+        /// The metrics endpoint's port; `nil` when it is off (no address, or no registry given).
         public var metricsPort: Int?
     }
 
@@ -36,6 +39,8 @@ public final class SocketDoor: Service, Sendable {
     private let listening: NIOLockedValueBox<ListeningAddresses?> = NIOLockedValueBox(nil)
     private let readiness: EventLoopPromise<ListeningAddresses>
 
+    /// Starts the event loop threads; binds nothing until `run()`. Without `registry` there is no
+    /// metrics endpoint, whatever `metricsAddress` says.
     public init(
         configuration: SocketDoorConfiguration,
         scoring: ScoringService,

@@ -38,6 +38,7 @@ public enum FraudScenario: String, CaseIterable, Sendable, Codable, Hashable {
     /// A dense code (1...7) for compact label storage; 0 stands for legitimate.
     public var code: UInt8 { UInt8(Self.allCases.firstIndex(of: self)! + 1) }
 
+    /// The scenario with this `code`; `nil` for 0 (legitimate) or a code no scenario has.
     public init?(code: UInt8) {
         guard code >= 1, Int(code) <= Self.allCases.count else { return nil }
         self = Self.allCases[Int(code) - 1]

@@ -4,12 +4,15 @@ import StreamifyWire
 /// Which fraud scenarios a world has, and from when: `standard`, or a list such as
 /// `standard,bnpl_fraud@7d` (a new wave starting on day 7 of event time).
 public struct ScenarioSchedule: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// One scenario and when it first happens.
     public struct Entry: Sendable, Hashable, Codable {
+        /// The kind of fraud.
         public var scenario: FraudScenario
         /// Event time after the world's start before the scenario first happens.
         public var startsAfterMs: Int64 = 0
     }
 
+    /// The scenarios and their starts; `active(afterMs:)` keeps this order.
     public var entries: [Entry]
 
     /// The six classic scenarios, from the start.
@@ -65,6 +68,7 @@ public struct ScenarioSchedule: Sendable, Hashable, Codable, CustomStringConvert
         self.entries = entries
     }
 
+    /// Creates a value with every field given.
     public init(entries: [Entry]) {
         self.entries = entries
     }

@@ -2,6 +2,7 @@ import StreamifyWire
 
 /// One thing to send to the daemon, in event-time order.
 public enum StreamItem: Sendable, Hashable {
+    /// A transaction to score, with its ground truth.
     case transaction(LabelledTransaction)
     /// A delayed outcome (chargeback or confirmation) for an earlier transaction.
     case feedback(Feedback, cardIndex: Int)

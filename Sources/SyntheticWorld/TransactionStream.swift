@@ -32,6 +32,7 @@ public struct TransactionStream: Sendable {
     }
 
     package let world: World
+    /// What the world and its traffic were made from.
     public let configuration: WorldConfiguration
     package var random: SeededRandom
     package let seedTag: String
@@ -83,6 +84,7 @@ public struct TransactionStream: Sendable {
         recentPurchases.reserveCapacity(Self.recentPurchasesCapacity)
     }
 
+    /// Builds the world from `configuration`; the stream starts at its `startTimeMs`.
     public init(configuration: WorldConfiguration) {
         self.init(world: World(configuration: configuration), configuration: configuration)
     }

@@ -1,7 +1,10 @@
 /// Everything that shapes the synthetic world and its traffic. Same configuration, same stream.
 public struct WorldConfiguration: Sendable, Hashable, Codable {
+    /// Seeds every random choice of the world and its stream.
     public var seed: UInt64 = 42
+    /// Cards in the world (at least one is made).
     public var cardCount: Int = 20_000
+    /// Merchants in the world (at least one is made).
     public var merchantCount: Int = 4_000
     /// Share of transactions that are fraud (ground truth), 0...1.
     public var fraudRate: Double = 0.01
@@ -19,6 +22,7 @@ public struct WorldConfiguration: Sendable, Hashable, Codable {
     /// Also send `Feedback` for legitimate transactions (confirmed good), after the same delay.
     public var feedbackForLegitimate: Bool = false
 
+    /// Creates a value with every field given.
     public init(
         seed: UInt64 = 42, cardCount: Int = 20_000, merchantCount: Int = 4_000, fraudRate: Double = 0.01,
         speedup: Double = 3_600, transactionsPerSecond: Double = 2_000, startTimeMs: Int64 = 1_767_225_600_000,

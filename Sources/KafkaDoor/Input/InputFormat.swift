@@ -1,6 +1,8 @@
 /// The encoding of one input value, detected per message.
 public enum InputFormat: String, Sendable {
+    /// A `streamify.v1.Transaction` protobuf.
     case protobuf
+    /// A JSON object as the Python producers send it (`SalesEventJSON`).
     case json
 
     /// JSON when the first non-whitespace byte is `{` (a `Transaction` protobuf never starts

@@ -13,6 +13,7 @@ public struct CaseCounts<Case: CaseIterable & RawRepresentable>: Sendable where 
     /// The smallest raw value; a case's count is at `rawValue - base`.
     @usableFromInline let base: Int
 
+    /// All counts zero; stops the process if `Case` needs more slots than `capacity`.
     public init() {
         let raw = Case.allCases.map { Int($0.rawValue) }
         base = raw.min() ?? 0

@@ -10,8 +10,10 @@ public struct LatencyBuckets: Sendable {
 
     private typealias Storage = InlineArray<16, Int>
     private var storage = Storage(repeating: 0)
+    /// Sum of every latency counted, in microseconds.
     public private(set) var sumMicroseconds = 0
 
+    /// All counts zero; stops the process if the inline storage cannot hold `bucketCount` buckets.
     public init() {
         precondition(Self.bucketCount <= Storage.count, "LatencyBuckets holds \(Storage.count) buckets, \(Self.bucketCount) are needed")
     }

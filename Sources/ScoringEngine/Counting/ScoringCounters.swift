@@ -24,6 +24,7 @@ public struct ScoringCounters: Sendable {
     /// Server time per scored transaction.
     public var latency = LatencyBuckets()
 
+    /// All counts zero.
     public init() {}
 
     /// True when nothing was counted since the last reset.

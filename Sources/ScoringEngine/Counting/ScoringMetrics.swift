@@ -22,6 +22,8 @@ public final class ScoringMetrics: Sendable {
     private let cards = Meter(label: "streamify_cards_tracked")
     private let latency = NIOLockedValueBox(LatencyBuckets())
 
+    /// Makes every counter up front (one per error code, label disposition and level); bootstrap the
+    /// metrics system first, or they report nowhere.
     public init() {
         errors = ErrorCode.allCases.map { code in
             (code, Counter(label: "streamify_errors_total", dimensions: [("code", "\(code)")]))

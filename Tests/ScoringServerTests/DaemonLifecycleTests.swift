@@ -32,28 +32,16 @@ struct DaemonLifecycleTests {
         #expect((attributes[.posixPermissions] as? Int) == 0o660)
 
         // A second daemon on the same path refuses to steal it.
-        let intruder = Process()
-        intruder.executableURL = URL(fileURLWithPath: DaemonProcess.binaryPath)
-        intruder.arguments = ["--unix", first.socketPath, "--tcp", "off"]
-        intruder.standardError = FileHandle.nullDevice
-        try intruder.run()
-        intruder.waitUntilExit()
-        #expect(intruder.terminationStatus != 0)
+        let intruder = try DaemonProcess(exactArguments: ["--unix", first.socketPath, "--tcp", "off"])
+        #expect(intruder.waitForExit(timeout: 15).map { $0 != 0 } ?? false, "the intruder should exit non-zero")
         #expect(Fixtures.pong(try RawConnection(unixPath: first.socketPath).call(Request(requestID: 1, body: .ping))) != nil)
 
         // Killed hard, the first leaves a stale file; the next start replaces it.
         first.signal(SIGKILL)
         _ = first.waitForExit(timeout: 5)
         #expect(FileManager.default.fileExists(atPath: first.socketPath))
-        let replacement = Process()
-        replacement.executableURL = URL(fileURLWithPath: DaemonProcess.binaryPath)
-        replacement.arguments = ["--unix", first.socketPath, "--tcp", "off"]
-        replacement.standardError = FileHandle.nullDevice
-        try replacement.run()
-        defer {
-            kill(replacement.processIdentifier, SIGTERM)
-            replacement.waitUntilExit()
-        }
+        let replacement = try DaemonProcess(exactArguments: ["--unix", first.socketPath, "--tcp", "off"])
+        defer { replacement.terminate() }
         var answered = false
         for _ in 0..<200 where !answered {
             if let connection = try? RawConnection(unixPath: first.socketPath),
@@ -70,17 +58,9 @@ struct DaemonLifecycleTests {
     @Test("bad configuration exits non-zero with a clear message")
     func badConfiguration() throws {
         for arguments in [["--tcp", "nonsense"], ["--unix", "off", "--tcp", "off"], ["--model", "/nonexistent/model.json"], ["--card-ttl", "soon"], ["--outcome-delay", "12h"], ["--fraud-card-quiet", "later"], ["--outcome-maturity", "0s"], ["--kafka-demo-rate", "5"], ["--kafka-brokers", "embedded", "--alert-level", "severe"]] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: DaemonProcess.binaryPath)
-            process.arguments = arguments
-            let pipe = Pipe()
-            process.standardError = pipe
-            process.standardOutput = pipe
-            try process.run()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 2, "\(arguments): \(output)")
-            #expect(output.contains("invalid configuration"), "\(arguments): \(output)")
+            let process = try DaemonProcess(exactArguments: arguments)
+            #expect(process.waitForExit(timeout: 15) == 2, "\(arguments): \(process.log)")
+            #expect(process.log.contains("invalid configuration"), "\(arguments): \(process.log)")
         }
     }
 }

@@ -34,13 +34,24 @@ public final class DaemonProcess: @unchecked Sendable {
     }
 
     /// Starts the daemon on `socketName` in a new directory and a free TCP port, then `arguments`.
-    public init(arguments: [String] = [], socketName: String = "streamify.sock") throws {
+    public convenience init(arguments: [String] = [], socketName: String = "streamify.sock") throws {
+        try self.init(socketName: socketName) { socketPath in
+            ["--unix", socketPath, "--tcp", "127.0.0.1:0", "--log-format", "json", "--event-loops", "2"] + arguments
+        }
+    }
+
+    /// Starts the daemon with exactly `arguments` (for tests of its command line and its socket
+    /// file); `socketPath` is then only where a test may point it.
+    public convenience init(exactArguments arguments: [String]) throws {
+        try self.init(socketName: "streamify.sock") { _ in arguments }
+    }
+
+    private init(socketName: String, arguments: (String) -> [String]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("streamify-test-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         socketPath = directory.appendingPathComponent(socketName).path
         logPath = directory.appendingPathComponent("daemon.log").path
-        let all = ["--unix", socketPath, "--tcp", "127.0.0.1:0", "--log-format", "json", "--event-loops", "2"] + arguments
-        pid = try Self.spawn(Self.binaryPath, arguments: all, logPath: logPath)
+        pid = try Self.spawn(Self.binaryPath, arguments: arguments(socketPath), logPath: logPath)
     }
 
     /// Starts a daemon and waits until it listens.

@@ -19,6 +19,16 @@ enum ASCIIName {
         }
     }
 
+    /// The value of the first entry in `table` one of whose names `bytes` matches (as `matches`
+    /// compares), or `nil`: how categories and payment methods are read from their names.
+    @inline(__always)
+    static func lookup<Value>(_ bytes: UnsafeRawBufferPointer, in table: [([StaticString], Value)]) -> Value? {
+        for (names, value) in table {
+            for name in names where matches(bytes, name) { return value }
+        }
+        return nil
+    }
+
     /// Whether `bytes` hold only ASCII digits, and how many.
     static func decimalValue(_ bytes: UnsafeRawBufferPointer) -> Int? {
         guard !bytes.isEmpty, bytes.count <= 6 else { return nil }

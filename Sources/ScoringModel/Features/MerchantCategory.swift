@@ -45,13 +45,7 @@ public enum MerchantCategory: UInt8, Sendable, CaseIterable, BitwiseCopyable {
             self = Self(mcc: mcc)
             return
         }
-        for (names, category) in Self.names {
-            for name in names where ASCIIName.matches(bytes, name) {
-                self = category
-                return
-            }
-        }
-        self = .unknown
+        self = ASCIIName.lookup(bytes, in: Self.names) ?? .unknown
     }
 
     /// Parses an MCC or a category name from a `String`; unrecognised text is `.unknown`.

@@ -23,13 +23,7 @@ public enum PaymentMethod: UInt8, Sendable, CaseIterable, BitwiseCopyable {
 
     /// Parses names such as "credit_card", "Debit Card", "crypto"; unrecognised text is `.unknown`.
     public init(bytes: UnsafeRawBufferPointer) {
-        for (names, method) in Self.names {
-            for name in names where ASCIIName.matches(bytes, name) {
-                self = method
-                return
-            }
-        }
-        self = .unknown
+        self = ASCIIName.lookup(bytes, in: Self.names) ?? .unknown
     }
 
     /// Parses a method name from a `String`; unrecognised text is `.unknown`.

@@ -9,9 +9,9 @@ import UnixSignals
 
 /// The whole server, built but not yet running: one engine and the doors that call it.
 ///
-/// `run()` runs every service in one `ServiceGroup` until SIGTERM or SIGINT (or until a test
-/// triggers graceful shutdown), then stops them in reverse start order: the doors drain first,
-/// the engine service writes its snapshot last.
+/// `makeServiceGroup(logger:)` puts every service in one `ServiceGroup`, which runs them until
+/// SIGTERM or SIGINT (or until a test triggers graceful shutdown) and then stops them in
+/// reverse start order: the doors drain first, the engine service writes its snapshot last.
 public struct StreamifyApplication: Sendable {
     /// The one scoring API every door calls.
     public let scoring: ScoringService

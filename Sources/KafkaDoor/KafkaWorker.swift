@@ -23,7 +23,6 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
 
     private let configuration: KafkaDoorConfiguration
     private let scoring: ScoringService
-    private var engine: RiskEngine { scoring.engine }
     /// Collected into the shared scoring metrics at each commit round.
     private var scoringCounters = ScoringCounters()
     private let logger: Logger
@@ -221,10 +220,17 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
     private func processFeedback(
         value: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer, topic: String, partition: Int32, offset: Int64, slot: Int
     ) {
-        let result = InboundDecoder.feedback(value, arena: arena).flatMap { feedback in
-            scoring.record(feedback, counters: &scoringCounters)
+        let feedback: UnsafePointer<Streamify__V1__Feedback>
+        switch InboundDecoder.feedback(value, arena: arena) {
+        case .failure(let error):
+            // Counted like an undecodable transaction; validation errors the service counts itself.
+            scoringCounters.errors[error.code] += 1
+            deadLetter(value: value, key: key, error: error, topic: topic, partition: partition, offset: offset, slot: slot)
+            return
+        case .success(let decoded):
+            feedback = decoded
         }
-        switch result {
+        switch scoring.record(feedback, counters: &scoringCounters) {
         case .failure(let error):
             deadLetter(value: value, key: key, error: error, topic: topic, partition: partition, offset: offset, slot: slot)
         case .success(let disposition):

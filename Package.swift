@@ -178,7 +178,7 @@ let package = Package(
             name: "StreamifyAppTests",
             dependencies: [
                 "StreamifyApp", "SocketDoor", "ScoringClient", "KafkaDoor", "RDKafka", "ScoringModel",
-                "StreamifyWire", logging, serviceLifecycle,
+                "StreamifyWire", "SyntheticWorld", logging, serviceLifecycle, nioCore,
             ],
             swiftSettings: swiftSettings
         ),

@@ -2,26 +2,30 @@ import Logging
 import ScoringModel
 import ServiceLifecycle
 
-/// The engine's own lifecycle, apart from any door: housekeeping, model reloads and the learned
+/// The engine's own lifecycle, apart from any door: its gauges, model reloads and the learned
 /// model's snapshot.
 ///
-/// A ServiceLifecycle `Service`. `run()` expires idle state and settles outcomes every
-/// `housekeepingInterval`, refreshes the engine gauges, reloads the model file on SIGHUP, and on
-/// graceful shutdown writes the learned model. Start it first in the service group: services
-/// stop in reverse start order, so every door has drained before the snapshot is written.
+/// A ServiceLifecycle `Service`. `run()` refreshes the engine gauges every `gaugeInterval`,
+/// reloads the model file on SIGHUP, and on graceful shutdown writes the learned model. Start it
+/// first in the service group: services stop in reverse start order, so every door has drained
+/// before the snapshot is written.
+///
+/// Nothing here changes scoring state on the wall clock: expiry, label release and learning from
+/// matured outcomes run inside the engine on event time (`RiskEngine`), so a replay at any
+/// speed gets the answers real time would.
 public final class EngineService: Service, Sendable {
     /// What the engine service does besides scoring.
     public struct Configuration: Sendable {
-        /// How often idle state is expired, held labels released and gauges refreshed.
-        public var housekeepingInterval: Duration
+        /// How often the engine gauges (cards tracked, learning) are refreshed, in wall-clock time.
+        public var gaugeInterval: Duration
         /// The model file reloaded on SIGHUP; `nil` for none (the built-in model).
         public var modelPath: String?
         /// Where the online-learned model is written at shutdown; `nil` for nowhere.
         public var learningSnapshotPath: String?
 
         /// Creates a value with every field given.
-        public init(housekeepingInterval: Duration = .seconds(30), modelPath: String? = nil, learningSnapshotPath: String? = nil) {
-            self.housekeepingInterval = housekeepingInterval
+        public init(gaugeInterval: Duration = .seconds(5), modelPath: String? = nil, learningSnapshotPath: String? = nil) {
+            self.gaugeInterval = gaugeInterval
             self.modelPath = modelPath
             self.learningSnapshotPath = learningSnapshotPath
         }
@@ -39,13 +43,13 @@ public final class EngineService: Service, Sendable {
         self.logger = logger
     }
 
-    /// Runs housekeeping (and SIGHUP reloads) until graceful shutdown, then writes the snapshot.
+    /// Refreshes gauges (and reloads on SIGHUP) until graceful shutdown, then writes the snapshot.
     public func run() async throws {
         await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask { [scoring, configuration] in
                 while !Task.isCancelled {
-                    try? await Task.sleep(for: configuration.housekeepingInterval)
-                    Self.houseKeep(scoring)
+                    try? await Task.sleep(for: configuration.gaugeInterval)
+                    scoring.metrics.recordEngineGauges(of: scoring.engine)
                 }
             }
             if let path = configuration.modelPath {
@@ -59,12 +63,5 @@ public final class EngineService: Service, Sendable {
             LearningSnapshot(path: path, engine: scoring.engine, logger: logger).write()
         }
         logger.info("engine stopped", metadata: ["cards_tracked": "\(scoring.engine.cardsTracked)"])
-    }
-
-    /// One round of housekeeping: expire idle entries, settle outcomes, refresh the gauges.
-    static func houseKeep(_ scoring: ScoringService) {
-        scoring.engine.expireIdle()
-        scoring.metrics.recordCardsTracked(scoring.engine.cardsTracked)
-        scoring.metrics.recordLearning(of: scoring.engine)
     }
 }

@@ -49,7 +49,7 @@ extension RiskEngine {
 
     /// Applies held labels the clock has reached, then learns from matured transactions (no
     /// fraud label within the maturity period) as legitimate. Returns the log entries dropped.
-    /// `expireIdle()` runs it; the daemon's housekeeping calls that periodically.
+    /// `expireIdle()` runs it, and scoring runs that at each event-time housekeeping crossing.
     @discardableResult
     public func settleOutcomes() -> Int {
         releaseDueLabels(at: eventClock)

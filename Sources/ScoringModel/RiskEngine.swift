@@ -5,6 +5,11 @@
 /// the card's stripe lock, so concurrent transactions for one card serialise and none is lost.
 /// Device and merchant state are updated under their own locks just before; no two locks are
 /// ever held at once.
+///
+/// Everything that moves with time moves with the transactions' event time, never the wall
+/// clock: a housekeeping round (`expireIdle()`) runs inside `score` each time the event-time
+/// clock crosses a multiple of `EngineConfiguration.housekeepingPeriodSeconds`, so a stream
+/// replayed at any speed gets the same answers.
 public final class RiskEngine: @unchecked Sendable {
     /// Per-card state, keyed by card fingerprint.
     public let cards: StripedTable<CardState>
@@ -17,6 +22,7 @@ public final class RiskEngine: @unchecked Sendable {
     /// Adapts an installed logistic model from labels (idle under the hand-set noisy-OR).
     public let learner: OnlineLearner
     let pendingLabels: PendingLabels
+    private let housekeeping: HousekeepingSchedule
     /// The table sizes and lifetimes it was created with.
     public let configuration: EngineConfiguration
     private let modelLock = PaddedMutex()
@@ -43,6 +49,7 @@ public final class RiskEngine: @unchecked Sendable {
             : nil
         self.learner = OnlineLearner(configuration: configuration.learning)
         self.pendingLabels = PendingLabels(capacity: max(configuration.maximumPendingLabels, 0))
+        self.housekeeping = HousekeepingSchedule(periodSeconds: configuration.housekeepingPeriodSeconds)
         learner.rebase(on: model) {}
     }
 
@@ -122,13 +129,23 @@ public final class RiskEngine: @unchecked Sendable {
         if let outcomes, !transaction.transaction.isNone {
             outcomes.log(transaction, features: features, score: assessment.score)
         }
+        if housekeeping.claim(reaching: seconds) { expireIdle() }
         return assessment
     }
 
     /// Cards tracked now.
     public var cardsTracked: Int { cards.count }
 
-    /// Drops idle entries from every table; returns how many went.
+    /// Housekeeping rounds run so far: one each time the event-time clock crossed a multiple of
+    /// `configuration.housekeepingPeriodSeconds`.
+    public var housekeepingRounds: Int { housekeeping.rounds }
+
+    /// Drops idle entries from every table, releases held labels the clock has reached and
+    /// learns from matured outcomes; returns how many entries went.
+    ///
+    /// Scoring runs this itself at each crossing of the event-time housekeeping period, on the
+    /// thread whose transaction crossed it. Call it directly only where no transactions flow
+    /// (tools, tests, the end of a replay).
     @discardableResult
     public func expireIdle() -> Int {
         cards.expireIdle() + devices.expireIdle() + merchants.expireIdle() + settleOutcomes()

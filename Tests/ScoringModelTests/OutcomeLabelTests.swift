@@ -89,8 +89,11 @@ struct OutcomeLabelTests {
 
         engine.settleOutcomes()
         #expect(engine.learner.updateCount == 1, "nothing is mature after one day")
+        let roundsBefore = engine.housekeepingRounds
+        // Scoring past an event-time hour runs housekeeping itself: no timer, no explicit call.
         _ = engine.score(F.transaction("much-later", card: "C", at: Self.t0 + 2 * F.day + F.hour))
-        #expect(engine.settleOutcomes() == 2)
+        #expect(engine.housekeepingRounds == roundsBefore + 1)
+        #expect(engine.outcomes?.count == 2, "the matured two left the log as the clock crossed the hour")
         #expect(engine.learner.updateCount == 2, "only the unlabelled transaction is learned from as legitimate")
         #expect(engine.outcomes?.entry(EntityKey("quiet")) == nil)
         #expect(engine.outcomes?.entry(EntityKey("later")) != nil)

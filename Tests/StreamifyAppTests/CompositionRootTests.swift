@@ -13,38 +13,6 @@ import Testing
 /// The whole server built from its composition root, in-process, over real sockets.
 @Suite("Composition root: the whole server in-process")
 struct CompositionRootTests {
-    /// A running application and the task its service group runs in.
-    struct Running {
-        let application: StreamifyApplication
-        let group: ServiceGroup
-        let task: Task<Void, any Error>
-        let addresses: SocketDoor.ListeningAddresses
-        let directory: URL
-
-        static func start(_ configure: (inout StreamifyConfiguration) -> Void = { _ in }) async throws -> Running {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("streamify-app-\(UUID().uuidString.prefix(8))")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            var configuration = StreamifyConfiguration()
-            configuration.socket.unixSocketPath = directory.appendingPathComponent("s.sock").path
-            configuration.socket.tcpAddress = HostAndPort(host: "127.0.0.1", port: 0)
-            configuration.socket.eventLoopThreads = 1
-            configure(&configuration)
-            var logger = Logger(label: "composition-root-test")
-            logger.logLevel = .warning
-            let application = buildApplication(configuration: configuration, logger: logger)
-            let group = application.makeServiceGroup(logger: logger, signals: [])
-            let task = Task { try await group.run() }
-            let addresses = try await application.socketDoor.waitUntilListening()
-            return Running(application: application, group: group, task: task, addresses: addresses, directory: directory)
-        }
-
-        func stop() async throws {
-            await group.triggerGracefulShutdown()
-            try await task.value
-            try? FileManager.default.removeItem(at: directory)
-        }
-    }
-
     static let start: Int64 = 1_793_628_000_000
 
     static func transaction(_ index: Int, card: String) -> Transaction {
@@ -57,7 +25,7 @@ struct CompositionRootTests {
 
     @Test("buildApplication scores over the Unix socket and TCP, shares one state, and shuts down cleanly")
     func socketDoor() async throws {
-        let running = try await Running.start()
+        let running = try await RunningApplication.start()
         let unix = try await ScoringClient.connect(to: .unix(path: try #require(running.addresses.unixSocketPath)))
         let tcp = try await ScoringClient.connect(to: .tcp(host: "127.0.0.1", port: try #require(running.addresses.tcpPort)))
 
@@ -95,7 +63,7 @@ struct CompositionRootTests {
         }
         #expect(producer.flush(timeoutSeconds: 10))
 
-        let running = try await Running.start { configuration in
+        let running = try await RunningApplication.start { configuration in
             configuration.kafka = KafkaDoorConfiguration(
                 brokers: cluster.bootstrapServers, inputTopic: "sales", alertTopic: "alerts", analyticsTopic: "analytics",
                 groupID: "composition-root", analyticsIntervalSeconds: 0,

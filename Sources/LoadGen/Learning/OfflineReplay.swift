@@ -8,8 +8,9 @@ import StreamifyWire
 /// daemon's own intake, then handed to the caller, who scores it on (or reports it to) one or
 /// more `RiskEngine`s.
 ///
-/// Every simulated hour it asks the caller to settle outcomes: the daemon's housekeeping, on an
-/// event-time cadence so that runs repeat exactly.
+/// Housekeeping is the engines' own: they run it as the event-time clock crosses each hour,
+/// exactly as in the daemon. At the end the caller is asked to settle once more, so outcomes
+/// that matured with the last transactions are learned from.
 struct OfflineReplay {
     /// An item the daemon's intake refuses.
     struct RefusedItem: Error, CustomStringConvertible {
@@ -19,7 +20,6 @@ struct OfflineReplay {
     private var source: any WorkloadSource
     /// Items from this event time on are not played (nil: to the end of the source).
     private let endMs: Int64?
-    let settleEveryMs: Int64 = 3_600_000
 
     /// `days` of event time of the world `configuration` describes.
     init(world configuration: WorldConfiguration, days: Double) {
@@ -40,8 +40,6 @@ struct OfflineReplay {
         feedback: (Feedback, FeedbackFeatures) -> Void,
         settle: () -> Void
     ) throws(RefusedItem) {
-        var nextSettleMs: Int64?
-        var lastMs = Int64.min
         while let item = source.nextItem() {
             let timeMs: Int64
             switch item {
@@ -49,14 +47,6 @@ struct OfflineReplay {
             case .feedback(let report, _): timeMs = report.reportedTimeMs
             }
             if let endMs, timeMs >= endMs { break }
-            // The engines cope with a little disorder (as the daemon must); housekeeping follows
-            // the newest time seen.
-            lastMs = max(lastMs, timeMs)
-            if nextSettleMs == nil { nextSettleMs = lastMs + settleEveryMs }
-            while let due = nextSettleMs, lastMs >= due {
-                settle()
-                nextSettleMs = due + settleEveryMs
-            }
             switch item {
             case .transaction(let labelled):
                 switch TransactionIntake.features(of: labelled.transaction) {

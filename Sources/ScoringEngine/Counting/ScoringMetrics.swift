@@ -20,6 +20,8 @@ public final class ScoringMetrics: Sendable {
     private let labelsPending = Meter(label: "streamify_labels_pending")
     private let learnerUpdates = Meter(label: "streamify_learner_updates")
     private let cards = Meter(label: "streamify_cards_tracked")
+    private let housekeepingRounds = Meter(label: "streamify_housekeeping_rounds")
+    private let eventClock = Meter(label: "streamify_event_clock_seconds")
     private let latency = NIOLockedValueBox(LatencyBuckets())
 
     /// Makes every counter up front (one per error code, label disposition and level); bootstrap the
@@ -55,11 +57,12 @@ public final class ScoringMetrics: Sendable {
         for (key, counter) in counters where counts[key] > 0 { counter.increment(by: counts[key]) }
     }
 
-    /// Cards tracked now (housekeeping refreshes it).
-    public func recordCardsTracked(_ count: Int) { cards.set(count) }
-
-    /// Outcome-learning gauges: transactions awaiting an outcome, labels held, learner updates.
-    public func recordLearning(of engine: RiskEngine) {
+    /// Refreshes the engine gauges: cards tracked, the event-time clock and housekeeping rounds
+    /// run on it, transactions awaiting an outcome, labels held, learner updates.
+    public func recordEngineGauges(of engine: RiskEngine) {
+        cards.set(engine.cardsTracked)
+        eventClock.set(Int(engine.eventClock))
+        housekeepingRounds.set(engine.housekeepingRounds)
         outcomesLogged.set(engine.outcomes?.count ?? 0)
         labelsPending.set(engine.pendingLabelCount)
         learnerUpdates.set(engine.learner.updateCount)

@@ -28,6 +28,9 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var maximumPendingLabels: Int
     /// The online learner (on by default; it only learns while a logistic model is installed).
     public var learning: LearningConfiguration
+    /// Event time between housekeeping rounds (idle expiry, held-label release, learning from
+    /// matured outcomes). Rounds run as the transactions' clock crosses each multiple of it.
+    public var housekeepingPeriodSeconds: UInt32
 
     /// Creates a configuration; `outcomeDelayDays` is clamped to 0...`MerchantOutcomes.dayCount - 31`.
     public init(
@@ -43,7 +46,8 @@ public struct EngineConfiguration: Sendable, Equatable {
         outcomeDelayDays: Int = 7,
         confirmedFraudQuietSeconds: UInt32 = 0,
         maximumPendingLabels: Int = 100_000,
-        learning: LearningConfiguration = LearningConfiguration()
+        learning: LearningConfiguration = LearningConfiguration(),
+        housekeepingPeriodSeconds: UInt32 = 3_600
     ) {
         self.stripeCount = stripeCount
         self.maximumCards = maximumCards
@@ -58,5 +62,6 @@ public struct EngineConfiguration: Sendable, Equatable {
         self.confirmedFraudQuietSeconds = confirmedFraudQuietSeconds
         self.maximumPendingLabels = maximumPendingLabels
         self.learning = learning
+        self.housekeepingPeriodSeconds = housekeepingPeriodSeconds
     }
 }

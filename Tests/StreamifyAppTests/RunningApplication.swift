@@ -1,0 +1,38 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import SocketDoor
+import StreamifyApp
+import StreamifyWire
+
+/// A running application and the task its service group runs in.
+struct RunningApplication {
+    let application: StreamifyApplication
+    let group: ServiceGroup
+    let task: Task<Void, any Error>
+    let addresses: SocketDoor.ListeningAddresses
+    let directory: URL
+
+    static func start(_ configure: (inout StreamifyConfiguration) -> Void = { _ in }) async throws -> RunningApplication {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("streamify-app-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var configuration = StreamifyConfiguration()
+        configuration.socket.unixSocketPath = directory.appendingPathComponent("s.sock").path
+        configuration.socket.tcpAddress = HostAndPort(host: "127.0.0.1", port: 0)
+        configuration.socket.eventLoopThreads = 1
+        configure(&configuration)
+        var logger = Logger(label: "composition-root-test")
+        logger.logLevel = .warning
+        let application = buildApplication(configuration: configuration, logger: logger)
+        let group = application.makeServiceGroup(logger: logger, signals: [])
+        let task = Task { try await group.run() }
+        let addresses = try await application.socketDoor.waitUntilListening()
+        return RunningApplication(application: application, group: group, task: task, addresses: addresses, directory: directory)
+    }
+
+    func stop() async throws {
+        await group.triggerGracefulShutdown()
+        try await task.value
+        try? FileManager.default.removeItem(at: directory)
+    }
+}

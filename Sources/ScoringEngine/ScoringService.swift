@@ -42,6 +42,11 @@ public final class ScoringService: Sendable {
     ) -> Result<Decision, WireError> {
         switch TransactionIntake.features(of: transaction) {
         case .success(let features):
+            guard engine.admits(eventSeconds: features.eventSeconds) else {
+                counters.errors[.invalidArgument] += 1
+                counters.clockSkewRefusals += 1
+                return .failure(Self.tooFarAhead)
+            }
             // Read the model once: a reload during this call must not mix two models.
             let model = engine.model
             let assessment = engine.score(features, with: model)
@@ -53,6 +58,12 @@ public final class ScoringService: Sendable {
             return .failure(error)
         }
     }
+
+    /// The answer to a transaction dated further ahead than the clock skew allows.
+    static let tooFarAhead = WireError(
+        code: .invalidArgument,
+        message: "event_time_ms is further ahead of the daemon's event clock and wall clock than --max-clock-skew allows",
+        field: "event_time_ms")
 
     /// Validates a reported outcome and gives it to the engine; counts what became of it.
     ///

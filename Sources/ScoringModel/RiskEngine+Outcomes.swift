@@ -6,7 +6,8 @@ public enum LabelDisposition: Int, Sendable, Equatable, CaseIterable {
     case duplicate = 1
     /// Reported later in event time than anything scored so far: held until the clock gets there.
     case deferred = 2
-    /// Malformed (times out of range, reported before the transaction) or too many labels waiting.
+    /// Malformed (times out of range, reported before the transaction, reported further ahead
+    /// than the clock skew allows) or too many labels waiting.
     case refused = 3
 
     /// For metrics.
@@ -31,7 +32,8 @@ extension RiskEngine {
     @discardableResult
     public func record(_ feedback: FeedbackFeatures) -> LabelDisposition {
         guard EventTime.isValid(unixMs: feedback.eventTimeMs), EventTime.isValid(unixMs: feedback.reportedTimeMs),
-            feedback.reportedTimeMs >= feedback.eventTimeMs, !feedback.card.isNone
+            feedback.reportedTimeMs >= feedback.eventTimeMs, !feedback.card.isNone,
+            admits(eventSeconds: EventTime.seconds(fromUnixMs: feedback.reportedTimeMs))
         else { return .refused }
         let clock = eventClock
         releaseDueLabels(at: clock)

@@ -23,6 +23,7 @@ public final class RiskEngine: @unchecked Sendable {
     public let learner: OnlineLearner
     let pendingLabels: PendingLabels
     private let housekeeping: HousekeepingSchedule
+    private let clock = EventClock()
     /// The table sizes and lifetimes it was created with.
     public let configuration: EngineConfiguration
     private let modelLock = PaddedMutex()
@@ -129,8 +130,17 @@ public final class RiskEngine: @unchecked Sendable {
         if let outcomes, !transaction.transaction.isNone {
             outcomes.log(transaction, features: features, score: assessment.score)
         }
+        clock.advance(to: seconds)
         if housekeeping.claim(reaching: seconds) { expireIdle() }
         return assessment
+    }
+
+    /// Whether an event at `seconds` is within `configuration.maximumClockSkewSeconds` of the
+    /// event clock or the wall clock. Refuse a transaction it is not (the doors do, through
+    /// `ScoringService`): one far-future timestamp must not move the clock that expires state.
+    @inline(__always)
+    public func admits(eventSeconds seconds: UInt32) -> Bool {
+        clock.admits(seconds, skewSeconds: configuration.maximumClockSkewSeconds)
     }
 
     /// Cards tracked now.

@@ -61,6 +61,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Event-time TTL of an idle card, e.g. 90d, 12h. Env: STREAMIFY_CARD_TTL")
     var cardTTL: String = environment("STREAMIFY_CARD_TTL") ?? "90d"
 
+    @Option(help: "Refuse transactions (and labels) dated further ahead of the event clock and the wall clock than this, e.g. 1h ('off': no bound). Env: STREAMIFY_MAX_CLOCK_SKEW")
+    var maxClockSkew: String = environment("STREAMIFY_MAX_CLOCK_SKEW") ?? "1h"
+
     @Option(help: "How long shutdown waits for connections to drain, e.g. 10s. Env: STREAMIFY_SHUTDOWN_GRACE")
     var shutdownGrace: String = environment("STREAMIFY_SHUTDOWN_GRACE") ?? "10s"
 
@@ -90,26 +93,15 @@ struct ServerOptions: ParsableArguments {
         guard maxCards >= 1, maxDevices >= 1, maxMerchants >= 1 else {
             throw InvalidOption(description: "--max-cards, --max-devices and --max-merchants must be at least 1")
         }
-        guard let cardTTLSeconds = DurationText.seconds(cardTTL), cardTTLSeconds >= 60, cardTTLSeconds <= Double(UInt32.max) else {
-            throw InvalidOption(description: "--card-ttl must be a duration of at least 1m, such as 90d or 36h")
-        }
-        guard let maturitySeconds = DurationText.seconds(outcomeMaturity), maturitySeconds >= 60,
-            maturitySeconds <= Double(UInt32.max)
-        else {
-            throw InvalidOption(description: "--outcome-maturity must be a duration of at least 1m, such as 30d")
-        }
+        let cardTTLSeconds = try eventTimeSpan(cardTTL, option: "--card-ttl", example: "90d or 36h")
+        let maturitySeconds = try eventTimeSpan(outcomeMaturity, option: "--outcome-maturity", example: "30d")
         guard let delaySeconds = DurationText.seconds(outcomeDelay), delaySeconds >= 0, delaySeconds <= 9 * 86_400,
             delaySeconds.truncatingRemainder(dividingBy: 86_400) == 0
         else {
             throw InvalidOption(description: "--outcome-delay must be whole days from 0d to 9d, such as 7d")
         }
-        var quietSeconds: UInt32 = 0
-        if fraudCardQuiet != "off" {
-            guard let seconds = DurationText.seconds(fraudCardQuiet), seconds >= 60, seconds <= Double(UInt32.max) else {
-                throw InvalidOption(description: "--fraud-card-quiet must be 'off' or a duration of at least 1m, such as 30d")
-            }
-            quietSeconds = UInt32(seconds)
-        }
+        let quietSeconds = try eventTimeSpan(fraudCardQuiet, option: "--fraud-card-quiet", example: "30d", offAllowed: true)
+        let skewSeconds = try eventTimeSpan(maxClockSkew, option: "--max-clock-skew", example: "1h", offAllowed: true)
         guard (maxLoggedTransactions ?? 0) >= 0 else {
             throw InvalidOption(description: "--max-logged-transactions must be 0 or more")
         }
@@ -129,14 +121,15 @@ struct ServerOptions: ParsableArguments {
         engine.maximumCards = maxCards
         engine.maximumDevices = maxDevices
         engine.maximumMerchants = maxMerchants
-        engine.cardIdleSeconds = UInt32(cardTTLSeconds)
-        engine.outcomeMaturitySeconds = UInt32(maturitySeconds)
+        engine.cardIdleSeconds = cardTTLSeconds
+        engine.outcomeMaturitySeconds = maturitySeconds
         // The outcome log only feeds the online learner, which only adapts a logistic model:
         // under the hand-set model it would cost memory and time for nothing.
         engine.maximumLoggedTransactions = maxLoggedTransactions ?? (riskModel.usesOutcomeSignals ? 1_000_000 : 0)
         engine.learning.enabled = !freezeLearning
         engine.outcomeDelayDays = Int(delaySeconds / 86_400)
         engine.confirmedFraudQuietSeconds = quietSeconds
+        engine.maximumClockSkewSeconds = skewSeconds
 
         var configuration = StreamifyConfiguration()
         configuration.engine = engine
@@ -150,6 +143,16 @@ struct ServerOptions: ParsableArguments {
         configuration.socket.eventLoopThreads = eventLoops
         configuration.socket.shutdownGracePeriodSeconds = graceSeconds
         return configuration
+    }
+
+    /// An event-time span of at least a minute in whole seconds; 'off' is 0 where `offAllowed`.
+    private func eventTimeSpan(_ text: String, option: String, example: String, offAllowed: Bool = false) throws -> UInt32 {
+        if offAllowed, text == "off" { return 0 }
+        guard let seconds = DurationText.seconds(text), seconds >= 60, seconds <= Double(UInt32.max) else {
+            let off = offAllowed ? "'off' or " : ""
+            throw InvalidOption(description: "\(option) must be \(off)a duration of at least 1m, such as \(example)")
+        }
+        return UInt32(seconds)
     }
 
     private func address(_ text: String, option: String) throws -> HostAndPort? {

@@ -15,6 +15,8 @@ public struct ScoringCounters: Sendable {
     public var feedback = 0
     /// Pings answered.
     public var pings = 0
+    /// Transactions refused for an event time too far ahead of the clocks (also counted in `errors`).
+    public var clockSkewRefusals = 0
     /// Feedback by what became of it.
     public var labels = CaseCounts<LabelDisposition>()
     /// Refusals by error code.
@@ -36,6 +38,7 @@ public struct ScoringCounters: Sendable {
         transactions = 0
         feedback = 0
         pings = 0
+        clockSkewRefusals = 0
         labels.reset()
         errors.reset()
         levels.reset()

@@ -13,6 +13,7 @@ public final class ScoringMetrics: Sendable {
     private let transactions = Counter(label: "streamify_transactions_scored_total")
     private let feedback = Counter(label: "streamify_feedback_total")
     private let pings = Counter(label: "streamify_pings_total")
+    private let clockSkewRefusals = Counter(label: "streamify_clock_skew_refusals_total")
     private let labels: [(LabelDisposition, Counter)]
     private let errors: [(ErrorCode, Counter)]
     private let levels: [(RiskLevel, Counter)]
@@ -45,6 +46,7 @@ public final class ScoringMetrics: Sendable {
         if counters.transactions > 0 { transactions.increment(by: counters.transactions) }
         if counters.feedback > 0 { feedback.increment(by: counters.feedback) }
         if counters.pings > 0 { pings.increment(by: counters.pings) }
+        if counters.clockSkewRefusals > 0 { clockSkewRefusals.increment(by: counters.clockSkewRefusals) }
         Self.increment(labels, by: counters.labels)
         Self.increment(errors, by: counters.errors)
         Self.increment(levels, by: counters.levels)

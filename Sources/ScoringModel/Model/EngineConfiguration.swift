@@ -31,6 +31,9 @@ public struct EngineConfiguration: Sendable, Equatable {
     /// Event time between housekeeping rounds (idle expiry, held-label release, learning from
     /// matured outcomes). Rounds run as the transactions' clock crosses each multiple of it.
     public var housekeepingPeriodSeconds: UInt32
+    /// How far ahead of the event clock (the newest transaction scored) and of the wall clock a
+    /// transaction or a label's reported time may be; further ahead is refused (0: no bound).
+    public var maximumClockSkewSeconds: UInt32
 
     /// Creates a configuration; `outcomeDelayDays` is clamped to 0...`MerchantOutcomes.dayCount - 31`.
     public init(
@@ -47,7 +50,8 @@ public struct EngineConfiguration: Sendable, Equatable {
         confirmedFraudQuietSeconds: UInt32 = 0,
         maximumPendingLabels: Int = 100_000,
         learning: LearningConfiguration = LearningConfiguration(),
-        housekeepingPeriodSeconds: UInt32 = 3_600
+        housekeepingPeriodSeconds: UInt32 = 3_600,
+        maximumClockSkewSeconds: UInt32 = 3_600
     ) {
         self.stripeCount = stripeCount
         self.maximumCards = maximumCards
@@ -63,5 +67,6 @@ public struct EngineConfiguration: Sendable, Equatable {
         self.maximumPendingLabels = maximumPendingLabels
         self.learning = learning
         self.housekeepingPeriodSeconds = housekeepingPeriodSeconds
+        self.maximumClockSkewSeconds = maximumClockSkewSeconds
     }
 }

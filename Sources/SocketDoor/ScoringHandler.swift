@@ -8,6 +8,11 @@ import StreamifyWire
 /// Every frame of a read burst is scored synchronously in `channelRead` and its response
 /// appended to one outbound buffer, which is written and flushed once in
 /// `channelReadComplete`: pipelined requests leave in a single gathering write.
+///
+/// Nothing received is dropped on the way out. A half-close, the end of a graceful drain and a
+/// fatal framing error all close only after everything already answered has left the socket
+/// (`Lifecycle.closing`), so no answer is cut mid-frame; a reader paused by backpressure is
+/// waiting for its answers, not idle.
 final class ScoringHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -17,13 +22,16 @@ final class ScoringHandler: ChannelInboundHandler {
     private let connections: ConnectionMetrics
     private let logger: Logger
     private var outbound: ByteBuffer?
-    private var closing = false
-    private var quiesce = QuiesceState.serving
+    private var lifecycle = Lifecycle.serving
 
-    private enum QuiesceState {
+    private enum Lifecycle: Equatable {
+        /// Reading and answering.
         case serving
-        /// Shutting down: close once a check finds no new request since the last one.
+        /// The server is shutting down: still answering; close once a check finds no new request
+        /// since the last one while the connection could take more output.
         case draining(requestsAtLastCheck: Int)
+        /// Reading no more; the connection closes once every answer written so far has gone.
+        case closing
     }
 
     /// Requests answered on this connection.
@@ -50,7 +58,7 @@ final class ScoringHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !closing else { return }
+        guard lifecycle != .closing else { return }
         let frame = unwrapInboundIn(data)
         if outbound == nil { outbound = context.channel.allocator.buffer(capacity: 1024) }
         processor.process(frame: frame, into: &outbound!)
@@ -65,8 +73,7 @@ final class ScoringHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard !closing else { return }
-        closing = true
+        guard lifecycle != .closing else { return }
         if let tooLarge = error as? FrameTooLargeError {
             logger.warning(
                 "closing connection: frame too large",
@@ -76,21 +83,22 @@ final class ScoringHandler: ChannelInboundHandler {
         } else {
             logger.debug("closing connection after error", metadata: ["error": "\(error)"])
         }
-        flushResponses(context: context)
         metrics.collect(&processor.counters)
-        context.close(promise: nil)
+        closeAfterPendingWrites(context: context)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         switch event {
         case is ChannelShouldQuiesceEvent:
             // Answer whatever is still arriving; close once the client has gone quiet.
-            quiesce = .draining(requestsAtLastCheck: answered)
+            guard lifecycle == .serving else { return }
+            lifecycle = .draining(requestsAtLastCheck: answered)
             scheduleDrainCheck(context: context)
         case ChannelEvent.inputClosed:
-            // The client finished sending (half-close): everything received is answered, so go.
-            flushResponses(context: context)
-            context.close(promise: nil)
+            // The client finished sending (half-close): every request has been read and
+            // answered; close once the answers are out.
+            metrics.collect(&processor.counters)
+            closeAfterPendingWrites(context: context)
         default:
             context.fireUserInboundEventTriggered(event)
         }
@@ -105,13 +113,28 @@ final class ScoringHandler: ChannelInboundHandler {
     }
 
     private func drainCheck(context: ChannelHandlerContext) {
-        guard case .draining(let before) = quiesce, context.channel.isActive else { return }
-        if answered == before {
-            flushResponses(context: context)
-            context.close(promise: nil)
+        guard case .draining(let before) = lifecycle, context.channel.isActive else { return }
+        // An unwritable channel has reads paused (`BackPressureHandler`): its client is slow to
+        // read its answers, and there may be requests waiting behind them. Not idle.
+        if answered == before, context.channel.isWritable {
+            closeAfterPendingWrites(context: context)
         } else {
-            quiesce = .draining(requestsAtLastCheck: answered)
+            lifecycle = .draining(requestsAtLastCheck: answered)
             scheduleDrainCheck(context: context)
+        }
+    }
+
+    /// Stops reading, writes what is still buffered, and closes once every write has completed.
+    ///
+    /// Writes complete in order, so an empty write's completion means all earlier answers have
+    /// left. Closing at once instead would discard answers still queued behind a full socket.
+    private func closeAfterPendingWrites(context: ChannelHandlerContext) {
+        guard lifecycle != .closing else { return }
+        lifecycle = .closing
+        flushResponses(context: context)
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in
+            loopBound.value.close(promise: nil)
         }
     }
 

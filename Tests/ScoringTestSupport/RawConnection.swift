@@ -7,14 +7,19 @@ import Glibc
 
 /// A blocking socket to the daemon with receive timeouts, for sending anything at all —
 /// well-formed frames, garbage, half frames — and reading exactly what comes back.
-final class RawConnection {
-    let fd: Int32
+///
+/// One thread may send while another receives (a socket is full duplex); not two of either.
+public final class RawConnection: @unchecked Sendable {
+    public let fd: Int32
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+
+        /// A failure saying `description`.
+        public init(description: String) { self.description = description }
     }
 
-    init(unixPath path: String, timeoutSeconds: Int = 10) throws {
+    public init(unixPath path: String, timeoutSeconds: Int = 10) throws {
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
         var address = sockaddr_un()
@@ -34,7 +39,7 @@ final class RawConnection {
         setTimeout(timeoutSeconds)
     }
 
-    init(tcpPort port: Int, timeoutSeconds: Int = 10) throws {
+    public init(tcpPort port: Int, timeoutSeconds: Int = 10) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
         var address = sockaddr_in()
@@ -59,7 +64,7 @@ final class RawConnection {
 
     deinit { close(fd) }
 
-    func send(_ bytes: [UInt8]) throws {
+    public func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -68,15 +73,15 @@ final class RawConnection {
         }
     }
 
-    func send(_ request: Request) throws { try send(Self.frame(WireCodec.encode(request))) }
+    public func send(_ request: Request) throws { try send(Self.frame(WireCodec.encode(request))) }
 
-    static func frame(_ body: [UInt8]) -> [UInt8] {
+    public static func frame(_ body: [UInt8]) -> [UInt8] {
         let length = UInt32(body.count)
         return [UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)] + body
     }
 
     /// Reads exactly `count` bytes; `nil` if the daemon closed the connection first.
-    func receive(exactly count: Int) throws -> [UInt8]? {
+    public func receive(exactly count: Int) throws -> [UInt8]? {
         var bytes = [UInt8](repeating: 0, count: count)
         var offset = 0
         while offset < count {
@@ -89,24 +94,24 @@ final class RawConnection {
     }
 
     /// Reads one response frame; `nil` if the daemon closed the connection.
-    func receiveResponse() throws -> Response? {
+    public func receiveResponse() throws -> Response? {
         guard let header = try receive(exactly: 4) else { return nil }
         let length = Int(header[0]) << 24 | Int(header[1]) << 16 | Int(header[2]) << 8 | Int(header[3])
         guard let body = try receive(exactly: length) else { throw Failure(description: "connection closed mid-frame") }
         return try body.withUnsafeBytes { try WireCodec.decode(Response.self, from: $0) }
     }
 
-    func call(_ request: Request) throws -> Response {
+    public func call(_ request: Request) throws -> Response {
         try send(request)
         guard let response = try receiveResponse() else { throw Failure(description: "connection closed") }
         return response
     }
 
     /// Whether the daemon has closed its side (a read sees end of stream).
-    func isClosedByPeer() -> Bool {
+    public func isClosedByPeer() -> Bool {
         var byte: UInt8 = 0
         return recv(fd, &byte, 1, 0) == 0
     }
 
-    func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
+    public func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
 }

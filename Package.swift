@@ -135,7 +135,7 @@ let package = Package(
             name: "ScoringServer",
             dependencies: [
                 "StreamifyApp", "SocketDoor", "ScoringEngine", "KafkaDoor", "ScoringModel", "StreamifyWire",
-                argumentParser, metrics, prometheus, logging, serviceLifecycle,
+                argumentParser, metrics, prometheus, logging, serviceLifecycle, nioCore,
             ],
             swiftSettings: swiftSettings
         ),

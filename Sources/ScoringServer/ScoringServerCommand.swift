@@ -32,6 +32,7 @@ struct ScoringServerCommand: AsyncParsableCommand {
             logger.critical("invalid configuration", metadata: ["error": "\(error)"])
             throw ExitCode(2)
         }
+        FileDescriptorLimit.raise(toFit: configuration.socket.maximumConnections, logger: logger)
         let application = buildApplication(configuration: configuration, logger: logger, registry: registry)
         do {
             try await application.makeServiceGroup(logger: logger).run()

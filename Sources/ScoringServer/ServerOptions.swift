@@ -1,4 +1,5 @@
 import ArgumentParser
+import NIOCore
 import Logging
 import SocketDoor
 import ScoringEngine
@@ -64,6 +65,15 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Refuse transactions (and labels) dated further ahead of the event clock and the wall clock than this, e.g. 1h ('off': no bound). Env: STREAMIFY_MAX_CLOCK_SKEW")
     var maxClockSkew: String = environment("STREAMIFY_MAX_CLOCK_SKEW") ?? "1h"
 
+    @Option(help: "Most scoring connections open at once (Unix and TCP together); more are answered OVERLOADED and closed. Env: STREAMIFY_MAX_CONNECTIONS")
+    var maxConnections: Int = environment("STREAMIFY_MAX_CONNECTIONS").flatMap(Int.init) ?? 4_096
+
+    @Option(help: "Close a connection that sends nothing for this long between requests, e.g. 10m ('off': never). Env: STREAMIFY_IDLE_TIMEOUT")
+    var idleTimeout: String = environment("STREAMIFY_IDLE_TIMEOUT") ?? "10m"
+
+    @Option(help: "A request frame must arrive whole within this long of its first byte, e.g. 10s ('off': no limit). Env: STREAMIFY_FRAME_TIMEOUT")
+    var frameTimeout: String = environment("STREAMIFY_FRAME_TIMEOUT") ?? "10s"
+
     @Option(help: "How long shutdown waits for connections to drain, e.g. 10s. Env: STREAMIFY_SHUTDOWN_GRACE")
     var shutdownGrace: String = environment("STREAMIFY_SHUTDOWN_GRACE") ?? "10s"
 
@@ -105,6 +115,9 @@ struct ServerOptions: ParsableArguments {
         guard (maxLoggedTransactions ?? 0) >= 0 else {
             throw InvalidOption(description: "--max-logged-transactions must be 0 or more")
         }
+        guard maxConnections >= 1 else { throw InvalidOption(description: "--max-connections must be at least 1") }
+        let idle = try wallClockTimeout(idleTimeout, option: "--idle-timeout")
+        let frame = try wallClockTimeout(frameTimeout, option: "--frame-timeout")
         guard let graceSeconds = DurationText.seconds(shutdownGrace) else {
             throw InvalidOption(description: "--shutdown-grace must be a duration such as 10s or 500ms")
         }
@@ -142,6 +155,9 @@ struct ServerOptions: ParsableArguments {
         configuration.socket.maximumBatchSize = maxBatch
         configuration.socket.eventLoopThreads = eventLoops
         configuration.socket.shutdownGracePeriodSeconds = graceSeconds
+        configuration.socket.maximumConnections = maxConnections
+        configuration.socket.idleTimeout = idle
+        configuration.socket.frameTimeout = frame
         return configuration
     }
 
@@ -153,6 +169,15 @@ struct ServerOptions: ParsableArguments {
             throw InvalidOption(description: "\(option) must be \(off)a duration of at least 1m, such as \(example)")
         }
         return UInt32(seconds)
+    }
+
+    /// A connection timeout of at least 10 ms; 'off' is nil.
+    private func wallClockTimeout(_ text: String, option: String) throws -> TimeAmount? {
+        if text == "off" { return nil }
+        guard let seconds = DurationText.seconds(text), seconds >= 0.01, seconds <= 86_400 * 365 else {
+            throw InvalidOption(description: "\(option) must be 'off' or a duration of at least 10ms, such as 10s or 5m")
+        }
+        return .nanoseconds(Int64(seconds * 1e9))
     }
 
     private func address(_ text: String, option: String) throws -> HostAndPort? {

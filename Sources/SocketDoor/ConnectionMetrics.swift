@@ -4,9 +4,14 @@ import CoreMetrics
 public final class ConnectionMetrics: Sendable {
     private let open = Meter(label: "streamify_connections")
     private let opened = Counter(label: "streamify_connections_opened_total")
+    private let refused = Counter(label: "streamify_connections_refused_total")
+    private let idleClosed = Counter(label: "streamify_connections_timed_out_total", dimensions: [("reason", "idle")])
+    private let frameClosed = Counter(label: "streamify_connections_timed_out_total", dimensions: [("reason", "frame_incomplete")])
 
-    /// Makes `streamify_connections` (a gauge) and `streamify_connections_opened_total`; bootstrap
-    /// the metrics system first, or they report nowhere.
+    /// Makes `streamify_connections` (a gauge), `streamify_connections_opened_total`,
+    /// `streamify_connections_refused_total` (over `--max-connections`) and
+    /// `streamify_connections_timed_out_total{reason}`; bootstrap the metrics system first, or
+    /// they report nowhere.
     public init() {}
 
     func connectionOpened() {
@@ -15,4 +20,13 @@ public final class ConnectionMetrics: Sendable {
     }
 
     func connectionClosed() { open.decrement() }
+
+    func connectionRefused() { refused.increment() }
+
+    func connectionTimedOut(_ timeout: ConnectionTimeout) {
+        switch timeout {
+        case .idle: idleClosed.increment()
+        case .frameIncomplete: frameClosed.increment()
+        }
+    }
 }

@@ -47,11 +47,16 @@ public final class FrameProcessor {
 
     /// Appends the answer to a frame the decoder refused for its size.
     public func writeFrameTooLarge(_ error: FrameTooLargeError, into outbound: inout ByteBuffer) {
-        counters.errors[.frameTooLarge] += 1
-        let response = errorResponse(
-            requestID: 0, .frameTooLarge,
-            "frame of \(error.length) bytes exceeds the limit of \(error.limit) bytes; closing the connection")
-        write(response, into: &outbound)
+        writeConnectionError(
+            .frameTooLarge, "frame of \(error.length) bytes exceeds the limit of \(error.limit) bytes; closing the connection",
+            into: &outbound)
+    }
+
+    /// Appends an error answer that belongs to the connection, not to a request (request id 0),
+    /// and counts it: the connection is about to close.
+    public func writeConnectionError(_ code: ErrorCode, _ message: String, into outbound: inout ByteBuffer) {
+        counters.errors[code] += 1
+        write(errorResponse(requestID: 0, code, message), into: &outbound)
         output.reset()
     }
 

@@ -38,8 +38,14 @@ final class ScoringHandler: ChannelInboundHandler {
     private var answered = 0
     /// How often a draining connection is checked for idleness.
     static let drainCheckInterval = TimeAmount.milliseconds(100)
+    /// Longest wait for answers to leave once the connection is closing.
+    private let lingerLimit: TimeAmount
 
-    init(processor: FrameProcessor, metrics: ScoringMetrics, connections: ConnectionMetrics, logger: Logger) {
+    init(
+        processor: FrameProcessor, metrics: ScoringMetrics, connections: ConnectionMetrics, logger: Logger,
+        lingerLimit: TimeAmount = .seconds(30)
+    ) {
+        self.lingerLimit = lingerLimit
         self.processor = processor
         self.metrics = metrics
         self.connections = connections
@@ -94,6 +100,20 @@ final class ScoringHandler: ChannelInboundHandler {
             guard lifecycle == .serving else { return }
             lifecycle = .draining(requestsAtLastCheck: answered)
             scheduleDrainCheck(context: context)
+        case let timeout as ConnectionTimeout:
+            connections.connectionTimedOut(timeout)
+            if outbound == nil { outbound = context.channel.allocator.buffer(capacity: 128) }
+            switch timeout {
+            case .frameIncomplete:
+                logger.debug("closing connection: a frame was not completed in time")
+                processor.writeConnectionError(
+                    .deadlineExceeded, "a request frame was not completed within the frame timeout; closing the connection",
+                    into: &outbound!)
+            case .idle:
+                logger.debug("closing idle connection")
+            }
+            metrics.collect(&processor.counters)
+            closeAfterPendingWrites(context: context)
         case ChannelEvent.inputClosed:
             // The client finished sending (half-close): every request has been read and
             // answered; close once the answers are out.
@@ -124,7 +144,8 @@ final class ScoringHandler: ChannelInboundHandler {
         }
     }
 
-    /// Stops reading, writes what is still buffered, and closes once every write has completed.
+    /// Stops reading, writes what is still buffered, and closes once every write has completed,
+    /// or after `lingerLimit` at most (a client that never reads cannot hold the connection).
     ///
     /// Writes complete in order, so an empty write's completion means all earlier answers have
     /// left. Closing at once instead would discard answers still queued behind a full socket.
@@ -133,7 +154,11 @@ final class ScoringHandler: ChannelInboundHandler {
         lifecycle = .closing
         flushResponses(context: context)
         let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let linger = context.eventLoop.scheduleTask(in: lingerLimit) {
+            loopBound.value.close(promise: nil)
+        }
         context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in
+            linger.cancel()
             loopBound.value.close(promise: nil)
         }
     }

@@ -32,6 +32,8 @@ public final class SocketDoor: Service, Sendable {
     /// The scoring API this door calls.
     public let scoring: ScoringService
     private let connections = ConnectionMetrics()
+    private let connectionLimit: ConnectionLimit
+    private let metricsConnectionLimit: ConnectionLimit
     private let configuration: SocketDoorConfiguration
     private let logger: Logger
     private let registry: PrometheusCollectorRegistry?
@@ -51,6 +53,8 @@ public final class SocketDoor: Service, Sendable {
         self.logger = logger
         self.scoring = scoring
         self.registry = registry
+        self.connectionLimit = ConnectionLimit(maximum: configuration.maximumConnections)
+        self.metricsConnectionLimit = ConnectionLimit(maximum: configuration.maximumMetricsConnections)
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
         self.readiness = group.next().makePromise(of: ListeningAddresses.self)
     }
@@ -85,11 +89,12 @@ public final class SocketDoor: Service, Sendable {
             if let path = configuration.unixSocketPath {
                 try UnixSocketFile.removeIfStale(path)
                 let quiesce = ServerQuiescingHelper(group: group)
-                let channel = try await makeScoringBootstrap(quiesce: quiesce, tcp: false)
-                    .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false).get()
+                let bootstrap = makeScoringBootstrap(quiesce: quiesce, tcp: false)
+                let channel = try await UnixSocketFile.creatingRestricted(path) {
+                    try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false).get()
+                }
                 boundUnixSocket = true
                 listeners.append((channel, quiesce))
-                try UnixSocketFile.restrictPermissions(path)
             }
             if let address = configuration.tcpAddress {
                 let quiesce = ServerQuiescingHelper(group: group)
@@ -158,14 +163,17 @@ public final class SocketDoor: Service, Sendable {
     private func makeScoringBootstrap(quiesce: ServerQuiescingHelper, tcp: Bool) -> ServerBootstrap {
         let scoring = self.scoring
         let connections = self.connections
+        let limit = self.connectionLimit
         let logger = self.logger
         let maximumFrameLength = configuration.maximumFrameLength
         let maximumBatchSize = configuration.maximumBatchSize
+        let timeouts = ConnectionDeadlineHandler.Timeouts(idle: configuration.idleTimeout, frame: configuration.frameTimeout)
         var bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
+                    try channel.pipeline.syncOperations.addHandlers(
+                        Self.makeAcceptBackoffHandler(), quiesce.makeServerChannelHandler(channel: channel))
                 }
             }
             .childChannelOption(.allowRemoteHalfClosure, value: true)
@@ -173,8 +181,16 @@ public final class SocketDoor: Service, Sendable {
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    guard limit.acquire() else {
+                        connections.connectionRefused()
+                        try channel.pipeline.syncOperations.addHandler(
+                            ConnectionRefusalHandler(limit: limit.maximum, allocator: channel.allocator))
+                        return
+                    }
+                    channel.closeFuture.whenComplete { _ in limit.release() }
                     let handlers: [any ChannelHandler] = [
                         BackPressureHandler(),
+                        ConnectionDeadlineHandler(timeouts: timeouts),
                         ByteToMessageHandler(FrameDecoder(maximumFrameLength: maximumFrameLength)),
                         ScoringHandler(
                             processor: FrameProcessor(service: scoring, maximumBatchSize: maximumBatchSize),
@@ -193,12 +209,32 @@ public final class SocketDoor: Service, Sendable {
         return bootstrap
     }
 
+    /// Pauses accepting when accept(2) fails for want of file descriptors (EMFILE, ENFILE) or
+    /// memory, instead of retrying at once in a loop that spins a core. The future-based `bind`
+    /// path of `ServerBootstrap` does not add one itself.
+    private static func makeAcceptBackoffHandler() -> AcceptBackoffHandler {
+        AcceptBackoffHandler()
+    }
+
     private func makeMetricsBootstrap(registry: PrometheusCollectorRegistry) -> ServerBootstrap {
         let metrics = scoring.metrics
+        let limit = metricsConnectionLimit
+        let connections = self.connections
         return ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(Self.makeAcceptBackoffHandler())
+                }
+            }
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    guard limit.acquire() else {
+                        connections.connectionRefused()
+                        channel.close(promise: nil)
+                        return
+                    }
+                    channel.closeFuture.whenComplete { _ in limit.release() }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(registry: registry, metrics: metrics))
                 }

@@ -19,6 +19,16 @@ public struct SocketDoorConfiguration: Sendable {
     public var eventLoopThreads = System.coreCount
     /// How long shutdown waits for connections to drain before closing them.
     public var shutdownGracePeriodSeconds: Double = 10
+    /// Most scoring connections open at once, Unix socket and TCP together; one more is answered
+    /// `OVERLOADED` and closed.
+    public var maximumConnections = 4_096
+    /// A connection that sends nothing for this long between frames is closed; `nil`: never.
+    public var idleTimeout: TimeAmount? = .minutes(10)
+    /// A request frame must arrive whole within this long of its first byte, or the connection is
+    /// answered `DEADLINE_EXCEEDED` and closed; `nil`: no limit.
+    public var frameTimeout: TimeAmount? = .seconds(10)
+    /// Most connections open at once on the metrics endpoint.
+    public var maximumMetricsConnections = 64
 
     /// The defaults: `streamify.sock`, `127.0.0.1:7411`, no metrics listener.
     public init() {}

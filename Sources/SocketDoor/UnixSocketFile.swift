@@ -34,9 +34,25 @@ enum UnixSocketFile {
         }
     }
 
-    /// Owner and group may connect; others may not (mode 0660).
-    static func restrictPermissions(_ path: String) throws {
-        guard chmod(path, 0o660) == 0 else { throw SystemCallFailed(call: "chmod", path: path, code: errno) }
+    /// The socket file's mode: owner and group may connect; others may not.
+    static let mode: mode_t = 0o660
+
+    /// Runs `bind` (which creates the socket file) under a umask that leaves no bit outside
+    /// `mode`, then sets exactly `mode`: the file never exists with a wider mode, whatever the
+    /// process umask. The umask is process-wide, so this belongs at start-up, before other
+    /// threads create files.
+    static func creatingRestricted<Result>(_ path: String, _ bind: () async throws -> Result) async throws -> Result {
+        let previous = umask(~mode & 0o777)
+        let result: Result
+        do {
+            result = try await bind()
+        } catch {
+            umask(previous)
+            throw error
+        }
+        umask(previous)
+        guard chmod(path, mode) == 0 else { throw SystemCallFailed(call: "chmod", path: path, code: errno) }
+        return result
     }
 
     static func remove(_ path: String) {

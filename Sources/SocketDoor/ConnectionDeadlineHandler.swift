@@ -1,0 +1,95 @@
+import NIOCore
+
+/// What `ConnectionDeadlineHandler` tells the handlers after it when a connection overstays.
+enum ConnectionTimeout: Sendable, Equatable {
+    /// Nothing arrived for the idle timeout, between frames.
+    case idle
+    /// A frame was started and not completed within the frame timeout (a trickle, or a client
+    /// parked one byte short).
+    case frameIncomplete
+}
+
+/// Times a connection's input: closes the door on silent connections and on frames that never
+/// finish, which would otherwise hold a file descriptor and up to a frame's worth of buffer
+/// each, for ever.
+///
+/// Sits before the frame decoder and passes every byte on untouched. It notes when a frame was
+/// started (`FrameBoundaryTracker`) and when anything last arrived; a timer checks both and
+/// fires a `ConnectionTimeout` user event, which the scoring handler answers and closes on.
+/// The clock is read once per read, never per request.
+final class ConnectionDeadlineHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    /// Timeouts; `nil` turns one off.
+    struct Timeouts: Sendable {
+        /// Longest silence between frames.
+        var idle: TimeAmount?
+        /// Longest time from a frame's first byte to its last.
+        var frame: TimeAmount?
+
+        /// How often to check: often enough to close within about a quarter of the shorter
+        /// timeout, never more than once every 10 ms nor less than once a second.
+        var checkInterval: TimeAmount? {
+            let shortest = [idle, frame].compactMap { $0 }.min()
+            return shortest.map { .nanoseconds(max(10_000_000, min(1_000_000_000, $0.nanoseconds / 4))) }
+        }
+    }
+
+    private let timeouts: Timeouts
+    private var tracker = FrameBoundaryTracker()
+    private var lastInput = NIODeadline.now()
+    private var frameStarted: NIODeadline?
+    private var check: Scheduled<Void>?
+
+    init(timeouts: Timeouts) {
+        self.timeouts = timeouts
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        lastInput = .now()
+        scheduleCheck(context: context)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        check?.cancel()
+        check = nil
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let now = NIODeadline.now()
+        lastInput = now
+        tracker.advance(over: unwrapInboundIn(data))
+        if tracker.isMidFrame {
+            if frameStarted == nil { frameStarted = now }
+        } else {
+            frameStarted = nil
+        }
+        context.fireChannelRead(data)
+    }
+
+    private func scheduleCheck(context: ChannelHandlerContext) {
+        guard let interval = timeouts.checkInterval else { return }
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        check = context.eventLoop.scheduleTask(in: interval) {
+            let (handler, context) = loopBound.value
+            handler.checkDeadlines(context: context)
+        }
+    }
+
+    private func checkDeadlines(context: ChannelHandlerContext) {
+        guard context.channel.isActive else { return }
+        let now = NIODeadline.now()
+        if let limit = timeouts.frame, let started = frameStarted, now - started >= limit {
+            context.fireUserInboundEventTriggered(ConnectionTimeout.frameIncomplete)
+            return
+        }
+        if let limit = timeouts.idle, frameStarted == nil, now - lastInput >= limit {
+            context.fireUserInboundEventTriggered(ConnectionTimeout.idle)
+            return
+        }
+        scheduleCheck(context: context)
+    }
+}

@@ -1,0 +1,44 @@
+import NIOCore
+import StreamifyWire
+
+/// Follows the length prefixes of a byte stream (see `Framing`) without buffering it, to tell
+/// whether the stream currently stops in the middle of a frame.
+///
+/// `ConnectionDeadlineHandler` uses it to time how long a started frame takes to complete. The
+/// walk hops from prefix to prefix, so its cost is per frame, not per byte; a prefix split
+/// across reads is assembled a byte at a time.
+struct FrameBoundaryTracker {
+    /// Bytes of the current frame's body still to come.
+    private var bodyRemaining = 0
+    /// Bytes of the current length prefix seen so far (0 between frames).
+    private var prefixBytesSeen = 0
+    private var prefix: UInt32 = 0
+
+    /// Whether the bytes seen so far end inside a frame (its prefix or its body).
+    var isMidFrame: Bool { bodyRemaining > 0 || prefixBytesSeen > 0 }
+
+    /// Accounts for `buffer`'s readable bytes, the next part of the stream.
+    mutating func advance(over buffer: ByteBuffer) {
+        var index = buffer.readerIndex
+        let end = buffer.writerIndex
+        while index < end {
+            if bodyRemaining > 0 {
+                let step = min(bodyRemaining, end - index)
+                bodyRemaining -= step
+                index += step
+            } else if prefixBytesSeen == 0, end - index >= Framing.headerLength {
+                bodyRemaining = Int(buffer.getInteger(at: index, endianness: .big, as: UInt32.self)!)
+                index += Framing.headerLength
+            } else {
+                prefix = prefix << 8 | UInt32(buffer.getInteger(at: index, as: UInt8.self)!)
+                prefixBytesSeen += 1
+                index += 1
+                if prefixBytesSeen == Framing.headerLength {
+                    bodyRemaining = Int(prefix)
+                    prefixBytesSeen = 0
+                    prefix = 0
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import ScoringTestSupport
+import StreamifyWire
+import Testing
+
+/// Reliability: connections are bounded in number, in silence and in how long a frame may take.
+@Suite("Reliability: connection limits and timeouts (real binary)")
+struct ConnectionLimitsTests {
+    static func ping(_ connection: RawConnection, id: UInt64 = 1) throws -> Bool {
+        Fixtures.pong(try connection.call(Request(requestID: id, body: .ping))) != nil
+    }
+
+    /// Polls `condition` every 10 ms for up to `seconds`.
+    static func eventually(within seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        repeat {
+            if try condition() { return true }
+            Thread.sleep(forTimeInterval: 0.01)
+        } while Date() < deadline
+        return false
+    }
+
+    @Test("one client opening 300 connections against --max-connections 100: 100 served, 200 told OVERLOADED")
+    func connectionCap() throws {
+        let daemon = try DaemonProcess.start(arguments: ["--max-connections", "100"])
+        let baseline = daemon.openFileCount
+        var served: [RawConnection] = []
+        var refused = 0
+        for index in 0..<300 {
+            let connection = try RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 10)
+            if served.count < 100 {
+                #expect(try Self.ping(connection, id: UInt64(index)), "connection \(index) is within the cap")
+                served.append(connection)
+            } else {
+                let answer = try connection.receiveResponse()
+                let error = try #require(Fixtures.error(answer), "connection \(index) gets an answer")
+                #expect(error.code == .overloaded)
+                #expect(error.message.contains("--max-connections"))
+                #expect(answer?.requestID == 0)
+                #expect(connection.isClosedByPeer())
+                refused += 1
+            }
+        }
+        #expect(refused == 200)
+        #expect(daemon.openFileCount <= baseline + 100 + 5, "descriptors: \(daemon.openFileCount), baseline \(baseline)")
+        // A slot freed is a slot reused.
+        served.removeLast()
+        #expect(try Self.eventually(within: 5) { try Self.ping(RawConnection(unixPath: daemon.socketPath)) })
+        #expect(daemon.terminate() == 0)
+    }
+
+    @Test("with descriptors exhausted the listener backs off instead of spinning, and recovers")
+    func acceptBackoff() throws {
+        let daemon = try DaemonProcess.start(arguments: ["--max-connections", "1000"])
+        // As `ulimit -n` would: a few descriptors above what the daemon holds now.
+        let limit = daemon.openFileCount + 8
+        #expect(daemon.setOpenFileLimit(limit))
+        var connections: [RawConnection] = []
+        for _ in 0..<40 { connections.append(try RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 5)) }
+        // The rest wait in the listen backlog once the daemon holds every descriptor it may.
+        #expect(Self.eventually(within: 5) { daemon.openFileCount >= limit })
+        let before = daemon.cpuSeconds
+        Thread.sleep(forTimeInterval: 1)
+        let used = daemon.cpuSeconds - before
+        #expect(used < 0.3, "CPU seconds in one second with accept(2) failing: \(used)")
+        // Free descriptors: a new client is answered within the back-off.
+        connections.removeAll()
+        #expect(try Self.eventually(within: 5) { try Self.ping(RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 3)) })
+        #expect(daemon.terminate() == 0)
+    }
+
+    @Test("silent, trickling and parked connections are closed; a parked one is told DEADLINE_EXCEEDED")
+    func idleAndFrameTimeouts() throws {
+        let daemon = try DaemonProcess.start(arguments: ["--idle-timeout", "400ms", "--frame-timeout", "400ms"])
+        let started = Date()
+
+        let silent = try RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 5)
+        // Parked one byte short of a 1 MiB frame, twenty times over.
+        let parked = try (0..<20).map { _ in
+            let connection = try RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 5)
+            let length = (1 << 20) - 16
+            try connection.send([UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)])
+            try connection.send([UInt8](repeating: 0, count: length - 1))
+            return connection
+        }
+        // A trickle: a 100-byte frame at a byte every 100 ms is never idle and never complete in time.
+        let trickle = try RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 5)
+        try trickle.send([0, 0, 0, 100])
+        Thread.detachNewThread {
+            for _ in 0..<40 {
+                guard (try? trickle.send([0])) != nil else { return }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+        }
+
+        for connection in parked + [trickle] {
+            let error = try #require(Fixtures.error(try connection.receiveResponse()))
+            #expect(error.code == .deadlineExceeded)
+            #expect(connection.isClosedByPeer())
+        }
+        #expect(silent.isClosedByPeer())
+        #expect(Date().timeIntervalSince(started) < 3.5, "all closed within a few timeouts")
+        // A connection in use is not idle.
+        let busy = try RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 5)
+        for index in 0..<10 {
+            #expect(try Self.ping(busy, id: UInt64(index)))
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(daemon.terminate() == 0)
+    }
+
+    @Test("under umask 000 the Unix socket never appears wider than 0660")
+    func socketModeUnderOpenUmask() throws {
+        let previous = umask(0)
+        let daemon = try DaemonProcess(arguments: [])
+        umask(previous)
+        var samples = 0
+        var widest: mode_t = 0
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            var info = stat()
+            if stat(daemon.socketPath, &info) == 0 {
+                samples += 1
+                widest |= info.st_mode & 0o777
+                if samples > 2_000 { break }
+            } else if samples > 0 {
+                break
+            }
+        }
+        #expect(samples > 0)
+        #expect(widest & 0o007 == 0, "mode seen: \(String(widest, radix: 8))")
+        try daemon.waitUntilListening()
+        #expect(daemon.terminate() == 0)
+    }
+}

@@ -36,7 +36,7 @@ public final class ScoringClient: Sendable {
     public static func connect(
         to target: ScoringTarget,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        maximumFrameLength: Int = Framing.defaultMaximumFrameLength
+        maximumFrameLength: Int = Framing.defaultMaximumResponseLength
     ) async throws -> ScoringClient {
         let bootstrap = ClientBootstrap(group: eventLoopGroup)
             .channelInitializer { channel in

@@ -63,10 +63,15 @@ public final class FrameProcessor {
     // MARK: - Requests
 
     private func respond(to bytes: UnsafeRawBufferPointer, start: UInt64) -> UnsafeMutablePointer<Streamify__V1__Response> {
-        guard let request = Request.unpack(bytes, into: input) else {
+        // Count a batch before decoding it: decoding allocates every transaction it holds.
+        let peek = RequestPeek(bytes)
+        if let peek, peek.batchTransactions > maximumBatchSize {
+            return batchTooLarge(requestID: peek.requestID, count: peek.batchTransactions)
+        }
+        guard peek != nil, let request = Request.unpack(bytes, into: input) else {
             counters.errors[.malformed] += 1
             return errorResponse(
-                requestID: Self.peekRequestID(bytes), .malformed, "frame is not a valid streamify.v1.Request")
+                requestID: peek?.requestID ?? 0, .malformed, "frame is not a valid streamify.v1.Request")
         }
         let requestID = request.pointee.request_id
         switch request.pointee.body_case {
@@ -107,12 +112,8 @@ public final class FrameProcessor {
         start: UInt64
     ) -> UnsafeMutablePointer<Streamify__V1__Response> {
         let count = batch?.pointee.n_transactions ?? 0
-        guard count <= maximumBatchSize else {
-            counters.errors[.invalidArgument] += 1
-            return errorResponse(
-                requestID: requestID, .invalidArgument,
-                "batch has \(count) transactions; the limit is \(maximumBatchSize)", field: "score_batch.transactions")
-        }
+        // The peek already refused larger batches; this only guards the arithmetic below.
+        guard count <= maximumBatchSize else { return batchTooLarge(requestID: requestID, count: count) }
         let items = output.makePointerArray(of: Streamify__V1__BatchItem.self, count: count)
         let itemStructs = output.make(Streamify__V1__BatchItem.self, count: count)
         for index in 0..<count {
@@ -226,6 +227,13 @@ public final class FrameProcessor {
         return error
     }
 
+    private func batchTooLarge(requestID: UInt64, count: Int) -> UnsafeMutablePointer<Streamify__V1__Response> {
+        counters.errors[.invalidArgument] += 1
+        return errorResponse(
+            requestID: requestID, .invalidArgument,
+            "batch has \(count) transactions; the limit is \(maximumBatchSize)", field: "score_batch.transactions")
+    }
+
     private func errorResponse(
         requestID: UInt64, _ code: ErrorCode, _ message: String, field: String = ""
     ) -> UnsafeMutablePointer<Streamify__V1__Response> {
@@ -237,19 +245,5 @@ public final class FrameProcessor {
 
     private func write(_ response: UnsafeMutablePointer<Streamify__V1__Response>, into outbound: inout ByteBuffer) {
         outbound.writeProtobufCFrame(response)
-    }
-
-    /// Best effort: the request_id of a frame that does not decode, when it starts with field 1.
-    static func peekRequestID(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        guard bytes.count > 1, bytes[0] == 0x08 else { return 0 }
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        for index in 1..<min(bytes.count, 11) {
-            let byte = bytes[index]
-            value |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { return value }
-            shift += 7
-        }
-        return 0
     }
 }

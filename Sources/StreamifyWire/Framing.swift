@@ -6,6 +6,11 @@ public enum Framing {
     public static let headerLength = 4
     /// The server's default limit on a frame's length (the prefix not included).
     public static let defaultMaximumFrameLength = 1 << 20
+    /// A client's default limit on a response frame: room for the answer to the largest batch a
+    /// server allows by default (10,000 breakdowns of five reasons each, under 2 KB apiece,
+    /// about 3 MB in practice) with margin. Responses come from the server the client chose, so
+    /// the limit only guards against a broken stream, not a hostile peer.
+    public static let defaultMaximumResponseLength = 64 << 20
 }
 
 extension ByteBuffer {

@@ -1,0 +1,88 @@
+/// Reads the protobuf wire format field by field, without decoding messages: enough to look at a
+/// frame before committing to a full decode. Every read is bounds-checked; a malformed input
+/// ends the walk (`nextField()` returns nil and `isMalformed` is set), never a trap.
+struct ProtobufWireReader {
+    /// The protobuf wire types (the low three bits of a field key).
+    enum WireType: UInt64 {
+        case varint = 0
+        case fixed64 = 1
+        case lengthDelimited = 2
+        case startGroup = 3
+        case endGroup = 4
+        case fixed32 = 5
+    }
+
+    /// One field: its number, its wire type, and where its payload is.
+    struct Field {
+        var number: UInt64
+        var wireType: WireType
+        /// The value, for a varint field.
+        var varint: UInt64
+        /// The payload's bytes, for a length-delimited field.
+        var payload: Range<Int>
+    }
+
+    private let bytes: UnsafeRawBufferPointer
+    private var position: Int
+    private let end: Int
+    /// Set when the walk stopped at bytes that are not valid wire format.
+    private(set) var isMalformed = false
+
+    /// A reader over `range` of `bytes` (all of it by default).
+    init(_ bytes: UnsafeRawBufferPointer, range: Range<Int>? = nil) {
+        self.bytes = bytes
+        self.position = range?.lowerBound ?? 0
+        self.end = range?.upperBound ?? bytes.count
+    }
+
+    /// The next field, or nil at the end (or at malformed bytes).
+    mutating func nextField() -> Field? {
+        guard position < end, !isMalformed else { return nil }
+        guard let key = readVarint(), let wireType = WireType(rawValue: key & 7), key >> 3 != 0 else {
+            return malformed()
+        }
+        var field = Field(number: key >> 3, wireType: wireType, varint: 0, payload: position..<position)
+        switch wireType {
+        case .varint:
+            guard let value = readVarint() else { return malformed() }
+            field.varint = value
+        case .fixed64:
+            guard skip(8) else { return malformed() }
+        case .fixed32:
+            guard skip(4) else { return malformed() }
+        case .lengthDelimited:
+            guard let length = readVarint(), length <= UInt64(end - position) else { return malformed() }
+            field.payload = position..<(position + Int(length))
+            position += Int(length)
+        case .startGroup, .endGroup:
+            // Groups are not used by streamify.v1 (proto3 has none).
+            return malformed()
+        }
+        return field
+    }
+
+    private mutating func malformed() -> Field? {
+        isMalformed = true
+        return nil
+    }
+
+    private mutating func skip(_ count: Int) -> Bool {
+        guard end - position >= count else { return false }
+        position += count
+        return true
+    }
+
+    /// A base-128 varint of at most ten bytes.
+    private mutating func readVarint() -> UInt64? {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while position < end, shift < 64 {
+            let byte = bytes[position]
+            position += 1
+            value |= UInt64(byte & 0x7F) << shift
+            if byte & 0x80 == 0 { return value }
+            shift += 7
+        }
+        return nil
+    }
+}

@@ -1,0 +1,53 @@
+/// What a `streamify.v1.Request` frame is, read from its wire bytes without decoding it: its id
+/// and how many transactions a `score_batch` carries.
+///
+/// Decoding a batch allocates every transaction it holds, so the server must know the count
+/// before it decodes: half a million empty transactions fit in a few megabytes of frame and cost
+/// far more once decoded. The peek walks field keys and skips payloads, a few steps per
+/// transaction, and allocates nothing.
+public struct RequestPeek: Sendable, Equatable {
+    /// The request's `request_id` (0 when absent, as protobuf reads it).
+    public var requestID: UInt64
+    /// Transactions in `score_batch`, counted over every occurrence of the field (protobuf-c
+    /// keeps only the last, but parses them all, so this bounds the decoding work); 0 when the
+    /// request is not a batch.
+    public var batchTransactions: Int
+
+    /// The `Request` field numbers the peek reads (`proto/streamify/v1/scoring.proto`).
+    private enum FieldNumber {
+        static let requestID: UInt64 = 1
+        static let scoreBatch: UInt64 = 3
+        /// `TransactionBatch.transactions`.
+        static let batchTransactions: UInt64 = 1
+    }
+
+    /// A peek's result, for tests and tools.
+    public init(requestID: UInt64, batchTransactions: Int) {
+        self.requestID = requestID
+        self.batchTransactions = batchTransactions
+    }
+
+    /// Peeks at a frame body; nil when the bytes are not valid protobuf wire format.
+    public init?(_ bytes: UnsafeRawBufferPointer) {
+        requestID = 0
+        batchTransactions = 0
+        var reader = ProtobufWireReader(bytes)
+        while let field = reader.nextField() {
+            switch (field.number, field.wireType) {
+            case (FieldNumber.requestID, .varint):
+                requestID = field.varint
+            case (FieldNumber.scoreBatch, .lengthDelimited):
+                var batch = ProtobufWireReader(bytes, range: field.payload)
+                while let item = batch.nextField() {
+                    if item.number == FieldNumber.batchTransactions, item.wireType == .lengthDelimited {
+                        batchTransactions += 1
+                    }
+                }
+                if batch.isMalformed { return nil }
+            default:
+                continue
+            }
+        }
+        if reader.isMalformed { return nil }
+    }
+}

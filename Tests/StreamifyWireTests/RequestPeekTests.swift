@@ -1,0 +1,67 @@
+import StreamifyWire
+import Testing
+
+@Suite("Request peek: id and batch size before decoding")
+struct RequestPeekTests {
+    static func transaction(_ index: Int) -> Transaction {
+        Transaction(
+            transactionID: "t\(index)", cardID: "card-\(index)", merchantID: "m", amountMinor: 100, currency: "USD",
+            eventTimeMs: 1_793_628_000_000, location: GeoPoint(latitude: 1, longitude: 2), country: "US", deviceID: "d",
+            merchantCategory: "5411", paymentMethod: "credit_card", channel: .online)
+    }
+
+    static func peek(_ bytes: [UInt8]) -> RequestPeek? {
+        bytes.withUnsafeBytes { RequestPeek($0) }
+    }
+
+    @Test("agrees with the decoder on every kind of request", arguments: [0, 1, 7, 1_000])
+    func agreesWithDecoder(batchSize: Int) throws {
+        let requests: [Request] = [
+            Request(requestID: 42, body: .scoreBatch((0..<batchSize).map(Self.transaction))),
+            Request(requestID: UInt64.max, body: .score(Self.transaction(1))),
+            Request(requestID: 0, body: .ping),
+            Request(requestID: 300, body: .feedback(Feedback(transactionID: "t", cardID: "c", label: .fraud, eventTimeMs: 1, reportedTimeMs: 2))),
+        ]
+        for request in requests {
+            let bytes = WireCodec.encode(request)
+            let peek = try #require(Self.peek(bytes))
+            #expect(peek.requestID == request.requestID)
+            if case .scoreBatch(let transactions) = request.body {
+                #expect(peek.batchTransactions == transactions.count)
+            } else {
+                #expect(peek.batchTransactions == 0)
+            }
+        }
+    }
+
+    @Test("counts empty transactions, and every occurrence of a repeated batch field: a bound on what decoding parses")
+    func emptyAndMerged() throws {
+        // score_batch (field 3) holding 5 empty transactions (field 1, length 0), twice over.
+        let batch: [UInt8] = [0x1A, 10] + Array(repeating: [0x0A, 0x00], count: 5).flatMap { $0 }
+        let bytes: [UInt8] = [0x08, 0x07] + batch + batch
+        let peek = try #require(Self.peek(bytes))
+        #expect(peek == RequestPeek(requestID: 7, batchTransactions: 10))
+        let decoded = try bytes.withUnsafeBytes { try WireCodec.decode(Request.self, from: $0) }
+        guard case .scoreBatch(let transactions) = decoded.body else {
+            Issue.record("decoded as \(String(describing: decoded.body))")
+            return
+        }
+        // protobuf-c keeps the last occurrence, but parses both: the peek's count bounds the work.
+        #expect(transactions.count == 5)
+    }
+
+    @Test(
+        "malformed wire bytes are refused, never read past",
+        arguments: [
+            [0x08],  // varint cut short
+            [0x08, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01],  // eleven-byte varint
+            [0x1A, 0x05, 0x0A],  // length past the end
+            [0x1A, 0x02, 0x0A, 0x05],  // nested length past its field
+            [0x00, 0x01],  // field number 0
+            [0x0B],  // a group
+            [0x0D, 0x01, 0x02],  // fixed32 cut short
+        ] as [[UInt8]])
+    func malformed(bytes: [UInt8]) {
+        #expect(Self.peek(bytes) == nil)
+    }
+}

@@ -1548,9 +1548,29 @@ const ProtobufCMessageDescriptor streamify__v1__breakdown_batch__descriptor =
   (ProtobufCMessageInit) streamify__v1__breakdown_batch__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-#define streamify__v1__ack__field_descriptors NULL
-#define streamify__v1__ack__field_indices_by_name NULL
-#define streamify__v1__ack__number_ranges NULL
+static const ProtobufCFieldDescriptor streamify__v1__ack__field_descriptors[1] =
+{
+  {
+    "outcome",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Streamify__V1__Ack, outcome),
+    &streamify__v1__label_outcome__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned streamify__v1__ack__field_indices_by_name[] = {
+  0,   /* field[0] = outcome */
+};
+static const ProtobufCIntRange streamify__v1__ack__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
 const ProtobufCMessageDescriptor streamify__v1__ack__descriptor =
 {
   PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
@@ -1559,10 +1579,10 @@ const ProtobufCMessageDescriptor streamify__v1__ack__descriptor =
   "Streamify__V1__Ack",
   "streamify.v1",
   sizeof(Streamify__V1__Ack),
-  0,
+  1,
   streamify__v1__ack__field_descriptors,
   streamify__v1__ack__field_indices_by_name,
-  0,  streamify__v1__ack__number_ranges,
+  1,  streamify__v1__ack__number_ranges,
   (ProtobufCMessageInit) streamify__v1__ack__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
@@ -2008,5 +2028,39 @@ const ProtobufCEnumDescriptor streamify__v1__error_code__descriptor =
   streamify__v1__error_code__enum_values_by_name,
   1,
   streamify__v1__error_code__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue streamify__v1__label_outcome__enum_values_by_number[5] =
+{
+  { "LABEL_OUTCOME_UNSPECIFIED", "STREAMIFY__V1__LABEL_OUTCOME__LABEL_OUTCOME_UNSPECIFIED", 0 },
+  { "LABEL_OUTCOME_APPLIED", "STREAMIFY__V1__LABEL_OUTCOME__LABEL_OUTCOME_APPLIED", 1 },
+  { "LABEL_OUTCOME_DUPLICATE", "STREAMIFY__V1__LABEL_OUTCOME__LABEL_OUTCOME_DUPLICATE", 2 },
+  { "LABEL_OUTCOME_DEFERRED", "STREAMIFY__V1__LABEL_OUTCOME__LABEL_OUTCOME_DEFERRED", 3 },
+  { "LABEL_OUTCOME_REFUSED", "STREAMIFY__V1__LABEL_OUTCOME__LABEL_OUTCOME_REFUSED", 4 },
+};
+static const ProtobufCIntRange streamify__v1__label_outcome__value_ranges[] = {
+{0, 0},{0, 5}
+};
+static const ProtobufCEnumValueIndex streamify__v1__label_outcome__enum_values_by_name[5] =
+{
+  { "LABEL_OUTCOME_APPLIED", 1 },
+  { "LABEL_OUTCOME_DEFERRED", 3 },
+  { "LABEL_OUTCOME_DUPLICATE", 2 },
+  { "LABEL_OUTCOME_REFUSED", 4 },
+  { "LABEL_OUTCOME_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor streamify__v1__label_outcome__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "streamify.v1.LabelOutcome",
+  "LabelOutcome",
+  "Streamify__V1__LabelOutcome",
+  "streamify.v1",
+  5,
+  streamify__v1__label_outcome__enum_values_by_number,
+  5,
+  streamify__v1__label_outcome__enum_values_by_name,
+  1,
+  streamify__v1__label_outcome__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };

@@ -153,7 +153,8 @@ func fuzzCodec(_ bytes: UnsafeRawBufferPointer) {
     if let request = try? WireCodec.decode(Request.self, from: bytes) {
         // The server peeks before it decodes: whatever decodes must peek, to the same id, with
         // a batch count that bounds the decoded one.
-        guard let peek = RequestPeek(bytes) else { fatalError("a Request that decodes does not peek") }
+        let peek = RequestPeek(bytes)
+        precondition(peek.isWellFormed, "a Request that decodes does not peek")
         precondition(peek.requestID == request.requestID, "the peek reads another request id")
         if case .scoreBatch(let transactions) = request.body {
             precondition(peek.batchTransactions >= transactions.count, "the peek undercounts a batch")

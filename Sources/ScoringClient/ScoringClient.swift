@@ -99,11 +99,16 @@ public final class ScoringClient: Sendable {
         }
     }
 
-    /// Reports a confirmed outcome (a chargeback, say); returns once the daemon acknowledged it.
-    public func send(_ feedback: Feedback) async throws {
+    /// Reports a confirmed outcome (a chargeback, say); returns what became of it once the daemon
+    /// acknowledged it.
+    ///
+    /// - Throws: `WireError` when the daemon refuses it (`UNAUTHENTICATED` without the label
+    ///   role), `ScoringClientError` when the connection fails.
+    @discardableResult
+    public func send(_ feedback: Feedback) async throws -> LabelOutcome {
         let response = try await send(Request(requestID: makeRequestID(), body: .feedback(feedback))).get()
         switch response.body {
-        case .ack: return
+        case .ack(let outcome): return outcome
         case .error(let error): throw error
         default: throw ScoringClientError.unexpectedResponse("\(String(describing: response.body)) to feedback")
         }

@@ -65,13 +65,12 @@ public final class FrameProcessor {
     private func respond(to bytes: UnsafeRawBufferPointer, start: UInt64) -> UnsafeMutablePointer<Streamify__V1__Response> {
         // Count a batch before decoding it: decoding allocates every transaction it holds.
         let peek = RequestPeek(bytes)
-        if let peek, peek.batchTransactions > maximumBatchSize {
+        if peek.isWellFormed, peek.batchTransactions > maximumBatchSize {
             return batchTooLarge(requestID: peek.requestID, count: peek.batchTransactions)
         }
-        guard peek != nil, let request = Request.unpack(bytes, into: input) else {
+        guard peek.isWellFormed, let request = Request.unpack(bytes, into: input) else {
             counters.errors[.malformed] += 1
-            return errorResponse(
-                requestID: peek?.requestID ?? 0, .malformed, "frame is not a valid streamify.v1.Request")
+            return errorResponse(requestID: peek.requestID, .malformed, "frame is not a valid streamify.v1.Request")
         }
         let requestID = request.pointee.request_id
         switch request.pointee.body_case {
@@ -148,9 +147,11 @@ public final class FrameProcessor {
             return errorResponse(requestID: requestID, .malformed, "feedback body is missing")
         }
         switch service.record(feedback, counters: &counters) {
-        case .success:
+        case .success(let disposition):
             let ack = output.make(Streamify__V1__Ack.self)
             streamify__v1__ack__init(ack)
+            ack.pointee.outcome = Streamify__V1__LabelOutcome(
+                rawValue: .init(truncatingIfNeeded: LabelOutcome(disposition).rawValue))
             let response = makeResponse(requestID: requestID)
             response.pointee.body_case = STREAMIFY__V1__RESPONSE__BODY_ACK
             response.pointee.ack = ack

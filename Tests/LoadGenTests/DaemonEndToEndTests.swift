@@ -75,7 +75,10 @@ struct DaemonEndToEndTests {
         #expect(report.latencyMicroseconds.count > 2_900)
         #expect(report.latencyMicroseconds.p50 > 0 && report.latencyMicroseconds.p50 <= report.latencyMicroseconds.p99)
         #expect(report.latencyMicroseconds.p99 <= report.latencyMicroseconds.max)
-        #expect(report.throughput.transactionsPerSecond > 2_000)
+        // An open loop cannot run ahead of its schedule; how far behind it falls depends on the
+        // machine, which a test must not judge (speed lives in benchmarks and reports).
+        #expect(report.throughput.transactionsPerSecond > 0)
+        #expect(report.throughput.transactionsPerSecond <= 3_000 * 1.1)
         let detection = try #require(report.detection)
         #expect(detection.fraud > 30)
         let auc = try #require(detection.rocAUC)

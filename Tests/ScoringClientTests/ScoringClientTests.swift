@@ -137,7 +137,8 @@ struct ScoringClientTests {
     /// fails with `FrameTooLargeError`, and so does everything after it.
     @Test func anOversizedAnswerFailsTheConnection() async throws {
         let server = try await FakeScoringServer.start(behaviour: .init(oversizedAnswerOnRequest: 2))
-        let client = try await ScoringClient.connect(to: .unix(path: server.socketPath))
+        let client = try await ScoringClient.connect(
+            to: .unix(path: server.socketPath), maximumFrameLength: Framing.defaultMaximumFrameLength)
         _ = try await client.ping()
         await #expect(throws: FrameTooLargeError(length: 2 << 20, limit: Framing.defaultMaximumFrameLength)) {
             try await client.ping()

@@ -25,7 +25,7 @@ struct DaemonProtocolTests {
 
             let ack = try connection.call(
                 Request(requestID: 9, body: .feedback(Feedback(transactionID: "tx-1", cardID: "card-1", label: .fraud, eventTimeMs: Fixtures.start, reportedTimeMs: Fixtures.start + 1_000))))
-            #expect(ack.body == .ack)
+            #expect(ack.body == .ack(.applied))
         }
         // Confirmed fraud makes the card high risk from then on.
         let connection = try RawConnection(unixPath: daemon.socketPath)

@@ -49,10 +49,10 @@ struct LearningDaemonTests {
             #expect(abs(total - breakdown.riskScore) < 1e-5)
         }
         for index in 0..<30 {
-            #expect(try connection.call(Self.label(index, reportedIndex: 29)).body == .ack)
+            #expect(try connection.call(Self.label(index, reportedIndex: 29)).body == .ack(.applied))
         }
-        // Duplicates are acknowledged too (and change nothing).
-        #expect(try connection.call(Self.label(3, reportedIndex: 29)).body == .ack)
+        // Duplicates are acknowledged too, as duplicates (and change nothing).
+        #expect(try connection.call(Self.label(3, reportedIndex: 29)).body == .ack(.duplicate))
         let after = try #require(Fixtures.breakdown(try connection.call(Request(requestID: 99, body: .score(Self.transaction(40))))))
         versions.append(after.modelVersion)
         let metrics = try httpGet(port: try #require(daemon.metricsPort), path: "/metrics")

@@ -108,7 +108,7 @@ public final class FakeScoringServer: Sendable {
             }
             return Response(requestID: request.requestID, body: .breakdownBatch(items))
         case .feedback:
-            return Response(requestID: request.requestID, body: .ack)
+            return Response(requestID: request.requestID, body: .ack(.applied))
         case .ping:
             return Response(
                 requestID: request.requestID,

@@ -11,7 +11,8 @@ struct RequestPeekTests {
     }
 
     static func peek(_ bytes: [UInt8]) -> RequestPeek? {
-        bytes.withUnsafeBytes { RequestPeek($0) }
+        let peek = bytes.withUnsafeBytes { RequestPeek($0) }
+        return peek.isWellFormed ? peek : nil
     }
 
     @Test("agrees with the decoder on every kind of request", arguments: [0, 1, 7, 1_000])
@@ -63,5 +64,12 @@ struct RequestPeekTests {
         ] as [[UInt8]])
     func malformed(bytes: [UInt8]) {
         #expect(Self.peek(bytes) == nil)
+    }
+
+    @Test("an id read before the malformation is kept, so a refusal can echo it")
+    func idBeforeMalformation() {
+        let peek = ([0x08, 0x2A, 0x12, 0xFF, 0xFF] as [UInt8]).withUnsafeBytes { RequestPeek($0) }
+        #expect(!peek.isWellFormed)
+        #expect(peek.requestID == 42)
     }
 }

@@ -31,7 +31,7 @@ struct WireCodecTests {
         let responses: [Response] = [
             Response(requestID: 1, body: .breakdown(breakdown)),
             Response(requestID: 2, body: .breakdownBatch([.breakdown(breakdown), .error(WireError(code: .invalidArgument, message: "no", field: "card_id"))])),
-            Response(requestID: 3, body: .ack),
+            Response(requestID: 3, body: .ack(.deferred)),
             Response(requestID: 4, body: .pong(Pong(version: "v", modelVersion: "m", cardsTracked: 99))),
             Response(requestID: 5, body: .error(WireError(code: .malformed, message: "bad"))),
         ]

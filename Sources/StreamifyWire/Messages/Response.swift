@@ -31,8 +31,8 @@ public struct Response: Sendable, Hashable {
         case breakdown(RiskBreakdown)
         /// Same order as the request's transactions.
         case breakdownBatch([BatchItem])
-        /// The answer to feedback that passed validation.
-        case ack
+        /// The answer to feedback that passed validation and the label role check: what became of it.
+        case ack(LabelOutcome)
         /// The answer to a ping.
         case pong(Pong)
         /// The whole request was refused.

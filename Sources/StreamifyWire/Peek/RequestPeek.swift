@@ -6,7 +6,8 @@
 /// far more once decoded. The peek walks field keys and skips payloads, a few steps per
 /// transaction, and allocates nothing.
 public struct RequestPeek: Sendable, Equatable {
-    /// The request's `request_id` (0 when absent, as protobuf reads it).
+    /// The request's `request_id` (0 when absent, as protobuf reads it). Read even from a
+    /// malformed frame when it comes before the malformation, so that refusal can echo it.
     public var requestID: UInt64
     /// Transactions in `score_batch`, counted over every occurrence of the field (protobuf-c
     /// keeps only the last, but parses them all, so this bounds the decoding work); 0 when the
@@ -21,16 +22,22 @@ public struct RequestPeek: Sendable, Equatable {
         static let batchTransactions: UInt64 = 1
     }
 
+    /// Whether the whole frame is valid protobuf wire format (which a decode may still refuse).
+    public var isWellFormed: Bool
+
     /// A peek's result, for tests and tools.
-    public init(requestID: UInt64, batchTransactions: Int) {
+    public init(requestID: UInt64, batchTransactions: Int, isWellFormed: Bool = true) {
         self.requestID = requestID
         self.batchTransactions = batchTransactions
+        self.isWellFormed = isWellFormed
     }
 
-    /// Peeks at a frame body; nil when the bytes are not valid protobuf wire format.
-    public init?(_ bytes: UnsafeRawBufferPointer) {
+    /// Peeks at a frame body; `isWellFormed` is false when the bytes are not valid protobuf wire
+    /// format, and the walk stops there.
+    public init(_ bytes: UnsafeRawBufferPointer) {
         requestID = 0
         batchTransactions = 0
+        isWellFormed = false
         var reader = ProtobufWireReader(bytes)
         while let field = reader.nextField() {
             switch (field.number, field.wireType) {
@@ -43,11 +50,11 @@ public struct RequestPeek: Sendable, Equatable {
                         batchTransactions += 1
                     }
                 }
-                if batch.isMalformed { return nil }
+                if batch.isMalformed { return }
             default:
                 continue
             }
         }
-        if reader.isMalformed { return nil }
+        isWellFormed = !reader.isMalformed
     }
 }

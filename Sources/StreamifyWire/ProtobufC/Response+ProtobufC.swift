@@ -26,7 +26,7 @@ extension Response {
                 )
             }
         case STREAMIFY__V1__RESPONSE__BODY_ACK:
-            body = .ack
+            body = .ack(m.ack.flatMap { LabelOutcome(rawValue: Int32($0.pointee.outcome.rawValue)) } ?? .unspecified)
         case STREAMIFY__V1__RESPONSE__BODY_PONG:
             body = m.pong.map { pong in
                 .pong(
@@ -75,9 +75,10 @@ extension Response {
             batch.pointee.items = array
             c.pointee.body_case = STREAMIFY__V1__RESPONSE__BODY_BREAKDOWN_BATCH
             c.pointee.breakdown_batch = batch
-        case .ack:
+        case .ack(let outcome):
             let ack = arena.make(Streamify__V1__Ack.self)
             streamify__v1__ack__init(ack)
+            ack.pointee.outcome = Streamify__V1__LabelOutcome(rawValue: .init(truncatingIfNeeded: outcome.rawValue))
             c.pointee.body_case = STREAMIFY__V1__RESPONSE__BODY_ACK
             c.pointee.ack = ack
         case .pong(let pong):

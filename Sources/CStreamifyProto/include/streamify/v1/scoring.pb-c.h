@@ -76,6 +76,32 @@ typedef enum _Streamify__V1__ErrorCode {
   STREAMIFY__V1__ERROR_CODE__ERROR_CODE_INTERNAL = 7
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(STREAMIFY__V1__ERROR_CODE)
 } Streamify__V1__ErrorCode;
+/*
+ * What became of a Feedback label.
+ */
+typedef enum _Streamify__V1__LabelOutcome {
+  /*
+   * an older server, which did not say
+   */
+  STREAMIFY__V1__LABEL_OUTCOME__LABEL_OUTCOME_UNSPECIFIED = 0,
+  /*
+   * card, merchant, device and model state were updated
+   */
+  STREAMIFY__V1__LABEL_OUTCOME__LABEL_OUTCOME_APPLIED = 1,
+  /*
+   * this transaction was labelled before; nothing changed
+   */
+  STREAMIFY__V1__LABEL_OUTCOME__LABEL_OUTCOME_DUPLICATE = 2,
+  /*
+   * reported later than the event clock: held until it gets there
+   */
+  STREAMIFY__V1__LABEL_OUTCOME__LABEL_OUTCOME_DEFERRED = 3,
+  /*
+   * inconsistent times, or too many labels held; nothing changed
+   */
+  STREAMIFY__V1__LABEL_OUTCOME__LABEL_OUTCOME_REFUSED = 4
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(STREAMIFY__V1__LABEL_OUTCOME)
+} Streamify__V1__LabelOutcome;
 
 /* --- messages --- */
 
@@ -300,13 +326,17 @@ struct  Streamify__V1__BreakdownBatch
     , 0,NULL }
 
 
+/*
+ * The answer to a Feedback that passed validation and the label role check.
+ */
 struct  Streamify__V1__Ack
 {
   ProtobufCMessage base;
+  Streamify__V1__LabelOutcome outcome;
 };
 #define STREAMIFY__V1__ACK__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&streamify__v1__ack__descriptor) \
-     }
+    , STREAMIFY__V1__LABEL_OUTCOME__LABEL_OUTCOME_UNSPECIFIED }
 
 
 struct  Streamify__V1__Pong
@@ -714,6 +744,7 @@ extern const ProtobufCEnumDescriptor    streamify__v1__label__descriptor;
 extern const ProtobufCEnumDescriptor    streamify__v1__factor__descriptor;
 extern const ProtobufCEnumDescriptor    streamify__v1__alert_level__descriptor;
 extern const ProtobufCEnumDescriptor    streamify__v1__error_code__descriptor;
+extern const ProtobufCEnumDescriptor    streamify__v1__label_outcome__descriptor;
 extern const ProtobufCMessageDescriptor streamify__v1__geo_point__descriptor;
 extern const ProtobufCMessageDescriptor streamify__v1__transaction__descriptor;
 extern const ProtobufCMessageDescriptor streamify__v1__transaction_batch__descriptor;

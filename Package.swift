@@ -184,7 +184,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ScoringServerTests",
-            dependencies: ["ScoringClient", "StreamifyWire", "ScoringTestSupport", nioCore, nioPosix],
+            dependencies: ["ScoringClient", "StreamifyWire", "ScoringTestSupport", "SocketDoor", nioCore, nioPosix],
             swiftSettings: swiftSettings
         ),
         .testTarget(

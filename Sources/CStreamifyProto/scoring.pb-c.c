@@ -232,6 +232,96 @@ void   streamify__v1__ping__free_unpacked
   assert(message->base.descriptor == &streamify__v1__ping__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   streamify__v1__authenticate__init
+                     (Streamify__V1__Authenticate         *message)
+{
+  static const Streamify__V1__Authenticate init_value = STREAMIFY__V1__AUTHENTICATE__INIT;
+  *message = init_value;
+}
+size_t streamify__v1__authenticate__get_packed_size
+                     (const Streamify__V1__Authenticate *message)
+{
+  assert(message->base.descriptor == &streamify__v1__authenticate__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t streamify__v1__authenticate__pack
+                     (const Streamify__V1__Authenticate *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &streamify__v1__authenticate__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t streamify__v1__authenticate__pack_to_buffer
+                     (const Streamify__V1__Authenticate *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &streamify__v1__authenticate__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Streamify__V1__Authenticate *
+       streamify__v1__authenticate__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Streamify__V1__Authenticate *)
+     protobuf_c_message_unpack (&streamify__v1__authenticate__descriptor,
+                                allocator, len, data);
+}
+void   streamify__v1__authenticate__free_unpacked
+                     (Streamify__V1__Authenticate *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &streamify__v1__authenticate__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   streamify__v1__authenticated__init
+                     (Streamify__V1__Authenticated         *message)
+{
+  static const Streamify__V1__Authenticated init_value = STREAMIFY__V1__AUTHENTICATED__INIT;
+  *message = init_value;
+}
+size_t streamify__v1__authenticated__get_packed_size
+                     (const Streamify__V1__Authenticated *message)
+{
+  assert(message->base.descriptor == &streamify__v1__authenticated__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t streamify__v1__authenticated__pack
+                     (const Streamify__V1__Authenticated *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &streamify__v1__authenticated__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t streamify__v1__authenticated__pack_to_buffer
+                     (const Streamify__V1__Authenticated *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &streamify__v1__authenticated__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Streamify__V1__Authenticated *
+       streamify__v1__authenticated__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Streamify__V1__Authenticated *)
+     protobuf_c_message_unpack (&streamify__v1__authenticated__descriptor,
+                                allocator, len, data);
+}
+void   streamify__v1__authenticated__free_unpacked
+                     (Streamify__V1__Authenticated *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &streamify__v1__authenticated__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   streamify__v1__request__init
                      (Streamify__V1__Request         *message)
 {
@@ -1112,7 +1202,83 @@ const ProtobufCMessageDescriptor streamify__v1__ping__descriptor =
   (ProtobufCMessageInit) streamify__v1__ping__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor streamify__v1__request__field_descriptors[5] =
+static const ProtobufCFieldDescriptor streamify__v1__authenticate__field_descriptors[1] =
+{
+  {
+    "token",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Streamify__V1__Authenticate, token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned streamify__v1__authenticate__field_indices_by_name[] = {
+  0,   /* field[0] = token */
+};
+static const ProtobufCIntRange streamify__v1__authenticate__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor streamify__v1__authenticate__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "streamify.v1.Authenticate",
+  "Authenticate",
+  "Streamify__V1__Authenticate",
+  "streamify.v1",
+  sizeof(Streamify__V1__Authenticate),
+  1,
+  streamify__v1__authenticate__field_descriptors,
+  streamify__v1__authenticate__field_indices_by_name,
+  1,  streamify__v1__authenticate__number_ranges,
+  (ProtobufCMessageInit) streamify__v1__authenticate__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor streamify__v1__authenticated__field_descriptors[1] =
+{
+  {
+    "may_label",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Streamify__V1__Authenticated, may_label),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned streamify__v1__authenticated__field_indices_by_name[] = {
+  0,   /* field[0] = may_label */
+};
+static const ProtobufCIntRange streamify__v1__authenticated__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor streamify__v1__authenticated__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "streamify.v1.Authenticated",
+  "Authenticated",
+  "Streamify__V1__Authenticated",
+  "streamify.v1",
+  sizeof(Streamify__V1__Authenticated),
+  1,
+  streamify__v1__authenticated__field_descriptors,
+  streamify__v1__authenticated__field_indices_by_name,
+  1,  streamify__v1__authenticated__number_ranges,
+  (ProtobufCMessageInit) streamify__v1__authenticated__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor streamify__v1__request__field_descriptors[6] =
 {
   {
     "request_id",
@@ -1174,8 +1340,21 @@ static const ProtobufCFieldDescriptor streamify__v1__request__field_descriptors[
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "authenticate",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Streamify__V1__Request, body_case),
+    offsetof(Streamify__V1__Request, authenticate),
+    &streamify__v1__authenticate__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned streamify__v1__request__field_indices_by_name[] = {
+  5,   /* field[5] = authenticate */
   3,   /* field[3] = feedback */
   4,   /* field[4] = ping */
   0,   /* field[0] = request_id */
@@ -1185,7 +1364,7 @@ static const unsigned streamify__v1__request__field_indices_by_name[] = {
 static const ProtobufCIntRange streamify__v1__request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor streamify__v1__request__descriptor =
 {
@@ -1195,7 +1374,7 @@ const ProtobufCMessageDescriptor streamify__v1__request__descriptor =
   "Streamify__V1__Request",
   "streamify.v1",
   sizeof(Streamify__V1__Request),
-  5,
+  6,
   streamify__v1__request__field_descriptors,
   streamify__v1__request__field_indices_by_name,
   1,  streamify__v1__request__number_ranges,
@@ -1650,7 +1829,7 @@ const ProtobufCMessageDescriptor streamify__v1__pong__descriptor =
   (ProtobufCMessageInit) streamify__v1__pong__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor streamify__v1__response__field_descriptors[6] =
+static const ProtobufCFieldDescriptor streamify__v1__response__field_descriptors[7] =
 {
   {
     "request_id",
@@ -1724,9 +1903,22 @@ static const ProtobufCFieldDescriptor streamify__v1__response__field_descriptors
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "authenticated",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Streamify__V1__Response, body_case),
+    offsetof(Streamify__V1__Response, authenticated),
+    &streamify__v1__authenticated__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned streamify__v1__response__field_indices_by_name[] = {
   3,   /* field[3] = ack */
+  6,   /* field[6] = authenticated */
   1,   /* field[1] = breakdown */
   2,   /* field[2] = breakdown_batch */
   5,   /* field[5] = error */
@@ -1736,7 +1928,7 @@ static const unsigned streamify__v1__response__field_indices_by_name[] = {
 static const ProtobufCIntRange streamify__v1__response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor streamify__v1__response__descriptor =
 {
@@ -1746,7 +1938,7 @@ const ProtobufCMessageDescriptor streamify__v1__response__descriptor =
   "Streamify__V1__Response",
   "streamify.v1",
   sizeof(Streamify__V1__Response),
-  6,
+  7,
   streamify__v1__response__field_descriptors,
   streamify__v1__response__field_indices_by_name,
   1,  streamify__v1__response__number_ranges,

@@ -106,7 +106,7 @@ func checkResponses(_ buffer: ByteBuffer, count: Int, context: String) {
 
 /// 1. The connection pipeline.
 func fuzzPipeline(_ bytes: UnsafeRawBufferPointer) {
-    let handler = FuzzScoringHandler(processor: FrameProcessor(service: ScoringService(engine: engine)))
+    let handler = FuzzScoringHandler(processor: FrameProcessor(service: ScoringService(engine: engine), mayLabel: true))
     let channel = EmbeddedChannel()
     try! channel.pipeline.syncOperations.addHandlers([
         ByteToMessageHandler(FrameDecoder(maximumFrameLength: maximumFrameLength)),
@@ -137,7 +137,7 @@ func fuzzPipeline(_ bytes: UnsafeRawBufferPointer) {
 }
 
 /// 2. One frame body straight into the processor (reused, as on a long-lived connection).
-nonisolated(unsafe) let processor = FrameProcessor(service: ScoringService(engine: engine))
+nonisolated(unsafe) let processor = FrameProcessor(service: ScoringService(engine: engine), mayLabel: true)
 nonisolated(unsafe) var outbound = ByteBuffer()
 
 func fuzzProcessor(_ bytes: UnsafeRawBufferPointer) {

@@ -114,6 +114,19 @@ public final class ScoringClient: Sendable {
         }
     }
 
+    /// Presents the daemon's label token (`--label-token-file`), so this connection may send
+    /// labels; needed over TCP. Send it over loopback or TLS only.
+    ///
+    /// - Throws: `WireError` `UNAUTHENTICATED` for a wrong token.
+    public func authenticate(token: String) async throws {
+        let response = try await send(Request(requestID: makeRequestID(), body: .authenticate(token: token))).get()
+        switch response.body {
+        case .authenticated(mayLabel: true): return
+        case .error(let error): throw error
+        default: throw ScoringClientError.unexpectedResponse("\(String(describing: response.body)) to authenticate")
+        }
+    }
+
     /// Asks the daemon for its version and size.
     public func ping() async throws -> Pong {
         let response = try await send(Request(requestID: makeRequestID(), body: .ping)).get()

@@ -87,6 +87,9 @@ extension RiskEngine {
             case .unknown: break
             case .scored(let entry): logged = entry
             }
+        } else if let labelled, !feedback.transaction.isNone {
+            let seenBefore = labelled.update(feedback.transaction, at: eventSeconds) { _, isNew in !isNew }
+            if seenBefore { return .duplicate }
         }
         if feedback.outcome == .fraud {
             cards.update(feedback.card, at: reported) { card, _ in

@@ -19,6 +19,8 @@ public final class RiskEngine: @unchecked Sendable {
     public let merchants: StripedTable<MerchantState>
     /// Scored transactions awaiting their outcome; nil when `maximumLoggedTransactions` is 0.
     public let outcomes: OutcomeLog?
+    /// Transactions labelled so far, for duplicate detection without an outcome log (nil with one).
+    let labelled: StripedTable<LabelLedgerEntry>?
     /// Adapts an installed logistic model from labels (idle under the hand-set noisy-OR).
     public let learner: OnlineLearner
     let pendingLabels: PendingLabels
@@ -47,6 +49,12 @@ public final class RiskEngine: @unchecked Sendable {
             ? OutcomeLog(
                 stripeCount: configuration.stripeCount, capacity: configuration.maximumLoggedTransactions,
                 maturitySeconds: configuration.outcomeMaturitySeconds)
+            : nil
+        self.labelled =
+            outcomes == nil && configuration.maximumLabelledTransactions > 0
+            ? StripedTable(
+                stripeCount: configuration.stripeCount, capacity: configuration.maximumLabelledTransactions,
+                idleSeconds: configuration.outcomeMaturitySeconds)
             : nil
         self.learner = OnlineLearner(configuration: configuration.learning)
         self.pendingLabels = PendingLabels(capacity: max(configuration.maximumPendingLabels, 0))
@@ -158,6 +166,7 @@ public final class RiskEngine: @unchecked Sendable {
     /// (tools, tests, the end of a replay).
     @discardableResult
     public func expireIdle() -> Int {
-        cards.expireIdle() + devices.expireIdle() + merchants.expireIdle() + settleOutcomes()
+        cards.expireIdle() + devices.expireIdle() + merchants.expireIdle() + (labelled?.expireIdle() ?? 0)
+            + settleOutcomes()
     }
 }

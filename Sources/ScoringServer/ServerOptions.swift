@@ -74,6 +74,12 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "A request frame must arrive whole within this long of its first byte, e.g. 10s ('off': no limit). Env: STREAMIFY_FRAME_TIMEOUT")
     var frameTimeout: String = environment("STREAMIFY_FRAME_TIMEOUT") ?? "10s"
 
+    @Option(help: "A Unix group whose members may send labels over the Unix socket, besides the daemon's own user. Env: STREAMIFY_LABEL_GROUP")
+    var labelGroup: String? = environment("STREAMIFY_LABEL_GROUP")
+
+    @Option(help: "A file holding the token a client presents (authenticate) to send labels, over TCP or by other users; without it TCP clients may only score. Env: STREAMIFY_LABEL_TOKEN_FILE")
+    var labelTokenFile: String? = environment("STREAMIFY_LABEL_TOKEN_FILE")
+
     @Option(help: "How long shutdown waits for connections to drain, e.g. 10s. Env: STREAMIFY_SHUTDOWN_GRACE")
     var shutdownGrace: String = environment("STREAMIFY_SHUTDOWN_GRACE") ?? "10s"
 
@@ -158,6 +164,7 @@ struct ServerOptions: ParsableArguments {
         configuration.socket.maximumConnections = maxConnections
         configuration.socket.idleTimeout = idle
         configuration.socket.frameTimeout = frame
+        configuration.socket.labelPolicy = try LabelPolicyOptions.policy(group: labelGroup, tokenFile: labelTokenFile)
         return configuration
     }
 

@@ -5,6 +5,10 @@ import ScoringModel
 import ScoringEngine
 import StreamifyWire
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Turns one request frame into one response frame, synchronously: decode, validate, score, encode.
 ///
 /// This is the daemon's hot path. It decodes with protobuf-c straight from the frame's bytes
@@ -26,11 +30,24 @@ public final class FrameProcessor {
     /// Collected and reset by the handler once per read burst.
     public var counters = ScoringCounters()
 
+    /// Who may label, and the token that grants it.
+    private let labelPolicy: LabelPolicy
+    /// Whether this connection holds the label role: set from the peer's credentials when it
+    /// opens (`LabelPolicy.mayLabel(_:)`), or by a valid `authenticate`. Feedback without it is
+    /// answered UNAUTHENTICATED.
+    public var mayLabel: Bool
+
     /// A processor scoring through `service`; a `score_batch` of more than `maximumBatchSize`
-    /// transactions is answered INVALID_ARGUMENT.
-    public init(service: ScoringService, maximumBatchSize: Int = 10_000) {
+    /// transactions is answered INVALID_ARGUMENT; labels need the role `mayLabel` starts with,
+    /// or the `labelPolicy`'s token.
+    public init(
+        service: ScoringService, maximumBatchSize: Int = 10_000, labelPolicy: LabelPolicy = LabelPolicy(),
+        mayLabel: Bool = false
+    ) {
         self.service = service
         self.maximumBatchSize = maximumBatchSize
+        self.labelPolicy = labelPolicy
+        self.mayLabel = mayLabel
     }
 
     /// Processes one frame body and appends exactly one response frame to `outbound`.
@@ -82,6 +99,8 @@ public final class FrameProcessor {
             return feedbackResponse(requestID: requestID, feedback: request.pointee.feedback)
         case STREAMIFY__V1__REQUEST__BODY_PING:
             return pongResponse(requestID: requestID)
+        case STREAMIFY__V1__REQUEST__BODY_AUTHENTICATE:
+            return authenticateResponse(requestID: requestID, authenticate: request.pointee.authenticate)
         default:
             counters.errors[.malformed] += 1
             return errorResponse(requestID: requestID, .malformed, "request has no body (score, score_batch, feedback or ping)")
@@ -146,6 +165,10 @@ public final class FrameProcessor {
             counters.errors[.malformed] += 1
             return errorResponse(requestID: requestID, .malformed, "feedback body is missing")
         }
+        guard mayLabel else {
+            counters.errors[.unauthenticated] += 1
+            return errorResponse(requestID: requestID, .unauthenticated, Self.labelRoleNeeded)
+        }
         switch service.record(feedback, counters: &counters) {
         case .success(let disposition):
             let ack = output.make(Streamify__V1__Ack.self)
@@ -159,6 +182,29 @@ public final class FrameProcessor {
         case .failure(let error):
             return errorResponse(requestID: requestID, error.code, error.message, field: error.field)
         }
+    }
+
+    /// Why a label was refused, and how to get the role.
+    static let labelRoleNeeded =
+        "labels need the label role: over the Unix socket, run as the daemon's user or a member of --label-group; otherwise authenticate with the --label-token-file token"
+
+    private func authenticateResponse(
+        requestID: UInt64, authenticate: UnsafeMutablePointer<Streamify__V1__Authenticate>?
+    ) -> UnsafeMutablePointer<Streamify__V1__Response> {
+        let token = UnsafeRawBufferPointer(
+            start: authenticate?.pointee.token, count: authenticate?.pointee.token.map { strlen($0) } ?? 0)
+        guard labelPolicy.accepts(token: token) else {
+            counters.errors[.unauthenticated] += 1
+            return errorResponse(requestID: requestID, .unauthenticated, "the label token is wrong, or the server has none")
+        }
+        mayLabel = true
+        let authenticated = output.make(Streamify__V1__Authenticated.self)
+        streamify__v1__authenticated__init(authenticated)
+        authenticated.pointee.may_label = 1
+        let response = makeResponse(requestID: requestID)
+        response.pointee.body_case = STREAMIFY__V1__RESPONSE__BODY_AUTHENTICATED
+        response.pointee.authenticated = authenticated
+        return response
     }
 
     private func pongResponse(requestID: UInt64) -> UnsafeMutablePointer<Streamify__V1__Response> {

@@ -41,10 +41,14 @@ final class ScoringHandler: ChannelInboundHandler {
     /// Longest wait for answers to leave once the connection is closing.
     private let lingerLimit: TimeAmount
 
+    /// Who may label; a Unix-socket peer's credentials are checked against it when it connects.
+    private let labelPolicy: LabelPolicy
+
     init(
         processor: FrameProcessor, metrics: ScoringMetrics, connections: ConnectionMetrics, logger: Logger,
-        lingerLimit: TimeAmount = .seconds(30)
+        labelPolicy: LabelPolicy, lingerLimit: TimeAmount = .seconds(30)
     ) {
+        self.labelPolicy = labelPolicy
         self.lingerLimit = lingerLimit
         self.processor = processor
         self.metrics = metrics
@@ -54,6 +58,11 @@ final class ScoringHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         connections.connectionOpened()
+        // Already complete on the event loop: the role is settled before the first read.
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        PeerCredentials.of(context.channel).whenSuccess { [labelPolicy] peer in
+            loopBound.value.processor.mayLabel = peer.map { labelPolicy.mayLabel($0) } ?? false
+        }
         context.fireChannelActive()
     }
 

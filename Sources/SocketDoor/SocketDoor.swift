@@ -167,6 +167,7 @@ public final class SocketDoor: Service, Sendable {
         let logger = self.logger
         let maximumFrameLength = configuration.maximumFrameLength
         let maximumBatchSize = configuration.maximumBatchSize
+        let labelPolicy = configuration.labelPolicy
         let timeouts = ConnectionDeadlineHandler.Timeouts(idle: configuration.idleTimeout, frame: configuration.frameTimeout)
         var bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
@@ -193,10 +194,12 @@ public final class SocketDoor: Service, Sendable {
                         ConnectionDeadlineHandler(timeouts: timeouts),
                         ByteToMessageHandler(FrameDecoder(maximumFrameLength: maximumFrameLength)),
                         ScoringHandler(
-                            processor: FrameProcessor(service: scoring, maximumBatchSize: maximumBatchSize),
+                            processor: FrameProcessor(
+                                service: scoring, maximumBatchSize: maximumBatchSize, labelPolicy: labelPolicy),
                             metrics: scoring.metrics,
                             connections: connections,
-                            logger: logger),
+                            logger: logger,
+                            labelPolicy: labelPolicy),
                     ]
                     try channel.pipeline.syncOperations.addHandlers(handlers)
                 }

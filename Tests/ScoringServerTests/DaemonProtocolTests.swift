@@ -23,10 +23,13 @@ struct DaemonProtocolTests {
             #expect(abs(breakdown.factors.map(\.contribution).reduce(0, +) - breakdown.riskScore) < 1e-4)
             #expect(breakdown.level != .unspecified)
 
-            let ack = try connection.call(
-                Request(requestID: 9, body: .feedback(Feedback(transactionID: "tx-1", cardID: "card-1", label: .fraud, eventTimeMs: Fixtures.start, reportedTimeMs: Fixtures.start + 1_000))))
-            #expect(ack.body == .ack(.applied))
         }
+        // Labels: the daemon's own user over the Unix socket may; an anonymous TCP peer may not.
+        let label = Request(
+            requestID: 9,
+            body: .feedback(Feedback(transactionID: "tx-1", cardID: "card-1", label: .fraud, eventTimeMs: Fixtures.start, reportedTimeMs: Fixtures.start + 1_000)))
+        #expect(Fixtures.error(try RawConnection(tcpPort: daemon.tcpPort).call(label))?.code == .unauthenticated)
+        #expect(try RawConnection(unixPath: daemon.socketPath).call(label).body == .ack(.applied))
         // Confirmed fraud makes the card high risk from then on.
         let connection = try RawConnection(unixPath: daemon.socketPath)
         let after = try #require(Fixtures.breakdown(try connection.call(Request(requestID: 10, body: .score(Fixtures.transaction(30))))))

@@ -109,6 +109,8 @@ public final class FakeScoringServer: Sendable {
             return Response(requestID: request.requestID, body: .breakdownBatch(items))
         case .feedback:
             return Response(requestID: request.requestID, body: .ack(.applied))
+        case .authenticate:
+            return Response(requestID: request.requestID, body: .authenticated(mayLabel: true))
         case .ping:
             return Response(
                 requestID: request.requestID,

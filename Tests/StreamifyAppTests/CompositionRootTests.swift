@@ -33,12 +33,12 @@ struct CompositionRootTests {
         #expect(first.transactionID == "tx-1")
         #expect(first.factors.count == RiskFactor.allCases.count)
         #expect(first.modelVersion == RiskModel.builtIn.version)
-        // A label over TCP reaches the state the Unix socket scores against.
-        try await tcp.send(
+        // A label over the Unix socket (the daemon's own user) reaches the state TCP scores against.
+        try await unix.send(
             Feedback(
                 transactionID: "tx-1", cardID: "card-a", label: .fraud, eventTimeMs: Self.start + 60_000,
                 reportedTimeMs: Self.start + 60_000))
-        let after = try await unix.score(Self.transaction(2, card: "card-a"))
+        let after = try await tcp.score(Self.transaction(2, card: "card-a"))
         #expect(after.level >= .high)
         #expect(running.application.scoring.engine.cardsTracked == 1)
         let pong = try await tcp.ping()

@@ -166,7 +166,7 @@ let clock = ContinuousClock()
 let began = clock.now
 var transactions = 0
 if throughFrames {
-    let processor = FrameProcessor(service: ScoringService(engine: engine))
+    let processor = FrameProcessor(service: ScoringService(engine: engine), mayLabel: true)
     var outbound = ByteBufferAllocator().buffer(capacity: 64 * 1024)
     var frame = ByteBufferAllocator().buffer(capacity: 1024)
     workload.forEachWarmUpTransaction { index, transaction in

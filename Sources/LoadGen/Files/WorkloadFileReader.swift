@@ -49,7 +49,7 @@ enum WorkloadFileReader {
                     items.append(contentsOf: transactions.map { item($0, labels: labels) })
                 case .feedback(let feedback):
                     items.append(.feedback(feedback, cardIndex: CardRouting.index(cardID: feedback.cardID)))
-                case .ping, nil:
+                case .ping, .authenticate, nil:
                     continue
                 }
             }

@@ -26,6 +26,10 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var confirmedFraudQuietSeconds: UInt32
     /// Labels held until the event-time clock reaches their reported time, at most.
     public var maximumPendingLabels: Int
+    /// Labelled transaction ids remembered for duplicate detection when there is no outcome log
+    /// (which detects them itself); the oldest are forgotten first, and each is kept for the
+    /// outcome maturity period of event time.
+    public var maximumLabelledTransactions: Int
     /// The online learner (on by default; it only learns while a logistic model is installed).
     public var learning: LearningConfiguration
     /// Event time between housekeeping rounds (idle expiry, held-label release, learning from
@@ -49,6 +53,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         outcomeDelayDays: Int = 7,
         confirmedFraudQuietSeconds: UInt32 = 0,
         maximumPendingLabels: Int = 100_000,
+        maximumLabelledTransactions: Int = 1_000_000,
         learning: LearningConfiguration = LearningConfiguration(),
         housekeepingPeriodSeconds: UInt32 = 3_600,
         maximumClockSkewSeconds: UInt32 = 3_600
@@ -65,6 +70,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         self.outcomeDelayDays = min(max(outcomeDelayDays, 0), MerchantOutcomes.dayCount - 31)
         self.confirmedFraudQuietSeconds = confirmedFraudQuietSeconds
         self.maximumPendingLabels = maximumPendingLabels
+        self.maximumLabelledTransactions = maximumLabelledTransactions
         self.learning = learning
         self.housekeepingPeriodSeconds = housekeepingPeriodSeconds
         self.maximumClockSkewSeconds = maximumClockSkewSeconds

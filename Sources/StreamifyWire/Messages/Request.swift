@@ -10,6 +10,9 @@ public struct Request: Sendable, Hashable {
         case feedback(Feedback)
         /// Ask for the daemon's version and size; answered with a pong.
         case ping
+        /// Present a label token to take the label role on this connection; answered with
+        /// `authenticated`, or `UNAUTHENTICATED` for a wrong token.
+        case authenticate(token: String)
     }
 
     /// Echoed in the matching `Response`.

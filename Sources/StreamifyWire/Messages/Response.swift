@@ -37,6 +37,8 @@ public struct Response: Sendable, Hashable {
         case pong(Pong)
         /// The whole request was refused.
         case error(WireError)
+        /// The answer to a valid `authenticate`: whether the connection may now send labels.
+        case authenticated(mayLabel: Bool)
     }
 
     /// The `requestID` of the request this answers (0 for a frame refused for its size).

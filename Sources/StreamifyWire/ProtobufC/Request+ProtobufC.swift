@@ -21,6 +21,8 @@ extension Request {
             body = m.feedback.map { .feedback(Feedback(protobufC: $0)) }
         case STREAMIFY__V1__REQUEST__BODY_PING:
             body = .ping
+        case STREAMIFY__V1__REQUEST__BODY_AUTHENTICATE:
+            body = m.authenticate.map { .authenticate(token: String(protobufC: $0.pointee.token)) }
         default:
             body = nil
         }
@@ -55,6 +57,12 @@ extension Request {
             streamify__v1__ping__init(ping)
             c.pointee.body_case = STREAMIFY__V1__REQUEST__BODY_PING
             c.pointee.ping = ping
+        case .authenticate(let token):
+            let authenticate = arena.make(Streamify__V1__Authenticate.self)
+            streamify__v1__authenticate__init(authenticate)
+            authenticate.pointee.token = arena.copy(token)
+            c.pointee.body_case = STREAMIFY__V1__REQUEST__BODY_AUTHENTICATE
+            c.pointee.authenticate = authenticate
         case nil:
             break
         }

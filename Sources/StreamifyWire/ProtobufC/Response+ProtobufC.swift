@@ -39,6 +39,8 @@ extension Response {
             }
         case STREAMIFY__V1__RESPONSE__BODY_ERROR:
             body = m.error.map { .error(WireError(protobufC: $0)) }
+        case STREAMIFY__V1__RESPONSE__BODY_AUTHENTICATED:
+            body = m.authenticated.map { .authenticated(mayLabel: $0.pointee.may_label != 0) }
         default:
             body = nil
         }
@@ -92,6 +94,12 @@ extension Response {
         case .error(let error):
             c.pointee.body_case = STREAMIFY__V1__RESPONSE__BODY_ERROR
             c.pointee.error = error.protobufC(in: arena)
+        case .authenticated(let mayLabel):
+            let authenticated = arena.make(Streamify__V1__Authenticated.self)
+            streamify__v1__authenticated__init(authenticated)
+            authenticated.pointee.may_label = mayLabel ? 1 : 0
+            c.pointee.body_case = STREAMIFY__V1__RESPONSE__BODY_AUTHENTICATED
+            c.pointee.authenticated = authenticated
         case nil:
             break
         }

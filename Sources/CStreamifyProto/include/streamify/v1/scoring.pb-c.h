@@ -20,6 +20,8 @@ typedef struct Streamify__V1__Transaction Streamify__V1__Transaction;
 typedef struct Streamify__V1__TransactionBatch Streamify__V1__TransactionBatch;
 typedef struct Streamify__V1__Feedback Streamify__V1__Feedback;
 typedef struct Streamify__V1__Ping Streamify__V1__Ping;
+typedef struct Streamify__V1__Authenticate Streamify__V1__Authenticate;
+typedef struct Streamify__V1__Authenticated Streamify__V1__Authenticated;
 typedef struct Streamify__V1__Request Streamify__V1__Request;
 typedef struct Streamify__V1__FactorScore Streamify__V1__FactorScore;
 typedef struct Streamify__V1__RiskBreakdown Streamify__V1__RiskBreakdown;
@@ -214,12 +216,40 @@ struct  Streamify__V1__Ping
      }
 
 
+/*
+ * Presents a label token (scoring-server --label-token-file) to take the label role on this
+ * connection: how a TCP client becomes allowed to send Feedback. Send it over TLS or loopback.
+ */
+struct  Streamify__V1__Authenticate
+{
+  ProtobufCMessage base;
+  char *token;
+};
+#define STREAMIFY__V1__AUTHENTICATE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&streamify__v1__authenticate__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+/*
+ * The answer to a valid Authenticate.
+ */
+struct  Streamify__V1__Authenticated
+{
+  ProtobufCMessage base;
+  protobuf_c_boolean may_label;
+};
+#define STREAMIFY__V1__AUTHENTICATED__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&streamify__v1__authenticated__descriptor) \
+    , 0 }
+
+
 typedef enum {
   STREAMIFY__V1__REQUEST__BODY__NOT_SET = 0,
   STREAMIFY__V1__REQUEST__BODY_SCORE = 2,
   STREAMIFY__V1__REQUEST__BODY_SCORE_BATCH = 3,
   STREAMIFY__V1__REQUEST__BODY_FEEDBACK = 4,
-  STREAMIFY__V1__REQUEST__BODY_PING = 5
+  STREAMIFY__V1__REQUEST__BODY_PING = 5,
+  STREAMIFY__V1__REQUEST__BODY_AUTHENTICATE = 6
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(STREAMIFY__V1__REQUEST__BODY__CASE)
 } Streamify__V1__Request__BodyCase;
 
@@ -233,6 +263,7 @@ struct  Streamify__V1__Request
     Streamify__V1__TransactionBatch *score_batch;
     Streamify__V1__Feedback *feedback;
     Streamify__V1__Ping *ping;
+    Streamify__V1__Authenticate *authenticate;
   };
 };
 #define STREAMIFY__V1__REQUEST__INIT \
@@ -357,7 +388,8 @@ typedef enum {
   STREAMIFY__V1__RESPONSE__BODY_BREAKDOWN_BATCH = 3,
   STREAMIFY__V1__RESPONSE__BODY_ACK = 4,
   STREAMIFY__V1__RESPONSE__BODY_PONG = 5,
-  STREAMIFY__V1__RESPONSE__BODY_ERROR = 6
+  STREAMIFY__V1__RESPONSE__BODY_ERROR = 6,
+  STREAMIFY__V1__RESPONSE__BODY_AUTHENTICATED = 7
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(STREAMIFY__V1__RESPONSE__BODY__CASE)
 } Streamify__V1__Response__BodyCase;
 
@@ -372,6 +404,7 @@ struct  Streamify__V1__Response
     Streamify__V1__Ack *ack;
     Streamify__V1__Pong *pong;
     Streamify__V1__Error *error;
+    Streamify__V1__Authenticated *authenticated;
   };
 };
 #define STREAMIFY__V1__RESPONSE__INIT \
@@ -495,6 +528,44 @@ Streamify__V1__Ping *
                       const uint8_t       *data);
 void   streamify__v1__ping__free_unpacked
                      (Streamify__V1__Ping *message,
+                      ProtobufCAllocator *allocator);
+/* Streamify__V1__Authenticate methods */
+void   streamify__v1__authenticate__init
+                     (Streamify__V1__Authenticate         *message);
+size_t streamify__v1__authenticate__get_packed_size
+                     (const Streamify__V1__Authenticate   *message);
+size_t streamify__v1__authenticate__pack
+                     (const Streamify__V1__Authenticate   *message,
+                      uint8_t             *out);
+size_t streamify__v1__authenticate__pack_to_buffer
+                     (const Streamify__V1__Authenticate   *message,
+                      ProtobufCBuffer     *buffer);
+Streamify__V1__Authenticate *
+       streamify__v1__authenticate__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   streamify__v1__authenticate__free_unpacked
+                     (Streamify__V1__Authenticate *message,
+                      ProtobufCAllocator *allocator);
+/* Streamify__V1__Authenticated methods */
+void   streamify__v1__authenticated__init
+                     (Streamify__V1__Authenticated         *message);
+size_t streamify__v1__authenticated__get_packed_size
+                     (const Streamify__V1__Authenticated   *message);
+size_t streamify__v1__authenticated__pack
+                     (const Streamify__V1__Authenticated   *message,
+                      uint8_t             *out);
+size_t streamify__v1__authenticated__pack_to_buffer
+                     (const Streamify__V1__Authenticated   *message,
+                      ProtobufCBuffer     *buffer);
+Streamify__V1__Authenticated *
+       streamify__v1__authenticated__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   streamify__v1__authenticated__free_unpacked
+                     (Streamify__V1__Authenticated *message,
                       ProtobufCAllocator *allocator);
 /* Streamify__V1__Request methods */
 void   streamify__v1__request__init
@@ -703,6 +774,12 @@ typedef void (*Streamify__V1__Feedback_Closure)
 typedef void (*Streamify__V1__Ping_Closure)
                  (const Streamify__V1__Ping *message,
                   void *closure_data);
+typedef void (*Streamify__V1__Authenticate_Closure)
+                 (const Streamify__V1__Authenticate *message,
+                  void *closure_data);
+typedef void (*Streamify__V1__Authenticated_Closure)
+                 (const Streamify__V1__Authenticated *message,
+                  void *closure_data);
 typedef void (*Streamify__V1__Request_Closure)
                  (const Streamify__V1__Request *message,
                   void *closure_data);
@@ -750,6 +827,8 @@ extern const ProtobufCMessageDescriptor streamify__v1__transaction__descriptor;
 extern const ProtobufCMessageDescriptor streamify__v1__transaction_batch__descriptor;
 extern const ProtobufCMessageDescriptor streamify__v1__feedback__descriptor;
 extern const ProtobufCMessageDescriptor streamify__v1__ping__descriptor;
+extern const ProtobufCMessageDescriptor streamify__v1__authenticate__descriptor;
+extern const ProtobufCMessageDescriptor streamify__v1__authenticated__descriptor;
 extern const ProtobufCMessageDescriptor streamify__v1__request__descriptor;
 extern const ProtobufCMessageDescriptor streamify__v1__factor_score__descriptor;
 extern const ProtobufCMessageDescriptor streamify__v1__risk_breakdown__descriptor;

@@ -1,0 +1,155 @@
+import Foundation
+import ScoringClient
+import ScoringTestSupport
+import SocketDoor
+import StreamifyWire
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reliability: who may label is explicit. The daemon's user (and a label group) over the Unix
+/// socket, token holders anywhere; everyone else may only score.
+@Suite("Reliability: trusted feedback (real binary)")
+struct TrustedFeedbackTests {
+    static func label(_ index: Int, card: String) -> Request {
+        Request(
+            requestID: UInt64(1_000 + index),
+            body: .feedback(
+                Feedback(
+                    transactionID: "tx-\(index)", cardID: card, label: .fraud, eventTimeMs: Fixtures.start,
+                    reportedTimeMs: Fixtures.start + 1_000)))
+    }
+
+    static func writeToken(_ token: String, mode: mode_t, in directory: URL) throws -> String {
+        let path = directory.appendingPathComponent("label-token").path
+        try Data((token + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        chmod(path, mode)
+        return path
+    }
+
+    @Test("over TCP a forged label is UNAUTHENTICATED and changes nothing; the token grants the role")
+    func tcpNeedsTheToken() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("streamify-token-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let token = "0123456789abcdef0123456789abcdef"
+        let daemon = try DaemonProcess.start(arguments: ["--label-token-file", try Self.writeToken(token, mode: 0o600, in: directory)])
+        let client = try await ScoringClient.connect(to: .tcp(host: "127.0.0.1", port: daemon.tcpPort))
+
+        _ = try await client.score(Fixtures.transaction(1, card: "victim"))
+        // 1,000 forged fraud labels: every one refused, the card untouched.
+        for index in 0..<1_000 {
+            let refused = await #expect(throws: WireError.self) {
+                try await client.send(Feedback(transactionID: "forged-\(index)", cardID: "victim-\(index % 10)", label: .fraud, eventTimeMs: Fixtures.start, reportedTimeMs: Fixtures.start + 1_000))
+            }
+            if refused?.code != .unauthenticated { Issue.record("label \(index): \(String(describing: refused))") }
+        }
+        #expect(try await client.score(Fixtures.transaction(2, card: "victim")).level < .high)
+
+        let wrong = await #expect(throws: WireError.self) { try await client.authenticate(token: "not-the-token-at-all-0000000000") }
+        #expect(wrong?.code == .unauthenticated)
+        try await client.authenticate(token: token)
+        #expect(try await client.send(Feedback(transactionID: "tx-1", cardID: "victim", label: .fraud, eventTimeMs: Fixtures.start, reportedTimeMs: Fixtures.start + 1_000)) == .applied)
+        #expect(try await client.send(Feedback(transactionID: "tx-1", cardID: "victim", label: .fraud, eventTimeMs: Fixtures.start, reportedTimeMs: Fixtures.start + 1_000)) == .duplicate)
+        #expect(try await client.score(Fixtures.transaction(3, card: "victim")).level >= .high)
+
+        // The role belongs to the connection, not the address.
+        let other = try RawConnection(tcpPort: daemon.tcpPort)
+        #expect(Fixtures.error(try other.call(Self.label(4, card: "victim-2")))?.code == .unauthenticated)
+        try await client.close()
+        #expect(daemon.terminate() == 0)
+    }
+
+    @Test("a token file others can read, or one too short, is refused at start")
+    func tokenFileChecked() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("streamify-token-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let open = try DaemonProcess(arguments: ["--label-token-file", try Self.writeToken("0123456789abcdef0123", mode: 0o644, in: directory)])
+        #expect(open.waitForExit(timeout: 15) == 2)
+        #expect(open.log.contains("readable by others"))
+        let short = try DaemonProcess(arguments: ["--label-token-file", try Self.writeToken("short", mode: 0o600, in: directory)])
+        #expect(short.waitForExit(timeout: 15) == 2)
+        #expect(short.log.contains("fewer than 16 bytes"))
+    }
+
+    /// Sends `requests` over the Unix socket as another user (nobody, group nogroup) through
+    /// setpriv and python3, and returns the answers.
+    static func callAsNobody(_ socketPath: String, _ requests: [Request]) throws -> [Response] {
+        let frames = requests.map { RawConnection.frame(WireCodec.encode($0)) }
+        let script = """
+            import socket, struct, sys
+            s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
+            def exactly(n):
+                data = b""
+                while len(data) < n:
+                    chunk = s.recv(n - len(data))
+                    if not chunk: sys.exit("closed")
+                    data += chunk
+                return data
+            for frame in sys.argv[2:]:
+                s.sendall(bytes.fromhex(frame))
+                (length,) = struct.unpack(">I", exactly(4))
+                print(exactly(length).hex())
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", script, socketPath]
+            + frames.map { $0.map { String(format: "%02x", $0) }.joined() }
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        process.waitUntilExit()
+        let lines = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+        return try lines.map { line in
+            let bytes = stride(from: 0, to: line.count, by: 2).map { offset -> UInt8 in
+                let start = line.index(line.startIndex, offsetBy: offset)
+                return UInt8(line[start..<line.index(start, offsetBy: 2)], radix: 16)!
+            }
+            return try bytes.withUnsafeBytes { try WireCodec.decode(Response.self, from: $0) }
+        }
+    }
+
+    static var canRunAsAnotherUser: Bool {
+        geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
+            && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")
+    }
+
+    @Test(
+        "over the Unix socket another user may score but not label, unless in --label-group",
+        .enabled(if: canRunAsAnotherUser, "needs root, setpriv and /usr/bin/python3"))
+    func peerCredentialsDecide() throws {
+        for labelGroup in [nil, "nogroup"] as [String?] {
+            let daemon = try DaemonProcess.start(arguments: labelGroup.map { ["--label-group", $0] } ?? [])
+            // Let the other user reach the socket at all (the default mode is 0660).
+            chmod(daemon.directory.path, 0o755)
+            chmod(daemon.socketPath, 0o666)
+            let answers = try Self.callAsNobody(
+                daemon.socketPath,
+                [Request(requestID: 1, body: .score(Fixtures.transaction(1, card: "c"))), Self.label(1, card: "c")])
+            #expect(answers.count == 2)
+            #expect(Fixtures.breakdown(answers.first) != nil, "anyone who can connect may score")
+            if labelGroup == nil {
+                #expect(Fixtures.error(answers.last)?.code == .unauthenticated)
+            } else {
+                #expect(answers.last?.body == .ack(.applied), "a member of the label group may label")
+            }
+            #expect(daemon.terminate() == 0)
+        }
+    }
+
+    @Test("the label policy: own user, group by primary or supplementary membership, tokens by exact bytes")
+    func policy() {
+        let policy = LabelPolicy(labelGroupID: 4242, labelToken: Array("s3cret-token-0123".utf8), ownUserID: 1000)
+        #expect(policy.mayLabel(PeerCredentials(userID: 1000, groupID: 1)))
+        #expect(policy.mayLabel(PeerCredentials(userID: 2000, groupID: 4242)))
+        #expect(!policy.mayLabel(PeerCredentials(userID: 2000, groupID: 1)))
+        #expect(!LabelPolicy(ownUserID: 1000).mayLabel(PeerCredentials(userID: 2000, groupID: 4242)))
+        #expect(policy.accepts(token: Array("s3cret-token-0123".utf8)))
+        #expect(!policy.accepts(token: Array("s3cret-token-012".utf8)))
+        #expect(!policy.accepts(token: Array("s3cret-token-0124".utf8)))
+        #expect(!LabelPolicy().accepts(token: [UInt8]()))
+    }
+}

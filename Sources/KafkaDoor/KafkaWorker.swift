@@ -36,6 +36,17 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
     private let analyticsTopic: OpaquePointer
 
     private var ledger = OffsetLedger()
+    /// Outputs whose delivery failed and that librdkafka would not take back at once (its queue
+    /// was full): copied out of their reports and produced again on the next drain. At most one
+    /// per output the ledger is waiting for.
+    private var redeliveries: [Redelivery] = []
+
+    private struct Redelivery {
+        var topic: OpaquePointer
+        var key: [UInt8]
+        var value: [UInt8]
+        var opaque: UInt64
+    }
     private let arena = MessageArena(capacity: 1 << 20)
     private let outputArena = MessageArena(capacity: 64 * 1024)
     private let breakdowns = BreakdownBuilder()
@@ -350,10 +361,36 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
                         logger.warning("Delivery failed; producing again", metadata: ["error": "\(report.errorText)", "count": "\(redelivered)"])
                     }
                     let result = producer.reproduce(report)
-                    if result == RD_KAFKA_RESP_ERR__FATAL { noteFatal(KafkaError(result, context: "produce")) }
+                    if result == RD_KAFKA_RESP_ERR__FATAL {
+                        noteFatal(KafkaError(result, context: "produce"))
+                    } else if result != RD_KAFKA_RESP_ERR_NO_ERROR, let topic = report.topicHandle {
+                        // Not taken back (typically a full queue): keep a copy, or it is lost
+                        // while the ledger waits for it for ever.
+                        redeliveries.append(
+                            Redelivery(topic: topic, key: Array(report.key), value: Array(report.payload), opaque: report.opaque))
+                    }
                 }
             })
         if acknowledged > 0 { counters.acknowledged.add(acknowledged, ordering: .relaxed) }
+        if !redeliveries.isEmpty { produceRedeliveries() }
+    }
+
+    /// Produces the outputs kept in `redeliveries` again; those librdkafka still cannot take stay.
+    private func produceRedeliveries() {
+        var kept: [Redelivery] = []
+        for redelivery in redeliveries {
+            let result = redelivery.key.withUnsafeBytes { key in
+                redelivery.value.withUnsafeBytes { value in
+                    producer.produce(topic: redelivery.topic, key: key, value: value, opaque: redelivery.opaque)
+                }
+            }
+            if result == RD_KAFKA_RESP_ERR__FATAL {
+                noteFatal(KafkaError(result, context: "produce"))
+            } else if result != RD_KAFKA_RESP_ERR_NO_ERROR {
+                kept.append(redelivery)
+            }
+        }
+        redeliveries = kept
     }
 
     private func noteFatal(_ error: KafkaError) {

@@ -1278,7 +1278,7 @@ const ProtobufCMessageDescriptor streamify__v1__authenticated__descriptor =
   (ProtobufCMessageInit) streamify__v1__authenticated__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor streamify__v1__request__field_descriptors[6] =
+static const ProtobufCFieldDescriptor streamify__v1__request__field_descriptors[7] =
 {
   {
     "request_id",
@@ -1352,9 +1352,22 @@ static const ProtobufCFieldDescriptor streamify__v1__request__field_descriptors[
     0 | PROTOBUF_C_FIELD_FLAG_ONEOF,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "deadline_ms",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Streamify__V1__Request, deadline_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned streamify__v1__request__field_indices_by_name[] = {
   5,   /* field[5] = authenticate */
+  6,   /* field[6] = deadline_ms */
   3,   /* field[3] = feedback */
   4,   /* field[4] = ping */
   0,   /* field[0] = request_id */
@@ -1364,7 +1377,7 @@ static const unsigned streamify__v1__request__field_indices_by_name[] = {
 static const ProtobufCIntRange streamify__v1__request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor streamify__v1__request__descriptor =
 {
@@ -1374,7 +1387,7 @@ const ProtobufCMessageDescriptor streamify__v1__request__descriptor =
   "Streamify__V1__Request",
   "streamify.v1",
   sizeof(Streamify__V1__Request),
-  6,
+  7,
   streamify__v1__request__field_descriptors,
   streamify__v1__request__field_indices_by_name,
   1,  streamify__v1__request__number_ranges,

@@ -3,6 +3,10 @@ import NIOPosix
 import StreamifyWire
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A connection to the Streamify scoring daemon, with pipelining.
 ///
 /// Every method may be called from any thread; requests sent on one client are answered in the
@@ -78,13 +82,27 @@ public final class ScoringClient: Sendable {
     /// Scores one transaction.
     ///
     /// - Throws: `WireError` when the daemon refuses it, `ScoringClientError` when the connection fails.
-    public func score(_ transaction: Transaction) async throws -> RiskBreakdown {
-        let response = try await send(Request(requestID: makeRequestID(), body: .score(transaction))).get()
+    /// - Parameter budget: how long the answer is of use; the request carries the deadline (now
+    ///   plus `budget`, on this machine's wall clock), and a daemon that reaches it later answers
+    ///   `DEADLINE_EXCEEDED` at once instead of scoring it.
+    public func score(_ transaction: Transaction, within budget: Duration? = nil) async throws -> RiskBreakdown {
+        let request = Request(requestID: makeRequestID(), body: .score(transaction), deadlineMs: Self.deadlineMs(budget))
+        let response = try await send(request).get()
         switch response.body {
         case .breakdown(let breakdown): return breakdown
         case .error(let error): throw error
         default: throw ScoringClientError.unexpectedResponse("\(String(describing: response.body)) to a score request")
         }
+    }
+
+    /// Unix epoch milliseconds `budget` from now; 0 (no deadline) without one.
+    static func deadlineMs(_ budget: Duration?) -> Int64 {
+        guard let budget else { return 0 }
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let (seconds, attoseconds) = budget.components
+        return Int64(now.tv_sec) * 1_000 + Int64(now.tv_nsec) / 1_000_000 + seconds * 1_000
+            + attoseconds / 1_000_000_000_000_000
     }
 
     /// Scores several transactions in one request; the results keep the transactions' order.

@@ -82,6 +82,12 @@ public final class FrameProcessor {
     private func respond(to bytes: UnsafeRawBufferPointer, start: UInt64) -> UnsafeMutablePointer<Streamify__V1__Response> {
         // Count a batch before decoding it: decoding allocates every transaction it holds.
         let peek = RequestPeek(bytes)
+        // A request whose client has given up is shed before any decoding.
+        if peek.deadlineMs > 0, Self.wallClockMs() >= peek.deadlineMs {
+            counters.errors[.deadlineExceeded] += 1
+            return errorResponse(
+                requestID: peek.requestID, .deadlineExceeded, "deadline_ms passed before the server reached the request")
+        }
         if peek.isWellFormed, peek.batchTransactions > maximumBatchSize {
             return batchTooLarge(requestID: peek.requestID, count: peek.batchTransactions)
         }
@@ -182,6 +188,13 @@ public final class FrameProcessor {
         case .failure(let error):
             return errorResponse(requestID: requestID, error.code, error.message, field: error.field)
         }
+    }
+
+    /// The wall clock in Unix epoch milliseconds (read only for requests with a deadline).
+    private static func wallClockMs() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1_000 + Int64(spec.tv_nsec) / 1_000_000
     }
 
     /// Why a label was refused, and how to get the role.

@@ -21,12 +21,14 @@ struct RequestPeekTests {
             Request(requestID: 42, body: .scoreBatch((0..<batchSize).map(Self.transaction))),
             Request(requestID: UInt64.max, body: .score(Self.transaction(1))),
             Request(requestID: 0, body: .ping),
+            Request(requestID: 9, body: .score(Self.transaction(2)), deadlineMs: 1_793_628_000_050),
             Request(requestID: 300, body: .feedback(Feedback(transactionID: "t", cardID: "c", label: .fraud, eventTimeMs: 1, reportedTimeMs: 2))),
         ]
         for request in requests {
             let bytes = WireCodec.encode(request)
             let peek = try #require(Self.peek(bytes))
             #expect(peek.requestID == request.requestID)
+            #expect(peek.deadlineMs == request.deadlineMs)
             if case .scoreBatch(let transactions) = request.body {
                 #expect(peek.batchTransactions == transactions.count)
             } else {

@@ -20,9 +20,14 @@ public struct Request: Sendable, Hashable {
     /// `nil` only for malformed requests; the server answers those with `ErrorCode.malformed`.
     public var body: Body?
 
+    /// Unix epoch milliseconds after which the answer is of no use (0: no deadline); a request
+    /// the server reaches at or after it is answered `DEADLINE_EXCEEDED` without being scored.
+    public var deadlineMs: Int64
+
     /// Creates a value with every field given.
-    public init(requestID: UInt64, body: Body?) {
+    public init(requestID: UInt64, body: Body?, deadlineMs: Int64 = 0) {
         self.requestID = requestID
+        self.deadlineMs = deadlineMs
         self.body = body
     }
 }

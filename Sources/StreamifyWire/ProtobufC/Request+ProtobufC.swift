@@ -26,7 +26,7 @@ extension Request {
         default:
             body = nil
         }
-        self.init(requestID: m.request_id, body: body)
+        self.init(requestID: m.request_id, body: body, deadlineMs: m.deadline_ms)
     }
 
     /// Builds the protobuf-c form of this request inside `arena`.
@@ -34,6 +34,7 @@ extension Request {
         let c = arena.make(Streamify__V1__Request.self)
         streamify__v1__request__init(c)
         c.pointee.request_id = requestID
+        c.pointee.deadline_ms = deadlineMs
         switch body {
         case .score(let transaction):
             c.pointee.body_case = STREAMIFY__V1__REQUEST__BODY_SCORE

@@ -257,6 +257,14 @@ struct  Streamify__V1__Request
 {
   ProtobufCMessage base;
   uint64_t request_id;
+  /*
+   * Optional: Unix epoch ms after which the answer is of no use to the client (its budget,
+   * for example the payment's 50 ms, from when it sent the request). A request the server
+   * reaches at or after it is answered DEADLINE_EXCEEDED at once, without being decoded or
+   * scored, so a backlog sheds instead of being scored too late. 0: no deadline. Compared
+   * with the server's wall clock: keep the clocks in sync (NTP) or leave some slack.
+   */
+  int64_t deadline_ms;
   Streamify__V1__Request__BodyCase body_case;
   union {
     Streamify__V1__Transaction *score;
@@ -268,7 +276,7 @@ struct  Streamify__V1__Request
 };
 #define STREAMIFY__V1__REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&streamify__v1__request__descriptor) \
-    , 0, STREAMIFY__V1__REQUEST__BODY__NOT_SET, {0} }
+    , 0, 0, STREAMIFY__V1__REQUEST__BODY__NOT_SET, {0} }
 
 
 struct  Streamify__V1__FactorScore

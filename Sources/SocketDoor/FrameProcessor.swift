@@ -82,12 +82,6 @@ public final class FrameProcessor {
     private func respond(to bytes: UnsafeRawBufferPointer, start: UInt64) -> UnsafeMutablePointer<Streamify__V1__Response> {
         // Count a batch before decoding it: decoding allocates every transaction it holds.
         let peek = RequestPeek(bytes)
-        // A request whose client has given up is shed before any decoding.
-        if peek.deadlineMs > 0, Self.wallClockMs() >= peek.deadlineMs {
-            counters.errors[.deadlineExceeded] += 1
-            return errorResponse(
-                requestID: peek.requestID, .deadlineExceeded, "deadline_ms passed before the server reached the request")
-        }
         if peek.isWellFormed, peek.batchTransactions > maximumBatchSize {
             return batchTooLarge(requestID: peek.requestID, count: peek.batchTransactions)
         }
@@ -96,6 +90,14 @@ public final class FrameProcessor {
             return errorResponse(requestID: peek.requestID, .malformed, "frame is not a valid streamify.v1.Request")
         }
         let requestID = request.pointee.request_id
+        // A request whose client has given up is shed before it is scored. (After decoding, so
+        // that a malformed frame is always MALFORMED; decoding is the small part of the work.)
+        let deadline = request.pointee.deadline_ms
+        if deadline > 0, Self.wallClockMs() >= deadline {
+            counters.errors[.deadlineExceeded] += 1
+            return errorResponse(
+                requestID: requestID, .deadlineExceeded, "deadline_ms passed before the server reached the request")
+        }
         switch request.pointee.body_case {
         case STREAMIFY__V1__REQUEST__BODY_SCORE:
             return scoreResponse(requestID: requestID, transaction: request.pointee.score, start: start)

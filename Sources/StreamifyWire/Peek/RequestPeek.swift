@@ -18,13 +18,9 @@ public struct RequestPeek: Sendable, Equatable {
     private enum FieldNumber {
         static let requestID: UInt64 = 1
         static let scoreBatch: UInt64 = 3
-        static let deadlineMs: UInt64 = 7
         /// `TransactionBatch.transactions`.
         static let batchTransactions: UInt64 = 1
     }
-
-    /// The request's `deadline_ms` (0: none).
-    public var deadlineMs: Int64 = 0
 
     /// Whether the whole frame is valid protobuf wire format (which a decode may still refuse).
     public var isWellFormed: Bool
@@ -47,8 +43,6 @@ public struct RequestPeek: Sendable, Equatable {
             switch (field.number, field.wireType) {
             case (FieldNumber.requestID, .varint):
                 requestID = field.varint
-            case (FieldNumber.deadlineMs, .varint):
-                deadlineMs = Int64(bitPattern: field.varint)
             case (FieldNumber.scoreBatch, .lengthDelimited):
                 var batch = ProtobufWireReader(bytes, range: field.payload)
                 while let item = batch.nextField() {

@@ -260,8 +260,8 @@ struct  Streamify__V1__Request
   /*
    * Optional: Unix epoch ms after which the answer is of no use to the client (its budget,
    * for example the payment's 50 ms, from when it sent the request). A request the server
-   * reaches at or after it is answered DEADLINE_EXCEEDED at once, without being decoded or
-   * scored, so a backlog sheds instead of being scored too late. 0: no deadline. Compared
+   * reaches at or after it is answered DEADLINE_EXCEEDED at once, without being scored, so a
+   * backlog sheds instead of being scored too late. 0: no deadline. Compared
    * with the server's wall clock: keep the clocks in sync (NTP) or leave some slack.
    */
   int64_t deadline_ms;

@@ -3,6 +3,10 @@ import CStreamifyProto
 import NIOCore
 import StreamifyWire
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Matches response frames to waiting requests, first in first out.
 ///
 /// Sits after `ByteToMessageHandler(FrameDecoder())`, so each read is one response body. Requests
@@ -59,7 +63,12 @@ final class ResponseRouter: ChannelInboundHandler, RemovableChannelHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // A framing error (frame too large) or an I/O error: nothing after it can be trusted.
-        failAll(error)
+        // A reset is the server closing with requests unread: to the caller, a closed connection.
+        if let io = error as? IOError, io.errnoCode == ECONNRESET || io.errnoCode == EPIPE {
+            failAll(ScoringClientError.connectionClosed)
+        } else {
+            failAll(error)
+        }
         context.close(promise: nil)
     }
 

@@ -3,10 +3,6 @@ import NIOPosix
 import StreamifyWire
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A connection to the Streamify scoring daemon, with pipelining.
 ///
 /// Every method may be called from any thread; requests sent on one client are answered in the
@@ -98,11 +94,8 @@ public final class ScoringClient: Sendable {
     /// Unix epoch milliseconds `budget` from now; 0 (no deadline) without one.
     static func deadlineMs(_ budget: Duration?) -> Int64 {
         guard let budget else { return 0 }
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
         let (seconds, attoseconds) = budget.components
-        return Int64(now.tv_sec) * 1_000 + Int64(now.tv_nsec) / 1_000_000 + seconds * 1_000
-            + attoseconds / 1_000_000_000_000_000
+        return WallClock.unixMilliseconds() + seconds * 1_000 + attoseconds / 1_000_000_000_000_000
     }
 
     /// Scores several transactions in one request; the results keep the transactions' order.

@@ -8,7 +8,7 @@ import Darwin
 
 /// The bytes of a protobuf-c string field, borrowed (no copy, no allocation).
 @inline(__always)
-func bytes(of field: UnsafePointer<CChar>?) -> UnsafeRawBufferPointer {
+package func bytes(of field: UnsafePointer<CChar>?) -> UnsafeRawBufferPointer {
     guard let field else { return UnsafeRawBufferPointer(start: nil, count: 0) }
     return UnsafeRawBufferPointer(start: field, count: strlen(field))
 }

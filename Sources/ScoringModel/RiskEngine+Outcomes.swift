@@ -43,8 +43,8 @@ extension RiskEngine {
         return apply(feedback)
     }
 
-    /// The event-time clock: the newest event time the card table has seen.
-    public var eventClock: UInt32 { cards.newestSeen }
+    /// The event-time clock: the newest event time scored (one atomic load, no stripe locks).
+    public var eventClock: UInt32 { clock.now }
 
     /// Labels waiting for the clock to reach their reported time.
     public var pendingLabelCount: Int { pendingLabels.count }

@@ -25,7 +25,7 @@ public final class RiskEngine: @unchecked Sendable {
     public let learner: OnlineLearner
     let pendingLabels: PendingLabels
     private let housekeeping: HousekeepingSchedule
-    private let clock = EventClock()
+    let clock = EventClock()
     /// The table sizes and lifetimes it was created with.
     public let configuration: EngineConfiguration
     private let modelLock = PaddedMutex()

@@ -1,3 +1,4 @@
+import NIOCore
 import Synchronization
 
 /// How many scoring connections may be open at once, across the Unix socket and TCP listeners.
@@ -26,6 +27,14 @@ final class ConnectionLimit: Sendable {
             current = original
         }
         return false
+    }
+
+    /// Takes a slot for `channel` and gives it back when the channel closes; false (and nothing
+    /// taken) when all are in use.
+    func admit(_ channel: any Channel) -> Bool {
+        guard acquire() else { return false }
+        channel.closeFuture.whenComplete { [self] _ in release() }
+        return true
     }
 
     /// Gives back a slot `acquire()` took.

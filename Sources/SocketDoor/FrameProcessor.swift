@@ -5,10 +5,6 @@ import ScoringModel
 import ScoringEngine
 import StreamifyWire
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Turns one request frame into one response frame, synchronously: decode, validate, score, encode.
 ///
 /// This is the daemon's hot path. It decodes with protobuf-c straight from the frame's bytes
@@ -93,7 +89,7 @@ public final class FrameProcessor {
         // A request whose client has given up is shed before it is scored. (After decoding, so
         // that a malformed frame is always MALFORMED; decoding is the small part of the work.)
         let deadline = request.pointee.deadline_ms
-        if deadline > 0, Self.wallClockMs() >= deadline {
+        if deadline > 0, WallClock.unixMilliseconds() >= deadline {
             counters.errors[.deadlineExceeded] += 1
             return errorResponse(
                 requestID: requestID, .deadlineExceeded, "deadline_ms passed before the server reached the request")
@@ -192,13 +188,6 @@ public final class FrameProcessor {
         }
     }
 
-    /// The wall clock in Unix epoch milliseconds (read only for requests with a deadline).
-    private static func wallClockMs() -> Int64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Int64(spec.tv_sec) * 1_000 + Int64(spec.tv_nsec) / 1_000_000
-    }
-
     /// Why a label was refused, and how to get the role.
     static let labelRoleNeeded =
         "labels need the label role: over the Unix socket, run as the daemon's user or a member of --label-group; otherwise authenticate with the --label-token-file token"
@@ -206,9 +195,7 @@ public final class FrameProcessor {
     private func authenticateResponse(
         requestID: UInt64, authenticate: UnsafeMutablePointer<Streamify__V1__Authenticate>?
     ) -> UnsafeMutablePointer<Streamify__V1__Response> {
-        let token = UnsafeRawBufferPointer(
-            start: authenticate?.pointee.token, count: authenticate?.pointee.token.map { strlen($0) } ?? 0)
-        guard labelPolicy.accepts(token: token) else {
+        guard labelPolicy.accepts(token: bytes(of: authenticate?.pointee.token)) else {
             counters.errors[.unauthenticated] += 1
             return errorResponse(requestID: requestID, .unauthenticated, "the label token is wrong, or the server has none")
         }

@@ -41,14 +41,15 @@ final class ScoringHandler: ChannelInboundHandler {
     /// Longest wait for answers to leave once the connection is closing.
     private let lingerLimit: TimeAmount
 
-    /// Who may label; a Unix-socket peer's credentials are checked against it when it connects.
-    private let labelPolicy: LabelPolicy
+    /// Who may label, checked against the peer's credentials when it connects; nil over TCP,
+    /// whose peers are anonymous (they may only take the role with the token).
+    private let peerPolicy: LabelPolicy?
 
     init(
         processor: FrameProcessor, metrics: ScoringMetrics, connections: ConnectionMetrics, logger: Logger,
-        labelPolicy: LabelPolicy, lingerLimit: TimeAmount = .seconds(30)
+        peerPolicy: LabelPolicy?, lingerLimit: TimeAmount = .seconds(30)
     ) {
-        self.labelPolicy = labelPolicy
+        self.peerPolicy = peerPolicy
         self.lingerLimit = lingerLimit
         self.processor = processor
         self.metrics = metrics
@@ -58,10 +59,12 @@ final class ScoringHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         connections.connectionOpened()
-        // Already complete on the event loop: the role is settled before the first read.
-        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        PeerCredentials.of(context.channel).whenSuccess { [labelPolicy] peer in
-            loopBound.value.processor.mayLabel = peer.map { labelPolicy.mayLabel($0) } ?? false
+        if let peerPolicy {
+            // Already complete on the event loop: the role is settled before the first read.
+            let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            PeerCredentials.of(context.channel).whenSuccess { peer in
+                loopBound.value.processor.mayLabel = peer.map { peerPolicy.mayLabel($0) } ?? false
+            }
         }
         context.fireChannelActive()
     }

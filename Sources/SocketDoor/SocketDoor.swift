@@ -182,13 +182,12 @@ public final class SocketDoor: Service, Sendable {
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    guard limit.acquire() else {
+                    guard limit.admit(channel) else {
                         connections.connectionRefused()
                         try channel.pipeline.syncOperations.addHandler(
                             ConnectionRefusalHandler(limit: limit.maximum, allocator: channel.allocator))
                         return
                     }
-                    channel.closeFuture.whenComplete { _ in limit.release() }
                     let handlers: [any ChannelHandler] = [
                         BackPressureHandler(),
                         ConnectionDeadlineHandler(timeouts: timeouts),
@@ -199,7 +198,7 @@ public final class SocketDoor: Service, Sendable {
                             metrics: scoring.metrics,
                             connections: connections,
                             logger: logger,
-                            labelPolicy: labelPolicy),
+                            peerPolicy: tcp ? nil : labelPolicy),
                     ]
                     try channel.pipeline.syncOperations.addHandlers(handlers)
                 }
@@ -232,12 +231,11 @@ public final class SocketDoor: Service, Sendable {
             }
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    guard limit.acquire() else {
+                    guard limit.admit(channel) else {
                         connections.connectionRefused()
                         channel.close(promise: nil)
                         return
                     }
-                    channel.closeFuture.whenComplete { _ in limit.release() }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(registry: registry, metrics: metrics))
                 }

@@ -6,10 +6,10 @@ import Glibc
 
 /// The engine's event-time clock: the newest event time scored, read without a lock.
 ///
-/// It bounds how far ahead of what the daemon has seen a transaction may claim to be
-/// (`admits(_:skewSeconds:)`), so that one outlier timestamp cannot drag expiry, label release
-/// and learning forward and wipe state. The table clocks (`StripedTable.newestSeen`) still
-/// drive expiry; this one only says what is plausible.
+/// Held labels are released against it, and it bounds how far ahead of what the daemon has seen
+/// a transaction may claim to be (`admits(_:skewSeconds:)`), so that one outlier timestamp cannot
+/// drag expiry, label release and learning forward and wipe state. Idle expiry runs on each
+/// table stripe's own newest time (`StripedTable`), which only scored transactions move too.
 final class EventClock: Sendable {
     private let newest = Atomic<UInt32>(0)
 

@@ -171,7 +171,7 @@ let package = Package(
         .testTarget(name: "ScoringModelTests", dependencies: ["ScoringModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ScoringEngineTests",
-            dependencies: ["ScoringEngine", "ScoringModel", "StreamifyWire"],
+            dependencies: ["ScoringEngine", "ScoringModel", "StreamifyWire", "CStreamifyProto", "CProtobufC"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

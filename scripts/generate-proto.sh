@@ -11,8 +11,30 @@ target=Sources/CStreamifyProto
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
+# String fields the daemon reads from clients, and the one it echoes back, are generated as
+# ProtobufCBinaryData (protobuf-c's string_as_bytes) so the daemon sees their full length: a C
+# string would end at an embedded NUL. The wire encoding is the same. The option lives only in
+# this derived copy, so the public .proto stays free of protobuf-c imports for other languages.
+binary_fields="Transaction.transaction_id Transaction.card_id Transaction.merchant_id Transaction.currency
+  Transaction.country Transaction.device_id Transaction.ip_address Transaction.user_agent
+  Transaction.merchant_category Transaction.payment_method Feedback.transaction_id Feedback.card_id
+  Feedback.merchant_id Authenticate.token RiskBreakdown.transaction_id"
+descriptor=/usr/include/google/protobuf/descriptor.proto
 command -v protoc-c >/dev/null || { echo "protoc-c not found: apt-get install protobuf-c-compiler" >&2; exit 2; }
-protoc-c --proto_path=proto --c_out="$out" "$proto"
+[[ -f $descriptor ]] || { echo "$descriptor not found: apt-get install libprotobuf-dev" >&2; exit 2; }
+mkdir -p "$out/proto/$(dirname "$proto")"
+awk -v fields="$binary_fields" '
+  BEGIN { n = split(fields, list, /[ \n]+/); for (i = 1; i <= n; i++) if (list[i] != "") wanted[list[i]] = 1 }
+  /^package / { print; print "import \"protobuf-c/protobuf-c.proto\";"; next }
+  /^message / { message = $2 }
+  /^}/ { message = "" }
+  $1 == "string" && $3 == "=" && ((message "." $2) in wanted) {
+    sub(/;/, " [(pb_c_field).string_as_bytes = true];"); done[message "." $2] = 1
+  }
+  { print }
+  END { for (f in wanted) if (!(f in done)) { print "generate-proto: no string field " f > "/dev/stderr"; exit 1 } }
+' "proto/$proto" > "$out/proto/$proto"
+protoc-c --proto_path="$out/proto" --proto_path=/usr/include --c_out="$out" "$proto"
 
 generated_c="$out/streamify/v1/scoring.pb-c.c"
 generated_h="$out/streamify/v1/scoring.pb-c.h"

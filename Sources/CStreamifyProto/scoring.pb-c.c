@@ -829,7 +829,7 @@ static const ProtobufCFieldDescriptor streamify__v1__transaction__field_descript
     "transaction_id",
     1,
     PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_STRING,
+    PROTOBUF_C_TYPE_BYTES,
     0,   /* quantifier_offset */
     offsetof(Streamify__V1__Transaction, transaction_id),
     NULL,
@@ -841,7 +841,7 @@ static const ProtobufCFieldDescriptor streamify__v1__transaction__field_descript
     "card_id",
     2,
     PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_STRING,
+    PROTOBUF_C_TYPE_BYTES,
     0,   /* quantifier_offset */
     offsetof(Streamify__V1__Transaction, card_id),
     NULL,
@@ -853,7 +853,7 @@ static const ProtobufCFieldDescriptor streamify__v1__transaction__field_descript
     "merchant_id",
     3,
     PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_STRING,
+    PROTOBUF_C_TYPE_BYTES,
     0,   /* quantifier_offset */
     offsetof(Streamify__V1__Transaction, merchant_id),
     NULL,
@@ -877,7 +877,7 @@ static const ProtobufCFieldDescriptor streamify__v1__transaction__field_descript
     "currency",
     5,
     PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_STRING,
+    PROTOBUF_C_TYPE_BYTES,
     0,   /* quantifier_offset */
     offsetof(Streamify__V1__Transaction, currency),
     NULL,
@@ -913,7 +913,7 @@ static const ProtobufCFieldDescriptor streamify__v1__transaction__field_descript
     "country",
     8,
     PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_STRING,
+    PROTOBUF_C_TYPE_BYTES,
     0,   /* quantifier_offset */
     offsetof(Streamify__V1__Transaction, country),
     NULL,
@@ -925,7 +925,7 @@ static const ProtobufCFieldDescriptor streamify__v1__transaction__field_descript
     "device_id",
     9,
     PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_STRING,
+    PROTOBUF_C_TYPE_BYTES,
     0,   /* quantifier_offset */
     offsetof(Streamify__V1__Transaction, device_id),
     NULL,
@@ -937,7 +937,7 @@ static const ProtobufCFieldDescriptor streamify__v1__transaction__field_descript
     "ip_address",
     10,
     PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_STRING,
+    PROTOBUF_C_TYPE_BYTES,
     0,   /* quantifier_offset */
     offsetof(Streamify__V1__Transaction, ip_address),
     NULL,
@@ -949,7 +949,7 @@ static const ProtobufCFieldDescriptor streamify__v1__transaction__field_descript
     "user_agent",
     11,
     PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_STRING,
+    PROTOBUF_C_TYPE_BYTES,
     0,   /* quantifier_offset */
     offsetof(Streamify__V1__Transaction, user_agent),
     NULL,
@@ -961,7 +961,7 @@ static const ProtobufCFieldDescriptor streamify__v1__transaction__field_descript
     "merchant_category",
     12,
     PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_STRING,
+    PROTOBUF_C_TYPE_BYTES,
     0,   /* quantifier_offset */
     offsetof(Streamify__V1__Transaction, merchant_category),
     NULL,
@@ -973,7 +973,7 @@ static const ProtobufCFieldDescriptor streamify__v1__transaction__field_descript
     "payment_method",
     13,
     PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_STRING,
+    PROTOBUF_C_TYPE_BYTES,
     0,   /* quantifier_offset */
     offsetof(Streamify__V1__Transaction, payment_method),
     NULL,
@@ -1074,7 +1074,7 @@ static const ProtobufCFieldDescriptor streamify__v1__feedback__field_descriptors
     "transaction_id",
     1,
     PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_STRING,
+    PROTOBUF_C_TYPE_BYTES,
     0,   /* quantifier_offset */
     offsetof(Streamify__V1__Feedback, transaction_id),
     NULL,
@@ -1086,7 +1086,7 @@ static const ProtobufCFieldDescriptor streamify__v1__feedback__field_descriptors
     "card_id",
     2,
     PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_STRING,
+    PROTOBUF_C_TYPE_BYTES,
     0,   /* quantifier_offset */
     offsetof(Streamify__V1__Feedback, card_id),
     NULL,
@@ -1098,7 +1098,7 @@ static const ProtobufCFieldDescriptor streamify__v1__feedback__field_descriptors
     "merchant_id",
     3,
     PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_STRING,
+    PROTOBUF_C_TYPE_BYTES,
     0,   /* quantifier_offset */
     offsetof(Streamify__V1__Feedback, merchant_id),
     NULL,
@@ -1208,7 +1208,7 @@ static const ProtobufCFieldDescriptor streamify__v1__authenticate__field_descrip
     "token",
     1,
     PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_STRING,
+    PROTOBUF_C_TYPE_BYTES,
     0,   /* quantifier_offset */
     offsetof(Streamify__V1__Authenticate, token),
     NULL,
@@ -1490,7 +1490,7 @@ static const ProtobufCFieldDescriptor streamify__v1__risk_breakdown__field_descr
     "transaction_id",
     1,
     PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_STRING,
+    PROTOBUF_C_TYPE_BYTES,
     0,   /* quantifier_offset */
     offsetof(Streamify__V1__RiskBreakdown, transaction_id),
     NULL,

@@ -204,7 +204,7 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
             let breakdown = breakdowns.make(
                 assessment, transactionID: t.transaction_id, modelVersion: decision.modelVersion, in: outputArena)
             breakdown.pointee.server_time_us = elapsed
-            let cardKey = UnsafeRawBufferPointer(start: t.card_id, count: strlen(t.card_id))
+            let cardKey = bytes(of: t.card_id)
             if alerted {
                 let alert = FraudAlert.protobufC(
                     transaction: UnsafeMutablePointer(mutating: inbound.message), breakdown: breakdown,
@@ -221,11 +221,16 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         if configuration.analyticsIntervalSeconds > 0 {
             window.add(
                 amountMinor: t.amount_minor, card: decision.card.rawValue,
-                category: String(cString: t.merchant_category), merchant: String(cString: t.merchant_id),
-                paymentMethod: String(cString: t.payment_method),
+                category: Self.text(t.merchant_category), merchant: Self.text(t.merchant_id),
+                paymentMethod: Self.text(t.payment_method),
                 device: inbound.deviceType ?? Self.channelName(t.channel.rawValue),
-                country: String(cString: t.country), level: assessment.level, alerted: alerted)
+                country: Self.text(t.country), level: assessment.level, alerted: alerted)
         }
+    }
+
+    /// A validated string field as a `String` (validation guarantees UTF-8 without NULs).
+    private static func text(_ field: ProtobufCBinaryData) -> String {
+        String(decoding: bytes(of: field), as: UTF8.self)
     }
 
     private func processFeedback(

@@ -17,32 +17,28 @@ public final class BreakdownBuilder {
 
     private var modelVersion = ""
     private var modelVersionC: UnsafeMutablePointer<CChar>
-    private let emptyString: UnsafeMutablePointer<CChar>
 
     /// An empty builder; the model version is copied on first use.
     public init() {
         modelVersionC = .allocate(capacity: 1)
         modelVersionC.initialize(to: 0)
-        emptyString = .allocate(capacity: 1)
-        emptyString.initialize(to: 0)
     }
 
     deinit {
         modelVersionC.deallocate()
-        emptyString.deallocate()
     }
 
     /// The breakdown of `assessment` for the transaction `transactionID` (borrowed, not copied),
     /// with every factor's reason; `server_time_us` is left for the caller to set.
     public func make(
         _ assessment: RiskAssessment,
-        transactionID: UnsafeMutablePointer<CChar>?,
+        transactionID: ProtobufCBinaryData,
         modelVersion version: String,
         in arena: MessageArena
     ) -> UnsafeMutablePointer<Streamify__V1__RiskBreakdown> {
         let breakdown = arena.make(Streamify__V1__RiskBreakdown.self)
         streamify__v1__risk_breakdown__init(breakdown)
-        breakdown.pointee.transaction_id = transactionID ?? emptyString
+        breakdown.pointee.transaction_id = transactionID
         breakdown.pointee.risk_score = assessment.score
         breakdown.pointee.level = Streamify__V1__AlertLevel(rawValue: .init(truncatingIfNeeded: assessment.level.rawValue))
         let factorCount = RiskFactor.allCases.count

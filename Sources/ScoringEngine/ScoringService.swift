@@ -40,7 +40,7 @@ public final class ScoringService: Sendable {
     public func score(
         _ transaction: UnsafePointer<Streamify__V1__Transaction>, counters: inout ScoringCounters
     ) -> Result<Decision, WireError> {
-        switch TransactionIntake.features(of: transaction) {
+        switch TransactionIntake.features(of: transaction, key: engine.configuration.fingerprintKey) {
         case .success(let features):
             guard engine.admits(eventSeconds: features.eventSeconds) else {
                 counters.errors[.invalidArgument] += 1
@@ -72,7 +72,7 @@ public final class ScoringService: Sendable {
     public func record(
         _ feedback: UnsafePointer<Streamify__V1__Feedback>, counters: inout ScoringCounters
     ) -> Result<LabelDisposition, WireError> {
-        switch TransactionIntake.features(of: feedback) {
+        switch TransactionIntake.features(of: feedback, key: engine.configuration.fingerprintKey) {
         case .success(let features):
             let disposition = engine.record(features)
             counters.feedback += 1

@@ -9,9 +9,10 @@ import StreamifyWire
 /// refuse exactly the same things with exactly the same errors. Works straight on the
 /// protobuf-c structs: no strings are made for valid input.
 public enum TransactionIntake {
-    /// Checks `transaction` and extracts its features, or says which field is wrong.
+    /// Checks `transaction` and extracts its features, its ids fingerprinted under `key`, or
+    /// says which field is wrong.
     public static func features(
-        of transaction: UnsafePointer<Streamify__V1__Transaction>
+        of transaction: UnsafePointer<Streamify__V1__Transaction>, key: FingerprintKey
     ) -> Result<TransactionFeatures, WireError> {
         let m = transaction.pointee
 
@@ -65,11 +66,11 @@ public enum TransactionIntake {
 
         return .success(
             TransactionFeatures(
-                card: EntityKey(bytes: cardID),
-                merchant: EntityKey(bytes: merchantID),
-                device: EntityKey(bytes: deviceID),
-                ipAddress: ipAddress.isEmpty ? 0 : EntityKey(bytes: ipAddress).short,
-                userAgent: userAgent.isEmpty ? 0 : EntityKey(bytes: userAgent).short,
+                card: EntityKey(bytes: cardID, key: key),
+                merchant: EntityKey(bytes: merchantID, key: key),
+                device: EntityKey(bytes: deviceID, key: key),
+                ipAddress: ipAddress.isEmpty ? 0 : EntityKey(bytes: ipAddress, key: key).short,
+                userAgent: userAgent.isEmpty ? 0 : EntityKey(bytes: userAgent, key: key).short,
                 amountMinor: m.amount_minor,
                 eventTimeMs: m.event_time_ms,
                 location: location,
@@ -77,20 +78,21 @@ public enum TransactionIntake {
                 category: MerchantCategory(bytes: category),
                 paymentMethod: PaymentMethod(bytes: method),
                 channel: channel,
-                transaction: EntityKey(bytes: transactionID)
+                transaction: EntityKey(bytes: transactionID, key: key)
             )
         )
     }
 
     /// The same checks for a Swift `Transaction` (allocates; for tools, tests and JSON input).
-    public static func features(of transaction: Transaction) -> Result<TransactionFeatures, WireError> {
+    public static func features(of transaction: Transaction, key: FingerprintKey) -> Result<TransactionFeatures, WireError> {
         let arena = MessageArena(capacity: 2048)
-        return features(of: transaction.protobufC(in: arena))
+        return features(of: transaction.protobufC(in: arena), key: key)
     }
 
-    /// Checks a `Feedback` report and extracts what the state tables need.
+    /// Checks a `Feedback` report and extracts what the state tables need, its ids fingerprinted
+    /// under `key`.
     public static func features(
-        of feedback: UnsafePointer<Streamify__V1__Feedback>
+        of feedback: UnsafePointer<Streamify__V1__Feedback>, key: FingerprintKey
     ) -> Result<FeedbackFeatures, WireError> {
         let m = feedback.pointee
         let transactionID = bytes(of: m.transaction_id)
@@ -123,31 +125,36 @@ public enum TransactionIntake {
         }
         return .success(
             FeedbackFeatures(
-                card: EntityKey(bytes: cardID),
-                merchant: EntityKey(bytes: merchantID),
+                card: EntityKey(bytes: cardID, key: key),
+                merchant: EntityKey(bytes: merchantID, key: key),
                 outcome: outcome,
                 eventTimeMs: m.event_time_ms,
                 reportedTimeMs: m.reported_time_ms == 0 ? m.event_time_ms : m.reported_time_ms,
                 amountMinor: m.amount_minor,
-                transaction: EntityKey(bytes: transactionID)
+                transaction: EntityKey(bytes: transactionID, key: key)
             )
         )
     }
 
     /// The same checks for a Swift `Feedback` (allocates; for tools and tests).
-    public static func features(of feedback: Feedback) -> Result<FeedbackFeatures, WireError> {
+    public static func features(of feedback: Feedback, key: FingerprintKey) -> Result<FeedbackFeatures, WireError> {
         let arena = MessageArena(capacity: 1024)
-        return features(of: feedback.protobufC(in: arena))
+        return features(of: feedback.protobufC(in: arena), key: key)
     }
 
-    /// The error for a string field that is missing (when `required`) or longer than `limit` bytes.
+    /// The error for a string field that is missing (when `required`), longer than `limit`
+    /// bytes, or not text: a NUL byte or invalid UTF-8. Ids are then keyed by all their bytes.
     @inline(__always)
     private static func check(_ field: String, _ value: UnsafeRawBufferPointer, limit: Int, required: Bool = false) -> WireError? {
         if required, value.isEmpty { return WireError(code: .invalidArgument, message: "\(field) is required", field: field) }
         if value.count > limit {
             return WireError(code: .invalidArgument, message: "\(field) is longer than \(limit) bytes", field: field)
         }
-        return nil
+        switch TextCheck.classify(value) {
+        case .valid: return nil
+        case .containsNUL: return WireError(code: .invalidArgument, message: "\(field) contains a NUL byte", field: field)
+        case .invalidUTF8: return WireError(code: .invalidArgument, message: "\(field) is not valid UTF-8", field: field)
+        }
     }
 
     private static func invalid<T>(_ field: String, _ message: String) -> Result<T, WireError> {

@@ -80,6 +80,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "A file holding the token a client presents (authenticate) to send labels, over TCP or by other users; without it TCP clients may only score. Env: STREAMIFY_LABEL_TOKEN_FILE")
     var labelTokenFile: String? = environment("STREAMIFY_LABEL_TOKEN_FILE")
 
+    @Option(help: "A file holding the secret key card, merchant and device ids are fingerprinted under (32 hex digits, mode 0600); created with a random key if absent. Without it each run draws a random key. Env: STREAMIFY_FINGERPRINT_KEY_FILE")
+    var fingerprintKeyFile: String? = environment("STREAMIFY_FINGERPRINT_KEY_FILE")
+
     @Option(help: "How long shutdown waits for connections to drain, e.g. 10s. Env: STREAMIFY_SHUTDOWN_GRACE")
     var shutdownGrace: String = environment("STREAMIFY_SHUTDOWN_GRACE") ?? "10s"
 
@@ -149,6 +152,7 @@ struct ServerOptions: ParsableArguments {
         engine.outcomeDelayDays = Int(delaySeconds / 86_400)
         engine.confirmedFraudQuietSeconds = quietSeconds
         engine.maximumClockSkewSeconds = skewSeconds
+        engine.fingerprintKey = try FingerprintKeyOptions.key(file: fingerprintKeyFile)
 
         var configuration = StreamifyConfiguration()
         configuration.engine = engine

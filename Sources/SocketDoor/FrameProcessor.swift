@@ -195,7 +195,7 @@ public final class FrameProcessor {
     private func authenticateResponse(
         requestID: UInt64, authenticate: UnsafeMutablePointer<Streamify__V1__Authenticate>?
     ) -> UnsafeMutablePointer<Streamify__V1__Response> {
-        guard labelPolicy.accepts(token: bytes(of: authenticate?.pointee.token)) else {
+        guard let authenticate, labelPolicy.accepts(token: bytes(of: authenticate.pointee.token)) else {
             counters.errors[.unauthenticated] += 1
             return errorResponse(requestID: requestID, .unauthenticated, "the label token is wrong, or the server has none")
         }
@@ -247,7 +247,7 @@ public final class FrameProcessor {
 
     private func makeBreakdown(
         _ assessment: RiskAssessment,
-        transactionID: UnsafeMutablePointer<CChar>?,
+        transactionID: ProtobufCBinaryData,
         modelVersion version: String,
         start: UInt64
     ) -> UnsafeMutablePointer<Streamify__V1__RiskBreakdown> {

@@ -20,6 +20,8 @@ struct OfflineReplay {
     private var source: any WorkloadSource
     /// Items from this event time on are not played (nil: to the end of the source).
     private let endMs: Int64?
+    /// The key ids are fingerprinted under: the engines' default, as nobody crafts these ids.
+    private let key = EngineConfiguration().fingerprintKey
 
     /// `days` of event time of the world `configuration` describes.
     init(world configuration: WorldConfiguration, days: Double) {
@@ -49,13 +51,13 @@ struct OfflineReplay {
             if let endMs, timeMs >= endMs { break }
             switch item {
             case .transaction(let labelled):
-                switch TransactionIntake.features(of: labelled.transaction) {
+                switch TransactionIntake.features(of: labelled.transaction, key: key) {
                 case .success(let features): transaction(labelled, features)
                 case .failure(let error):
                     throw RefusedItem(description: "transaction \(labelled.transaction.transactionID): \(error.message)")
                 }
             case .feedback(let report, _):
-                switch TransactionIntake.features(of: report) {
+                switch TransactionIntake.features(of: report, key: key) {
                 case .success(let features): feedback(report, features)
                 case .failure(let error):
                     throw RefusedItem(description: "feedback for \(report.transactionID): \(error.message)")

@@ -84,7 +84,7 @@ public struct TransactionFeatures: Sendable, BitwiseCopyable {
         self.transaction = transaction
     }
 
-    /// Convenience for tools and tests: fingerprints the identifiers and parses the names.
+    /// Convenience for tools and tests: fingerprints the identifiers under `key` and parses the names.
     public init(
         cardID: String,
         merchantID: String,
@@ -98,14 +98,15 @@ public struct TransactionFeatures: Sendable, BitwiseCopyable {
         merchantCategory: String = "",
         paymentMethod: String = "",
         channel: TransactionChannel = .unspecified,
-        transactionID: String = ""
+        transactionID: String = "",
+        key: FingerprintKey = .published
     ) {
         self.init(
-            card: EntityKey(cardID),
-            merchant: EntityKey(merchantID),
-            device: EntityKey(deviceID),
-            ipAddress: ipAddress.isEmpty ? 0 : EntityKey(ipAddress).short,
-            userAgent: userAgent.isEmpty ? 0 : EntityKey(userAgent).short,
+            card: EntityKey(cardID, key: key),
+            merchant: EntityKey(merchantID, key: key),
+            device: EntityKey(deviceID, key: key),
+            ipAddress: ipAddress.isEmpty ? 0 : EntityKey(ipAddress, key: key).short,
+            userAgent: userAgent.isEmpty ? 0 : EntityKey(userAgent, key: key).short,
             amountMinor: amountMinor,
             eventTimeMs: eventTimeMs,
             location: location,
@@ -113,7 +114,7 @@ public struct TransactionFeatures: Sendable, BitwiseCopyable {
             category: MerchantCategory(merchantCategory),
             paymentMethod: PaymentMethod(paymentMethod),
             channel: channel,
-            transaction: EntityKey(transactionID)
+            transaction: EntityKey(transactionID, key: key)
         )
     }
 

@@ -38,6 +38,9 @@ public struct EngineConfiguration: Sendable, Equatable {
     /// How far ahead of the event clock (the newest transaction scored) and of the wall clock a
     /// transaction or a label's reported time may be; further ahead is refused (0: no bound).
     public var maximumClockSkewSeconds: UInt32
+    /// The key identifiers are fingerprinted under; a daemon serving clients needs a secret one
+    /// (`FingerprintKey.random()` or a kept key file), or ids could be crafted to collide.
+    public var fingerprintKey: FingerprintKey
 
     /// Creates a configuration; `outcomeDelayDays` is clamped to 0...`MerchantOutcomes.dayCount - 31`.
     public init(
@@ -56,7 +59,8 @@ public struct EngineConfiguration: Sendable, Equatable {
         maximumLabelledTransactions: Int = 1_000_000,
         learning: LearningConfiguration = LearningConfiguration(),
         housekeepingPeriodSeconds: UInt32 = 3_600,
-        maximumClockSkewSeconds: UInt32 = 3_600
+        maximumClockSkewSeconds: UInt32 = 3_600,
+        fingerprintKey: FingerprintKey = .published
     ) {
         self.stripeCount = stripeCount
         self.maximumCards = maximumCards
@@ -74,5 +78,6 @@ public struct EngineConfiguration: Sendable, Equatable {
         self.learning = learning
         self.housekeepingPeriodSeconds = housekeepingPeriodSeconds
         self.maximumClockSkewSeconds = maximumClockSkewSeconds
+        self.fingerprintKey = fingerprintKey
     }
 }

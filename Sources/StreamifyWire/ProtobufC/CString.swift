@@ -6,6 +6,13 @@ extension String {
     init(protobufC pointer: UnsafePointer<CChar>?) {
         if let pointer { self.init(cString: pointer) } else { self = "" }
     }
+
+    /// Reads a protobuf-c string field generated as bytes (`string_as_bytes`), with its full
+    /// length; invalid UTF-8 is repaired with replacement characters.
+    @inlinable
+    init(protobufC data: ProtobufCBinaryData) {
+        self.init(decoding: UnsafeRawBufferPointer(start: data.data, count: data.len), as: UTF8.self)
+    }
 }
 
 /// Converts between a protobuf-c enum (imported as a `RawRepresentable` struct) and its wire number.

@@ -20,9 +20,9 @@ extension Feedback {
     public func protobufC(in arena: MessageArena) -> UnsafeMutablePointer<Streamify__V1__Feedback> {
         let c = arena.make(Streamify__V1__Feedback.self)
         streamify__v1__feedback__init(c)
-        c.pointee.transaction_id = arena.copy(transactionID)
-        c.pointee.card_id = arena.copy(cardID)
-        c.pointee.merchant_id = arena.copy(merchantID)
+        c.pointee.transaction_id = arena.copyBinary(transactionID)
+        c.pointee.card_id = arena.copyBinary(cardID)
+        c.pointee.merchant_id = arena.copyBinary(merchantID)
         c.pointee.label = cEnum(Streamify__V1__Label.self, label.rawValue)
         c.pointee.event_time_ms = eventTimeMs
         c.pointee.reported_time_ms = reportedTimeMs

@@ -97,6 +97,17 @@ public final class MessageArena {
         return memory.assumingMemoryBound(to: CChar.self)
     }
 
+    /// Copies `string`'s UTF-8 into the arena as a protobuf-c bytes value (no terminator).
+    public func copyBinary(_ string: String) -> ProtobufCBinaryData {
+        var string = string
+        return string.withUTF8 { utf8 in
+            guard let base = utf8.baseAddress, !utf8.isEmpty else { return ProtobufCBinaryData(len: 0, data: nil) }
+            let memory = allocate(byteCount: utf8.count)
+            memory.copyMemory(from: base, byteCount: utf8.count)
+            return ProtobufCBinaryData(len: utf8.count, data: memory.assumingMemoryBound(to: UInt8.self))
+        }
+    }
+
     /// Allocates an uninitialised `T` (a protobuf-c message struct) in the arena.
     public func make<T>(_: T.Type) -> UnsafeMutablePointer<T> {
         allocate(byteCount: MemoryLayout<T>.stride).bindMemory(to: T.self, capacity: 1)

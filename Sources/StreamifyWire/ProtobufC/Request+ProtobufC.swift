@@ -61,7 +61,7 @@ extension Request {
         case .authenticate(let token):
             let authenticate = arena.make(Streamify__V1__Authenticate.self)
             streamify__v1__authenticate__init(authenticate)
-            authenticate.pointee.token = arena.copy(token)
+            authenticate.pointee.token = arena.copyBinary(token)
             c.pointee.body_case = STREAMIFY__V1__REQUEST__BODY_AUTHENTICATE
             c.pointee.authenticate = authenticate
         case nil:

@@ -33,7 +33,7 @@ extension RiskBreakdown {
     public func protobufC(in arena: MessageArena) -> UnsafeMutablePointer<Streamify__V1__RiskBreakdown> {
         let c = arena.make(Streamify__V1__RiskBreakdown.self)
         streamify__v1__risk_breakdown__init(c)
-        c.pointee.transaction_id = arena.copy(transactionID)
+        c.pointee.transaction_id = arena.copyBinary(transactionID)
         c.pointee.risk_score = riskScore
         c.pointee.level = cEnum(Streamify__V1__AlertLevel.self, level.rawValue)
         let array = arena.makePointerArray(of: Streamify__V1__FactorScore.self, count: factors.count)

@@ -27,11 +27,11 @@ extension Transaction {
     public func protobufC(in arena: MessageArena) -> UnsafeMutablePointer<Streamify__V1__Transaction> {
         let c = arena.make(Streamify__V1__Transaction.self)
         streamify__v1__transaction__init(c)
-        c.pointee.transaction_id = arena.copy(transactionID)
-        c.pointee.card_id = arena.copy(cardID)
-        c.pointee.merchant_id = arena.copy(merchantID)
+        c.pointee.transaction_id = arena.copyBinary(transactionID)
+        c.pointee.card_id = arena.copyBinary(cardID)
+        c.pointee.merchant_id = arena.copyBinary(merchantID)
         c.pointee.amount_minor = amountMinor
-        c.pointee.currency = arena.copy(currency)
+        c.pointee.currency = arena.copyBinary(currency)
         c.pointee.event_time_ms = eventTimeMs
         if let location {
             let point = arena.make(Streamify__V1__GeoPoint.self)
@@ -40,12 +40,12 @@ extension Transaction {
             point.pointee.longitude = location.longitude
             c.pointee.location = point
         }
-        c.pointee.country = arena.copy(country)
-        c.pointee.device_id = arena.copy(deviceID)
-        c.pointee.ip_address = arena.copy(ipAddress)
-        c.pointee.user_agent = arena.copy(userAgent)
-        c.pointee.merchant_category = arena.copy(merchantCategory)
-        c.pointee.payment_method = arena.copy(paymentMethod)
+        c.pointee.country = arena.copyBinary(country)
+        c.pointee.device_id = arena.copyBinary(deviceID)
+        c.pointee.ip_address = arena.copyBinary(ipAddress)
+        c.pointee.user_agent = arena.copyBinary(userAgent)
+        c.pointee.merchant_category = arena.copyBinary(merchantCategory)
+        c.pointee.payment_method = arena.copyBinary(paymentMethod)
         c.pointee.channel = cEnum(Streamify__V1__Channel.self, channel.rawValue)
         return c
     }

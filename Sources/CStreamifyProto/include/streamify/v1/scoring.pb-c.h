@@ -121,15 +121,15 @@ struct  Streamify__V1__GeoPoint
 struct  Streamify__V1__Transaction
 {
   ProtobufCMessage base;
-  char *transaction_id;
+  ProtobufCBinaryData transaction_id;
   /*
    * required: card token or hash
    */
-  char *card_id;
+  ProtobufCBinaryData card_id;
   /*
    * required (merchant or terminal)
    */
-  char *merchant_id;
+  ProtobufCBinaryData merchant_id;
   /*
    * required, > 0, minor units (cents)
    */
@@ -137,7 +137,7 @@ struct  Streamify__V1__Transaction
   /*
    * ISO 4217; empty means USD
    */
-  char *currency;
+  ProtobufCBinaryData currency;
   /*
    * required: Unix epoch ms when the transaction happened
    */
@@ -149,26 +149,26 @@ struct  Streamify__V1__Transaction
   /*
    * ISO 3166-1 alpha-2, optional
    */
-  char *country;
+  ProtobufCBinaryData country;
   /*
    * device fingerprint, optional
    */
-  char *device_id;
-  char *ip_address;
-  char *user_agent;
+  ProtobufCBinaryData device_id;
+  ProtobufCBinaryData ip_address;
+  ProtobufCBinaryData user_agent;
   /*
    * ISO 18245 MCC ("5411") or a category name ("Electronics")
    */
-  char *merchant_category;
+  ProtobufCBinaryData merchant_category;
   /*
    * "credit_card", "debit_card", "wallet", "crypto", "wire_transfer", "gift_card", ...
    */
-  char *payment_method;
+  ProtobufCBinaryData payment_method;
   Streamify__V1__Channel channel;
 };
 #define STREAMIFY__V1__TRANSACTION__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&streamify__v1__transaction__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, STREAMIFY__V1__CHANNEL__CHANNEL_UNSPECIFIED }
+    , {0,NULL}, {0,NULL}, {0,NULL}, 0, {0,NULL}, 0, NULL, {0,NULL}, {0,NULL}, {0,NULL}, {0,NULL}, {0,NULL}, {0,NULL}, STREAMIFY__V1__CHANNEL__CHANNEL_UNSPECIFIED }
 
 
 struct  Streamify__V1__TransactionBatch
@@ -188,9 +188,9 @@ struct  Streamify__V1__TransactionBatch
 struct  Streamify__V1__Feedback
 {
   ProtobufCMessage base;
-  char *transaction_id;
-  char *card_id;
-  char *merchant_id;
+  ProtobufCBinaryData transaction_id;
+  ProtobufCBinaryData card_id;
+  ProtobufCBinaryData merchant_id;
   Streamify__V1__Label label;
   /*
    * event time of the labelled transaction
@@ -204,7 +204,7 @@ struct  Streamify__V1__Feedback
 };
 #define STREAMIFY__V1__FEEDBACK__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&streamify__v1__feedback__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, STREAMIFY__V1__LABEL__LABEL_UNSPECIFIED, 0, 0, 0 }
+    , {0,NULL}, {0,NULL}, {0,NULL}, STREAMIFY__V1__LABEL__LABEL_UNSPECIFIED, 0, 0, 0 }
 
 
 struct  Streamify__V1__Ping
@@ -223,11 +223,11 @@ struct  Streamify__V1__Ping
 struct  Streamify__V1__Authenticate
 {
   ProtobufCMessage base;
-  char *token;
+  ProtobufCBinaryData token;
 };
 #define STREAMIFY__V1__AUTHENTICATE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&streamify__v1__authenticate__descriptor) \
-    , (char *)protobuf_c_empty_string }
+    , {0,NULL} }
 
 
 /*
@@ -296,7 +296,7 @@ struct  Streamify__V1__FactorScore
 struct  Streamify__V1__RiskBreakdown
 {
   ProtobufCMessage base;
-  char *transaction_id;
+  ProtobufCBinaryData transaction_id;
   /*
    * 0..1
    */
@@ -315,7 +315,7 @@ struct  Streamify__V1__RiskBreakdown
 };
 #define STREAMIFY__V1__RISK_BREAKDOWN__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&streamify__v1__risk_breakdown__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, STREAMIFY__V1__ALERT_LEVEL__ALERT_LEVEL_UNSPECIFIED, 0,NULL, (char *)protobuf_c_empty_string, 0 }
+    , {0,NULL}, 0, STREAMIFY__V1__ALERT_LEVEL__ALERT_LEVEL_UNSPECIFIED, 0,NULL, (char *)protobuf_c_empty_string, 0 }
 
 
 struct  Streamify__V1__Error

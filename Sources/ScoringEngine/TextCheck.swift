@@ -1,0 +1,44 @@
+/// What a protobuf `string` field a client sent holds: proto3 requires valid UTF-8, and the
+/// daemon also refuses NUL bytes, which C tools, logs and the warehouse would cut the text at.
+enum TextCheck: Equatable {
+    case valid
+    case containsNUL
+    case invalidUTF8
+
+    /// Classifies `bytes`: a byte loop for ASCII, then the well-formed sequences of Unicode's
+    /// table 3-7 (no overlongs, no surrogates, nothing above U+10FFFF) once a byte ≥ 0x80 appears.
+    @inline(__always)
+    static func classify(_ bytes: UnsafeRawBufferPointer) -> TextCheck {
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let lead = bytes[index]
+            if lead == 0 { return .containsNUL }
+            if lead < 0x80 {
+                index += 1
+                continue
+            }
+            // The allowed range of the second byte, and how many bytes follow the lead.
+            let second: ClosedRange<UInt8>
+            let trailing: Int
+            switch lead {
+            case 0xC2...0xDF: (second, trailing) = (0x80...0xBF, 1)
+            case 0xE0: (second, trailing) = (0xA0...0xBF, 2)
+            case 0xE1...0xEC, 0xEE...0xEF: (second, trailing) = (0x80...0xBF, 2)
+            case 0xED: (second, trailing) = (0x80...0x9F, 2)
+            case 0xF0: (second, trailing) = (0x90...0xBF, 3)
+            case 0xF1...0xF3: (second, trailing) = (0x80...0xBF, 3)
+            case 0xF4: (second, trailing) = (0x80...0x8F, 3)
+            default: return .invalidUTF8
+            }
+            guard index + trailing < count, second.contains(bytes[index + 1]) else { return .invalidUTF8 }
+            var next = index + 2
+            while next <= index + trailing {
+                guard (0x80...0xBF).contains(bytes[next]) else { return .invalidUTF8 }
+                next += 1
+            }
+            index = next
+        }
+        return .valid
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import ScoringModel
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns `--fingerprint-key-file` into the engine's `FingerprintKey`.
+///
+/// The key is a deployment's secret: with it, fingerprints of crafted ids cannot be made to
+/// collide offline. It must outlive the process wherever state does, so restarts (and, with
+/// durable state, recoveries) fingerprint every id as before.
+enum FingerprintKeyOptions {
+    /// The key in `path`, created there (mode 0600, a fresh random key) when the file does not
+    /// exist; without a file, a random key for this run only.
+    static func key(file path: String?) throws -> FingerprintKey {
+        guard let path else { return .random() }
+        if let created = try create(path) { return created }
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw failure(path, String(cString: strerror(errno))) }
+        guard info.st_mode & 0o077 == 0 else {
+            throw failure(path, "is readable by others than its owner (mode \(String(info.st_mode & 0o777, radix: 8))); chmod 600 it")
+        }
+        let text = String(decoding: try readFile(path), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let key = FingerprintKey(hex: text) else {
+            throw failure(path, "must hold \(FingerprintKey.hexDigitCount) hexadecimal digits, e.g. from `openssl rand -hex 16`")
+        }
+        return key
+    }
+
+    /// Writes a new random key to `path` if nothing is there yet; nil if the file exists.
+    private static func create(_ path: String) throws -> FingerprintKey? {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if descriptor < 0 {
+            if errno == EEXIST { return nil }
+            throw failure(path, "cannot be created: \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        let key = FingerprintKey.random()
+        let line = Array((key.hex + "\n").utf8)
+        let written = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == line.count, fsync(descriptor) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(path)
+            throw failure(path, "cannot be written: \(reason)")
+        }
+        return key
+    }
+
+    private static func failure(_ path: String, _ reason: String) -> ServerOptions.InvalidOption {
+        ServerOptions.InvalidOption(description: "--fingerprint-key-file \(path) \(reason)")
+    }
+}

@@ -68,6 +68,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Most scoring connections open at once (Unix and TCP together); more are answered OVERLOADED and closed. Env: STREAMIFY_MAX_CONNECTIONS")
     var maxConnections: Int = environment("STREAMIFY_MAX_CONNECTIONS").flatMap(Int.init) ?? 4_096
 
+    @Option(help: "Answer a scoring request OVERLOADED at once when its event loop runs further behind than this, e.g. 5ms ('off': score everything, however late). Env: STREAMIFY_MAX_QUEUE_DELAY")
+    var maxQueueDelay: String = environment("STREAMIFY_MAX_QUEUE_DELAY") ?? "5ms"
+
     @Option(help: "Close a connection that sends nothing for this long between requests, e.g. 10m ('off': never). Env: STREAMIFY_IDLE_TIMEOUT")
     var idleTimeout: String = environment("STREAMIFY_IDLE_TIMEOUT") ?? "10m"
 
@@ -127,6 +130,7 @@ struct ServerOptions: ParsableArguments {
         guard maxConnections >= 1 else { throw InvalidOption(description: "--max-connections must be at least 1") }
         let idle = try wallClockTimeout(idleTimeout, option: "--idle-timeout")
         let frame = try wallClockTimeout(frameTimeout, option: "--frame-timeout")
+        let queueDelay = try wallClockTimeout(maxQueueDelay, option: "--max-queue-delay", minimum: (0.000_5, "0.5ms"))
         guard let graceSeconds = DurationText.seconds(shutdownGrace) else {
             throw InvalidOption(description: "--shutdown-grace must be a duration such as 10s or 500ms")
         }
@@ -168,6 +172,7 @@ struct ServerOptions: ParsableArguments {
         configuration.socket.maximumConnections = maxConnections
         configuration.socket.idleTimeout = idle
         configuration.socket.frameTimeout = frame
+        configuration.socket.maximumQueueDelay = queueDelay
         configuration.socket.labelPolicy = try LabelPolicyOptions.policy(group: labelGroup, tokenFile: labelTokenFile)
         return configuration
     }
@@ -182,11 +187,13 @@ struct ServerOptions: ParsableArguments {
         return UInt32(seconds)
     }
 
-    /// A connection timeout of at least 10 ms; 'off' is nil.
-    private func wallClockTimeout(_ text: String, option: String) throws -> TimeAmount? {
+    /// A wall-clock bound of at least `minimum` (10 ms unless given); 'off' is nil.
+    private func wallClockTimeout(
+        _ text: String, option: String, minimum: (seconds: Double, text: String) = (0.01, "10ms")
+    ) throws -> TimeAmount? {
         if text == "off" { return nil }
-        guard let seconds = DurationText.seconds(text), seconds >= 0.01, seconds <= 86_400 * 365 else {
-            throw InvalidOption(description: "\(option) must be 'off' or a duration of at least 10ms, such as 10s or 5m")
+        guard let seconds = DurationText.seconds(text), seconds >= minimum.seconds, seconds <= 86_400 * 365 else {
+            throw InvalidOption(description: "\(option) must be 'off' or a duration of at least \(minimum.text), such as 10s or 5m")
         }
         return .nanoseconds(Int64(seconds * 1e9))
     }

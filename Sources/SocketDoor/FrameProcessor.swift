@@ -32,6 +32,9 @@ public final class FrameProcessor {
     /// opens (`LabelPolicy.mayLabel(_:)`), or by a valid `authenticate`. Feedback without it is
     /// answered UNAUTHENTICATED.
     public var mayLabel: Bool
+    /// Sheds scoring requests while the event loop runs further behind than `--max-queue-delay`;
+    /// nil: everything is scored, however late.
+    var admission: QueueDelayAdmission?
 
     /// A processor scoring through `service`; a `score_batch` of more than `maximumBatchSize`
     /// transactions is answered INVALID_ARGUMENT; labels need the role `mayLabel` starts with,
@@ -80,6 +83,12 @@ public final class FrameProcessor {
         let peek = RequestPeek(bytes)
         if peek.isWellFormed, peek.batchTransactions > maximumBatchSize {
             return batchTooLarge(requestID: peek.requestID, count: peek.batchTransactions)
+        }
+        // Shed before decoding: a loop that is behind must spend as little as possible per request.
+        if peek.isWellFormed, peek.asksForScoring, let admission, !admission.admits(atUptimeNanoseconds: start) {
+            counters.errors[.overloaded] += 1
+            counters.shedRequests += 1
+            return errorResponse(requestID: peek.requestID, .overloaded, Self.queueDelayExceeded)
         }
         guard peek.isWellFormed, let request = Request.unpack(bytes, into: input) else {
             counters.errors[.malformed] += 1
@@ -187,6 +196,10 @@ public final class FrameProcessor {
             return errorResponse(requestID: requestID, error.code, error.message, field: error.field)
         }
     }
+
+    /// Why a scoring request was shed.
+    static let queueDelayExceeded =
+        "the server is overloaded: this request would wait longer than --max-queue-delay; retry after a backoff or elsewhere"
 
     /// Why a label was refused, and how to get the role.
     static let labelRoleNeeded =

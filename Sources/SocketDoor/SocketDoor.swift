@@ -82,14 +82,16 @@ public final class SocketDoor: Service, Sendable {
         var listeners: [(channel: any Channel, quiesce: ServerQuiescingHelper)] = []
         var metricsChannel: (any Channel)?
         var boundUnixSocket = false
+        let probes = try await startDelayProbes()
         defer {
             if boundUnixSocket, let path = configuration.unixSocketPath { UnixSocketFile.remove(path) }
+            for probe in probes.values { probe.eventLoop.execute { probe.value.stop() } }
         }
         do {
             if let path = configuration.unixSocketPath {
                 try UnixSocketFile.removeIfStale(path)
                 let quiesce = ServerQuiescingHelper(group: group)
-                let bootstrap = makeScoringBootstrap(quiesce: quiesce, tcp: false)
+                let bootstrap = makeScoringBootstrap(quiesce: quiesce, tcp: false, probes: probes)
                 let channel = try await UnixSocketFile.creatingRestricted(path) {
                     try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false).get()
                 }
@@ -98,7 +100,7 @@ public final class SocketDoor: Service, Sendable {
             }
             if let address = configuration.tcpAddress {
                 let quiesce = ServerQuiescingHelper(group: group)
-                let channel = try await makeScoringBootstrap(quiesce: quiesce, tcp: true)
+                let channel = try await makeScoringBootstrap(quiesce: quiesce, tcp: true, probes: probes)
                     .bind(host: address.host, port: address.port).get()
                 listeners.append((channel, quiesce))
             }
@@ -160,7 +162,23 @@ public final class SocketDoor: Service, Sendable {
 
     private struct ShutdownTimedOut: Error {}
 
-    private func makeScoringBootstrap(quiesce: ServerQuiescingHelper, tcp: Bool) -> ServerBootstrap {
+    /// One delay probe per event loop, keyed by the loop, when `maximumQueueDelay` is set.
+    private typealias DelayProbes = [ObjectIdentifier: NIOLoopBound<EventLoopDelayProbe>]
+
+    private func startDelayProbes() async throws -> DelayProbes {
+        guard let budget = configuration.maximumQueueDelay else { return [:] }
+        // Tick often enough that the estimate is fresh at the scale of the budget.
+        let period = TimeAmount.nanoseconds(max(budget.nanoseconds / 4, TimeAmount.microseconds(250).nanoseconds))
+        var probes: DelayProbes = [:]
+        for loop in group.makeIterator() {
+            probes[ObjectIdentifier(loop)] = try await loop.submit {
+                NIOLoopBound(EventLoopDelayProbe(period: period, on: loop), eventLoop: loop)
+            }.get()
+        }
+        return probes
+    }
+
+    private func makeScoringBootstrap(quiesce: ServerQuiescingHelper, tcp: Bool, probes: DelayProbes) -> ServerBootstrap {
         let scoring = self.scoring
         let connections = self.connections
         let limit = self.connectionLimit
@@ -169,6 +187,7 @@ public final class SocketDoor: Service, Sendable {
         let maximumBatchSize = configuration.maximumBatchSize
         let labelPolicy = configuration.labelPolicy
         let timeouts = ConnectionDeadlineHandler.Timeouts(idle: configuration.idleTimeout, frame: configuration.frameTimeout)
+        let queueDelayBudget = configuration.maximumQueueDelay.map { UInt64($0.nanoseconds) } ?? 0
         var bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelInitializer { channel in
@@ -188,13 +207,16 @@ public final class SocketDoor: Service, Sendable {
                             ConnectionRefusalHandler(limit: limit.maximum, allocator: channel.allocator))
                         return
                     }
+                    let processor = FrameProcessor(service: scoring, maximumBatchSize: maximumBatchSize, labelPolicy: labelPolicy)
+                    if let probe = probes[ObjectIdentifier(channel.eventLoop)] {
+                        processor.admission = QueueDelayAdmission(probe: probe.value, budgetNanoseconds: queueDelayBudget)
+                    }
                     let handlers: [any ChannelHandler] = [
                         BackPressureHandler(),
                         ConnectionDeadlineHandler(timeouts: timeouts),
                         ByteToMessageHandler(FrameDecoder(maximumFrameLength: maximumFrameLength)),
                         ScoringHandler(
-                            processor: FrameProcessor(
-                                service: scoring, maximumBatchSize: maximumBatchSize, labelPolicy: labelPolicy),
+                            processor: processor,
                             metrics: scoring.metrics,
                             connections: connections,
                             logger: logger,

@@ -27,6 +27,9 @@ public struct SocketDoorConfiguration: Sendable {
     /// A request frame must arrive whole within this long of its first byte, or the connection is
     /// answered `DEADLINE_EXCEEDED` and closed; `nil`: no limit.
     public var frameTimeout: TimeAmount? = .seconds(10)
+    /// Scoring requests reaching an event loop that runs further behind than this are answered
+    /// `OVERLOADED` at once instead of being scored late; `nil`: no admission control.
+    public var maximumQueueDelay: TimeAmount? = .milliseconds(5)
     /// Who may send labels: by default the daemon's own user over the Unix socket, nobody over TCP.
     public var labelPolicy = LabelPolicy()
     /// Most connections open at once on the metrics endpoint.

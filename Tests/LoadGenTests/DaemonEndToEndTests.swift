@@ -51,7 +51,7 @@ struct DaemonEndToEndTests {
         .enabled(if: DaemonBinary.path != nil, Comment(rawValue: DaemonBinary.skipReason)),
         .timeLimit(.minutes(2)))
     func shortRunAgainstTheRealDaemon() async throws {
-        let daemon = try DaemonProcess.start(arguments: ["--tcp", "off"])
+        let daemon = try DaemonProcess.start(arguments: ["--tcp", "off"] + DaemonProcess.scoreEverything)
         let socket = daemon.socketPath
 
         var configuration = LoadConfiguration(target: .unix(path: socket))

@@ -82,7 +82,7 @@ struct ModelReloadTests {
         let modelPath = directory.appendingPathComponent("model.json").path
         try Self.modelJSON(version: "v1", medium: 0.5).write(toFile: modelPath, atomically: true, encoding: .utf8)
 
-        let daemon = try DaemonProcess.start(arguments: ["--model", modelPath])
+        let daemon = try DaemonProcess.start(arguments: ["--model", modelPath] + DaemonProcess.scoreEverything)
         let connection = try RawConnection(unixPath: daemon.socketPath)
         #expect(Fixtures.pong(try connection.call(Request(requestID: 0, body: .ping)))?.modelVersion == "v1")
 

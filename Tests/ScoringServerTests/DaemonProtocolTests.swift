@@ -40,7 +40,7 @@ struct DaemonProtocolTests {
 
     @Test("pipelined requests are answered in order, each echoing its request_id")
     func pipelining() throws {
-        let daemon = try DaemonProcess.start()
+        let daemon = try DaemonProcess.start(arguments: DaemonProcess.scoreEverything)
         let connection = try RawConnection(unixPath: daemon.socketPath)
         var bytes: [UInt8] = []
         let count = 2_000

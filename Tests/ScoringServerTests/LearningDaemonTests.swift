@@ -61,14 +61,6 @@ struct LearningDaemonTests {
         return (versions, try JSONSerialization.jsonObject(with: data) as? [String: Any], metrics)
     }
 
-    static func httpGet(port: Int, path: String) throws -> String {
-        let connection = try RawConnection(tcpPort: port)
-        try connection.send(Array("GET \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8))
-        var bytes: [UInt8] = []
-        while let byte = try connection.receive(exactly: 1) { bytes += byte }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
     @Test("a logistic model learns from feedback while serving and is written as a model file at shutdown")
     func learns() throws {
         let (versions, snapshot, metrics) = try Self.run(freeze: false)

@@ -26,12 +26,4 @@ struct MetricsEndpointTests {
         #expect(try httpGet(port: port, path: "/nope").contains("not found"))
         #expect(daemon.terminate() == 0)
     }
-
-    private func httpGet(port: Int, path: String) throws -> String {
-        let connection = try RawConnection(tcpPort: port)
-        try connection.send(Array("GET \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8))
-        var bytes: [UInt8] = []
-        while let byte = try connection.receive(exactly: 1) { bytes += byte }
-        return String(decoding: bytes, as: UTF8.self)
-    }
 }

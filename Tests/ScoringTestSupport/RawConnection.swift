@@ -115,3 +115,13 @@ public final class RawConnection: @unchecked Sendable {
 
     public func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }
 }
+
+/// The whole answer (status line, headers, body) to one `GET path` on loopback `port`, read
+/// until the server closes the connection.
+public func httpGet(port: Int, path: String) throws -> String {
+    let connection = try RawConnection(tcpPort: port)
+    try connection.send(Array("GET \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8))
+    var bytes: [UInt8] = []
+    while let byte = try connection.receive(exactly: 1) { bytes += byte }
+    return String(decoding: bytes, as: UTF8.self)
+}

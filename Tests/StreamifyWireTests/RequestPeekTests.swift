@@ -1,7 +1,7 @@
 import StreamifyWire
 import Testing
 
-@Suite("Request peek: id and batch size before decoding")
+@Suite("Request peek: id, kind and batch size before decoding")
 struct RequestPeekTests {
     static func transaction(_ index: Int) -> Transaction {
         Transaction(
@@ -28,6 +28,10 @@ struct RequestPeekTests {
             let bytes = WireCodec.encode(request)
             let peek = try #require(Self.peek(bytes))
             #expect(peek.requestID == request.requestID)
+            switch request.body {
+            case .score, .scoreBatch: #expect(peek.asksForScoring)
+            default: #expect(!peek.asksForScoring)
+            }
             if case .scoreBatch(let transactions) = request.body {
                 #expect(peek.batchTransactions == transactions.count)
             } else {
@@ -42,7 +46,7 @@ struct RequestPeekTests {
         let batch: [UInt8] = [0x1A, 10] + Array(repeating: [0x0A, 0x00], count: 5).flatMap { $0 }
         let bytes: [UInt8] = [0x08, 0x07] + batch + batch
         let peek = try #require(Self.peek(bytes))
-        #expect(peek == RequestPeek(requestID: 7, batchTransactions: 10))
+        #expect(peek == RequestPeek(requestID: 7, batchTransactions: 10, asksForScoring: true))
         let decoded = try bytes.withUnsafeBytes { try WireCodec.decode(Request.self, from: $0) }
         guard case .scoreBatch(let transactions) = decoded.body else {
             Issue.record("decoded as \(String(describing: decoded.body))")

@@ -3,8 +3,11 @@ import StreamifyWire
 /// What one connection measured; merged across connections for the report.
 struct WorkerStatistics: Sendable {
     /// Score requests' latency from their intended send time (open loop) or actual send time
-    /// (closed loop) to their answer, after the warm-up.
+    /// (closed loop) to their answer, after the warm-up; answers that scored (a breakdown or a batch).
     var latency = LatencyHistogram()
+    /// The same for requests the daemon refused as a whole (OVERLOADED, DEADLINE_EXCEEDED, ...):
+    /// how fast a shed request learns it was shed.
+    var refusalLatency = LatencyHistogram()
     /// How late loadgen itself sent each request relative to its schedule (open loop).
     var sendLag = LatencyHistogram()
     var requestsSent = 0
@@ -34,6 +37,7 @@ struct WorkerStatistics: Sendable {
 
     mutating func merge(_ other: WorkerStatistics) {
         latency.merge(other.latency)
+        refusalLatency.merge(other.refusalLatency)
         sendLag.merge(other.sendLag)
         requestsSent += other.requestsSent
         transactionsSent += other.transactionsSent

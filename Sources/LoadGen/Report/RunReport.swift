@@ -51,6 +51,8 @@ struct RunReport: Sendable, Codable {
     var throughput: Throughput
     /// Microseconds, from the intended send time (open loop) or the send time (closed loop).
     var latencyMicroseconds: LatencySummary
+    /// The same for requests refused as a whole (OVERLOADED, DEADLINE_EXCEEDED, ...), not in `latencyMicroseconds`.
+    var refusalLatencyMicroseconds: LatencySummary
     /// How late loadgen sent requests relative to their schedule, in microseconds (open loop).
     var sendLagMicroseconds: LatencySummary
     /// Error counts by name: daemon error codes, refused batch items, connection failures.
@@ -75,6 +77,7 @@ struct RunReport: Sendable, Codable {
             measuredSeconds: result.measuredSeconds, wallSeconds: result.wallSeconds,
             transactionsSent: statistics.transactionsSent, transactionsScored: statistics.scoredTransactions)
         latencyMicroseconds = statistics.latency.summary
+        refusalLatencyMicroseconds = statistics.refusalLatency.summary
         sendLagMicroseconds = statistics.sendLag.summary
         var errors: [String: Int] = [:]
         for code in ErrorCode.allCases {

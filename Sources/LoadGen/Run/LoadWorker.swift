@@ -191,6 +191,7 @@ final class LoadWorker: @unchecked Sendable {
         let request = entry.chunk.requests[entry.requestIndex]
         let measured = entry.intendedNanos >= schedule.measureFromNanos
         var answered = true
+        var refused = false
         switch result {
         case .success(let summary) where summary.requestID != request.requestID:
             // Answers must come in request order, echoing the id: this one cannot be trusted.
@@ -205,6 +206,7 @@ final class LoadWorker: @unchecked Sendable {
             case .error(let code):
                 statistics.requestErrors[Int(code.rawValue)] += 1
                 interval.errors += 1
+                refused = true
             case .pong, .empty:
                 statistics.unexpectedResponses += 1
                 interval.errors += 1
@@ -218,7 +220,9 @@ final class LoadWorker: @unchecked Sendable {
             finishSending()
             control.requestStop()
         }
-        if answered && measured && !request.isFeedback {
+        if answered && measured && !request.isFeedback && refused {
+            statistics.refusalLatency.record(nanoseconds: now >= entry.intendedNanos ? now - entry.intendedNanos : 0)
+        } else if answered && measured && !request.isFeedback {
             let latency = now >= entry.intendedNanos ? now - entry.intendedNanos : 0
             statistics.latency.record(nanoseconds: latency)
             interval.latency.record(nanoseconds: latency)

@@ -17,6 +17,8 @@ public struct ScoringCounters: Sendable {
     public var pings = 0
     /// Transactions refused for an event time too far ahead of the clocks (also counted in `errors`).
     public var clockSkewRefusals = 0
+    /// Scoring requests answered OVERLOADED by admission control (also counted in `errors`).
+    public var shedRequests = 0
     /// Feedback by what became of it.
     public var labels = CaseCounts<LabelDisposition>()
     /// Refusals by error code.
@@ -39,6 +41,7 @@ public struct ScoringCounters: Sendable {
         feedback = 0
         pings = 0
         clockSkewRefusals = 0
+        shedRequests = 0
         labels.reset()
         errors.reset()
         levels.reset()

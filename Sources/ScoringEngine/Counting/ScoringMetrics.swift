@@ -14,6 +14,7 @@ public final class ScoringMetrics: Sendable {
     private let feedback = Counter(label: "streamify_feedback_total")
     private let pings = Counter(label: "streamify_pings_total")
     private let clockSkewRefusals = Counter(label: "streamify_clock_skew_refusals_total")
+    private let shedRequests = Counter(label: "streamify_requests_shed_total")
     private let labels: [(LabelDisposition, Counter)]
     private let errors: [(ErrorCode, Counter)]
     private let levels: [(RiskLevel, Counter)]
@@ -47,6 +48,7 @@ public final class ScoringMetrics: Sendable {
         if counters.feedback > 0 { feedback.increment(by: counters.feedback) }
         if counters.pings > 0 { pings.increment(by: counters.pings) }
         if counters.clockSkewRefusals > 0 { clockSkewRefusals.increment(by: counters.clockSkewRefusals) }
+        if counters.shedRequests > 0 { shedRequests.increment(by: counters.shedRequests) }
         Self.increment(labels, by: counters.labels)
         Self.increment(errors, by: counters.errors)
         Self.increment(levels, by: counters.levels)

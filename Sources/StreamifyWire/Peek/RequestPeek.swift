@@ -1,5 +1,5 @@
-/// What a `streamify.v1.Request` frame is, read from its wire bytes without decoding it: its id
-/// and how many transactions a `score_batch` carries.
+/// What a `streamify.v1.Request` frame is, read from its wire bytes without decoding it: its id,
+/// whether it asks for scoring, and how many transactions a `score_batch` carries.
 ///
 /// Decoding a batch allocates every transaction it holds, so the server must know the count
 /// before it decodes: half a million empty transactions fit in a few megabytes of frame and cost
@@ -13,10 +13,13 @@ public struct RequestPeek: Sendable, Equatable {
     /// keeps only the last, but parses them all, so this bounds the decoding work); 0 when the
     /// request is not a batch.
     public var batchTransactions: Int
+    /// Whether the body is `score` or `score_batch`: work admission control may shed.
+    public var asksForScoring: Bool
 
     /// The `Request` field numbers the peek reads (`proto/streamify/v1/scoring.proto`).
     private enum FieldNumber {
         static let requestID: UInt64 = 1
+        static let score: UInt64 = 2
         static let scoreBatch: UInt64 = 3
         /// `TransactionBatch.transactions`.
         static let batchTransactions: UInt64 = 1
@@ -26,9 +29,10 @@ public struct RequestPeek: Sendable, Equatable {
     public var isWellFormed: Bool
 
     /// A peek's result, for tests and tools.
-    public init(requestID: UInt64, batchTransactions: Int, isWellFormed: Bool = true) {
+    public init(requestID: UInt64, batchTransactions: Int, asksForScoring: Bool = false, isWellFormed: Bool = true) {
         self.requestID = requestID
         self.batchTransactions = batchTransactions
+        self.asksForScoring = asksForScoring
         self.isWellFormed = isWellFormed
     }
 
@@ -37,13 +41,17 @@ public struct RequestPeek: Sendable, Equatable {
     public init(_ bytes: UnsafeRawBufferPointer) {
         requestID = 0
         batchTransactions = 0
+        asksForScoring = false
         isWellFormed = false
         var reader = ProtobufWireReader(bytes)
         while let field = reader.nextField() {
             switch (field.number, field.wireType) {
             case (FieldNumber.requestID, .varint):
                 requestID = field.varint
+            case (FieldNumber.score, .lengthDelimited):
+                asksForScoring = true
             case (FieldNumber.scoreBatch, .lengthDelimited):
+                asksForScoring = true
                 var batch = ProtobufWireReader(bytes, range: field.payload)
                 while let item = batch.nextField() {
                     if item.number == FieldNumber.batchTransactions, item.wireType == .lengthDelimited {

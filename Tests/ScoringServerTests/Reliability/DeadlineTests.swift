@@ -33,9 +33,10 @@ struct DeadlineTests {
         #expect(daemon.terminate() == 0)
     }
 
-    @Test("20,000 requests pipelined at once with a 50 ms budget: the backlog past it is shed, everything is answered")
+    @Test("20,000 requests pipelined at once with a 250 ms budget: the backlog past it is shed, everything is answered")
     func backlogSheds() throws {
-        let daemon = try DaemonProcess.start()
+        // Only the deadline sheds here: queue-delay admission would take part of the backlog first.
+        let daemon = try DaemonProcess.start(arguments: DaemonProcess.scoreEverything)
         let connection = try RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 60)
         let count = 20_000
         // Encoded with a placeholder deadline of the same varint length, patched just before
@@ -55,7 +56,7 @@ struct DeadlineTests {
             end += frame.count
             frameEnds.append(end)
         }
-        let deadline = Self.varint(UInt64(Self.nowMs() + 50))
+        let deadline = Self.varint(UInt64(Self.nowMs() + 250))
         #expect(deadline.count == Self.varint(UInt64(placeholder)).count)
         bytes.withUnsafeMutableBufferPointer { buffer in
             // protobuf-c writes fields in number order: deadline_ms (7) comes last.
@@ -81,7 +82,7 @@ struct DeadlineTests {
         print("deadline backlog: \(scored) scored, \(shed) shed of \(count) in \(String(format: "%.3f", seconds)) s")
         #expect(scored + shed == count)
         #expect(scored > 0, "the head of the backlog is within its budget")
-        #expect(shed > 0, "a 50 ms budget cannot cover 20,000 requests sent at once")
+        #expect(shed > 0, "a 250 ms budget cannot cover 20,000 requests sent at once (in a debug build)")
         #expect(daemon.terminate() == 0)
     }
 }

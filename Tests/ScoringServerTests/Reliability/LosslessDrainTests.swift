@@ -41,7 +41,7 @@ struct LosslessDrainTests {
 
     @Test("a client that half-closes after pipelining 60,000 requests gets all 60,000 answers, none cut")
     func halfCloseAnswersEverything() throws {
-        let daemon = try DaemonProcess.start()
+        let daemon = try DaemonProcess.start(arguments: DaemonProcess.scoreEverything)
         let requests = 60_000
         let bytes = Self.pipelined(requests)
         // The loss was intermittent (4 runs in 8): three connections in a row.
@@ -55,7 +55,7 @@ struct LosslessDrainTests {
 
     @Test("SIGTERM with a reader that starts reading a second later: every answer arrives, then a clean close")
     func slowReaderDrainedOnShutdown() throws {
-        let daemon = try DaemonProcess.start(arguments: ["--shutdown-grace", "20s"])
+        let daemon = try DaemonProcess.start(arguments: ["--shutdown-grace", "20s"] + DaemonProcess.scoreEverything)
         let connection = try RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 60)
         let requests = 10_000
         let bytes = Self.pipelined(requests)

@@ -1,0 +1,73 @@
+import NIOCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// How far behind its own work one event loop runs: the lateness of a tick it runs every
+/// `period`, counted only while the loop's thread was busy.
+///
+/// NIO runs scheduled tasks between rounds of I/O. While the loop is busy with one connection's
+/// read burst, requests already sitting in other sockets (and later in the same one) wait, and
+/// the next tick runs late by about as long. That is the queueing delay admission control
+/// (`--max-queue-delay`) compares with its budget. Lateness the thread did not spend working
+/// (the operating system ran something else) is not counted: shedding cannot cure it, and a
+/// sequential client on a busy host must not be refused for it.
+///
+/// Loop-confined: made, started and read on its own event loop.
+final class EventLoopDelayProbe {
+    private let period: UInt64
+    /// When the next tick should run (uptime nanoseconds).
+    private var due: UInt64
+    /// The thread's CPU time at the last tick.
+    private var cpuAtLastTick: UInt64
+    /// How late the last tick ran while the thread was working, in nanoseconds.
+    private var lastLateness: UInt64 = 0
+    private var task: RepeatedTask?
+
+    /// A probe ticking every `period` on `loop`; call on `loop`.
+    init(period: TimeAmount, on loop: any EventLoop) {
+        loop.preconditionInEventLoop()
+        self.period = UInt64(max(period.nanoseconds, 1))
+        self.due = NIODeadline.now().uptimeNanoseconds + self.period
+        self.cpuAtLastTick = Self.threadCPUNanoseconds()
+        let loopBound = NIOLoopBound(self, eventLoop: loop)
+        task = loop.scheduleRepeatedTask(initialDelay: period, delay: period) { _ in
+            loopBound.value.tick()
+        }
+    }
+
+    private func tick() {
+        let now = NIODeadline.now().uptimeNanoseconds
+        let cpu = Self.threadCPUNanoseconds()
+        let late = now > due ? now - due : 0
+        lastLateness = min(late, cpu &- cpuAtLastTick)
+        due = now + period
+        cpuAtLastTick = cpu
+    }
+
+    /// Whether the loop, at `now` (uptime nanoseconds), runs more than `budget` nanoseconds behind:
+    /// its last tick ran that late, or the next is already that overdue while the thread works.
+    @inline(__always)
+    func isBehind(by budget: UInt64, atUptimeNanoseconds now: UInt64) -> Bool {
+        if lastLateness > budget { return true }
+        let overdue = now > due ? now - due : 0
+        // Only then ask for the thread's CPU time (a system call): the common case stays cheap.
+        guard overdue > budget else { return false }
+        return min(overdue, Self.threadCPUNanoseconds() &- cpuAtLastTick) > budget
+    }
+
+    /// Stops ticking.
+    func stop() {
+        task?.cancel()
+        task = nil
+    }
+
+    private static func threadCPUNanoseconds() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
+}

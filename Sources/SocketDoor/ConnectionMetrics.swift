@@ -7,6 +7,8 @@ public final class ConnectionMetrics: Sendable {
     private let refused = Counter(label: "streamify_connections_refused_total")
     private let idleClosed = Counter(label: "streamify_connections_timed_out_total", dimensions: [("reason", "idle")])
     private let frameClosed = Counter(label: "streamify_connections_timed_out_total", dimensions: [("reason", "frame_incomplete")])
+    private let metricsRequestClosed = Counter(
+        label: "streamify_connections_timed_out_total", dimensions: [("reason", "metrics_request")])
 
     /// Makes `streamify_connections` (a gauge), `streamify_connections_opened_total`,
     /// `streamify_connections_refused_total` (over `--max-connections`) and
@@ -22,6 +24,9 @@ public final class ConnectionMetrics: Sendable {
     func connectionClosed() { open.decrement() }
 
     func connectionRefused() { refused.increment() }
+
+    /// A metrics connection sent no complete request head within the idle timeout.
+    func metricsConnectionTimedOut() { metricsRequestClosed.increment() }
 
     func connectionTimedOut(_ timeout: ConnectionTimeout) {
         switch timeout {

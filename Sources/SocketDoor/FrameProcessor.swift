@@ -20,7 +20,8 @@ public final class FrameProcessor {
     private let service: ScoringService
     private var engine: RiskEngine { service.engine }
     private let maximumBatchSize: Int
-    private let input = MessageArena(capacity: 16 * 1024)
+    /// Sized so a 100-transaction batch decodes without an overflow chunk.
+    private let input = MessageArena(capacity: 32 * 1024)
     private let output = MessageArena(capacity: 32 * 1024)
     private let breakdowns = BreakdownBuilder()
     /// Collected and reset by the handler once per read burst.

@@ -4,6 +4,9 @@ import Prometheus
 import ScoringEngine
 
 /// Serves `GET /metrics` in Prometheus text format; everything else is 404. Off the scoring path.
+///
+/// A client that pipelines requests without reading the answers is closed once its unread
+/// answers pass the channel's write-buffer high-water mark.
 final class MetricsHTTPHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -26,6 +29,12 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
         case .end:
             guard let head = requestHead else { return }
             requestHead = nil
+            // Answers this client has not taken already fill the socket and the write buffer: it
+            // pipelines without reading. Close rather than queue an answer per request it sent.
+            guard context.channel.isWritable else {
+                context.close(promise: nil)
+                return
+            }
             let found = head.method == .GET && (head.uri == "/metrics" || head.uri.hasPrefix("/metrics?"))
             let body = found ? registry.emitToString() + metrics.latencyExposition() : "not found: try /metrics\n"
             var headers = HTTPHeaders()

@@ -240,10 +240,15 @@ public final class SocketDoor: Service, Sendable {
         AcceptBackoffHandler()
     }
 
+    /// How long a metrics connection may take to send its next request head when
+    /// `--idle-timeout` is off: a scraper asks every few seconds to a minute.
+    static let metricsRequestTimeout = TimeAmount.minutes(10)
+
     private func makeMetricsBootstrap(registry: PrometheusCollectorRegistry) -> ServerBootstrap {
         let metrics = scoring.metrics
         let limit = metricsConnectionLimit
         let connections = self.connections
+        let requestTimeout = configuration.idleTimeout ?? Self.metricsRequestTimeout
         return ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelInitializer { channel in
@@ -258,8 +263,13 @@ public final class SocketDoor: Service, Sendable {
                         channel.close(promise: nil)
                         return
                     }
+                    // Reads pause while answers are not taken, so a client that pipelines requests
+                    // and never reads holds one socket buffer of answers, not all of them.
+                    try channel.pipeline.syncOperations.addHandler(BackPressureHandler())
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(MetricsHTTPHandler(registry: registry, metrics: metrics))
+                    try channel.pipeline.syncOperations.addHandlers(
+                        HTTPRequestDeadlineHandler(timeout: requestTimeout) { connections.metricsConnectionTimedOut() },
+                        MetricsHTTPHandler(registry: registry, metrics: metrics))
                 }
             }
     }

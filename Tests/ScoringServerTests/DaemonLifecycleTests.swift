@@ -76,8 +76,7 @@ struct ModelReloadTests {
 
     @Test("SIGHUP reloads the model file under load without failing a request; a bad file is ignored")
     func reloadUnderLoad() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("streamify-model-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try makeTestDirectory("streamify-model")
         defer { try? FileManager.default.removeItem(at: directory) }
         let modelPath = directory.appendingPathComponent("model.json").path
         try Self.modelJSON(version: "v1", medium: 0.5).write(toFile: modelPath, atomically: true, encoding: .utf8)

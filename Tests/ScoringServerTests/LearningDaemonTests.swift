@@ -30,8 +30,7 @@ struct LearningDaemonTests {
     }
 
     static func run(freeze: Bool) throws -> (versions: [String], snapshot: [String: Any]?, metrics: String) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("streamify-learn-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try makeTestDirectory("streamify-learn")
         defer { try? FileManager.default.removeItem(at: directory) }
         let modelPath = directory.appendingPathComponent("model.json").path
         let snapshotPath = directory.appendingPathComponent("learned.json").path

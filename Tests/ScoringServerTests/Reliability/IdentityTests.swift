@@ -66,8 +66,7 @@ struct IdentityTests {
 
     @Test("the fingerprint key file is created once with mode 0600, read back on restart, and refused when unsafe")
     func keyFile() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("streamify-key-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try makeTestDirectory("streamify-key")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("fingerprint.key").path
 

@@ -31,8 +31,7 @@ struct TrustedFeedbackTests {
 
     @Test("over TCP a forged label is UNAUTHENTICATED and changes nothing; the token grants the role")
     func tcpNeedsTheToken() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("streamify-token-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try makeTestDirectory("streamify-token")
         defer { try? FileManager.default.removeItem(at: directory) }
         let token = "0123456789abcdef0123456789abcdef"
         let daemon = try DaemonProcess.start(arguments: ["--label-token-file", try Self.writeToken(token, mode: 0o600, in: directory)])
@@ -64,8 +63,7 @@ struct TrustedFeedbackTests {
 
     @Test("a token file others can read, or one too short, is refused at start")
     func tokenFileChecked() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("streamify-token-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try makeTestDirectory("streamify-token")
         defer { try? FileManager.default.removeItem(at: directory) }
         let open = try DaemonProcess(arguments: ["--label-token-file", try Self.writeToken("0123456789abcdef0123", mode: 0o644, in: directory)])
         #expect(open.waitForExit(timeout: 15) == 2)

@@ -1,0 +1,60 @@
+import NIOCore
+import NIOHTTP1
+
+/// Closes an HTTP connection whose next request head does not arrive in time.
+///
+/// An idle keep-alive connection and a client trickling its headers one byte at a time both hold
+/// a descriptor and a parser buffer for as long as they like. The deadline is armed when the
+/// connection opens and again when a response has been written, and disarmed once a request
+/// head has been parsed, so one bound covers both. Sits after the HTTP request decoder.
+final class HTTPRequestDeadlineHandler: ChannelDuplexHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let timeout: TimeAmount
+    private let onTimeout: @Sendable () -> Void
+    private var deadline: Scheduled<Void>?
+
+    /// Closes the connection when no request head arrives within `timeout`, after calling `onTimeout`.
+    init(timeout: TimeAmount, onTimeout: @escaping @Sendable () -> Void) {
+        self.timeout = timeout
+        self.onTimeout = onTimeout
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        arm(context: context)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        disarm()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .head = unwrapInboundIn(data) { disarm() }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) { arm(context: context) }
+        context.write(data, promise: promise)
+    }
+
+    private func arm(context: ChannelHandlerContext) {
+        disarm()
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let onTimeout = self.onTimeout
+        deadline = context.eventLoop.scheduleTask(in: timeout) {
+            onTimeout()
+            loopBound.value.close(promise: nil)
+        }
+    }
+
+    private func disarm() {
+        deadline?.cancel()
+        deadline = nil
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import ScoringTestSupport
+import Testing
+
+/// Reliability: the metrics endpoint is bounded like the scoring listeners: a client that
+/// pipelines and never reads, an idle one and a header trickle cannot hold memory or a descriptor.
+@Suite("Reliability: metrics endpoint limits (real binary)")
+struct MetricsEndpointLimitsTests {
+    @Test("14 MB of pipelined GET /metrics, never read: the connection is closed, memory stays bounded")
+    func pipelinedNeverRead() throws {
+        let daemon = try DaemonProcess.start(arguments: ["--metrics", "127.0.0.1:0"])
+        let port = try #require(daemon.metricsPort)
+        let request = Array("GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8)
+        let flood = Array(repeating: request, count: 14_000_000 / request.count).flatMap { $0 }
+        let residentBefore = daemon.residentBytes
+
+        let connection = try RawConnection(tcpPort: port, timeoutSeconds: 20)
+        var failure: String?
+        do { try connection.send(flood) } catch { failure = "\(error)" }
+        // The daemon stopped reading and then closed: the send fails on a reset or broken pipe,
+        // not on the send timeout (which would mean it stopped reading but kept the connection).
+        let reason = try #require(failure, "the daemon read all 14 MB of requests")
+        #expect(reason.contains("reset") || reason.contains("pipe"), "\(reason)")
+        let grown = daemon.residentBytes - residentBefore
+        #expect(grown < 64 << 20, "resident memory grew by \(grown) bytes")
+        // The endpoint still serves others.
+        #expect(try httpGet(port: port, path: "/metrics").contains("streamify_requests_total"))
+        #expect(daemon.terminate() == 0)
+    }
+
+    @Test("an idle connection and a header trickle are closed after --idle-timeout")
+    func idleAndTrickleClosed() throws {
+        let daemon = try DaemonProcess.start(arguments: ["--metrics", "127.0.0.1:0", "--idle-timeout", "400ms"])
+        let port = try #require(daemon.metricsPort)
+        let idle = try RawConnection(tcpPort: port, timeoutSeconds: 5)
+        let trickle = try RawConnection(tcpPort: port, timeoutSeconds: 5)
+        let started = Date()
+        let trickling = Thread {
+            for byte in "GET /metrics HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".utf8 + Array(repeating: UInt8(ascii: "a"), count: 100) {
+                guard (try? trickle.send([byte])) != nil else { return }
+                usleep(100_000)
+            }
+        }
+        trickling.start()
+        #expect(idle.isClosedByPeer())
+        #expect(trickle.isClosedByPeer())
+        let seconds = Date().timeIntervalSince(started)
+        #expect(seconds < 4, "closed after \(seconds) s")
+        let metrics = try httpGet(port: port, path: "/metrics")
+        #expect(metrics.contains(#"streamify_connections_timed_out_total{reason="metrics_request"} 2"#), "\(metrics)")
+        #expect(daemon.terminate() == 0)
+    }
+}

@@ -18,6 +18,7 @@ let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", pac
 let unixSignals: Target.Dependency = .product(name: "UnixSignals", package: "swift-service-lifecycle")
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let histogram: Target.Dependency = .product(name: "Histogram", package: "hdrhistogram-swift")
+let nioSSL: Target.Dependency = .product(name: "NIOSSL", package: "swift-nio-ssl")
 
 let package = Package(
     name: "Streamify",
@@ -38,6 +39,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
@@ -90,7 +92,8 @@ let package = Package(
             dependencies: [
                 "ScoringEngine", "ScoringModel", "StreamifyWire", "CStreamifyProto", "CProtobufC", nioCore, nioPosix,
                 .product(name: "NIOExtras", package: "swift-nio-extras"), .product(name: "NIOHTTP1",
-                package: "swift-nio"), logging, metrics, prometheus, serviceLifecycle,
+                package: "swift-nio"), .product(name: "NIOTLS", package: "swift-nio"), nioSSL, logging, metrics,
+                prometheus, serviceLifecycle,
             ],
             swiftSettings: swiftSettings
         ),

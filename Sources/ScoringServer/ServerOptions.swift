@@ -17,6 +17,18 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "TCP HOST:PORT to listen on ('off' for none). Env: STREAMIFY_TCP")
     var tcp: String = environment("STREAMIFY_TCP") ?? "127.0.0.1:7411"
 
+    @Option(help: "PEM certificate chain (leaf first) for TLS on the TCP listener; with --tls-key. Env: STREAMIFY_TLS_CERT")
+    var tlsCert: String? = environment("STREAMIFY_TLS_CERT")
+
+    @Option(help: "PEM private key of --tls-cert. Env: STREAMIFY_TLS_KEY")
+    var tlsKey: String? = environment("STREAMIFY_TLS_KEY")
+
+    @Option(help: "PEM CA bundle: a TCP client presenting a certificate it signed may send labels (mutual TLS); clients without one may still score. Env: STREAMIFY_TLS_CLIENT_CA")
+    var tlsClientCA: String? = environment("STREAMIFY_TLS_CLIENT_CA")
+
+    @Flag(help: "Allow --tcp on an address beyond loopback without TLS: scores, ids and label tokens then cross the network in clear text. Env: STREAMIFY_ALLOW_INSECURE_TCP=1")
+    var allowInsecureTCP: Bool = environment("STREAMIFY_ALLOW_INSECURE_TCP") == "1"
+
     @Option(help: "HOST:PORT for Prometheus metrics over HTTP ('off' for none). Env: STREAMIFY_METRICS")
     var metrics: String = environment("STREAMIFY_METRICS") ?? "off"
 
@@ -174,6 +186,8 @@ struct ServerOptions: ParsableArguments {
         configuration.socket.frameTimeout = frame
         configuration.socket.maximumQueueDelay = queueDelay
         configuration.socket.labelPolicy = try LabelPolicyOptions.policy(group: labelGroup, tokenFile: labelTokenFile)
+        configuration.socket.tls = try TLSOptions.settings(
+            certificate: tlsCert, key: tlsKey, clientCA: tlsClientCA, tcp: tcpAddress, allowInsecure: allowInsecureTCP)
         return configuration
     }
 

@@ -4,6 +4,7 @@ import NIOCore
 import NIOExtras
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Prometheus
 import ScoringEngine
 import ScoringModel
@@ -188,6 +189,7 @@ public final class SocketDoor: Service, Sendable {
         let labelPolicy = configuration.labelPolicy
         let timeouts = ConnectionDeadlineHandler.Timeouts(idle: configuration.idleTimeout, frame: configuration.frameTimeout)
         let queueDelayBudget = configuration.maximumQueueDelay.map { UInt64($0.nanoseconds) } ?? 0
+        let tls = tcp ? configuration.tls : nil
         var bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelInitializer { channel in
@@ -203,13 +205,24 @@ public final class SocketDoor: Service, Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     guard limit.admit(channel) else {
                         connections.connectionRefused()
-                        try channel.pipeline.syncOperations.addHandler(
-                            ConnectionRefusalHandler(limit: limit.maximum, allocator: channel.allocator))
+                        // A TLS client could not read a clear-text refusal: it is only closed.
+                        if tls != nil {
+                            channel.close(promise: nil)
+                        } else {
+                            try channel.pipeline.syncOperations.addHandler(
+                                ConnectionRefusalHandler(limit: limit.maximum, allocator: channel.allocator))
+                        }
                         return
                     }
                     let processor = FrameProcessor(service: scoring, maximumBatchSize: maximumBatchSize, labelPolicy: labelPolicy)
                     if let probe = probes[ObjectIdentifier(channel.eventLoop)] {
                         processor.admission = QueueDelayAdmission(probe: probe.value, budgetNanoseconds: queueDelayBudget)
+                    }
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.context))
+                        if tls.clientCertificatesGrantLabelRole {
+                            try channel.pipeline.syncOperations.addHandler(ClientCertificateRoleHandler(processor: processor))
+                        }
                     }
                     let handlers: [any ChannelHandler] = [
                         BackPressureHandler(),

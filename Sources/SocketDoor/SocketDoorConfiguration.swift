@@ -30,6 +30,8 @@ public struct SocketDoorConfiguration: Sendable {
     /// Scoring requests reaching an event loop that runs further behind than this are answered
     /// `OVERLOADED` at once instead of being scored late; `nil`: no admission control.
     public var maximumQueueDelay: TimeAmount? = .milliseconds(5)
+    /// TLS on the TCP listener (the Unix socket never uses it); `nil`: TCP is clear text.
+    public var tls: TLSSettings?
     /// Who may send labels: by default the daemon's own user over the Unix socket, nobody over TCP.
     public var labelPolicy = LabelPolicy()
     /// Most connections open at once on the metrics endpoint.

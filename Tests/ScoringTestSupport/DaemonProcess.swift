@@ -54,12 +54,12 @@ public final class DaemonProcess: @unchecked Sendable {
         pid = try Self.spawn(Self.binaryPath, arguments: arguments(socketPath), logPath: logPath)
     }
 
-    /// Starts a daemon and waits until it listens.
     /// Turns admission control off, for tests that pipeline a backlog on purpose and need every
     /// request scored: `--max-queue-delay` would shed it, by design (`OverloadTests`), and a debug
     /// build falls 5 ms behind within a few dozen requests.
     public static let scoreEverything = ["--max-queue-delay", "off"]
 
+    /// Starts a daemon and waits until it listens.
     public static func start(arguments: [String] = []) throws -> DaemonProcess {
         let daemon = try DaemonProcess(arguments: arguments)
         try daemon.waitUntilListening()

@@ -76,38 +76,9 @@ struct TrustedFeedbackTests {
     /// Sends `requests` over the Unix socket as another user (nobody, group nogroup) through
     /// setpriv and python3, and returns the answers.
     static func callAsNobody(_ socketPath: String, _ requests: [Request]) throws -> [Response] {
-        let frames = requests.map { RawConnection.frame(WireCodec.encode($0)) }
-        let script = """
-            import socket, struct, sys
-            s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])
-            def exactly(n):
-                data = b""
-                while len(data) < n:
-                    chunk = s.recv(n - len(data))
-                    if not chunk: sys.exit("closed")
-                    data += chunk
-                return data
-            for frame in sys.argv[2:]:
-                s.sendall(bytes.fromhex(frame))
-                (length,) = struct.unpack(">I", exactly(4))
-                print(exactly(length).hex())
-            """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", script, socketPath]
-            + frames.map { $0.map { String(format: "%02x", $0) }.joined() }
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        process.waitUntilExit()
-        let lines = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
-        return try lines.map { line in
-            let bytes = stride(from: 0, to: line.count, by: 2).map { offset -> UInt8 in
-                let start = line.index(line.startIndex, offsetBy: offset)
-                return UInt8(line[start..<line.index(start, offsetBy: 2)], radix: 16)!
-            }
-            return try bytes.withUnsafeBytes { try WireCodec.decode(Response.self, from: $0) }
-        }
+        try PythonFrameClient.call(
+            connect: "s = socket.socket(socket.AF_UNIX); s.connect(args[0])", arguments: [socketPath], requests: requests,
+            launcher: ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"])
     }
 
     static var canRunAsAnotherUser: Bool {

@@ -1,0 +1,119 @@
+import Foundation
+import ScoringTestSupport
+import StreamifyWire
+import Testing
+
+/// Reliability: TCP can be TLS, a client certificate signed by the configured CA takes the label
+/// role, and a listener beyond loopback needs TLS or an explicit insecure flag.
+@Suite("Reliability: TLS on TCP (real binary)")
+struct TLSTests {
+    /// A CA, a server certificate for 127.0.0.1 it signed, a client certificate it signed, and a
+    /// client certificate from another CA, made with the openssl tool in a fresh directory.
+    struct Certificates {
+        let directory: URL
+        func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+        init() throws {
+            directory = try makeTestDirectory("streamify-tls")
+            let key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+            for ca in ["ca", "rogue-ca"] {
+                try Self.openssl(["req", "-x509"] + key + ["-keyout", "\(ca).key", "-out", "\(ca).pem", "-days", "2", "-subj", "/CN=streamify-test-\(ca)"], in: directory)
+            }
+            try Data("subjectAltName=IP:127.0.0.1,DNS:localhost\n".utf8).write(to: directory.appendingPathComponent("server.ext"))
+            try Data("extendedKeyUsage=clientAuth\n".utf8).write(to: directory.appendingPathComponent("client.ext"))
+            for (name, ca) in [("server", "ca"), ("client", "ca"), ("rogue", "rogue-ca")] {
+                try Self.openssl(["req"] + key + ["-keyout", "\(name).key", "-out", "\(name).csr", "-subj", "/CN=\(name)"], in: directory)
+                try Self.openssl(
+                    ["x509", "-req", "-in", "\(name).csr", "-CA", "\(ca).pem", "-CAkey", "\(ca).key", "-CAcreateserial",
+                     "-out", "\(name).pem", "-days", "2", "-extfile", name == "server" ? "server.ext" : "client.ext"], in: directory)
+            }
+        }
+
+        static func openssl(_ arguments: [String], in directory: URL) throws {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+            process.arguments = arguments
+            process.currentDirectoryURL = directory
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else {
+                throw PythonFrameClient.Failure(description: "openssl \(arguments.joined(separator: " ")) failed")
+            }
+        }
+    }
+
+    /// Connects over TLS, verifying the server against `ca`, presenting `certificate` if given.
+    static let tlsConnect = """
+        context = ssl.create_default_context(cafile=args[2])
+        if len(args) > 3: context.load_cert_chain(args[3], args[4])
+        s = context.wrap_socket(socket.create_connection((args[0], int(args[1]))), server_hostname="127.0.0.1")
+        """
+
+    static func label(_ index: Int) -> Request {
+        Request(
+            requestID: UInt64(500 + index),
+            body: .feedback(
+                Feedback(
+                    transactionID: "tx-\(index)", cardID: "tls-card", label: .fraud, eventTimeMs: Fixtures.start,
+                    reportedTimeMs: Fixtures.start + 1_000)))
+    }
+
+    static var hasTools: Bool {
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")
+            && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")
+    }
+
+    @Test(
+        "over TLS anyone may score; a client certificate from --tls-client-ca may label; others are refused",
+        .enabled(if: hasTools, "needs /usr/bin/openssl and /usr/bin/python3"))
+    func mutualTLS() throws {
+        let certificates = try Certificates()
+        defer { try? FileManager.default.removeItem(at: certificates.directory) }
+        let daemon = try DaemonProcess.start(arguments: [
+            "--tls-cert", certificates.path("server.pem"), "--tls-key", certificates.path("server.key"),
+            "--tls-client-ca", certificates.path("ca.pem"),
+        ])
+        let server = ["127.0.0.1", "\(daemon.tcpPort)", certificates.path("ca.pem")]
+        let requests = [Request(requestID: 1, body: .score(Fixtures.transaction(1, card: "tls-card"))), Self.label(1)]
+
+        let anonymous = try PythonFrameClient.call(connect: Self.tlsConnect, arguments: server, requests: requests)
+        #expect(Fixtures.breakdown(anonymous.first) != nil)
+        #expect(Fixtures.error(anonymous.last)?.code == .unauthenticated)
+
+        let trusted = try PythonFrameClient.call(
+            connect: Self.tlsConnect, arguments: server + [certificates.path("client.pem"), certificates.path("client.key")],
+            requests: [Self.label(2)])
+        guard case .ack(let outcome) = trusted.first?.body else {
+            Issue.record("a client certificate from the CA did not label: \(trusted)")
+            return
+        }
+        #expect(outcome == .applied)
+
+        // A certificate from another CA fails the handshake; clear text gets no answer.
+        #expect(throws: PythonFrameClient.Failure.self) {
+            try PythonFrameClient.call(
+                connect: Self.tlsConnect, arguments: server + [certificates.path("rogue.pem"), certificates.path("rogue.key")],
+                requests: [Self.label(3)])
+        }
+        let clear = try RawConnection(tcpPort: daemon.tcpPort, timeoutSeconds: 5)
+        try clear.send(Request(requestID: 9, body: .ping))
+        #expect((try? clear.receiveResponse()) == nil)
+        #expect(daemon.terminate() == 0)
+    }
+
+    @Test("--tcp beyond loopback without TLS is refused at start unless --allow-insecure-tcp")
+    func beyondLoopbackNeedsTLS() throws {
+        let refused = try DaemonProcess(exactArguments: ["--unix", "off", "--tcp", "0.0.0.0:0"])
+        #expect(refused.waitForExit(timeout: 15) == 2)
+        #expect(refused.log.contains("beyond loopback"))
+        let allowed = try DaemonProcess(
+            exactArguments: ["--unix", "off", "--tcp", "0.0.0.0:0", "--allow-insecure-tcp", "--log-format", "json"])
+        try allowed.waitUntilListening()
+        #expect(allowed.terminate() == 0)
+        let halfConfigured = try DaemonProcess(exactArguments: ["--unix", "off", "--tcp", "127.0.0.1:0", "--tls-cert", "/nonexistent.pem"])
+        #expect(halfConfigured.waitForExit(timeout: 15) == 2)
+        #expect(halfConfigured.log.contains("--tls-cert and --tls-key go together"))
+    }
+}

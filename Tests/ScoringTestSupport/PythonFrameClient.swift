@@ -1,0 +1,60 @@
+import Foundation
+import StreamifyWire
+
+/// Sends requests from a `python3` process and decodes its answers: for clients the test process
+/// cannot be itself, such as another Unix user or a TLS client holding its own certificate.
+public enum PythonFrameClient {
+    /// A python3 process exited with an error (a refused TLS handshake, a closed connection).
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
+    }
+
+    /// Runs `connect`, Python statements that leave a connected socket in `s` (they read their
+    /// settings from `args`), then sends each request and reads one answer per request.
+    /// `launcher` runs in front of python3 (e.g. setpriv to change user).
+    public static func call(
+        connect: String, arguments: [String], requests: [Request], launcher: [String] = []
+    ) throws -> [Response] {
+        let script = """
+            import socket, ssl, struct, sys
+            split = sys.argv.index("--")
+            args, frames = sys.argv[1:split], sys.argv[split + 1:]
+            \(connect)
+            def exactly(n):
+                data = b""
+                while len(data) < n:
+                    chunk = s.recv(n - len(data))
+                    if not chunk: sys.exit("closed")
+                    data += chunk
+                return data
+            for frame in frames:
+                s.sendall(bytes.fromhex(frame))
+                (length,) = struct.unpack(">I", exactly(4))
+                print(exactly(length).hex(), flush=True)
+            """
+        let frames = requests.map { RawConnection.frame(WireCodec.encode($0)).map { String(format: "%02x", $0) }.joined() }
+        let command = launcher + ["/usr/bin/python3", "-c", script] + arguments + ["--"] + frames
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let stdout = output.fileHandleForReading.readDataToEndOfFile()
+        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "python3 exited \(process.terminationStatus): \(String(decoding: stderr, as: UTF8.self))")
+        }
+        return try String(decoding: stdout, as: UTF8.self).split(separator: "\n").map { line in
+            let bytes = stride(from: 0, to: line.count, by: 2).map { offset -> UInt8 in
+                let start = line.index(line.startIndex, offsetBy: offset)
+                return UInt8(line[start..<line.index(start, offsetBy: 2)], radix: 16)!
+            }
+            return try bytes.withUnsafeBytes { try WireCodec.decode(Response.self, from: $0) }
+        }
+    }
+}

@@ -127,10 +127,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        /// Swift client: pipelining over Unix or TCP sockets.
+        /// Swift client: pipelining over Unix or TCP sockets, TCP optionally over TLS.
         .target(
             name: "ScoringClient",
-            dependencies: ["StreamifyWire", "CStreamifyProto", "CProtobufC", nioCore, nioPosix],
+            dependencies: ["StreamifyWire", "CStreamifyProto", "CProtobufC", nioCore, nioPosix, nioSSL],
             swiftSettings: swiftSettings
         ),
         /// `scoring-server`: parses options and runs the application.

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 import StreamifyWire
 import Synchronization
 
@@ -31,16 +32,23 @@ public final class ScoringClient: Sendable {
     ///
     /// - Parameters:
     ///   - target: a Unix socket path or a TCP host and port.
+    ///   - tls: TLS for a TCP target (a daemon started with `--tls-cert`); ignored for a Unix socket.
     ///   - eventLoopGroup: where the connection runs; the shared NIO group by default.
     ///   - maximumFrameLength: responses longer than this close the connection.
     public static func connect(
         to target: ScoringTarget,
+        tls: ScoringClientTLS? = nil,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         maximumFrameLength: Int = Framing.defaultMaximumResponseLength
     ) async throws -> ScoringClient {
+        var tlsHandler: (@Sendable () throws -> NIOSSLClientHandler)?
+        if let tls, case .tcp(let host, _) = target {
+            tlsHandler = { try NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverHostname(for: host)) }
+        }
         let bootstrap = ClientBootstrap(group: eventLoopGroup)
-            .channelInitializer { channel in
+            .channelInitializer { [tlsHandler] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tlsHandler { try channel.pipeline.syncOperations.addHandler(try tlsHandler()) }
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(FrameDecoder(maximumFrameLength: maximumFrameLength)))
                     try channel.pipeline.syncOperations.addHandler(ResponseRouter())

@@ -12,6 +12,8 @@ public enum ScoringClientError: Error, Sendable, Hashable, CustomStringConvertib
     case unexpectedResponse(String)
     /// A response arrived while no request was waiting for one.
     case unsolicitedResponse
+    /// TLS settings that cannot work (a certificate without its key, say).
+    case invalidTLS(String)
 
     public var description: String {
         switch self {
@@ -22,6 +24,7 @@ public enum ScoringClientError: Error, Sendable, Hashable, CustomStringConvertib
             "response out of order: expected request id \(expected), received \(received)"
         case .unexpectedResponse(let what): "unexpected response: \(what)"
         case .unsolicitedResponse: "the daemon sent a response nobody asked for"
+        case .invalidTLS(let reason): "invalid TLS settings: \(reason)"
         }
     }
 }

@@ -116,6 +116,8 @@ struct CommandLineTests {
         ["run", "--target", "unix:/x", "--duration", "soon"],
         ["run", "--target", "unix:/x", "--fraud-rate", "2"],
         ["generate", "--count", "10", "--output", "/tmp/x", "--format", "xml"],
+        ["run", "--target", "unix:/x", "--tls-ca", "/tmp/ca.pem"],
+        ["run", "--target", "tcp://127.0.0.1:7411", "--tls-ca", "/tmp/ca.pem", "--tls-cert", "/tmp/c.pem"],
     ])
     func invalidArgumentsAreRejected(arguments: [String]) {
         #expect(throws: (any Error).self) { try LoadGen.parseAsRoot(arguments) }

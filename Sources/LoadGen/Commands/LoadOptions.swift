@@ -8,6 +8,15 @@ struct LoadOptions: ParsableArguments {
     @Option(help: "The daemon: unix:PATH or tcp://HOST:PORT.")
     var target: String
 
+    @Option(help: "TLS to a tcp:// target: the PEM CA bundle the daemon's certificate must chain to.")
+    var tlsCA: String?
+
+    @Option(help: "TLS: a PEM client certificate to present (a daemon with --tls-client-ca grants it the label role); with --tls-key.")
+    var tlsCert: String?
+
+    @Option(help: "TLS: the PEM key of --tls-cert.")
+    var tlsKey: String?
+
     @Option(help: "Connections to open.")
     var connections: Int = 4
 
@@ -48,7 +57,11 @@ struct LoadOptions: ParsableArguments {
     var quiet = false
 
     func validate() throws {
-        _ = try ScoringTarget(parsing: target)
+        let parsed = try ScoringTarget(parsing: target)
+        if tlsCA != nil || tlsCert != nil || tlsKey != nil {
+            guard case .tcp = parsed else { throw ValidationError("--tls-ca, --tls-cert and --tls-key need a tcp:// target") }
+            guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        }
         guard connections >= 1, pipeline >= 1, batch >= 1 else {
             throw ValidationError("--connections, --pipeline and --batch must be at least 1")
         }
@@ -64,6 +77,9 @@ struct LoadOptions: ParsableArguments {
 
     func loadConfiguration() throws -> LoadConfiguration {
         var configuration = LoadConfiguration(target: try ScoringTarget(parsing: target))
+        if tlsCA != nil || tlsCert != nil {
+            configuration.tls = try ScoringClientTLS(trustRootsFile: tlsCA, certificateFile: tlsCert, keyFile: tlsKey)
+        }
         configuration.connections = connections
         configuration.pipeline = pipeline
         configuration.batchSize = batch

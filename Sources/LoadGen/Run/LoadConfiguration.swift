@@ -3,6 +3,8 @@ import ScoringClient
 /// How to play a workload against the daemon.
 struct LoadConfiguration: Sendable {
     var target: ScoringTarget
+    /// TLS for a TCP target; nil: clear text.
+    var tls: ScoringClientTLS?
     var connections = 4
     /// Requests in flight per connection.
     var pipeline = 64

@@ -45,7 +45,7 @@ enum LoadRunner {
         var clients: [ScoringClient] = []
         do {
             for _ in 0..<configuration.connections {
-                clients.append(try await ScoringClient.connect(to: configuration.target, eventLoopGroup: group))
+                clients.append(try await ScoringClient.connect(to: configuration.target, tls: configuration.tls, eventLoopGroup: group))
             }
         } catch {
             for client in clients { try? await client.close() }

@@ -1,4 +1,5 @@
 import Foundation
+import ScoringClient
 import ScoringTestSupport
 import StreamifyWire
 import Testing
@@ -68,7 +69,7 @@ struct TLSTests {
     @Test(
         "over TLS anyone may score; a client certificate from --tls-client-ca may label; others are refused",
         .enabled(if: hasTools, "needs /usr/bin/openssl and /usr/bin/python3"))
-    func mutualTLS() throws {
+    func mutualTLS() async throws {
         let certificates = try Certificates()
         defer { try? FileManager.default.removeItem(at: certificates.directory) }
         let daemon = try DaemonProcess.start(arguments: [
@@ -97,6 +98,25 @@ struct TLSTests {
                 connect: Self.tlsConnect, arguments: server + [certificates.path("rogue.pem"), certificates.path("rogue.key")],
                 requests: [Self.label(3)])
         }
+
+        // The Swift client: trusts the CA, presents its certificate, labels.
+        let target = ScoringTarget.tcp(host: "127.0.0.1", port: daemon.tcpPort)
+        let client = try await ScoringClient.connect(
+            to: target,
+            tls: try ScoringClientTLS(
+                trustRootsFile: certificates.path("ca.pem"), certificateFile: certificates.path("client.pem"),
+                keyFile: certificates.path("client.key")))
+        #expect(try await client.score(Fixtures.transaction(4, card: "tls-swift")).transactionID == "tx-4")
+        let outcome4 = try await client.send(
+            Feedback(transactionID: "tx-4", cardID: "tls-swift", label: .fraud, eventTimeMs: Fixtures.start, reportedTimeMs: Fixtures.start + 1_000))
+        #expect(outcome4 == .applied)
+        try await client.close()
+        // Trusting only the system's roots, it refuses the daemon's certificate.
+        await #expect(throws: (any Error).self) {
+            let untrusting = try await ScoringClient.connect(to: target, tls: try ScoringClientTLS(trustRootsFile: nil))
+            _ = try await untrusting.ping()
+        }
+
         let clear = try RawConnection(tcpPort: daemon.tcpPort, timeoutSeconds: 5)
         try clear.send(Request(requestID: 9, body: .ping))
         #expect((try? clear.receiveResponse()) == nil)

@@ -89,6 +89,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "A request frame must arrive whole within this long of its first byte, e.g. 10s ('off': no limit). Env: STREAMIFY_FRAME_TIMEOUT")
     var frameTimeout: String = environment("STREAMIFY_FRAME_TIMEOUT") ?? "10s"
 
+    @Option(help: "Labels one connection may send per second, and at once; more are answered OVERLOADED (0: no limit). Env: STREAMIFY_MAX_LABEL_RATE")
+    var maxLabelRate: Int = environment("STREAMIFY_MAX_LABEL_RATE").flatMap(Int.init) ?? 10_000
+
     @Option(help: "A Unix group whose members may send labels over the Unix socket, besides the daemon's own user. Env: STREAMIFY_LABEL_GROUP")
     var labelGroup: String? = environment("STREAMIFY_LABEL_GROUP")
 
@@ -140,6 +143,7 @@ struct ServerOptions: ParsableArguments {
             throw InvalidOption(description: "--max-logged-transactions must be 0 or more")
         }
         guard maxConnections >= 1 else { throw InvalidOption(description: "--max-connections must be at least 1") }
+        guard maxLabelRate >= 0 else { throw InvalidOption(description: "--max-label-rate must be 0 (no limit) or more") }
         let idle = try wallClockTimeout(idleTimeout, option: "--idle-timeout")
         let frame = try wallClockTimeout(frameTimeout, option: "--frame-timeout")
         let queueDelay = try wallClockTimeout(maxQueueDelay, option: "--max-queue-delay", minimum: (0.000_5, "0.5ms"))
@@ -185,6 +189,7 @@ struct ServerOptions: ParsableArguments {
         configuration.socket.idleTimeout = idle
         configuration.socket.frameTimeout = frame
         configuration.socket.maximumQueueDelay = queueDelay
+        configuration.socket.maximumLabelsPerSecond = maxLabelRate
         configuration.socket.labelPolicy = try LabelPolicyOptions.policy(group: labelGroup, tokenFile: labelTokenFile)
         configuration.socket.tls = try TLSOptions.settings(
             certificate: tlsCert, key: tlsKey, clientCA: tlsClientCA, tcp: tcpAddress, allowInsecure: allowInsecureTCP)

@@ -36,6 +36,8 @@ public final class FrameProcessor {
     /// Sheds scoring requests while the event loop runs further behind than `--max-queue-delay`;
     /// nil: everything is scored, however late.
     var admission: QueueDelayAdmission?
+    /// Labels this connection may still send now (`--max-label-rate`); nil: no limit.
+    var labelRate: LabelRateLimit?
 
     /// A processor scoring through `service`; a `score_batch` of more than `maximumBatchSize`
     /// transactions is answered INVALID_ARGUMENT; labels need the role `mayLabel` starts with,
@@ -110,7 +112,7 @@ public final class FrameProcessor {
         case STREAMIFY__V1__REQUEST__BODY_SCORE_BATCH:
             return batchResponse(requestID: requestID, batch: request.pointee.score_batch, start: start)
         case STREAMIFY__V1__REQUEST__BODY_FEEDBACK:
-            return feedbackResponse(requestID: requestID, feedback: request.pointee.feedback)
+            return feedbackResponse(requestID: requestID, feedback: request.pointee.feedback, start: start)
         case STREAMIFY__V1__REQUEST__BODY_PING:
             return pongResponse(requestID: requestID)
         case STREAMIFY__V1__REQUEST__BODY_AUTHENTICATE:
@@ -173,7 +175,8 @@ public final class FrameProcessor {
 
     private func feedbackResponse(
         requestID: UInt64,
-        feedback: UnsafeMutablePointer<Streamify__V1__Feedback>?
+        feedback: UnsafeMutablePointer<Streamify__V1__Feedback>?,
+        start: UInt64
     ) -> UnsafeMutablePointer<Streamify__V1__Response> {
         guard let feedback else {
             counters.errors[.malformed] += 1
@@ -182,6 +185,11 @@ public final class FrameProcessor {
         guard mayLabel else {
             counters.errors[.unauthenticated] += 1
             return errorResponse(requestID: requestID, .unauthenticated, Self.labelRoleNeeded)
+        }
+        if labelRate?.admit(atUptimeNanoseconds: start) == false {
+            counters.errors[.overloaded] += 1
+            counters.rateLimitedLabels += 1
+            return errorResponse(requestID: requestID, .overloaded, Self.labelRateExceeded)
         }
         switch service.record(feedback, counters: &counters) {
         case .success(let disposition):
@@ -201,6 +209,10 @@ public final class FrameProcessor {
     /// Why a scoring request was shed.
     static let queueDelayExceeded =
         "the server is overloaded: this request would wait longer than --max-queue-delay; retry after a backoff or elsewhere"
+
+    /// Why a label was refused for its rate.
+    static let labelRateExceeded =
+        "this connection sends labels faster than --max-label-rate allows; nothing changed, retry later"
 
     /// Why a label was refused, and how to get the role.
     static let labelRoleNeeded =

@@ -190,6 +190,7 @@ public final class SocketDoor: Service, Sendable {
         let timeouts = ConnectionDeadlineHandler.Timeouts(idle: configuration.idleTimeout, frame: configuration.frameTimeout)
         let queueDelayBudget = configuration.maximumQueueDelay.map { UInt64($0.nanoseconds) } ?? 0
         let tls = tcp ? configuration.tls : nil
+        let labelsPerSecond = configuration.maximumLabelsPerSecond
         var bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelInitializer { channel in
@@ -215,6 +216,10 @@ public final class SocketDoor: Service, Sendable {
                         return
                     }
                     let processor = FrameProcessor(service: scoring, maximumBatchSize: maximumBatchSize, labelPolicy: labelPolicy)
+                    if labelsPerSecond > 0 {
+                        processor.labelRate = LabelRateLimit(
+                            perSecond: labelsPerSecond, nowUptimeNanoseconds: NIODeadline.now().uptimeNanoseconds)
+                    }
                     if let probe = probes[ObjectIdentifier(channel.eventLoop)] {
                         processor.admission = QueueDelayAdmission(probe: probe.value, budgetNanoseconds: queueDelayBudget)
                     }

@@ -30,6 +30,9 @@ public struct SocketDoorConfiguration: Sendable {
     /// Scoring requests reaching an event loop that runs further behind than this are answered
     /// `OVERLOADED` at once instead of being scored late; `nil`: no admission control.
     public var maximumQueueDelay: TimeAmount? = .milliseconds(5)
+    /// Labels one connection may send per second (and at once); more are answered `OVERLOADED`.
+    /// 0: no limit.
+    public var maximumLabelsPerSecond = 10_000
     /// TLS on the TCP listener (the Unix socket never uses it); `nil`: TCP is clear text.
     public var tls: TLSSettings?
     /// Who may send labels: by default the daemon's own user over the Unix socket, nobody over TCP.

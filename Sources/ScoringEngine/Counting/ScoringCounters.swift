@@ -19,6 +19,8 @@ public struct ScoringCounters: Sendable {
     public var clockSkewRefusals = 0
     /// Scoring requests answered OVERLOADED by admission control (also counted in `errors`).
     public var shedRequests = 0
+    /// Labels answered OVERLOADED for their connection's rate (also counted in `errors`).
+    public var rateLimitedLabels = 0
     /// Feedback by what became of it.
     public var labels = CaseCounts<LabelDisposition>()
     /// Refusals by error code.
@@ -42,6 +44,7 @@ public struct ScoringCounters: Sendable {
         pings = 0
         clockSkewRefusals = 0
         shedRequests = 0
+        rateLimitedLabels = 0
         labels.reset()
         errors.reset()
         levels.reset()

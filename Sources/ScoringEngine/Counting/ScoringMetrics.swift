@@ -15,6 +15,7 @@ public final class ScoringMetrics: Sendable {
     private let pings = Counter(label: "streamify_pings_total")
     private let clockSkewRefusals = Counter(label: "streamify_clock_skew_refusals_total")
     private let shedRequests = Counter(label: "streamify_requests_shed_total")
+    private let rateLimitedLabels = Counter(label: "streamify_labels_rate_limited_total")
     private let labels: [(LabelDisposition, Counter)]
     private let errors: [(ErrorCode, Counter)]
     private let levels: [(RiskLevel, Counter)]
@@ -49,6 +50,7 @@ public final class ScoringMetrics: Sendable {
         if counters.pings > 0 { pings.increment(by: counters.pings) }
         if counters.clockSkewRefusals > 0 { clockSkewRefusals.increment(by: counters.clockSkewRefusals) }
         if counters.shedRequests > 0 { shedRequests.increment(by: counters.shedRequests) }
+        if counters.rateLimitedLabels > 0 { rateLimitedLabels.increment(by: counters.rateLimitedLabels) }
         Self.increment(labels, by: counters.labels)
         Self.increment(errors, by: counters.errors)
         Self.increment(levels, by: counters.levels)

@@ -121,4 +121,44 @@ struct TrustedFeedbackTests {
         #expect(!policy.accepts(token: Array("s3cret-token-0124".utf8)))
         #expect(!LabelPolicy().accepts(token: [UInt8]()))
     }
+
+    @Test("labels beyond --max-label-rate are answered OVERLOADED and change nothing; the bucket refills")
+    func labelRateLimited() throws {
+        let daemon = try DaemonProcess.start(arguments: ["--max-label-rate", "50", "--metrics", "127.0.0.1:0"])
+        let connection = try RawConnection(unixPath: daemon.socketPath)
+        let count = 200
+        let started = Date()
+        try connection.send((0..<count).flatMap { RawConnection.frame(WireCodec.encode(Self.label($0, card: "rate-\($0)"))) })
+        var applied = 0
+        var limited = 0
+        for index in 0..<count {
+            let response = try #require(try connection.receiveResponse())
+            if case .ack = response.body {
+                applied += 1
+            } else if let error = Fixtures.error(response), error.code == .overloaded, error.message.contains("--max-label-rate") {
+                limited += 1
+            } else {
+                Issue.record("label \(index): \(response)")
+            }
+        }
+        let seconds = Date().timeIntervalSince(started)
+        #expect(applied + limited == count)
+        #expect(applied >= 50)
+        #expect(Double(applied) <= 50 + seconds * 50 + 1, "\(applied) applied in \(seconds) s")
+        #expect(limited > 0)
+        let metrics = try httpGet(port: try #require(daemon.metricsPort), path: "/metrics")
+        #expect(metrics.contains("streamify_labels_rate_limited_total \(limited)"), "\(metrics)")
+        // Only the admitted labels reached the engine (held as deferred: nothing was scored yet).
+        let recorded = metrics.split(separator: "\n").filter { $0.hasPrefix("streamify_labels_total{") }
+            .compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }.reduce(0, +)
+        #expect(recorded == applied, "\(metrics)")
+
+        // The bucket refills with time: wait for the next label to pass, bounded.
+        var passed = false
+        for attempt in 0..<100 where !passed {
+            if case .ack = try connection.call(Self.label(1_000 + attempt, card: "rate-later")).body { passed = true } else { usleep(50_000) }
+        }
+        #expect(passed)
+        #expect(daemon.terminate() == 0)
+    }
 }

@@ -187,7 +187,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ScoringServerTests",
-            dependencies: ["ScoringClient", "StreamifyWire", "ScoringTestSupport", "SocketDoor", nioCore, nioPosix],
+            dependencies: [
+                "ScoringClient", "StreamifyWire", "ScoringTestSupport", "SocketDoor", "ScoringEngine", "ScoringModel",
+                nioCore, nioPosix, nioEmbedded, logging,
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

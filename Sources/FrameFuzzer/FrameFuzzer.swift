@@ -10,7 +10,7 @@
 // Each input is used three ways:
 //  1. as a byte stream on a connection: FrameDecoder (a ByteToMessageHandler in an
 //     EmbeddedChannel, delivered in two reads) -> FrameProcessor, as the daemon's pipeline does;
-//  2. as one frame body: FrameProcessor.process(frame:into:) directly;
+//  2. as one frame body: FrameProcessor.answer(frame:into:) directly;
 //  3. as a message: WireCodec.decodeRequest / decodeResponse / decodeTransaction /
 //     decodeFeedback / decodeFraudAlert, plus an encode-decode round trip of what decodes.
 // Besides "no crash, no memory error", it checks that every request frame gets exactly one
@@ -50,7 +50,7 @@ final class FuzzScoringHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard tooLarge == nil else { return }
-        processor.process(frame: unwrapInboundIn(data), into: &outbound)
+        processor.answer(frame: unwrapInboundIn(data), into: &outbound)
         frames += 1
     }
 
@@ -144,7 +144,7 @@ func fuzzProcessor(_ bytes: UnsafeRawBufferPointer) {
     var frame = ByteBuffer()
     frame.writeBytes(bytes)
     outbound.clear()
-    processor.process(frame: frame, into: &outbound)
+    processor.answer(frame: frame, into: &outbound)
     checkResponses(outbound, count: 1, context: "process(frame:)")
 }
 

@@ -52,16 +52,74 @@ public final class FrameProcessor {
         self.mayLabel = mayLabel
     }
 
-    /// Processes one frame body and appends exactly one response frame to `outbound`.
-    public func process(frame: ByteBuffer, into outbound: inout ByteBuffer) {
+    /// What became of a frame handed to `process(frame:into:)`.
+    public enum Progress: Equatable, Sendable {
+        /// Its response frame was appended to the outbound buffer.
+        case answered
+        /// It is a batch larger than `batchSlice`, of which one slice was scored: call
+        /// `continueBatch(into:)` (after letting the event loop serve others) until `.answered`,
+        /// and process no other frame of this connection meanwhile.
+        case batchInProgress
+    }
+
+    /// Transactions of a batch scored per turn: a 10,000-transaction batch takes tens of
+    /// milliseconds, which other connections on the same event loop should not wait for at once.
+    public static let batchSlice = 256
+
+    /// A `score_batch` scored a slice per turn. Its request and items live in the arenas, which
+    /// are reset only once it is answered.
+    private struct PendingBatch {
+        let requestID: UInt64
+        let batch: UnsafeMutablePointer<Streamify__V1__TransactionBatch>
+        let items: UnsafeMutablePointer<UnsafeMutablePointer<Streamify__V1__BatchItem>?>
+        let itemStructs: UnsafeMutablePointer<Streamify__V1__BatchItem>
+        let start: UInt64
+        var next = 0
+        var count: Int { batch.pointee.n_transactions }
+    }
+
+    private var pendingBatch: PendingBatch?
+
+    /// Whether a batch is part-way scored (`Progress.batchInProgress`).
+    public var hasBatchInProgress: Bool { pendingBatch != nil }
+
+    /// Processes one frame body: appends exactly one response frame to `outbound`, or, for a
+    /// batch larger than `batchSlice`, scores its first slice and leaves the rest to `continueBatch`.
+    @discardableResult
+    public func process(frame: ByteBuffer, into outbound: inout ByteBuffer) -> Progress {
+        precondition(pendingBatch == nil, "a frame was processed while a batch was in progress")
         let start = NIODeadline.now().uptimeNanoseconds
         counters.requests += 1
-        frame.withUnsafeReadableBytes { bytes in
-            let response = respond(to: bytes, start: start)
-            write(response, into: &outbound)
-        }
+        let response = frame.withUnsafeReadableBytes { bytes in respond(to: bytes, start: start) }
+        guard let response else { return .batchInProgress }
+        write(response, into: &outbound)
         input.reset()
         output.reset()
+        return .answered
+    }
+
+    /// Processes one frame body to its answer in one go, however large a batch it holds: for
+    /// tools, benchmarks and the fuzzer. The socket door slices batches instead.
+    public func answer(frame: ByteBuffer, into outbound: inout ByteBuffer) {
+        guard process(frame: frame, into: &outbound) == .batchInProgress else { return }
+        while continueBatch(into: &outbound) == .batchInProgress {}
+    }
+
+    /// Scores the next slice of the batch in progress; once the last is scored, appends the
+    /// batch's response frame to `outbound` and answers `.answered`.
+    @discardableResult
+    public func continueBatch(into outbound: inout ByteBuffer) -> Progress {
+        guard var pending = pendingBatch else { return .answered }
+        scoreSlice(of: &pending)
+        guard pending.next == pending.count else {
+            pendingBatch = pending
+            return .batchInProgress
+        }
+        pendingBatch = nil
+        write(batchAnswer(pending), into: &outbound)
+        input.reset()
+        output.reset()
+        return .answered
     }
 
     /// Appends the answer to a frame the decoder refused for its size.
@@ -81,7 +139,8 @@ public final class FrameProcessor {
 
     // MARK: - Requests
 
-    private func respond(to bytes: UnsafeRawBufferPointer, start: UInt64) -> UnsafeMutablePointer<Streamify__V1__Response> {
+    /// The response to a frame, or nil when it began a batch that continues in later turns.
+    private func respond(to bytes: UnsafeRawBufferPointer, start: UInt64) -> UnsafeMutablePointer<Streamify__V1__Response>? {
         // Count a batch before decoding it: decoding allocates every transaction it holds.
         let peek = RequestPeek(bytes)
         if peek.isWellFormed, peek.batchTransactions > maximumBatchSize {
@@ -140,20 +199,36 @@ public final class FrameProcessor {
         return response
     }
 
+    /// Scores a batch's first slice; the whole answer when that was all, else nil (`pendingBatch`).
     private func batchResponse(
         requestID: UInt64,
         batch: UnsafeMutablePointer<Streamify__V1__TransactionBatch>?,
         start: UInt64
-    ) -> UnsafeMutablePointer<Streamify__V1__Response> {
+    ) -> UnsafeMutablePointer<Streamify__V1__Response>? {
         let count = batch?.pointee.n_transactions ?? 0
         // The peek already refused larger batches; this only guards the arithmetic below.
         guard count <= maximumBatchSize else { return batchTooLarge(requestID: requestID, count: count) }
-        let items = output.makePointerArray(of: Streamify__V1__BatchItem.self, count: count)
-        let itemStructs = output.make(Streamify__V1__BatchItem.self, count: count)
-        for index in 0..<count {
-            let item = itemStructs + index
+        guard let batch else {
+            return batchAnswer(requestID: requestID, items: output.makePointerArray(of: Streamify__V1__BatchItem.self, count: 0), count: 0)
+        }
+        var pending = PendingBatch(
+            requestID: requestID, batch: batch, items: output.makePointerArray(of: Streamify__V1__BatchItem.self, count: count),
+            itemStructs: output.make(Streamify__V1__BatchItem.self, count: count), start: start)
+        scoreSlice(of: &pending)
+        guard pending.next == count else {
+            pendingBatch = pending
+            return nil
+        }
+        return batchAnswer(pending)
+    }
+
+    /// Scores up to `batchSlice` more of the batch's transactions into its items.
+    private func scoreSlice(of pending: inout PendingBatch) {
+        let end = min(pending.next + Self.batchSlice, pending.count)
+        for index in pending.next..<end {
+            let item = pending.itemStructs + index
             streamify__v1__batch_item__init(item)
-            switch score(batch!.pointee.transactions[index], start: start) {
+            switch score(pending.batch.pointee.transactions[index], start: pending.start) {
             case .success(let breakdown):
                 item.pointee.result_case = STREAMIFY__V1__BATCH_ITEM__RESULT_BREAKDOWN
                 item.pointee.breakdown = breakdown
@@ -161,8 +236,18 @@ public final class FrameProcessor {
                 item.pointee.result_case = STREAMIFY__V1__BATCH_ITEM__RESULT_ERROR
                 item.pointee.error = error
             }
-            items[index] = item
+            pending.items[index] = item
         }
+        pending.next = end
+    }
+
+    private func batchAnswer(_ pending: PendingBatch) -> UnsafeMutablePointer<Streamify__V1__Response> {
+        batchAnswer(requestID: pending.requestID, items: pending.items, count: pending.count)
+    }
+
+    private func batchAnswer(
+        requestID: UInt64, items: UnsafeMutablePointer<UnsafeMutablePointer<Streamify__V1__BatchItem>?>, count: Int
+    ) -> UnsafeMutablePointer<Streamify__V1__Response> {
         let result = output.make(Streamify__V1__BreakdownBatch.self)
         streamify__v1__breakdown_batch__init(result)
         result.pointee.n_items = count

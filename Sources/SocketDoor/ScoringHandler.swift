@@ -9,12 +9,18 @@ import StreamifyWire
 /// appended to one outbound buffer, which is written and flushed once in
 /// `channelReadComplete`: pipelined requests leave in a single gathering write.
 ///
+/// A batch larger than `FrameProcessor.batchSlice` is scored a slice per event-loop turn, so
+/// other connections on the loop are served in between. Meanwhile this connection's later frames
+/// wait in order (`waiting`), no more is read, and a half-close, a timeout or a fatal framing
+/// error waits too (`pendingEnd`): nothing received before it goes unanswered.
+///
 /// Nothing received is dropped on the way out. A half-close, the end of a graceful drain and a
 /// fatal framing error all close only after everything already answered has left the socket
 /// (`Lifecycle.closing`), so no answer is cut mid-frame; a reader paused by backpressure is
 /// waiting for its answers, not idle.
-final class ScoringHandler: ChannelInboundHandler {
+final class ScoringHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private let processor: FrameProcessor
@@ -33,6 +39,20 @@ final class ScoringHandler: ChannelInboundHandler {
         /// Reading no more; the connection closes once every answer written so far has gone.
         case closing
     }
+
+    /// Frames that arrived while a batch was part-way scored, in order.
+    private var waiting = CircularBuffer<ByteBuffer>()
+    /// A read the pipeline asked for while a batch was in progress, to issue once it is done.
+    private var readHeld = false
+    /// What ends the connection once every frame received before it is answered.
+    private enum End {
+        case inputClosed
+        case frameTooLarge(FrameTooLargeError)
+        case timedOut(ConnectionTimeout)
+    }
+    private var pendingEnd: End?
+    /// Whether answers are still owed for frames already received.
+    private var isBusy: Bool { processor.hasBatchInProgress || !waiting.isEmpty }
 
     /// Requests answered on this connection.
     private var answered = 0
@@ -76,11 +96,71 @@ final class ScoringHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard lifecycle != .closing else { return }
+        guard lifecycle != .closing, pendingEnd == nil else { return }
         let frame = unwrapInboundIn(data)
+        if isBusy {
+            waiting.append(frame)
+        } else {
+            process(frame, context: context)
+        }
+    }
+
+    private func process(_ frame: ByteBuffer, context: ChannelHandlerContext) {
         if outbound == nil { outbound = context.channel.allocator.buffer(capacity: 1024) }
-        processor.process(frame: frame, into: &outbound!)
+        switch processor.process(frame: frame, into: &outbound!) {
+        case .answered: answered += 1
+        case .batchInProgress: scheduleBatchSlice(context: context)
+        }
+    }
+
+    /// Scores the next slice on a later turn of the event loop, after the I/O that is ready then.
+    ///
+    /// Not `execute`: NIO runs tasks submitted while it runs tasks in the same turn, so a chain of
+    /// them would finish the whole batch before any socket is read. A task due a moment later
+    /// sends the loop back to its poll first, which serves the other connections.
+    private func scheduleBatchSlice(context: ChannelHandlerContext) {
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: Self.sliceGap) {
+            let (handler, context) = loopBound.value
+            handler.continueBatch(context: context)
+        }
+    }
+
+    /// How far ahead the next slice is scheduled: long enough to be in the future when the loop
+    /// looks for due tasks, short against a slice's own time (about 0.5 ms in release).
+    static let sliceGap = TimeAmount.microseconds(10)
+
+    private func continueBatch(context: ChannelHandlerContext) {
+        guard context.channel.isActive, processor.hasBatchInProgress else { return }
+        if outbound == nil { outbound = context.channel.allocator.buffer(capacity: 1024) }
+        guard processor.continueBatch(into: &outbound!) == .answered else {
+            scheduleBatchSlice(context: context)
+            return
+        }
         answered += 1
+        // The frames that waited, in order, until one of them starts another long batch.
+        while !processor.hasBatchInProgress, let frame = waiting.popFirst() {
+            process(frame, context: context)
+        }
+        metrics.collect(&processor.counters)
+        flushResponses(context: context)
+        guard !isBusy else { return }
+        if let end = pendingEnd {
+            pendingEnd = nil
+            finish(end, context: context)
+        } else if readHeld {
+            readHeld = false
+            context.read()
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        // Read no more while answers are owed for what was read: `waiting` stays one read burst.
+        if isBusy {
+            readHeld = true
+        } else {
+            context.read()
+        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -93,13 +173,47 @@ final class ScoringHandler: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         guard lifecycle != .closing else { return }
         if let tooLarge = error as? FrameTooLargeError {
+            end(.frameTooLarge(tooLarge), context: context)
+        } else {
+            logger.debug("closing connection after error", metadata: ["error": "\(error)"])
+            metrics.collect(&processor.counters)
+            closeAfterPendingWrites(context: context)
+        }
+    }
+
+    /// Ends the connection for `reason` now, or once the answers still owed are written.
+    private func end(_ reason: End, context: ChannelHandlerContext) {
+        if isBusy {
+            if pendingEnd == nil { pendingEnd = reason }
+        } else {
+            finish(reason, context: context)
+        }
+    }
+
+    private func finish(_ reason: End, context: ChannelHandlerContext) {
+        switch reason {
+        case .inputClosed:
+            // The client finished sending (half-close): every request has been read and
+            // answered; close once the answers are out.
+            break
+        case .frameTooLarge(let tooLarge):
             logger.warning(
                 "closing connection: frame too large",
                 metadata: ["length": "\(tooLarge.length)", "limit": "\(tooLarge.limit)"])
             if outbound == nil { outbound = context.channel.allocator.buffer(capacity: 128) }
             processor.writeFrameTooLarge(tooLarge, into: &outbound!)
-        } else {
-            logger.debug("closing connection after error", metadata: ["error": "\(error)"])
+        case .timedOut(let timeout):
+            connections.connectionTimedOut(timeout)
+            if outbound == nil { outbound = context.channel.allocator.buffer(capacity: 128) }
+            switch timeout {
+            case .frameIncomplete:
+                logger.debug("closing connection: a frame was not completed in time")
+                processor.writeConnectionError(
+                    .deadlineExceeded, "a request frame was not completed within the frame timeout; closing the connection",
+                    into: &outbound!)
+            case .idle:
+                logger.debug("closing idle connection")
+            }
         }
         metrics.collect(&processor.counters)
         closeAfterPendingWrites(context: context)
@@ -113,24 +227,9 @@ final class ScoringHandler: ChannelInboundHandler {
             lifecycle = .draining(requestsAtLastCheck: answered)
             scheduleDrainCheck(context: context)
         case let timeout as ConnectionTimeout:
-            connections.connectionTimedOut(timeout)
-            if outbound == nil { outbound = context.channel.allocator.buffer(capacity: 128) }
-            switch timeout {
-            case .frameIncomplete:
-                logger.debug("closing connection: a frame was not completed in time")
-                processor.writeConnectionError(
-                    .deadlineExceeded, "a request frame was not completed within the frame timeout; closing the connection",
-                    into: &outbound!)
-            case .idle:
-                logger.debug("closing idle connection")
-            }
-            metrics.collect(&processor.counters)
-            closeAfterPendingWrites(context: context)
+            end(.timedOut(timeout), context: context)
         case ChannelEvent.inputClosed:
-            // The client finished sending (half-close): every request has been read and
-            // answered; close once the answers are out.
-            metrics.collect(&processor.counters)
-            closeAfterPendingWrites(context: context)
+            end(.inputClosed, context: context)
         default:
             context.fireUserInboundEventTriggered(event)
         }
@@ -148,7 +247,7 @@ final class ScoringHandler: ChannelInboundHandler {
         guard case .draining(let before) = lifecycle, context.channel.isActive else { return }
         // An unwritable channel has reads paused (`BackPressureHandler`): its client is slow to
         // read its answers, and there may be requests waiting behind them. Not idle.
-        if answered == before, context.channel.isWritable {
+        if answered == before, context.channel.isWritable, !isBusy, pendingEnd == nil {
             closeAfterPendingWrites(context: context)
         } else {
             lifecycle = .draining(requestsAtLastCheck: answered)

@@ -120,7 +120,7 @@ final class FrameState: @unchecked Sendable {
     @inline(__always)
     func processNext() {
         outbound.clear()
-        processor.process(frame: frames.next(), into: &outbound)
+        processor.answer(frame: frames.next(), into: &outbound)
         blackHole(outbound.readableBytes)
     }
 }

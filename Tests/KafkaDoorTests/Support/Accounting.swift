@@ -43,7 +43,9 @@ struct Accounting {
         let alerted = Set(alerts.map(\.breakdown))
         var problems: [String] = []
         for (id, (_, _, breakdown)) in last where breakdown.level >= level && !alerted.contains(breakdown) {
-            problems.append("no alert for \(id) at \(breakdown.level)")
+            let others = alerts.filter { $0.breakdown.transactionID == id }.map(\.breakdown.level)
+            let scored = scores.filter { $0.breakdown.transactionID == id }.map { "\($0.breakdown.level)@\($0.partition)/\($0.offset)" }
+            problems.append("no alert for \(id) at \(breakdown.level) (alerts for it: \(others); scores: \(scored))")
         }
         for alert in alerts where alert.breakdown.level < level {
             problems.append("alert below level for \(alert.transaction.transactionID)")

@@ -36,6 +36,8 @@ public final class FrameProcessor {
     /// Sheds scoring requests while the event loop runs further behind than `--max-queue-delay`;
     /// nil: everything is scored, however late.
     var admission: QueueDelayAdmission?
+    /// Unread answers across connections (`--max-buffered-output`); nil: no global limit.
+    var outputBudget: OutputBudget?
     /// Labels this connection may still send now (`--max-label-rate`); nil: no limit.
     var labelRate: LabelRateLimit?
 
@@ -147,10 +149,17 @@ public final class FrameProcessor {
             return batchTooLarge(requestID: peek.requestID, count: peek.batchTransactions)
         }
         // Shed before decoding: a loop that is behind must spend as little as possible per request.
-        if peek.isWellFormed, peek.asksForScoring, let admission, !admission.admits(atUptimeNanoseconds: start) {
-            counters.errors[.overloaded] += 1
-            counters.shedRequests += 1
-            return errorResponse(requestID: peek.requestID, .overloaded, Self.queueDelayExceeded)
+        if peek.isWellFormed, peek.asksForScoring {
+            if let admission, !admission.admits(atUptimeNanoseconds: start) {
+                counters.errors[.overloaded] += 1
+                counters.shedForQueueDelay += 1
+                return errorResponse(requestID: peek.requestID, .overloaded, Self.queueDelayExceeded)
+            }
+            if let outputBudget, outputBudget.isExhausted {
+                counters.errors[.overloaded] += 1
+                counters.shedForBufferedOutput += 1
+                return errorResponse(requestID: peek.requestID, .overloaded, Self.bufferedOutputExceeded)
+            }
         }
         guard peek.isWellFormed, let request = Request.unpack(bytes, into: input) else {
             counters.errors[.malformed] += 1
@@ -294,6 +303,10 @@ public final class FrameProcessor {
     /// Why a scoring request was shed.
     static let queueDelayExceeded =
         "the server is overloaded: this request would wait longer than --max-queue-delay; retry after a backoff or elsewhere"
+
+    /// Why a scoring request was refused while clients hold too many unread answers.
+    static let bufferedOutputExceeded =
+        "the server is overloaded: clients hold more unread answers than --max-buffered-output; read your answers, retry later"
 
     /// Why a label was refused for its rate.
     static let labelRateExceeded =

@@ -64,12 +64,19 @@ final class ScoringHandler: ChannelDuplexHandler {
     /// Who may label, checked against the peer's credentials when it connects; nil over TCP,
     /// whose peers are anonymous (they may only take the role with the token).
     private let peerPolicy: LabelPolicy?
+    /// Where this connection's unread answers are summed with everyone's; nil: not counted.
+    private let outputBudget: OutputBudget?
+    /// This connection's unread answer bytes as last added to `outputBudget`.
+    private var reportedOutput = 0
+    /// Whether an empty write is queued behind the buffered answers, to report when they have left.
+    private var watchingOutput = false
 
     init(
         processor: FrameProcessor, metrics: ScoringMetrics, connections: ConnectionMetrics, logger: Logger,
-        peerPolicy: LabelPolicy?, lingerLimit: TimeAmount = .seconds(30)
+        peerPolicy: LabelPolicy?, outputBudget: OutputBudget? = nil, lingerLimit: TimeAmount = .seconds(30)
     ) {
         self.peerPolicy = peerPolicy
+        self.outputBudget = outputBudget
         self.lingerLimit = lingerLimit
         self.processor = processor
         self.metrics = metrics
@@ -90,6 +97,8 @@ final class ScoringHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        outputBudget?.adjust(by: -reportedOutput)
+        reportedOutput = 0
         metrics.collect(&processor.counters)
         connections.connectionClosed()
         context.fireChannelInactive()
@@ -151,6 +160,32 @@ final class ScoringHandler: ChannelDuplexHandler {
         } else if readHeld {
             readHeld = false
             context.read()
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        reportOutput(context: context)
+        context.fireChannelWritabilityChanged()
+    }
+
+    /// Brings `outputBudget` up to date with the bytes this connection has written but its
+    /// client has not yet taken.
+    ///
+    /// While some are buffered, an empty write queued behind them reports again once they have
+    /// left (writes complete in order). Only a connection whose client lags pays for that promise.
+    private func reportOutput(context: ChannelHandlerContext) {
+        guard let outputBudget, context.channel.isActive, let options = context.channel.syncOptions,
+            let buffered = try? options.getOption(.bufferedWritableBytes)
+        else { return }
+        outputBudget.adjust(by: buffered - reportedOutput)
+        reportedOutput = buffered
+        guard buffered > 0, !watchingOutput else { return }
+        watchingOutput = true
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in
+            let (handler, context) = loopBound.value
+            handler.watchingOutput = false
+            handler.reportOutput(context: context)
         }
     }
 
@@ -279,5 +314,6 @@ final class ScoringHandler: ChannelDuplexHandler {
             outbound = nil
             context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
         }
+        reportOutput(context: context)
     }
 }

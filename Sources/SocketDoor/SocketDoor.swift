@@ -34,6 +34,8 @@ public final class SocketDoor: Service, Sendable {
     public let scoring: ScoringService
     private let connections = ConnectionMetrics()
     private let connectionLimit: ConnectionLimit
+    /// Unread answers across scoring connections; nil without `maximumBufferedOutput`.
+    private let outputBudget: OutputBudget?
     private let metricsConnectionLimit: ConnectionLimit
     private let configuration: SocketDoorConfiguration
     private let logger: Logger
@@ -55,6 +57,7 @@ public final class SocketDoor: Service, Sendable {
         self.scoring = scoring
         self.registry = registry
         self.connectionLimit = ConnectionLimit(maximum: configuration.maximumConnections)
+        self.outputBudget = configuration.maximumBufferedOutput > 0 ? OutputBudget(limit: configuration.maximumBufferedOutput) : nil
         self.metricsConnectionLimit = ConnectionLimit(maximum: configuration.maximumMetricsConnections)
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
         self.readiness = group.next().makePromise(of: ListeningAddresses.self)
@@ -191,6 +194,7 @@ public final class SocketDoor: Service, Sendable {
         let queueDelayBudget = configuration.maximumQueueDelay.map { UInt64($0.nanoseconds) } ?? 0
         let tls = tcp ? configuration.tls : nil
         let labelsPerSecond = configuration.maximumLabelsPerSecond
+        let outputBudget = self.outputBudget
         var bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelInitializer { channel in
@@ -216,6 +220,7 @@ public final class SocketDoor: Service, Sendable {
                         return
                     }
                     let processor = FrameProcessor(service: scoring, maximumBatchSize: maximumBatchSize, labelPolicy: labelPolicy)
+                    processor.outputBudget = outputBudget
                     if labelsPerSecond > 0 {
                         processor.labelRate = LabelRateLimit(
                             perSecond: labelsPerSecond, nowUptimeNanoseconds: NIODeadline.now().uptimeNanoseconds)
@@ -238,7 +243,8 @@ public final class SocketDoor: Service, Sendable {
                             metrics: scoring.metrics,
                             connections: connections,
                             logger: logger,
-                            peerPolicy: tcp ? nil : labelPolicy),
+                            peerPolicy: tcp ? nil : labelPolicy,
+                            outputBudget: outputBudget),
                     ]
                     try channel.pipeline.syncOperations.addHandlers(handlers)
                 }
@@ -264,6 +270,7 @@ public final class SocketDoor: Service, Sendable {
 
     private func makeMetricsBootstrap(registry: PrometheusCollectorRegistry) -> ServerBootstrap {
         let metrics = scoring.metrics
+        let outputBudget = self.outputBudget
         let limit = metricsConnectionLimit
         let connections = self.connections
         let requestTimeout = configuration.idleTimeout ?? Self.metricsRequestTimeout
@@ -287,7 +294,7 @@ public final class SocketDoor: Service, Sendable {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandlers(
                         HTTPRequestDeadlineHandler(timeout: requestTimeout) { connections.metricsConnectionTimedOut() },
-                        MetricsHTTPHandler(registry: registry, metrics: metrics))
+                        MetricsHTTPHandler(registry: registry, metrics: metrics, outputBudget: outputBudget))
                 }
             }
     }

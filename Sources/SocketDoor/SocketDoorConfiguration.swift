@@ -30,6 +30,9 @@ public struct SocketDoorConfiguration: Sendable {
     /// Scoring requests reaching an event loop that runs further behind than this are answered
     /// `OVERLOADED` at once instead of being scored late; `nil`: no admission control.
     public var maximumQueueDelay: TimeAmount? = .milliseconds(5)
+    /// Answer bytes written but not yet read, summed over scoring connections, past which
+    /// scoring requests are answered `OVERLOADED`; 0: no global limit.
+    public var maximumBufferedOutput = 256 << 20
     /// Labels one connection may send per second (and at once); more are answered `OVERLOADED`.
     /// 0: no limit.
     public var maximumLabelsPerSecond = 10_000

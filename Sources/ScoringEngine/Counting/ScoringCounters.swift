@@ -17,8 +17,10 @@ public struct ScoringCounters: Sendable {
     public var pings = 0
     /// Transactions refused for an event time too far ahead of the clocks (also counted in `errors`).
     public var clockSkewRefusals = 0
-    /// Scoring requests answered OVERLOADED by admission control (also counted in `errors`).
-    public var shedRequests = 0
+    /// Scoring requests answered OVERLOADED because their event loop ran behind (also in `errors`).
+    public var shedForQueueDelay = 0
+    /// Scoring requests answered OVERLOADED because too many answers were unread (also in `errors`).
+    public var shedForBufferedOutput = 0
     /// Labels answered OVERLOADED for their connection's rate (also counted in `errors`).
     public var rateLimitedLabels = 0
     /// Feedback by what became of it.
@@ -43,7 +45,8 @@ public struct ScoringCounters: Sendable {
         feedback = 0
         pings = 0
         clockSkewRefusals = 0
-        shedRequests = 0
+        shedForQueueDelay = 0
+        shedForBufferedOutput = 0
         rateLimitedLabels = 0
         labels.reset()
         errors.reset()

@@ -14,7 +14,9 @@ public final class ScoringMetrics: Sendable {
     private let feedback = Counter(label: "streamify_feedback_total")
     private let pings = Counter(label: "streamify_pings_total")
     private let clockSkewRefusals = Counter(label: "streamify_clock_skew_refusals_total")
-    private let shedRequests = Counter(label: "streamify_requests_shed_total")
+    private let shedForQueueDelay = Counter(label: "streamify_requests_shed_total", dimensions: [("reason", "queue_delay")])
+    private let shedForBufferedOutput = Counter(
+        label: "streamify_requests_shed_total", dimensions: [("reason", "buffered_output")])
     private let rateLimitedLabels = Counter(label: "streamify_labels_rate_limited_total")
     private let labels: [(LabelDisposition, Counter)]
     private let errors: [(ErrorCode, Counter)]
@@ -49,7 +51,8 @@ public final class ScoringMetrics: Sendable {
         if counters.feedback > 0 { feedback.increment(by: counters.feedback) }
         if counters.pings > 0 { pings.increment(by: counters.pings) }
         if counters.clockSkewRefusals > 0 { clockSkewRefusals.increment(by: counters.clockSkewRefusals) }
-        if counters.shedRequests > 0 { shedRequests.increment(by: counters.shedRequests) }
+        if counters.shedForQueueDelay > 0 { shedForQueueDelay.increment(by: counters.shedForQueueDelay) }
+        if counters.shedForBufferedOutput > 0 { shedForBufferedOutput.increment(by: counters.shedForBufferedOutput) }
         if counters.rateLimitedLabels > 0 { rateLimitedLabels.increment(by: counters.rateLimitedLabels) }
         Self.increment(labels, by: counters.labels)
         Self.increment(errors, by: counters.errors)

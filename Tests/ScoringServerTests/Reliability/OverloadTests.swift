@@ -54,7 +54,7 @@ struct OverloadTests {
         }
         #expect(admitted)
         let metrics = try httpGet(port: try #require(daemon.metricsPort), path: "/metrics")
-        #expect(metrics.contains("streamify_requests_shed_total \(shed.count)"))
+        #expect(metrics.contains(#"streamify_requests_shed_total{reason="queue_delay"} \#(shed.count)"#))
         #expect(daemon.terminate() == 0)
     }
 
@@ -64,5 +64,47 @@ struct OverloadTests {
         let (_, answers) = try Self.flood(daemon)
         #expect(answers.compactMap(Fixtures.breakdown).count == Self.queued)
         #expect(daemon.terminate() == 0)
+    }
+
+    @Test("connections that send batches and never read hold no more than --max-buffered-output; then scoring is refused until they read")
+    func bufferedOutputBudget() throws {
+        let budget = 1 << 20
+        let daemon = try DaemonProcess.start(arguments: ["--max-buffered-output", "\(budget)", "--metrics", "127.0.0.1:0"])
+        let batch = Request(requestID: 1, body: .scoreBatch((0..<2_000).map { Fixtures.transaction($0, card: "reader-\($0 % 100)") }))
+        var silent: [RawConnection] = []
+        for _ in 0..<60 {
+            let connection = try RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 30)
+            try connection.send(batch)
+            silent.append(connection)
+        }
+        // Wait (bounded) until the unread answers pass the budget and a fresh request is refused for it.
+        let probe = try RawConnection(unixPath: daemon.socketPath)
+        var refusal: WireError?
+        for attempt in 0..<300 where refusal == nil {
+            let response = try probe.call(Request(requestID: UInt64(100 + attempt), body: .score(Fixtures.transaction(attempt, card: "probe"))))
+            if let error = Fixtures.error(response), error.message.contains("--max-buffered-output") { refusal = error } else { usleep(20_000) }
+        }
+        #expect(refusal?.code == .overloaded)
+        let metrics = try httpGet(port: try #require(daemon.metricsPort), path: "/metrics")
+        let buffered = try #require(Self.gauge("streamify_buffered_output_bytes", in: metrics))
+        // Each unread answer holds about 120 KB here (30 held 3.5 MB); past the budget only a batch or two.
+        #expect(buffered > budget && buffered < budget + (2 << 20), "\(buffered) bytes buffered")
+        #expect(Fixtures.pong(try probe.call(Request(requestID: 9, body: .ping))) != nil)
+
+        // The clients read their answers (whole or refused): the budget frees and scoring resumes.
+        for connection in silent { #expect(try connection.receiveResponse()?.requestID == 1) }
+        var scored = false
+        for attempt in 0..<300 where !scored {
+            scored = Fixtures.breakdown(try probe.call(Request(requestID: UInt64(1_000 + attempt), body: .score(Fixtures.transaction(attempt, card: "later"))))) != nil
+            if !scored { usleep(20_000) }
+        }
+        #expect(scored)
+        let after = try httpGet(port: try #require(daemon.metricsPort), path: "/metrics")
+        #expect(Self.gauge("streamify_buffered_output_bytes", in: after) == 0)
+        #expect(daemon.terminate() == 0)
+    }
+
+    static func gauge(_ name: String, in metrics: String) -> Int? {
+        metrics.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { $0.split(separator: " ").last.flatMap { Int($0) } }
     }
 }

@@ -92,6 +92,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Answer bytes written but not yet read by clients, over all scoring connections, past which scoring requests are answered OVERLOADED (0: no limit). Env: STREAMIFY_MAX_BUFFERED_OUTPUT")
     var maxBufferedOutput: Int = environment("STREAMIFY_MAX_BUFFERED_OUTPUT").flatMap(Int.init) ?? 256 << 20
 
+    @Option(help: "Bytes of request frames received in part, over all scoring connections, past which the connection whose frame goes over is answered OVERLOADED and closed (0: no limit). Env: STREAMIFY_MAX_BUFFERED_INPUT")
+    var maxBufferedInput: Int = environment("STREAMIFY_MAX_BUFFERED_INPUT").flatMap(Int.init) ?? 256 << 20
+
     @Option(help: "Labels one connection may send per second, and at once; more are answered OVERLOADED (0: no limit). Env: STREAMIFY_MAX_LABEL_RATE")
     var maxLabelRate: Int = environment("STREAMIFY_MAX_LABEL_RATE").flatMap(Int.init) ?? 10_000
 
@@ -146,6 +149,7 @@ struct ServerOptions: ParsableArguments {
             throw InvalidOption(description: "--max-logged-transactions must be 0 or more")
         }
         guard maxConnections >= 1 else { throw InvalidOption(description: "--max-connections must be at least 1") }
+        guard maxBufferedInput >= 0 else { throw InvalidOption(description: "--max-buffered-input must be 0 (no limit) or more") }
         guard maxBufferedOutput >= 0 else { throw InvalidOption(description: "--max-buffered-output must be 0 (no limit) or more") }
         guard maxLabelRate >= 0 else { throw InvalidOption(description: "--max-label-rate must be 0 (no limit) or more") }
         let idle = try wallClockTimeout(idleTimeout, option: "--idle-timeout")
@@ -195,6 +199,7 @@ struct ServerOptions: ParsableArguments {
         configuration.socket.maximumQueueDelay = queueDelay
         configuration.socket.maximumLabelsPerSecond = maxLabelRate
         configuration.socket.maximumBufferedOutput = maxBufferedOutput
+        configuration.socket.maximumBufferedInput = maxBufferedInput
         configuration.socket.labelPolicy = try LabelPolicyOptions.policy(group: labelGroup, tokenFile: labelTokenFile)
         configuration.socket.tls = try TLSOptions.settings(
             certificate: tlsCert, key: tlsKey, clientCA: tlsClientCA, tcp: tcpAddress, allowInsecure: allowInsecureTCP)

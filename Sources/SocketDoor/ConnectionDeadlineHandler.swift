@@ -1,5 +1,9 @@
 import NIOCore
 
+/// What `ConnectionDeadlineHandler` tells the handlers after it when a partly received frame
+/// pushes the bytes held across connections past `--max-buffered-input`.
+struct InputBudgetExceeded: Sendable {}
+
 /// What `ConnectionDeadlineHandler` tells the handlers after it when a connection overstays.
 enum ConnectionTimeout: Sendable, Equatable {
     /// Nothing arrived for the idle timeout, between frames.
@@ -37,13 +41,18 @@ final class ConnectionDeadlineHandler: ChannelInboundHandler {
     }
 
     private let timeouts: Timeouts
+    /// Partly received frames across connections; nil: not counted.
+    private let inputBudget: ByteBudget?
+    /// This connection's share of `inputBudget`, as last added.
+    private var reportedHeld = 0
     private var tracker = FrameBoundaryTracker()
     private var lastInput = NIODeadline.now()
     private var frameStarted: NIODeadline?
     private var check: Scheduled<Void>?
 
-    init(timeouts: Timeouts) {
+    init(timeouts: Timeouts, inputBudget: ByteBudget? = nil) {
         self.timeouts = timeouts
+        self.inputBudget = inputBudget
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -53,6 +62,8 @@ final class ConnectionDeadlineHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        inputBudget?.adjust(by: -reportedHeld)
+        reportedHeld = 0
         check?.cancel()
         check = nil
         context.fireChannelInactive()
@@ -68,6 +79,15 @@ final class ConnectionDeadlineHandler: ChannelInboundHandler {
             frameStarted = nil
         }
         context.fireChannelRead(data)
+        if let inputBudget {
+            let held = tracker.heldBytes
+            inputBudget.adjust(by: held - reportedHeld)
+            reportedHeld = held
+            // The connection whose partial frame takes the sum past the limit is the one refused.
+            if held > 0, inputBudget.isExhausted {
+                context.fireUserInboundEventTriggered(InputBudgetExceeded())
+            }
+        }
     }
 
     private func scheduleCheck(context: ChannelHandlerContext) {

@@ -4,14 +4,15 @@ import CoreMetrics
 public final class ConnectionMetrics: Sendable {
     private let open = Meter(label: "streamify_connections")
     private let opened = Counter(label: "streamify_connections_opened_total")
-    private let refused = Counter(label: "streamify_connections_refused_total")
+    private let refused = Counter(label: "streamify_connections_refused_total", dimensions: [("reason", "max_connections")])
     private let idleClosed = Counter(label: "streamify_connections_timed_out_total", dimensions: [("reason", "idle")])
     private let frameClosed = Counter(label: "streamify_connections_timed_out_total", dimensions: [("reason", "frame_incomplete")])
     private let metricsRequestClosed = Counter(
         label: "streamify_connections_timed_out_total", dimensions: [("reason", "metrics_request")])
 
     /// Makes `streamify_connections` (a gauge), `streamify_connections_opened_total`,
-    /// `streamify_connections_refused_total` (over `--max-connections`) and
+    /// `streamify_connections_refused_total{reason}` (over `--max-connections`, or a partial frame
+    /// past `--max-buffered-input`) and
     /// `streamify_connections_timed_out_total{reason}`; bootstrap the metrics system first, or
     /// they report nowhere.
     public init() {}
@@ -24,6 +25,11 @@ public final class ConnectionMetrics: Sendable {
     func connectionClosed() { open.decrement() }
 
     func connectionRefused() { refused.increment() }
+
+    private let inputRefused = Counter(label: "streamify_connections_refused_total", dimensions: [("reason", "buffered_input")])
+
+    /// A connection was closed because its partial frame took the input budget past its limit.
+    func connectionRefusedForInput() { inputRefused.increment() }
 
     /// A metrics connection sent no complete request head within the idle timeout.
     func metricsConnectionTimedOut() { metricsRequestClosed.increment() }

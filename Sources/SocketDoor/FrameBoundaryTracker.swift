@@ -13,9 +13,18 @@ struct FrameBoundaryTracker {
     /// Bytes of the current length prefix seen so far (0 between frames).
     private var prefixBytesSeen = 0
     private var prefix: UInt32 = 0
+    /// The current frame's body length, once its prefix is complete.
+    private var bodyLength = 0
 
     /// Whether the bytes seen so far end inside a frame (its prefix or its body).
     var isMidFrame: Bool { bodyRemaining > 0 || prefixBytesSeen > 0 }
+
+    /// Bytes of the frame the stream stops inside, received so far (0 between frames): what the
+    /// frame decoder holds for it.
+    var heldBytes: Int {
+        if prefixBytesSeen > 0 { return prefixBytesSeen }
+        return bodyRemaining > 0 ? Framing.headerLength + bodyLength - bodyRemaining : 0
+    }
 
     /// Accounts for `buffer`'s readable bytes, the next part of the stream.
     mutating func advance(over buffer: ByteBuffer) {
@@ -28,6 +37,7 @@ struct FrameBoundaryTracker {
                 index += step
             } else if prefixBytesSeen == 0, end - index >= Framing.headerLength {
                 bodyRemaining = Int(buffer.getInteger(at: index, endianness: .big, as: UInt32.self)!)
+                bodyLength = bodyRemaining
                 index += Framing.headerLength
             } else {
                 prefix = prefix << 8 | UInt32(buffer.getInteger(at: index, as: UInt8.self)!)
@@ -35,6 +45,7 @@ struct FrameBoundaryTracker {
                 index += 1
                 if prefixBytesSeen == Framing.headerLength {
                     bodyRemaining = Int(prefix)
+                    bodyLength = bodyRemaining
                     prefixBytesSeen = 0
                     prefix = 0
                 }

@@ -37,7 +37,7 @@ public final class FrameProcessor {
     /// nil: everything is scored, however late.
     var admission: QueueDelayAdmission?
     /// Unread answers across connections (`--max-buffered-output`); nil: no global limit.
-    var outputBudget: OutputBudget?
+    var outputBudget: ByteBudget?
     /// Labels this connection may still send now (`--max-label-rate`); nil: no limit.
     var labelRate: LabelRateLimit?
 

@@ -13,13 +13,13 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
 
     private let registry: PrometheusCollectorRegistry
     private let metrics: ScoringMetrics
-    private let outputBudget: OutputBudget?
+    private let budgets: [ByteBudget]
     private var requestHead: HTTPRequestHead?
 
-    init(registry: PrometheusCollectorRegistry, metrics: ScoringMetrics, outputBudget: OutputBudget?) {
+    init(registry: PrometheusCollectorRegistry, metrics: ScoringMetrics, budgets: [ByteBudget]) {
         self.registry = registry
         self.metrics = metrics
-        self.outputBudget = outputBudget
+        self.budgets = budgets
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -38,7 +38,7 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
                 return
             }
             let found = head.method == .GET && (head.uri == "/metrics" || head.uri.hasPrefix("/metrics?"))
-            let body = found ? registry.emitToString() + metrics.latencyExposition() + (outputBudget?.exposition() ?? "") : "not found: try /metrics\n"
+            let body = found ? registry.emitToString() + metrics.latencyExposition() + budgets.map { $0.exposition() }.joined() : "not found: try /metrics\n"
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: found ? "text/plain; version=0.0.4" : "text/plain")
             headers.add(name: "Content-Length", value: "\(body.utf8.count)")

@@ -49,6 +49,7 @@ final class ScoringHandler: ChannelDuplexHandler {
         case inputClosed
         case frameTooLarge(FrameTooLargeError)
         case timedOut(ConnectionTimeout)
+        case inputBudgetExceeded
     }
     private var pendingEnd: End?
     /// Whether answers are still owed for frames already received.
@@ -65,7 +66,7 @@ final class ScoringHandler: ChannelDuplexHandler {
     /// whose peers are anonymous (they may only take the role with the token).
     private let peerPolicy: LabelPolicy?
     /// Where this connection's unread answers are summed with everyone's; nil: not counted.
-    private let outputBudget: OutputBudget?
+    private let outputBudget: ByteBudget?
     /// This connection's unread answer bytes as last added to `outputBudget`.
     private var reportedOutput = 0
     /// Whether an empty write is queued behind the buffered answers, to report when they have left.
@@ -73,7 +74,7 @@ final class ScoringHandler: ChannelDuplexHandler {
 
     init(
         processor: FrameProcessor, metrics: ScoringMetrics, connections: ConnectionMetrics, logger: Logger,
-        peerPolicy: LabelPolicy?, outputBudget: OutputBudget? = nil, lingerLimit: TimeAmount = .seconds(30)
+        peerPolicy: LabelPolicy?, outputBudget: ByteBudget? = nil, lingerLimit: TimeAmount = .seconds(30)
     ) {
         self.peerPolicy = peerPolicy
         self.outputBudget = outputBudget
@@ -249,6 +250,14 @@ final class ScoringHandler: ChannelDuplexHandler {
             case .idle:
                 logger.debug("closing idle connection")
             }
+        case .inputBudgetExceeded:
+            logger.debug("closing connection: partly received frames exceed --max-buffered-input")
+            connections.connectionRefusedForInput()
+            if outbound == nil { outbound = context.channel.allocator.buffer(capacity: 128) }
+            processor.writeConnectionError(
+                .overloaded,
+                "the server holds more partly received requests than --max-buffered-input; closing the connection, retry later",
+                into: &outbound!)
         }
         metrics.collect(&processor.counters)
         closeAfterPendingWrites(context: context)
@@ -265,6 +274,8 @@ final class ScoringHandler: ChannelDuplexHandler {
             end(.timedOut(timeout), context: context)
         case ChannelEvent.inputClosed:
             end(.inputClosed, context: context)
+        case is InputBudgetExceeded:
+            end(.inputBudgetExceeded, context: context)
         default:
             context.fireUserInboundEventTriggered(event)
         }

@@ -35,7 +35,9 @@ public final class SocketDoor: Service, Sendable {
     private let connections = ConnectionMetrics()
     private let connectionLimit: ConnectionLimit
     /// Unread answers across scoring connections; nil without `maximumBufferedOutput`.
-    private let outputBudget: OutputBudget?
+    private let outputBudget: ByteBudget?
+    /// Partly received request frames across scoring connections; nil without `maximumBufferedInput`.
+    private let inputBudget: ByteBudget?
     private let metricsConnectionLimit: ConnectionLimit
     private let configuration: SocketDoorConfiguration
     private let logger: Logger
@@ -57,7 +59,8 @@ public final class SocketDoor: Service, Sendable {
         self.scoring = scoring
         self.registry = registry
         self.connectionLimit = ConnectionLimit(maximum: configuration.maximumConnections)
-        self.outputBudget = configuration.maximumBufferedOutput > 0 ? OutputBudget(limit: configuration.maximumBufferedOutput) : nil
+        self.outputBudget = configuration.maximumBufferedOutput > 0 ? ByteBudget.output(limit: configuration.maximumBufferedOutput) : nil
+        self.inputBudget = configuration.maximumBufferedInput > 0 ? ByteBudget.input(limit: configuration.maximumBufferedInput) : nil
         self.metricsConnectionLimit = ConnectionLimit(maximum: configuration.maximumMetricsConnections)
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
         self.readiness = group.next().makePromise(of: ListeningAddresses.self)
@@ -195,6 +198,7 @@ public final class SocketDoor: Service, Sendable {
         let tls = tcp ? configuration.tls : nil
         let labelsPerSecond = configuration.maximumLabelsPerSecond
         let outputBudget = self.outputBudget
+        let inputBudget = self.inputBudget
         var bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelInitializer { channel in
@@ -236,7 +240,7 @@ public final class SocketDoor: Service, Sendable {
                     }
                     let handlers: [any ChannelHandler] = [
                         BackPressureHandler(),
-                        ConnectionDeadlineHandler(timeouts: timeouts),
+                        ConnectionDeadlineHandler(timeouts: timeouts, inputBudget: inputBudget),
                         ByteToMessageHandler(FrameDecoder(maximumFrameLength: maximumFrameLength)),
                         ScoringHandler(
                             processor: processor,
@@ -270,7 +274,7 @@ public final class SocketDoor: Service, Sendable {
 
     private func makeMetricsBootstrap(registry: PrometheusCollectorRegistry) -> ServerBootstrap {
         let metrics = scoring.metrics
-        let outputBudget = self.outputBudget
+        let budgets = [outputBudget, inputBudget].compactMap { $0 }
         let limit = metricsConnectionLimit
         let connections = self.connections
         let requestTimeout = configuration.idleTimeout ?? Self.metricsRequestTimeout
@@ -294,7 +298,7 @@ public final class SocketDoor: Service, Sendable {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandlers(
                         HTTPRequestDeadlineHandler(timeout: requestTimeout) { connections.metricsConnectionTimedOut() },
-                        MetricsHTTPHandler(registry: registry, metrics: metrics, outputBudget: outputBudget))
+                        MetricsHTTPHandler(registry: registry, metrics: metrics, budgets: budgets))
                 }
             }
     }

@@ -33,6 +33,9 @@ public struct SocketDoorConfiguration: Sendable {
     /// Answer bytes written but not yet read, summed over scoring connections, past which
     /// scoring requests are answered `OVERLOADED`; 0: no global limit.
     public var maximumBufferedOutput = 256 << 20
+    /// Bytes of request frames received in part, summed over scoring connections, past which the
+    /// connection whose frame goes over is answered `OVERLOADED` and closed; 0: no global limit.
+    public var maximumBufferedInput = 256 << 20
     /// Labels one connection may send per second (and at once); more are answered `OVERLOADED`.
     /// 0: no limit.
     public var maximumLabelsPerSecond = 10_000

@@ -107,10 +107,12 @@ public final class RawConnection: @unchecked Sendable {
         return response
     }
 
-    /// Whether the daemon has closed its side (a read sees end of stream).
+    /// Whether the daemon has closed its side: a read sees end of stream, or a reset (a close
+    /// with bytes of ours still unread).
     public func isClosedByPeer() -> Bool {
         var byte: UInt8 = 0
-        return recv(fd, &byte, 1, 0) == 0
+        let received = recv(fd, &byte, 1, 0)
+        return received == 0 || (received < 0 && errno == ECONNRESET)
     }
 
     public func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }

@@ -107,4 +107,50 @@ struct OverloadTests {
     static func gauge(_ name: String, in metrics: String) -> Int? {
         metrics.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { $0.split(separator: " ").last.flatMap { Int($0) } }
     }
+
+    @Test("partly sent frames past --max-buffered-input: the connection that goes over is refused and closed; others go on")
+    func bufferedInputBudget() throws {
+        let daemon = try DaemonProcess.start(arguments: ["--max-buffered-input", "\(1 << 20)", "--metrics", "127.0.0.1:0"])
+        // Each client announces a 900 KB frame and sends 300 KB of it, then waits.
+        let announced = 900_000
+        let part = [UInt8(announced >> 24), UInt8(announced >> 16 & 0xFF), UInt8(announced >> 8 & 0xFF), UInt8(announced & 0xFF)]
+            + [UInt8](repeating: 0x0A, count: 300_000)
+        var parked: [RawConnection] = []
+        var refused = 0
+        for index in 0..<8 {
+            let connection = try RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 10)
+            do {
+                try connection.send(part)
+            } catch {
+                // Refused part-way: the daemon closed before taking all 300 KB.
+                #expect(index >= 3, "connection \(index) could not send: \(error)")
+            }
+            parked.append(connection)
+        }
+        // The first three fit (900 KB held); each later one is answered OVERLOADED and closed.
+        for (index, connection) in parked.enumerated().dropFirst(3) {
+            let answer = try connection.receiveResponse()
+            let error = Fixtures.error(answer)
+            #expect(error?.code == .overloaded, "connection \(index): \(String(describing: answer))")
+            #expect(error?.message.contains("--max-buffered-input") == true)
+            #expect(connection.isClosedByPeer())
+            refused += 1
+        }
+        #expect(refused == 5)
+        // Small requests need no budget; the parked ones are still open.
+        let fresh = try RawConnection(unixPath: daemon.socketPath)
+        #expect(Fixtures.breakdown(try fresh.call(Request(requestID: 1, body: .score(Fixtures.transaction(1))))) != nil)
+        let metrics = try httpGet(port: try #require(daemon.metricsPort), path: "/metrics")
+        #expect(Self.gauge("streamify_buffered_input_bytes", in: metrics) == 3 * 300_004, "\(metrics)")
+        #expect(metrics.contains(#"streamify_connections_refused_total{reason="buffered_input"} 5"#))
+        // Closing the parked ones gives their share back.
+        parked.removeAll()
+        var released = false
+        for _ in 0..<200 where !released {
+            released = Self.gauge("streamify_buffered_input_bytes", in: try httpGet(port: try #require(daemon.metricsPort), path: "/metrics")) == 0
+            if !released { usleep(20_000) }
+        }
+        #expect(released)
+        #expect(daemon.terminate() == 0)
+    }
 }

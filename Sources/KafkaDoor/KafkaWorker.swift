@@ -69,7 +69,7 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         self.logger = logger
         self.counters = counters
         self.stop = stop
-        self.window = AnalyticsWindow(startMs: SystemClock.unixMilliseconds())
+        self.window = AnalyticsWindow(startMs: WallClock.unixMilliseconds())
         let producer = try RDKafkaProducer(settings: KafkaClientSettings.producer(configuration, bootstrap: bootstrap))
         self.producer = producer
         self.alertTopic = producer.topic(configuration.alertTopic)
@@ -106,7 +106,7 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
             }
             drainReports(timeoutMs: 0)
             maybeCommit(force: false)
-            maybePublishAnalytics(now: SystemClock.unixMilliseconds(), force: false)
+            maybePublishAnalytics(now: WallClock.unixMilliseconds(), force: false)
         }
 
         if stop.requested == .crash {
@@ -129,7 +129,7 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         flush(in: nil, timeoutNanos: 30_000_000_000)
         commitAll(in: nil)
         consumer.close()
-        maybePublishAnalytics(now: SystemClock.unixMilliseconds(), force: true)
+        maybePublishAnalytics(now: WallClock.unixMilliseconds(), force: true)
         let deadline = SystemClock.monotonicNanoseconds() + 5_000_000_000
         while producer.outstanding > 0, SystemClock.monotonicNanoseconds() < deadline {
             drainReports(timeoutMs: 20)
@@ -209,7 +209,7 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
                 let alert = FraudAlert.protobufC(
                     transaction: UnsafeMutablePointer(mutating: inbound.message), breakdown: breakdown,
                     sourceTopic: topic, sourcePartition: partition, sourceOffset: offset,
-                    scoredTimeMs: SystemClock.unixMilliseconds(), in: outputArena)
+                    scoredTimeMs: WallClock.unixMilliseconds(), in: outputArena)
                 encodeAlert(alert) { send(topic: alertTopic, key: cardKey, value: $0, opaque: opaque) }
                 counters.alerted.add(1, ordering: .relaxed)
             }

@@ -116,8 +116,7 @@ final class ScoringHandler: ChannelDuplexHandler {
     }
 
     private func process(_ frame: ByteBuffer, context: ChannelHandlerContext) {
-        if outbound == nil { outbound = context.channel.allocator.buffer(capacity: 1024) }
-        switch processor.process(frame: frame, into: &outbound!) {
+        switch appendingAnswers(context: context, { processor.process(frame: frame, into: &$0) }) {
         case .answered: answered += 1
         case .batchInProgress: scheduleBatchSlice(context: context)
         }
@@ -142,8 +141,7 @@ final class ScoringHandler: ChannelDuplexHandler {
 
     private func continueBatch(context: ChannelHandlerContext) {
         guard context.channel.isActive, processor.hasBatchInProgress else { return }
-        if outbound == nil { outbound = context.channel.allocator.buffer(capacity: 1024) }
-        guard processor.continueBatch(into: &outbound!) == .answered else {
+        guard appendingAnswers(context: context, { processor.continueBatch(into: &$0) }) == .answered else {
             scheduleBatchSlice(context: context)
             return
         }
@@ -236,28 +234,29 @@ final class ScoringHandler: ChannelDuplexHandler {
             logger.warning(
                 "closing connection: frame too large",
                 metadata: ["length": "\(tooLarge.length)", "limit": "\(tooLarge.limit)"])
-            if outbound == nil { outbound = context.channel.allocator.buffer(capacity: 128) }
-            processor.writeFrameTooLarge(tooLarge, into: &outbound!)
+            appendingAnswers(context: context) { processor.writeFrameTooLarge(tooLarge, into: &$0) }
         case .timedOut(let timeout):
             connections.connectionTimedOut(timeout)
-            if outbound == nil { outbound = context.channel.allocator.buffer(capacity: 128) }
             switch timeout {
             case .frameIncomplete:
                 logger.debug("closing connection: a frame was not completed in time")
-                processor.writeConnectionError(
-                    .deadlineExceeded, "a request frame was not completed within the frame timeout; closing the connection",
-                    into: &outbound!)
+                appendingAnswers(context: context) {
+                    processor.writeConnectionError(
+                        .deadlineExceeded, "a request frame was not completed within the frame timeout; closing the connection",
+                        into: &$0)
+                }
             case .idle:
                 logger.debug("closing idle connection")
             }
         case .inputBudgetExceeded:
             logger.debug("closing connection: partly received frames exceed --max-buffered-input")
             connections.connectionRefusedForInput()
-            if outbound == nil { outbound = context.channel.allocator.buffer(capacity: 128) }
-            processor.writeConnectionError(
-                .overloaded,
-                "the server holds more partly received requests than --max-buffered-input; closing the connection, retry later",
-                into: &outbound!)
+            appendingAnswers(context: context) {
+                processor.writeConnectionError(
+                    .overloaded,
+                    "the server holds more partly received requests than --max-buffered-input; closing the connection, retry later",
+                    into: &$0)
+            }
         }
         metrics.collect(&processor.counters)
         closeAfterPendingWrites(context: context)
@@ -318,6 +317,15 @@ final class ScoringHandler: ChannelDuplexHandler {
             linger.cancel()
             loopBound.value.close(promise: nil)
         }
+    }
+
+    /// Runs `append` on the buffer this burst's answers collect in, made on first use; they leave
+    /// together in `flushResponses`.
+    @inline(__always)
+    @discardableResult
+    private func appendingAnswers<Result>(context: ChannelHandlerContext, _ append: (inout ByteBuffer) -> Result) -> Result {
+        if outbound == nil { outbound = context.channel.allocator.buffer(capacity: 1024) }
+        return append(&outbound!)
     }
 
     private func flushResponses(context: ChannelHandlerContext) {

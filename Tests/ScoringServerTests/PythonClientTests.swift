@@ -23,32 +23,20 @@ struct PythonClientTests {
         let daemon = try DaemonProcess.start()
         let generated = daemon.directory.appendingPathComponent("python")
         try FileManager.default.createDirectory(at: generated, withIntermediateDirectories: true)
-        let protoc = try run(
-            "python3", ["-m", "grpc_tools.protoc", "-I", Self.packageRoot.appendingPathComponent("proto").path,
-                        "--python_out=\(generated.path)", "streamify/v1/scoring.proto"])
-        try #require(protoc.status == 0, "protoc via grpc_tools failed (pip install protobuf grpcio-tools): \(protoc.output)")
+        let protoc = try runProgram(
+            ["/usr/bin/env", "python3", "-m", "grpc_tools.protoc", "-I", Self.packageRoot.appendingPathComponent("proto").path,
+             "--python_out=\(generated.path)", "streamify/v1/scoring.proto"])
+        try #require(
+            protoc.status == 0, "protoc via grpc_tools failed (pip install protobuf grpcio-tools): \(protoc.output)\(protoc.errors)")
 
-        let result = try run(
-            "python3", [Self.packageRoot.appendingPathComponent("examples/python/score_transaction.py").path],
+        let result = try runProgram(
+            ["/usr/bin/env", "python3", Self.packageRoot.appendingPathComponent("examples/python/score_transaction.py").path],
             environment: ["PYTHONPATH": generated.path, "STREAMIFY_SOCKET": daemon.socketPath])
-        #expect(result.status == 0, "\(result.output)")
+        let printed = result.output + result.errors
+        #expect(result.status == 0, "\(printed)")
         let lines = result.output.split(separator: "\n")
-        #expect(lines.first?.hasPrefix("tx-1001: risk ") == true, "\(result.output)")
-        #expect(lines.filter { $0.contains("FACTOR_") }.count == 5, "\(result.output)")
+        #expect(lines.first?.hasPrefix("tx-1001: risk ") == true, "\(printed)")
+        #expect(lines.filter { $0.contains("FACTOR_") }.count == 5, "\(printed)")
         #expect(daemon.terminate() == 0)
-    }
-
-    private func run(_ command: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [command] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
     }
 }

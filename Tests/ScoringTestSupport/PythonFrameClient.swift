@@ -34,22 +34,9 @@ public enum PythonFrameClient {
                 print(exactly(length).hex(), flush=True)
             """
         let frames = requests.map { RawConnection.frame(WireCodec.encode($0)).map { String(format: "%02x", $0) }.joined() }
-        let command = launcher + ["/usr/bin/python3", "-c", script] + arguments + ["--"] + frames
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "python3 exited \(process.terminationStatus): \(String(decoding: stderr, as: UTF8.self))")
-        }
-        return try String(decoding: stdout, as: UTF8.self).split(separator: "\n").map { line in
+        let result = try runProgram(launcher + ["/usr/bin/python3", "-c", script] + arguments + ["--"] + frames)
+        guard result.status == 0 else { throw Failure(description: "python3 exited \(result.status): \(result.errors)") }
+        return try result.output.split(separator: "\n").map { line in
             let bytes = stride(from: 0, to: line.count, by: 2).map { offset -> UInt8 in
                 let start = line.index(line.startIndex, offsetBy: offset)
                 return UInt8(line[start..<line.index(start, offsetBy: 2)], radix: 16)!

@@ -31,16 +31,9 @@ struct TLSTests {
         }
 
         static func openssl(_ arguments: [String], in directory: URL) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-            process.arguments = arguments
-            process.currentDirectoryURL = directory
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
-                throw PythonFrameClient.Failure(description: "openssl \(arguments.joined(separator: " ")) failed")
+            let result = try runProgram(["/usr/bin/openssl"] + arguments, in: directory)
+            guard result.status == 0 else {
+                throw PythonFrameClient.Failure(description: "openssl \(arguments.joined(separator: " ")) failed: \(result.errors)")
             }
         }
     }

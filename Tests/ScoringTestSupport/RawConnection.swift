@@ -127,3 +127,11 @@ public func httpGet(port: Int, path: String) throws -> String {
     while let byte = try connection.receive(exactly: 1) { bytes += byte }
     return String(decoding: bytes, as: UTF8.self)
 }
+
+/// The values of every sample of metric `name` in Prometheus text `metrics`, labelled or not,
+/// in order (integers only: what the daemon's counters and byte gauges are).
+public func metricSamples(_ name: String, in metrics: String) -> [Int] {
+    metrics.split(separator: "\n")
+        .filter { $0.hasPrefix(name + " ") || $0.hasPrefix(name + "{") }
+        .compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }
+}

@@ -104,10 +104,6 @@ struct OverloadTests {
         #expect(daemon.terminate() == 0)
     }
 
-    static func gauge(_ name: String, in metrics: String) -> Int? {
-        metrics.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { $0.split(separator: " ").last.flatMap { Int($0) } }
-    }
-
     @Test("partly sent frames past --max-buffered-input: the connection that goes over is refused and closed; others go on")
     func bufferedInputBudget() throws {
         let daemon = try DaemonProcess.start(arguments: ["--max-buffered-input", "\(1 << 20)", "--metrics", "127.0.0.1:0"])
@@ -153,4 +149,7 @@ struct OverloadTests {
         #expect(released)
         #expect(daemon.terminate() == 0)
     }
+
+    /// An unlabelled gauge's value.
+    static func gauge(_ name: String, in metrics: String) -> Int? { metricSamples(name, in: metrics).first }
 }

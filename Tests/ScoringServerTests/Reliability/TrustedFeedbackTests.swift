@@ -149,8 +149,7 @@ struct TrustedFeedbackTests {
         let metrics = try httpGet(port: try #require(daemon.metricsPort), path: "/metrics")
         #expect(metrics.contains("streamify_labels_rate_limited_total \(limited)"), "\(metrics)")
         // Only the admitted labels reached the engine (held as deferred: nothing was scored yet).
-        let recorded = metrics.split(separator: "\n").filter { $0.hasPrefix("streamify_labels_total{") }
-            .compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }.reduce(0, +)
+        let recorded = metricSamples("streamify_labels_total", in: metrics).reduce(0, +)
         #expect(recorded == applied, "\(metrics)")
 
         // The bucket refills with time: wait for the next label to pass, bounded.

@@ -134,8 +134,7 @@ public final class FrameProcessor {
     /// Appends an error answer that belongs to the connection, not to a request (request id 0),
     /// and counts it: the connection is about to close.
     public func writeConnectionError(_ code: ErrorCode, _ message: String, into outbound: inout ByteBuffer) {
-        counters.errors[code] += 1
-        write(errorResponse(requestID: 0, code, message), into: &outbound)
+        write(refusal(requestID: 0, code, message), into: &outbound)
         output.reset()
     }
 
@@ -151,28 +150,23 @@ public final class FrameProcessor {
         // Shed before decoding: a loop that is behind must spend as little as possible per request.
         if peek.isWellFormed, peek.asksForScoring {
             if let admission, !admission.admits(atUptimeNanoseconds: start) {
-                counters.errors[.overloaded] += 1
                 counters.shedForQueueDelay += 1
-                return errorResponse(requestID: peek.requestID, .overloaded, Self.queueDelayExceeded)
+                return refusal(requestID: peek.requestID, .overloaded, Self.queueDelayExceeded)
             }
             if let outputBudget, outputBudget.isExhausted {
-                counters.errors[.overloaded] += 1
                 counters.shedForBufferedOutput += 1
-                return errorResponse(requestID: peek.requestID, .overloaded, Self.bufferedOutputExceeded)
+                return refusal(requestID: peek.requestID, .overloaded, Self.bufferedOutputExceeded)
             }
         }
         guard peek.isWellFormed, let request = Request.unpack(bytes, into: input) else {
-            counters.errors[.malformed] += 1
-            return errorResponse(requestID: peek.requestID, .malformed, "frame is not a valid streamify.v1.Request")
+            return refusal(requestID: peek.requestID, .malformed, "frame is not a valid streamify.v1.Request")
         }
         let requestID = request.pointee.request_id
         // A request whose client has given up is shed before it is scored. (After decoding, so
         // that a malformed frame is always MALFORMED; decoding is the small part of the work.)
         let deadline = request.pointee.deadline_ms
         if deadline > 0, WallClock.unixMilliseconds() >= deadline {
-            counters.errors[.deadlineExceeded] += 1
-            return errorResponse(
-                requestID: requestID, .deadlineExceeded, "deadline_ms passed before the server reached the request")
+            return refusal(requestID: requestID, .deadlineExceeded, "deadline_ms passed before the server reached the request")
         }
         switch request.pointee.body_case {
         case STREAMIFY__V1__REQUEST__BODY_SCORE:
@@ -186,8 +180,7 @@ public final class FrameProcessor {
         case STREAMIFY__V1__REQUEST__BODY_AUTHENTICATE:
             return authenticateResponse(requestID: requestID, authenticate: request.pointee.authenticate)
         default:
-            counters.errors[.malformed] += 1
-            return errorResponse(requestID: requestID, .malformed, "request has no body (score, score_batch, feedback or ping)")
+            return refusal(requestID: requestID, .malformed, "request has no body (score, score_batch, feedback or ping)")
         }
     }
 
@@ -273,17 +266,14 @@ public final class FrameProcessor {
         start: UInt64
     ) -> UnsafeMutablePointer<Streamify__V1__Response> {
         guard let feedback else {
-            counters.errors[.malformed] += 1
-            return errorResponse(requestID: requestID, .malformed, "feedback body is missing")
+            return refusal(requestID: requestID, .malformed, "feedback body is missing")
         }
         guard mayLabel else {
-            counters.errors[.unauthenticated] += 1
-            return errorResponse(requestID: requestID, .unauthenticated, Self.labelRoleNeeded)
+            return refusal(requestID: requestID, .unauthenticated, Self.labelRoleNeeded)
         }
         if labelRate?.admit(atUptimeNanoseconds: start) == false {
-            counters.errors[.overloaded] += 1
             counters.rateLimitedLabels += 1
-            return errorResponse(requestID: requestID, .overloaded, Self.labelRateExceeded)
+            return refusal(requestID: requestID, .overloaded, Self.labelRateExceeded)
         }
         switch service.record(feedback, counters: &counters) {
         case .success(let disposition):
@@ -320,8 +310,7 @@ public final class FrameProcessor {
         requestID: UInt64, authenticate: UnsafeMutablePointer<Streamify__V1__Authenticate>?
     ) -> UnsafeMutablePointer<Streamify__V1__Response> {
         guard let authenticate, labelPolicy.accepts(token: bytes(of: authenticate.pointee.token)) else {
-            counters.errors[.unauthenticated] += 1
-            return errorResponse(requestID: requestID, .unauthenticated, "the label token is wrong, or the server has none")
+            return refusal(requestID: requestID, .unauthenticated, "the label token is wrong, or the server has none")
         }
         mayLabel = true
         let authenticated = output.make(Streamify__V1__Authenticated.self)
@@ -401,10 +390,18 @@ public final class FrameProcessor {
     }
 
     private func batchTooLarge(requestID: UInt64, count: Int) -> UnsafeMutablePointer<Streamify__V1__Response> {
-        counters.errors[.invalidArgument] += 1
-        return errorResponse(
+        refusal(
             requestID: requestID, .invalidArgument,
             "batch has \(count) transactions; the limit is \(maximumBatchSize)", field: "score_batch.transactions")
+    }
+
+    /// The error answer to `requestID`, counted under `code`: every refusal the processor makes
+    /// itself (the service counts the ones it makes).
+    private func refusal(
+        requestID: UInt64, _ code: ErrorCode, _ message: String, field: String = ""
+    ) -> UnsafeMutablePointer<Streamify__V1__Response> {
+        counters.errors[code] += 1
+        return errorResponse(requestID: requestID, code, message, field: field)
     }
 
     private func errorResponse(

@@ -221,16 +221,11 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         if configuration.analyticsIntervalSeconds > 0 {
             window.add(
                 amountMinor: t.amount_minor, card: decision.card.rawValue,
-                category: Self.text(t.merchant_category), merchant: Self.text(t.merchant_id),
-                paymentMethod: Self.text(t.payment_method),
+                category: String(protobufC: t.merchant_category), merchant: String(protobufC: t.merchant_id),
+                paymentMethod: String(protobufC: t.payment_method),
                 device: inbound.deviceType ?? Self.channelName(t.channel.rawValue),
-                country: Self.text(t.country), level: assessment.level, alerted: alerted)
+                country: String(protobufC: t.country), level: assessment.level, alerted: alerted)
         }
-    }
-
-    /// A validated string field as a `String` (validation guarantees UTF-8 without NULs).
-    private static func text(_ field: ProtobufCBinaryData) -> String {
-        String(decoding: bytes(of: field), as: UTF8.self)
     }
 
     private func processFeedback(

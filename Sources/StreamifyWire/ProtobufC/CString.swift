@@ -10,7 +10,7 @@ extension String {
     /// Reads a protobuf-c string field generated as bytes (`string_as_bytes`), with its full
     /// length; invalid UTF-8 is repaired with replacement characters.
     @inlinable
-    init(protobufC data: ProtobufCBinaryData) {
+    package init(protobufC data: ProtobufCBinaryData) {
         self.init(decoding: UnsafeRawBufferPointer(start: data.data, count: data.len), as: UTF8.self)
     }
 }

@@ -46,10 +46,12 @@ public final class EngineService: Service, Sendable {
     /// Refreshes gauges (and reloads on SIGHUP) until graceful shutdown, then writes the snapshot.
     public func run() async throws {
         await withTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { [scoring, configuration] in
+            tasks.addTask { [scoring, configuration, logger] in
+                var switches = 0
                 while !Task.isCancelled {
-                    try? await Task.sleep(for: configuration.gaugeInterval)
                     scoring.metrics.recordEngineGauges(of: scoring.engine)
+                    switches = Self.logSwitch(of: scoring.engine, after: switches, logger: logger)
+                    try? await Task.sleep(for: configuration.gaugeInterval)
                 }
             }
             if let path = configuration.modelPath {
@@ -63,5 +65,21 @@ public final class EngineService: Service, Sendable {
             LearningSnapshot(path: path, engine: scoring.engine, logger: logger).write()
         }
         logger.info("engine stopped", metadata: ["cards_tracked": "\(scoring.engine.cardsTracked)"])
+    }
+
+    /// Logs which model answers when that changed since `seen` switches; returns the count now.
+    private static func logSwitch(of engine: RiskEngine, after seen: Int, logger: Logger) -> Int {
+        let switches = engine.challengerSwitches
+        guard switches != seen, let quality = engine.modelQuality else { return switches }
+        let models = engine.models
+        logger.notice(
+            models.challengerServes ? "challenger answers" : "champion answers",
+            metadata: [
+                "model": "\(models.served.version)",
+                "champion_auc": "\(quality.champion.rocAUC)", "champion_ap": "\(quality.champion.averagePrecision)",
+                "challenger_auc": "\(quality.challenger.rocAUC)", "challenger_ap": "\(quality.challenger.averagePrecision)",
+                "frauds": "\(quality.challenger.frauds)", "legitimate": "\(quality.challenger.legitimate)",
+            ])
+        return switches
     }
 }

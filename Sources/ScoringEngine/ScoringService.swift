@@ -47,12 +47,12 @@ public final class ScoringService: Sendable {
                 counters.clockSkewRefusals += 1
                 return .failure(Self.tooFarAhead)
             }
-            // Read the model once: a reload during this call must not mix two models.
-            let model = engine.model
-            let assessment = engine.score(features, with: model)
+            // Read the models once: a reload during this call must not mix two versions.
+            let models = engine.models
+            let assessment = engine.score(features, with: models)
             counters.transactions += 1
             counters.levels[assessment.level] += 1
-            return .success(Decision(assessment: assessment, modelVersion: model.version, card: features.card))
+            return .success(Decision(assessment: assessment, modelVersion: models.served.version, card: features.card))
         case .failure(let error):
             counters.errors[error.code] += 1
             return .failure(error)

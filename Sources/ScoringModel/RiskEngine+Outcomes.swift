@@ -26,7 +26,8 @@ extension RiskEngine {
     ///
     /// Fraud marks the card (it scores high until it goes quiet), counts against the merchant on
     /// the transaction's day, and ties the transaction's device and IP to fraud. Fraud and
-    /// legitimate labels on a logged transaction both train the online learner. A label is only
+    /// legitimate labels on a logged transaction both train the challenger and count on the
+    /// scoreboard that decides which model answers. A label is only
     /// applied once the event-time clock (the newest transaction scored) has reached its
     /// reported time, so nothing is learned before it could have been known.
     @discardableResult
@@ -57,16 +58,21 @@ extension RiskEngine {
         releaseDueLabels(at: eventClock)
         guard let outcomes else { return 0 }
         let matured = outcomes.collectMatured()
+        let now = eventClock
         for entry in matured.legitimate {
+            scoreboard.record(champion: entry.championScore, challenger: entry.challengerScore, fraud: false, at: now)
+            reservoir.add(entry.features, fraud: false, key: entry.key, at: now)
             learner.learn(entry.features, fraud: false) { publishLearned($0) }
         }
+        refitChallenger(at: now)
+        reviewChallenger(at: now)
         return matured.removed
     }
 
-    /// Publishes the learner's state as a new version (if it changed), installs it, and returns
-    /// it: a deployable model file (`encodedJSON()`). Nil while no logistic model is installed.
+    /// Publishes the learner's state as a new version (if it changed), holds it as the
+    /// challenger, and returns it as it would answer: a deployable model file (`encodedJSON()`).
     public func learnedSnapshot() -> RiskModel? {
-        learner.snapshot { publishLearned($0) }
+        learner.snapshot { publishLearned($0) }.map { _ in models.challenger }
     }
 
     private func releaseDueLabels(at clock: UInt32) {
@@ -118,6 +124,10 @@ extension RiskEngine {
             }
         }
         if let logged {
+            let fraud = feedback.outcome == .fraud
+            scoreboard.record(
+                champion: logged.championScore, challenger: logged.challengerScore, fraud: fraud, at: eventClock)
+            reservoir.add(logged.features, fraud: fraud, key: logged.key, at: eventClock)
             learner.learn(logged.features, fraud: feedback.outcome == .fraud) { publishLearned($0) }
         }
         return .applied

@@ -6,6 +6,12 @@
 /// Device and merchant state are updated under their own locks just before; no two locks are
 /// ever held at once.
 ///
+/// Two models score every transaction: the champion (the hand-set model, or a deployed file)
+/// and a challenger the online learner trains from outcomes, starting from the champion. One
+/// answers, the other is scored in its shadow; both scores are kept with the transaction, and
+/// once its outcome is final both are judged on it (`scoreboard`). The challenger answers while
+/// it ranks recent outcomes better (`ChallengerPolicy`).
+///
 /// Everything that moves with time moves with the transactions' event time, never the wall
 /// clock: a housekeeping round (`expireIdle()`) runs inside `score` each time the event-time
 /// clock crosses a multiple of `EngineConfiguration.housekeepingPeriodSeconds`, so a stream
@@ -21,20 +27,30 @@ public final class RiskEngine: @unchecked Sendable {
     public let outcomes: OutcomeLog?
     /// Transactions labelled so far, for duplicate detection without an outcome log (nil with one).
     let labelled: StripedTable<LabelLedgerEntry>?
-    /// Adapts an installed logistic model from labels (idle under the hand-set noisy-OR).
+    /// Trains the challenger from labels.
     public let learner: OnlineLearner
+    /// Both models' rolling quality on final outcomes.
+    public let scoreboard: ModelScoreboard
+    /// Recent final outcomes, for the challenger's daily refits.
+    public let reservoir: OutcomeReservoir
+    let refit = ChallengerRefit()
     let pendingLabels: PendingLabels
     private let housekeeping: HousekeepingSchedule
     let clock = EventClock()
     /// The table sizes and lifetimes it was created with.
     public let configuration: EngineConfiguration
     private let modelLock = PaddedMutex()
-    private var installedModel: RiskModel
+    private var serving: ServingModels
+    /// Levels the challenger answers with once calibrated on its outcomes (nil: the champion's).
+    private var challengerThresholds: RiskModel.Thresholds?
+    private var switches = 0
+    private var lastQuality: (champion: RankingQuality, challenger: RankingQuality)?
 
-    /// Creates empty tables sized by `configuration` and installs `model` (the hand-set defaults unless given).
+    /// Creates empty tables sized by `configuration` and installs `model` as the champion (the
+    /// hand-set defaults unless given), with a challenger learned from it.
     public init(configuration: EngineConfiguration = EngineConfiguration(), model: RiskModel = .builtIn) {
         self.configuration = configuration
-        self.installedModel = model
+        self.serving = ServingModels(only: model)
         self.cards = StripedTable(
             stripeCount: configuration.stripeCount, capacity: configuration.maximumCards,
             idleSeconds: configuration.cardIdleSeconds)
@@ -57,40 +73,111 @@ public final class RiskEngine: @unchecked Sendable {
                 idleSeconds: configuration.outcomeMaturitySeconds)
             : nil
         self.learner = OnlineLearner(configuration: configuration.learning)
+        self.scoreboard = ModelScoreboard(windowDays: configuration.learning.challenger.windowDays)
+        let refit = configuration.learning.refit
+        self.reservoir = OutcomeReservoir(
+            fraudCapacity: refit.enabled ? refit.fraudCapacity : 0, legitimateCapacity: refit.enabled ? refit.legitimateCapacity : 0,
+            legitimateSampling: refit.legitimateSampling, windowDays: refit.windowDays)
         self.pendingLabels = PendingLabels(capacity: max(configuration.maximumPendingLabels, 0))
         self.housekeeping = HousekeepingSchedule(periodSeconds: configuration.housekeepingPeriodSeconds)
-        learner.rebase(on: model) {}
+        learner.rebase(on: model) { prior in serving = ServingModels(champion: model, challenger: prior, challengerServes: false) }
     }
 
-    /// The model in use.
-    public var model: RiskModel { modelLock.withLock { installedModel } }
+    /// The model that answers now (its version is reported with each decision).
+    public var model: RiskModel { models.served }
 
-    /// Switches to another model; transactions already being scored finish on the old one.
-    /// Online learning restarts from it (and idles unless it is a logistic model).
+    /// Champion, challenger and which answers: read once per request, not per step.
+    public var models: ServingModels { modelLock.withLock { serving } }
+
+    /// Whether the learned challenger answers now.
+    public var challengerServes: Bool { models.challengerServes }
+
+    /// Times the challenger took over or handed back since the last install.
+    public var challengerSwitches: Int { modelLock.withLock { switches } }
+
+    /// Both models' quality at the last housekeeping round (nil before the first).
+    public var modelQuality: (champion: RankingQuality, challenger: RankingQuality)? { modelLock.withLock { lastQuality } }
+
+    /// Installs `model` as the champion; transactions already being scored finish on the old
+    /// models. The challenger restarts from it, and the champion answers until it is beaten again.
+    /// The scoreboard starts over too: outcomes scored by the old models judge neither new one.
     public func install(_ model: RiskModel) {
-        learner.rebase(on: model) { modelLock.withLock { installedModel = model } }
+        learner.rebase(on: model) { prior in
+            modelLock.withLock {
+                serving = ServingModels(champion: model, challenger: prior, challengerServes: false)
+                challengerThresholds = nil
+                switches = 0
+                lastQuality = nil
+            }
+            scoreboard.reset()
+            refit.reset()
+        }
     }
 
-    /// Installs a version the learner published (it holds its own lock around this).
+    /// Refits the challenger once an event-time day (from the reservoir, off this thread) and
+    /// installs the fit due by `seconds`; see `ChallengerRefit`.
+    func refitChallenger(at seconds: UInt32) {
+        if let fit = refit.collect(reaching: seconds) {
+            learner.adopt(fit) { publishLearned($0) }
+        }
+        let settings = configuration.learning.refit
+        guard settings.enabled, !learner.isFrozen, reservoir.fraudCount >= configuration.learning.challenger.minimumFrauds,
+            let prior = learner.prior
+        else { return }
+        let trainer = LogisticTrainer(l2: settings.l2, confidence: settings.confidence)
+        _ = refit.startIfDue(at: seconds, samples: { reservoir.samples(at: seconds) }, trainer: trainer, prior: prior)
+    }
+
+    /// Refits started so far.
+    public var refitsStarted: Int { refit.fitsStarted }
+
+    /// Holds a version the learner published as the challenger (the learner holds its own lock
+    /// around this), with the levels calibrated for it.
     func publishLearned(_ model: RiskModel) {
-        modelLock.withLock { installedModel = model }
+        modelLock.withLock {
+            var challenger = model
+            if let challengerThresholds { challenger.thresholds = challengerThresholds }
+            serving = serving.replacing(challenger: challenger)
+        }
+    }
+
+    /// Compares champion and challenger on the outcomes of the scoreboard's window, recalibrates
+    /// the challenger's levels, and lets the better one answer (`ChallengerPolicy`).
+    func reviewChallenger(at seconds: UInt32) {
+        let policy = configuration.learning.challenger
+        let (championHistogram, challengerHistogram) = scoreboard.histograms(at: seconds)
+        let quality = (champion: championHistogram.quality, challenger: challengerHistogram.quality)
+        let thresholds = policy.isSettled(quality.challenger) ? policy.thresholds(from: challengerHistogram) : nil
+        modelLock.withLock {
+            lastQuality = quality
+            var challenger = serving.challenger
+            if let thresholds {
+                challengerThresholds = thresholds
+                challenger.thresholds = thresholds
+            }
+            let serves = policy.challengerServes(
+                now: serving.challengerServes, champion: quality.champion, challenger: quality.challenger)
+            if serves != serving.challengerServes { switches += 1 }
+            serving = ServingModels(champion: serving.champion, challenger: challenger, challengerServes: serves)
+        }
     }
 
     /// Scores `transaction` and folds it into the state. Validate it first (`TransactionIntake`).
     public func score(_ transaction: TransactionFeatures) -> RiskAssessment {
-        score(transaction, with: model)
+        score(transaction, with: models)
     }
 
-    /// Scores with a model the caller already holds (read `model` once per request, not per step).
-    public func score(_ transaction: TransactionFeatures, with model: RiskModel) -> RiskAssessment {
+    /// Scores with the models the caller already holds (read `models` once per request, not per step).
+    public func score(_ transaction: TransactionFeatures, with models: ServingModels) -> RiskAssessment {
         var features = FeatureVector()
-        return score(transaction, with: model, features: &features)
+        return score(transaction, with: models, features: &features)
     }
 
     /// Scores and also hands back the feature vector the decision was made on (for training).
     public func score(
-        _ transaction: TransactionFeatures, with model: RiskModel, features: inout FeatureVector
+        _ transaction: TransactionFeatures, with models: ServingModels, features: inout FeatureVector
     ) -> RiskAssessment {
+        let model = models.served
         let seconds = transaction.eventSeconds
         let cardShort = transaction.card.short
 
@@ -105,8 +192,7 @@ public final class RiskEngine: @unchecked Sendable {
         }
         var otherCardsOnIP = 0
         var ipFraudAt: UInt32 = 0
-        // IP state only feeds outcome signals (a logistic model); the hand-set model never reads it.
-        if transaction.ipAddress != 0, model.usesOutcomeSignals {
+        if transaction.ipAddress != 0 {
             devices.update(.ipAddress(transaction.ipAddress), at: seconds) { ip, _ in
                 otherCardsOnIP = ip.otherRecentCards(than: cardShort, at: seconds)
                 ipFraudAt = ip.confirmedFraudAt
@@ -122,6 +208,7 @@ public final class RiskEngine: @unchecked Sendable {
         }
         features = FeatureVector()
         let quiet = configuration.confirmedFraudQuietSeconds
+        let halfLife = configuration.confirmedFraudHalfLifeSeconds
         let assessment = cards.update(transaction.card, at: seconds) { card, _ in
             if quiet > 0, card.confirmedFraudAt != 0, seconds > card.lastSeen, seconds - card.lastSeen >= quiet {
                 card.confirmedFraudAt = 0
@@ -130,13 +217,18 @@ public final class RiskEngine: @unchecked Sendable {
                 transaction: transaction, card: card,
                 otherCardsOnDevice: otherCardsOnDevice, deviceFraudAt: deviceFraudAt,
                 otherCardsOnIP: otherCardsOnIP, ipFraudAt: ipFraudAt, merchantRisk: merchantRisk,
-                outcomeSignals: model.usesOutcomeSignals)
+                fraudHalfLifeSeconds: halfLife)
             let assessment = model.assess(context, features: &features)
             card.apply(transaction, localHour: context.localHour)
             return assessment
         }
         if let outcomes, !transaction.transaction.isNone {
-            outcomes.log(transaction, features: features, score: assessment.score)
+            let shadow = models.challengerServes ? models.champion : models.challenger
+            let shadowScore = shadow.shadowScore(features)
+            outcomes.log(
+                transaction, features: features,
+                championScore: models.challengerServes ? shadowScore : assessment.score,
+                challengerScore: models.challengerServes ? assessment.score : shadowScore)
         }
         clock.advance(to: seconds)
         if housekeeping.claim(reaching: seconds) { expireIdle() }

@@ -44,7 +44,7 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "JSON model file (weights, thresholds, version); built-in defaults if absent. Env: STREAMIFY_MODEL")
     var model: String? = environment("STREAMIFY_MODEL")
 
-    @Flag(help: "Freeze online learning: labels update card, merchant, device and IP state but never the model. Env: STREAMIFY_FREEZE_LEARNING=1")
+    @Flag(help: "Freeze online learning: labels update card, merchant, device and IP state but never the challenger, so the champion keeps answering. Env: STREAMIFY_FREEZE_LEARNING=1")
     var freezeLearning: Bool = environment("STREAMIFY_FREEZE_LEARNING") == "1"
 
     @Option(help: "Event time after which a transaction without a fraud label counts as legitimate, e.g. 30d. Env: STREAMIFY_OUTCOME_MATURITY")
@@ -56,7 +56,10 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "A card with confirmed fraud drops the mark after this long unused, e.g. 30d ('off': never). Env: STREAMIFY_FRAUD_CARD_QUIET")
     var fraudCardQuiet: String = environment("STREAMIFY_FRAUD_CARD_QUIET") ?? "off"
 
-    @Option(help: "Most scored transactions kept awaiting their outcome for online learning (0: none; default 1000000 with a logistic model, 0 with the hand-set one). Env: STREAMIFY_MAX_LOGGED_TRANSACTIONS")
+    @Option(help: "A card's confirmed-fraud signal holds this much event time after the report, then halves every as much, e.g. 7d ('off': it never fades). Env: STREAMIFY_FRAUD_CARD_HALF_LIFE")
+    var fraudCardHalfLife: String = environment("STREAMIFY_FRAUD_CARD_HALF_LIFE") ?? "7d"
+
+    @Option(help: "Most scored transactions kept awaiting their outcome for online learning (0: none, and no learning). Env: STREAMIFY_MAX_LOGGED_TRANSACTIONS")
     var maxLoggedTransactions: Int? = environment("STREAMIFY_MAX_LOGGED_TRANSACTIONS").flatMap(Int.init)
 
     @Option(help: "Where to write the online-learned model (a model file) at shutdown. Env: STREAMIFY_LEARNING_SNAPSHOT")
@@ -144,6 +147,8 @@ struct ServerOptions: ParsableArguments {
             throw InvalidOption(description: "--outcome-delay must be whole days from 0d to 9d, such as 7d")
         }
         let quietSeconds = try eventTimeSpan(fraudCardQuiet, option: "--fraud-card-quiet", example: "30d", offAllowed: true)
+        let halfLifeSeconds = try eventTimeSpan(
+            fraudCardHalfLife, option: "--fraud-card-half-life", example: "7d", offAllowed: true)
         let skewSeconds = try eventTimeSpan(maxClockSkew, option: "--max-clock-skew", example: "1h", offAllowed: true)
         guard (maxLoggedTransactions ?? 0) >= 0 else {
             throw InvalidOption(description: "--max-logged-transactions must be 0 or more")
@@ -173,12 +178,12 @@ struct ServerOptions: ParsableArguments {
         engine.maximumMerchants = maxMerchants
         engine.cardIdleSeconds = cardTTLSeconds
         engine.outcomeMaturitySeconds = maturitySeconds
-        // The outcome log only feeds the online learner, which only adapts a logistic model:
-        // under the hand-set model it would cost memory and time for nothing.
-        engine.maximumLoggedTransactions = maxLoggedTransactions ?? (riskModel.usesOutcomeSignals ? 1_000_000 : 0)
+        // The outcome log feeds the challenger's learning and the champion/challenger scoreboard.
+        engine.maximumLoggedTransactions = maxLoggedTransactions ?? 1_000_000
         engine.learning.enabled = !freezeLearning
         engine.outcomeDelayDays = Int(delaySeconds / 86_400)
         engine.confirmedFraudQuietSeconds = quietSeconds
+        engine.confirmedFraudHalfLifeSeconds = halfLifeSeconds
         engine.maximumClockSkewSeconds = skewSeconds
         engine.fingerprintKey = try FingerprintKeyOptions.key(file: fingerprintKeyFile)
 

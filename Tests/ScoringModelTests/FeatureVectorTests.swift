@@ -31,12 +31,15 @@ struct FeatureVectorTests {
         for factor in RiskFactor.allCases {
             #expect(FeatureVector.group(of: factor.rawValue) == factor)
         }
-        // Every feature belongs to exactly one factor: its score, or one of its raw ranges.
+        // Every feature belongs to exactly one factor (its score, or one of its raw ranges), but
+        // the hand-set verdict, which speaks for all five.
+        let factorCount = RiskFactor.allCases.count
         for index in 0..<FeatureVector.count {
-            let owners = (0..<5).filter { $0 == index || FeatureVector.rawRanges[$0].contains(index) }
-            #expect(owners.count == 1, "feature \(FeatureVector.names[index])")
+            let owners = (0..<factorCount).filter { $0 == index || FeatureVector.rawRanges[$0].contains(index) }
+            #expect(owners.count == (index == FeatureVector.handsetLogit ? 0 : 1), "feature \(FeatureVector.names[index])")
         }
-        #expect(FeatureVector.rawRanges[4].upperBound == FeatureVector.count)
+        #expect(FeatureVector.rawRanges[factorCount - 1].upperBound == FeatureVector.handsetLogit)
+        #expect(FeatureVector.handsetLogit == FeatureVector.count - 1)
     }
 
     @Test("a scored transaction logs its factor scores, raw features and one-hots")

@@ -20,7 +20,7 @@ struct LearnerPrecisionTests {
         combiner.biasPrecision = 1e6
         combiner.precision[Self.online] = 1e6
         let learner = OnlineLearner(configuration: LearningConfiguration(publishEvery: 1))
-        learner.rebase(on: Self.model(combiner)) {}
+        learner.rebase(on: Self.model(combiner)) { _ in }
         var features = FeatureVector()
         features[Self.online] = 1
         features[Self.bnpl] = 1

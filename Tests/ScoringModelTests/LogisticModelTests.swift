@@ -12,7 +12,6 @@ struct LogisticModelTests {
     func parse() throws {
         let model = try F.logisticModel()
         let logistic = try #require(model.logistic)
-        #expect(model.usesOutcomeSignals)
         #expect(logistic.bias == -5)
         #expect(logistic[feature: FeatureVector.patternScore] == 6)
         #expect(logistic[feature: FeatureVector.method(.buyNowPayLater)] == 0)
@@ -20,7 +19,6 @@ struct LogisticModelTests {
         let again = try RiskModel.decode(json: Array(try model.encodedJSON()))
         #expect(again == model)
         #expect(RiskModel.builtIn.logistic == nil)
-        #expect(!RiskModel.builtIn.usesOutcomeSignals)
     }
 
     @Test("an existing noisy-OR file still loads as noisy-OR, with or without the combiner key")

@@ -99,7 +99,7 @@ struct OutcomeLabelTests {
         #expect(engine.outcomes?.entry(EntityKey("later")) != nil)
     }
 
-    @Test("devices and IPs tied to fraud show in the device factor's reason under a learned model only")
+    @Test("devices and IPs tied to fraud show in the device factor's reason under every model")
     func fraudDeviceAndIP() throws {
         for learned in [true, false] {
             let engine = RiskEngine(configuration: F.configuration(), model: learned ? try F.logisticModel() : .builtIn)
@@ -111,18 +111,11 @@ struct OutcomeLabelTests {
             let deviceFeatures = try #require(engine.outcomes?.entry(EntityKey("t3"))).features
             let ipFeatures = try #require(engine.outcomes?.entry(EntityKey("t4"))).features
             #expect(deviceFeatures[FeatureVector.deviceTiedToFraud] == 1)
-            // IP state is kept only for models that read it: the hand-set model pays nothing for it.
-            #expect(ipFeatures[FeatureVector.ipTiedToFraud] == (learned ? 1 : 0))
-            #expect(ipFeatures[FeatureVector.cardsSharingIP] == (learned ? 2 : 0))
-            if learned {
-                #expect(viaDevice[.device].reason.hasPrefix("device tied to confirmed fraud 60 min ago"), "\(viaDevice[.device].reason)")
-                #expect(viaIP[.device].reason == "IP address tied to confirmed fraud 2.0 h ago", "\(viaIP[.device].reason)")
-                #expect(viaIP[.device].score >= 0.8)
-            } else {
-                #expect(!viaDevice[.device].reason.contains("fraud"), "\(viaDevice[.device].reason)")
-                #expect(viaIP[.device].reason == "no device fingerprint given")
-                #expect(viaIP[.device].score == 0)
-            }
+            #expect(ipFeatures[FeatureVector.ipTiedToFraud] == 1)
+            #expect(ipFeatures[FeatureVector.cardsSharingIP] == 2)
+            #expect(viaDevice[.device].reason.hasPrefix("device tied to confirmed fraud 60 min ago"), "\(viaDevice[.device].reason)")
+            #expect(viaIP[.device].reason == "IP address tied to confirmed fraud 2.0 h ago", "\(viaIP[.device].reason)")
+            #expect(viaIP[.device].score >= 0.8)
         }
     }
 
@@ -151,6 +144,7 @@ struct OutcomeLabelTests {
     func quietCard() throws {
         var configuration = F.configuration()
         configuration.confirmedFraudQuietSeconds = 30 * 86_400
+        configuration.confirmedFraudHalfLifeSeconds = 0
         let engine = RiskEngine(configuration: configuration)
         for card in ["busy", "quiet"] {
             _ = engine.score(F.transaction("\(card)-0", card: card, at: Self.t0))
@@ -165,5 +159,24 @@ struct OutcomeLabelTests {
         #expect(busy.level >= .high)
         #expect(!quiet[.pattern].reason.contains("confirmed fraud"), "\(quiet[.pattern].reason)")
         #expect(quiet.level == .low)
+    }
+
+    @Test("a card's confirmed-fraud signal holds for one half-life, then halves every half-life")
+    func fadingMark() throws {
+        var configuration = F.configuration()
+        configuration.confirmedFraudHalfLifeSeconds = 7 * 86_400
+        let engine = RiskEngine(configuration: configuration)
+        _ = engine.score(F.transaction("m-0", card: "m", at: Self.t0))
+        engine.record(F.label("m-0", card: "m", eventTimeMs: Self.t0, reportedTimeMs: Self.t0))
+        var marks: [Float] = []
+        for (index, days) in [1, 7, 14, 21].enumerated() {
+            _ = engine.score(F.transaction("m-\(index + 1)", card: "m", at: Self.t0 + Int64(days) * F.day))
+            marks.append(try #require(engine.outcomes?.entry(EntityKey("m-\(index + 1)"))).features[FeatureVector.cardConfirmedFraud])
+        }
+        #expect(marks[0] == 1 && marks[1] == 1, "\(marks)")
+        #expect(abs(marks[2] - 0.5) < 1e-4 && abs(marks[3] - 0.25) < 1e-4, "\(marks)")
+        let late = engine.score(F.transaction("m-late", card: "m", at: Self.t0 + 21 * F.day + F.hour))
+        #expect(late[.pattern].reason.hasPrefix("card has confirmed fraud reported 21.0 days ago"), "\(late[.pattern].reason)")
+        #expect(late.level < .high, "a fading mark no longer makes every use high risk")
     }
 }

@@ -37,8 +37,9 @@ struct ReplaySpeedTests {
         return (requests, labels, Int((last - (first ?? last)) / 3_600_000))
     }
 
-    /// A fresh server under a logistic model that learns online: labels a day late, unlabelled
-    /// transactions legitimate after two days, merchant fraud rates a day behind.
+    /// A fresh server with a logistic champion and a challenger learning online (steps on each
+    /// label, a refit each event-time day): labels a day late, unlabelled transactions
+    /// legitimate after two days, merchant fraud rates a day behind.
     static func startServer() async throws -> RunningApplication {
         let model = try RiskModel.decode(
             json: Array(
@@ -70,7 +71,9 @@ struct ReplaySpeedTests {
     /// Plays `requests` over one Unix-socket connection; paced at `perSecond` or, with nil, all
     /// written at once (pipelined, as fast as the socket takes them). Returns the answers in
     /// order and the engine's housekeeping rounds and learner updates afterwards.
-    static func play(_ requests: [Request], perSecond: Double?) async throws -> (answers: [Response], rounds: Int, updates: Int) {
+    static func play(
+        _ requests: [Request], perSecond: Double?
+    ) async throws -> (answers: [Response], rounds: Int, updates: Int, refits: Int, switches: Int) {
         let running = try await startServer()
         let client = try await ScoringClient.connect(to: .unix(path: try #require(running.addresses.unixSocketPath)))
         var answers: [Response] = []
@@ -87,7 +90,9 @@ struct ReplaySpeedTests {
         }
         try await client.close()
         let engine = running.application.scoring.engine
-        let result = (answers, engine.housekeepingRounds, engine.learner.updateCount)
+        let result = (
+            answers, engine.housekeepingRounds, engine.learner.updateCount, engine.refitsStarted, engine.challengerSwitches
+        )
         try await running.stop()
         return result
     }
@@ -109,5 +114,13 @@ struct ReplaySpeedTests {
         #expect(abs(paced.rounds - hours) <= 1, "rounds \(paced.rounds), hours spanned \(hours)")
         #expect(paced.updates == fullSpeed.updates)
         #expect(paced.updates > labels, "matured unlabelled transactions were learned from")
+        // The challenger was refitted off the scoring path and took over at the same transaction in both runs.
+        #expect(paced.refits > 0 && paced.refits == fullSpeed.refits, "refits \(paced.refits) vs \(fullSpeed.refits)")
+        #expect(paced.switches > 0 && paced.switches == fullSpeed.switches, "switches \(paced.switches) vs \(fullSpeed.switches)")
+        let learnedAnswers = paced.answers.filter { answer in
+            if case .breakdown(let breakdown) = answer.body { return breakdown.modelVersion.contains("+online.") }
+            return false
+        }
+        #expect(!learnedAnswers.isEmpty, "the challenger answered some")
     }
 }

@@ -6,8 +6,8 @@ import StreamifyWire
 /// Scores one held-out world with several models side by side, each on its own in-process
 /// engine, in event-time order with outcomes fed back after their delay, and measures each.
 ///
-/// All contenders see exactly the same transactions and labels; a learning contender updates
-/// its model from the labels as the daemon would (matured transactions count as legitimate).
+/// All contenders see exactly the same transactions and labels; a learning contender trains
+/// its challenger from the labels as the daemon would (matured transactions count as legitimate).
 struct ModelEvaluation {
     /// A model under evaluation.
     struct Contender: Sendable {
@@ -59,8 +59,7 @@ struct ModelEvaluation {
                     afterFirstLabel.append(false)
                 }
                 for (index, engine) in engines.enumerated() {
-                    let model = engine.model
-                    let assessment = engine.score(features, with: model)
+                    let assessment = engine.score(features)
                     scores[index].append(assessment.score)
                     levels[index].append(assessment.level)
                     daily[index].add(

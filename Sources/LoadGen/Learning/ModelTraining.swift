@@ -30,21 +30,18 @@ struct ModelTraining {
         var nonZeroCoefficients: Int
     }
 
-    /// The features a learned model sees: any logistic model turns the outcome signals on.
-    static let featureCollector = RiskModel(
-        version: "feature-collection", weights: RiskModel.builtIn.weights,
-        thresholds: RiskModel.builtIn.thresholds, combiner: .logistic(LogisticCombiner()))
-
     mutating func run() throws -> (model: RiskModel, summary: Summary) {
         var frozen = LearningConfiguration()
         frozen.enabled = false
-        let engine = RiskEngine(configuration: outcomes.engineConfiguration(learning: frozen), model: Self.featureCollector)
+        // Every model sees the same features, the hand-set model's verdict (`handset_logit`) included.
+        let engine = RiskEngine(configuration: outcomes.engineConfiguration(learning: frozen), model: .builtIn)
+        let models = engine.models
         var samples: [(features: FeatureVector, fraud: Bool)] = []
         var labels = 0
         var vector = FeatureVector()
         try replay.run(
             transaction: { labelled, features in
-                _ = engine.score(features, with: Self.featureCollector, features: &vector)
+                _ = engine.score(features, with: models, features: &vector)
                 if labelled.knownTruth { samples.append((vector, labelled.truth.isFraud)) }
             },
             feedback: { _, features in

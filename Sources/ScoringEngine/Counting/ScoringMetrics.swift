@@ -27,6 +27,15 @@ public final class ScoringMetrics: Sendable {
     private let cards = Meter(label: "streamify_cards_tracked")
     private let housekeepingRounds = Meter(label: "streamify_housekeeping_rounds")
     private let eventClock = Meter(label: "streamify_event_clock_seconds")
+    private let challengerServing = Meter(label: "streamify_challenger_serving")
+    private let challengerSwitches = Meter(label: "streamify_challenger_switches")
+    /// Rolling quality on final outcomes: ROC AUC then average precision, champion then challenger.
+    private let modelQuality = ["champion", "challenger"].flatMap { model in
+        [
+            Meter(label: "streamify_model_roc_auc", dimensions: [("model", model)]),
+            Meter(label: "streamify_model_average_precision", dimensions: [("model", model)]),
+        ]
+    }
     private let latency = NIOLockedValueBox(LatencyBuckets())
 
     /// Makes every counter up front (one per error code, label disposition and level); bootstrap the
@@ -67,7 +76,8 @@ public final class ScoringMetrics: Sendable {
     }
 
     /// Refreshes the engine gauges: cards tracked, the event-time clock and housekeeping rounds
-    /// run on it, transactions awaiting an outcome, labels held, learner updates.
+    /// run on it, transactions awaiting an outcome, labels held, learner updates, which model
+    /// answers and both models' rolling quality.
     public func recordEngineGauges(of engine: RiskEngine) {
         cards.set(engine.cardsTracked)
         eventClock.set(Int(engine.eventClock))
@@ -75,6 +85,15 @@ public final class ScoringMetrics: Sendable {
         outcomesLogged.set(engine.outcomes?.count ?? 0)
         labelsPending.set(engine.pendingLabelCount)
         learnerUpdates.set(engine.learner.updateCount)
+        challengerServing.set(engine.challengerServes ? 1 : 0)
+        challengerSwitches.set(engine.challengerSwitches)
+        if let quality = engine.modelQuality {
+            let values = [
+                quality.champion.rocAUC, quality.champion.averagePrecision,
+                quality.challenger.rocAUC, quality.challenger.averagePrecision,
+            ]
+            for (meter, value) in zip(modelQuality, values) { meter.set(value) }
+        }
     }
 
     /// Server-side latency so far.

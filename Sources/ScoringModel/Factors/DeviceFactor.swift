@@ -13,7 +13,7 @@ enum DeviceFactor {
         features[FeatureVector.cardsSharingIP] = Float(context.otherCardsOnIP)
         features[FeatureVector.ipTiedToFraud] = context.ipFraudAt != 0 ? 1 : 0
         let ipSignal =
-            context.outcomeSignals && context.ipFraudAt != 0
+            context.ipFraudAt != 0
             ? Signal(.fraudIP, Double(context.seconds > context.ipFraudAt ? context.seconds - context.ipFraudAt : 0) / 60)
             : Signal.none
         let card = context.card
@@ -44,8 +44,8 @@ enum DeviceFactor {
         if context.otherCardsOnDevice >= 2 {
             signals.add(unit(Double(context.otherCardsOnDevice - 1) / 5), Signal(.sharedDevice, Double(context.otherCardsOnDevice)))
         }
-        // Devices are tied to fraud by outcome learning; the hand-set model never saw that signal.
-        if context.deviceFraudAt != 0, context.outcomeSignals {
+        // Devices are tied to fraud by reported outcomes.
+        if context.deviceFraudAt != 0 {
             let minutes = Double(context.seconds > context.deviceFraudAt ? context.seconds - context.deviceFraudAt : 0) / 60
             signals.add(0.9, Signal(.fraudDevice, minutes))
         }

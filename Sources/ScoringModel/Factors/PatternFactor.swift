@@ -1,5 +1,6 @@
 /// Pattern: risky categories and payment methods, card-testing micro amounts, round amounts,
-/// an hour the card is never used at, and confirmed fraud on the card.
+/// an hour the card is never used at, confirmed fraud on the card (fading with time), and the
+/// merchant's fraud rate among transactions whose outcome could be known.
 enum PatternFactor {
     static func categoryRisk(_ category: MerchantCategory) -> Double {
         switch category {
@@ -44,18 +45,16 @@ enum PatternFactor {
         let risk = context.merchantRisk
         features[FeatureVector.merchantFraudPercent7d] = Float(risk.week.rate * 100)
         features[FeatureVector.merchantFraudPercent30d] = Float(risk.month.rate * 100)
-        if context.outcomeSignals {
-            let weekly = risk.week.rate >= risk.month.rate
-            let chosen = weekly ? risk.week : risk.month
-            signals.add(
-                merchantRateScore(chosen.rate),
-                Signal(weekly ? .merchantFraudWeek : .merchantFraudMonth, chosen.rate * 100,
-                       Double(chosen.frauds), Double(chosen.transactions)))
-        }
-        if card.confirmedFraudAt != 0 {
-            features[FeatureVector.cardConfirmedFraud] = 1
+        let weekly = risk.week.rate >= risk.month.rate
+        let chosen = weekly ? risk.week : risk.month
+        signals.add(
+            merchantRateScore(chosen.rate),
+            Signal(weekly ? .merchantFraudWeek : .merchantFraudMonth, chosen.rate * 100,
+                   Double(chosen.frauds), Double(chosen.transactions)))
+        if context.cardFraudMark > 0 {
+            features[FeatureVector.cardConfirmedFraud] = Float(context.cardFraudMark)
             let minutes = Double(context.seconds > card.confirmedFraudAt ? context.seconds - card.confirmedFraudAt : 0) / 60
-            signals.add(1, Signal(.confirmedFraud, minutes))
+            signals.add(context.cardFraudMark, Signal(.confirmedFraud, minutes))
         }
         signals.add(categoryRisk(transaction.category), Signal(.riskyCategory, Double(transaction.category.rawValue)))
         signals.add(methodRisk(transaction.paymentMethod), Signal(.riskyMethod, Double(transaction.paymentMethod.rawValue)))

@@ -20,9 +20,9 @@ struct ScoringContext {
     let ipFraudAt: UInt32
     /// The merchant's recent fraud rates among transactions whose outcome could be known.
     let merchantRisk: MerchantRisk
-    /// Whether signals learned from outcomes (fraud devices and IPs, merchant fraud rate) may
-    /// raise factor scores. Off for the hand-set noisy-OR, which scores exactly as it always has.
-    let outcomeSignals: Bool
+    /// Confirmed fraud on the card, fading: 1 for `fraudHalfLifeSeconds` of event time after the
+    /// report, then halving every `fraudHalfLifeSeconds` (never, when that is 0); 0 without one.
+    let cardFraudMark: Double
     /// Transactions the card had before this one.
     let priorCount: Int
     /// Window figures including this transaction.
@@ -38,7 +38,7 @@ struct ScoringContext {
 
     init(
         transaction: TransactionFeatures, card: CardState, otherCardsOnDevice: Int, deviceFraudAt: UInt32,
-        otherCardsOnIP: Int = 0, ipFraudAt: UInt32 = 0, merchantRisk: MerchantRisk = .none, outcomeSignals: Bool = false
+        otherCardsOnIP: Int = 0, ipFraudAt: UInt32 = 0, merchantRisk: MerchantRisk = .none, fraudHalfLifeSeconds: UInt32 = 0
     ) {
         self.transaction = transaction
         self.card = card
@@ -47,9 +47,15 @@ struct ScoringContext {
         self.otherCardsOnIP = otherCardsOnIP
         self.ipFraudAt = ipFraudAt
         self.merchantRisk = merchantRisk
-        self.outcomeSignals = outcomeSignals
         let seconds = transaction.eventSeconds
         self.seconds = seconds
+        if card.confirmedFraudAt == 0 {
+            self.cardFraudMark = 0
+        } else if fraudHalfLifeSeconds == 0 || seconds <= card.confirmedFraudAt {
+            self.cardFraudMark = 1
+        } else {
+            self.cardFraudMark = min(1, exp2(1 - Double(seconds - card.confirmedFraudAt) / Double(fraudHalfLifeSeconds)))
+        }
         self.priorCount = Int(card.transactionCount)
 
         let longitude: Double? =

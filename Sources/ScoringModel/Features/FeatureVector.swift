@@ -92,7 +92,9 @@ public struct FeatureVector: Sendable, BitwiseCopyable {
     public static let roundAmount = 24
     /// 1 when the local hour and its neighbours hold under 3% of the card's history (20+ transactions).
     public static let unusualHour = 25
-    /// 1 when the card has confirmed fraud reported.
+    /// Confirmed fraud reported on the card, fading: 1 for one
+    /// `EngineConfiguration.confirmedFraudHalfLifeSeconds` after the report, then halving every
+    /// half-life; 0 without.
     public static let cardConfirmedFraud = 26
     /// The merchant's smoothed fraud rate over 7 days (ending the outcome delay back), in percent.
     public static let merchantFraudPercent7d = 27
@@ -104,8 +106,11 @@ public struct FeatureVector: Sendable, BitwiseCopyable {
     public static let methodBase = categoryBase + MerchantCategory.allCases.count
     /// First of the one-hot channels (`TransactionChannel.rawValue` added).
     public static let channelBase = methodBase + PaymentMethod.allCases.count
+    /// The hand-set noisy-OR's score as log-odds, within ±12: what the champion says, so a
+    /// learned challenger can start from it (coefficient 1) and learn how far to trust it.
+    public static let handsetLogit = channelBase + TransactionChannel.allCases.count
     /// Features in use.
-    public static let count = channelBase + 5
+    public static let count = handsetLogit + 1
 
     /// Index of `category`'s one-hot feature.
     @inline(__always)
@@ -121,12 +126,14 @@ public struct FeatureVector: Sendable, BitwiseCopyable {
 
     /// The raw features behind each factor (besides its score, at the factor's `rawValue`),
     /// indexed by `RiskFactor.rawValue`; the pattern factor's range includes the one-hots.
+    /// `handsetLogit` is in none: it speaks for all five, in the noisy-OR's proportions.
     public static let rawRanges: FactorSlots<Range<Int>> = [
         amountZ..<(cardAgeLogDays + 1), count1mLog..<(spend24hLogRatio + 1),
-        travelSpeedLog10..<(countryChange + 1), newDevice..<(ipTiedToFraud + 1), microAmount..<count,
+        travelSpeedLog10..<(countryChange + 1), newDevice..<(ipTiedToFraud + 1), microAmount..<handsetLogit,
     ]
 
-    /// The factor that explains feature `index`.
+    /// The factor that explains feature `index` (`.pattern` for `handsetLogit`, which a learned
+    /// combiner splits across all five instead).
     @inline(__always)
     public static func group(of index: Int) -> RiskFactor {
         if index < 5 { return RiskFactor(rawValue: index)! }
@@ -136,7 +143,7 @@ public struct FeatureVector: Sendable, BitwiseCopyable {
 
     /// Whether feature `index` is a one-hot indicator (no hand-set signal describes it).
     @inline(__always)
-    public static func isOneHot(_ index: Int) -> Bool { index >= categoryBase && index < count }
+    public static func isOneHot(_ index: Int) -> Bool { index >= categoryBase && index < handsetLogit }
 
     /// Feature names as model files spell them, indexed like the vector.
     public static let names: [StaticString] = {
@@ -163,6 +170,7 @@ public struct FeatureVector: Sendable, BitwiseCopyable {
             "method_buy_now_pay_later",
         ]
         names += ["channel_unspecified", "channel_card_present", "channel_online", "channel_contactless", "channel_atm"]
+        names += ["handset_logit"]
         precondition(names.count == count && count <= capacity, "feature names out of step with the layout")
         return names
     }()

@@ -1,5 +1,5 @@
 /// How the card was used (mirrors the wire `Channel`).
-public enum TransactionChannel: UInt8, Sendable, BitwiseCopyable {
+public enum TransactionChannel: UInt8, Sendable, BitwiseCopyable, CaseIterable {
     /// Not given.
     case unspecified = 0
     /// At a terminal, with the card present.

@@ -1,4 +1,4 @@
-/// How the online learner adapts the installed logistic model from outcomes.
+/// How the online learner trains the challenger from outcomes, and when the challenger serves.
 public struct LearningConfiguration: Sendable, Equatable {
     /// Off = frozen: labels still update card, merchant, device and IP state, but not the model.
     public var enabled: Bool
@@ -13,6 +13,13 @@ public struct LearningConfiguration: Sendable, Equatable {
     public var publishEvery: Int
     /// Largest change of any one coefficient in one update.
     public var maximumStep: Double
+    /// How much a challenger learned from the hand-set champion trusts it at first: the
+    /// precision of its `handset_logit` coefficient (1 to start with).
+    public var championPrecision: Double
+    /// When the challenger takes over and hands back.
+    public var challenger: ChallengerPolicy
+    /// How the challenger is refitted from recent outcomes.
+    public var refit: RefitSettings
 
     /// The bound on `learningRate`.
     public static let maximumLearningRate = 1.0
@@ -24,7 +31,10 @@ public struct LearningConfiguration: Sendable, Equatable {
         minimumPrecision: Double = 1,
         positiveWeight: Double = 1,
         publishEvery: Int = 25,
-        maximumStep: Double = 0.25
+        maximumStep: Double = 0.25,
+        championPrecision: Double = 100,
+        challenger: ChallengerPolicy = ChallengerPolicy(),
+        refit: RefitSettings = RefitSettings()
     ) {
         self.enabled = enabled
         self.learningRate = learningRate
@@ -32,6 +42,9 @@ public struct LearningConfiguration: Sendable, Equatable {
         self.positiveWeight = positiveWeight
         self.publishEvery = publishEvery
         self.maximumStep = maximumStep
+        self.championPrecision = championPrecision
+        self.challenger = challenger
+        self.refit = refit
     }
 
     /// The step share within bounds.

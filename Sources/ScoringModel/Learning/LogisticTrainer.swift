@@ -43,16 +43,29 @@ public struct LogisticTrainer: Sendable {
 
     /// Fits to `samples` (feature vector, fraud?). Needs both classes.
     public func fit(_ samples: [(features: FeatureVector, fraud: Bool)]) throws(TrainingError) -> LogisticCombiner {
+        try fit(weighted: samples.map { ($0.features, $0.fraud, $0.fraud ? positiveWeight : 1) })
+    }
+
+    /// Fits to weighted samples (a sampled class weighted back up), the L2 penalty pulling each
+    /// coefficient toward `prior`'s (toward 0 without one), starting from it. Needs both classes.
+    public func fit(
+        weighted samples: [(features: FeatureVector, fraud: Bool, weight: Double)], prior: LogisticCombiner? = nil
+    ) throws(TrainingError) -> LogisticCombiner {
         guard samples.contains(where: \.fraud), samples.contains(where: { !$0.fraud }) else {
             throw TrainingError(description: "training needs both fraud and legitimate samples")
         }
-        guard samples.allSatisfy({ $0.features.isFinite }) else {
-            throw TrainingError(description: "a sample has a non-finite feature")
+        guard samples.allSatisfy({ $0.features.isFinite && $0.weight.isFinite && $0.weight > 0 }) else {
+            throw TrainingError(description: "a sample has a non-finite feature or a weight that is not positive")
         }
         // Parameter 0 is the bias; parameter i + 1 is feature i.
         let n = FeatureVector.count + 1
-        var beta = [Double](repeating: 0, count: n)
-        let totalWeight = samples.reduce(0.0) { $0 + ($1.fraud ? positiveWeight : 1) }
+        var center = [Double](repeating: 0, count: n)
+        if let prior {
+            center[0] = Double(prior.bias)
+            for index in 0..<FeatureVector.count { center[index + 1] = Double(prior[feature: index]) }
+        }
+        var beta = center
+        let totalWeight = samples.reduce(0.0) { $0 + $1.weight }
         let ridge = max(l2, 1e-9) * totalWeight
         var x = [Double](repeating: 0, count: n)
         // The data's curvature along each parameter (Fisher information) at the last step.
@@ -66,7 +79,7 @@ public struct LogisticTrainer: Sendable {
                 var z = 0.0
                 for index in 0..<n { z += beta[index] * x[index] }
                 let p = 1 / (1 + exp(-min(max(z, -40), 40)))
-                let weight = sample.fraud ? positiveWeight : 1
+                let weight = sample.weight
                 let residual = weight * (p - (sample.fraud ? 1 : 0))
                 let curvature = weight * max(p * (1 - p), 1e-9)
                 for row in 0..<n where x[row] != 0 {
@@ -79,21 +92,36 @@ public struct LogisticTrainer: Sendable {
             }
             for row in 0..<n { information[row] = hessian[row * n + row] }
             for row in 1..<n {
-                gradient[row] += ridge * beta[row]
+                gradient[row] += ridge * (beta[row] - center[row])
                 hessian[row * n + row] += ridge
             }
             hessian[0] += 1e-9 * totalWeight
             for row in 0..<n {
                 for column in 0..<row { hessian[row * n + column] = hessian[column * n + row] }
             }
-            guard let step = Self.solve(hessian, gradient, n: n) else {
+            guard var step = Self.solve(hessian, gradient, n: n) else {
                 throw TrainingError(description: "the Newton system is singular")
+            }
+            // Damped Newton: at most `maximumStep` log-odds per parameter, halved until the
+            // penalised loss falls. A start far from the optimum (a prior that scores most
+            // samples near 0 or 1) would otherwise overshoot where the curvature is tiny.
+            let longest = step.reduce(0.0) { max($0, abs($1)) }
+            if longest > Self.maximumStep {
+                for index in 0..<n { step[index] *= Self.maximumStep / longest }
+            }
+            let before = penalisedLoss(beta, samples: samples, center: center, ridge: ridge)
+            var share = 1.0
+            var candidate = beta
+            while true {
+                for index in 0..<n { candidate[index] = beta[index] - share * step[index] }
+                if share < 1e-3 || penalisedLoss(candidate, samples: samples, center: center, ridge: ridge) <= before { break }
+                share /= 2
             }
             var largest = 0.0
             for index in 0..<n {
-                beta[index] -= step[index]
-                largest = max(largest, abs(step[index]))
+                largest = max(largest, abs(candidate[index] - beta[index]))
             }
+            beta = candidate
             if largest < tolerance { break }
         }
         var combiner = LogisticCombiner(bias: Float(beta[0]))
@@ -105,6 +133,30 @@ public struct LogisticTrainer: Sendable {
         }
         combiner.biasPrecision = Float(min(max(confidence, 0) * information[0], 1e30))
         return combiner
+    }
+
+    /// Largest change of one parameter in one Newton step, in log-odds.
+    static let maximumStep = 5.0
+
+    /// The weighted logistic loss plus the L2 pull toward `center` (the bias is not pulled).
+    private func penalisedLoss(
+        _ beta: [Double], samples: [(features: FeatureVector, fraud: Bool, weight: Double)], center: [Double], ridge: Double
+    ) -> Double {
+        var loss = 0.0
+        for sample in samples {
+            var z = beta[0]
+            for index in 0..<FeatureVector.count where sample.features[index] != 0 {
+                z += beta[index + 1] * Double(sample.features[index])
+            }
+            // -log σ(z) for fraud, -log(1 - σ(z)) otherwise, computed stably.
+            let margin = sample.fraud ? z : -z
+            loss += sample.weight * (margin > 0 ? log1p(exp(-margin)) : -margin + log1p(exp(margin)))
+        }
+        for index in 1..<beta.count {
+            let offset = beta[index] - center[index]
+            loss += 0.5 * ridge * offset * offset
+        }
+        return loss
     }
 
     /// Solves `a · x = b` for a symmetric positive definite `a` (Cholesky); nil if it is not.

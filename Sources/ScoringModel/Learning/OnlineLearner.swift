@@ -4,28 +4,33 @@ import Glibc
 import Darwin
 #endif
 
-/// Keeps adapting the installed logistic model from the outcome stream, off the scoring path.
+/// Trains the challenger: a logistic model over the feature vector, learned online from the
+/// outcome stream, off the scoring path, starting from the champion.
+///
+/// The prior is the champion itself. A logistic champion (a trained file) is copied, with the
+/// precisions the file gives. The hand-set noisy-OR becomes `σ(1 · handset_logit)`, the same
+/// scores, with every other coefficient at 0: the challenger learns how far to trust the
+/// champion and what to add to it.
 ///
 /// One label at a time, under one lock (labels are rare next to scores), it takes a Newton step
 /// per coefficient on the logistic loss of the feature vector the transaction was scored with:
-/// each coefficient keeps a precision (how much evidence backs it), starting from the one the
-/// model file gives (training's Fisher information) and growing with every label that involves
-/// its feature; the step is the gradient divided by that precision. A coefficient training was
-/// sure of barely moves; one for a feature training never saw (a new payment method a fraud ring
-/// adopts) moves fast on its first labels, then settles as evidence accumulates.
+/// each coefficient keeps a precision (how much evidence backs it), starting from the prior's
+/// and growing with every label that involves its feature; the step is the gradient divided by
+/// that precision. A coefficient the prior was sure of barely moves; one for a feature nothing
+/// informed (a new payment method a fraud ring adopts) moves fast on its first labels, then
+/// settles as evidence accumulates. That precision is the regularisation: a prior of precision
+/// p pulls like an L2 penalty of strength p around it.
 ///
 /// Guards: a bounded step share, each coefficient's step clipped, non-finite vectors refused.
-/// Every `publishEvery` updates it publishes a new version, `<base>+online.<n>`, carrying the
-/// learned coefficients and their precisions, for the engine to install.
-///
-/// Learns only while a logistic model is installed: with the hand-set noisy-OR it stays idle, so
-/// the default scoring never changes. Installing a model (SIGHUP) restarts learning from it.
+/// Every `publishEvery` updates it publishes a new version, `<champion>+online.<n>`, carrying the
+/// learned coefficients and their precisions, for the engine to hold as its challenger.
+/// Installing a champion (SIGHUP) restarts learning from it.
 public final class OnlineLearner: @unchecked Sendable {
     private let mutex = PaddedMutex()
     /// The settings it was created with (`isFrozen` may change since).
     public let configuration: LearningConfiguration
     private var frozen: Bool
-    /// The installed logistic model learning started from, or nil (idle).
+    /// The prior learning started from (the champion as a logistic model).
     private var base: RiskModel?
     private var weights: InlineArray<64, Double> = .init(repeating: 0)
     private var precision: InlineArray<64, Double> = .init(repeating: 0)
@@ -36,7 +41,7 @@ public final class OnlineLearner: @unchecked Sendable {
     private var updates = 0
     private var pending = 0
 
-    /// An idle learner (frozen if `configuration.enabled` is off); it learns once a logistic model is installed.
+    /// A learner with no champion yet (frozen if `configuration.enabled` is off).
     public init(configuration: LearningConfiguration = LearningConfiguration()) {
         self.configuration = configuration
         self.frozen = !configuration.enabled
@@ -51,29 +56,55 @@ public final class OnlineLearner: @unchecked Sendable {
     /// Updates applied since learning last (re)started.
     public var updateCount: Int { mutex.withLock { updates } }
 
-    /// Whether a logistic model is installed to learn on.
-    public var isActive: Bool { mutex.withLock { base != nil } }
-
-    /// Restarts learning from `model` (idle unless it is logistic) and runs `install` under the
-    /// learner's lock, so no publication from the previous base can overwrite it.
-    func rebase(on model: RiskModel, then install: () -> Void) {
+    /// Restarts learning from `champion` and runs `install` with the prior under the learner's
+    /// lock, so no publication from the previous champion can overwrite it.
+    func rebase(on champion: RiskModel, then install: (RiskModel) -> Void) {
         mutex.withLock {
-            if let logistic = model.logistic {
-                base = model
-                let floor = max(configuration.minimumPrecision, 1e-6)
-                for index in 0..<FeatureVector.capacity {
-                    weights[index] = Double(logistic.coefficients[index])
-                    precision[index] = max(Double(logistic.precision[index]), floor)
-                }
-                bias = Double(logistic.bias)
-                biasPrecision = max(Double(logistic.biasPrecision), floor)
-                (root, publication) = Self.split(version: model.version)
-            } else {
-                base = nil
+            let model = Self.prior(following: champion, championPrecision: configuration.championPrecision)
+            let logistic = model.logistic ?? LogisticCombiner()
+            base = model
+            let floor = max(configuration.minimumPrecision, 1e-6)
+            for index in 0..<FeatureVector.capacity {
+                weights[index] = Double(logistic.coefficients[index])
+                precision[index] = max(Double(logistic.precision[index]), floor)
             }
+            bias = Double(logistic.bias)
+            biasPrecision = max(Double(logistic.biasPrecision), floor)
+            (root, publication) = Self.split(version: model.version)
             updates = 0
             pending = 0
-            install()
+            install(model)
+        }
+    }
+
+    /// The challenger a champion starts: itself if logistic, else `σ(handset_logit)` (the
+    /// noisy-OR's own scores) with `championPrecision` on that coefficient.
+    public static func prior(following champion: RiskModel, championPrecision: Double) -> RiskModel {
+        guard champion.logistic == nil else { return champion }
+        var combiner = LogisticCombiner()
+        combiner[feature: FeatureVector.handsetLogit] = 1
+        combiner.precision[FeatureVector.handsetLogit] = Float(max(championPrecision, 0))
+        var model = champion
+        model.combiner = .logistic(combiner)
+        return model
+    }
+
+    /// The prior learning started from (what refits are pulled toward); nil before the first champion.
+    var prior: LogisticCombiner? { mutex.withLock { base?.logistic } }
+
+    /// Starts again from a refit's coefficients and precisions (floored) and publishes the
+    /// result at once as a new version. Nothing happens while frozen.
+    func adopt(_ fit: LogisticCombiner, publish: (RiskModel) -> Void) {
+        mutex.withLock {
+            guard !frozen, base != nil else { return }
+            let floor = max(configuration.minimumPrecision, 1e-6)
+            for index in 0..<FeatureVector.capacity {
+                weights[index] = Double(fit.coefficients[index])
+                precision[index] = max(Double(fit.precision[index]), floor)
+            }
+            bias = Double(fit.bias)
+            biasPrecision = max(Double(fit.biasPrecision), floor)
+            if let model = nextVersion() { publish(model) }
         }
     }
 

@@ -24,13 +24,16 @@ public struct EngineConfiguration: Sendable, Equatable {
     /// A card with confirmed fraud drops that mark after this long without use (0: never;
     /// a reissued card has a new id anyway).
     public var confirmedFraudQuietSeconds: UInt32
+    /// A card's confirmed-fraud signal holds for this many seconds of event time after the
+    /// report, then halves every as many (0: it never fades); the challenger learns its worth.
+    public var confirmedFraudHalfLifeSeconds: UInt32
     /// Labels held until the event-time clock reaches their reported time, at most.
     public var maximumPendingLabels: Int
     /// Labelled transaction ids remembered for duplicate detection when there is no outcome log
     /// (which detects them itself); the oldest are forgotten first, and each is kept for the
     /// outcome maturity period of event time.
     public var maximumLabelledTransactions: Int
-    /// The online learner (on by default; it only learns while a logistic model is installed).
+    /// The online learner that trains the challenger, and when the challenger answers (on by default).
     public var learning: LearningConfiguration
     /// Event time between housekeeping rounds (idle expiry, held-label release, learning from
     /// matured outcomes). Rounds run as the transactions' clock crosses each multiple of it.
@@ -55,6 +58,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         outcomeMaturitySeconds: UInt32 = 30 * 86_400,
         outcomeDelayDays: Int = 7,
         confirmedFraudQuietSeconds: UInt32 = 0,
+        confirmedFraudHalfLifeSeconds: UInt32 = 7 * 86_400,
         maximumPendingLabels: Int = 100_000,
         maximumLabelledTransactions: Int = 1_000_000,
         learning: LearningConfiguration = LearningConfiguration(),
@@ -73,6 +77,7 @@ public struct EngineConfiguration: Sendable, Equatable {
         self.outcomeMaturitySeconds = outcomeMaturitySeconds
         self.outcomeDelayDays = min(max(outcomeDelayDays, 0), MerchantOutcomes.dayCount - 31)
         self.confirmedFraudQuietSeconds = confirmedFraudQuietSeconds
+        self.confirmedFraudHalfLifeSeconds = confirmedFraudHalfLifeSeconds
         self.maximumPendingLabels = maximumPendingLabels
         self.maximumLabelledTransactions = maximumLabelledTransactions
         self.learning = learning

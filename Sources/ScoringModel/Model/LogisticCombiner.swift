@@ -144,9 +144,12 @@ public struct LogisticCombiner: Sendable, BitwiseCopyable, Equatable {
     }
 
     /// Scores `features` and splits the score across the factors; each factor keeps its own
-    /// score and evidence, and its weight is the coefficient on that factor's score.
+    /// score and evidence, and its weight is the coefficient on that factor's score. The
+    /// `handsetLogit` term is split in `handsetShares` (the noisy-OR's own proportions; evenly
+    /// when they are all 0).
     func combine(
-        _ scored: FactorSlots<FactorOutcome>, features: FeatureVector, thresholds: RiskModel.Thresholds
+        _ scored: FactorSlots<FactorOutcome>, features: FeatureVector, handsetShares: FactorSlots<Double>,
+        thresholds: RiskModel.Thresholds
     ) -> (score: Float, factors: FactorSlots<FactorOutcome>) {
         var factors = scored
         var evidence = FactorSlots<Double>(repeating: 0)
@@ -154,8 +157,12 @@ public struct LogisticCombiner: Sendable, BitwiseCopyable, Equatable {
         var strongest = FactorSlots<Double>(repeating: 0)
         var strongestIndex = FactorSlots<Int>(repeating: -1)
         var z = Double(bias)
-        for group in 0..<5 {
-            var sum = Double(coefficients[group]) * Double(features[group])
+        let handsetTerm = Double(coefficients[FeatureVector.handsetLogit]) * Double(features[FeatureVector.handsetLogit])
+        var shareTotal = 0.0
+        for group in 0..<RiskFactor.allCases.count { shareTotal += handsetShares[group] }
+        for group in 0..<RiskFactor.allCases.count {
+            let share = shareTotal > 0 ? handsetShares[group] / shareTotal : 1 / Double(RiskFactor.allCases.count)
+            var sum = Double(coefficients[group]) * Double(features[group]) + handsetTerm * share
             for index in FeatureVector.rawRanges[group] where features[index] != 0 {
                 let term = Double(coefficients[index]) * Double(features[index])
                 sum += term
@@ -169,11 +176,11 @@ public struct LogisticCombiner: Sendable, BitwiseCopyable, Equatable {
         }
         let score = 1 / (1 + exp(-z))
         var positive = 0.0
-        for group in 0..<5 { positive += max(evidence[group], 0) }
+        for group in 0..<RiskFactor.allCases.count { positive += max(evidence[group], 0) }
         for factor in RiskFactor.allCases {
             let group = factor.rawValue
             factors[group].weight = coefficients[factor.rawValue]
-            factors[group].contribution = Float(positive > 0 ? score * max(evidence[group], 0) / positive : score / 5)
+            factors[group].contribution = Float(positive > 0 ? score * max(evidence[group], 0) / positive : score / Double(RiskFactor.allCases.count))
             if strongestIndex[group] >= 0, strongest[group] >= Self.reasonThreshold {
                 let learned = Signal(.learnedFeature, Double(strongestIndex[group]), strongest[group])
                 if factors[group].score == 0 {

@@ -6,19 +6,36 @@ import Darwin
 
 extension RiskModel {
     /// Scores every factor against the card's state before this transaction, filling
-    /// `features` with everything they looked at.
+    /// `features` with everything they looked at, the hand-set noisy-OR's verdict included.
     func assess(_ context: ScoringContext, features: inout FeatureVector) -> RiskAssessment {
         var factors = FactorSlots<FactorOutcome>(repeating: FactorOutcome(score: 0, primary: .none))
         for factor in RiskFactor.allCases {
             factors[factor.rawValue] = factor.evaluate(context, into: &features)
         }
+        let handset = combine(factors)
+        features[FeatureVector.handsetLogit] = Self.handsetLogit(of: handset.score)
         switch combiner {
         case .noisyOr:
-            return combine(factors)
+            return handset
         case .logistic(let logistic):
-            let (score, explained) = logistic.combine(factors, features: features, thresholds: thresholds)
+            var shares = FactorSlots<Double>(repeating: 0)
+            if handset.score > 0 {
+                for factor in RiskFactor.allCases {
+                    shares[factor.rawValue] = Double(handset.factors[factor.rawValue].contribution / handset.score)
+                }
+            }
+            let (score, explained) = logistic.combine(
+                factors, features: features, handsetShares: shares, thresholds: thresholds)
             return RiskAssessment(score: score, level: level(for: score), factors: explained)
         }
+    }
+
+    /// The `handsetLogit` feature for a noisy-OR score: its log-odds, within ±12.
+    @inline(__always)
+    static func handsetLogit(of score: Float) -> Float {
+        let bound = 12.0
+        let p = min(max(Double(score), 1 / (1 + exp(bound))), 1 / (1 + exp(-bound)))
+        return Float(log(p / (1 - p)))
     }
 
     /// Noisy-OR of the weighted factor scores, with each factor's share of the result.

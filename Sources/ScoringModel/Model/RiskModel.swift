@@ -113,10 +113,6 @@ public struct RiskModel: Sendable, Codable, Equatable {
         if case .logistic(let combiner) = combiner { combiner } else { nil }
     }
 
-    /// Whether outcome-learned signals (fraud devices and IPs, merchant fraud rates) raise factor
-    /// scores. Only learned combiners use them: the hand-set noisy-OR scores as it always has.
-    public var usesOutcomeSignals: Bool { logistic != nil }
-
     private enum CodingKeys: String, CodingKey {
         case version, weights, thresholds, combiner, logistic
     }

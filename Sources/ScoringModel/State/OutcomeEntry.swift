@@ -15,8 +15,10 @@ public struct OutcomeEntry: TableEntry, Sendable {
     public var device: EntityKey
     /// 32-bit IP fingerprint (0 = none).
     public var ipAddress: UInt32
-    /// The score it got.
-    public var score: Float
+    /// The champion's score for it.
+    public var championScore: Float
+    /// The challenger's score for it.
+    public var challengerScore: Float
     /// Whether a transaction was scored under this id (false: only a label was seen).
     public var scored: Bool
     /// Whether a label (fraud or legitimate) was applied; later labels are duplicates.
@@ -31,7 +33,8 @@ public struct OutcomeEntry: TableEntry, Sendable {
         self.merchant = .none
         self.device = .none
         self.ipAddress = 0
-        self.score = 0
+        self.championScore = 0
+        self.challengerScore = 0
         self.scored = false
         self.labelled = false
     }

@@ -21,7 +21,9 @@ public final class OutcomeLog: @unchecked Sendable {
     /// Logs a scored transaction (hot path: one stripe lock, no allocation). A transaction id
     /// seen before keeps what was logged first.
     @inline(__always)
-    public func log(_ transaction: TransactionFeatures, features: FeatureVector, score: Float) {
+    public func log(
+        _ transaction: TransactionFeatures, features: FeatureVector, championScore: Float, challengerScore: Float
+    ) {
         table.update(transaction.transaction, at: transaction.eventSeconds) { entry, isNew in
             guard isNew else { return }
             entry.features = features
@@ -29,7 +31,8 @@ public final class OutcomeLog: @unchecked Sendable {
             entry.merchant = transaction.merchant
             entry.device = transaction.device
             entry.ipAddress = transaction.ipAddress
-            entry.score = score
+            entry.championScore = championScore
+            entry.challengerScore = challengerScore
             entry.scored = true
         }
     }

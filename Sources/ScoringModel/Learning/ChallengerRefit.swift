@@ -1,0 +1,65 @@
+import Dispatch
+
+/// Refits the challenger from the outcome reservoir off the scoring path, and hands the fit
+/// over at a fixed point of event time, so a replay at any speed installs the same fit at the
+/// same transaction.
+///
+/// A fit starts at a housekeeping round (on a background queue, from a copy of the samples) and
+/// is due `installDelaySeconds` of event time later: the round that reaches that time collects
+/// it, waiting for it if it is not done (in real time it has an hour; a fast replay may wait).
+final class ChallengerRefit: @unchecked Sendable {
+    private final class Slot: @unchecked Sendable {
+        var result: LogisticCombiner?
+    }
+
+    private let mutex = PaddedMutex()
+    private var pending: (due: UInt32, group: DispatchGroup, slot: Slot)?
+    private var lastStartDay: UInt32 = .max
+    private(set) var fitsStarted = 0
+
+    /// Event time between starting a fit and installing it.
+    static let installDelaySeconds: UInt32 = 3_600
+
+    /// Starts a fit if none is pending and none started on `seconds`' day yet; false otherwise.
+    func startIfDue(
+        at seconds: UInt32, samples: () -> [(features: FeatureVector, fraud: Bool, weight: Double)],
+        trainer: LogisticTrainer, prior: LogisticCombiner
+    ) -> Bool {
+        let day = seconds / 86_400
+        let work: (DispatchGroup, Slot, [(features: FeatureVector, fraud: Bool, weight: Double)])? = mutex.withLock {
+            guard pending == nil, day != lastStartDay else { return nil }
+            lastStartDay = day
+            let group = DispatchGroup()
+            let slot = Slot()
+            pending = (seconds &+ Self.installDelaySeconds, group, slot)
+            fitsStarted += 1
+            return (group, slot, samples())
+        }
+        guard let (group, slot, samples) = work else { return false }
+        DispatchQueue.global(qos: .utility).async(group: group) {
+            slot.result = try? trainer.fit(weighted: samples, prior: prior)
+        }
+        return true
+    }
+
+    /// The pending fit once the clock has reached its due time (waiting for it if need be);
+    /// nil when none is due. A fit that failed (one class only) yields nil and is dropped.
+    func collect(reaching seconds: UInt32) -> LogisticCombiner? {
+        let due: (DispatchGroup, Slot)? = mutex.withLock {
+            guard let pending, seconds >= pending.due else { return nil }
+            self.pending = nil
+            return (pending.group, pending.slot)
+        }
+        guard let (group, slot) = due else { return nil }
+        group.wait()
+        return slot.result
+    }
+
+    /// Forgets a pending fit (a new champion was installed); the next round may start another.
+    func reset() {
+        mutex.withLock {
+            pending = nil
+            lastStartDay = .max
+        }
+    }
+}

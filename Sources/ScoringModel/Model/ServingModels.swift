@@ -1,0 +1,57 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The two models every decision is made with: the one that answers and the one scored in its
+/// shadow, so both can be judged on the same outcomes later.
+///
+/// Immutable and shared: the engine swaps the whole value when the learner publishes or the
+/// challenger takes over, and a request holds the one it read for all of its steps.
+public final class ServingModels: Sendable {
+    /// The champion: the hand-set model or the deployed file, fixed until the next install.
+    public let champion: RiskModel
+    /// The learned challenger as last published (a logistic model).
+    public let challenger: RiskModel
+    /// Whether the challenger answers.
+    public let challengerServes: Bool
+
+    /// The pair, with the one that answers.
+    public init(champion: RiskModel, challenger: RiskModel, challengerServes: Bool) {
+        self.champion = champion
+        self.challenger = challenger
+        self.challengerServes = challengerServes
+    }
+
+    /// The model that answers; its version is the `model_version` reported.
+    @inline(__always)
+    public var served: RiskModel { challengerServes ? challenger : champion }
+
+    /// `model` answering alone, scored against itself in the shadow (tools that need one model).
+    public convenience init(only model: RiskModel) {
+        self.init(champion: model, challenger: model, challengerServes: false)
+    }
+
+    /// The same models with `challenger` replaced.
+    func replacing(challenger: RiskModel) -> ServingModels {
+        ServingModels(champion: champion, challenger: challenger, challengerServes: challengerServes)
+    }
+
+    /// The same models with the other one answering, or with `challengerServes` as given.
+    func serving(challenger: Bool) -> ServingModels {
+        ServingModels(champion: champion, challenger: self.challenger, challengerServes: challenger)
+    }
+}
+
+extension RiskModel {
+    /// The score this model gives a transaction already assessed into `features` (the shadow
+    /// model's score: no factor is evaluated again). A noisy-OR reads its own verdict back from
+    /// `handset_logit`, which its weights computed.
+    @inline(__always)
+    func shadowScore(_ features: FeatureVector) -> Float {
+        if let logistic { return Float(logistic.probability(features)) }
+        let logit = Double(features[FeatureVector.handsetLogit])
+        return Float(1 / (1 + exp(-logit)))
+    }
+}

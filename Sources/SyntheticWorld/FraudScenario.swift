@@ -16,13 +16,29 @@ public enum FraudScenario: String, CaseIterable, Sendable, Codable, Hashable {
     /// city: ordinary amounts, a fresh browser behind a local proxy. Not in the standard world:
     /// it is the new pattern `loadgen evaluate` holds out of training (`--scenarios`, `ScenarioSchedule`).
     case buyNowPayLater = "bnpl_fraud"
+    /// Terminal world: a terminal taken over (a bust-out merchant, a tampered reader); every
+    /// transaction on it is fraud for weeks.
+    case terminalCompromise = "terminal_compromise"
+    /// Terminal world: a skimmed card; for two weeks a third of its purchases are fraud at five
+    /// times its usual amount, at the terminals it always uses.
+    case skimmedCard = "skimmed_card"
+    /// Terminal world: a burst of large purchases between 1 and 5 a.m. at terminals far from the
+    /// cardholder's home.
+    case nightCashOut = "night_cash_out"
 
     /// The scenarios a world has unless told otherwise.
     public static let standard: [FraudScenario] = [
         .cardTesting, .accountTakeover, .impossibleTravel, .compromisedMerchant, .amountSpike, .riskyPattern,
     ]
 
-    /// How often each scenario starts, relative to the others.
+    /// The scenarios of the city world (`World`, `TransactionStream`); the rest belong to the
+    /// terminal world (`TerminalWorld`), which has its own mechanics.
+    public static let cityWorld: [FraudScenario] = standard + [.buyNowPayLater]
+
+    /// The scenarios of the terminal world.
+    public static let terminalWorld: [FraudScenario] = [.terminalCompromise, .skimmedCard, .nightCashOut]
+
+    /// How often each scenario starts in the city world, relative to the others (0: not of that world).
     public var startWeight: Double {
         switch self {
         case .cardTesting: 0.08
@@ -32,10 +48,11 @@ public enum FraudScenario: String, CaseIterable, Sendable, Codable, Hashable {
         case .amountSpike: 0.28
         case .riskyPattern: 0.18
         case .buyNowPayLater: 0.15
+        case .terminalCompromise, .skimmedCard, .nightCashOut: 0
         }
     }
 
-    /// A dense code (1...7) for compact label storage; 0 stands for legitimate.
+    /// A dense code (1...) for compact label storage; 0 stands for legitimate.
     public var code: UInt8 { UInt8(Self.allCases.firstIndex(of: self)! + 1) }
 
     /// The scenario with this `code`; `nil` for 0 (legitimate) or a code no scenario has.

@@ -62,6 +62,19 @@ package struct SeededRandom: RandomNumberGenerator, Sendable {
         return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
 
+    /// A Poisson count with the given mean (Knuth's method: for the small means drawn here).
+    package mutating func poisson(mean: Double) -> Int {
+        guard mean > 0 else { return 0 }
+        let limit = exp(-mean)
+        var count = 0
+        var product = unit()
+        while product > limit {
+            count += 1
+            product *= unit()
+        }
+        return count
+    }
+
     /// Log-normal with the given median and shape (`sigma` of the underlying normal).
     package mutating func logNormal(median: Double, sigma: Double) -> Double {
         median * exp(sigma * normal())

@@ -35,6 +35,7 @@ extension TransactionStream {
         case .amountSpike: scheduleAmountSpike(cardIndex: cardIndex, startMs: now)
         case .riskyPattern: scheduleRiskyPattern(cardIndex: cardIndex, startMs: now)
         case .buyNowPayLater: scheduleBuyNowPayLater(cardIndex: cardIndex, startMs: now)
+        case .terminalCompromise, .skimmedCard, .nightCashOut: break  // the terminal world's; never active here
         }
     }
 

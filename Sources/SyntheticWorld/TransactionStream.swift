@@ -113,9 +113,10 @@ public struct TransactionStream: Sendable {
         configuration.fraudRate > 0 && !activeScenarios.isEmpty && fraudIsBelowTarget() && random.chance(0.25)
     }
 
-    /// The scenarios that can start now.
+    /// The scenarios that can start now (the city world's only).
     package var activeScenarios: [FraudScenario] {
         configuration.scenarios.active(afterMs: Int64(clockMs) - configuration.startTimeMs)
+            .filter(FraudScenario.cityWorld.contains)
     }
 
     /// Queues a scenario step for `timeMs` (no earlier than now).

@@ -66,7 +66,7 @@ struct RankingMetricsTests {
         #expect(schedule.entries.count == 7)
         #expect(schedule.active(afterMs: 0) == FraudScenario.standard)
         #expect(schedule.active(afterMs: 7 * 86_400_000).last == .buyNowPayLater)
-        #expect(try ScenarioSchedule(parsing: "all").entries.count == FraudScenario.allCases.count)
+        #expect(try ScenarioSchedule(parsing: "all").entries.count == FraudScenario.cityWorld.count)
         #expect(throws: ScenarioSchedule.InvalidSchedule.self) { try ScenarioSchedule(parsing: "standard,bnpl") }
         #expect(throws: ScenarioSchedule.InvalidSchedule.self) { try ScenarioSchedule(parsing: "bnpl_fraud@soon") }
     }

@@ -14,19 +14,28 @@ struct LabelledTrafficOptions: ParsableArguments {
     var days: Double = 21
 
     @Option(
+        help: ArgumentHelp(
+            "Which synthetic world: city (devices, categories, travel; the default) or terminal (card, terminal, amount, time and place only).",
+            discussion: "The terminal world takes --seed, --cards (cardholders, default 5,000), --merchants (terminals, default 10,000) and --feedback-delay (default 7d); its fraud is its own (terminal_compromise, skimmed_card, night_cash_out)."))
+    var world: String = "city"
+
+    @Option(
         help: "Event time after which a transaction without a fraud label counts as legitimate (the daemon's --outcome-maturity); must exceed --feedback-delay.")
     var outcomeMaturity: String = "4d"
 
     @Option(help: "Merchant fraud rates count transactions at least this many whole days old (the daemon's --outcome-delay).")
     var outcomeDelay: String = "3d"
 
-    @OptionGroup var world: WorldOptions
+    @OptionGroup var worldOptions: WorldOptions
 
-    /// Chargebacks in the synthetic world arrive this long after the fraud unless told otherwise.
-    static let defaultFeedbackDelaySeconds: Double = 3 * 86_400
+    /// Chargebacks in the synthetic world arrive this long after the fraud unless told otherwise:
+    /// 3 days in the city world, 7 in the terminal world.
+    var defaultFeedbackDelaySeconds: Double { world == "terminal" ? 7 * 86_400 : 3 * 86_400 }
 
     func validate() throws {
         guard days > 0, days <= 365 else { throw ValidationError("--days must be within (0, 365]") }
+        guard ["city", "terminal"].contains(world) else { throw ValidationError("--world must be city or terminal") }
+        if world == "terminal", input != nil { throw ValidationError("--world terminal plays the terminal world; leave out --input") }
         let maturity = try DurationText.parseSeconds(outcomeMaturity)
         guard maturity >= 3_600, maturity <= 365 * 86_400 else {
             throw ValidationError("--outcome-maturity must be between 1h and 365d")
@@ -35,12 +44,13 @@ struct LabelledTrafficOptions: ParsableArguments {
         guard delay >= 0, delay <= 9 * 86_400, delay.truncatingRemainder(dividingBy: 86_400) == 0 else {
             throw ValidationError("--outcome-delay must be whole days, at most 9d")
         }
-        if input != nil && world.feedbackDelay != nil {
+        if input != nil && worldOptions.feedbackDelay != nil {
             throw ValidationError("--feedback-delay shapes the synthetic world; an --input file carries its own feedback")
         }
         // A fraud label arriving after its transaction matured as legitimate no longer teaches the model.
-        if input == nil, maturity <= (try world.feedbackDelay.map(DurationText.parseSeconds) ?? Self.defaultFeedbackDelaySeconds) {
-            throw ValidationError("--outcome-maturity must be longer than the feedback delay (default 3d)")
+        if input == nil, maturity <= (try worldOptions.feedbackDelay.map(DurationText.parseSeconds) ?? defaultFeedbackDelaySeconds) {
+            throw ValidationError(
+                "--outcome-maturity must be longer than the feedback delay (default \(Int(defaultFeedbackDelaySeconds / 86_400))d)")
         }
     }
 
@@ -61,8 +71,21 @@ struct LabelledTrafficOptions: ParsableArguments {
             }
             return (OfflineReplay(recorded: workload), "file \(input)")
         }
-        var configuration = try world.configuration(transactionsPerSecond: 2_000)
-        if configuration.feedbackDelayMs == nil { configuration.feedbackDelayMs = Int64(Self.defaultFeedbackDelaySeconds * 1000) }
+        let delayMs = try worldOptions.feedbackDelay.map { Int64(try DurationText.parseSeconds($0) * 1000) }
+            ?? Int64(defaultFeedbackDelaySeconds * 1000)
+        if world == "terminal" {
+            var configuration = TerminalWorldConfiguration(seed: worldOptions.seed, feedbackDelayMs: delayMs)
+            if let cards = worldOptions.cards { configuration.customerCount = cards }
+            if let terminals = worldOptions.merchants { configuration.terminalCount = terminals }
+            let description =
+                "terminal world seed \(configuration.seed), \(ReportFormatting.decimal(days, digits: 1)) days, "
+                + "\(ReportFormatting.grouped(configuration.customerCount)) cards, "
+                + "\(ReportFormatting.grouped(configuration.terminalCount)) terminals, "
+                + "fraud labels after \(ReportFormatting.decimal(Double(delayMs) / 86_400_000, digits: 1)) d"
+            return (OfflineReplay(terminalWorld: configuration, days: days), description)
+        }
+        var configuration = try worldOptions.configuration(transactionsPerSecond: 2_000)
+        configuration.feedbackDelayMs = delayMs
         let scenarios = configuration.scenarios.description
         let delayDays = Double(configuration.feedbackDelayMs!) / 86_400_000
         let description =

@@ -62,7 +62,7 @@ struct TrainCommand: ParsableCommand {
         let (replay, source) = try traffic.replay()
         let defaultVersion =
             traffic.input.map { "trained-" + URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }
-            ?? "trained-\(traffic.world.seed)-\(ReportFormatting.decimal(traffic.days, digits: 0))d"
+            ?? "trained-\(traffic.world == "terminal" ? "terminal-" : "")\(traffic.worldOptions.seed)-\(ReportFormatting.decimal(traffic.days, digits: 0))d"
         var training = ModelTraining(
             replay: replay, source: source, outcomes: try traffic.outcomeSettings(),
             trainer: LogisticTrainer(l2: l2, positiveWeight: fraudWeight, confidence: confidence), calibration: try calibration(),

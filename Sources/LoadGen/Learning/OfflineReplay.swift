@@ -29,6 +29,12 @@ struct OfflineReplay {
         self.endMs = configuration.startTimeMs + Int64(days * 86_400_000)
     }
 
+    /// `days` of event time of the terminal world `configuration` describes.
+    init(terminalWorld configuration: TerminalWorldConfiguration, days: Double) {
+        self.source = TerminalStream(configuration: configuration)
+        self.endMs = configuration.startTimeMs + Int64(days * 86_400_000)
+    }
+
     /// A recorded file, whole.
     init(recorded: RecordedWorkload) {
         self.source = recorded

@@ -14,3 +14,9 @@ extension TransactionStream: WorkloadSource {
     var hasGroundTruth: Bool { true }
     var isEndless: Bool { true }
 }
+
+extension TerminalStream: WorkloadSource {
+    mutating func nextItem() -> StreamItem? { next() }
+    var hasGroundTruth: Bool { true }
+    var isEndless: Bool { true }
+}

@@ -5,8 +5,9 @@ import StreamifyWire
 /// Turns an assessment into the wire breakdown, built as protobuf-c structs in an arena: the
 /// one place a `RiskAssessment` becomes a `streamify.v1.RiskBreakdown`.
 ///
-/// Reasons are rendered straight into arena memory and the model version is copied only when it
-/// changes, so after warm-up a breakdown costs no heap allocation. Where a door needs the Swift
+/// Reasons and the model version are written straight into arena memory, so a breakdown costs no
+/// heap allocation, and every breakdown in an arena keeps its own version even when the model
+/// changes between two of them (a learned version is published in the middle of a batch). Where a door needs the Swift
 /// `RiskBreakdown` (JSON output), it reads it back from this form with `RiskBreakdown(protobufC:)`.
 ///
 /// One per connection or worker thread; not thread-safe. Everything it returns lives in the
@@ -15,18 +16,8 @@ public final class BreakdownBuilder {
     /// Longest reason rendered, terminator included; the `ReasonWriter` truncates at it.
     public static let reasonCapacity = 256
 
-    private var modelVersion = ""
-    private var modelVersionC: UnsafeMutablePointer<CChar>
-
-    /// An empty builder; the model version is copied on first use.
-    public init() {
-        modelVersionC = .allocate(capacity: 1)
-        modelVersionC.initialize(to: 0)
-    }
-
-    deinit {
-        modelVersionC.deallocate()
-    }
+    /// A builder.
+    public init() {}
 
     /// The breakdown of `assessment` for the transaction `transactionID` (borrowed, not copied),
     /// with every factor's reason; `server_time_us` is left for the caller to set.
@@ -57,7 +48,7 @@ public final class BreakdownBuilder {
         }
         breakdown.pointee.n_factors = factorCount
         breakdown.pointee.factors = pointers
-        breakdown.pointee.model_version = cString(forModelVersion: version)
+        breakdown.pointee.model_version = arena.copy(version)
         return breakdown
     }
 
@@ -70,21 +61,5 @@ public final class BreakdownBuilder {
         memory.storeBytes(of: 0, toByteOffset: writer.count, as: UInt8.self)
         arena.shrinkLastAllocation(at: memory, to: writer.count + 1)
         return memory.assumingMemoryBound(to: CChar.self)
-    }
-
-    /// The model version as a C string, copied again only when the model changes.
-    private func cString(forModelVersion version: String) -> UnsafeMutablePointer<CChar> {
-        if version != modelVersion {
-            modelVersionC.deallocate()
-            var copy = version
-            modelVersionC = copy.withUTF8 { utf8 in
-                let memory = UnsafeMutablePointer<CChar>.allocate(capacity: utf8.count + 1)
-                UnsafeMutableRawPointer(memory).copyMemory(from: utf8.baseAddress!, byteCount: utf8.count)
-                memory[utf8.count] = 0
-                return memory
-            }
-            modelVersion = version
-        }
-        return modelVersionC
     }
 }

@@ -1,5 +1,7 @@
+import ArgumentParser
 import Foundation
 import ScoringModel
+import SyntheticWorld
 import Testing
 
 @testable import LoadGen
@@ -39,15 +41,15 @@ struct LearningEvaluationTests {
     }
 
     @Test("trained beats hand-set on all three measures, frozen and with a challenger learning beside it")
-    func heldOutEvaluation() throws {
+    func heldOutEvaluation() async throws {
         let reportPath = Self.temporaryPath("evaluation.json")
-        var evaluate = try LoadGen.parseAsRoot(
+        var evaluate = try #require(try LoadGen.parseAsRoot(
             [
                 "evaluate", "--model", try Self.trainedModel.get(), "--seed", "12", "--days", "12",
                 "--scenarios", "standard,bnpl_fraud@4d", "--cards-per-day", "20", "--report", reportPath,
                 "--require-improvement",
-            ] + Self.world)
-        try evaluate.run()
+            ] + Self.world) as? any AsyncParsableCommand)
+        try await evaluate.run()
         let report = try JSONDecoder().decode(EvaluationReport.self, from: Data(contentsOf: URL(fileURLWithPath: reportPath)))
         #expect(report.contenders.map(\.name) == ["hand-set", "trained, frozen", "trained, online"])
         #expect(report.shortfalls(against: 0).isEmpty, "\(report.shortfalls(against: 0))")
@@ -66,10 +68,42 @@ struct LearningEvaluationTests {
     }
 
     @Test("evaluate refuses a hand-set model file as the trained model")
-    func evaluateRefusesANoisyOrModel() throws {
+    func evaluateRefusesANoisyOrModel() async throws {
         let path = Self.temporaryPath("handset.json")
         try RiskModel.builtIn.encodedJSON().write(to: URL(fileURLWithPath: path))
-        var evaluate = try LoadGen.parseAsRoot(["evaluate", "--model", path, "--days", "1"])
-        #expect(throws: (any Error).self) { try evaluate.run() }
+        var evaluate = try #require(try LoadGen.parseAsRoot(["evaluate", "--model", path, "--days", "1"]) as? any AsyncParsableCommand)
+        await #expect(throws: (any Error).self) { try await evaluate.run() }
+    }
+}
+
+/// A world the champion was not built for, learned from its own delayed labels.
+@Suite("Learning on a world the model was not designed on")
+struct UnseenWorldTests {
+    @Test("on the terminal world the default daemon's challenger learns from the first labels and beats the hand-set model")
+    func improvesAfterFirstLabels() throws {
+        let world = TerminalWorldConfiguration(
+            seed: 3, customerCount: 600, terminalCount: 1_200, compromisedTerminalsPerDay: 1, skimmedCardsPerDay: 1,
+            nightCashOutsPerDay: 1)
+        let days = 42.0
+        var evaluation = ModelEvaluation(
+            replay: OfflineReplay(terminalWorld: world, days: days), source: "small terminal world",
+            contenders: [
+                .init(name: "hand-set, frozen", model: .builtIn, learning: false),
+                .init(name: "default", model: .builtIn, learning: true),
+            ],
+            outcomes: OutcomeSettings(maturitySeconds: 8 * 86_400, merchantDelayDays: 7),
+            learning: LearningConfiguration(challenger: ChallengerPolicy(minimumFrauds: 20, minimumLegitimate: 300)),
+            cardsPerDay: 20, measureFromMs: world.startTimeMs + 21 * 86_400_000,
+            reference: .init(labelDelayMs: world.feedbackDelayMs!))
+        let report = try evaluation.run()
+        let (frozen, online, reference) = (report.contenders[0], report.contenders[1], report.contenders[2])
+        #expect(report.fraudTransactions > 100, "\(report.fraudTransactions)")
+        #expect(online.endVersion.hasPrefix("handset-2026.11+online."), "the challenger answers: \(online.endVersion)")
+        let frozenAP = try #require(frozen.averagePrecision)
+        let onlineAP = try #require(online.averagePrecision)
+        #expect(onlineAP > frozenAP + 0.1, "online \(onlineAP) vs hand-set \(frozenAP)")
+        #expect(try #require(online.rocAUC) > (try #require(frozen.rocAUC)))
+        #expect(reference.name.hasPrefix("reference LR"))
+        #expect(try #require(reference.averagePrecision) > frozenAP, "the reference is a real baseline")
     }
 }

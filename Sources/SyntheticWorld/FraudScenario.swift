@@ -25,6 +25,8 @@ public enum FraudScenario: String, CaseIterable, Sendable, Codable, Hashable {
     /// Terminal world: a burst of large purchases between 1 and 5 a.m. at terminals far from the
     /// cardholder's home.
     case nightCashOut = "night_cash_out"
+    /// Not generated: fraud in a user's own labelled history (`loadgen train --history`), kind unknown.
+    case labelled = "labelled_fraud"
 
     /// The scenarios a world has unless told otherwise.
     public static let standard: [FraudScenario] = [
@@ -48,7 +50,7 @@ public enum FraudScenario: String, CaseIterable, Sendable, Codable, Hashable {
         case .amountSpike: 0.28
         case .riskyPattern: 0.18
         case .buyNowPayLater: 0.15
-        case .terminalCompromise, .skimmedCard, .nightCashOut: 0
+        case .terminalCompromise, .skimmedCard, .nightCashOut, .labelled: 0
         }
     }
 

@@ -35,7 +35,7 @@ extension TransactionStream {
         case .amountSpike: scheduleAmountSpike(cardIndex: cardIndex, startMs: now)
         case .riskyPattern: scheduleRiskyPattern(cardIndex: cardIndex, startMs: now)
         case .buyNowPayLater: scheduleBuyNowPayLater(cardIndex: cardIndex, startMs: now)
-        case .terminalCompromise, .skimmedCard, .nightCashOut: break  // the terminal world's; never active here
+        case .terminalCompromise, .skimmedCard, .nightCashOut, .labelled: break  // not the city world's; never active here
         }
     }
 

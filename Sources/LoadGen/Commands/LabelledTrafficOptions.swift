@@ -10,6 +10,19 @@ struct LabelledTrafficOptions: ParsableArguments {
     @Option(help: "Labels sidecar for a frames --input (default: INPUT.labels.jsonl).")
     var labels: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Read --input as your own labelled history (CSV with a header row, or .jsonl), naming its columns: field=column,...",
+            discussion: "Required fields: card, merchant, amount, time, label. Optional: transaction, latitude, longitude, country, device, ip, user_agent, category, method, channel, currency. Example: --columns card=card_id,merchant=terminal_id,amount=tx_amount,time=tx_datetime,label=tx_fraud",
+            valueName: "mapping"))
+    var columns: String?
+
+    @Option(help: "With --columns: amounts are in major (12.50) or minor (1250) units.")
+    var amountUnit: String = "major"
+
+    @Option(help: "With --columns: how long after a fraud its chargeback (the label) arrives.")
+    var chargebackDelay: String = "7d"
+
     @Option(help: "Days of event time of the synthetic world to play.")
     var days: Double = 21
 
@@ -44,6 +57,17 @@ struct LabelledTrafficOptions: ParsableArguments {
         guard delay >= 0, delay <= 9 * 86_400, delay.truncatingRemainder(dividingBy: 86_400) == 0 else {
             throw ValidationError("--outcome-delay must be whole days, at most 9d")
         }
+        if let columns {
+            guard input != nil else { throw ValidationError("--columns describes an --input file; give one") }
+            do { _ = try HistoryExport.Columns(parsing: columns) } catch { throw ValidationError("\(error)") }
+            guard HistoryExport.AmountUnit(rawValue: amountUnit) != nil else {
+                throw ValidationError("--amount-unit must be major or minor")
+            }
+            let delay = try DurationText.parseSeconds(chargebackDelay)
+            guard delay >= 0, delay < maturity else {
+                throw ValidationError("--chargeback-delay must be shorter than --outcome-maturity")
+            }
+        }
         if input != nil && worldOptions.feedbackDelay != nil {
             throw ValidationError("--feedback-delay shapes the synthetic world; an --input file carries its own feedback")
         }
@@ -64,6 +88,16 @@ struct LabelledTrafficOptions: ParsableArguments {
     /// The traffic to play and a description of it. The synthetic world sends a chargeback for
     /// each fraud 3 days after it unless `--feedback-delay` says otherwise.
     func replay() throws -> (OfflineReplay, String) {
+        if let input, let columns {
+            let export = HistoryExport(
+                columns: try HistoryExport.Columns(parsing: columns), amountUnit: HistoryExport.AmountUnit(rawValue: amountUnit) ?? .major,
+                chargebackDelayMs: Int64(try DurationText.parseSeconds(chargebackDelay) * 1000))
+            let (workload, summary) = try export.read(path: input)
+            let description =
+                "history \(input): \(ReportFormatting.grouped(summary.rows)) rows, \(ReportFormatting.grouped(summary.frauds)) fraud, "
+                + "chargebacks after \(chargebackDelay)"
+            return (OfflineReplay(recorded: workload), description)
+        }
         if let input {
             let workload = try WorkloadFileReader.read(path: input, labelsPath: labels)
             guard workload.hasGroundTruth else {

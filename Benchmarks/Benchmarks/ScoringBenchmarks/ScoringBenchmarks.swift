@@ -15,8 +15,17 @@ let workload = Workload()
 
 /// A `RiskEngine` warmed with the 1M-card workload.
 final class WarmEngine: @unchecked Sendable {
-    /// Default `EngineConfiguration`, built-in (hand-set) model: what `scoring-server` runs by default.
+    /// Default `EngineConfiguration`, built-in (hand-set) model, no outcome log: the champion's
+    /// scoring alone (no challenger is scored without a log to judge it by).
     static let shared = WarmEngine(engine: RiskEngine())
+
+    /// What `scoring-server` runs by default: the hand-set champion, the challenger scored in its
+    /// shadow, and the outcome log of 1M transactions both are judged and learned from.
+    static let daemonDefault: WarmEngine = {
+        var configuration = EngineConfiguration()
+        configuration.maximumLoggedTransactions = 1_000_000
+        return WarmEngine(engine: RiskEngine(configuration: configuration))
+    }()
 
     /// A logistic model (the example of docs/learning.md) with the outcome log of 1M transactions
     /// that `scoring-server` keeps by default for such a model (online learning).
@@ -196,6 +205,7 @@ let benchmarks: @Sendable () -> Void = {
     // Names without spaces: the tool writes threshold files with spaces turned into underscores
     // but looks them up with the spaces kept, so a name with a space is never checked.
     Benchmark("RiskEngine.score", configuration: perOperation, closure: score)
+    Benchmark("RiskEngine.score.daemonDefault", configuration: perOperation, closure: scoring { WarmEngine.daemonDefault })
     Benchmark("RiskEngine.score.logistic", configuration: perOperation, closure: scoring { WarmEngine.logistic })
     Benchmark(
         "RiskEngine.score.logisticWithoutLog", configuration: perOperation,

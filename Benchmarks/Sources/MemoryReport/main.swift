@@ -19,8 +19,8 @@ import Glibc
 
 var cards = 1_000_000
 var throughFrames = false
-/// EngineConfiguration.maximumLoggedTransactions: the outcome log the online learner needs
-/// (the daemon's default is 0 with the built-in model, 1,000,000 with a logistic one).
+/// EngineConfiguration.maximumLoggedTransactions: the outcome log the challenger learns from and
+/// is judged by (the daemon's default is 1,000,000).
 var loggedTransactions = 0
 var daemonSocket: String?
 var daemonPID: Int32?

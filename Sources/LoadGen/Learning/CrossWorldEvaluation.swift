@@ -16,18 +16,26 @@ struct CrossWorldEvaluation {
     struct Plan: Sendable {
         var name: String
         var description: String
-        /// A fresh replay of the whole span.
-        var replay: @Sendable () -> OfflineReplay
-        /// A fresh replay of the training weeks only.
-        var trainingReplay: @Sendable () -> OfflineReplay
-        /// The raw stream, for playing through a daemon, and where the span ends.
+        /// A fresh stream of the world from its start.
         var stream: @Sendable () -> any WorkloadSource
-        var endMs: Int64
         var startMs: Int64
+        var days: Int
         /// Measured from this day on; trained on the days before.
         var measureFromDay: Int
-        var feedbackDelayMs: Int64
-        var outcomes: OutcomeSettings
+        /// Chargebacks arrive this many days after the fraud; unlabelled transactions mature a day later.
+        var labelDelayDays: Int
+
+        var endMs: Int64 { startMs + Int64(days) * 86_400_000 }
+        var measureFromMs: Int64 { startMs + Int64(measureFromDay) * 86_400_000 }
+        var feedbackDelayMs: Int64 { Int64(labelDelayDays) * 86_400_000 }
+        var outcomes: OutcomeSettings {
+            OutcomeSettings(maturitySeconds: UInt32(labelDelayDays + 1) * 86_400, merchantDelayDays: labelDelayDays)
+        }
+
+        /// A replay of the whole span, or of the training weeks only.
+        func replay(trainingOnly: Bool = false) -> OfflineReplay {
+            OfflineReplay(source: stream(), endMs: trainingOnly ? measureFromMs : endMs)
+        }
     }
 
     var plans: [Plan]
@@ -41,30 +49,20 @@ struct CrossWorldEvaluation {
             seed: seed, cardCount: WorldOptions.defaultCardCount(transactionsPerSecond: 2_000, speedup: 3_600),
             transactionsPerSecond: 2_000, feedbackDelayMs: 3 * 86_400_000)
         configuration.merchantCount = max(2_000, configuration.cardCount / 10)
-        let days = 28.0
-        let measureFrom = 14
-        let frozen = configuration
+        let world = configuration
         return Plan(
-            name: "city", description: "city world, seed \(seed), \(Int(days)) days, fraud labels after 3 d",
-            replay: { OfflineReplay(world: frozen, days: days) },
-            trainingReplay: { OfflineReplay(world: frozen, days: Double(measureFrom)) },
-            stream: { TransactionStream(configuration: frozen) },
-            endMs: configuration.startTimeMs + Int64(days * 86_400_000), startMs: configuration.startTimeMs, measureFromDay: measureFrom, feedbackDelayMs: 3 * 86_400_000,
-            outcomes: OutcomeSettings(maturitySeconds: 4 * 86_400, merchantDelayDays: 3))
+            name: "city", description: "city world, seed \(seed), 28 days, fraud labels after 3 d",
+            stream: { TransactionStream(configuration: world) }, startMs: world.startTimeMs, days: 28, measureFromDay: 14,
+            labelDelayDays: 3)
     }
 
     /// The terminal world: 91 days, chargebacks after 7 days; trained on the first 49, measured on the last 42.
     static func terminal(seed: UInt64) -> Plan {
-        let configuration = TerminalWorldConfiguration(seed: seed, feedbackDelayMs: 7 * 86_400_000)
-        let days = 91.0
-        let measureFrom = 49
+        let world = TerminalWorldConfiguration(seed: seed, feedbackDelayMs: 7 * 86_400_000)
         return Plan(
-            name: "terminal", description: "terminal world, seed \(seed), \(Int(days)) days, fraud labels after 7 d",
-            replay: { OfflineReplay(terminalWorld: configuration, days: days) },
-            trainingReplay: { OfflineReplay(terminalWorld: configuration, days: Double(measureFrom)) },
-            stream: { TerminalStream(configuration: configuration) },
-            endMs: configuration.startTimeMs + Int64(days * 86_400_000), startMs: configuration.startTimeMs, measureFromDay: measureFrom, feedbackDelayMs: 7 * 86_400_000,
-            outcomes: OutcomeSettings(maturitySeconds: 8 * 86_400, merchantDelayDays: 7))
+            name: "terminal", description: "terminal world, seed \(seed), 91 days, fraud labels after 7 d",
+            stream: { TerminalStream(configuration: world) }, startMs: world.startTimeMs, days: 91, measureFromDay: 49,
+            labelDelayDays: 7)
     }
 
     /// The daemon's answers for `plan`, played through its socket at `target` at full speed: a
@@ -73,7 +71,7 @@ struct CrossWorldEvaluation {
         var source = plan.stream()
         let evaluation = SocketEvaluation(
             target: target, tls: nil, name: "daemon over \(target) (default, full speed)",
-            measureFromMs: plan.startMs + Int64(plan.measureFromDay) * 86_400_000, endMs: plan.endMs,
+            measureFromMs: plan.measureFromMs, endMs: plan.endMs,
             cardsPerDay: cardsPerDay)
         return try await evaluation.run(source: &source)
     }
@@ -83,7 +81,7 @@ struct CrossWorldEvaluation {
         var trained: [String: RiskModel] = [:]
         for plan in plans {
             var training = ModelTraining(
-                replay: plan.trainingReplay(), source: plan.description, outcomes: plan.outcomes,
+                replay: plan.replay(trainingOnly: true), source: plan.description, outcomes: plan.outcomes,
                 trainer: LogisticTrainer(confidence: 0.1), version: "trained-\(plan.name)")
             let started = ContinuousClock.now
             trained[plan.name] = try training.run().model
@@ -102,8 +100,7 @@ struct CrossWorldEvaluation {
             contenders.append(.init(name: "trained on \(plan.name) (own first weeks), frozen", model: trained[plan.name]!, learning: false))
             var evaluation = ModelEvaluation(
                 replay: plan.replay(), source: plan.description + ", measured from day \(plan.measureFromDay)",
-                contenders: contenders, outcomes: plan.outcomes, cardsPerDay: cardsPerDay,
-                measureFromMs: plan.startMs + Int64(plan.measureFromDay) * 86_400_000,
+                contenders: contenders, outcomes: plan.outcomes, cardsPerDay: cardsPerDay, measureFromMs: plan.measureFromMs,
                 reference: .init(labelDelayMs: plan.feedbackDelayMs))
             let started = ContinuousClock.now
             worlds.append(try evaluation.run())

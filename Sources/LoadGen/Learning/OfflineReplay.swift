@@ -23,22 +23,25 @@ struct OfflineReplay {
     /// The key ids are fingerprinted under: the engines' default, as nobody crafts these ids.
     private let key = EngineConfiguration().fingerprintKey
 
+    /// `source` up to (not including) event time `endMs`, or whole.
+    init(source: any WorkloadSource, endMs: Int64?) {
+        self.source = source
+        self.endMs = endMs
+    }
+
     /// `days` of event time of the world `configuration` describes.
     init(world configuration: WorldConfiguration, days: Double) {
-        self.source = TransactionStream(configuration: configuration)
-        self.endMs = configuration.startTimeMs + Int64(days * 86_400_000)
+        self.init(source: TransactionStream(configuration: configuration), endMs: configuration.startTimeMs + Int64(days * 86_400_000))
     }
 
     /// `days` of event time of the terminal world `configuration` describes.
     init(terminalWorld configuration: TerminalWorldConfiguration, days: Double) {
-        self.source = TerminalStream(configuration: configuration)
-        self.endMs = configuration.startTimeMs + Int64(days * 86_400_000)
+        self.init(source: TerminalStream(configuration: configuration), endMs: configuration.startTimeMs + Int64(days * 86_400_000))
     }
 
     /// A recorded file, whole.
     init(recorded: RecordedWorkload) {
-        self.source = recorded
-        self.endMs = nil
+        self.init(source: recorded, endMs: nil)
     }
 
     /// Runs to the end. Transactions without a known truth (a file without labels) are still

@@ -61,15 +61,8 @@ public final class OnlineLearner: @unchecked Sendable {
     func rebase(on champion: RiskModel, then install: (RiskModel) -> Void) {
         mutex.withLock {
             let model = Self.prior(following: champion, championPrecision: configuration.championPrecision)
-            let logistic = model.logistic ?? LogisticCombiner()
             base = model
-            let floor = max(configuration.minimumPrecision, 1e-6)
-            for index in 0..<FeatureVector.capacity {
-                weights[index] = Double(logistic.coefficients[index])
-                precision[index] = max(Double(logistic.precision[index]), floor)
-            }
-            bias = Double(logistic.bias)
-            biasPrecision = max(Double(logistic.biasPrecision), floor)
+            load(model.logistic ?? LogisticCombiner())
             (root, publication) = Self.split(version: model.version)
             updates = 0
             pending = 0
@@ -97,13 +90,7 @@ public final class OnlineLearner: @unchecked Sendable {
     func adopt(_ fit: LogisticCombiner, publish: (RiskModel) -> Void) {
         mutex.withLock {
             guard !frozen, base != nil else { return }
-            let floor = max(configuration.minimumPrecision, 1e-6)
-            for index in 0..<FeatureVector.capacity {
-                weights[index] = Double(fit.coefficients[index])
-                precision[index] = max(Double(fit.precision[index]), floor)
-            }
-            bias = Double(fit.bias)
-            biasPrecision = max(Double(fit.biasPrecision), floor)
+            load(fit)
             if let model = nextVersion() { publish(model) }
         }
     }
@@ -154,6 +141,17 @@ public final class OnlineLearner: @unchecked Sendable {
             }
             return current()
         }
+    }
+
+    /// Starts from `combiner`'s coefficients, its precisions floored at `minimumPrecision`; call under the lock.
+    private func load(_ combiner: LogisticCombiner) {
+        let floor = max(configuration.minimumPrecision, 1e-6)
+        for index in 0..<FeatureVector.capacity {
+            weights[index] = Double(combiner.coefficients[index])
+            precision[index] = max(Double(combiner.precision[index]), floor)
+        }
+        bias = Double(combiner.bias)
+        biasPrecision = max(Double(combiner.biasPrecision), floor)
     }
 
     /// Bumps the version and returns the learned model; call under the lock.

@@ -109,13 +109,18 @@ public struct LogisticTrainer: Sendable {
             if longest > Self.maximumStep {
                 for index in 0..<n { step[index] *= Self.maximumStep / longest }
             }
-            let before = penalisedLoss(beta, samples: samples, center: center, ridge: ridge)
-            var share = 1.0
+            // A short step is safe (Newton near its optimum): the loss is only checked for long ones,
+            // within its rounding.
             var candidate = beta
-            while true {
-                for index in 0..<n { candidate[index] = beta[index] - share * step[index] }
-                if share < 1e-3 || penalisedLoss(candidate, samples: samples, center: center, ridge: ridge) <= before { break }
-                share /= 2
+            for index in 0..<n { candidate[index] = beta[index] - step[index] }
+            if min(longest, Self.maximumStep) > Self.checkedStep {
+                let before = penalisedLoss(beta, samples: samples, center: center, ridge: ridge)
+                let allowed = before + 1e-9 * abs(before)
+                var share = 1.0
+                while share >= 1e-3, penalisedLoss(candidate, samples: samples, center: center, ridge: ridge) > allowed {
+                    share /= 2
+                    for index in 0..<n { candidate[index] = beta[index] - share * step[index] }
+                }
             }
             var largest = 0.0
             for index in 0..<n {
@@ -137,6 +142,8 @@ public struct LogisticTrainer: Sendable {
 
     /// Largest change of one parameter in one Newton step, in log-odds.
     static let maximumStep = 5.0
+    /// Steps longer than this (in log-odds, on some parameter) are checked against the loss.
+    static let checkedStep = 0.5
 
     /// The weighted logistic loss plus the L2 pull toward `center` (the bias is not pulled).
     private func penalisedLoss(

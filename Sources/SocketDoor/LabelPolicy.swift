@@ -25,11 +25,18 @@ public struct LabelPolicy: Sendable, Equatable {
         self.ownUserID = ownUserID
     }
 
-    /// Whether a Unix-socket peer with these credentials may label from the start.
+    /// Whether a Unix-socket peer with these credentials may label from the start. May read the
+    /// user and group databases (`immediateDecision` first, to keep that off an event loop).
     public func mayLabel(_ peer: PeerCredentials) -> Bool {
+        immediateDecision(peer) ?? peer.isMember(ofGroup: labelGroupID ?? 0)
+    }
+
+    /// The answer when the credentials alone give it (the own user, no label group, the label
+    /// group as primary group); nil when only supplementary membership can tell.
+    public func immediateDecision(_ peer: PeerCredentials) -> Bool? {
         if peer.userID == ownUserID { return true }
         guard let group = labelGroupID else { return false }
-        return peer.groupID == group || peer.isMember(ofGroup: group)
+        return peer.groupID == group ? true : nil
     }
 
     /// Whether `token` is the label token; compared in time independent of where it differs.

@@ -62,9 +62,6 @@ final class ScoringHandler: ChannelDuplexHandler {
     /// Longest wait for answers to leave once the connection is closing.
     private let lingerLimit: TimeAmount
 
-    /// Who may label, checked against the peer's credentials when it connects; nil over TCP,
-    /// whose peers are anonymous (they may only take the role with the token).
-    private let peerPolicy: LabelPolicy?
     /// Where this connection's unread answers are summed with everyone's; nil: not counted.
     private let outputBudget: ByteBudget?
     /// This connection's unread answer bytes as last added to `outputBudget`.
@@ -74,9 +71,8 @@ final class ScoringHandler: ChannelDuplexHandler {
 
     init(
         processor: FrameProcessor, metrics: ScoringMetrics, connections: ConnectionMetrics, logger: Logger,
-        peerPolicy: LabelPolicy?, outputBudget: ByteBudget? = nil, lingerLimit: TimeAmount = .seconds(30)
+        outputBudget: ByteBudget? = nil, lingerLimit: TimeAmount = .seconds(30)
     ) {
-        self.peerPolicy = peerPolicy
         self.outputBudget = outputBudget
         self.lingerLimit = lingerLimit
         self.processor = processor
@@ -87,13 +83,6 @@ final class ScoringHandler: ChannelDuplexHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         connections.connectionOpened()
-        if let peerPolicy {
-            // Already complete on the event loop: the role is settled before the first read.
-            let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-            PeerCredentials.of(context.channel).whenSuccess { peer in
-                loopBound.value.processor.mayLabel = peer.map { peerPolicy.mayLabel($0) } ?? false
-            }
-        }
         context.fireChannelActive()
     }
 

@@ -238,6 +238,10 @@ public final class SocketDoor: Service, Sendable {
                             try channel.pipeline.syncOperations.addHandler(ClientCertificateRoleHandler(processor: processor))
                         }
                     }
+                    if !tcp {
+                        try channel.pipeline.syncOperations.addHandler(
+                            PeerCredentialsRoleHandler(processor: processor, policy: labelPolicy))
+                    }
                     let handlers: [any ChannelHandler] = [
                         BackPressureHandler(),
                         ConnectionDeadlineHandler(timeouts: timeouts, inputBudget: inputBudget),
@@ -247,7 +251,6 @@ public final class SocketDoor: Service, Sendable {
                             metrics: scoring.metrics,
                             connections: connections,
                             logger: logger,
-                            peerPolicy: tcp ? nil : labelPolicy,
                             outputBudget: outputBudget),
                     ]
                     try channel.pipeline.syncOperations.addHandlers(handlers)

@@ -18,7 +18,7 @@ struct BatchSlicingTests {
             ByteToMessageHandler(FrameDecoder(maximumFrameLength: 8 << 20)),
             ScoringHandler(
                 processor: FrameProcessor(service: service), metrics: service.metrics, connections: ConnectionMetrics(),
-                logger: Logger(label: "batch-slicing-test"), peerPolicy: nil))
+                logger: Logger(label: "batch-slicing-test")))
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         return channel
     }

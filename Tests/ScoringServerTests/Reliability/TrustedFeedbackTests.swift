@@ -116,6 +116,11 @@ struct TrustedFeedbackTests {
         #expect(policy.mayLabel(PeerCredentials(userID: 2000, groupID: 4242)))
         #expect(!policy.mayLabel(PeerCredentials(userID: 2000, groupID: 1)))
         #expect(!LabelPolicy(ownUserID: 1000).mayLabel(PeerCredentials(userID: 2000, groupID: 4242)))
+        // Only a supplementary membership needs the group database (looked up off the event loop).
+        #expect(policy.immediateDecision(PeerCredentials(userID: 1000, groupID: 1)) == true)
+        #expect(policy.immediateDecision(PeerCredentials(userID: 2000, groupID: 4242)) == true)
+        #expect(policy.immediateDecision(PeerCredentials(userID: 2000, groupID: 1)) == nil)
+        #expect(LabelPolicy(ownUserID: 1000).immediateDecision(PeerCredentials(userID: 2000, groupID: 1)) == false)
         #expect(policy.accepts(token: Array("s3cret-token-0123".utf8)))
         #expect(!policy.accepts(token: Array("s3cret-token-012".utf8)))
         #expect(!policy.accepts(token: Array("s3cret-token-0124".utf8)))

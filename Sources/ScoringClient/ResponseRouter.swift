@@ -13,12 +13,35 @@ import Glibc
 /// are registered with `enqueue(_:)` right before their frame is written, on the event loop, so
 /// the queue order is the wire order. When the connection closes, every waiting request fails
 /// with `ScoringClientError.connectionClosed`.
+///
+/// With a `responseTimeout`, a request that waits longer for its answer fails every waiting
+/// request with `ScoringClientError.responseTimedOut` and closes the connection: answers come in
+/// order, so one that never comes holds up all behind it. One timer per connection, re-armed
+/// for the oldest request, not one per request.
 final class ResponseRouter: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
 
     private var pending = CircularBuffer<PendingResponse>(initialCapacity: 64)
+    /// When each waiting request is overdue, in the same order (only with a timeout).
+    private var overdueAt = CircularBuffer<NIODeadline>(initialCapacity: 64)
     private let arena = MessageArena(capacity: 16 * 1024)
     private var isClosed = false
+    private let responseTimeout: TimeAmount?
+    private var timer: Scheduled<Void>?
+    private var context: ChannelHandlerContext?
+
+    init(responseTimeout: TimeAmount? = nil) {
+        self.responseTimeout = responseTimeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+        self.context = nil
+    }
 
     /// Requests written and not yet answered.
     var pendingCount: Int { pending.count }
@@ -33,11 +56,36 @@ final class ResponseRouter: ChannelInboundHandler, RemovableChannelHandler {
             return false
         }
         pending.append(response)
+        if let responseTimeout {
+            overdueAt.append(.now() + responseTimeout)
+            if timer == nil { armTimer() }
+        }
         return true
+    }
+
+    /// Checks the oldest waiting request when it would be overdue.
+    private func armTimer() {
+        guard let context, let deadline = overdueAt.first else {
+            timer = nil
+            return
+        }
+        let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(deadline: deadline) {
+            let router = loopBound.value
+            router.timer = nil
+            guard let first = router.overdueAt.first else { return }
+            if first <= .now() {
+                router.failAll(ScoringClientError.responseTimedOut)
+                router.context?.close(promise: nil)
+            } else {
+                router.armTimer()
+            }
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
+        if responseTimeout != nil { _ = overdueAt.popFirst() }
         guard let waiting = pending.popFirst() else {
             context.fireErrorCaught(ScoringClientError.unsolicitedResponse)
             context.close(promise: nil)
@@ -74,6 +122,9 @@ final class ResponseRouter: ChannelInboundHandler, RemovableChannelHandler {
 
     private func failAll(_ error: any Error) {
         isClosed = true
+        timer?.cancel()
+        timer = nil
+        overdueAt.removeAll()
         while let waiting = pending.popFirst() {
             waiting.fail(error)
         }

@@ -35,12 +35,21 @@ public final class ScoringClient: Sendable {
     ///   - tls: TLS for a TCP target (a daemon started with `--tls-cert`); ignored for a Unix socket.
     ///   - eventLoopGroup: where the connection runs; the shared NIO group by default.
     ///   - maximumFrameLength: responses longer than this close the connection.
+    ///   - responseTimeout: a request not answered within this fails, with every request then
+    ///     waiting, with `ScoringClientError.responseTimedOut`, and the connection closes (answers
+    ///     come in order: one that never comes holds up the rest). Nil: wait as long as the
+    ///     connection lives.
     public static func connect(
         to target: ScoringTarget,
         tls: ScoringClientTLS? = nil,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        maximumFrameLength: Int = Framing.defaultMaximumResponseLength
+        maximumFrameLength: Int = Framing.defaultMaximumResponseLength,
+        responseTimeout: Duration? = nil
     ) async throws -> ScoringClient {
+        let timeout = responseTimeout.map { duration -> TimeAmount in
+            let (seconds, attoseconds) = duration.components
+            return .nanoseconds(max(seconds * 1_000_000_000 + attoseconds / 1_000_000_000, 1))
+        }
         var tlsHandler: (@Sendable () throws -> NIOSSLClientHandler)?
         if let tls, case .tcp(let host, _) = target {
             tlsHandler = { try NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverHostname(for: host)) }
@@ -51,7 +60,7 @@ public final class ScoringClient: Sendable {
                     if let tlsHandler { try channel.pipeline.syncOperations.addHandler(try tlsHandler()) }
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(FrameDecoder(maximumFrameLength: maximumFrameLength)))
-                    try channel.pipeline.syncOperations.addHandler(ResponseRouter())
+                    try channel.pipeline.syncOperations.addHandler(ResponseRouter(responseTimeout: timeout))
                 }
             }
         let channel: any NIOCore.Channel

@@ -14,6 +14,9 @@ public enum ScoringClientError: Error, Sendable, Hashable, CustomStringConvertib
     case unsolicitedResponse
     /// TLS settings that cannot work (a certificate without its key, say).
     case invalidTLS(String)
+    /// A request waited longer than the client's `responseTimeout` for its answer; every
+    /// request then waiting failed with this, and the connection was closed.
+    case responseTimedOut
 
     public var description: String {
         switch self {
@@ -25,6 +28,7 @@ public enum ScoringClientError: Error, Sendable, Hashable, CustomStringConvertib
         case .unexpectedResponse(let what): "unexpected response: \(what)"
         case .unsolicitedResponse: "the daemon sent a response nobody asked for"
         case .invalidTLS(let reason): "invalid TLS settings: \(reason)"
+        case .responseTimedOut: "the scoring daemon did not answer within the response timeout; the connection was closed"
         }
     }
 }

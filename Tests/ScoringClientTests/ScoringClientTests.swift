@@ -25,6 +25,26 @@ struct ScoringClientTests {
         try await server.stop()
     }
 
+    @Test("a request unanswered within the response timeout fails, with every one behind it, and the connection closes")
+    func responseTimeout() async throws {
+        // The second request stalls the fake for 30 s: far past the client's 300 ms.
+        let server = try await FakeScoringServer.start(behaviour: .init(stallOnRequest: 2, stallMilliseconds: 30_000))
+        let client = try await ScoringClient.connect(to: .unix(path: server.socketPath), responseTimeout: .milliseconds(300))
+        _ = try await client.score(Self.transaction(1, amountMinor: 1_000))
+        let started = ContinuousClock.now
+        let stuck = (client.send(Request(requestID: 2, body: .score(Self.transaction(2, amountMinor: 1_000)))),
+                     client.send(Request(requestID: 3, body: .score(Self.transaction(3, amountMinor: 1_000)))))
+        for future in [stuck.0, stuck.1] {
+            await #expect(throws: ScoringClientError.responseTimedOut) { _ = try await future.get() }
+        }
+        #expect(ContinuousClock.now - started < .seconds(10))
+        await #expect(throws: ScoringClientError.connectionClosed) {
+            _ = try await client.score(Self.transaction(4, amountMinor: 1_000))
+        }
+        try? await client.close()
+        try await server.stop()
+    }
+
     @Test func scoresOverTCP() async throws {
         let server = try await FakeScoringServer.start(tcp: true)
         let client = try await ScoringClient.connect(to: try ScoringTarget(parsing: "tcp://127.0.0.1:\(server.port)"))

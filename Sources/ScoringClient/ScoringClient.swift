@@ -47,8 +47,10 @@ public final class ScoringClient: Sendable {
         responseTimeout: Duration? = nil
     ) async throws -> ScoringClient {
         let timeout = responseTimeout.map { duration -> TimeAmount in
+            // Saturating: a timeout of centuries is no timeout at all, not a trap.
             let (seconds, attoseconds) = duration.components
-            return .nanoseconds(max(seconds * 1_000_000_000 + attoseconds / 1_000_000_000, 1))
+            let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+            return .nanoseconds(overflow ? Int64.max : max(scaled &+ attoseconds / 1_000_000_000, 1))
         }
         var tlsHandler: (@Sendable () throws -> NIOSSLClientHandler)?
         if let tls, case .tcp(let host, _) = target {

@@ -59,8 +59,11 @@ extension RiskEngine {
         guard let outcomes else { return 0 }
         let matured = outcomes.collectMatured()
         let now = eventClock
+        let generation = self.generation
         for entry in matured.legitimate {
-            scoreboard.record(champion: entry.championScore, challenger: entry.challengerScore, fraud: false, at: now)
+            if entry.generation == generation {
+                scoreboard.record(champion: entry.championScore, challenger: entry.challengerScore, fraud: false, at: now)
+            }
             reservoir.add(entry.features, fraud: false, key: entry.key, at: now)
             learner.learn(entry.features, fraud: false) { publishLearned($0) }
         }
@@ -125,8 +128,11 @@ extension RiskEngine {
         }
         if let logged {
             let fraud = feedback.outcome == .fraud
-            scoreboard.record(
-                champion: logged.championScore, challenger: logged.challengerScore, fraud: fraud, at: eventClock)
+            // Only outcomes the installed models scored judge them.
+            if logged.generation == generation {
+                scoreboard.record(
+                    champion: logged.championScore, challenger: logged.challengerScore, fraud: fraud, at: eventClock)
+            }
             reservoir.add(logged.features, fraud: fraud, key: logged.key, at: eventClock)
             learner.learn(logged.features, fraud: feedback.outcome == .fraud) { publishLearned($0) }
         }

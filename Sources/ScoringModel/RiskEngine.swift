@@ -104,21 +104,26 @@ public final class RiskEngine: @unchecked Sendable {
     public func install(_ model: RiskModel) {
         learner.rebase(on: model) { prior in
             modelLock.withLock {
-                serving = ServingModels(champion: model, challenger: prior, challengerServes: false)
+                serving = ServingModels(
+                    champion: model, challenger: prior, challengerServes: false, generation: serving.generation &+ 1)
                 challengerThresholds = nil
                 switches = 0
                 lastQuality = nil
+                // Under the model lock, so a review cannot bring back what the old models scored.
+                scoreboard.reset()
             }
-            scoreboard.reset()
             refit.reset()
         }
     }
 
+    /// The generation of the models now installed.
+    var generation: UInt16 { models.generation }
+
     /// Refits the challenger once an event-time day (from the reservoir, off this thread) and
     /// installs the fit due by `seconds`; see `ChallengerRefit`.
     func refitChallenger(at seconds: UInt32) {
-        if let fit = refit.collect(reaching: seconds) {
-            learner.adopt(fit) { publishLearned($0) }
+        if let (fit, prior) = refit.collect(reaching: seconds) {
+            learner.adopt(fit, fittedTo: prior) { publishLearned($0) }
         }
         let settings = configuration.learning.refit
         guard settings.enabled, !learner.isFrozen, reservoir.fraudCount >= configuration.learning.challenger.minimumFrauds,
@@ -145,20 +150,21 @@ public final class RiskEngine: @unchecked Sendable {
     /// the challenger's levels, and lets the better one answer (`ChallengerPolicy`).
     func reviewChallenger(at seconds: UInt32) {
         let policy = configuration.learning.challenger
-        let (championHistogram, challengerHistogram) = scoreboard.histograms(at: seconds)
-        let quality = (champion: championHistogram.quality, challenger: challengerHistogram.quality)
-        let thresholds = policy.isSettled(quality.challenger) ? policy.thresholds(from: challengerHistogram) : nil
         modelLock.withLock {
+            // The histograms are read under the model lock: an install resets them under it too.
+            let (championHistogram, challengerHistogram) = scoreboard.histograms(at: seconds)
+            let quality = (champion: championHistogram.quality, challenger: challengerHistogram.quality)
             lastQuality = quality
             var challenger = serving.challenger
-            if let thresholds {
+            if policy.isSettled(quality.challenger), let thresholds = policy.thresholds(from: challengerHistogram) {
                 challengerThresholds = thresholds
                 challenger.thresholds = thresholds
             }
             let serves = policy.challengerServes(
                 now: serving.challengerServes, champion: quality.champion, challenger: quality.challenger)
             if serves != serving.challengerServes { switches += 1 }
-            serving = ServingModels(champion: serving.champion, challenger: challenger, challengerServes: serves)
+            serving = ServingModels(
+                champion: serving.champion, challenger: challenger, challengerServes: serves, generation: serving.generation)
         }
     }
 
@@ -228,7 +234,7 @@ public final class RiskEngine: @unchecked Sendable {
             outcomes.log(
                 transaction, features: features,
                 championScore: models.challengerServes ? shadowScore : assessment.score,
-                challengerScore: models.challengerServes ? assessment.score : shadowScore)
+                challengerScore: models.challengerServes ? assessment.score : shadowScore, generation: models.generation)
         }
         clock.advance(to: seconds)
         if housekeeping.claim(reaching: seconds) { expireIdle() }

@@ -48,8 +48,10 @@ final class PeerCredentialsRoleHandler: ChannelDuplexHandler {
         }
         settling = true
         let policy = self.policy
+        let channel = context.channel
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        lookups.runIfActive(eventLoop: context.eventLoop) { policy.mayLabel(peer) }.whenComplete { result in
+        // A connection gone by the time the lookup's turn comes costs no lookup.
+        lookups.runIfActive(eventLoop: context.eventLoop) { channel.isActive && policy.mayLabel(peer) }.whenComplete { result in
             let (handler, context) = loopBound.value
             handler.processor.mayLabel = (try? result.get()) ?? false
             handler.settling = false

@@ -72,6 +72,12 @@ struct HistoryExportTests {
             #expect("\(error)".contains("line 2, column tx_datetime"), "\(error)")
         }
         #expect(throws: (any Error).self) { try HistoryExport.csvRows(Data("a,b\n1\n".utf8)) }
+        // Out-of-range numbers are refused, never trapped on.
+        for (time, amount) in [("1e30", "1"), ("1772355600", "1e20"), ("1772355600", "0"), ("-5", "1"), ("1990-01-01T00:00:00Z", "1")] {
+            let row = try HistoryExport.csvRows(
+                Data("tx_id,tx_datetime,card_id,terminal_id,tx_amount,tx_fraud\nt1,\(time),c,t,\(amount),0\n".utf8))
+            #expect(throws: (any Error).self, "time \(time), amount \(amount)") { try Self.export().workload(row) }
+        }
         #expect(throws: (any Error).self) { try HistoryExport.csvRows(Data("a,b\n\"1,2\n".utf8)) }
     }
 

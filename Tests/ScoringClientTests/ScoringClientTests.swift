@@ -31,13 +31,12 @@ struct ScoringClientTests {
         let server = try await FakeScoringServer.start(behaviour: .init(stallOnRequest: 2, stallMilliseconds: 30_000))
         let client = try await ScoringClient.connect(to: .unix(path: server.socketPath), responseTimeout: .milliseconds(300))
         _ = try await client.score(Self.transaction(1, amountMinor: 1_000))
-        let started = ContinuousClock.now
+        // The stall answers after 30 s with a breakdown: only the timeout fails these.
         let stuck = (client.send(Request(requestID: 2, body: .score(Self.transaction(2, amountMinor: 1_000)))),
                      client.send(Request(requestID: 3, body: .score(Self.transaction(3, amountMinor: 1_000)))))
         for future in [stuck.0, stuck.1] {
             await #expect(throws: ScoringClientError.responseTimedOut) { _ = try await future.get() }
         }
-        #expect(ContinuousClock.now - started < .seconds(10))
         await #expect(throws: ScoringClientError.connectionClosed) {
             _ = try await client.score(Self.transaction(4, amountMinor: 1_000))
         }

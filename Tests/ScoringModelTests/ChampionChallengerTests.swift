@@ -107,4 +107,18 @@ struct ChampionChallengerTests {
         engine.settleOutcomes()
         #expect(engine.modelQuality?.champion.legitimate == 1, "b matured as legitimate; c and d have not")
     }
+
+    @Test("after a champion is installed, outcomes the old models scored judge neither new one")
+    func installStartsTheScoreboardOver() throws {
+        let engine = RiskEngine(configuration: F.configuration(maturityDays: 2))
+        let t0 = TransactionScript.start
+        _ = engine.score(F.transaction("old", card: "A", at: t0))
+        engine.install(try F.logisticModel())
+        _ = engine.score(F.transaction("new", card: "B", at: t0 + F.hour))
+        #expect(engine.record(F.label("old", card: "A", eventTimeMs: t0, reportedTimeMs: t0 + F.hour)) == .applied)
+        #expect(engine.record(F.label("new", card: "B", eventTimeMs: t0 + F.hour, reportedTimeMs: t0 + F.hour)) == .applied)
+        engine.settleOutcomes()
+        #expect(engine.modelQuality?.champion.frauds == 1, "only the transaction the new models scored")
+        #expect(engine.reservoir.fraudCount == 2, "what the outcomes say about the world is kept")
+    }
 }

@@ -53,4 +53,20 @@ struct LearnerPrecisionTests {
             #expect(throws: (any Error).self) { try RiskModel.decode(json: Array(text.utf8)) }
         }
     }
+
+    @Test("a refit pulled toward an earlier champion's prior is dropped, not adopted")
+    func staleRefitDropped() {
+        let learner = OnlineLearner(configuration: LearningConfiguration(publishEvery: 1))
+        var first = LogisticCombiner(bias: -4)
+        first[feature: Self.online] = 1
+        learner.rebase(on: Self.model(first)) { _ in }
+        var fit = LogisticCombiner(bias: -2)
+        fit[feature: Self.bnpl] = 3
+        var published: RiskModel?
+        learner.rebase(on: Self.model(LogisticCombiner(bias: -6))) { _ in }
+        learner.adopt(fit, fittedTo: first) { published = $0 }
+        #expect(published == nil, "the champion changed while the fit ran")
+        learner.adopt(fit, fittedTo: LogisticCombiner(bias: -6)) { published = $0 }
+        #expect(published?.logistic?[feature: Self.bnpl] == 3)
+    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import StreamifyWire
+import ScoringModel
 import SyntheticWorld
 
 /// A deployment's own labelled history, exported from its warehouse as CSV (with a header row)
@@ -121,12 +122,16 @@ struct HistoryExport {
         let card = try required("card")
         let merchant = try required("merchant")
         let amountText = try required("amount")
-        guard let amount = Double(amountText), amount.isFinite, amount >= 0 else {
-            throw fail("amount", "\"\(amountText)\" is not an amount")
+        // The daemon takes 1 to 10^13 minor units.
+        let minorLimit = 1e13
+        guard let amount = Double(amountText), amount.isFinite, amount > 0,
+            (amountUnit == .major ? amount * 100 : amount) <= minorLimit
+        else {
+            throw fail("amount", "\"\(amountText)\" is not an amount above 0 and at most 10^13 minor units")
         }
         let timeText = try required("time")
-        guard let time = Self.unixMs(timeText) else {
-            throw fail("time", "\"\(timeText)\" is not ISO 8601 or Unix seconds/milliseconds")
+        guard let time = Self.unixMs(timeText), EventTime.isValid(unixMs: time) else {
+            throw fail("time", "\"\(timeText)\" is not ISO 8601 or Unix seconds/milliseconds between 2000 and 2100")
         }
         let labelText = try required("label")
         guard let fraud = Self.isFraud(labelText) else {
@@ -170,7 +175,9 @@ struct HistoryExport {
 
     /// Unix milliseconds from ISO 8601 or a Unix timestamp (seconds below 10^11, else milliseconds).
     static func unixMs(_ text: String) -> Int64? {
-        if let number = Double(text), number.isFinite, number > 0 {
+        if let number = Double(text) {
+            // Beyond 10^15 ms (year 33658) nothing is a valid event time; and Int64 would trap.
+            guard number.isFinite, number > 0, number < 1e15 else { return nil }
             return Int64(number < 1e11 ? number * 1000 : number)
         }
         var iso = text.replacingOccurrences(of: " ", with: "T")

@@ -5,17 +5,21 @@ import Dispatch
 /// same transaction.
 ///
 /// A fit starts at a housekeeping round (on a background queue, from a copy of the samples) and
-/// is due `installDelaySeconds` of event time later: the round that reaches that time collects
+/// is due at the event-time hour boundary after the next: the round that reaches it collects
 /// it, waiting for it if it is not done (in real time it has an hour; a fast replay may wait).
+/// A fit pulled toward another prior than the learner's by then is dropped by the learner.
 final class ChallengerRefit: @unchecked Sendable {
     private final class Slot: @unchecked Sendable {
         var result: LogisticCombiner?
     }
 
     private let mutex = PaddedMutex()
-    private var pending: (due: UInt32, group: DispatchGroup, slot: Slot)?
+    private var pending: (due: UInt32, group: DispatchGroup, slot: Slot, prior: LogisticCombiner)?
     private var lastStartDay: UInt32 = .max
-    private(set) var fitsStarted = 0
+    private var started = 0
+
+    /// Fits started so far.
+    var fitsStarted: Int { mutex.withLock { started } }
 
     /// Event time between starting a fit and installing it.
     static let installDelaySeconds: UInt32 = 3_600
@@ -31,8 +35,10 @@ final class ChallengerRefit: @unchecked Sendable {
             lastStartDay = day
             let group = DispatchGroup()
             let slot = Slot()
-            pending = (seconds &+ Self.installDelaySeconds, group, slot)
-            fitsStarted += 1
+            // Due at the boundary after next, whichever transaction's round started it.
+            let boundary = seconds / Self.installDelaySeconds * Self.installDelaySeconds
+            pending = (boundary &+ Self.installDelaySeconds, group, slot, prior)
+            started += 1
             return (group, slot, samples())
         }
         guard let (group, slot, samples) = work else { return false }
@@ -42,17 +48,18 @@ final class ChallengerRefit: @unchecked Sendable {
         return true
     }
 
-    /// The pending fit once the clock has reached its due time (waiting for it if need be);
-    /// nil when none is due. A fit that failed (one class only) yields nil and is dropped.
-    func collect(reaching seconds: UInt32) -> LogisticCombiner? {
-        let due: (DispatchGroup, Slot)? = mutex.withLock {
+    /// The pending fit, with the prior it was pulled toward, once the clock has reached its due
+    /// time (waiting for it if need be); nil when none is due. A fit that failed (one class
+    /// only) yields nil and is dropped.
+    func collect(reaching seconds: UInt32) -> (fit: LogisticCombiner, prior: LogisticCombiner)? {
+        let due: (DispatchGroup, Slot, LogisticCombiner)? = mutex.withLock {
             guard let pending, seconds >= pending.due else { return nil }
             self.pending = nil
-            return (pending.group, pending.slot)
+            return (pending.group, pending.slot, pending.prior)
         }
-        guard let (group, slot) = due else { return nil }
+        guard let (group, slot, prior) = due else { return nil }
         group.wait()
-        return slot.result
+        return slot.result.map { ($0, prior) }
     }
 
     /// Forgets a pending fit (a new champion was installed); the next round may start another.

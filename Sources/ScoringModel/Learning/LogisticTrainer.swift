@@ -117,8 +117,13 @@ public struct LogisticTrainer: Sendable {
                 let before = penalisedLoss(beta, samples: samples, center: center, ridge: ridge)
                 let allowed = before + 1e-9 * abs(before)
                 var share = 1.0
-                while share >= 1e-3, penalisedLoss(candidate, samples: samples, center: center, ridge: ridge) > allowed {
+                while penalisedLoss(candidate, samples: samples, center: center, ridge: ridge) > allowed {
                     share /= 2
+                    // No step along this direction lowers the loss: this is as good as it gets.
+                    guard share >= 1e-3 else {
+                        candidate = beta
+                        break
+                    }
                     for index in 0..<n { candidate[index] = beta[index] - share * step[index] }
                 }
             }

@@ -26,6 +26,7 @@ public final class ModelScoreboard: @unchecked Sendable {
 
     /// Counts an outcome that became final at event time `seconds`, with both models' scores.
     public func record(champion championScore: Float, challenger challengerScore: Float, fraud: Bool, at seconds: UInt32) {
+        guard championScore.isFinite, challengerScore.isFinite else { return }
         let day = seconds / 86_400
         let slot = Int(day % UInt32(windowDays))
         mutex.withLock {

@@ -86,10 +86,11 @@ public final class OnlineLearner: @unchecked Sendable {
     var prior: LogisticCombiner? { mutex.withLock { base?.logistic } }
 
     /// Starts again from a refit's coefficients and precisions (floored) and publishes the
-    /// result at once as a new version. Nothing happens while frozen.
-    func adopt(_ fit: LogisticCombiner, publish: (RiskModel) -> Void) {
+    /// result at once as a new version. Nothing happens while frozen, or when the fit was pulled
+    /// toward another prior than today's (a champion was installed while it ran).
+    func adopt(_ fit: LogisticCombiner, fittedTo prior: LogisticCombiner, publish: (RiskModel) -> Void) {
         mutex.withLock {
-            guard !frozen, base != nil else { return }
+            guard !frozen, let base, base.logistic == prior else { return }
             load(fit)
             if let model = nextVersion() { publish(model) }
         }

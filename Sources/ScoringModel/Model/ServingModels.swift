@@ -16,12 +16,16 @@ public final class ServingModels: Sendable {
     public let challenger: RiskModel
     /// Whether the challenger answers.
     public let challengerServes: Bool
+    /// Which install these models belong to (it changes with every champion installed): a
+    /// transaction scored under an earlier one is not used to judge these models.
+    public let generation: UInt16
 
     /// The pair, with the one that answers.
-    public init(champion: RiskModel, challenger: RiskModel, challengerServes: Bool) {
+    public init(champion: RiskModel, challenger: RiskModel, challengerServes: Bool, generation: UInt16 = 0) {
         self.champion = champion
         self.challenger = challenger
         self.challengerServes = challengerServes
+        self.generation = generation
     }
 
     /// The model that answers; its version is the `model_version` reported.
@@ -35,12 +39,12 @@ public final class ServingModels: Sendable {
 
     /// The same models with `challenger` replaced.
     func replacing(challenger: RiskModel) -> ServingModels {
-        ServingModels(champion: champion, challenger: challenger, challengerServes: challengerServes)
+        ServingModels(champion: champion, challenger: challenger, challengerServes: challengerServes, generation: generation)
     }
 
     /// The same models with the other one answering, or with `challengerServes` as given.
     func serving(challenger: Bool) -> ServingModels {
-        ServingModels(champion: champion, challenger: self.challenger, challengerServes: challenger)
+        ServingModels(champion: champion, challenger: self.challenger, challengerServes: challenger, generation: generation)
     }
 }
 

@@ -19,6 +19,8 @@ public struct OutcomeEntry: TableEntry, Sendable {
     public var championScore: Float
     /// The challenger's score for it.
     public var challengerScore: Float
+    /// `ServingModels.generation` of the models that scored it.
+    public var generation: UInt16
     /// Whether a transaction was scored under this id (false: only a label was seen).
     public var scored: Bool
     /// Whether a label (fraud or legitimate) was applied; later labels are duplicates.
@@ -35,6 +37,7 @@ public struct OutcomeEntry: TableEntry, Sendable {
         self.ipAddress = 0
         self.championScore = 0
         self.challengerScore = 0
+        self.generation = 0
         self.scored = false
         self.labelled = false
     }

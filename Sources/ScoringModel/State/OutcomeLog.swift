@@ -22,7 +22,8 @@ public final class OutcomeLog: @unchecked Sendable {
     /// seen before keeps what was logged first.
     @inline(__always)
     public func log(
-        _ transaction: TransactionFeatures, features: FeatureVector, championScore: Float, challengerScore: Float
+        _ transaction: TransactionFeatures, features: FeatureVector, championScore: Float, challengerScore: Float,
+        generation: UInt16 = 0
     ) {
         table.update(transaction.transaction, at: transaction.eventSeconds) { entry, isNew in
             guard isNew else { return }
@@ -33,6 +34,7 @@ public final class OutcomeLog: @unchecked Sendable {
             entry.ipAddress = transaction.ipAddress
             entry.championScore = championScore
             entry.challengerScore = challengerScore
+            entry.generation = generation
             entry.scored = true
         }
     }

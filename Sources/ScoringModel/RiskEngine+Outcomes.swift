@@ -134,7 +134,7 @@ extension RiskEngine {
                     champion: logged.championScore, challenger: logged.challengerScore, fraud: fraud, at: eventClock)
             }
             reservoir.add(logged.features, fraud: fraud, key: logged.key, at: eventClock)
-            learner.learn(logged.features, fraud: feedback.outcome == .fraud) { publishLearned($0) }
+            learner.learn(logged.features, fraud: fraud) { publishLearned($0) }
         }
         return .applied
     }

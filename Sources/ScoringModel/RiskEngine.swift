@@ -33,7 +33,7 @@ public final class RiskEngine: @unchecked Sendable {
     public let scoreboard: ModelScoreboard
     /// Recent final outcomes, for the challenger's daily refits.
     public let reservoir: OutcomeReservoir
-    let refit = ChallengerRefit()
+    let refit: ChallengerRefit
     let pendingLabels: PendingLabels
     private let housekeeping: HousekeepingSchedule
     let clock = EventClock()
@@ -80,6 +80,7 @@ public final class RiskEngine: @unchecked Sendable {
             legitimateSampling: refit.legitimateSampling, windowDays: refit.windowDays)
         self.pendingLabels = PendingLabels(capacity: max(configuration.maximumPendingLabels, 0))
         self.housekeeping = HousekeepingSchedule(periodSeconds: configuration.housekeepingPeriodSeconds)
+        self.refit = ChallengerRefit(periodSeconds: configuration.housekeepingPeriodSeconds)
         learner.rebase(on: model) { prior in serving = ServingModels(champion: model, challenger: prior, challengerServes: false) }
     }
 
@@ -163,8 +164,7 @@ public final class RiskEngine: @unchecked Sendable {
             let serves = policy.challengerServes(
                 now: serving.challengerServes, champion: quality.champion, challenger: quality.challenger)
             if serves != serving.challengerServes { switches += 1 }
-            serving = ServingModels(
-                champion: serving.champion, challenger: challenger, challengerServes: serves, generation: serving.generation)
+            serving = serving.replacing(challenger: challenger, serves: serves)
         }
     }
 
@@ -229,12 +229,14 @@ public final class RiskEngine: @unchecked Sendable {
             return assessment
         }
         if let outcomes, !transaction.transaction.isNone {
-            let shadow = models.challengerServes ? models.champion : models.challenger
-            let shadowScore = shadow.shadowScore(features)
+            // The model that did not answer is scored from the same features, in its shadow.
+            let (championScore, challengerScore) =
+                models.challengerServes
+                ? (models.champion.shadowScore(features), assessment.score)
+                : (assessment.score, models.challenger.shadowScore(features))
             outcomes.log(
-                transaction, features: features,
-                championScore: models.challengerServes ? shadowScore : assessment.score,
-                challengerScore: models.challengerServes ? assessment.score : shadowScore, generation: models.generation)
+                transaction, features: features, championScore: championScore, challengerScore: challengerScore,
+                generation: models.generation)
         }
         clock.advance(to: seconds)
         if housekeeping.claim(reaching: seconds) { expireIdle() }

@@ -3,6 +3,8 @@
 /// Every window, TTL and travel speed is computed from the transactions' own timestamps,
 /// never the wall clock, so replays and tests are deterministic.
 public enum EventTime {
+    /// Seconds in an event-time day; day `n` starts at `n * daySeconds` (UTC midnight).
+    public static let daySeconds: UInt32 = 86_400
     /// 2000-01-01T00:00:00Z in Unix epoch milliseconds: the earliest accepted event time.
     public static let earliestUnixMs: Int64 = 946_684_800_000
     /// 2100-01-01T00:00:00Z in Unix epoch milliseconds: event times must be before this.

@@ -5,8 +5,8 @@ import Dispatch
 /// same transaction.
 ///
 /// A fit starts at a housekeeping round (on a background queue, from a copy of the samples) and
-/// is due at the event-time hour boundary after the next: the round that reaches it collects
-/// it, waiting for it if it is not done (in real time it has an hour; a fast replay may wait).
+/// is due at the next housekeeping boundary: the round that reaches it collects it, waiting for
+/// it if it is not done (in real time it has a whole period; a fast replay may wait).
 /// A fit pulled toward another prior than the learner's by then is dropped by the learner.
 final class ChallengerRefit: @unchecked Sendable {
     private final class Slot: @unchecked Sendable {
@@ -17,27 +17,30 @@ final class ChallengerRefit: @unchecked Sendable {
     private var pending: (due: UInt32, group: DispatchGroup, slot: Slot, prior: LogisticCombiner)?
     private var lastStartDay: UInt32 = .max
     private var started = 0
+    /// The housekeeping period: a fit is due at the boundary after the round that started it.
+    private let periodSeconds: UInt32
+
+    /// Refits installed at housekeeping boundaries `periodSeconds` (at least 1) apart.
+    init(periodSeconds: UInt32) {
+        self.periodSeconds = max(periodSeconds, 1)
+    }
 
     /// Fits started so far.
     var fitsStarted: Int { mutex.withLock { started } }
-
-    /// Event time between starting a fit and installing it.
-    static let installDelaySeconds: UInt32 = 3_600
 
     /// Starts a fit if none is pending and none started on `seconds`' day yet; false otherwise.
     func startIfDue(
         at seconds: UInt32, samples: () -> [(features: FeatureVector, fraud: Bool, weight: Double)],
         trainer: LogisticTrainer, prior: LogisticCombiner
     ) -> Bool {
-        let day = seconds / 86_400
+        let day = seconds / EventTime.daySeconds
         let work: (DispatchGroup, Slot, [(features: FeatureVector, fraud: Bool, weight: Double)])? = mutex.withLock {
             guard pending == nil, day != lastStartDay else { return nil }
             lastStartDay = day
             let group = DispatchGroup()
             let slot = Slot()
-            // Due at the boundary after next, whichever transaction's round started it.
-            let boundary = seconds / Self.installDelaySeconds * Self.installDelaySeconds
-            pending = (boundary &+ Self.installDelaySeconds, group, slot, prior)
+            // Due at the next boundary, whichever transaction's round started it.
+            pending = (seconds / periodSeconds * periodSeconds &+ periodSeconds, group, slot, prior)
             started += 1
             return (group, slot, samples())
         }

@@ -27,7 +27,7 @@ public final class ModelScoreboard: @unchecked Sendable {
     /// Counts an outcome that became final at event time `seconds`, with both models' scores.
     public func record(champion championScore: Float, challenger challengerScore: Float, fraud: Bool, at seconds: UInt32) {
         guard championScore.isFinite, challengerScore.isFinite else { return }
-        let day = seconds / 86_400
+        let day = seconds / EventTime.daySeconds
         let slot = Int(day % UInt32(windowDays))
         mutex.withLock {
             if days[slot] != day {
@@ -55,7 +55,7 @@ public final class ModelScoreboard: @unchecked Sendable {
 
     /// Both models' histograms over the window ending on the day of `seconds`.
     public func histograms(at seconds: UInt32) -> (champion: ScoreHistogram, challenger: ScoreHistogram) {
-        let today = seconds / 86_400
+        let today = seconds / EventTime.daySeconds
         return mutex.withLock {
             var championTotal = ScoreHistogram()
             var challengerTotal = ScoreHistogram()

@@ -68,7 +68,8 @@ public final class OutcomeReservoir: @unchecked Sendable {
 
     /// The outcomes of the last `windowDays` before `seconds`, weighted for a fit.
     func samples(at seconds: UInt32) -> [(features: FeatureVector, fraud: Bool, weight: Double)] {
-        let oldest = seconds > UInt32(windowDays) * 86_400 ? seconds - UInt32(windowDays) * 86_400 : 0
+        let window = UInt32(windowDays) * EventTime.daySeconds
+        let oldest = seconds > window ? seconds - window : 0
         let weight = Double(legitimateSampling)
         return mutex.withLock {
             frauds.filter { $0.seconds >= oldest }.map { ($0.features, true, 1.0) }

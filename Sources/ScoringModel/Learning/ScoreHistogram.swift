@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Scores of fraud and of legitimate transactions, binned on the log-odds scale, and the
 /// ranking quality (ROC AUC, average precision) they give.
 ///
@@ -33,8 +27,7 @@ public struct ScoreHistogram: Sendable, BitwiseCopyable {
     /// The bin of a score in 0...1.
     @inline(__always)
     static func bin(of score: Float) -> Int {
-        let p = min(max(Double(score), 1e-9), 1 - 1e-9)
-        let logit = log(p / (1 - p))
+        let logit = LogOdds.of(Double(score), within: logitBound)
         let index = Int(((logit + logitBound) / binWidth).rounded(.down))
         return min(max(index, 0), binCount - 1)
     }
@@ -104,8 +97,7 @@ public struct ScoreHistogram: Sendable, BitwiseCopyable {
         }
         guard let lowest else { return nil }
         // The bin's lower edge, a hair lower so every score in the bin is at or above it.
-        let logit = Double(lowest) * Self.binWidth - Self.logitBound - 1e-4
-        return Float(1 / (1 + exp(-logit)))
+        return Float(LogOdds.probability(Double(lowest) * Self.binWidth - Self.logitBound - 1e-4))
     }
 }
 

@@ -33,9 +33,7 @@ extension RiskModel {
     /// The `handsetLogit` feature for a noisy-OR score: its log-odds, within ±12.
     @inline(__always)
     static func handsetLogit(of score: Float) -> Float {
-        let bound = 12.0
-        let p = min(max(Double(score), 1 / (1 + exp(bound))), 1 / (1 + exp(-bound)))
-        return Float(log(p / (1 - p)))
+        Float(LogOdds.of(Double(score), within: 12))
     }
 
     /// Noisy-OR of the weighted factor scores, with each factor's share of the result.

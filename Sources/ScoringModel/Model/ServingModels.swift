@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The two models every decision is made with: the one that answers and the one scored in its
 /// shadow, so both can be judged on the same outcomes later.
 ///
@@ -37,14 +31,10 @@ public final class ServingModels: Sendable {
         self.init(champion: model, challenger: model, challengerServes: false)
     }
 
-    /// The same models with `challenger` replaced.
-    func replacing(challenger: RiskModel) -> ServingModels {
-        ServingModels(champion: champion, challenger: challenger, challengerServes: challengerServes, generation: generation)
-    }
-
-    /// The same models with the other one answering, or with `challengerServes` as given.
-    func serving(challenger: Bool) -> ServingModels {
-        ServingModels(champion: champion, challenger: self.challenger, challengerServes: challenger, generation: generation)
+    /// The same champion and generation with `challenger`, answering if `serves` (as now unless given).
+    func replacing(challenger: RiskModel, serves: Bool? = nil) -> ServingModels {
+        ServingModels(
+            champion: champion, challenger: challenger, challengerServes: serves ?? challengerServes, generation: generation)
     }
 }
 
@@ -55,7 +45,6 @@ extension RiskModel {
     @inline(__always)
     func shadowScore(_ features: FeatureVector) -> Float {
         if let logistic { return Float(logistic.probability(features)) }
-        let logit = Double(features[FeatureVector.handsetLogit])
-        return Float(1 / (1 + exp(-logit)))
+        return Float(LogOdds.probability(Double(features[FeatureVector.handsetLogit])))
     }
 }

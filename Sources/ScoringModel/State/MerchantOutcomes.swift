@@ -8,7 +8,7 @@
 public struct MerchantOutcomes: Sendable, BitwiseCopyable {
     /// Days kept: the delay plus the longest window must fit.
     public static let dayCount = 40
-    static let daySeconds: UInt32 = 86_400
+    static let daySeconds = EventTime.daySeconds
     /// Smoothing: the rate starts at `priorRate` as if from `priorTransactions` transactions.
     public static let priorRate = 0.002
     /// How many transactions' worth of weight `priorRate` carries.

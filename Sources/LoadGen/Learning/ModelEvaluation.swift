@@ -46,6 +46,13 @@ struct ModelEvaluation {
         var scores: [Float] = []
         var levels: [RiskLevel] = []
         var daily: DailyCardPrecision
+
+        /// Notes one measured transaction's score and level.
+        mutating func add(score: Float, level: RiskLevel, cardIndex: Int, eventTimeMs: Int64, fraud: Bool) {
+            scores.append(score)
+            levels.append(level)
+            daily.add(cardIndex: cardIndex, eventTimeMs: eventTimeMs, score: score, fraud: fraud)
+        }
     }
 
     mutating func run() throws -> EvaluationReport {
@@ -92,10 +99,9 @@ struct ModelEvaluation {
                 }
                 for (index, engine) in engines.enumerated() {
                     let assessment = engine.score(features)
-                    measured[index].scores.append(assessment.score)
-                    measured[index].levels.append(assessment.level)
-                    measured[index].daily.add(
-                        cardIndex: labelled.cardIndex, eventTimeMs: time, score: assessment.score, fraud: truth.isFraud)
+                    measured[index].add(
+                        score: assessment.score, level: assessment.level, cardIndex: labelled.cardIndex, eventTimeMs: time,
+                        fraud: truth.isFraud)
                 }
             },
             feedback: { report, features in
@@ -150,10 +156,9 @@ struct ModelEvaluation {
         var measured = Measured(daily: DailyCardPrecision(k: cardsPerDay))
         for (index, features) in measuredFeatures.enumerated() {
             let score = Float(combiner.probability(features))
-            measured.scores.append(score)
-            measured.levels.append(model.level(for: score))
-            measured.daily.add(
-                cardIndex: cardDays[index].cardIndex, eventTimeMs: cardDays[index].timeMs, score: score, fraud: fraud[index])
+            measured.add(
+                score: score, level: model.level(for: score), cardIndex: cardDays[index].cardIndex,
+                eventTimeMs: cardDays[index].timeMs, fraud: fraud[index])
         }
         return result(
             name: reference.name, startVersion: "fitted on \(training.count) transactions",

@@ -27,26 +27,13 @@ struct ReferenceFeatures {
         var head = 0
     }
 
-    /// A merchant's transactions and known frauds per day, in a ring long enough for the delay
-    /// plus the longest window.
-    private struct MerchantDays {
-        var transactions: [Int32]
-        var frauds: [Int32]
-        var newestDay = Int.min
-        init(days: Int) {
-            transactions = Array(repeating: 0, count: days)
-            frauds = Array(repeating: 0, count: days)
-        }
-    }
-
     let delayDays: Int
-    private let ringDays: Int
     private var cards: [String: CardHistory] = [:]
-    private var merchants: [String: MerchantDays] = [:]
+    /// Per merchant, transactions and reported frauds per day: the engine's own `MerchantOutcomes`.
+    private var merchants: [String: MerchantOutcomes] = [:]
 
     init(delayDays: Int) {
         self.delayDays = max(delayDays, 0)
-        self.ringDays = self.delayDays + 31
     }
 
     /// The features of `transaction`, then counts it.
@@ -80,24 +67,17 @@ struct ReferenceFeatures {
         history.amounts.append(amount)
         cards[transaction.cardID] = history
 
-        let day = Int(time / 86_400_000)
-        var merchant = merchants[transaction.merchantID] ?? MerchantDays(days: ringDays)
-        advance(&merchant, to: day)
-        let last = day - delayDays
+        let seconds = EventTime.seconds(fromUnixMs: time)
+        var merchant = merchants[transaction.merchantID] ?? MerchantOutcomes()
         for (slot, days) in Self.windowsDays.enumerated() {
-            var count = 0
-            var frauds = 0
-            for past in (last - days + 1)...last where past > merchant.newestDay - ringDays && past <= merchant.newestDay {
-                let ring = ((past % ringDays) + ringDays) % ringDays
-                count += Int(merchant.transactions[ring])
-                frauds += Int(merchant.frauds[ring])
-            }
+            let (frauds, count) = merchant.totals(at: seconds, delayDays: delayDays, windowDays: days)
             values[6 + slot] = Float(log1p(Double(count)))
             values[9 + slot] = Float(count > 0 ? Double(frauds) / Double(count) : 0)
         }
-        merchant.transactions[((day % ringDays) + ringDays) % ringDays] += 1
+        merchant.addTransaction(at: seconds)
         merchants[transaction.merchantID] = merchant
 
+        let day = Int(time / 86_400_000)
         values[12] = Float(log1p(amount))
         let weekday = (day + 4) % 7
         values[13] = weekday == 0 || weekday == 6 ? 1 : 0
@@ -110,26 +90,7 @@ struct ReferenceFeatures {
     /// A fraud report arrives: its transaction's day counts one more known fraud.
     mutating func report(_ feedback: Feedback) {
         guard feedback.label == .fraud, var merchant = merchants[feedback.merchantID] else { return }
-        let day = Int(feedback.eventTimeMs / 86_400_000)
-        guard day > merchant.newestDay - ringDays, day <= merchant.newestDay else { return }
-        merchant.frauds[((day % ringDays) + ringDays) % ringDays] += 1
+        merchant.addFraud(transactionAt: EventTime.seconds(fromUnixMs: feedback.eventTimeMs))
         merchants[feedback.merchantID] = merchant
-    }
-
-    private func advance(_ merchant: inout MerchantDays, to day: Int) {
-        guard day > merchant.newestDay else { return }
-        if merchant.newestDay == Int.min || day - merchant.newestDay >= ringDays {
-            for index in 0..<ringDays {
-                merchant.transactions[index] = 0
-                merchant.frauds[index] = 0
-            }
-        } else {
-            for past in (merchant.newestDay + 1)...day {
-                let ring = ((past % ringDays) + ringDays) % ringDays
-                merchant.transactions[ring] = 0
-                merchant.frauds[ring] = 0
-            }
-        }
-        merchant.newestDay = day
     }
 }

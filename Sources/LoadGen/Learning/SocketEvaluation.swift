@@ -71,9 +71,9 @@ struct SocketEvaluation {
                 versions.insert(breakdown.modelVersion)
                 guard info.timeMs >= measureFromMs else { continue }
                 truths.append(info.truth)
-                measured.scores.append(breakdown.riskScore)
-                measured.levels.append(RiskLevel(rawValue: breakdown.level.rawValue) ?? .low)
-                measured.daily.add(cardIndex: info.cardIndex, eventTimeMs: info.timeMs, score: breakdown.riskScore, fraud: info.truth != 0)
+                measured.add(
+                    score: breakdown.riskScore, level: RiskLevel(rawValue: breakdown.level.rawValue) ?? .low,
+                    cardIndex: info.cardIndex, eventTimeMs: info.timeMs, fraud: info.truth != 0)
             }
         }
         func send(_ body: Request.Body, batch meta: [(truth: UInt8, cardIndex: Int, timeMs: Int64)]?) async throws {

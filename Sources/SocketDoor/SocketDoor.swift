@@ -204,7 +204,8 @@ public final class SocketDoor: Service, Sendable {
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers(
-                        Self.makeAcceptBackoffHandler(), quiesce.makeServerChannelHandler(channel: channel))
+                        AcceptPauseHandler(listener: tcp ? "tcp" : "unix", logger: logger),
+                        quiesce.makeServerChannelHandler(channel: channel))
                 }
             }
             .childChannelOption(.allowRemoteHalfClosure, value: true)
@@ -264,13 +265,6 @@ public final class SocketDoor: Service, Sendable {
         return bootstrap
     }
 
-    /// Pauses accepting when accept(2) fails for want of file descriptors (EMFILE, ENFILE) or
-    /// memory, instead of retrying at once in a loop that spins a core. The future-based `bind`
-    /// path of `ServerBootstrap` does not add one itself.
-    private static func makeAcceptBackoffHandler() -> AcceptBackoffHandler {
-        AcceptBackoffHandler()
-    }
-
     /// How long a metrics connection may take to send its next request head when
     /// `--idle-timeout` is off: a scraper asks every few seconds to a minute.
     static let metricsRequestTimeout = TimeAmount.minutes(10)
@@ -281,11 +275,12 @@ public final class SocketDoor: Service, Sendable {
         let limit = metricsConnectionLimit
         let connections = self.connections
         let requestTimeout = configuration.idleTimeout ?? Self.metricsRequestTimeout
+        let logger = self.logger
         return ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(Self.makeAcceptBackoffHandler())
+                    try channel.pipeline.syncOperations.addHandler(AcceptPauseHandler(listener: "metrics", logger: logger))
                 }
             }
             .childChannelInitializer { channel in

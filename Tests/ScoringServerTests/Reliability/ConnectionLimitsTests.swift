@@ -62,15 +62,25 @@ struct ConnectionLimitsTests {
         var connections: [RawConnection] = []
         for _ in 0..<12 { connections.append(try RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 5)) }
         // The rest wait in the listen backlog once the daemon holds every descriptor it may.
+        let exhausted = Date()
         #expect(Self.eventually(within: 5) { daemon.openFileCount >= limit })
         let before = daemon.cpuSeconds
         Thread.sleep(forTimeInterval: 1)
         let used = daemon.cpuSeconds - before
         #expect(used < 0.3, "CPU seconds in one second with accept(2) failing: \(used)")
-        // Free descriptors: a new client is answered once the listener's back-off (a second per
-        // round) has let the closed connections queued before it through.
+        // Free descriptors: a new client is answered once the listener's pauses (250 ms each) have
+        // let the closed connections queued before it through.
         connections.removeAll()
         #expect(try Self.ping(RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 15)))
+        let elapsed = Date().timeIntervalSince(exhausted)
+        let lines = daemon.logLines()
+        let warnings = lines.filter { ($0["message"] as? String)?.hasPrefix("accept(2) fails") == true }
+        let recoveries = lines.filter { $0["message"] as? String == "accepting connections again" }
+        // A descriptor freed for a moment may let one accept through and start a new run of failures.
+        #expect(!warnings.isEmpty && warnings.count == recoveries.count, "one warning per run of failures, not per failed accept")
+        let pauses = recoveries.compactMap { Int($0["pauses"] as? String ?? "") }.reduce(0, +)
+        // One pause per round of at least 250 ms: a spinning listener would count thousands.
+        #expect(pauses >= 1 && Double(pauses) <= elapsed / 0.25 + 2 * Double(recoveries.count), "\(pauses) pauses in \(elapsed) s")
         #expect(daemon.terminate() == 0)
     }
 

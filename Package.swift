@@ -35,6 +35,7 @@ let package = Package(
         .library(name: "StreamifyApp", targets: ["StreamifyApp"]),
         .library(name: "ScoringClient", targets: ["ScoringClient"]),
         .library(name: "SyntheticWorld", targets: ["SyntheticWorld"]),
+        .library(name: "StateStore", targets: ["StateStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -76,12 +77,17 @@ let package = Package(
             name: "ScoringModel",
             swiftSettings: swiftSettings
         ),
+        /// Durable files of engine state: checksummed snapshots written whole or not at all.
+        .target(
+            name: "StateStore",
+            swiftSettings: swiftSettings
+        ),
         /// The one scoring API every door calls (intake, validation, scoring, counting, decision),
         /// its metrics, and the engine's lifecycle service (housekeeping, reloads, snapshots).
         .target(
             name: "ScoringEngine",
             dependencies: [
-                "ScoringModel", "StreamifyWire", "CStreamifyProto", "CProtobufC", logging, metrics,
+                "ScoringModel", "StateStore", "StreamifyWire", "CStreamifyProto", "CProtobufC", logging, metrics,
                 nioConcurrencyHelpers, serviceLifecycle, unixSignals,
             ],
             swiftSettings: swiftSettings
@@ -172,6 +178,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ScoringModelTests", dependencies: ["ScoringModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "StateStoreTests", dependencies: ["StateStore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ScoringEngineTests",
             dependencies: ["ScoringEngine", "ScoringModel", "StreamifyWire", "CStreamifyProto", "CProtobufC"],
@@ -180,7 +187,7 @@ let package = Package(
         .testTarget(
             name: "StreamifyAppTests",
             dependencies: [
-                "StreamifyApp", "SocketDoor", "ScoringClient", "KafkaDoor", "RDKafka", "ScoringModel",
+                "StreamifyApp", "SocketDoor", "ScoringClient", "KafkaDoor", "RDKafka", "ScoringModel", "StateStore",
                 "StreamifyWire", "SyntheticWorld", logging, serviceLifecycle, nioCore,
             ],
             swiftSettings: swiftSettings

@@ -34,16 +34,22 @@ public final class EngineService: Service, Sendable {
     /// The scoring API the doors share.
     public let scoring: ScoringService
     private let configuration: Configuration
+    private let stateStore: EngineStateStore?
     private let logger: Logger
 
-    /// A service for the engine behind `scoring`; nothing runs until `run()`.
-    public init(scoring: ScoringService, configuration: Configuration = Configuration(), logger: Logger) {
+    /// A service for the engine behind `scoring`; nothing runs until `run()`. With `stateStore`
+    /// the engine's whole state is written there as a new snapshot once every door has drained.
+    public init(
+        scoring: ScoringService, configuration: Configuration = Configuration(), stateStore: EngineStateStore? = nil,
+        logger: Logger
+    ) {
         self.scoring = scoring
         self.configuration = configuration
+        self.stateStore = stateStore
         self.logger = logger
     }
 
-    /// Refreshes gauges (and reloads on SIGHUP) until graceful shutdown, then writes the snapshot.
+    /// Refreshes gauges (and reloads on SIGHUP) until graceful shutdown, then writes the snapshots.
     public func run() async throws {
         await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask { [scoring, configuration, logger] in
@@ -63,6 +69,13 @@ public final class EngineService: Service, Sendable {
         }
         if let path = configuration.learningSnapshotPath {
             LearningSnapshot(path: path, engine: scoring.engine, logger: logger).write()
+        }
+        if let stateStore {
+            do {
+                try stateStore.save(scoring.engine)
+            } catch {
+                logger.error("state not written", metadata: ["state_dir": "\(stateStore.snapshots.directory)", "error": "\(error)"])
+            }
         }
         logger.info("engine stopped", metadata: ["cards_tracked": "\(scoring.engine.cardsTracked)"])
     }

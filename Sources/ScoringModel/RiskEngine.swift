@@ -35,15 +35,15 @@ public final class RiskEngine: @unchecked Sendable {
     public let reservoir: OutcomeReservoir
     let refit: ChallengerRefit
     let pendingLabels: PendingLabels
-    private let housekeeping: HousekeepingSchedule
+    let housekeeping: HousekeepingSchedule
     let clock = EventClock()
     /// The table sizes and lifetimes it was created with.
     public let configuration: EngineConfiguration
-    private let modelLock = PaddedMutex()
-    private var serving: ServingModels
+    let modelLock = PaddedMutex()
+    var serving: ServingModels
     /// Levels the challenger answers with once calibrated on its outcomes (nil: the champion's).
-    private var challengerThresholds: RiskModel.Thresholds?
-    private var switches = 0
+    var challengerThresholds: RiskModel.Thresholds?
+    var switches = 0
     private var lastQuality: (champion: RankingQuality, challenger: RankingQuality)?
 
     /// Creates empty tables sized by `configuration` and installs `model` as the champion (the

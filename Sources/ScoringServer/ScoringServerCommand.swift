@@ -33,7 +33,13 @@ struct ScoringServerCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         FileDescriptorLimit.raise(toFit: configuration.socket.maximumConnections, logger: logger)
-        let application = buildApplication(configuration: configuration, logger: logger, registry: registry)
+        let application: StreamifyApplication
+        do {
+            application = try buildApplication(configuration: configuration, logger: logger, registry: registry)
+        } catch {
+            logger.critical("cannot start", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
         do {
             try await application.makeServiceGroup(logger: logger).run()
         } catch {

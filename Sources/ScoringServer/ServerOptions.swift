@@ -62,6 +62,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Most scored transactions kept awaiting their outcome for online learning (0: none, and no learning). Env: STREAMIFY_MAX_LOGGED_TRANSACTIONS")
     var maxLoggedTransactions: Int? = environment("STREAMIFY_MAX_LOGGED_TRANSACTIONS").flatMap(Int.init)
 
+    @Option(help: "Directory where all engine state is kept across restarts (tables, outcome log, held labels, event clock, learned models, the fingerprint key); 'off' keeps it in memory only. Env: STREAMIFY_STATE_DIR")
+    var stateDir: String = environment("STREAMIFY_STATE_DIR") ?? "off"
+
     @Option(help: "Where to write the online-learned model (a model file) at shutdown. Env: STREAMIFY_LEARNING_SNAPSHOT")
     var learningSnapshot: String? = environment("STREAMIFY_LEARNING_SNAPSHOT")
 
@@ -185,11 +188,15 @@ struct ServerOptions: ParsableArguments {
         engine.confirmedFraudQuietSeconds = quietSeconds
         engine.confirmedFraudHalfLifeSeconds = halfLifeSeconds
         engine.maximumClockSkewSeconds = skewSeconds
-        engine.fingerprintKey = try FingerprintKeyOptions.key(file: fingerprintKeyFile)
+        let stateDirectory = try StateDirectoryOptions.directory(stateDir)
+        // The key is state too: ids must fingerprint after a restart as they did before it.
+        engine.fingerprintKey = try FingerprintKeyOptions.key(
+            file: fingerprintKeyFile ?? stateDirectory.map { $0 + "/" + StateDirectoryOptions.keyFileName })
 
         var configuration = StreamifyConfiguration()
         configuration.engine = engine
         configuration.model = riskModel
+        configuration.stateDirectory = stateDirectory
         configuration.engineService = EngineService.Configuration(modelPath: model, learningSnapshotPath: learningSnapshot)
         configuration.socket.unixSocketPath = unixPath
         configuration.socket.tcpAddress = tcpAddress

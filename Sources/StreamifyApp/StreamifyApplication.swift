@@ -38,12 +38,24 @@ public struct StreamifyApplication: Sendable {
 ///
 /// `scoring-server` only parses options and calls this; tests call it too, so they run the
 /// real server in-process over real sockets.
+///
+/// With a state directory the engine starts from its newest readable snapshot; this throws only
+/// when the directory cannot be used at all or holds a snapshot of another format.
 public func buildApplication(
     configuration: StreamifyConfiguration, logger: Logger, registry: PrometheusCollectorRegistry? = nil
-) -> StreamifyApplication {
-    let engine = RiskEngine(configuration: configuration.engine, model: configuration.model)
+) throws -> StreamifyApplication {
+    var engine: RiskEngine
+    var stateStore: EngineStateStore?
+    if let directory = configuration.stateDirectory {
+        let store = try EngineStateStore(directory: directory, logger: logger)
+        (engine, _) = try store.loadEngine(configuration: configuration.engine, model: configuration.model)
+        stateStore = store
+    } else {
+        engine = RiskEngine(configuration: configuration.engine, model: configuration.model)
+    }
     let scoring = ScoringService(engine: engine)
-    let engineService = EngineService(scoring: scoring, configuration: configuration.engineService, logger: logger)
+    let engineService = EngineService(
+        scoring: scoring, configuration: configuration.engineService, stateStore: stateStore, logger: logger)
     let socketDoor = SocketDoor(configuration: configuration.socket, scoring: scoring, logger: logger, registry: registry)
     var demoFeed: KafkaDemoFeed?
     if let kafka = configuration.kafka, kafka.isEmbedded, configuration.kafkaDemoRate > 0 {

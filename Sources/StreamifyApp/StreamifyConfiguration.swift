@@ -11,6 +11,8 @@ import SocketDoor
 public struct StreamifyConfiguration: Sendable {
     /// State-table sizes, TTLs, outcome and learning settings.
     public var engine = EngineConfiguration()
+    /// Where the engine's state is kept across restarts; `nil` keeps it in memory only.
+    public var stateDirectory: String?
     /// The model served at start.
     public var model = RiskModel.builtIn
     /// Housekeeping cadence, the model file reloaded on SIGHUP, the learned-model snapshot.

@@ -23,7 +23,7 @@ struct RunningApplication {
         configure(&configuration)
         var logger = Logger(label: "composition-root-test")
         logger.logLevel = .warning
-        let application = buildApplication(configuration: configuration, logger: logger)
+        let application = try buildApplication(configuration: configuration, logger: logger)
         let group = application.makeServiceGroup(logger: logger, signals: [])
         let task = Task { try await group.run() }
         let addresses = try await application.socketDoor.waitUntilListening()

@@ -72,4 +72,40 @@ final class ChallengerRefit: @unchecked Sendable {
             lastStartDay = .max
         }
     }
+
+    /// Writes the day of the last fit, the fits started, and a fit awaiting its install: waited
+    /// for if it is still running (seconds at most, once a day), so what is written is its result.
+    func write(to writer: inout StateWriter) {
+        let (state, waiting) = mutex.withLock { ((lastStartDay, started), pending) }
+        waiting?.group.wait()
+        writer.write(state.0)
+        writer.write(Int64(state.1))
+        writer.write(UInt8(waiting == nil ? 0 : 1))
+        if let waiting {
+            writer.write(waiting.due)
+            writer.write(waiting.prior)
+            writer.write(UInt8(waiting.slot.result == nil ? 0 : 1))
+            if let result = waiting.slot.result { writer.write(result) }
+        }
+    }
+
+    /// Takes over what `write(to:)` wrote: a fit written as waiting is installed when due, as it
+    /// would have been.
+    func restore(from reader: inout StateReader) throws(StateFormatError) {
+        let lastStartDay = try reader.read(UInt32.self)
+        let started = try reader.read(Int64.self)
+        var waiting: (due: UInt32, group: DispatchGroup, slot: Slot, prior: LogisticCombiner)?
+        if try reader.readFlag() {
+            let due = try reader.read(UInt32.self)
+            let prior = try reader.read(LogisticCombiner.self)
+            let slot = Slot()
+            if try reader.readFlag() { slot.result = try reader.read(LogisticCombiner.self) }
+            waiting = (due, DispatchGroup(), slot, prior)
+        }
+        mutex.withLock {
+            self.lastStartDay = lastStartDay
+            self.started = Int(started)
+            self.pending = waiting
+        }
+    }
 }

@@ -74,4 +74,29 @@ public final class ModelScoreboard: @unchecked Sendable {
         let (champion, challenger) = histograms(at: seconds)
         return (champion.quality, challenger.quality)
     }
+
+    /// Writes each day's histograms.
+    func write(to writer: inout StateWriter) {
+        mutex.withLock {
+            writer.write(days)
+            writer.write(champion)
+            writer.write(challenger)
+        }
+    }
+
+    /// Takes over what `write(to:)` wrote; a different window starts over empty.
+    func restore(from reader: inout StateReader) throws(StateFormatError) {
+        let days = try reader.readArray(UInt32.self)
+        let champion = try reader.readArray(ScoreHistogram.self)
+        let challenger = try reader.readArray(ScoreHistogram.self)
+        guard days.count == champion.count, days.count == challenger.count else {
+            throw StateFormatError("a scoreboard of \(days.count) days with \(champion.count) and \(challenger.count) histograms")
+        }
+        guard days.count == windowDays else { return }
+        mutex.withLock {
+            self.days = days
+            self.champion = champion
+            self.challenger = challenger
+        }
+    }
 }

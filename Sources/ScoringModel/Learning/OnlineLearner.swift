@@ -202,4 +202,43 @@ public final class OnlineLearner: @unchecked Sendable {
         let trimmed = root.utf8.count <= room ? root : String(decoding: root.utf8.prefix(room), as: UTF8.self)
         return trimmed + suffix
     }
+
+    /// Writes the learner's whole state; `isFrozen` is configuration and is not written.
+    func write(to writer: inout StateWriter) {
+        mutex.withLock {
+            writer.write(base)
+            writer.write(weights)
+            writer.write(precision)
+            writer.write(bias)
+            writer.write(biasPrecision)
+            writer.write(root)
+            writer.write(Int64(publication))
+            writer.write(Int64(updates))
+            writer.write(Int64(pending))
+        }
+    }
+
+    /// Takes over what `write(to:)` wrote.
+    func restore(from reader: inout StateReader) throws(StateFormatError) {
+        let base = try reader.readModel()
+        let weights = try reader.read(InlineArray<64, Double>.self)
+        let precision = try reader.read(InlineArray<64, Double>.self)
+        let bias = try reader.read(Double.self)
+        let biasPrecision = try reader.read(Double.self)
+        let root = try reader.readString()
+        let publication = try reader.read(Int64.self)
+        let updates = try reader.read(Int64.self)
+        let pending = try reader.read(Int64.self)
+        mutex.withLock {
+            self.base = base
+            self.weights = weights
+            self.precision = precision
+            self.bias = bias
+            self.biasPrecision = biasPrecision
+            self.root = root
+            self.publication = Int(publication)
+            self.updates = Int(updates)
+            self.pending = Int(pending)
+        }
+    }
 }

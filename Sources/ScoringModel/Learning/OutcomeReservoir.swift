@@ -76,4 +76,39 @@ public final class OutcomeReservoir: @unchecked Sendable {
                 + legitimate.filter { $0.seconds >= oldest }.map { ($0.features, false, weight) }
         }
     }
+
+    /// Writes both rings and where each writes next.
+    func write(to writer: inout StateWriter) {
+        mutex.withLock {
+            writer.write(frauds)
+            writer.write(Int64(fraudNext))
+            writer.write(legitimate)
+            writer.write(Int64(legitimateNext))
+        }
+    }
+
+    /// Takes over what `write(to:)` wrote, keeping at most this reservoir's capacities.
+    func restore(from reader: inout StateReader) throws(StateFormatError) {
+        let frauds = try reader.readArray(Sample.self)
+        let fraudNext = try reader.read(Int64.self)
+        let legitimate = try reader.readArray(Sample.self)
+        let legitimateNext = try reader.read(Int64.self)
+        mutex.withLock {
+            (self.frauds, self.fraudNext) = Self.ring(frauds, next: fraudNext, capacity: fraudCapacity)
+            (self.legitimate, self.legitimateNext) = Self.ring(legitimate, next: legitimateNext, capacity: legitimateCapacity)
+        }
+    }
+
+    /// A written ring as this reservoir keeps it: as written if it fits, else its newest samples.
+    private static func ring(_ samples: [Sample], next: Int64, capacity: Int) -> ([Sample], Int) {
+        if samples.count < capacity || (samples.count == capacity && next >= 0 && next < samples.count) {
+            return (samples, samples.count < capacity ? 0 : Int(next))
+        }
+        var ring: [Sample] = []
+        var position = 0
+        let oldestFirst = samples.count > 0 && next >= 0 && next < samples.count
+            ? Array(samples[Int(next)...] + samples[..<Int(next)]) : samples
+        for sample in oldestFirst { push(sample, into: &ring, next: &position, capacity: capacity) }
+        return (ring, position)
+    }
 }

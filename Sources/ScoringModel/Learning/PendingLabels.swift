@@ -54,4 +54,22 @@ final class PendingLabels: @unchecked Sendable {
             return due
         }
     }
+
+    /// Writes the held labels (in heap order).
+    func write(to writer: inout StateWriter) {
+        mutex.withLock { writer.write(heap) }
+    }
+
+    /// Takes over what `write(to:)` wrote; labels past this capacity are dropped, latest first.
+    /// Returns how many were dropped.
+    func restore(from reader: inout StateReader) throws(StateFormatError) -> Int {
+        let labels = try reader.readArray(FeedbackFeatures.self)
+        if labels.count <= capacity {
+            mutex.withLock { heap = labels }
+            return 0
+        }
+        let kept = labels.sorted { $0.reportedTimeMs < $1.reportedTimeMs }.prefix(capacity)
+        for label in kept { _ = push(label) }
+        return labels.count - kept.count
+    }
 }

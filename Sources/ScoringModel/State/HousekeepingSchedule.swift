@@ -43,4 +43,16 @@ final class HousekeepingSchedule: Sendable {
 
     /// Rounds claimed so far.
     var rounds: Int { roundsClaimed.load(ordering: .relaxed) }
+
+    /// Writes the boundary the next round waits for and the rounds so far.
+    func write(to writer: inout StateWriter) {
+        writer.write(nextDue.load(ordering: .relaxed))
+        writer.write(Int64(roundsClaimed.load(ordering: .relaxed)))
+    }
+
+    /// Takes over what `write(to:)` wrote.
+    func restore(from reader: inout StateReader) throws(StateFormatError) {
+        nextDue.store(try reader.read(UInt32.self), ordering: .relaxed)
+        roundsClaimed.store(Int(try reader.read(Int64.self)), ordering: .relaxed)
+    }
 }

@@ -94,4 +94,38 @@ public final class StripedTable<Entry: TableEntry>: @unchecked Sendable {
     public var newestSeen: UInt32 {
         stripes.reduce(0) { newest, stripe in max(newest, stripe.mutex.withLock { stripe.newestSeen }) }
     }
+
+    /// Writes every entry and each stripe's clock and eviction state, one stripe at a time, each
+    /// under its lock. A copy that is consistent across stripes needs no concurrent writers.
+    public func write(to writer: inout StateWriter) {
+        writer.write(UInt32(stripes.count))
+        for stripe in stripes {
+            stripe.mutex.withLock { stripe.write(to: &writer) }
+        }
+    }
+
+    /// Loads what `write(to:)` wrote into this (empty) table; returns the entries that did not
+    /// fit (a smaller capacity than the writer's). With the writer's stripe count, every stripe
+    /// comes back as it was, so later evictions and sweeps are the ones the writer would have made.
+    @discardableResult
+    public func restore(from reader: inout StateReader) throws(StateFormatError) -> Int {
+        let written = Int(try reader.read(UInt32.self))
+        guard written > 0, written <= 1 << 16 else { throw StateFormatError("a table of \(written) stripes") }
+        var dropped = 0
+        for index in 0..<written {
+            let entries = try reader.readArray(Entry.self)
+            for entry in entries {
+                guard entry.key != 0 else { throw StateFormatError("a \(Entry.self) without a key") }
+                let stripe = stripe(for: entry.key)
+                if !stripe.mutex.withLock({ stripe.restore(entry) }) { dropped += 1 }
+            }
+            let counters = try TableStripe<Entry>.Counters(from: &reader)
+            let exact = written == stripes.count
+            // Entries spread over other stripes: each stripe keeps the newest clock seen.
+            for stripe in exact ? [stripes[index]] : stripes {
+                stripe.mutex.withLock { stripe.restore(counters, exact: exact) }
+            }
+        }
+        return dropped
+    }
 }

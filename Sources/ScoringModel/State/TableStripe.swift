@@ -222,6 +222,57 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
         oldSlots.deallocate()
     }
 
+    /// Writes the entries in position order, then what sweeping and eviction go by, so a stripe
+    /// restored from them evicts and sweeps as this one would have.
+    func write(to writer: inout StateWriter) {
+        writer.write(UnsafePointer(entries), count: count)
+        writer.write(newestSeen)
+        writer.write(UInt64(sweepCursor))
+        writer.write(random)
+        writer.write(UInt64(evictions))
+        writer.write(UInt64(expirations))
+    }
+
+    /// Appends `entry` at the next position, as restoring does; false (and nothing kept) when the
+    /// stripe is full or already holds its key.
+    func restore(_ entry: Entry) -> Bool {
+        guard count < maximumCount, position(of: entry.key) == nil else { return false }
+        if count >= entryCapacity { growEntries() }
+        if (count + 1) * 5 > (slotMask + 1) * 3 { growSlots() }
+        (entries + count).initialize(to: entry)
+        slots[findSlot(entry.key)] = Slot(tag: Self.tag(entry.key), position: UInt32(count))
+        count += 1
+        return true
+    }
+
+    /// What sweeping and eviction go by, as `write(to:)` writes it after the entries.
+    struct Counters {
+        var newestSeen: UInt32
+        var sweepCursor: UInt64
+        var random: UInt64
+        var evictions: UInt64
+        var expirations: UInt64
+
+        init(from reader: inout StateReader) throws(StateFormatError) {
+            newestSeen = try reader.read()
+            sweepCursor = try reader.read()
+            random = try reader.read()
+            evictions = try reader.read()
+            expirations = try reader.read()
+        }
+    }
+
+    /// Takes over `counters`. `exact` is whether the entries restored were this stripe's own (the
+    /// writer had the same stripe count); otherwise only the clock is carried over.
+    func restore(_ counters: Counters, exact: Bool) {
+        newestSeen = max(newestSeen, counters.newestSeen)
+        guard exact else { return }
+        sweepCursor = Int(truncatingIfNeeded: counters.sweepCursor)
+        if counters.random != 0 { random = counters.random }
+        evictions = Int(truncatingIfNeeded: counters.evictions)
+        expirations = Int(truncatingIfNeeded: counters.expirations)
+    }
+
     /// Bytes this stripe holds (entries and index), for memory accounting.
     var allocatedBytes: Int {
         entryCapacity * MemoryLayout<Entry>.stride + (slotMask + 1) * MemoryLayout<Slot>.stride

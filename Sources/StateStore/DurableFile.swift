@@ -1,0 +1,114 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file operation that failed, with the path and errno's meaning.
+public struct StateFileError: Error, CustomStringConvertible {
+    /// What failed, for the log.
+    public var description: String
+
+    init(_ operation: String, path: String, errno code: Int32 = errno) {
+        description = "\(operation) \(path): \(String(cString: strerror(code)))"
+    }
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
+/// Whole-file reads and crash-safe whole-file writes.
+enum DurableFile {
+    /// Writes `chunks` to `path` so that after a crash the path holds either its old content or
+    /// all of the new, never a mix: a temporary file in the same directory, fsynced, renamed over
+    /// `path`, then the directory fsynced so the rename itself survives a power cut.
+    static func write(_ chunks: [[UInt8]], to path: String) throws(StateFileError) {
+        let temporary = path + ".tmp"
+        let descriptor = open(temporary, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw StateFileError("create", path: temporary) }
+        do throws(StateFileError) {
+            for chunk in chunks { try writeAll(chunk, to: descriptor, path: temporary) }
+            guard fsync(descriptor) == 0 else { throw StateFileError("fsync", path: temporary) }
+        } catch {
+            close(descriptor)
+            unlink(temporary)
+            throw error
+        }
+        close(descriptor)
+        guard rename(temporary, path) == 0 else {
+            let failure = StateFileError("rename to \(path)", path: temporary)
+            unlink(temporary)
+            throw failure
+        }
+        try syncDirectory(of: path)
+    }
+
+    /// Writes every byte of `bytes`, retrying short writes and interruptions.
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(StateFileError) {
+        var written = 0
+        while written < bytes.count {
+            let result = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw StateFileError("write", path: path)
+            }
+            written += result
+        }
+    }
+
+    /// The whole content of `path`.
+    static func read(_ path: String) throws(StateFileError) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw StateFileError("open", path: path) }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw StateFileError("stat", path: path) }
+        let size = Int(status.st_size)
+        var bytes = [UInt8](repeating: 0, count: size)
+        var done = 0
+        while done < size {
+            let result = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + done, size - done) }
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw StateFileError("read", path: path)
+            }
+            if result == 0 { break }
+            done += result
+        }
+        return done == size ? bytes : Array(bytes[..<done])
+    }
+
+    /// Fsyncs the directory holding `path`, making a rename or a new file in it durable.
+    static func syncDirectory(of path: String) throws(StateFileError) {
+        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        let descriptor = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw StateFileError("open directory", path: directory) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw StateFileError("fsync directory", path: directory) }
+    }
+
+    /// Creates `path` as a directory only its owner may enter, unless it exists.
+    static func makeDirectory(_ path: String) throws(StateFileError) {
+        if mkdir(path, 0o700) == 0 || errno == EEXIST {
+            var status = stat()
+            guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+                throw StateFileError("\(path) exists and is not a directory")
+            }
+            return
+        }
+        throw StateFileError("create directory", path: path)
+    }
+
+    /// Names of the entries of directory `path`.
+    static func list(_ path: String) throws(StateFileError) -> [String] {
+        guard let directory = opendir(path) else { throw StateFileError("list", path: path) }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import ScoringClient
+import ScoringModel
+import StateStore
+import StreamifyApp
+import StreamifyWire
+import Testing
+
+/// A stop and a start on the same `--state-dir` change nothing: every later answer is the one an
+/// uninterrupted server would have given.
+@Suite("Durable state: a restart equals no restart")
+struct DurableStateTests {
+    /// Sends `requests` pipelined over one Unix-socket connection; the answers, in order.
+    static func play(_ requests: some Collection<Request>, on running: RunningApplication) async throws -> [Response] {
+        let client = try await ScoringClient.connect(to: .unix(path: try #require(running.addresses.unixSocketPath)))
+        let futures = requests.map { client.send($0) }
+        var answers: [Response] = []
+        for future in futures { answers.append(ReplaySpeedTests.decision(try await future.get())) }
+        try await client.close()
+        return answers
+    }
+
+    /// What the engine has learned and kept, to compare beside the answers.
+    struct EngineFacts: Equatable {
+        var cards: Int
+        var rounds: Int
+        var updates: Int
+        var refits: Int
+        var switches: Int
+        var models: String
+
+        init(_ engine: RiskEngine) {
+            cards = engine.cardsTracked
+            rounds = engine.housekeepingRounds
+            updates = engine.learner.updateCount
+            refits = engine.refitsStarted
+            switches = engine.challengerSwitches
+            let models = engine.models
+            self.models = "\(models.champion.version) \(models.challenger.version) \(models.challengerServes) \(models.generation)"
+        }
+    }
+
+    static func uninterrupted(_ requests: [Request]) async throws -> (answers: [Response], facts: EngineFacts) {
+        let running = try await ReplaySpeedTests.startServer()
+        let answers = try await play(requests, on: running)
+        let facts = EngineFacts(running.application.scoring.engine)
+        try await running.stop()
+        return (answers, facts)
+    }
+
+    // Before any label matured, in the middle of the outcome stream, after the challenger took over.
+    @Test("stopped and started again after N requests, the server answers the rest as if never stopped", arguments: [700, 2_300, 3_600])
+    func restartEqualsNoRestart(stopAfter: Int) async throws {
+        let (requests, _, _) = ReplaySpeedTests.requests()
+        let reference = try await Self.uninterrupted(requests)
+        let directory = try TestStateDirectory()
+
+        let first = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
+        var answers = try await Self.play(requests.prefix(stopAfter), on: first)
+        let cardsBefore = first.application.scoring.engine.cardsTracked
+        try await first.stop()
+
+        let second = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
+        #expect(second.application.scoring.engine.cardsTracked == cardsBefore, "every card is back")
+        answers += try await Self.play(requests.dropFirst(stopAfter), on: second)
+        let facts = EngineFacts(second.application.scoring.engine)
+        try await second.stop()
+
+        #expect(answers.count == reference.answers.count)
+        let firstDifference = answers.indices.first { $0 < reference.answers.count && answers[$0] != reference.answers[$0] }
+        #expect(firstDifference == nil, "answer \(firstDifference ?? -1) differs after a restart at \(stopAfter)")
+        #expect(facts == reference.facts)
+    }
+
+    @Test("a damaged newest snapshot is set aside and the one before it loaded; none readable starts empty")
+    func damagedSnapshotFallsBack() async throws {
+        let (requests, _, _) = ReplaySpeedTests.requests()
+        let directory = try TestStateDirectory()
+        var cards: [Int] = []
+        for part in [requests[..<1_000], requests[1_000..<2_000]] {
+            let running = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
+            _ = try await Self.play(part, on: running)
+            cards.append(running.application.scoring.engine.cardsTracked)
+            try await running.stop()
+        }
+        let store = try SnapshotStore(directory: directory.path)
+        let written = try store.snapshots()
+        // One per stop.
+        #expect(written.count == 2)
+        try directory.flipByte(in: written[0].path, at: 5_000)
+
+        let fallback = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
+        #expect(fallback.application.scoring.engine.cardsTracked == cards[0], "the state of the first stop")
+        try await fallback.stop()
+        // That stop wrote a new snapshot; damage every one: the server still starts, empty.
+        for snapshot in try store.snapshots() { try directory.truncate(snapshot.path, to: 100) }
+        let empty = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
+        #expect(empty.application.scoring.engine.cardsTracked == 0)
+        try await empty.stop()
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        #expect(names.filter { $0.hasSuffix(".damaged") }.count == 3, "damaged snapshots are kept aside: \(names)")
+    }
+
+    @Test("a whole snapshot of another format is refused with a message naming both formats")
+    func otherFormatIsRefused() async throws {
+        let directory = try TestStateDirectory()
+        let running = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
+        try await running.stop()
+        let store = try SnapshotStore(directory: directory.path)
+        var payload = try store.read(try #require(try store.snapshots().first))
+        payload[0] &+= 1  // the engine state's format version
+        try store.write(payload)
+        await #expect {
+            _ = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
+        } throws: { error in
+            let error = error as? StateFormatError
+            return error?.isOtherFormat == true && error?.description.contains("this build reads format") == true
+        }
+    }
+}
+
+/// A temporary state directory, removed when the value goes.
+final class TestStateDirectory {
+    let path: String
+
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("streamify-state-\(UUID().uuidString.prefix(8))").path
+    }
+
+    func flipByte(in file: String, at offset: Int) throws {
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+        bytes[offset] ^= 0xFF
+        try bytes.write(to: URL(fileURLWithPath: file))
+    }
+
+    func truncate(_ file: String, to length: Int) throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+        try bytes.prefix(length).write(to: URL(fileURLWithPath: file))
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}

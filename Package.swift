@@ -128,8 +128,8 @@ let package = Package(
         .target(
             name: "StreamifyApp",
             dependencies: [
-                "ScoringEngine", "SocketDoor", "KafkaDoor", "ScoringModel", logging, prometheus, serviceLifecycle,
-                unixSignals,
+                "ScoringEngine", "SocketDoor", "KafkaDoor", "ScoringModel", "StateStore", logging, prometheus,
+                serviceLifecycle, unixSignals,
             ],
             swiftSettings: swiftSettings
         ),
@@ -143,7 +143,7 @@ let package = Package(
         .executableTarget(
             name: "ScoringServer",
             dependencies: [
-                "StreamifyApp", "SocketDoor", "ScoringEngine", "KafkaDoor", "ScoringModel", "StreamifyWire",
+                "StreamifyApp", "SocketDoor", "ScoringEngine", "KafkaDoor", "ScoringModel", "StateStore", "StreamifyWire",
                 argumentParser, metrics, prometheus, logging, serviceLifecycle, nioCore,
             ],
             swiftSettings: swiftSettings

@@ -421,6 +421,8 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         scoring.metrics.collect(&scoringCounters)
         let offsets = ledger.takeCommittable()
         guard !offsets.isEmpty else { return }
+        // A committed offset is never consumed again: its state change must be in the journal first.
+        scoring.commitJournal()
         do {
             try consumer.commit(offsets, async: true)
             counters.commits.add(1, ordering: .relaxed)
@@ -434,6 +436,7 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
     private func commitAll(in partitions: Set<TopicPartition>?) {
         let offsets = ledger.takeCommittable(in: partitions, includingCommitted: true)
         guard !offsets.isEmpty else { return }
+        scoring.commitJournal()
         do {
             try consumer.commit(offsets, async: false)
             counters.commits.add(1, ordering: .relaxed)

@@ -1,3 +1,5 @@
+import CoreMetrics
+import Dispatch
 import Logging
 import ScoringModel
 import ServiceLifecycle
@@ -22,12 +24,19 @@ public final class EngineService: Service, Sendable {
         public var modelPath: String?
         /// Where the online-learned model is written at shutdown; `nil` for nowhere.
         public var learningSnapshotPath: String?
+        /// With a state directory: a snapshot is taken once the journal since the last one holds
+        /// this many bytes (checked every `gaugeInterval`), bounding replay at the next start.
+        public var snapshotJournalBytes: Int
 
         /// Creates a value with every field given.
-        public init(gaugeInterval: Duration = .seconds(5), modelPath: String? = nil, learningSnapshotPath: String? = nil) {
+        public init(
+            gaugeInterval: Duration = .seconds(5), modelPath: String? = nil, learningSnapshotPath: String? = nil,
+            snapshotJournalBytes: Int = 256 << 20
+        ) {
             self.gaugeInterval = gaugeInterval
             self.modelPath = modelPath
             self.learningSnapshotPath = learningSnapshotPath
+            self.snapshotJournalBytes = snapshotJournalBytes
         }
     }
 
@@ -35,10 +44,13 @@ public final class EngineService: Service, Sendable {
     public let scoring: ScoringService
     private let configuration: Configuration
     private let stateStore: EngineStateStore?
+    private let snapshots = Counter(label: "streamify_state_snapshots_total")
+    private let snapshotPause = Timer(label: "streamify_state_snapshot_pause_seconds")
     private let logger: Logger
 
     /// A service for the engine behind `scoring`; nothing runs until `run()`. With `stateStore`
-    /// the engine's whole state is written there as a new snapshot once every door has drained.
+    /// (and the scoring service's `durability` from it) a snapshot is taken whenever the journal
+    /// has grown by `snapshotJournalBytes`, and once more when every door has drained.
     public init(
         scoring: ScoringService, configuration: Configuration = Configuration(), stateStore: EngineStateStore? = nil,
         logger: Logger
@@ -60,6 +72,15 @@ public final class EngineService: Service, Sendable {
                     try? await Task.sleep(for: configuration.gaugeInterval)
                 }
             }
+            if let stateStore, let durability = scoring.durability {
+                tasks.addTask { [scoring, configuration] in
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: configuration.gaugeInterval)
+                        guard !Task.isCancelled, durability.journal.bytesInSegment >= configuration.snapshotJournalBytes else { continue }
+                        await self.takeSnapshot(of: scoring.engine, in: stateStore, durability: durability)
+                    }
+                }
+            }
             if let path = configuration.modelPath {
                 let reloader = ModelReloader(path: path, engine: scoring.engine, logger: logger)
                 tasks.addTask { await reloader.run() }
@@ -70,14 +91,33 @@ public final class EngineService: Service, Sendable {
         if let path = configuration.learningSnapshotPath {
             LearningSnapshot(path: path, engine: scoring.engine, logger: logger).write()
         }
-        if let stateStore {
+        if let stateStore, let durability = scoring.durability {
+            await takeSnapshot(of: scoring.engine, in: stateStore, durability: durability)
             do {
-                try stateStore.save(scoring.engine)
+                try durability.journal.close()
             } catch {
-                logger.error("state not written", metadata: ["state_dir": "\(stateStore.snapshots.directory)", "error": "\(error)"])
+                logger.error("state journal not closed cleanly", metadata: ["error": "\(error)"])
             }
         }
         logger.info("engine stopped", metadata: ["cards_tracked": "\(scoring.engine.cardsTracked)"])
+    }
+
+    /// Takes a snapshot on a thread of its own (it blocks on the disk), counting and timing it.
+    /// A failure is logged; the journal still holds everything, so nothing is lost by it.
+    private func takeSnapshot(of engine: RiskEngine, in store: EngineStateStore, durability: Durability) async {
+        let (snapshots, pause, logger) = (self.snapshots, snapshotPause, self.logger)
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global(qos: .utility).async {
+                do {
+                    let taken = try store.snapshot(engine, durability: durability)
+                    snapshots.increment()
+                    pause.recordNanoseconds(Int64(taken.paused.components.seconds) * 1_000_000_000 + taken.paused.components.attoseconds / 1_000_000_000)
+                } catch {
+                    logger.error("state snapshot failed; the journal keeps everything", metadata: ["error": "\(error)"])
+                }
+                done.resume()
+            }
+        }
     }
 
     /// Logs which model answers when that changed since `seen` switches; returns the count now.

@@ -6,39 +6,102 @@ import StateStore
 import Glibc
 #endif
 
-/// The engine's state in a state directory (`--state-dir`): read back at start, written as a
-/// new snapshot when the engine stops.
+/// The engine's state in a state directory (`--state-dir`): the newest snapshot plus the
+/// journal of every state change since, read back at start.
 ///
-/// A snapshot that is damaged (cut short, checksum wrong) is set aside and the one before it is
-/// loaded; with none readable the engine starts empty, and says so. The daemon never refuses to
-/// start for a damaged snapshot. A whole snapshot of another format is refused with a clear
-/// error instead: loading older state in its place would silently go back in time.
+/// Snapshot k holds the state as of the start of journal segment k; recovery loads the newest
+/// readable snapshot and replays every segment from its number on, so a kill -9 loses nothing
+/// that was answered. A snapshot that is damaged (cut short, checksum wrong) is set aside and
+/// the one before it is loaded (with the longer journal since); with none readable the engine
+/// replays the whole journal from empty. A torn or corrupt journal tail is cut at its last good
+/// record, and the loss logged. The daemon never refuses to start for either. A whole snapshot
+/// or journal of another format is refused with a clear error instead: loading older state in
+/// its place would silently go back in time.
 public struct EngineStateStore: Sendable {
     /// The snapshot files.
     public let snapshots: SnapshotStore
+    /// When journal records are forced to the disk.
+    public let fsyncPolicy: FsyncPolicy
     private let logger: Logger
 
     /// A store in `directory`, created (mode 0700) if missing.
-    public init(directory: String, logger: Logger) throws {
+    public init(directory: String, fsyncPolicy: FsyncPolicy = .interval, logger: Logger) throws {
         self.snapshots = try SnapshotStore(directory: directory)
+        self.fsyncPolicy = fsyncPolicy
         self.logger = logger
     }
 
-    /// How a start went: which snapshot was loaded and what restoring it reported.
+    /// How a start went: which snapshot was loaded and what replaying the journal found.
     public struct Loaded: Sendable {
-        /// The snapshot whose state the engine holds; nil when it started empty.
+        /// The snapshot the state started from; nil when there was none readable.
         public var snapshot: SnapshotStore.Snapshot?
-        /// What restoring found (entries that did not fit, a replaced champion).
+        /// What restoring the snapshot found (entries that did not fit, a replaced champion).
         public var report = StateRestoreReport()
         /// Snapshots found damaged and set aside.
         public var setAside: [SnapshotStore.Snapshot] = []
+        /// The journal records replayed and any tail cut off.
+        public var replay = Journal.ReplayReport()
     }
 
-    /// A new engine holding the newest readable snapshot's state (empty if there is none).
+    /// A new engine holding the state the directory records, and the journal to go on with.
     ///
-    /// Throws `StateFormatError` (with `isOtherFormat`) for a whole snapshot of another format,
-    /// and `StateFileError` when the directory cannot be read at all.
-    public func loadEngine(configuration: EngineConfiguration, model: RiskModel) throws -> (RiskEngine, Loaded) {
+    /// Throws `StateFormatError` (with `isOtherFormat`) for state of another format, and
+    /// `StateFileError` when the directory cannot be used.
+    public func open(configuration: EngineConfiguration, model: RiskModel) throws -> (RiskEngine, Durability, Loaded) {
+        let (engine, snapshotLoaded) = try loadSnapshot(configuration: configuration, model: model)
+        var loaded = snapshotLoaded
+        let first = loaded.snapshot?.sequence ?? 0
+        if loaded.snapshot == nil, let earliest = try Journal.segments(in: snapshots.directory).first, earliest > 0 {
+            logger.error(
+                "no readable snapshot: replaying the journal that is left onto an empty engine; the history before it is lost",
+                metadata: ["first_segment": "\(earliest)"])
+        }
+        do {
+            loaded.replay = try Journal.replay(from: first, in: snapshots.directory, layout: EngineStateFormat.layout) {
+                kind, payload in try Self.apply(kind: kind, payload: payload, to: engine)
+            }
+        } catch let error as Journal.OtherLayout {
+            throw StateFormatError(
+                "\(error.description). Start this build on an empty --state-dir, or the build that wrote it", isOtherFormat: true)
+        } catch let error as StateFormatError {
+            // A record that passed its checksum yet is not a record: the journal is not ours to replay.
+            throw StateFormatError("\(snapshots.directory): \(error.description)", isOtherFormat: true)
+        }
+        for cut in loaded.replay.truncated {
+            logger.error(
+                "journal tail cut at its last good record",
+                metadata: [
+                    "segment": "\(cut.segment)", "offset": "\(cut.offset)", "dropped_bytes": "\(cut.droppedBytes)",
+                    "reason": "\(cut.reason)",
+                ])
+        }
+        let segment = max(try Journal.segments(in: snapshots.directory).last ?? first, first)
+        let journal = try Journal(
+            directory: snapshots.directory, segment: segment, layout: EngineStateFormat.layout, fsyncPolicy: fsyncPolicy)
+        log(loaded, engine: engine)
+        return (engine, Durability(journal: journal, logger: logger), loaded)
+    }
+
+    /// Applies one journal record to `engine`, as scoring or labelling did when it was written.
+    static func apply(kind: UInt8, payload: UnsafeRawBufferPointer, to engine: RiskEngine) throws(StateFormatError) {
+        switch Durability.RecordKind(rawValue: kind) {
+        case .transaction:
+            guard payload.count == MemoryLayout<TransactionFeatures>.size else {
+                throw StateFormatError("a transaction record of \(payload.count) bytes")
+            }
+            _ = engine.score(payload.loadUnaligned(as: TransactionFeatures.self))
+        case .feedback:
+            guard payload.count == MemoryLayout<FeedbackFeatures>.size else {
+                throw StateFormatError("a label record of \(payload.count) bytes")
+            }
+            _ = engine.record(payload.loadUnaligned(as: FeedbackFeatures.self))
+        case nil:
+            throw StateFormatError("a journal record of kind \(kind)")
+        }
+    }
+
+    /// The newest readable snapshot's state in a new engine (an empty engine if none is).
+    private func loadSnapshot(configuration: EngineConfiguration, model: RiskModel) throws -> (RiskEngine, Loaded) {
         var loaded = Loaded()
         for snapshot in try snapshots.snapshots() {
             let engine = RiskEngine(configuration: configuration, model: model)
@@ -46,7 +109,6 @@ public struct EngineStateStore: Sendable {
                 var reader = StateReader(try snapshots.read(snapshot))
                 loaded.report = try engine.restoreState(from: &reader)
                 loaded.snapshot = snapshot
-                log(loaded, engine: engine)
                 return (engine, loaded)
             } catch let error as StateFormatError where error.isOtherFormat {
                 throw StateFormatError(
@@ -60,36 +122,58 @@ public struct EngineStateStore: Sendable {
                 loaded.setAside.append(snapshot)
             }
         }
-        let engine = RiskEngine(configuration: configuration, model: model)
-        log(loaded, engine: engine)
-        return (engine, loaded)
+        return (RiskEngine(configuration: configuration, model: model), loaded)
     }
 
-    /// Writes `engine`'s state as a new snapshot. Call it once nothing scores or labels any more
-    /// (see `RiskEngine.writeState(to:)`).
-    public func save(_ engine: RiskEngine) throws {
-        let started = ContinuousClock.now
+    /// What taking a snapshot cost.
+    public struct SnapshotTaken: Sendable {
+        /// The snapshot written.
+        public var snapshot: SnapshotStore.Snapshot
+        /// Its payload's size.
+        public var bytes: Int
+        /// How long state changes were paused while the state was copied.
+        public var paused: Duration
+        /// How long it took in all, writing and fsyncing included.
+        public var took: Duration
+    }
+
+    /// Writes `engine`'s state as a new snapshot and starts the journal segment it marks; then
+    /// drops the snapshots and segments older than the ones kept.
+    ///
+    /// State changes pause while the state is copied in memory (see `EngineGate`); the file is
+    /// written after they resume.
+    @discardableResult
+    public func snapshot(_ engine: RiskEngine, durability: Durability) throws -> SnapshotTaken {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let next = max(try snapshots.nextSequence(), durability.journal.segment + 1)
         var writer = StateWriter()
-        engine.writeState(to: &writer)
+        try durability.gate.pause {
+            try durability.journal.rotate(to: next)
+            engine.writeState(to: &writer)
+        }
+        let paused = clock.now - started
         let payload = writer.finish()
-        let snapshot = try snapshots.write(payload)
+        let snapshot = try snapshots.write(payload, sequence: next)
+        if let oldest = try snapshots.snapshots().last {
+            try Journal.removeSegments(before: oldest.sequence, in: snapshots.directory)
+        }
+        let taken = SnapshotTaken(snapshot: snapshot, bytes: payload.count, paused: paused, took: clock.now - started)
         logger.notice(
-            "state written",
+            "state snapshot written",
             metadata: [
                 "snapshot": "\(snapshot.path)", "bytes": "\(payload.count)", "cards_tracked": "\(engine.cardsTracked)",
-                "took": "\(ContinuousClock.now - started)",
+                "paused": "\(paused)", "took": "\(taken.took)",
             ])
+        return taken
     }
 
     private func log(_ loaded: Loaded, engine: RiskEngine) {
-        guard let snapshot = loaded.snapshot else {
-            logger.notice("no state to restore: starting empty", metadata: ["state_dir": "\(snapshots.directory)"])
-            return
-        }
         logger.notice(
-            "state restored",
+            loaded.snapshot == nil && loaded.replay.records == 0 ? "no state to restore: starting empty" : "state restored",
             metadata: [
-                "snapshot": "\(snapshot.path)", "cards_tracked": "\(engine.cardsTracked)",
+                "state_dir": "\(snapshots.directory)", "snapshot": "\(loaded.snapshot?.path ?? "none")",
+                "journal_records": "\(loaded.replay.records)", "cards_tracked": "\(engine.cardsTracked)",
                 "dropped_entries": "\(loaded.report.droppedEntries)", "dropped_labels": "\(loaded.report.droppedLabels)",
             ])
         if let replaced = loaded.report.replacedChampion {

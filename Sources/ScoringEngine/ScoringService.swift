@@ -16,11 +16,22 @@ public final class ScoringService: Sendable {
     public let engine: RiskEngine
     /// Where every door's counters are collected.
     public let metrics: ScoringMetrics
+    /// Journals every state change; nil when the state is kept in memory only.
+    public let durability: Durability?
 
-    /// A service over `engine`, collecting counters into `metrics` (a new set by default).
-    public init(engine: RiskEngine, metrics: ScoringMetrics = ScoringMetrics()) {
+    /// A service over `engine`, collecting counters into `metrics` (a new set by default), and
+    /// journalling every state change through `durability` if given.
+    public init(engine: RiskEngine, metrics: ScoringMetrics = ScoringMetrics(), durability: Durability? = nil) {
         self.engine = engine
         self.metrics = metrics
+        self.durability = durability
+    }
+
+    /// Writes the journal records of the state changes made so far; a door calls it once per
+    /// burst of answers, before they leave. Nothing to do without a journal.
+    @inline(__always)
+    public func commitJournal() {
+        durability?.commit()
     }
 
     /// A transaction scored: the assessment and the version of the model that made it.
@@ -49,7 +60,16 @@ public final class ScoringService: Sendable {
             }
             // Read the models once: a reload during this call must not mix two versions.
             let models = engine.models
-            let assessment = engine.score(features, with: models)
+            let assessment: RiskAssessment
+            if let durability {
+                guard durability.acceptsChanges else {
+                    counters.errors[.internal] += 1
+                    return .failure(Self.journalFailing)
+                }
+                assessment = durability.change(.transaction, recording: features) { engine.score(features, with: models) }
+            } else {
+                assessment = engine.score(features, with: models)
+            }
             counters.transactions += 1
             counters.levels[assessment.level] += 1
             return .success(Decision(assessment: assessment, modelVersion: models.served.version, card: features.card))
@@ -65,6 +85,11 @@ public final class ScoringService: Sendable {
         message: "event_time_ms is further ahead of the daemon's event clock and wall clock than --max-clock-skew allows",
         field: "event_time_ms")
 
+    /// The answer to a state change while the journal cannot be written (`--state-dir`).
+    static let journalFailing = WireError(
+        code: .internal,
+        message: "the state journal cannot be written (disk full or failing): state changes are refused until it can; see the daemon's log")
+
     /// Validates a reported outcome and gives it to the engine; counts what became of it.
     ///
     /// A label the engine refuses (inconsistent times, too many held) is `.success(.refused)`:
@@ -74,7 +99,16 @@ public final class ScoringService: Sendable {
     ) -> Result<LabelDisposition, WireError> {
         switch TransactionIntake.features(of: feedback, key: engine.configuration.fingerprintKey) {
         case .success(let features):
-            let disposition = engine.record(features)
+            let disposition: LabelDisposition
+            if let durability {
+                guard durability.acceptsChanges else {
+                    counters.errors[.internal] += 1
+                    return .failure(Self.journalFailing)
+                }
+                disposition = durability.change(.feedback, recording: features) { engine.record(features) }
+            } else {
+                disposition = engine.record(features)
+            }
             counters.feedback += 1
             counters.labels[disposition] += 1
             return .success(disposition)

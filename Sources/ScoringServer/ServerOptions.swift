@@ -3,6 +3,7 @@ import NIOCore
 import Logging
 import SocketDoor
 import ScoringEngine
+import StateStore
 import StreamifyApp
 import ScoringModel
 import StreamifyWire
@@ -64,6 +65,12 @@ struct ServerOptions: ParsableArguments {
 
     @Option(help: "Directory where all engine state is kept across restarts (tables, outcome log, held labels, event clock, learned models, the fingerprint key); 'off' keeps it in memory only. Env: STREAMIFY_STATE_DIR")
     var stateDir: String = environment("STREAMIFY_STATE_DIR") ?? "off"
+
+    @Option(help: "With --state-dir: when journal records are forced to the disk: always (before each answer leaves), interval (once a second: a power cut loses about a second) or never (the kernel decides). A kill -9 loses nothing either way. Env: STREAMIFY_FSYNC")
+    var fsync: String = environment("STREAMIFY_FSYNC") ?? "interval"
+
+    @Option(help: "With --state-dir: take a snapshot once the journal since the last one holds this many bytes, bounding replay at the next start. Env: STREAMIFY_SNAPSHOT_JOURNAL_BYTES")
+    var snapshotJournalBytes: Int = environment("STREAMIFY_SNAPSHOT_JOURNAL_BYTES").flatMap(Int.init) ?? 256 << 20
 
     @Option(help: "Where to write the online-learned model (a model file) at shutdown. Env: STREAMIFY_LEARNING_SNAPSHOT")
     var learningSnapshot: String? = environment("STREAMIFY_LEARNING_SNAPSHOT")
@@ -197,7 +204,15 @@ struct ServerOptions: ParsableArguments {
         configuration.engine = engine
         configuration.model = riskModel
         configuration.stateDirectory = stateDirectory
-        configuration.engineService = EngineService.Configuration(modelPath: model, learningSnapshotPath: learningSnapshot)
+        guard let fsyncPolicy = FsyncPolicy(rawValue: fsync) else {
+            throw InvalidOption(description: "--fsync must be always, interval or never, got '\(fsync)'")
+        }
+        guard snapshotJournalBytes >= 1 << 20 else {
+            throw InvalidOption(description: "--snapshot-journal-bytes must be at least 1048576 (1 MiB)")
+        }
+        configuration.fsyncPolicy = fsyncPolicy
+        configuration.engineService = EngineService.Configuration(
+            modelPath: model, learningSnapshotPath: learningSnapshot, snapshotJournalBytes: snapshotJournalBytes)
         configuration.socket.unixSocketPath = unixPath
         configuration.socket.tcpAddress = tcpAddress
         configuration.socket.metricsAddress = metricsAddress

@@ -317,9 +317,12 @@ final class ScoringHandler: ChannelDuplexHandler {
         return append(&outbound!)
     }
 
+    /// Writes this burst's answers, once the journal holds the state changes they report
+    /// (`--state-dir`): an answer never leaves before its request is durable.
     private func flushResponses(context: ChannelHandlerContext) {
         if let buffer = outbound, buffer.readableBytes > 0 {
             outbound = nil
+            processor.service.commitJournal()
             context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
         }
         reportOutput(context: context)

@@ -54,16 +54,17 @@ public struct SnapshotStore: Sendable {
 
     /// The number the next snapshot gets: past every one ever written here, set aside or not,
     /// so a new snapshot never takes the name of one kept for a post-mortem.
-    private func nextSequence() throws(StateFileError) -> UInt64 {
+    public func nextSequence() throws(StateFileError) -> UInt64 {
         (try DurableFile.list(directory).compactMap(Self.sequence(of:)).max() ?? 0) + 1
     }
 
-    /// Writes `payload` as the next snapshot, durably, then removes all but the `retained`
-    /// newest. Returns the snapshot written.
+    /// Writes `payload` as snapshot `sequence` (by default the next), durably, then removes all
+    /// but the `retained` newest. Returns the snapshot written.
     @discardableResult
-    public func write(_ payload: [UInt8]) throws(StateFileError) -> Snapshot {
-        let existing = try snapshots()
-        let sequence = try nextSequence()
+    public func write(_ payload: [UInt8], sequence requested: UInt64? = nil) throws(StateFileError) -> Snapshot {
+        let sequence: UInt64
+        if let requested { sequence = requested } else { sequence = try nextSequence() }
+        let existing = try snapshots().filter { $0.sequence < sequence }
         let snapshot = Snapshot(sequence: sequence, path: path(of: sequence))
         var header = Self.magic
         withUnsafeBytes(of: Self.fileFormat.littleEndian) { header.append(contentsOf: $0) }

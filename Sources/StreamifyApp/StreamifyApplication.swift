@@ -44,16 +44,16 @@ public struct StreamifyApplication: Sendable {
 public func buildApplication(
     configuration: StreamifyConfiguration, logger: Logger, registry: PrometheusCollectorRegistry? = nil
 ) throws -> StreamifyApplication {
-    var engine: RiskEngine
+    let scoring: ScoringService
     var stateStore: EngineStateStore?
     if let directory = configuration.stateDirectory {
-        let store = try EngineStateStore(directory: directory, logger: logger)
-        (engine, _) = try store.loadEngine(configuration: configuration.engine, model: configuration.model)
+        let store = try EngineStateStore(directory: directory, fsyncPolicy: configuration.fsyncPolicy, logger: logger)
+        let (engine, durability, _) = try store.open(configuration: configuration.engine, model: configuration.model)
+        scoring = ScoringService(engine: engine, durability: durability)
         stateStore = store
     } else {
-        engine = RiskEngine(configuration: configuration.engine, model: configuration.model)
+        scoring = ScoringService(engine: RiskEngine(configuration: configuration.engine, model: configuration.model))
     }
-    let scoring = ScoringService(engine: engine)
     let engineService = EngineService(
         scoring: scoring, configuration: configuration.engineService, stateStore: stateStore, logger: logger)
     let socketDoor = SocketDoor(configuration: configuration.socket, scoring: scoring, logger: logger, registry: registry)

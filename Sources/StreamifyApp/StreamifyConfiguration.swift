@@ -2,6 +2,7 @@ import KafkaDoor
 import ScoringEngine
 import ScoringModel
 import SocketDoor
+import StateStore
 
 /// Everything the whole server is configured with: the engine, its lifecycle, and each door.
 ///
@@ -13,6 +14,8 @@ public struct StreamifyConfiguration: Sendable {
     public var engine = EngineConfiguration()
     /// Where the engine's state is kept across restarts; `nil` keeps it in memory only.
     public var stateDirectory: String?
+    /// With a state directory: when journal records are forced to the disk.
+    public var fsyncPolicy = FsyncPolicy.interval
     /// The model served at start.
     public var model = RiskModel.builtIn
     /// Housekeeping cadence, the model file reloaded on SIGHUP, the learned-model snapshot.

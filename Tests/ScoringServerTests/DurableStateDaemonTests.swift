@@ -10,13 +10,15 @@ struct DurableStateDaemonTests {
     static let history = (0..<2_000).map { Fixtures.transaction($0, card: "c\($0 % 200)") }
     static let next = (0..<200).map { Fixtures.transaction(2_000 + $0, card: "c\($0)", amountMinor: 250_000) }
 
-    /// Sends `transactions` pipelined on one connection; their breakdowns without server time.
-    static func score(_ transactions: [Transaction], on daemon: DaemonProcess) throws -> [RiskBreakdown] {
-        let connection = try RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 20)
+    /// Sends `transactions` pipelined on one connection (Unix, or TCP with `tcp`); their
+    /// breakdowns without server time.
+    static func score(_ transactions: some Collection<Transaction>, on daemon: DaemonProcess, tcp: Bool = false) throws -> [RiskBreakdown] {
+        let connection = try tcp
+            ? RawConnection(tcpPort: daemon.tcpPort, timeoutSeconds: 20) : RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 20)
         try connection.send(transactions.enumerated().flatMap { index, transaction in
             RawConnection.frame(WireCodec.encode(Request(requestID: UInt64(index + 1), body: .score(transaction))))
         })
-        return try transactions.indices.map { index in
+        return try (0..<transactions.count).map { index in
             var breakdown = try #require(Fixtures.breakdown(try connection.receiveResponse()), "answer \(index)")
             breakdown.serverTimeMicroseconds = 0
             return breakdown
@@ -57,5 +59,35 @@ struct DurableStateDaemonTests {
         let refused = try DaemonProcess(arguments: ["--state-dir", file])
         #expect(refused.waitForExit(timeout: 15) == 2)
         #expect(refused.log.contains("is not a directory"))
+    }
+
+    @Test("kill -9 after any answered burst: the restarted daemon knows everything it answered", arguments: ["unix", "tcp"])
+    func killNine(transport: String) throws {
+        let tcp = transport == "tcp"
+        let directory = try makeTestDirectory("streamify-kill")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let uninterrupted = try DaemonProcess.start(arguments: Self.arguments)
+        _ = try Self.score(Self.history, on: uninterrupted)
+        let expected = try Self.score(Self.next, on: uninterrupted)
+        #expect(uninterrupted.terminate() == 0)
+
+        // Bursts of 100, each answered before the next; killed after a burst picked at random.
+        var random = SystemRandomNumberGenerator()
+        let killedAfter = Int.random(in: 1..<20, using: &random) * 100
+        let arguments = Self.arguments + ["--state-dir", directory.path + "/state"]
+        let first = try DaemonProcess.start(arguments: arguments)
+        for start in stride(from: 0, to: killedAfter, by: 100) {
+            _ = try Self.score(Self.history[start..<start + 100], on: first, tcp: tcp)
+        }
+        first.signal(SIGKILL)
+        _ = first.waitForExit(timeout: 10)
+
+        let second = try DaemonProcess.start(arguments: arguments)
+        let restored = second.logLines().first { $0["message"] as? String == "state restored" }
+        #expect(restored?["journal_records"] as? String == "\(killedAfter)", "killed after \(killedAfter): \(second.log)")
+        _ = try Self.score(Self.history[killedAfter...], on: second, tcp: tcp)
+        let answers = try Self.score(Self.next, on: second, tcp: tcp)
+        #expect(answers == expected, "killed after \(killedAfter) of \(Self.history.count)")
+        #expect(second.terminate() == 0)
     }
 }

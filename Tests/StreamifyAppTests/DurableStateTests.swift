@@ -48,9 +48,22 @@ struct DurableStateTests {
         return (answers, facts)
     }
 
+    /// How the first server ends.
+    enum Stop: String, CaseIterable, CustomTestStringConvertible {
+        /// Graceful: a final snapshot is written.
+        case graceful
+        /// As kill -9 leaves it: the state directory copied while the server still runs, so
+        /// there is no final snapshot, only the journal of everything answered.
+        case crash
+
+        var testDescription: String { rawValue }
+    }
+
     // Before any label matured, in the middle of the outcome stream, after the challenger took over.
-    @Test("stopped and started again after N requests, the server answers the rest as if never stopped", arguments: [700, 2_300, 3_600])
-    func restartEqualsNoRestart(stopAfter: Int) async throws {
+    @Test(
+        "stopped or crashed after N requests, the server answers the rest as if never stopped",
+        arguments: [700, 2_300, 3_600], Stop.allCases)
+    func restartEqualsNoRestart(stopAfter: Int, stop: Stop) async throws {
         let (requests, _, _) = ReplaySpeedTests.requests()
         let reference = try await Self.uninterrupted(requests)
         let directory = try TestStateDirectory()
@@ -58,13 +71,22 @@ struct DurableStateTests {
         let first = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
         var answers = try await Self.play(requests.prefix(stopAfter), on: first)
         let cardsBefore = first.application.scoring.engine.cardsTracked
-        try await first.stop()
+        var stateDirectory = directory.path
+        let image = try TestStateDirectory()
+        switch stop {
+        case .graceful:
+            try await first.stop()
+        case .crash:
+            try FileManager.default.copyItem(atPath: directory.path, toPath: image.path)
+            stateDirectory = image.path
+        }
 
-        let second = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
+        let second = try await ReplaySpeedTests.startServer(stateDirectory: stateDirectory)
         #expect(second.application.scoring.engine.cardsTracked == cardsBefore, "every card is back")
         answers += try await Self.play(requests.dropFirst(stopAfter), on: second)
         let facts = EngineFacts(second.application.scoring.engine)
         try await second.stop()
+        if stop == .crash { try await first.stop() }
 
         #expect(answers.count == reference.answers.count)
         let firstDifference = answers.indices.first { $0 < reference.answers.count && answers[$0] != reference.answers[$0] }
@@ -72,7 +94,7 @@ struct DurableStateTests {
         #expect(facts == reference.facts)
     }
 
-    @Test("a damaged newest snapshot is set aside and the one before it loaded; none readable starts empty")
+    @Test("a damaged newest snapshot is set aside and the one before it, with the longer journal since, gives the same state")
     func damagedSnapshotFallsBack() async throws {
         let (requests, _, _) = ReplaySpeedTests.requests()
         let directory = try TestStateDirectory()
@@ -90,13 +112,14 @@ struct DurableStateTests {
         try directory.flipByte(in: written[0].path, at: 5_000)
 
         let fallback = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
-        #expect(fallback.application.scoring.engine.cardsTracked == cards[0], "the state of the first stop")
+        #expect(fallback.application.scoring.engine.cardsTracked == cards[1], "the state of the second stop")
         try await fallback.stop()
-        // That stop wrote a new snapshot; damage every one: the server still starts, empty.
+        // That stop wrote a new snapshot; damage every one: the server still starts, on what the
+        // journal segments still kept hold (the history before them is gone with the snapshots).
         for snapshot in try store.snapshots() { try directory.truncate(snapshot.path, to: 100) }
-        let empty = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
-        #expect(empty.application.scoring.engine.cardsTracked == 0)
-        try await empty.stop()
+        let partial = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
+        #expect(partial.application.scoring.engine.cardsTracked <= cards[1])
+        try await partial.stop()
         let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         #expect(names.filter { $0.hasSuffix(".damaged") }.count == 3, "damaged snapshots are kept aside: \(names)")
     }

@@ -3,8 +3,9 @@ public enum EngineStateFormat {
     /// Bumped whenever what is written changes, besides the record layouts `layout` covers.
     public static let version: UInt32 = 1
 
-    /// A fingerprint of the size and alignment of every record stored as its bytes: a build
-    /// whose records differ writes a different layout, and refuses state of another one.
+    /// A fingerprint of the size and alignment of every record stored as its bytes, in
+    /// snapshots and in journal records: a build whose records differ writes a different
+    /// layout, and refuses state of another one.
     public static var layout: UInt64 {
         let shapes: [(Int, Int)] = [
             (MemoryLayout<CardState>.stride, MemoryLayout<CardState>.alignment),
@@ -13,6 +14,7 @@ public enum EngineStateFormat {
             (MemoryLayout<OutcomeEntry>.stride, MemoryLayout<OutcomeEntry>.alignment),
             (MemoryLayout<LabelLedgerEntry>.stride, MemoryLayout<LabelLedgerEntry>.alignment),
             (MemoryLayout<FeedbackFeatures>.stride, MemoryLayout<FeedbackFeatures>.alignment),
+            (MemoryLayout<TransactionFeatures>.stride, MemoryLayout<TransactionFeatures>.alignment),
             (MemoryLayout<FeatureVector>.stride, FeatureVector.count),
             (MemoryLayout<LogisticCombiner>.stride, MemoryLayout<ScoreHistogram>.stride),
             (MemoryLayout<OutcomeReservoir.Sample>.stride, RiskFactor.allCases.count),

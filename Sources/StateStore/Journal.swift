@@ -1,0 +1,206 @@
+import Dispatch
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An append-only log of state-changing requests, in numbered segment files, written before
+/// their answers leave.
+///
+/// Records are collected in memory by `append` (any thread) and written to the current
+/// segment by `commit`, once per read burst, so a burst of pipelined requests costs one
+/// write(2). `rotate(to:)` starts a new segment, which is how a snapshot marks the point its
+/// state covers: snapshot k holds everything in segments before k.
+///
+/// A segment file is `journal-<segment>.log`: a 24-byte header (magic `STRMJRNL`, format,
+/// the record layout fingerprint given at creation, little-endian), then records of
+/// `length: UInt32, crc32c: UInt32, kind: UInt8, payload`, where the CRC covers kind and
+/// payload. `Journal.replay` reads them back and recovers a torn or corrupt tail up to the last
+/// good record.
+public final class Journal: @unchecked Sendable {
+    /// Where the segments are.
+    public let directory: String
+    /// When commits are forced to the disk.
+    public let fsyncPolicy: FsyncPolicy
+    private let layout: UInt64
+    private let mutex = Mutex<Void>(())
+    private var pending: [UInt8] = []
+    private var descriptor: Int32 = -1
+    private var segmentBytes = 0
+    private var unsynced = false
+    private let failed = Atomic<Bool>(false)
+    /// The segment now appended to.
+    public private(set) var segment: UInt64 = 0
+    private var syncTimer: (any DispatchSourceTimer)?
+
+    static let magic = Array("STRMJRNL".utf8)
+    static let format: UInt32 = 1
+    static let headerLength = magic.count + MemoryLayout<UInt32>.size * 2 + MemoryLayout<UInt64>.size
+    /// Bytes before a record's payload: length, checksum, kind.
+    static let recordOverhead = MemoryLayout<UInt32>.size * 2 + 1
+    /// The longest payload a record may have (records are engine structs of a few hundred bytes).
+    public static let maximumPayload = 1 << 16
+
+    /// Opens `segment` in `directory` for appending, creating it (with its header) if missing.
+    /// With `.interval`, a background thread fsyncs once a second while there is new data.
+    public init(directory: String, segment: UInt64, layout: UInt64, fsyncPolicy: FsyncPolicy) throws(StateFileError) {
+        self.directory = directory
+        self.layout = layout
+        self.fsyncPolicy = fsyncPolicy
+        try open(segment: segment)
+        if fsyncPolicy == .interval {
+            let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "streamify.journal.fsync"))
+            timer.schedule(deadline: .now() + Self.syncInterval, repeating: Self.syncInterval)
+            timer.setEventHandler { [weak self] in self?.syncIfDirty() }
+            timer.resume()
+            syncTimer = timer
+        }
+    }
+
+    /// How often `.interval` forces new records to the disk.
+    public static let syncInterval = DispatchTimeInterval.seconds(1)
+
+    deinit {
+        syncTimer?.cancel()
+        if descriptor >= 0 { Glibc.close(descriptor) }
+    }
+
+    /// Whether every commit so far reached the file. Once one fails, the journal refuses to
+    /// promise durability: the caller should refuse state changes until `commit` succeeds again.
+    public var isHealthy: Bool { !failed.load(ordering: .relaxed) }
+
+    /// Bytes in the current segment, header and pending records included.
+    public var bytesInSegment: Int { mutex.withLock { _ in segmentBytes + pending.count } }
+
+    /// Adds a record to be written by the next `commit`.
+    public func append(kind: UInt8, payload: UnsafeRawBufferPointer) {
+        precondition(payload.count <= Self.maximumPayload)
+        var crc = CRC32C()
+        withUnsafeBytes(of: kind) { crc.update($0) }
+        crc.update(payload)
+        mutex.withLock { _ in
+            withUnsafeBytes(of: UInt32(payload.count).littleEndian) { pending.append(contentsOf: $0) }
+            withUnsafeBytes(of: crc.checksum.littleEndian) { pending.append(contentsOf: $0) }
+            pending.append(kind)
+            pending.append(contentsOf: payload)
+        }
+    }
+
+    /// Writes the records appended so far to the current segment (one write(2)); with
+    /// `.always`, also waits for them to reach the disk. Call it before answering the requests
+    /// whose records were appended.
+    public func commit() throws(StateFileError) {
+        try mutex.withLock { _ throws(StateFileError) in try commitLocked() }
+    }
+
+    private func commitLocked() throws(StateFileError) {
+        guard !pending.isEmpty else { return }
+        do throws(StateFileError) {
+            try DurableFile.writeAll(pending, to: descriptor, path: segmentPath(segment))
+            segmentBytes += pending.count
+            pending.removeAll(keepingCapacity: true)
+            if fsyncPolicy == .always {
+                guard fdatasync(descriptor) == 0 else { throw StateFileError("fdatasync", path: segmentPath(segment)) }
+            } else {
+                unsynced = true
+            }
+            failed.store(false, ordering: .relaxed)
+        } catch {
+            failed.store(true, ordering: .relaxed)
+            throw error
+        }
+    }
+
+    /// Commits what is pending, forces the current segment to the disk and starts segment
+    /// `next`: records appended from now on go there.
+    public func rotate(to next: UInt64) throws(StateFileError) {
+        try mutex.withLock { _ throws(StateFileError) in
+            try commitLocked()
+            guard fdatasync(descriptor) == 0 else { throw StateFileError("fdatasync", path: segmentPath(segment)) }
+            unsynced = false
+            Glibc.close(descriptor)
+            descriptor = -1
+            try open(segment: next)
+        }
+    }
+
+    /// Commits, forces everything to the disk and stops the background fsync.
+    public func close() throws(StateFileError) {
+        syncTimer?.cancel()
+        try mutex.withLock { _ throws(StateFileError) in
+            try commitLocked()
+            guard descriptor >= 0 else { return }
+            guard fdatasync(descriptor) == 0 else { throw StateFileError("fdatasync", path: segmentPath(segment)) }
+            unsynced = false
+        }
+    }
+
+    private func syncIfDirty() {
+        let target: Int32? = mutex.withLock { _ in
+            guard unsynced, descriptor >= 0 else { return nil }
+            unsynced = false
+            return dup(descriptor)
+        }
+        guard let target, target >= 0 else { return }
+        // Outside the lock: commits go on while the disk catches up.
+        if fdatasync(target) != 0 { failed.store(true, ordering: .relaxed) }
+        Glibc.close(target)
+    }
+
+    /// Opens (creating with a header, or appending to) segment `number`; call under the lock or in init.
+    private func open(segment number: UInt64) throws(StateFileError) {
+        let path = segmentPath(number)
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw StateFileError("open", path: path) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else {
+            Glibc.close(fd)
+            throw StateFileError("stat", path: path)
+        }
+        if status.st_size == 0 {
+            do throws(StateFileError) {
+                try DurableFile.writeAll(Self.header(layout: layout), to: fd, path: path)
+                try DurableFile.syncDirectory(of: path)
+            } catch {
+                Glibc.close(fd)
+                throw error
+            }
+        }
+        descriptor = fd
+        segment = number
+        segmentBytes = max(Int(status.st_size), Self.headerLength)
+    }
+
+    static func header(layout: UInt64) -> [UInt8] {
+        var header = magic
+        withUnsafeBytes(of: format.littleEndian) { header.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt32(0)) { header.append(contentsOf: $0) }
+        withUnsafeBytes(of: layout.littleEndian) { header.append(contentsOf: $0) }
+        return header
+    }
+
+    func segmentPath(_ number: UInt64) -> String { Self.segmentPath(number, in: directory) }
+
+    static func segmentPath(_ number: UInt64, in directory: String) -> String {
+        let digits = String(number)
+        return directory + "/journal-" + String(repeating: "0", count: max(0, 16 - digits.count)) + digits + ".log"
+    }
+
+    /// The segment numbers present in `directory`, ascending.
+    public static func segments(in directory: String) throws(StateFileError) -> [UInt64] {
+        try DurableFile.list(directory).compactMap { name -> UInt64? in
+            guard name.hasPrefix("journal-"), name.hasSuffix(".log") else { return nil }
+            return UInt64(name.dropFirst("journal-".count).dropLast(".log".count))
+        }.sorted()
+    }
+
+    /// Deletes the segments numbered below `segment`.
+    public static func removeSegments(before segment: UInt64, in directory: String) throws(StateFileError) {
+        for number in try segments(in: directory) where number < segment {
+            unlink(segmentPath(number, in: directory))
+        }
+    }
+}

@@ -1,0 +1,111 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension Journal {
+    /// What a replay read, and what it dropped.
+    public struct ReplayReport: Sendable, Equatable {
+        /// Records handed to the caller.
+        public var records = 0
+        /// Segments read.
+        public var segments: [UInt64] = []
+        /// Torn or corrupt tails cut off: the segment, the offset of the first bad byte and how
+        /// many bytes followed it.
+        public var truncated: [Truncation] = []
+
+        /// A report of nothing read yet.
+        public init() {}
+
+        /// A tail cut off one segment.
+        public struct Truncation: Sendable, Equatable {
+            /// The segment.
+            public var segment: UInt64
+            /// Where its last good record ended.
+            public var offset: Int
+            /// Bytes dropped after it.
+            public var droppedBytes: Int
+            /// Why: cut short, or a checksum that does not match.
+            public var reason: String
+        }
+    }
+
+    /// A journal written under another record layout: whole, but not this build's to read.
+    public struct OtherLayout: Error, CustomStringConvertible {
+        /// Which segment, and both layouts.
+        public var description: String
+    }
+
+    /// Reads every record of the segments numbered `from` or later in `directory`, oldest
+    /// first, and hands each to `apply`.
+    ///
+    /// A segment whose tail is torn (a record cut short by a crash) or corrupt (checksum
+    /// mismatch) is read up to its last good record and truncated there, so appending resumes
+    /// on a clean end; the report says what was dropped. A segment of another layout throws
+    /// `OtherLayout`.
+    public static func replay(
+        from first: UInt64, in directory: String, layout: UInt64,
+        apply: (_ kind: UInt8, _ payload: UnsafeRawBufferPointer) throws -> Void
+    ) throws -> ReplayReport {
+        var report = ReplayReport()
+        for segment in try segments(in: directory) where segment >= first {
+            let path = segmentPath(segment, in: directory)
+            let bytes = try DurableFile.read(path)
+            report.segments.append(segment)
+            var offset = 0
+            var problem: String?
+            if bytes.count < headerLength || Array(bytes[..<magic.count]) != magic {
+                problem = bytes.isEmpty ? "empty" : "no journal header"
+            } else {
+                let (fileFormat, fileLayout) = bytes.withUnsafeBytes {
+                    (UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self)),
+                     UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: 16, as: UInt64.self)))
+                }
+                guard fileFormat == format, fileLayout == layout else {
+                    throw OtherLayout(
+                        description: "\(path): journal format \(fileFormat), layout \(String(fileLayout, radix: 16)); "
+                            + "this build writes format \(format), layout \(String(layout, radix: 16))")
+                }
+                offset = headerLength
+            }
+            while problem == nil, offset < bytes.count {
+                guard bytes.count - offset >= recordOverhead else {
+                    problem = "cut short inside a record header"
+                    break
+                }
+                let (length, checksum) = bytes.withUnsafeBytes {
+                    (Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self))),
+                     UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self)))
+                }
+                guard length <= maximumPayload, bytes.count - offset - recordOverhead >= length else {
+                    problem = length > maximumPayload ? "a record length of \(length)" : "cut short inside a record"
+                    break
+                }
+                let kindOffset = offset + recordOverhead - 1
+                let valid = bytes.withUnsafeBytes { raw in
+                    CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[kindOffset..<kindOffset + 1 + length])) == checksum
+                }
+                guard valid else {
+                    problem = "checksum mismatch"
+                    break
+                }
+                try bytes.withUnsafeBytes { raw in
+                    try apply(raw[kindOffset], UnsafeRawBufferPointer(rebasing: raw[kindOffset + 1..<kindOffset + 1 + length]))
+                }
+                report.records += 1
+                offset = kindOffset + 1 + length
+            }
+            if let problem {
+                report.truncated.append(.init(segment: segment, offset: offset, droppedBytes: bytes.count - offset, reason: problem))
+                if offset == 0 {
+                    // Not even a header: the segment is rewritten empty by the next open.
+                    unlink(path)
+                } else if truncate(path, off_t(offset)) != 0 {
+                    throw StateFileError("truncate", path: path)
+                }
+            }
+        }
+        return report
+    }
+}

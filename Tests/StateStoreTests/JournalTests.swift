@@ -1,0 +1,108 @@
+import Foundation
+import StateStore
+import Testing
+
+@Suite("Journal: every record back, a torn tail cut at the last good one")
+struct JournalTests {
+    static let layout: UInt64 = 0x5EED
+
+    /// Records of varied sizes: record `i` is `i` bytes of `i`.
+    static func write(_ count: Int, to directory: String, segment: UInt64 = 0) throws {
+        let journal = try Journal(directory: directory, segment: segment, layout: layout, fsyncPolicy: .never)
+        for index in 0..<count {
+            [UInt8](repeating: UInt8(truncatingIfNeeded: index), count: index).withUnsafeBytes {
+                journal.append(kind: UInt8(index % 3), payload: $0)
+            }
+            if index % 7 == 0 { try journal.commit() }
+        }
+        try journal.close()
+    }
+
+    static func replay(_ directory: String, from segment: UInt64 = 0) throws -> ([[UInt8]], Journal.ReplayReport) {
+        var records: [[UInt8]] = []
+        let report = try Journal.replay(from: segment, in: directory, layout: layout) { kind, payload in
+            #expect(Int(kind) == records.count % 3)
+            records.append(Array(payload))
+        }
+        return (records, report)
+    }
+
+    static func directory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test("records come back in order, across segments, from the segment asked for")
+    func roundTrip() throws {
+        let path = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let journal = try Journal(directory: path, segment: 3, layout: Self.layout, fsyncPolicy: .always)
+        for index in 0..<10 {
+            [UInt8(index)].withUnsafeBytes { journal.append(kind: 0, payload: $0) }
+            if index == 4 { try journal.rotate(to: 4) }
+        }
+        try journal.close()
+        #expect(try Journal.segments(in: path) == [3, 4])
+        var seen: [UInt8] = []
+        let report = try Journal.replay(from: 0, in: path, layout: Self.layout) { _, payload in seen.append(payload[0]) }
+        #expect(seen == Array(0..<10))
+        #expect(report.records == 10 && report.truncated.isEmpty)
+        var later: [UInt8] = []
+        _ = try Journal.replay(from: 4, in: path, layout: Self.layout) { _, payload in later.append(payload[0]) }
+        #expect(later == Array(5..<10))
+        try Journal.removeSegments(before: 4, in: path)
+        #expect(try Journal.segments(in: path) == [4])
+    }
+
+    @Test("a log cut at any byte gives back exactly the whole records before the cut, and is truncated there")
+    func tornTail() throws {
+        let source = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: source) }
+        try Self.write(40, to: source)
+        let file = source + "/journal-0000000000000000.log"
+        let whole = try Data(contentsOf: URL(fileURLWithPath: file))
+        // Where each record ends, from a clean replay.
+        let (all, _) = try Self.replay(source)
+        #expect(all.count == 40)
+        for cut in stride(from: 24, to: whole.count, by: 37) {
+            try whole.prefix(cut).write(to: URL(fileURLWithPath: file))
+            let (records, report) = try Self.replay(source)
+            #expect(records == Array(all.prefix(records.count)))
+            let end = 24 + records.enumerated().reduce(0) { $0 + 9 + $1.element.count }
+            #expect(end <= cut && cut - end < 9 + records.count + 1, "cut \(cut): \(records.count) records end at \(end)")
+            let size = try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int
+            #expect(size == end, "truncated at the last good record")
+            if end < cut { #expect(report.truncated.first?.droppedBytes == cut - end) }
+        }
+    }
+
+    @Test("a corrupt record ends the segment there; appending after recovery goes on cleanly")
+    func corruptRecord() throws {
+        let path = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Self.write(20, to: path)
+        let file = path + "/journal-0000000000000000.log"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+        bytes[bytes.count - 30] ^= 0x40
+        try bytes.write(to: URL(fileURLWithPath: file))
+        let (records, report) = try Self.replay(path)
+        #expect(records.count < 20 && report.truncated.first?.reason == "checksum mismatch")
+        // The recovered segment takes new records after its last good one.
+        let journal = try Journal(directory: path, segment: 0, layout: Self.layout, fsyncPolicy: .never)
+        [UInt8](repeating: 9, count: 3).withUnsafeBytes { journal.append(kind: UInt8(records.count % 3), payload: $0) }
+        try journal.close()
+        let (again, clean) = try Self.replay(path)
+        #expect(again.count == records.count + 1 && clean.truncated.isEmpty)
+    }
+
+    @Test("a journal of another layout is refused, not replayed")
+    func otherLayout() throws {
+        let path = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Self.write(3, to: path)
+        #expect(throws: Journal.OtherLayout.self) {
+            try Journal.replay(from: 0, in: path, layout: Self.layout + 1) { _, _ in }
+        }
+    }
+}

@@ -65,8 +65,10 @@ let package = Package(
                 .product(name: "ScoringModel", package: rootPackage),
                 .product(name: "ScoringEngine", package: rootPackage),
                 .product(name: "SocketDoor", package: rootPackage),
+                .product(name: "StateStore", package: rootPackage),
                 .product(name: "StreamifyWire", package: rootPackage),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/ScoringBenchmarks",
             plugins: [

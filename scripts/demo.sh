@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: builds the daemon and the load generator (release), starts the daemon on
-# embedded defaults (./streamify.sock and 127.0.0.1:7411, metrics on 127.0.0.1:9464), and plays
-# a live, labelled synthetic card population against it until Ctrl-C (or DEMO_DURATION seconds).
+# embedded defaults (./streamify.sock and 127.0.0.1:7411, metrics on 127.0.0.1:9464, state kept
+# in ./streamify-state across runs; STREAMIFY_STATE_DIR=off keeps it in memory only), and plays a
+# live, labelled synthetic card population against it until Ctrl-C (or DEMO_DURATION seconds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +12,7 @@ swift build -c release
 
 socket="${STREAMIFY_UNIX:-streamify.sock}"
 .build/release/scoring-server --unix "$socket" --tcp "${STREAMIFY_TCP:-127.0.0.1:7411}" \
-  --metrics "${STREAMIFY_METRICS:-127.0.0.1:9464}" &
+  --metrics "${STREAMIFY_METRICS:-127.0.0.1:9464}" --state-dir "${STREAMIFY_STATE_DIR:-streamify-state}" &
 daemon=$!
 cleanup() {
   kill -TERM "$daemon" 2>/dev/null || true

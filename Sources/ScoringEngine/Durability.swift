@@ -25,7 +25,9 @@ public final class Durability: Sendable {
     private let logger: Logger
     private let commitFailures = Counter(label: "streamify_journal_commit_failures_total")
 
-    init(journal: Journal, logger: Logger) {
+    /// Journals into `journal`, logging failures to `logger`. `EngineStateStore.open` makes the
+    /// one the daemon uses, after recovery; tools and benchmarks may make their own.
+    public init(journal: Journal, logger: Logger) {
         self.journal = journal
         self.logger = logger
     }

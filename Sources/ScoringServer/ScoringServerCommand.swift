@@ -33,6 +33,9 @@ struct ScoringServerCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         FileDescriptorLimit.raise(toFit: configuration.socket.maximumConnections, logger: logger)
+        if configuration.stateDirectory == nil {
+            logger.warning("state is kept in memory only: a restart forgets every card, label and learned model; --state-dir keeps them")
+        }
         let application: StreamifyApplication
         do {
             application = try buildApplication(configuration: configuration, logger: logger, registry: registry)

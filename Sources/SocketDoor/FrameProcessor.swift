@@ -17,7 +17,8 @@ public final class FrameProcessor {
     /// The daemon's version, reported in `Pong`.
     public static let serverVersion = "streamify-scoring 0.1.0"
 
-    let service: ScoringService
+    /// The scoring API this processor answers with.
+    public let service: ScoringService
     private var engine: RiskEngine { service.engine }
     private let maximumBatchSize: Int
     /// Sized so a 100-transaction batch decodes without an overflow chunk.

@@ -1,8 +1,13 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Benchmark
+import Logging
 import NIOCore
 import ScoringEngine
 import SocketDoor
 import ScoringModel
+import StateStore
 import StreamifyWire
 import Workload
 
@@ -117,20 +122,40 @@ final class FrameState: @unchecked Sendable {
     static let single = FrameState(count: 1 << 18, transactionsPerFrame: 1)
     static let batch = FrameState(count: 4_096, transactionsPerFrame: 100)
 
-    let processor = FrameProcessor(service: ScoringService(engine: WarmEngine.shared.engine))
+    /// As `single`, journalling every transaction into a fresh state directory (`--state-dir`,
+    /// `--fsync never`): the cost of durability on the hot path, page cache included.
+    static let journalled = FrameState(count: 1 << 18, transactionsPerFrame: 1, durability: JournalFixture.durability())
+
+    let processor: FrameProcessor
     let frames: FrameStream
     var outbound = ByteBufferAllocator().buffer(capacity: 64 * 1024)
 
-    init(count: Int, transactionsPerFrame: Int) {
+    init(count: Int, transactionsPerFrame: Int, durability: Durability? = nil) {
+        processor = FrameProcessor(service: ScoringService(engine: WarmEngine.shared.engine, durability: durability))
         frames = FrameStream(count: count, transactionsPerFrame: transactionsPerFrame)
     }
 
-    /// What the daemon's handler does per frame, minus the socket: clear, process, keep.
+    /// What the daemon's handler does per frame, minus the socket: clear, process, commit the
+    /// journal (if any) as the handler does before its answers leave, keep.
     @inline(__always)
     func processNext() {
         outbound.clear()
         processor.answer(frame: frames.next(), into: &outbound)
+        processor.service.commitJournal()
         blackHole(outbound.readableBytes)
+    }
+}
+
+/// A journal in a fresh temporary state directory.
+enum JournalFixture {
+    static func durability() -> Durability {
+        let directory = "/tmp/streamify-benchmark-journal"
+        for segment in (try? Journal.segments(in: directory)) ?? [] {
+            unlink(directory + "/journal-" + String(repeating: "0", count: 16 - String(segment).count) + "\(segment).log")
+        }
+        mkdir(directory, 0o700)
+        let journal = try! Journal(directory: directory, segment: 0, layout: EngineStateFormat.layout, fsyncPolicy: .never)
+        return Durability(journal: journal, logger: Logger(label: "benchmark"))
     }
 }
 
@@ -212,6 +237,12 @@ let benchmarks: @Sendable () -> Void = {
         closure: scoring { WarmEngine.logisticWithoutLog })
     Benchmark("FrameProcessor.process.scoreFrame", configuration: perOperation, closure: frame)
     Benchmark("FrameProcessor.process.batchFrame100", configuration: perBatchFrame, closure: batchFrame)
+    Benchmark("FrameProcessor.process.scoreFrame.journal", configuration: perOperation) { benchmark in
+        let state = FrameState.journalled
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { state.processNext() }
+        benchmark.stopMeasurement()
+    }
 
     Benchmark("RiskEngine.score.cpu", configuration: cpu, closure: score)
     Benchmark("FrameProcessor.process.scoreFrame.cpu", configuration: cpu, closure: frame)

@@ -34,6 +34,8 @@ public final class Journal: @unchecked Sendable {
     private let failed = Atomic<Bool>(false)
     /// The segment now appended to.
     public private(set) var segment: UInt64 = 0
+    /// Its path, made once per segment: commits name it only when they fail.
+    private var segmentFile = ""
     private var syncTimer: (any DispatchSourceTimer)?
 
     static let magic = Array("STRMJRNL".utf8)
@@ -99,11 +101,11 @@ public final class Journal: @unchecked Sendable {
     private func commitLocked() throws(StateFileError) {
         guard !pending.isEmpty else { return }
         do throws(StateFileError) {
-            try DurableFile.writeAll(pending, to: descriptor, path: segmentPath(segment))
+            try DurableFile.writeAll(pending, to: descriptor, path: segmentFile)
             segmentBytes += pending.count
             pending.removeAll(keepingCapacity: true)
             if fsyncPolicy == .always {
-                guard fdatasync(descriptor) == 0 else { throw StateFileError("fdatasync", path: segmentPath(segment)) }
+                guard fdatasync(descriptor) == 0 else { throw StateFileError("fdatasync", path: segmentFile) }
             } else {
                 unsynced = true
             }
@@ -171,6 +173,7 @@ public final class Journal: @unchecked Sendable {
         }
         descriptor = fd
         segment = number
+        segmentFile = path
         segmentBytes = max(Int(status.st_size), Self.headerLength)
     }
 

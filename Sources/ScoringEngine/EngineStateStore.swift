@@ -131,7 +131,8 @@ public struct EngineStateStore: Sendable {
         public var snapshot: SnapshotStore.Snapshot
         /// Its payload's size.
         public var bytes: Int
-        /// How long state changes were paused while the state was copied.
+        /// How long state changes were held back: a new journal segment started and the small
+        /// parts of the state copied (not the tables, copied on write).
         public var paused: Duration
         /// How long it took in all, writing and fsyncing included.
         public var took: Duration
@@ -140,32 +141,40 @@ public struct EngineStateStore: Sendable {
     /// Writes `engine`'s state as a new snapshot and starts the journal segment it marks; then
     /// drops the snapshots and segments older than the ones kept.
     ///
-    /// State changes pause while the state is copied in memory (see `EngineGate`); the file is
-    /// written after they resume.
+    /// State changes pause only while the new segment is started and the small parts of the
+    /// state are copied (see `EngineGate`); the tables are copied stripe by stripe while
+    /// scoring goes on (`RiskEngine.beginSnapshot()`), and the file is written after.
     @discardableResult
     public func snapshot(_ engine: RiskEngine, durability: Durability) throws -> SnapshotTaken {
         let clock = ContinuousClock()
         let started = clock.now
         let next = max(try snapshots.nextSequence(), durability.journal.segment + 1)
-        var writer = StateWriter()
-        try durability.gate.pause {
-            try durability.journal.rotate(to: next)
-            engine.writeState(to: &writer)
+        var taken: (EngineSnapshot, Journal.RetiredSegment, Duration)?
+        while taken == nil {
+            // A refit's result is part of the state: let it finish first, outside the pause.
+            engine.waitForRefit()
+            let pauseStarted = clock.now
+            taken = try durability.gate.pause { () throws -> (EngineSnapshot, Journal.RetiredSegment, Duration)? in
+                guard let snapshot = engine.beginSnapshot() else { return nil }
+                let retired = try durability.journal.rotate(to: next)
+                return (snapshot, retired, clock.now - pauseStarted)
+            }
         }
-        let paused = clock.now - started
-        let payload = writer.finish()
+        let (state, retired, paused) = taken!
+        try retired.sync()
+        let payload = state.finish()
         let snapshot = try snapshots.write(payload, sequence: next)
         if let oldest = try snapshots.snapshots().last {
             try Journal.removeSegments(before: oldest.sequence, in: snapshots.directory)
         }
-        let taken = SnapshotTaken(snapshot: snapshot, bytes: payload.count, paused: paused, took: clock.now - started)
+        let result = SnapshotTaken(snapshot: snapshot, bytes: payload.count, paused: paused, took: clock.now - started)
         logger.notice(
             "state snapshot written",
             metadata: [
                 "snapshot": "\(snapshot.path)", "bytes": "\(payload.count)", "cards_tracked": "\(engine.cardsTracked)",
-                "paused": "\(paused)", "took": "\(taken.took)",
+                "paused": "\(paused)", "took": "\(result.took)",
             ])
-        return taken
+        return result
     }
 
     private func log(_ loaded: Loaded, engine: RiskEngine) {

@@ -116,16 +116,34 @@ public final class Journal: @unchecked Sendable {
         }
     }
 
-    /// Commits what is pending, forces the current segment to the disk and starts segment
-    /// `next`: records appended from now on go there.
-    public func rotate(to next: UInt64) throws(StateFileError) {
+    /// Commits what is pending and starts segment `next`: records appended from now on go
+    /// there. The segment left is returned open, to be forced to the disk and closed with
+    /// `RetiredSegment.sync()` (outside any pause: it waits for the disk).
+    public func rotate(to next: UInt64) throws(StateFileError) -> RetiredSegment {
         try mutex.withLock { _ throws(StateFileError) in
             try commitLocked()
-            guard fdatasync(descriptor) == 0 else { throw StateFileError("fdatasync", path: segmentPath(segment)) }
-            unsynced = false
-            Glibc.close(descriptor)
+            let retired = RetiredSegment(descriptor: descriptor, path: segmentFile)
             descriptor = -1
-            try open(segment: next)
+            unsynced = false
+            do throws(StateFileError) {
+                try open(segment: next)
+            } catch {
+                try? retired.sync()
+                throw error
+            }
+            return retired
+        }
+    }
+
+    /// A segment no longer appended to, still open.
+    public struct RetiredSegment: Sendable {
+        let descriptor: Int32
+        let path: String
+
+        /// Forces the segment to the disk and closes it.
+        public func sync() throws(StateFileError) {
+            defer { Glibc.close(descriptor) }
+            guard fdatasync(descriptor) == 0 else { throw StateFileError("fdatasync", path: path) }
         }
     }
 

@@ -55,6 +55,9 @@ struct DurableStateTests {
         /// As kill -9 leaves it: the state directory copied while the server still runs, so
         /// there is no final snapshot, only the journal of everything answered.
         case crash
+        /// As `crash`, with snapshots taken all along while requests are scored (every 16 KiB
+        /// of journal, checked every 10 ms): the copy-on-write tables and segment rotation.
+        case crashWithSnapshots
 
         var testDescription: String { rawValue }
     }
@@ -68,7 +71,12 @@ struct DurableStateTests {
         let reference = try await Self.uninterrupted(requests)
         let directory = try TestStateDirectory()
 
-        let first = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
+        let first = try await ReplaySpeedTests.startServer(stateDirectory: directory.path) { configuration in
+            if stop == .crashWithSnapshots {
+                configuration.engineService.gaugeInterval = .milliseconds(10)
+                configuration.engineService.snapshotJournalBytes = 16 << 10
+            }
+        }
         var answers = try await Self.play(requests.prefix(stopAfter), on: first)
         let cardsBefore = first.application.scoring.engine.cardsTracked
         var stateDirectory = directory.path
@@ -76,9 +84,11 @@ struct DurableStateTests {
         switch stop {
         case .graceful:
             try await first.stop()
-        case .crash:
+        case .crash, .crashWithSnapshots:
             try FileManager.default.copyItem(atPath: directory.path, toPath: image.path)
             stateDirectory = image.path
+            let snapshots = try SnapshotStore(directory: image.path).snapshots()
+            #expect((stop == .crash) == snapshots.isEmpty, "snapshots taken while scoring: \(snapshots.map(\.sequence))")
         }
 
         let second = try await ReplaySpeedTests.startServer(stateDirectory: stateDirectory)
@@ -86,7 +96,7 @@ struct DurableStateTests {
         answers += try await Self.play(requests.dropFirst(stopAfter), on: second)
         let facts = EngineFacts(second.application.scoring.engine)
         try await second.stop()
-        if stop == .crash { try await first.stop() }
+        if stop != .graceful { try await first.stop() }
 
         #expect(answers.count == reference.answers.count)
         let firstDifference = answers.indices.first { $0 < reference.answers.count && answers[$0] != reference.answers[$0] }

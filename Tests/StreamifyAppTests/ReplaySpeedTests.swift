@@ -40,7 +40,9 @@ struct ReplaySpeedTests {
     /// A fresh server with a logistic champion and a challenger learning online (steps on each
     /// label, a refit each event-time day): labels a day late, unlabelled transactions
     /// legitimate after two days, merchant fraud rates a day behind.
-    static func startServer(stateDirectory: String? = nil) async throws -> RunningApplication {
+    static func startServer(
+        stateDirectory: String? = nil, _ configure: (inout StreamifyConfiguration) -> Void = { _ in }
+    ) async throws -> RunningApplication {
         let model = try RiskModel.decode(
             json: Array(
                 """
@@ -56,6 +58,7 @@ struct ReplaySpeedTests {
                 maximumLoggedTransactions: 50_000, outcomeMaturitySeconds: 2 * 86_400, outcomeDelayDays: 1)
             // Admission control is wall-clock by nature: the full-speed run must be scored whole.
             configuration.socket.maximumQueueDelay = nil
+            configure(&configuration)
         }
     }
 

@@ -39,35 +39,75 @@ public struct StateRestoreReport: Sendable, Equatable {
     public init() {}
 }
 
+/// The engine's state at one point, taken by `RiskEngine.beginSnapshot()`: everything but
+/// the tables already copied, the tables copied stripe by stripe as they change or as
+/// `finish()` reaches them.
+public struct EngineSnapshot: Sendable {
+    fileprivate var head: [UInt8]
+    fileprivate var tables: [TableCopy]
+    fileprivate var optionalTables: [TableCopy?]
+    fileprivate var tail: [UInt8]
+
+    /// The whole state, in the format `RiskEngine.restoreState(from:)` reads. Runs while
+    /// scoring goes on; each table stripe is locked once, briefly.
+    public func finish() -> [UInt8] {
+        var writer = StateWriter()
+        finish(into: &writer)
+        return writer.finish()
+    }
+
+    /// Appends the whole state to `writer`.
+    public func finish(into writer: inout StateWriter) {
+        writer.append(raw: head)
+        for table in tables {
+            writer.writeSection { table.finish(into: &$0) }
+        }
+        for table in optionalTables {
+            writer.writeSection { section in
+                section.writeFlag(table != nil)
+                table?.finish(into: &section)
+            }
+        }
+        writer.append(raw: tail)
+    }
+}
+
 extension RiskEngine {
     /// Writes the whole engine state: tables, outcome log, held labels, event clock, the
-    /// learner and both models with their scoreboard and refit.
-    ///
-    /// Each table is copied a stripe at a time under its lock, so concurrent scoring is never
-    /// blocked for long, but the copy is consistent only while nothing scores or labels: write
-    /// it once the doors have drained, or from a point every writer has stopped at.
+    /// learner and both models with their scoreboard and refit. Consistent only while nothing
+    /// scores or labels (at a stop, in tools and tests); a running server uses
+    /// `beginSnapshot()` at a point where no change is in progress.
     public func writeState(to writer: inout StateWriter) {
-        writer.write(EngineStateFormat.version)
-        writer.write(EngineStateFormat.layout)
-        writer.write(clock.now)
-        housekeeping.write(to: &writer)
-        writer.writeSection { writer in cards.write(to: &writer) }
-        writer.writeSection { writer in devices.write(to: &writer) }
-        writer.writeSection { writer in merchants.write(to: &writer) }
-        writer.writeSection { writer in
-            writer.writeFlag(outcomes != nil)
-            outcomes?.table.write(to: &writer)
-        }
-        writer.writeSection { writer in
-            writer.writeFlag(labelled != nil)
-            labelled?.write(to: &writer)
-        }
-        writer.writeSection { writer in pendingLabels.write(to: &writer) }
-        writer.writeSection { writer in reservoir.write(to: &writer) }
+        refit.waitForFit()
+        beginSnapshot()!.finish(into: &writer)
+    }
+
+    /// Whether a challenger refit is being computed; `beginSnapshot()` cannot run meanwhile.
+    public var isRefitting: Bool { refit.isFitting }
+
+    /// Waits for a refit being computed, if one is (seconds at most, once an event-time day).
+    public func waitForRefit() { refit.waitForFit() }
+
+    /// The state at this moment: copies what is small now and starts a copy-on-write copy of
+    /// every table (`StripedTable.beginCopy()`); `EngineSnapshot.finish()` completes it while
+    /// scoring goes on. Call it where no state change is in progress. Nil while a refit is
+    /// being computed (its result is part of the state): wait for it and try again.
+    public func beginSnapshot() -> EngineSnapshot? {
+        guard !refit.isFitting else { return nil }
+        var head = StateWriter()
+        head.write(EngineStateFormat.version)
+        head.write(EngineStateFormat.layout)
+        head.write(clock.now)
+        housekeeping.write(to: &head)
+        let tables = [cards.beginCopy(), devices.beginCopy(), merchants.beginCopy()]
+        let optionalTables = [outcomes?.table.beginCopy(), labelled?.beginCopy()]
+        var tail = StateWriter()
+        tail.writeSection { pendingLabels.write(to: &$0) }
+        tail.writeSection { reservoir.write(to: &$0) }
         let (models, thresholds, switchCount): (ServingModels, RiskModel.Thresholds?, Int) = modelLock.withLock {
             (self.serving, self.challengerThresholds, self.switches)
         }
-        writer.writeSection { writer in
+        tail.writeSection { writer in
             writer.write(models.champion)
             writer.write(models.challenger)
             writer.writeFlag(models.challengerServes)
@@ -79,6 +119,7 @@ extension RiskEngine {
             scoreboard.write(to: &writer)
             refit.write(to: &writer)
         }
+        return EngineSnapshot(head: head.finish(), tables: tables, optionalTables: optionalTables, tail: tail.finish())
     }
 
     /// Loads what `writeState(to:)` wrote into this engine, which must be new (nothing scored).

@@ -45,12 +45,13 @@ public final class EngineService: Service, Sendable {
     private let configuration: Configuration
     private let stateStore: EngineStateStore?
     private let snapshots = Counter(label: "streamify_state_snapshots_total")
-    private let snapshotPause = Timer(label: "streamify_state_snapshot_pause_seconds")
+    private let snapshotDuration = Timer(label: "streamify_state_snapshot_seconds")
     private let logger: Logger
 
     /// A service for the engine behind `scoring`; nothing runs until `run()`. With `stateStore`
-    /// (and the scoring service's `durability` from it) a snapshot is taken whenever the journal
-    /// has grown by `snapshotJournalBytes`, and once more when every door has drained.
+    /// (and the scoring service's `durability` from it) a snapshot is compacted from the journal
+    /// whenever it has grown by `snapshotJournalBytes`, and taken once more when every door has
+    /// drained.
     public init(
         scoring: ScoringService, configuration: Configuration = Configuration(), stateStore: EngineStateStore? = nil,
         logger: Logger
@@ -77,12 +78,12 @@ public final class EngineService: Service, Sendable {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: configuration.gaugeInterval)
                         guard !Task.isCancelled, durability.journal.bytesInSegment >= configuration.snapshotJournalBytes else { continue }
-                        await self.takeSnapshot(of: scoring.engine, in: stateStore, durability: durability)
+                        await self.takeSnapshot(in: stateStore, durability: durability) { try $0.compact(durability: durability) }
                     }
                 }
             }
             if let path = configuration.modelPath {
-                let reloader = ModelReloader(path: path, engine: scoring.engine, logger: logger)
+                let reloader = ModelReloader(path: path, scoring: scoring, logger: logger)
                 tasks.addTask { await reloader.run() }
             }
             try? await gracefulShutdown()
@@ -92,7 +93,7 @@ public final class EngineService: Service, Sendable {
             LearningSnapshot(path: path, engine: scoring.engine, logger: logger).write()
         }
         if let stateStore, let durability = scoring.durability {
-            await takeSnapshot(of: scoring.engine, in: stateStore, durability: durability)
+            await takeSnapshot(in: stateStore, durability: durability) { [scoring] in try $0.snapshot(scoring.engine, durability: durability) }
             do {
                 try durability.journal.close()
             } catch {
@@ -102,16 +103,21 @@ public final class EngineService: Service, Sendable {
         logger.info("engine stopped", metadata: ["cards_tracked": "\(scoring.engine.cardsTracked)"])
     }
 
-    /// Takes a snapshot on a thread of its own (it blocks on the disk), counting and timing it.
-    /// A failure is logged; the journal still holds everything, so nothing is lost by it.
-    private func takeSnapshot(of engine: RiskEngine, in store: EngineStateStore, durability: Durability) async {
-        let (snapshots, pause, logger) = (self.snapshots, snapshotPause, self.logger)
+    /// Takes a snapshot with `take` on a thread of its own (it blocks on the disk and, compacting,
+    /// on replay), counting and timing it. A failure is logged; the journal still holds
+    /// everything, so nothing is lost by it.
+    private func takeSnapshot(
+        in store: EngineStateStore, durability: Durability,
+        _ take: @escaping @Sendable (EngineStateStore) throws -> EngineStateStore.SnapshotTaken
+    ) async {
+        let (snapshots, duration, logger) = (self.snapshots, snapshotDuration, self.logger)
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             DispatchQueue.global(qos: .utility).async {
                 do {
-                    let taken = try store.snapshot(engine, durability: durability)
+                    let taken = try take(store)
                     snapshots.increment()
-                    pause.recordNanoseconds(Int64(taken.paused.components.seconds) * 1_000_000_000 + taken.paused.components.attoseconds / 1_000_000_000)
+                    let (seconds, attoseconds) = taken.took.components
+                    duration.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
                 } catch {
                     logger.error("state snapshot failed; the journal keeps everything", metadata: ["error": "\(error)"])
                 }

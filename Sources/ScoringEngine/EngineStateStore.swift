@@ -48,7 +48,27 @@ public struct EngineStateStore: Sendable {
     /// Throws `StateFormatError` (with `isOtherFormat`) for state of another format, and
     /// `StateFileError` when the directory cannot be used.
     public func open(configuration: EngineConfiguration, model: RiskModel) throws -> (RiskEngine, Durability, Loaded) {
-        let (engine, snapshotLoaded) = try loadSnapshot(configuration: configuration, model: model)
+        let (engine, loaded) = try rebuild(configuration: configuration, model: model, adoptingChampion: false, before: .max)
+        let first = loaded.snapshot?.sequence ?? 0
+        let segment = max(try Journal.segments(in: snapshots.directory).last ?? first, first)
+        let journal = try Journal(
+            directory: snapshots.directory, segment: segment, layout: EngineStateFormat.layout, fsyncPolicy: fsyncPolicy)
+        log(loaded, engine: engine)
+        let durability = Durability(journal: journal, configuration: configuration, model: model, logger: logger)
+        if loaded.report.replacedChampion != nil {
+            // The new champion is not in the journal: a snapshot now makes it part of the state.
+            try snapshot(engine, durability: durability)
+        }
+        return (engine, durability, loaded)
+    }
+
+    /// The state the directory records up to journal segment `end` (excluded), in a new engine:
+    /// the newest readable snapshot, then the journal after it.
+    private func rebuild(
+        configuration: EngineConfiguration, model: RiskModel, adoptingChampion: Bool, before end: UInt64
+    ) throws -> (RiskEngine, Loaded) {
+        let (engine, snapshotLoaded) = try loadSnapshot(
+            configuration: configuration, model: model, adoptingChampion: adoptingChampion, before: end)
         var loaded = snapshotLoaded
         let first = loaded.snapshot?.sequence ?? 0
         if loaded.snapshot == nil, let earliest = try Journal.segments(in: snapshots.directory).first, earliest > 0 {
@@ -57,7 +77,7 @@ public struct EngineStateStore: Sendable {
                 metadata: ["first_segment": "\(earliest)"])
         }
         do {
-            loaded.replay = try Journal.replay(from: first, in: snapshots.directory, layout: EngineStateFormat.layout) {
+            loaded.replay = try Journal.replay(from: first, before: end, in: snapshots.directory, layout: EngineStateFormat.layout) {
                 kind, payload in try Self.apply(kind: kind, payload: payload, to: engine)
             }
         } catch let error as Journal.OtherLayout {
@@ -75,11 +95,7 @@ public struct EngineStateStore: Sendable {
                     "reason": "\(cut.reason)",
                 ])
         }
-        let segment = max(try Journal.segments(in: snapshots.directory).last ?? first, first)
-        let journal = try Journal(
-            directory: snapshots.directory, segment: segment, layout: EngineStateFormat.layout, fsyncPolicy: fsyncPolicy)
-        log(loaded, engine: engine)
-        return (engine, Durability(journal: journal, logger: logger), loaded)
+        return (engine, loaded)
     }
 
     /// Applies one journal record to `engine`, as scoring or labelling did when it was written.
@@ -95,19 +111,26 @@ public struct EngineStateStore: Sendable {
                 throw StateFormatError("a label record of \(payload.count) bytes")
             }
             _ = engine.record(payload.loadUnaligned(as: FeedbackFeatures.self))
+        case .install:
+            var reader = StateReader(Array(payload))
+            guard let model = try reader.readModel() else { throw StateFormatError("an install record without a model") }
+            engine.install(model)
         case nil:
             throw StateFormatError("a journal record of kind \(kind)")
         }
     }
 
-    /// The newest readable snapshot's state in a new engine (an empty engine if none is).
-    private func loadSnapshot(configuration: EngineConfiguration, model: RiskModel) throws -> (RiskEngine, Loaded) {
+    /// The newest readable snapshot (numbered below `end`) in a new engine (an empty engine if
+    /// none is).
+    private func loadSnapshot(
+        configuration: EngineConfiguration, model: RiskModel, adoptingChampion: Bool, before end: UInt64
+    ) throws -> (RiskEngine, Loaded) {
         var loaded = Loaded()
-        for snapshot in try snapshots.snapshots() {
+        for snapshot in try snapshots.snapshots() where snapshot.sequence < end {
             let engine = RiskEngine(configuration: configuration, model: model)
             do {
                 var reader = StateReader(try snapshots.read(snapshot))
-                loaded.report = try engine.restoreState(from: &reader)
+                loaded.report = try engine.restoreState(from: &reader, adoptingChampion: adoptingChampion)
                 loaded.snapshot = snapshot
                 return (engine, loaded)
             } catch let error as StateFormatError where error.isOtherFormat {
@@ -131,50 +154,55 @@ public struct EngineStateStore: Sendable {
         public var snapshot: SnapshotStore.Snapshot
         /// Its payload's size.
         public var bytes: Int
-        /// How long state changes were held back: a new journal segment started and the small
-        /// parts of the state copied (not the tables, copied on write).
-        public var paused: Duration
-        /// How long it took in all, writing and fsyncing included.
+        /// How long it took in all, rebuilding, writing and fsyncing included.
         public var took: Duration
     }
 
     /// Writes `engine`'s state as a new snapshot and starts the journal segment it marks; then
-    /// drops the snapshots and segments older than the ones kept.
-    ///
-    /// State changes pause only while the new segment is started and the small parts of the
-    /// state are copied (see `EngineGate`); the tables are copied stripe by stripe while
-    /// scoring goes on (`RiskEngine.beginSnapshot()`), and the file is written after.
+    /// drops the snapshots and segments older than the ones kept. For a stop, once nothing
+    /// scores or labels any more: it reads the live engine.
     @discardableResult
     public func snapshot(_ engine: RiskEngine, durability: Durability) throws -> SnapshotTaken {
         let clock = ContinuousClock()
         let started = clock.now
         let next = max(try snapshots.nextSequence(), durability.journal.segment + 1)
-        var taken: (EngineSnapshot, Journal.RetiredSegment, Duration)?
-        while taken == nil {
-            // A refit's result is part of the state: let it finish first, outside the pause.
-            engine.waitForRefit()
-            let pauseStarted = clock.now
-            taken = try durability.gate.pause { () throws -> (EngineSnapshot, Journal.RetiredSegment, Duration)? in
-                guard let snapshot = engine.beginSnapshot() else { return nil }
-                let retired = try durability.journal.rotate(to: next)
-                return (snapshot, retired, clock.now - pauseStarted)
-            }
-        }
-        let (state, retired, paused) = taken!
-        try retired.sync()
-        let payload = state.finish()
-        let snapshot = try snapshots.write(payload, sequence: next)
+        try durability.journal.rotate(to: next).sync()
+        return try write(engine, as: next, started: started, kind: "at stop")
+    }
+
+    /// Makes a new snapshot from the last one and the journal since, while the daemon goes on
+    /// scoring: the journal moves to a new segment `n` (under its own lock, for microseconds),
+    /// then a second engine is rebuilt from the files alone, exactly as a restart would, up to
+    /// segment `n`, and written as snapshot `n`. The live engine is never read or paused: no
+    /// request waits for a snapshot. It costs a second copy of the state in memory and the CPU
+    /// of replaying the journal, off the event loops.
+    @discardableResult
+    public func compact(durability: Durability) throws -> SnapshotTaken {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let next = max(try snapshots.nextSequence(), durability.journal.segment + 1)
+        try durability.journal.rotate(to: next).sync()
+        let (shadow, _) = try rebuild(
+            configuration: durability.origin.configuration, model: durability.origin.model, adoptingChampion: true, before: next)
+        return try write(shadow, as: next, started: started, kind: "compacted from the journal")
+    }
+
+    private func write(_ engine: RiskEngine, as sequence: UInt64, started: ContinuousClock.Instant, kind: String) throws -> SnapshotTaken {
+        var writer = StateWriter()
+        engine.writeState(to: &writer)
+        let payload = writer.finish()
+        let snapshot = try snapshots.write(payload, sequence: sequence)
         if let oldest = try snapshots.snapshots().last {
             try Journal.removeSegments(before: oldest.sequence, in: snapshots.directory)
         }
-        let result = SnapshotTaken(snapshot: snapshot, bytes: payload.count, paused: paused, took: clock.now - started)
+        let taken = SnapshotTaken(snapshot: snapshot, bytes: payload.count, took: ContinuousClock.now - started)
         logger.notice(
             "state snapshot written",
             metadata: [
                 "snapshot": "\(snapshot.path)", "bytes": "\(payload.count)", "cards_tracked": "\(engine.cardsTracked)",
-                "paused": "\(paused)", "took": "\(result.took)",
+                "how": "\(kind)", "took": "\(taken.took)",
             ])
-        return result
+        return taken
     }
 
     private func log(_ loaded: Loaded, engine: RiskEngine) {

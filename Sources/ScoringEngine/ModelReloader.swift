@@ -13,8 +13,15 @@ import Foundation
 /// A file that fails to read or validate is logged and ignored: the running model stays.
 struct ModelReloader {
     let path: String
-    let engine: RiskEngine
+    let scoring: ScoringService
     let logger: Logger
+    private var engine: RiskEngine { scoring.engine }
+
+    init(path: String, scoring: ScoringService, logger: Logger) {
+        self.path = path
+        self.scoring = scoring
+        self.logger = logger
+    }
 
     /// Waits for SIGHUP until cancelled.
     func run() async {
@@ -29,7 +36,7 @@ struct ModelReloader {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
             let model = try RiskModel.decode(json: bytes)
             let previous = engine.model.version
-            engine.install(model)
+            scoring.install(model)
             logger.notice("model reloaded", metadata: ["path": "\(path)", "from": "\(previous)", "to": "\(model.version)"])
         } catch {
             logger.error(

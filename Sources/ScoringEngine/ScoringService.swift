@@ -27,6 +27,16 @@ public final class ScoringService: Sendable {
         self.durability = durability
     }
 
+    /// Installs `model` as the champion (journalled with a state directory, so recovery installs
+    /// it at the same point of the stream).
+    public func install(_ model: RiskModel) {
+        if let durability {
+            durability.install(model, in: engine)
+        } else {
+            engine.install(model)
+        }
+    }
+
     /// Writes the journal records of the state changes made so far; a door calls it once per
     /// burst of answers, before they leave. Nothing to do without a journal.
     @inline(__always)

@@ -37,19 +37,19 @@ extension Journal {
         public var description: String
     }
 
-    /// Reads every record of the segments numbered `from` or later in `directory`, oldest
-    /// first, and hands each to `apply`.
+    /// Reads every record of the segments numbered `from` or later (and before `end`, if given)
+    /// in `directory`, oldest first, and hands each to `apply`.
     ///
     /// A segment whose tail is torn (a record cut short by a crash) or corrupt (checksum
     /// mismatch) is read up to its last good record and truncated there, so appending resumes
     /// on a clean end; the report says what was dropped. A segment of another layout throws
     /// `OtherLayout`.
     public static func replay(
-        from first: UInt64, in directory: String, layout: UInt64,
+        from first: UInt64, before end: UInt64 = .max, in directory: String, layout: UInt64,
         apply: (_ kind: UInt8, _ payload: UnsafeRawBufferPointer) throws -> Void
     ) throws -> ReplayReport {
         var report = ReplayReport()
-        for segment in try segments(in: directory) where segment >= first {
+        for segment in try segments(in: directory) where segment >= first && segment < end {
             let path = segmentPath(segment, in: directory)
             let bytes = try DurableFile.read(path)
             report.segments.append(segment)

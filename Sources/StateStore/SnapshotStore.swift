@@ -62,16 +62,23 @@ public struct SnapshotStore: Sendable {
     /// but the `retained` newest. Returns the snapshot written.
     @discardableResult
     public func write(_ payload: [UInt8], sequence requested: UInt64? = nil) throws(StateFileError) -> Snapshot {
+        try write(chunks: [payload], sequence: requested)
+    }
+
+    /// Writes the payload made of `chunks` one after the other, as `write(_:sequence:)` does.
+    @discardableResult
+    public func write(chunks: [[UInt8]], sequence requested: UInt64? = nil) throws(StateFileError) -> Snapshot {
         let sequence: UInt64
         if let requested { sequence = requested } else { sequence = try nextSequence() }
         let existing = try snapshots().filter { $0.sequence < sequence }
         let snapshot = Snapshot(sequence: sequence, path: path(of: sequence))
         var header = Self.magic
         withUnsafeBytes(of: Self.fileFormat.littleEndian) { header.append(contentsOf: $0) }
-        let checksum = payload.withUnsafeBytes { CRC32C.checksum($0) }
-        withUnsafeBytes(of: checksum.littleEndian) { header.append(contentsOf: $0) }
-        withUnsafeBytes(of: UInt64(payload.count).littleEndian) { header.append(contentsOf: $0) }
-        try DurableFile.write([header, payload], to: snapshot.path)
+        var crc = CRC32C()
+        for chunk in chunks { chunk.withUnsafeBytes { crc.update($0) } }
+        withUnsafeBytes(of: crc.checksum.littleEndian) { header.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt64(chunks.reduce(0) { $0 + $1.count }).littleEndian) { header.append(contentsOf: $0) }
+        try DurableFile.write([header] + chunks, to: snapshot.path)
         for old in existing.dropFirst(retained - 1) {
             unlink(old.path)
         }

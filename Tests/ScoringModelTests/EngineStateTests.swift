@@ -89,33 +89,4 @@ struct EngineStateTests {
         #expect(restored.models.generation == engine.models.generation &+ 1)
         #expect(restored.learner.updateCount == 0)
     }
-
-    @Test("a snapshot begun before more scoring holds the state of its moment, whatever changed after")
-    func copyOnWrite() throws {
-        let engine = Self.busyEngine()
-        let twin = Self.busyEngine()
-        let begun = try #require(engine.beginSnapshot())
-        // Changes after the snapshot's moment, in every table: they pay their stripes' copies.
-        for index in 0..<3_000 {
-            let time = TransactionScript.start + 2_000 * 60_000 + Int64(index) * 1_000
-            _ = engine.score(F.transaction("after\(index)", card: "c\(index % 500)", merchant: "m\(index % 60)", device: "d\(index)", at: time))
-        }
-        let reference = Self.state(of: twin)
-        let copied = begun.finish()
-        var restored: [RiskEngine] = []
-        for state in [reference, copied] {
-            let fresh = RiskEngine(configuration: engine.configuration)
-            var reader = StateReader(state)
-            try fresh.restoreState(from: &reader)
-            restored.append(fresh)
-        }
-        #expect(restored[0].cardsTracked == twin.cardsTracked && restored[1].cardsTracked == twin.cardsTracked)
-        #expect(engine.cardsTracked > twin.cardsTracked, "the engine moved on after the snapshot")
-        let next = TransactionScript.start + 3_000 * 60_000
-        for index in 0..<300 {
-            let transaction = F.transaction("p\(index)", card: "c\(index % 500)", merchant: "m\(index % 60)", at: next + Int64(index) * 1_000)
-            let (copy, original) = (restored[1].score(transaction), restored[0].score(transaction))
-            #expect(copy.score == original.score && copy.level == original.level)
-        }
-    }
 }

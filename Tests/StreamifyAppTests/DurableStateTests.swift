@@ -55,8 +55,8 @@ struct DurableStateTests {
         /// As kill -9 leaves it: the state directory copied while the server still runs, so
         /// there is no final snapshot, only the journal of everything answered.
         case crash
-        /// As `crash`, with snapshots taken all along while requests are scored (every 16 KiB
-        /// of journal, checked every 10 ms): the copy-on-write tables and segment rotation.
+        /// As `crash`, with snapshots compacted from the journal all along while requests are
+        /// scored (every 16 KiB of journal, checked every 10 ms): segment rotation under load.
         case crashWithSnapshots
 
         var testDescription: String { rawValue }
@@ -85,6 +85,13 @@ struct DurableStateTests {
         case .graceful:
             try await first.stop()
         case .crash, .crashWithSnapshots:
+            if stop == .crashWithSnapshots {
+                // Snapshots are compacted from the journal in the background: wait for one.
+                let deadline = ContinuousClock.now + .seconds(30)
+                while try SnapshotStore(directory: directory.path).snapshots().isEmpty, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
             try FileManager.default.copyItem(atPath: directory.path, toPath: image.path)
             stateDirectory = image.path
             let snapshots = try SnapshotStore(directory: image.path).snapshots()
@@ -102,6 +109,42 @@ struct DurableStateTests {
         let firstDifference = answers.indices.first { $0 < reference.answers.count && answers[$0] != reference.answers[$0] }
         #expect(firstDifference == nil, "answer \(firstDifference ?? -1) differs after a restart at \(stopAfter)")
         #expect(facts == reference.facts)
+    }
+
+    @Test("a model reloaded mid-stream is in the journal: after a crash the restarted server installs it at the same point")
+    func reloadIsReplayed() async throws {
+        let (requests, _, _) = ReplaySpeedTests.requests()
+        var reloaded = try RiskModel.decode(json: Array("""
+            {"version": "reloaded", "combiner": "logistic",
+             "logistic": {"bias": -4, "coefficients": {"amount_score": 5, "velocity_score": 7, "geographic_score": 5,
+                                                        "device_score": 5, "pattern_score": 5}},
+             "thresholds": {"medium": 0.3, "high": 0.6, "critical": 0.85}}
+            """.utf8))
+        reloaded.version = "reloaded-1"
+        func run(crashing: Bool) async throws -> ([Response], EngineFacts) {
+            let directory = try TestStateDirectory()
+            let first = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
+            var answers = try await Self.play(requests.prefix(1_500), on: first)
+            first.application.scoring.install(reloaded)
+            answers += try await Self.play(requests[1_500..<2_500], on: first)
+            var server = first
+            let image = try TestStateDirectory()
+            if crashing {
+                try FileManager.default.copyItem(atPath: directory.path, toPath: image.path)
+                server = try await ReplaySpeedTests.startServer(stateDirectory: image.path)
+            }
+            answers += try await Self.play(requests.dropFirst(2_500), on: server)
+            let facts = EngineFacts(server.application.scoring.engine)
+            try await server.stop()
+            if crashing { try await first.stop() }
+            return (answers, facts)
+        }
+        let uninterrupted = try await run(crashing: false)
+        let crashed = try await run(crashing: true)
+        #expect(crashed.1 == uninterrupted.1)
+        #expect(crashed.1.models.hasPrefix("reloaded-1"), "\(crashed.1.models)")
+        let firstDifference = crashed.0.indices.first { crashed.0[$0] != uninterrupted.0[$0] }
+        #expect(firstDifference == nil, "answer \(firstDifference ?? -1) differs")
     }
 
     @Test("a damaged newest snapshot is set aside and the one before it, with the longer journal since, gives the same state")

@@ -155,7 +155,8 @@ enum JournalFixture {
         }
         mkdir(directory, 0o700)
         let journal = try! Journal(directory: directory, segment: 0, layout: EngineStateFormat.layout, fsyncPolicy: .never)
-        return Durability(journal: journal, logger: Logger(label: "benchmark"))
+        return Durability(
+            journal: journal, configuration: WarmEngine.shared.engine.configuration, model: .builtIn, logger: Logger(label: "benchmark"))
     }
 }
 

@@ -73,31 +73,19 @@ final class ChallengerRefit: @unchecked Sendable {
         }
     }
 
-    /// Whether a fit is still being computed (off the scoring threads).
-    var isFitting: Bool {
-        guard let group = mutex.withLock({ pending?.group }) else { return false }
-        return group.wait(timeout: DispatchTime.now()) == .timedOut
-    }
-
-    /// Waits until no fit is being computed.
-    func waitForFit() {
-        mutex.withLock { pending?.group }?.wait()
-    }
-
-    /// Writes the day of the last fit, the fits started, and a fit awaiting its install (its
-    /// result). Call it when `isFitting` is false: a fit still running has no result to write.
+    /// Writes the day of the last fit, the fits started, and a fit awaiting its install: waited
+    /// for if it is still running (seconds at most, once a day), so what is written is its result.
     func write(to writer: inout StateWriter) {
-        let (day, fits, waiting) = mutex.withLock { (self.lastStartDay, self.started, self.pending) }
-        writer.write(day)
-        writer.write(Int64(fits))
-        writer.writeFlag(waiting != nil)
+        let (state, waiting) = mutex.withLock { ((lastStartDay, started), pending) }
+        waiting?.group.wait()
+        writer.write(state.0)
+        writer.write(Int64(state.1))
+        writer.write(UInt8(waiting == nil ? 0 : 1))
         if let waiting {
             writer.write(waiting.due)
             writer.write(waiting.prior)
-            let done = waiting.group.wait(timeout: DispatchTime.now()) == .success
-            let result = done ? waiting.slot.result : nil
-            writer.writeFlag(result != nil)
-            if let result { writer.write(result) }
+            writer.write(UInt8(waiting.slot.result == nil ? 0 : 1))
+            if let result = waiting.slot.result { writer.write(result) }
         }
     }
 

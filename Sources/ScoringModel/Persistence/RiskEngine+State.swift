@@ -39,75 +39,35 @@ public struct StateRestoreReport: Sendable, Equatable {
     public init() {}
 }
 
-/// The engine's state at one point, taken by `RiskEngine.beginSnapshot()`: everything but
-/// the tables already copied, the tables copied stripe by stripe as they change or as
-/// `finish()` reaches them.
-public struct EngineSnapshot: Sendable {
-    fileprivate var head: [UInt8]
-    fileprivate var tables: [TableCopy]
-    fileprivate var optionalTables: [TableCopy?]
-    fileprivate var tail: [UInt8]
-
-    /// The whole state, in the format `RiskEngine.restoreState(from:)` reads. Runs while
-    /// scoring goes on; each table stripe is locked once, briefly.
-    public func finish() -> [UInt8] {
-        var writer = StateWriter()
-        finish(into: &writer)
-        return writer.finish()
-    }
-
-    /// Appends the whole state to `writer`.
-    public func finish(into writer: inout StateWriter) {
-        writer.append(raw: head)
-        for table in tables {
-            writer.writeSection { table.finish(into: &$0) }
-        }
-        for table in optionalTables {
-            writer.writeSection { section in
-                section.writeFlag(table != nil)
-                table?.finish(into: &section)
-            }
-        }
-        writer.append(raw: tail)
-    }
-}
-
 extension RiskEngine {
     /// Writes the whole engine state: tables, outcome log, held labels, event clock, the
-    /// learner and both models with their scoreboard and refit. Consistent only while nothing
-    /// scores or labels (at a stop, in tools and tests); a running server uses
-    /// `beginSnapshot()` at a point where no change is in progress.
+    /// learner and both models with their scoreboard and refit.
+    ///
+    /// Each table is copied a stripe at a time under its lock, so concurrent scoring is never
+    /// blocked for long, but the copy is consistent only while nothing scores or labels: write
+    /// it once the doors have drained, or from a point every writer has stopped at.
     public func writeState(to writer: inout StateWriter) {
-        refit.waitForFit()
-        beginSnapshot()!.finish(into: &writer)
-    }
-
-    /// Whether a challenger refit is being computed; `beginSnapshot()` cannot run meanwhile.
-    public var isRefitting: Bool { refit.isFitting }
-
-    /// Waits for a refit being computed, if one is (seconds at most, once an event-time day).
-    public func waitForRefit() { refit.waitForFit() }
-
-    /// The state at this moment: copies what is small now and starts a copy-on-write copy of
-    /// every table (`StripedTable.beginCopy()`); `EngineSnapshot.finish()` completes it while
-    /// scoring goes on. Call it where no state change is in progress. Nil while a refit is
-    /// being computed (its result is part of the state): wait for it and try again.
-    public func beginSnapshot() -> EngineSnapshot? {
-        guard !refit.isFitting else { return nil }
-        var head = StateWriter()
-        head.write(EngineStateFormat.version)
-        head.write(EngineStateFormat.layout)
-        head.write(clock.now)
-        housekeeping.write(to: &head)
-        let tables = [cards.beginCopy(), devices.beginCopy(), merchants.beginCopy()]
-        let optionalTables = [outcomes?.table.beginCopy(), labelled?.beginCopy()]
-        var tail = StateWriter()
-        tail.writeSection { pendingLabels.write(to: &$0) }
-        tail.writeSection { reservoir.write(to: &$0) }
+        writer.write(EngineStateFormat.version)
+        writer.write(EngineStateFormat.layout)
+        writer.write(clock.now)
+        housekeeping.write(to: &writer)
+        writer.writeSection { writer in cards.write(to: &writer) }
+        writer.writeSection { writer in devices.write(to: &writer) }
+        writer.writeSection { writer in merchants.write(to: &writer) }
+        writer.writeSection { writer in
+            writer.writeFlag(outcomes != nil)
+            outcomes?.table.write(to: &writer)
+        }
+        writer.writeSection { writer in
+            writer.writeFlag(labelled != nil)
+            labelled?.write(to: &writer)
+        }
+        writer.writeSection { writer in pendingLabels.write(to: &writer) }
+        writer.writeSection { writer in reservoir.write(to: &writer) }
         let (models, thresholds, switchCount): (ServingModels, RiskModel.Thresholds?, Int) = modelLock.withLock {
             (self.serving, self.challengerThresholds, self.switches)
         }
-        tail.writeSection { writer in
+        writer.writeSection { writer in
             writer.write(models.champion)
             writer.write(models.challenger)
             writer.writeFlag(models.challengerServes)
@@ -119,7 +79,6 @@ extension RiskEngine {
             scoreboard.write(to: &writer)
             refit.write(to: &writer)
         }
-        return EngineSnapshot(head: head.finish(), tables: tables, optionalTables: optionalTables, tail: tail.finish())
     }
 
     /// Loads what `writeState(to:)` wrote into this engine, which must be new (nothing scored).
@@ -127,8 +86,14 @@ extension RiskEngine {
     /// Tables smaller than the writer's keep what fits. State from another format or layout is
     /// refused with `StateFormatError`, as is state cut short or out of range; the engine is then
     /// in an unspecified state and should be dropped.
+    ///
+    /// With `adoptingChampion`, the champion written with the state is taken over whatever this
+    /// engine was made with (a snapshot made from the journal, where the state decides); without,
+    /// a different one is the operator's new model, and the learning starts over from it.
     @discardableResult
-    public func restoreState(from reader: inout StateReader) throws(StateFormatError) -> StateRestoreReport {
+    public func restoreState(
+        from reader: inout StateReader, adoptingChampion: Bool = false
+    ) throws(StateFormatError) -> StateRestoreReport {
         let version = try reader.read(UInt32.self)
         let layout = try reader.read(UInt64.self)
         guard version == EngineStateFormat.version, layout == EngineStateFormat.layout else {
@@ -163,7 +128,7 @@ extension RiskEngine {
         let serves = try section.readFlag()
         let generation = try section.read(UInt16.self)
         let configured = models.champion
-        guard champion == configured else {
+        guard adoptingChampion || champion == configured else {
             // As an install would: the new champion's generation, so outcomes the old models
             // scored judge neither new one.
             modelLock.withLock {

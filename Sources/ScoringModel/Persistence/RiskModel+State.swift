@@ -1,13 +1,13 @@
 extension StateWriter {
     /// Writes a flag: one byte, 0 or 1.
-    mutating func writeFlag(_ flag: Bool) {
+    public mutating func writeFlag(_ flag: Bool) {
         write(UInt8(flag ? 1 : 0))
     }
 
     /// Writes a model, or its absence: version, weights by factor, thresholds and the logistic
     /// combiner's numbers as they are in memory, so it reads back bit for bit (a JSON round trip
     /// of a `Float` need not).
-    mutating func write(_ model: RiskModel?) {
+    public mutating func write(_ model: RiskModel?) {
         writeFlag(model != nil)
         guard let model else { return }
         write(model.version)
@@ -23,7 +23,7 @@ extension StateWriter {
 
 extension StateReader {
     /// Reads a flag written by `StateWriter.writeFlag(_:)`.
-    mutating func readFlag() throws(StateFormatError) -> Bool {
+    public mutating func readFlag() throws(StateFormatError) -> Bool {
         switch try read(UInt8.self) {
         case 0: false
         case 1: true
@@ -32,7 +32,7 @@ extension StateReader {
     }
 
     /// Reads a model written by `StateWriter.write(_:)`, validated as a model file would be.
-    mutating func readModel() throws(StateFormatError) -> RiskModel? {
+    public mutating func readModel() throws(StateFormatError) -> RiskModel? {
         guard try readFlag() else { return nil }
         let version = try readString()
         let factorCount = Int(try read(UInt32.self))

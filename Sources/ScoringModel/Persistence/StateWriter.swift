@@ -24,11 +24,6 @@ public struct StateWriter {
         bytes.append(contentsOf: UnsafeRawBufferPointer(start: start, count: count * MemoryLayout<Value>.stride))
     }
 
-    /// Appends bytes another writer wrote, as they are (no count).
-    public mutating func append(raw: [UInt8]) {
-        bytes.append(contentsOf: raw)
-    }
-
     /// Appends a count, then the values.
     public mutating func write<Value: BitwiseCopyable>(_ values: [Value]) {
         values.withUnsafeBufferPointer { buffer in

@@ -44,7 +44,6 @@ public final class StripedTable<Entry: TableEntry>: @unchecked Sendable {
         precondition(!key.isNone, "tables have no entry for an absent key")
         let stripe = stripe(for: key.rawValue)
         return try stripe.mutex.withLock {
-            stripe.payOwedCopy()
             let (position, inserted) = stripe.findOrInsert(key.rawValue, at: seconds)
             return try body(&stripe.entry(at: position).pointee, inserted)
         }
@@ -55,7 +54,6 @@ public final class StripedTable<Entry: TableEntry>: @unchecked Sendable {
         guard !key.isNone else { return nil }
         let stripe = stripe(for: key.rawValue)
         return try stripe.mutex.withLock {
-            stripe.payOwedCopy()
             guard let position = stripe.position(of: key.rawValue) else { return nil }
             return try body(&stripe.entry(at: position).pointee)
         }
@@ -89,12 +87,7 @@ public final class StripedTable<Entry: TableEntry>: @unchecked Sendable {
     /// take no other lock in it (copy what you need out).
     @discardableResult
     public func expireIdle(_ expiring: (Entry) -> Void = { _ in }) -> Int {
-        stripes.reduce(0) { total, stripe in
-            total + stripe.mutex.withLock {
-                stripe.payOwedCopy()
-                return stripe.expireIdle(expiring)
-            }
-        }
+        stripes.reduce(0) { total, stripe in total + stripe.mutex.withLock { stripe.expireIdle(expiring) } }
     }
 
     /// The newest event time any stripe has seen: the table's event-time clock.
@@ -103,28 +96,12 @@ public final class StripedTable<Entry: TableEntry>: @unchecked Sendable {
     }
 
     /// Writes every entry and each stripe's clock and eviction state, one stripe at a time, each
-    /// under its lock. A copy that is consistent across stripes needs no concurrent writers:
-    /// `beginCopy()` makes one while they go on.
+    /// under its lock. A copy that is consistent across stripes needs no concurrent writers.
     public func write(to writer: inout StateWriter) {
-        beginCopy().finish(into: &writer)
-    }
-
-    /// Starts a copy-on-write copy of the table as it is now. Call it where no writer is in
-    /// progress (the engine's snapshot point); writers may go on as soon as it returns. Each
-    /// stripe is copied by the first writer that changes it after this, under its lock, or by
-    /// `TableCopy.finish(into:)`, so the copy is of this moment whatever happens after it.
-    public func beginCopy() -> TableCopy {
-        let copies = StripeCopies(count: stripes.count)
-        for (index, stripe) in stripes.enumerated() {
-            stripe.mutex.withLock {
-                stripe.payOwedCopy()
-                stripe.owedCopy = copies
-                stripe.owedSlot = index
-            }
+        writer.write(UInt32(stripes.count))
+        for stripe in stripes {
+            stripe.mutex.withLock { stripe.write(to: &writer) }
         }
-        return TableCopy(copies: copies, complete: { [stripes] in
-            for stripe in stripes { stripe.mutex.withLock { stripe.payOwedCopy() } }
-        })
     }
 
     /// Loads what `write(to:)` wrote into this (empty) table; returns the entries that did not
@@ -150,49 +127,5 @@ public final class StripedTable<Entry: TableEntry>: @unchecked Sendable {
             }
         }
         return dropped
-    }
-}
-
-/// The copies of a table's stripes owed to one snapshot: slot `i` is written once, under
-/// stripe `i`'s lock, by whichever thread pays it.
-public final class StripeCopies: @unchecked Sendable {
-    private let slots: UnsafeMutablePointer<[UInt8]?>
-    let count: Int
-
-    init(count: Int) {
-        self.count = count
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil, count: count)
-    }
-
-    deinit {
-        slots.deinitialize(count: count)
-        slots.deallocate()
-    }
-
-    /// Called under the stripe's lock.
-    func store(_ bytes: [UInt8], at slot: Int) { slots[slot] = bytes }
-
-    /// Read once every stripe has been locked after paying (`TableCopy.finish`).
-    func take(_ slot: Int) -> [UInt8] {
-        let bytes = slots[slot] ?? []
-        slots[slot] = nil
-        return bytes
-    }
-}
-
-/// A table copy begun by `StripedTable.beginCopy()`.
-public struct TableCopy: Sendable {
-    fileprivate let copies: StripeCopies
-    fileprivate let complete: @Sendable () -> Void
-
-    /// Takes the stripes no writer copied yet (a stripe lock at a time) and writes the table as
-    /// `StripedTable.write(to:)` does.
-    public func finish(into writer: inout StateWriter) {
-        complete()
-        writer.write(UInt32(copies.count))
-        for slot in 0..<copies.count {
-            writer.append(raw: copies.take(slot))
-        }
     }
 }

@@ -245,23 +245,6 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
         return true
     }
 
-    /// A snapshot waiting for this stripe's copy (copy-on-write): the stripe pays it before it
-    /// next changes, or the snapshot takes it itself, whichever comes first. Under `mutex`.
-    var owedCopy: StripeCopies?
-    /// This stripe's slot in `owedCopy`.
-    var owedSlot = 0
-
-    /// Copies the stripe for the snapshot waiting for it, if one is. Call under `mutex` before
-    /// any change.
-    @inline(__always)
-    func payOwedCopy() {
-        guard let copies = owedCopy else { return }
-        var writer = StateWriter(capacity: count * MemoryLayout<Entry>.stride + 64)
-        write(to: &writer)
-        copies.store(writer.finish(), at: owedSlot)
-        owedCopy = nil
-    }
-
     /// What sweeping and eviction go by, as `write(to:)` writes it after the entries.
     struct Counters {
         var newestSeen: UInt32

@@ -1,6 +1,6 @@
-import CoreMetrics
 import Dispatch
 import Logging
+import Metrics
 import ScoringModel
 import ServiceLifecycle
 
@@ -78,7 +78,7 @@ public final class EngineService: Service, Sendable {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: configuration.gaugeInterval)
                         guard !Task.isCancelled, durability.journal.bytesInSegment >= configuration.snapshotJournalBytes else { continue }
-                        await self.takeSnapshot(in: stateStore, durability: durability) { try $0.compact(durability: durability) }
+                        await self.takeSnapshot(in: stateStore) { try $0.compact(durability: durability) }
                     }
                 }
             }
@@ -93,7 +93,7 @@ public final class EngineService: Service, Sendable {
             LearningSnapshot(path: path, engine: scoring.engine, logger: logger).write()
         }
         if let stateStore, let durability = scoring.durability {
-            await takeSnapshot(in: stateStore, durability: durability) { [scoring] in try $0.snapshot(scoring.engine, durability: durability) }
+            await takeSnapshot(in: stateStore) { [scoring] in try $0.snapshot(scoring.engine, durability: durability) }
             do {
                 try durability.journal.close()
             } catch {
@@ -107,8 +107,7 @@ public final class EngineService: Service, Sendable {
     /// on replay), counting and timing it. A failure is logged; the journal still holds
     /// everything, so nothing is lost by it.
     private func takeSnapshot(
-        in store: EngineStateStore, durability: Durability,
-        _ take: @escaping @Sendable (EngineStateStore) throws -> EngineStateStore.SnapshotTaken
+        in store: EngineStateStore, _ take: @escaping @Sendable (EngineStateStore) throws -> EngineStateStore.SnapshotTaken
     ) async {
         let (snapshots, duration, logger) = (self.snapshots, snapshotDuration, self.logger)
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
@@ -116,8 +115,7 @@ public final class EngineService: Service, Sendable {
                 do {
                     let taken = try take(store)
                     snapshots.increment()
-                    let (seconds, attoseconds) = taken.took.components
-                    duration.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+                    duration.record(duration: taken.took)
                 } catch {
                     logger.error("state snapshot failed; the journal keeps everything", metadata: ["error": "\(error)"])
                 }

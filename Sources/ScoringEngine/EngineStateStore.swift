@@ -163,10 +163,8 @@ public struct EngineStateStore: Sendable {
     /// scores or labels any more: it reads the live engine.
     @discardableResult
     public func snapshot(_ engine: RiskEngine, durability: Durability) throws -> SnapshotTaken {
-        let clock = ContinuousClock()
-        let started = clock.now
-        let next = max(try snapshots.nextSequence(), durability.journal.segment + 1)
-        try durability.journal.rotate(to: next).sync()
+        let started = ContinuousClock.now
+        let next = try startNextSegment(of: durability.journal)
         return try write(engine, as: next, started: started, kind: "at stop")
     }
 
@@ -178,13 +176,19 @@ public struct EngineStateStore: Sendable {
     /// of replaying the journal, off the event loops.
     @discardableResult
     public func compact(durability: Durability) throws -> SnapshotTaken {
-        let clock = ContinuousClock()
-        let started = clock.now
-        let next = max(try snapshots.nextSequence(), durability.journal.segment + 1)
-        try durability.journal.rotate(to: next).sync()
+        let started = ContinuousClock.now
+        let next = try startNextSegment(of: durability.journal)
         let (shadow, _) = try rebuild(
             configuration: durability.origin.configuration, model: durability.origin.model, adoptingChampion: true, before: next)
         return try write(shadow, as: next, started: started, kind: "compacted from the journal")
+    }
+
+    /// Moves `journal` on to the segment the next snapshot is numbered after (past every
+    /// snapshot and segment there is), forcing the one it leaves to the disk; returns its number.
+    private func startNextSegment(of journal: Journal) throws -> UInt64 {
+        let next = max(try snapshots.nextSequence(), journal.segment + 1)
+        try journal.rotate(to: next).sync()
+        return next
     }
 
     private func write(_ engine: RiskEngine, as sequence: UInt64, started: ContinuousClock.Instant, kind: String) throws -> SnapshotTaken {

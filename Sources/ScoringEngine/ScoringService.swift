@@ -70,16 +70,8 @@ public final class ScoringService: Sendable {
             }
             // Read the models once: a reload during this call must not mix two versions.
             let models = engine.models
-            let assessment: RiskAssessment
-            if let durability {
-                guard durability.acceptsChanges else {
-                    counters.errors[.internal] += 1
-                    return .failure(Self.journalFailing)
-                }
-                assessment = durability.change(.transaction, recording: features) { engine.score(features, with: models) }
-            } else {
-                assessment = engine.score(features, with: models)
-            }
+            guard let assessment = change(.transaction, recording: features, counters: &counters, { engine.score(features, with: models) })
+            else { return .failure(Self.journalFailing) }
             counters.transactions += 1
             counters.levels[assessment.level] += 1
             return .success(Decision(assessment: assessment, modelVersion: models.served.version, card: features.card))
@@ -95,6 +87,21 @@ public final class ScoringService: Sendable {
         message: "event_time_ms is further ahead of the daemon's event clock and wall clock than --max-clock-skew allows",
         field: "event_time_ms")
 
+    /// Makes one state change with `body`, journalled as `record` with a state directory. Nil,
+    /// counted as an internal error and not applied, while the journal cannot be written: answer
+    /// `journalFailing` then.
+    @inline(__always)
+    private func change<Record: BitwiseCopyable, Value>(
+        _ kind: Durability.RecordKind, recording record: Record, counters: inout ScoringCounters, _ body: () -> Value
+    ) -> Value? {
+        guard let durability else { return body() }
+        guard durability.acceptsChanges else {
+            counters.errors[.internal] += 1
+            return nil
+        }
+        return durability.change(kind, recording: record, body)
+    }
+
     /// The answer to a state change while the journal cannot be written (`--state-dir`).
     static let journalFailing = WireError(
         code: .internal,
@@ -109,16 +116,8 @@ public final class ScoringService: Sendable {
     ) -> Result<LabelDisposition, WireError> {
         switch TransactionIntake.features(of: feedback, key: engine.configuration.fingerprintKey) {
         case .success(let features):
-            let disposition: LabelDisposition
-            if let durability {
-                guard durability.acceptsChanges else {
-                    counters.errors[.internal] += 1
-                    return .failure(Self.journalFailing)
-                }
-                disposition = durability.change(.feedback, recording: features) { engine.record(features) }
-            } else {
-                disposition = engine.record(features)
-            }
+            guard let disposition = change(.feedback, recording: features, counters: &counters, { engine.record(features) })
+            else { return .failure(Self.journalFailing) }
             counters.feedback += 1
             counters.labels[disposition] += 1
             return .success(disposition)

@@ -205,7 +205,8 @@ struct ServerOptions: ParsableArguments {
         configuration.model = riskModel
         configuration.stateDirectory = stateDirectory
         guard let fsyncPolicy = FsyncPolicy(rawValue: fsync) else {
-            throw InvalidOption(description: "--fsync must be always, interval or never, got '\(fsync)'")
+            let choices = FsyncPolicy.allCases.map(\.rawValue).joined(separator: ", ")
+            throw InvalidOption(description: "--fsync must be one of \(choices), got '\(fsync)'")
         }
         guard snapshotJournalBytes >= 1 << 20 else {
             throw InvalidOption(description: "--snapshot-journal-bytes must be at least 1048576 (1 MiB)")

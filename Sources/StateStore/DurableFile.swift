@@ -88,16 +88,15 @@ enum DurableFile {
         guard fsync(descriptor) == 0 else { throw StateFileError("fsync directory", path: directory) }
     }
 
-    /// Creates `path` as a directory only its owner may enter, unless it exists.
+    /// Creates `path` as a directory only its owner may enter, unless it exists; either way it
+    /// must be a directory this user may write in.
     static func makeDirectory(_ path: String) throws(StateFileError) {
-        if mkdir(path, 0o700) == 0 || errno == EEXIST {
-            var status = stat()
-            guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
-                throw StateFileError("\(path) exists and is not a directory")
-            }
-            return
+        guard mkdir(path, 0o700) == 0 || errno == EEXIST else { throw StateFileError("create directory", path: path) }
+        var status = stat()
+        guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+            throw StateFileError("\(path) exists and is not a directory")
         }
-        throw StateFileError("create directory", path: path)
+        guard access(path, W_OK | X_OK) == 0 else { throw StateFileError("\(path) is not writable by this user") }
     }
 
     /// Names of the entries of directory `path`.

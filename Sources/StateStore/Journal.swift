@@ -15,7 +15,7 @@ import Darwin
 /// write(2). `rotate(to:)` starts a new segment, which is how a snapshot marks the point its
 /// state covers: snapshot k holds everything in segments before k.
 ///
-/// A segment file is `journal-<segment>.log`: a 24-byte header (magic `STRMJRNL`, format,
+/// A segment file is `journal-<segment>.log`: a `FileHeader` (magic `STRMJRNL`, format,
 /// the record layout fingerprint given at creation, little-endian), then records of
 /// `length: UInt32, crc32c: UInt32, kind: UInt8, payload`, where the CRC covers kind and
 /// payload. `Journal.replay` reads them back and recovers a torn or corrupt tail up to the last
@@ -40,7 +40,7 @@ public final class Journal: @unchecked Sendable {
 
     static let magic = Array("STRMJRNL".utf8)
     static let format: UInt32 = 1
-    static let headerLength = magic.count + MemoryLayout<UInt32>.size * 2 + MemoryLayout<UInt64>.size
+    private static let names = SequencedFileName(prefix: "journal-", suffix: ".log")
     /// Bytes before a record's payload: length, checksum, kind.
     static let recordOverhead = MemoryLayout<UInt32>.size * 2 + 1
     /// The longest payload a record may have (records are engine structs of a few hundred bytes).
@@ -182,7 +182,7 @@ public final class Journal: @unchecked Sendable {
         }
         if status.st_size == 0 {
             do throws(StateFileError) {
-                try DurableFile.writeAll(Self.header(layout: layout), to: fd, path: path)
+                try DurableFile.writeAll(Self.header(layout: layout).bytes, to: fd, path: path)
                 try DurableFile.syncDirectory(of: path)
             } catch {
                 Glibc.close(fd)
@@ -192,29 +192,24 @@ public final class Journal: @unchecked Sendable {
         descriptor = fd
         segment = number
         segmentFile = path
-        segmentBytes = max(Int(status.st_size), Self.headerLength)
+        segmentBytes = max(Int(status.st_size), FileHeader.length)
     }
 
-    static func header(layout: UInt64) -> [UInt8] {
-        var header = magic
-        withUnsafeBytes(of: format.littleEndian) { header.append(contentsOf: $0) }
-        withUnsafeBytes(of: UInt32(0)) { header.append(contentsOf: $0) }
-        withUnsafeBytes(of: layout.littleEndian) { header.append(contentsOf: $0) }
-        return header
+    /// A segment's header: this build's format and the record layout it was written under.
+    static func header(layout: UInt64) -> FileHeader {
+        FileHeader(magic: magic, format: format, word: 0, value: layout)
     }
 
     func segmentPath(_ number: UInt64) -> String { Self.segmentPath(number, in: directory) }
 
     static func segmentPath(_ number: UInt64, in directory: String) -> String {
-        let digits = String(number)
-        return directory + "/journal-" + String(repeating: "0", count: max(0, 16 - digits.count)) + digits + ".log"
+        directory + "/" + names.name(number)
     }
 
     /// The segment numbers present in `directory`, ascending.
     public static func segments(in directory: String) throws(StateFileError) -> [UInt64] {
         try DurableFile.list(directory).compactMap { name -> UInt64? in
-            guard name.hasPrefix("journal-"), name.hasSuffix(".log") else { return nil }
-            return UInt64(name.dropFirst("journal-".count).dropLast(".log".count))
+            name.hasSuffix(names.suffix) ? names.number(in: name) : nil
         }.sorted()
     }
 

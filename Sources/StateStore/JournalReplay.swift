@@ -55,19 +55,15 @@ extension Journal {
             report.segments.append(segment)
             var offset = 0
             var problem: String?
-            if bytes.count < headerLength || Array(bytes[..<magic.count]) != magic {
-                problem = bytes.isEmpty ? "empty" : "no journal header"
-            } else {
-                let (fileFormat, fileLayout) = bytes.withUnsafeBytes {
-                    (UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self)),
-                     UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: 16, as: UInt64.self)))
-                }
-                guard fileFormat == format, fileLayout == layout else {
+            if let found = FileHeader(reading: bytes, magic: magic) {
+                guard found.format == format, found.value == layout else {
                     throw OtherLayout(
-                        description: "\(path): journal format \(fileFormat), layout \(String(fileLayout, radix: 16)); "
+                        description: "\(path): journal format \(found.format), layout \(String(found.value, radix: 16)); "
                             + "this build writes format \(format), layout \(String(layout, radix: 16))")
                 }
-                offset = headerLength
+                offset = FileHeader.length
+            } else {
+                problem = bytes.isEmpty ? "empty" : "no journal header"
             }
             while problem == nil, offset < bytes.count {
                 guard bytes.count - offset >= recordOverhead else {

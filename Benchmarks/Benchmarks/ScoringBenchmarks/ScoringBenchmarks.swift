@@ -150,10 +150,8 @@ final class FrameState: @unchecked Sendable {
 enum JournalFixture {
     static func durability() -> Durability {
         let directory = "/tmp/streamify-benchmark-journal"
-        for segment in (try? Journal.segments(in: directory)) ?? [] {
-            unlink(directory + "/journal-" + String(repeating: "0", count: 16 - String(segment).count) + "\(segment).log")
-        }
         mkdir(directory, 0o700)
+        try? Journal.removeSegments(before: .max, in: directory)
         let journal = try! Journal(directory: directory, segment: 0, layout: EngineStateFormat.layout, fsyncPolicy: .never)
         return Durability(
             journal: journal, configuration: WarmEngine.shared.engine.configuration, model: .builtIn, logger: Logger(label: "benchmark"))

@@ -80,11 +80,11 @@ final class ChallengerRefit: @unchecked Sendable {
         waiting?.group.wait()
         writer.write(state.0)
         writer.write(Int64(state.1))
-        writer.write(UInt8(waiting == nil ? 0 : 1))
+        writer.writeFlag(waiting != nil)
         if let waiting {
             writer.write(waiting.due)
             writer.write(waiting.prior)
-            writer.write(UInt8(waiting.slot.result == nil ? 0 : 1))
+            writer.writeFlag(waiting.slot.result != nil)
             if let result = waiting.slot.result { writer.write(result) }
         }
     }

@@ -7,21 +7,19 @@ public enum EngineStateFormat {
     /// snapshots and in journal records: a build whose records differ writes a different
     /// layout, and refuses state of another one.
     public static var layout: UInt64 {
-        let shapes: [(Int, Int)] = [
-            (MemoryLayout<CardState>.stride, MemoryLayout<CardState>.alignment),
-            (MemoryLayout<DeviceState>.stride, MemoryLayout<DeviceState>.alignment),
-            (MemoryLayout<MerchantState>.stride, MemoryLayout<MerchantState>.alignment),
-            (MemoryLayout<OutcomeEntry>.stride, MemoryLayout<OutcomeEntry>.alignment),
-            (MemoryLayout<LabelLedgerEntry>.stride, MemoryLayout<LabelLedgerEntry>.alignment),
-            (MemoryLayout<FeedbackFeatures>.stride, MemoryLayout<FeedbackFeatures>.alignment),
-            (MemoryLayout<TransactionFeatures>.stride, MemoryLayout<TransactionFeatures>.alignment),
-            (MemoryLayout<FeatureVector>.stride, FeatureVector.count),
-            (MemoryLayout<LogisticCombiner>.stride, MemoryLayout<ScoreHistogram>.stride),
-            (MemoryLayout<OutcomeReservoir.Sample>.stride, RiskFactor.allCases.count),
+        let shapes = [
+            MemoryLayout<CardState>.stride, MemoryLayout<CardState>.alignment,
+            MemoryLayout<DeviceState>.stride, MemoryLayout<DeviceState>.alignment,
+            MemoryLayout<MerchantState>.stride, MemoryLayout<MerchantState>.alignment,
+            MemoryLayout<OutcomeEntry>.stride, MemoryLayout<OutcomeEntry>.alignment,
+            MemoryLayout<LabelLedgerEntry>.stride, MemoryLayout<LabelLedgerEntry>.alignment,
+            MemoryLayout<FeedbackFeatures>.stride, MemoryLayout<FeedbackFeatures>.alignment,
+            MemoryLayout<TransactionFeatures>.stride, MemoryLayout<TransactionFeatures>.alignment,
+            MemoryLayout<FeatureVector>.stride, FeatureVector.count,
+            MemoryLayout<LogisticCombiner>.stride, MemoryLayout<ScoreHistogram>.stride,
+            MemoryLayout<OutcomeReservoir.Sample>.stride, RiskFactor.allCases.count,
         ]
-        return shapes.reduce(Fingerprint.finalize(UInt64(version))) { hash, shape in
-            Fingerprint.finalize(hash ^ UInt64(shape.0) << 32 ^ UInt64(shape.1))
-        }
+        return shapes.reduce(Fingerprint.finalize(UInt64(version))) { hash, size in Fingerprint.finalize(hash ^ UInt64(size)) }
     }
 }
 
@@ -73,7 +71,7 @@ extension RiskEngine {
             writer.writeFlag(models.challengerServes)
             writer.write(models.generation)
             writer.writeFlag(thresholds != nil)
-            if let thresholds { writer.write([thresholds.medium, thresholds.high, thresholds.critical]) }
+            if let thresholds { writer.write(thresholds) }
             writer.write(Int64(switchCount))
             learner.write(to: &writer)
             scoreboard.write(to: &writer)
@@ -139,15 +137,14 @@ extension RiskEngine {
             report.replacedChampion = champion.version
             return report
         }
-        let thresholds = try section.readFlag() ? try section.readArray(Float.self) : nil
-        if let thresholds, thresholds.count != 3 { throw StateFormatError("challenger thresholds of \(thresholds.count) levels") }
+        let thresholds = try section.readFlag() ? try section.readThresholds() : nil
         let switches = try section.read(Int64.self)
         try learner.restore(from: &section)
         try scoreboard.restore(from: &section)
         try refit.restore(from: &section)
         modelLock.withLock {
             serving = ServingModels(champion: champion, challenger: challenger, challengerServes: serves, generation: generation)
-            challengerThresholds = thresholds.map { RiskModel.Thresholds(medium: $0[0], high: $0[1], critical: $0[2]) }
+            challengerThresholds = thresholds
             self.switches = Int(switches)
         }
         return report

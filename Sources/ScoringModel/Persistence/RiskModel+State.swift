@@ -4,6 +4,13 @@ extension StateWriter {
         write(UInt8(flag ? 1 : 0))
     }
 
+    /// Writes the three level thresholds.
+    public mutating func write(_ thresholds: RiskModel.Thresholds) {
+        write(thresholds.medium)
+        write(thresholds.high)
+        write(thresholds.critical)
+    }
+
     /// Writes a model, or its absence: version, weights by factor, thresholds and the logistic
     /// combiner's numbers as they are in memory, so it reads back bit for bit (a JSON round trip
     /// of a `Float` need not).
@@ -13,9 +20,7 @@ extension StateWriter {
         write(model.version)
         write(UInt32(RiskFactor.allCases.count))
         for factor in RiskFactor.allCases { write(model.weights[factor]) }
-        write(model.thresholds.medium)
-        write(model.thresholds.high)
-        write(model.thresholds.critical)
+        write(model.thresholds)
         writeFlag(model.logistic != nil)
         if let logistic = model.logistic { write(logistic) }
     }
@@ -31,6 +36,11 @@ extension StateReader {
         }
     }
 
+    /// Reads thresholds written by `StateWriter.write(_:)`.
+    public mutating func readThresholds() throws(StateFormatError) -> RiskModel.Thresholds {
+        RiskModel.Thresholds(medium: try read(), high: try read(), critical: try read())
+    }
+
     /// Reads a model written by `StateWriter.write(_:)`, validated as a model file would be.
     public mutating func readModel() throws(StateFormatError) -> RiskModel? {
         guard try readFlag() else { return nil }
@@ -41,8 +51,7 @@ extension StateReader {
         }
         var weights = RiskModel.Weights { _ in 0 }
         for factor in RiskFactor.allCases { weights[factor] = try read(Float.self) }
-        let thresholds = RiskModel.Thresholds(medium: try read(), high: try read(), critical: try read())
-        var model = RiskModel(version: version, weights: weights, thresholds: thresholds)
+        var model = RiskModel(version: version, weights: weights, thresholds: try readThresholds())
         if try readFlag() { model.combiner = .logistic(try read(LogisticCombiner.self)) }
         do {
             return try model.validated()

@@ -18,8 +18,13 @@ public enum WireCodec {
     public static func decode<Message: WireMessage>(
         _: Message.Type, from bytes: UnsafeRawBufferPointer
     ) throws(WireError) -> Message {
+        // protobuf-c takes a field numbered 0 as an unknown field when its key is written in two
+        // bytes (0x80 0x00); the wire format forbids it and the server's `RequestPeek` refuses
+        // it. The same walk of the top-level keys here keeps the two in agreement.
+        var keys = ProtobufWireReader(bytes)
+        while keys.nextField() != nil {}
         let arena = MessageArena(capacity: arenaCapacity)
-        guard let decoded = Message.unpack(bytes, into: arena), let message = Message(protobufC: decoded) else {
+        guard !keys.isMalformed, let decoded = Message.unpack(bytes, into: arena), let message = Message(protobufC: decoded) else {
             throw WireError(code: .malformed, message: "not a valid \(Message.protoName)")
         }
         return message

@@ -64,11 +64,14 @@ struct RequestPeekTests {
             [0x1A, 0x05, 0x0A],  // length past the end
             [0x1A, 0x02, 0x0A, 0x05],  // nested length past its field
             [0x00, 0x01],  // field number 0
+            [0x80, 0x00, 0x08],  // field number 0 in a two-byte key (a fuzzer find)
             [0x0B],  // a group
             [0x0D, 0x01, 0x02],  // fixed32 cut short
         ] as [[UInt8]])
     func malformed(bytes: [UInt8]) {
         #expect(Self.peek(bytes) == nil)
+        // What the server's peek refuses, the codec refuses too.
+        #expect(throws: WireError.self) { try bytes.withUnsafeBytes { try WireCodec.decode(Request.self, from: $0) } }
     }
 
     @Test("an id read before the malformation is kept, so a refusal can echo it")

@@ -27,9 +27,11 @@ struct ScoringClientTests {
 
     @Test("a request unanswered within the response timeout fails, with every one behind it, and the connection closes")
     func responseTimeout() async throws {
-        // The second request stalls the fake for 30 s: far past the client's 300 ms.
+        // The second request stalls the fake for 30 s: far past the client's 5 s, which is long
+        // enough that the first, unstalled request is answered in time on a busy machine (300 ms
+        // was not, once, in CI).
         let server = try await FakeScoringServer.start(behaviour: .init(stallOnRequest: 2, stallMilliseconds: 30_000))
-        let client = try await ScoringClient.connect(to: .unix(path: server.socketPath), responseTimeout: .milliseconds(300))
+        let client = try await ScoringClient.connect(to: .unix(path: server.socketPath), responseTimeout: .seconds(5))
         _ = try await client.score(Self.transaction(1, amountMinor: 1_000))
         // The stall answers after 30 s with a breakdown: only the timeout fails these.
         let stuck = (client.send(Request(requestID: 2, body: .score(Self.transaction(2, amountMinor: 1_000)))),

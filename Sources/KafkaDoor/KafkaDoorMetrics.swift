@@ -11,6 +11,8 @@ struct KafkaDoorMetrics {
     private let acknowledged = Counter(label: "streamify_kafka_outputs_acknowledged_total")
     private let redelivered = Counter(label: "streamify_kafka_outputs_redelivered_total")
     private let commits = Counter(label: "streamify_kafka_commits_total")
+    private let alreadyApplied = Counter(label: "streamify_kafka_already_applied_total")
+    private let resent = Counter(label: "streamify_kafka_outputs_resent_total")
     private let pendingOutputs = Gauge(label: "streamify_kafka_outputs_pending")
     private let assignedPartitions = Gauge(label: "streamify_kafka_assigned_partitions")
     private var reported = KafkaDoorStatistics(
@@ -26,6 +28,8 @@ struct KafkaDoorMetrics {
         acknowledged.increment(by: now.acknowledged - reported.acknowledged)
         redelivered.increment(by: now.redelivered - reported.redelivered)
         commits.increment(by: now.commits - reported.commits)
+        alreadyApplied.increment(by: now.alreadyApplied - reported.alreadyApplied)
+        resent.increment(by: now.resent - reported.resent)
         pendingOutputs.record(pending)
         assignedPartitions.record(now.assignedPartitions)
         reported = now

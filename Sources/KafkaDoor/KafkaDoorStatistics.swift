@@ -18,6 +18,12 @@ public struct KafkaDoorStatistics: Sendable, Equatable {
     public var redelivered: Int
     /// Offset commits issued.
     public var commits: Int
+    /// Values read again that the state had already taken in (a restart after their offsets
+    /// were applied but not committed): not scored again, outputs sent again if undelivered.
+    public var alreadyApplied: Int = 0
+    /// Of those, the ones whose outputs were sent again from the outcome the state kept (they
+    /// had not been acknowledged when the instance stopped).
+    public var resent: Int = 0
     /// Input partitions assigned to this instance now.
     public var assignedPartitions: Int = 0
     /// Times this instance was given partitions (group rebalances it took part in).
@@ -34,6 +40,8 @@ final class KafkaDoorCounters: Sendable {
     let acknowledged = Atomic<Int>(0)
     let redelivered = Atomic<Int>(0)
     let commits = Atomic<Int>(0)
+    let alreadyApplied = Atomic<Int>(0)
+    let resent = Atomic<Int>(0)
     let assignedPartitions = Atomic<Int>(0)
     let assignments = Atomic<Int>(0)
 
@@ -43,6 +51,7 @@ final class KafkaDoorCounters: Sendable {
             alerted: alerted.load(ordering: .relaxed), deadLettered: deadLettered.load(ordering: .relaxed),
             feedback: feedback.load(ordering: .relaxed), acknowledged: acknowledged.load(ordering: .relaxed),
             redelivered: redelivered.load(ordering: .relaxed), commits: commits.load(ordering: .relaxed),
+            alreadyApplied: alreadyApplied.load(ordering: .relaxed), resent: resent.load(ordering: .relaxed),
             assignedPartitions: assignedPartitions.load(ordering: .relaxed), assignments: assignments.load(ordering: .relaxed))
     }
 }

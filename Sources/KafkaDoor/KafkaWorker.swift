@@ -15,10 +15,28 @@ import StreamifyWire
 /// the input offset, then drains delivery reports. `OffsetLedger` commits an offset only when
 /// every output of it and of every earlier offset in its partition has been acknowledged.
 /// Rebalance callbacks run inside `poll` on this same thread, so no state here needs a lock.
+///
+/// With a state directory the input offsets are part of the state (`InputLedger`): a message
+/// at or below the offset the state has taken in, read again after a restart because its
+/// commit did not reach Kafka, is not scored again; its outputs are sent again from the
+/// outcome kept for it, if they may not have been delivered.
 final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
     private enum TopicKind {
         case transactions
         case labels
+    }
+
+    /// One input message, while it is handled.
+    private struct InputMessage {
+        var value: UnsafeRawBufferPointer
+        var key: UnsafeRawBufferPointer
+        var topic: String
+        var position: InputPosition
+        /// Its partition's slot in `ledger`.
+        var slot: Int
+
+        var partition: Int32 { position.input.partition }
+        var offset: Int64 { position.offset }
     }
 
     private let configuration: KafkaDoorConfiguration
@@ -51,7 +69,10 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
     private let outputArena = MessageArena(capacity: 64 * 1024)
     private let breakdowns = BreakdownBuilder()
     private var packBuffer = [UInt8](repeating: 0, count: 64 * 1024)
-    private var topicKinds: [UnsafeRawPointer: (kind: TopicKind, name: String)] = [:]
+    private var topicKinds: [UnsafeRawPointer: (kind: TopicKind, name: String, source: UInt64)] = [:]
+    /// Per ledger slot: the highest offset the state had taken in when the partition was
+    /// assigned (-1 for none). Messages up to it are not scored again.
+    private var appliedThrough: [Int64] = []
     private var lastSlotKey: (UnsafeRawPointer?, Int32) = (nil, -1)
     private var lastSlot = 0
     private var window: AnalyticsWindow
@@ -156,68 +177,48 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
             guard let rkt = m.rkt else { continue }
             consumed += 1
             let topic = kind(of: rkt)
-            let slot = slot(rkt: rkt, topic: topic.name, partition: m.partition)
-            let value = UnsafeRawBufferPointer(start: m.payload, count: m.len)
-            let key = UnsafeRawBufferPointer(start: m.key, count: m.key_len)
+            let input = InputMessage(
+                value: UnsafeRawBufferPointer(start: m.payload, count: m.len),
+                key: UnsafeRawBufferPointer(start: m.key, count: m.key_len), topic: topic.name,
+                position: InputPosition(InputPartition(source: topic.source, partition: m.partition), offset: m.offset),
+                slot: slot(rkt: rkt, topic: topic.name, partition: m.partition))
+            if input.slot < appliedThrough.count, input.offset <= appliedThrough[input.slot] {
+                resend(input, kind: topic.kind)
+                continue
+            }
             switch topic.kind {
-            case .transactions:
-                processTransaction(value: value, key: key, topic: topic.name, partition: m.partition, offset: m.offset, slot: slot)
-            case .labels:
-                processFeedback(value: value, key: key, topic: topic.name, partition: m.partition, offset: m.offset, slot: slot)
+            case .transactions: processTransaction(input)
+            case .labels: processFeedback(input)
             }
         }
         counters.consumed.add(consumed, ordering: .relaxed)
     }
 
-    private func processTransaction(
-        value: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer, topic: String, partition: Int32, offset: Int64, slot: Int
-    ) {
+    private func processTransaction(_ input: InputMessage) {
         let inbound: InboundTransaction
-        switch InboundDecoder.transaction(value, arena: arena) {
+        switch InboundDecoder.transaction(input.value, arena: arena) {
         case .failure(let error):
             scoringCounters.errors[error.code] += 1
-            deadLetter(value: value, key: key, error: error, topic: topic, partition: partition, offset: offset, slot: slot)
+            deadLetter(input, error: error)
             return
         case .success(let decoded):
             inbound = decoded
         }
         let started = SystemClock.monotonicNanoseconds()
         let decision: ScoringService.Decision
-        switch scoring.score(inbound.message, counters: &scoringCounters) {
+        switch scoring.score(inbound.message, from: input.position, counters: &scoringCounters) {
         case .failure(let error):
-            deadLetter(value: value, key: key, error: error, topic: topic, partition: partition, offset: offset, slot: slot)
+            deadLetter(input, error: error)
             return
         case .success(let scored):
             decision = scored
         }
         let assessment = decision.assessment
         counters.scored.add(1, ordering: .relaxed)
-        let alerted = assessment.level >= configuration.alertLevel
-        let outputs = (alerted ? 1 : 0) + (scoresTopic == nil ? 0 : 1)
-        ledger.begin(slot: slot, offset: offset, outputs: outputs)
+        let alerted = produceOutputs(
+            of: inbound, assessment: assessment, modelVersion: decision.modelVersion, for: input, started: started)
 
         let t = inbound.message.pointee
-        if outputs > 0 {
-            defer { outputArena.reset() }
-            let opaque = OffsetLedger.opaque(slot: slot, offset: offset)
-            let elapsed = UInt32(clamping: (SystemClock.monotonicNanoseconds() &- started) / 1000)
-            let breakdown = breakdowns.make(
-                assessment, transactionID: t.transaction_id, modelVersion: decision.modelVersion, in: outputArena)
-            breakdown.pointee.server_time_us = elapsed
-            let cardKey = bytes(of: t.card_id)
-            if alerted {
-                let alert = FraudAlert.protobufC(
-                    transaction: UnsafeMutablePointer(mutating: inbound.message), breakdown: breakdown,
-                    sourceTopic: topic, sourcePartition: partition, sourceOffset: offset,
-                    scoredTimeMs: WallClock.unixMilliseconds(), in: outputArena)
-                encodeAlert(alert) { send(topic: alertTopic, key: cardKey, value: $0, opaque: opaque) }
-                counters.alerted.add(1, ordering: .relaxed)
-            }
-            if let scoresTopic {
-                encodeScore(breakdown, transaction: inbound.message) { send(topic: scoresTopic, key: cardKey, value: $0, opaque: opaque) }
-            }
-        }
-
         if configuration.analyticsIntervalSeconds > 0 {
             window.add(
                 amountMinor: t.amount_minor, card: decision.card.rawValue,
@@ -228,45 +229,99 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         }
     }
 
-    private func processFeedback(
-        value: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer, topic: String, partition: Int32, offset: Int64, slot: Int
-    ) {
+    /// Produces the alert (at or above the alert level) and the score (with a scores topic) of
+    /// a scored transaction, tied to its input offset; returns whether it alerted.
+    private func produceOutputs(
+        of inbound: InboundTransaction, assessment: RiskAssessment, modelVersion: String, for input: InputMessage,
+        started: UInt64
+    ) -> Bool {
+        let alerted = assessment.level >= configuration.alertLevel
+        let outputs = (alerted ? 1 : 0) + (scoresTopic == nil ? 0 : 1)
+        ledger.begin(slot: input.slot, offset: input.offset, outputs: outputs)
+        guard outputs > 0 else { return alerted }
+        defer { outputArena.reset() }
+        let t = inbound.message.pointee
+        let opaque = OffsetLedger.opaque(slot: input.slot, offset: input.offset)
+        let elapsed = UInt32(clamping: (SystemClock.monotonicNanoseconds() &- started) / 1000)
+        let breakdown = breakdowns.make(assessment, transactionID: t.transaction_id, modelVersion: modelVersion, in: outputArena)
+        breakdown.pointee.server_time_us = elapsed
+        let cardKey = bytes(of: t.card_id)
+        if alerted {
+            let alert = FraudAlert.protobufC(
+                transaction: UnsafeMutablePointer(mutating: inbound.message), breakdown: breakdown,
+                sourceTopic: input.topic, sourcePartition: input.partition, sourceOffset: input.offset,
+                scoredTimeMs: WallClock.unixMilliseconds(), in: outputArena)
+            encodeAlert(alert) { send(topic: alertTopic, key: cardKey, value: $0, opaque: opaque) }
+            counters.alerted.add(1, ordering: .relaxed)
+        }
+        if let scoresTopic {
+            encodeScore(breakdown, transaction: inbound.message) { send(topic: scoresTopic, key: cardKey, value: $0, opaque: opaque) }
+        }
+        return alerted
+    }
+
+    private func processFeedback(_ input: InputMessage) {
         let feedback: UnsafePointer<Streamify__V1__Feedback>
-        switch InboundDecoder.feedback(value, arena: arena) {
+        switch InboundDecoder.feedback(input.value, arena: arena) {
         case .failure(let error):
             // Counted like an undecodable transaction; validation errors the service counts itself.
             scoringCounters.errors[error.code] += 1
-            deadLetter(value: value, key: key, error: error, topic: topic, partition: partition, offset: offset, slot: slot)
+            deadLetter(input, error: error)
             return
         case .success(let decoded):
             feedback = decoded
         }
-        switch scoring.record(feedback, counters: &scoringCounters) {
+        switch scoring.record(feedback, from: input.position, counters: &scoringCounters) {
         case .failure(let error):
-            deadLetter(value: value, key: key, error: error, topic: topic, partition: partition, offset: offset, slot: slot)
+            deadLetter(input, error: error)
         case .success(let disposition):
             // Applied now, or held by the engine until its event clock reaches the reported time.
             if disposition == .refused {
                 let error = WireError(
                     code: .invalidArgument, message: "label refused by the engine (inconsistent times or too many labels held)")
-                deadLetter(value: value, key: key, error: error, topic: topic, partition: partition, offset: offset, slot: slot)
+                deadLetter(input, error: error)
                 return
             }
             counters.feedback.add(1, ordering: .relaxed)
-            ledger.begin(slot: slot, offset: offset, outputs: 0)
+            ledger.begin(slot: input.slot, offset: input.offset, outputs: 0)
         }
     }
 
-    private func deadLetter(
-        value: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer, error: WireError, topic: String, partition: Int32,
-        offset: Int64, slot: Int
-    ) {
-        ledger.begin(slot: slot, offset: offset, outputs: 1)
+    /// A message the state took in before a restart: not scored or applied again. Its outputs
+    /// go out again from the outcome the state kept, if they may not have been delivered; a
+    /// message whose outputs were delivered only moves its partition's offset on.
+    private func resend(_ input: InputMessage, kind: TopicKind) {
+        counters.alreadyApplied.add(1, ordering: .relaxed)
+        let outcome = scoring.inputs?.outcome(at: input.position)
+        if outcome != nil { counters.resent.add(1, ordering: .relaxed) }
+        switch outcome {
+        case .scored(let assessment, let modelVersion)?:
+            guard kind == .transactions, case .success(let inbound) = InboundDecoder.transaction(input.value, arena: arena) else {
+                ledger.begin(slot: input.slot, offset: input.offset, outputs: 0)
+                return
+            }
+            _ = produceOutputs(
+                of: inbound, assessment: assessment, modelVersion: modelVersion, for: input,
+                started: SystemClock.monotonicNanoseconds())
+        case .refused(let error)?:
+            deadLetter(input, error: error, journalled: true)
+        case nil:
+            ledger.begin(slot: input.slot, offset: input.offset, outputs: 0)
+        }
+    }
+
+    /// Sends `input` to the dead-letter topic with `error`, and journals the refusal unless it
+    /// is `journalled` already.
+    private func deadLetter(_ input: InputMessage, error: WireError, journalled: Bool = false) {
+        if !journalled { scoring.refuse(input.position, with: error) }
+        ledger.begin(slot: input.slot, offset: input.offset, outputs: 1)
         let record = DeadLetterJSON(
-            error: error.message, field: error.field, sourceTopic: topic, sourcePartition: partition, sourceOffset: offset,
-            valueBase64: Data(value).base64EncodedString())
+            error: error.message, field: error.field, sourceTopic: input.topic, sourcePartition: input.partition,
+            sourceOffset: input.offset, valueBase64: Data(input.value).base64EncodedString())
         let bytes = (try? jsonEncoder.encode(record)) ?? Data()
-        bytes.withUnsafeBytes { send(topic: deadLetterTopic, key: key, value: $0, opaque: OffsetLedger.opaque(slot: slot, offset: offset)) }
+        bytes.withUnsafeBytes {
+            send(topic: deadLetterTopic, key: input.key, value: $0, opaque: OffsetLedger.opaque(slot: input.slot, offset: input.offset))
+        }
         let total = counters.deadLettered.wrappingAdd(1, ordering: .relaxed).newValue
         window.addDeadLetter()
         // Every one is counted (statistics, metrics, analytics); the log shows the first ten and
@@ -275,7 +330,7 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
             logger.warning(
                 "Input dead-lettered",
                 metadata: [
-                    "topic": "\(topic)", "partition": "\(partition)", "offset": "\(offset)", "error": "\(error)",
+                    "topic": "\(input.topic)", "partition": "\(input.partition)", "offset": "\(input.offset)", "error": "\(error)",
                     "dead_lettered_total": "\(total)",
                 ])
         }
@@ -422,7 +477,7 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         let offsets = ledger.takeCommittable()
         guard !offsets.isEmpty else { return }
         // A committed offset is never consumed again: its state change must be in the journal first.
-        scoring.commitJournal()
+        journalDelivered(offsets)
         do {
             try consumer.commit(offsets, async: true)
             counters.commits.add(1, ordering: .relaxed)
@@ -432,11 +487,21 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         }
     }
 
+    /// Journals that every output below `offsets` was delivered, and commits the journal: the
+    /// state changes of everything about to be committed are then durable, and a restart will
+    /// not send those outputs again.
+    private func journalDelivered(_ offsets: [(TopicPartition, Int64)]) {
+        for (partition, offset) in offsets {
+            scoring.delivered(InputPartition(name: partition.topic, partition: partition.partition), before: offset)
+        }
+        scoring.commitJournal()
+    }
+
     /// Commits synchronously every done position in `partitions` (or everywhere).
     private func commitAll(in partitions: Set<TopicPartition>?) {
         let offsets = ledger.takeCommittable(in: partitions, includingCommitted: true)
         guard !offsets.isEmpty else { return }
-        scoring.commitJournal()
+        journalDelivered(offsets)
         do {
             try consumer.commit(offsets, async: false)
             counters.commits.add(1, ordering: .relaxed)
@@ -466,6 +531,17 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
     func partitionsAssigned(_ partitions: [TopicPartition]) {
         logger.info("Partitions assigned", metadata: ["partitions": "\(partitions)"])
         ledger.forget(Set(partitions))
+        for partition in partitions {
+            let slot = ledger.slot(for: partition)
+            if appliedThrough.count <= slot { appliedThrough += repeatElement(-1, count: slot + 1 - appliedThrough.count) }
+            let applied = scoring.inputs?.appliedThrough(InputPartition(name: partition.topic, partition: partition.partition))
+            appliedThrough[slot] = applied ?? -1
+            if let applied {
+                logger.info(
+                    "Partition state resumes from the state directory",
+                    metadata: ["partition": "\(partition)", "applied_through": "\(applied)"])
+            }
+        }
         counters.assignedPartitions.add(partitions.count, ordering: .relaxed)
         if !partitions.isEmpty { counters.assignments.add(1, ordering: .relaxed) }
     }
@@ -489,11 +565,14 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
 
     // MARK: - Lookups
 
-    private func kind(of rkt: OpaquePointer) -> (kind: TopicKind, name: String) {
+    private func kind(of rkt: OpaquePointer) -> (kind: TopicKind, name: String, source: UInt64) {
         let pointer = UnsafeRawPointer(rkt)
         if let known = topicKinds[pointer] { return known }
         let name = String(cString: rd_kafka_topic_name(rkt))
-        let entry = (kind: name == configuration.labelsTopic ? TopicKind.labels : .transactions, name: name)
+        let entry = (
+            kind: name == configuration.labelsTopic ? TopicKind.labels : .transactions, name: name,
+            source: InputPartition.sourceID(of: name)
+        )
         topicKinds[pointer] = entry
         return entry
     }

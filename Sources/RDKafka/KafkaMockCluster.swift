@@ -57,4 +57,19 @@ public final class KafkaMockCluster: @unchecked Sendable {
         var codes = errors.map { rd_kafka_resp_err_t(rawValue: $0) }
         rd_kafka_mock_push_request_errors_array(cluster, apiKey, codes.count, &codes)
     }
+
+    /// Delays every response of broker `id` by `milliseconds` (a slow or distant broker).
+    public func setRoundTripTime(_ id: Int32, milliseconds: Int) {
+        rd_kafka_mock_broker_set_rtt(cluster, id, Int32(milliseconds))
+    }
+
+    /// Makes broker `id` the coordinator of consumer group `group`.
+    public func setGroupCoordinator(_ group: String, broker id: Int32) {
+        rd_kafka_mock_coordinator_set(cluster, "group", group, id)
+    }
+
+    /// Drops the errors still pushed for requests of `apiKey`.
+    public func clearRequestErrors(apiKey: Int16) {
+        rd_kafka_mock_clear_request_errors(cluster, apiKey)
+    }
 }

@@ -2,6 +2,7 @@ import CoreMetrics
 import Logging
 import ScoringModel
 import StateStore
+import StreamifyWire
 
 /// Makes every state change durable: each scored transaction and each recorded label is
 /// appended to the journal as it is applied, and committed before its answer leaves.
@@ -19,10 +20,26 @@ public final class Durability: Sendable {
         case feedback = 2
         /// A model installed as the champion (a SIGHUP reload), as `StateWriter.write(_:)` writes it.
         case install = 3
+        /// A transaction read from an input log: `Sourced<TransactionFeatures>`.
+        case sourcedTransaction = 4
+        /// A label read from an input log: `Sourced<FeedbackFeatures>`.
+        case sourcedFeedback = 5
+        /// A message of an input log refused: its `InputPosition`, then the error (`InputOutcome`).
+        case refusal = 6
+        /// Every output of an input partition's messages below an offset delivered: an `InputPosition`.
+        case delivered = 7
+    }
+
+    /// A change made from a message of an input log, with where the message sits.
+    struct Sourced<Features: BitwiseCopyable>: BitwiseCopyable {
+        var features: Features
+        var position: InputPosition
     }
 
     /// The journal records go to.
     public let journal: Journal
+    /// How far the state has taken in each input log partition (the Kafka door's offsets).
+    public let inputs: InputLedger
     /// What the engine was made with at start: a snapshot rebuilt from the files starts there.
     let origin: (configuration: EngineConfiguration, model: RiskModel)
     private let logger: Logger
@@ -30,8 +47,12 @@ public final class Durability: Sendable {
 
     /// Journals into `journal`, logging failures to `logger`. `EngineStateStore.open` makes the
     /// one the daemon uses, after recovery; tools and benchmarks may make their own.
-    public init(journal: Journal, configuration: EngineConfiguration, model: RiskModel, logger: Logger) {
+    public init(
+        journal: Journal, configuration: EngineConfiguration, model: RiskModel, inputs: InputLedger = InputLedger(),
+        logger: Logger
+    ) {
         self.journal = journal
+        self.inputs = inputs
         self.origin = (configuration, model)
         self.logger = logger
     }
@@ -46,6 +67,23 @@ public final class Durability: Sendable {
         let result = body()
         withUnsafeBytes(of: record) { journal.append(kind: kind.rawValue, payload: $0) }
         return result
+    }
+
+    /// Journals that the message at `position` was refused with `error`, so a restart that
+    /// reads it again answers it the same way without scoring it.
+    func refuse(_ position: InputPosition, with error: WireError) {
+        let outcome = InputOutcome.refused(error)
+        var writer = StateWriter()
+        writer.write(position)
+        outcome.write(to: &writer)
+        writer.finish().withUnsafeBytes { journal.append(kind: RecordKind.refusal.rawValue, payload: $0) }
+        inputs.record(position, outcome)
+    }
+
+    /// Journals that every output of `input`'s messages below `offset` was delivered.
+    func delivered(_ input: InputPartition, before offset: Int64) {
+        withUnsafeBytes(of: InputPosition(input, offset: offset)) { journal.append(kind: RecordKind.delivered.rawValue, payload: $0) }
+        inputs.delivered(input, before: offset)
     }
 
     /// Installs `model` as `engine`'s champion and journals it, committed at once (a reload is

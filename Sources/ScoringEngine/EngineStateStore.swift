@@ -48,13 +48,14 @@ public struct EngineStateStore: Sendable {
     /// Throws `StateFormatError` (with `isOtherFormat`) for state of another format, and
     /// `StateFileError` when the directory cannot be used.
     public func open(configuration: EngineConfiguration, model: RiskModel) throws -> (RiskEngine, Durability, Loaded) {
-        let (engine, loaded) = try rebuild(configuration: configuration, model: model, adoptingChampion: false, before: .max)
+        let (engine, inputs, loaded) = try rebuild(
+            configuration: configuration, model: model, adoptingChampion: false, before: .max)
         let first = loaded.snapshot?.sequence ?? 0
         let segment = max(try Journal.segments(in: snapshots.directory).last ?? first, first)
         let journal = try Journal(
             directory: snapshots.directory, segment: segment, layout: EngineStateFormat.layout, fsyncPolicy: fsyncPolicy)
-        log(loaded, engine: engine)
-        let durability = Durability(journal: journal, configuration: configuration, model: model, logger: logger)
+        log(loaded, engine: engine, inputs: inputs)
+        let durability = Durability(journal: journal, configuration: configuration, model: model, inputs: inputs, logger: logger)
         if loaded.report.replacedChampion != nil {
             // The new champion is not in the journal: a snapshot now makes it part of the state.
             try snapshot(engine, durability: durability)
@@ -66,8 +67,8 @@ public struct EngineStateStore: Sendable {
     /// the newest readable snapshot, then the journal after it.
     private func rebuild(
         configuration: EngineConfiguration, model: RiskModel, adoptingChampion: Bool, before end: UInt64
-    ) throws -> (RiskEngine, Loaded) {
-        let (engine, snapshotLoaded) = try loadSnapshot(
+    ) throws -> (RiskEngine, InputLedger, Loaded) {
+        let (engine, inputs, snapshotLoaded) = try loadSnapshot(
             configuration: configuration, model: model, adoptingChampion: adoptingChampion, before: end)
         var loaded = snapshotLoaded
         let first = loaded.snapshot?.sequence ?? 0
@@ -78,7 +79,7 @@ public struct EngineStateStore: Sendable {
         }
         do {
             loaded.replay = try Journal.replay(from: first, before: end, in: snapshots.directory, layout: EngineStateFormat.layout) {
-                kind, payload in try Self.apply(kind: kind, payload: payload, to: engine)
+                kind, payload in try Self.apply(kind: kind, payload: payload, to: engine, inputs: inputs)
             }
         } catch let error as Journal.OtherLayout {
             throw StateFormatError(
@@ -95,22 +96,35 @@ public struct EngineStateStore: Sendable {
                     "reason": "\(cut.reason)",
                 ])
         }
-        return (engine, loaded)
+        return (engine, inputs, loaded)
     }
 
-    /// Applies one journal record to `engine`, as scoring or labelling did when it was written.
-    static func apply(kind: UInt8, payload: UnsafeRawBufferPointer, to engine: RiskEngine) throws(StateFormatError) {
+    /// Applies one journal record to `engine` and `inputs`, as scoring or labelling did when it
+    /// was written.
+    static func apply(
+        kind: UInt8, payload: UnsafeRawBufferPointer, to engine: RiskEngine, inputs: InputLedger
+    ) throws(StateFormatError) {
         switch Durability.RecordKind(rawValue: kind) {
         case .transaction:
-            guard payload.count == MemoryLayout<TransactionFeatures>.size else {
-                throw StateFormatError("a transaction record of \(payload.count) bytes")
-            }
-            _ = engine.score(payload.loadUnaligned(as: TransactionFeatures.self))
+            _ = engine.score(try load(TransactionFeatures.self, from: payload, "a transaction record"))
         case .feedback:
-            guard payload.count == MemoryLayout<FeedbackFeatures>.size else {
-                throw StateFormatError("a label record of \(payload.count) bytes")
-            }
-            _ = engine.record(payload.loadUnaligned(as: FeedbackFeatures.self))
+            _ = engine.record(try load(FeedbackFeatures.self, from: payload, "a label record"))
+        case .sourcedTransaction:
+            let record = try load(Durability.Sourced<TransactionFeatures>.self, from: payload, "a transaction record")
+            let models = engine.models
+            let assessment = engine.score(record.features, with: models)
+            inputs.record(record.position, .scored(assessment, modelVersion: models.served.version))
+        case .sourcedFeedback:
+            let record = try load(Durability.Sourced<FeedbackFeatures>.self, from: payload, "a label record")
+            _ = engine.record(record.features)
+            inputs.record(record.position, nil)
+        case .refusal:
+            var reader = StateReader(Array(payload))
+            let position = try reader.read(InputPosition.self)
+            inputs.record(position, try InputOutcome.read(from: &reader))
+        case .delivered:
+            let position = try load(InputPosition.self, from: payload, "a delivery record")
+            inputs.delivered(position.input, before: position.offset)
         case .install:
             var reader = StateReader(Array(payload))
             guard let model = try reader.readModel() else { throw StateFormatError("an install record without a model") }
@@ -120,19 +134,33 @@ public struct EngineStateStore: Sendable {
         }
     }
 
+    /// The fixed-size record `payload` holds, refusing one of another size.
+    private static func load<Record: BitwiseCopyable>(
+        _: Record.Type, from payload: UnsafeRawBufferPointer, _ what: String
+    ) throws(StateFormatError) -> Record {
+        guard payload.count == MemoryLayout<Record>.size else { throw StateFormatError("\(what) of \(payload.count) bytes") }
+        return payload.loadUnaligned(as: Record.self)
+    }
+
     /// The newest readable snapshot (numbered below `end`) in a new engine (an empty engine if
     /// none is).
     private func loadSnapshot(
         configuration: EngineConfiguration, model: RiskModel, adoptingChampion: Bool, before end: UInt64
-    ) throws -> (RiskEngine, Loaded) {
+    ) throws -> (RiskEngine, InputLedger, Loaded) {
         var loaded = Loaded()
         for snapshot in try snapshots.snapshots() where snapshot.sequence < end {
             let engine = RiskEngine(configuration: configuration, model: model)
+            let inputs = InputLedger()
             do {
                 var reader = StateReader(try snapshots.read(snapshot))
                 loaded.report = try engine.restoreState(from: &reader, adoptingChampion: adoptingChampion)
+                // A snapshot written before input positions were kept ends here: no input taken in yet.
+                if reader.remaining > 0 {
+                    var section = try reader.readSection()
+                    try inputs.restore(from: &section)
+                }
                 loaded.snapshot = snapshot
-                return (engine, loaded)
+                return (engine, inputs, loaded)
             } catch let error as StateFormatError where error.isOtherFormat {
                 throw StateFormatError(
                     "\(snapshot.path): \(error.description). Start this build on an empty --state-dir, or the build that wrote it",
@@ -145,7 +173,7 @@ public struct EngineStateStore: Sendable {
                 loaded.setAside.append(snapshot)
             }
         }
-        return (RiskEngine(configuration: configuration, model: model), loaded)
+        return (RiskEngine(configuration: configuration, model: model), InputLedger(), loaded)
     }
 
     /// What taking a snapshot cost.
@@ -165,7 +193,7 @@ public struct EngineStateStore: Sendable {
     public func snapshot(_ engine: RiskEngine, durability: Durability) throws -> SnapshotTaken {
         let started = ContinuousClock.now
         let next = try startNextSegment(of: durability.journal)
-        return try write(engine, as: next, started: started, kind: "at stop")
+        return try write(engine, inputs: durability.inputs, as: next, started: started, kind: "at stop")
     }
 
     /// Makes a new snapshot from the last one and the journal since, while the daemon goes on
@@ -178,9 +206,9 @@ public struct EngineStateStore: Sendable {
     public func compact(durability: Durability) throws -> SnapshotTaken {
         let started = ContinuousClock.now
         let next = try startNextSegment(of: durability.journal)
-        let (shadow, _) = try rebuild(
+        let (shadow, inputs, _) = try rebuild(
             configuration: durability.origin.configuration, model: durability.origin.model, adoptingChampion: true, before: next)
-        return try write(shadow, as: next, started: started, kind: "compacted from the journal")
+        return try write(shadow, inputs: inputs, as: next, started: started, kind: "compacted from the journal")
     }
 
     /// Moves `journal` on to the segment the next snapshot is numbered after (past every
@@ -191,9 +219,12 @@ public struct EngineStateStore: Sendable {
         return next
     }
 
-    private func write(_ engine: RiskEngine, as sequence: UInt64, started: ContinuousClock.Instant, kind: String) throws -> SnapshotTaken {
+    private func write(
+        _ engine: RiskEngine, inputs: InputLedger, as sequence: UInt64, started: ContinuousClock.Instant, kind: String
+    ) throws -> SnapshotTaken {
         var writer = StateWriter()
         engine.writeState(to: &writer)
+        writer.writeSection { inputs.write(to: &$0) }
         let payload = writer.finish()
         let snapshot = try snapshots.write(payload, sequence: sequence)
         if let oldest = try snapshots.snapshots().last {
@@ -209,13 +240,14 @@ public struct EngineStateStore: Sendable {
         return taken
     }
 
-    private func log(_ loaded: Loaded, engine: RiskEngine) {
+    private func log(_ loaded: Loaded, engine: RiskEngine, inputs: InputLedger) {
         logger.notice(
             loaded.snapshot == nil && loaded.replay.records == 0 ? "no state to restore: starting empty" : "state restored",
             metadata: [
                 "state_dir": "\(snapshots.directory)", "snapshot": "\(loaded.snapshot?.path ?? "none")",
                 "journal_records": "\(loaded.replay.records)", "cards_tracked": "\(engine.cardsTracked)",
                 "dropped_entries": "\(loaded.report.droppedEntries)", "dropped_labels": "\(loaded.report.droppedLabels)",
+                "input_positions": "\(inputs.positions)", "undelivered_outputs": "\(inputs.undeliveredCount)",
             ])
         if let replaced = loaded.report.replacedChampion {
             logger.warning(

@@ -57,9 +57,12 @@ public final class ScoringService: Sendable {
     /// Validates `transaction`, scores it against the state and folds it in; counts the result.
     ///
     /// An invalid transaction leaves the state untouched and comes back as the error to answer with.
+    /// A door reading a partitioned log passes the message's `position`: with a state directory
+    /// it is journalled with the change and kept in `inputs` (see `InputLedger`).
     @inline(__always)
     public func score(
-        _ transaction: UnsafePointer<Streamify__V1__Transaction>, counters: inout ScoringCounters
+        _ transaction: UnsafePointer<Streamify__V1__Transaction>, from position: InputPosition? = nil,
+        counters: inout ScoringCounters
     ) -> Result<Decision, WireError> {
         switch TransactionIntake.features(of: transaction, key: engine.configuration.fingerprintKey) {
         case .success(let features):
@@ -70,8 +73,11 @@ public final class ScoringService: Sendable {
             }
             // Read the models once: a reload during this call must not mix two versions.
             let models = engine.models
-            guard let assessment = change(.transaction, recording: features, counters: &counters, { engine.score(features, with: models) })
+            guard
+                let assessment = change(
+                    .transaction, recording: features, from: position, counters: &counters, { engine.score(features, with: models) })
             else { return .failure(Self.journalFailing) }
+            if let position { durability?.inputs.record(position, .scored(assessment, modelVersion: models.served.version)) }
             counters.transactions += 1
             counters.levels[assessment.level] += 1
             return .success(Decision(assessment: assessment, modelVersion: models.served.version, card: features.card))
@@ -87,19 +93,22 @@ public final class ScoringService: Sendable {
         message: "event_time_ms is further ahead of the daemon's event clock and wall clock than --max-clock-skew allows",
         field: "event_time_ms")
 
-    /// Makes one state change with `body`, journalled as `record` with a state directory. Nil,
-    /// counted as an internal error and not applied, while the journal cannot be written: answer
-    /// `journalFailing` then.
+    /// Makes one state change with `body`, journalled as `record` (with its input `position`,
+    /// if any) with a state directory. Nil, counted as an internal error and not applied, while
+    /// the journal cannot be written: answer `journalFailing` then.
     @inline(__always)
     private func change<Record: BitwiseCopyable, Value>(
-        _ kind: Durability.RecordKind, recording record: Record, counters: inout ScoringCounters, _ body: () -> Value
+        _ kind: Durability.RecordKind, recording record: Record, from position: InputPosition?,
+        counters: inout ScoringCounters, _ body: () -> Value
     ) -> Value? {
         guard let durability else { return body() }
         guard durability.acceptsChanges else {
             counters.errors[.internal] += 1
             return nil
         }
-        return durability.change(kind, recording: record, body)
+        guard let position else { return durability.change(kind, recording: record, body) }
+        let sourced = Durability.Sourced(features: record, position: position)
+        return durability.change(kind == .transaction ? .sourcedTransaction : .sourcedFeedback, recording: sourced, body)
     }
 
     /// The answer to a state change while the journal cannot be written (`--state-dir`).
@@ -111,13 +120,18 @@ public final class ScoringService: Sendable {
     ///
     /// A label the engine refuses (inconsistent times, too many held) is `.success(.refused)`:
     /// the report was well-formed, and the door decides how to answer it.
+    /// A door reading a partitioned log passes the message's `position`, as for `score`.
     public func record(
-        _ feedback: UnsafePointer<Streamify__V1__Feedback>, counters: inout ScoringCounters
+        _ feedback: UnsafePointer<Streamify__V1__Feedback>, from position: InputPosition? = nil,
+        counters: inout ScoringCounters
     ) -> Result<LabelDisposition, WireError> {
         switch TransactionIntake.features(of: feedback, key: engine.configuration.fingerprintKey) {
         case .success(let features):
-            guard let disposition = change(.feedback, recording: features, counters: &counters, { engine.record(features) })
+            guard
+                let disposition = change(
+                    .feedback, recording: features, from: position, counters: &counters, { engine.record(features) })
             else { return .failure(Self.journalFailing) }
+            if let position { durability?.inputs.record(position, nil) }
             counters.feedback += 1
             counters.labels[disposition] += 1
             return .success(disposition)
@@ -125,5 +139,23 @@ public final class ScoringService: Sendable {
             counters.errors[error.code] += 1
             return .failure(error)
         }
+    }
+
+    // MARK: - Input logs
+
+    /// How far the state has taken in each input log partition; nil without a state directory,
+    /// when nothing of it outlives the process.
+    public var inputs: InputLedger? { durability?.inputs }
+
+    /// Notes that the message at `position` was refused with `error` (dead-lettered), so a
+    /// restart reading it again answers the same. Nothing to do without a state directory.
+    public func refuse(_ position: InputPosition, with error: WireError) {
+        durability?.refuse(position, with: error)
+    }
+
+    /// Notes that every output of `input`'s messages below `offset` was delivered; call it with
+    /// each offset commit, before `commitJournal()`. Nothing to do without a state directory.
+    public func delivered(_ input: InputPartition, before offset: Int64) {
+        durability?.delivered(input, before: offset)
     }
 }

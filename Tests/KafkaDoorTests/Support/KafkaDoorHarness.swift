@@ -10,10 +10,14 @@ final class KafkaDoorHarness: Sendable {
     let sidecar: KafkaDoor
     let task: Task<Void, any Error>
 
-    init(configuration: KafkaDoorConfiguration, engine: RiskEngine = RiskEngine()) {
+    convenience init(configuration: KafkaDoorConfiguration, engine: RiskEngine = RiskEngine()) {
+        self.init(configuration: configuration, scoring: ScoringService(engine: engine))
+    }
+
+    init(configuration: KafkaDoorConfiguration, scoring: ScoringService) {
         var logger = Logger(label: "kafka-sidecar-test")
         logger.logLevel = .warning
-        let sidecar = KafkaDoor(configuration: configuration, scoring: ScoringService(engine: engine), logger: logger)
+        let sidecar = KafkaDoor(configuration: configuration, scoring: scoring, logger: logger)
         self.sidecar = sidecar
         self.task = Task { try await sidecar.run() }
     }

@@ -48,7 +48,7 @@ public final class KafkaDoor: Service, Sendable {
             let embedded = try KafkaMockCluster(brokers: 1)
             var topics = [configuration.inputTopic, configuration.alertTopic, configuration.analyticsTopic,
                           configuration.effectiveDeadLetterTopic]
-            topics += [configuration.labelsTopic, configuration.scoresTopic].compactMap { $0 }
+            topics += [configuration.labelsTopic, configuration.scoresTopic, configuration.effectiveChangelogTopic].compactMap { $0 }
             for topic in topics { try embedded.createTopic(topic, partitions: configuration.embeddedPartitions) }
             bootstrap = embedded.bootstrapServers
             // The mock broker answers an empty fetch only after fetch.wait.max.ms (it has no

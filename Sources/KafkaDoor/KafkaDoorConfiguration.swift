@@ -24,6 +24,11 @@ public struct KafkaDoorConfiguration: Sendable {
     public var labelsTopic: String?
     /// Optional topic that receives every breakdown, alerting or not.
     public var scoresTopic: String?
+    /// The compacted topic each card's state is written to after each of its transactions, so
+    /// it moves with its partition (`CardChangelogRecord`); `nil` means `<inputTopic>.changelog`.
+    public var changelogTopic: String?
+    /// Whether card states are written to and restored from `effectiveChangelogTopic`.
+    public var keepsChangelog: Bool = true
     /// The consumer group to join; instances in one group share the input partitions.
     public var groupID: String
     /// Transactions at or above this level are alerted.
@@ -79,12 +84,21 @@ public struct KafkaDoorConfiguration: Sendable {
     /// The dead-letter topic in effect.
     public var effectiveDeadLetterTopic: String { deadLetterTopic ?? "\(inputTopic).dlq" }
 
+    /// The changelog topic in effect; `nil` when `keepsChangelog` is off.
+    public var effectiveChangelogTopic: String? { keepsChangelog ? changelogTopic ?? "\(inputTopic).changelog" : nil }
+
+    /// Sets the changelog topic from a flag or variable: a name, or `off`.
+    public mutating func setChangelog(_ value: String) {
+        keepsChangelog = value.lowercased() != "off"
+        changelogTopic = keepsChangelog ? value : nil
+    }
+
     /// Whether `brokers` asks for the in-process mock cluster.
     public var isEmbedded: Bool { brokers == Self.embeddedBrokers }
 
     /// Reads `KAFKA_BOOTSTRAP_SERVERS` (required; `nil` without it), `KAFKA_TOPIC_SALES`,
     /// `KAFKA_TOPIC_FRAUD`, `KAFKA_TOPIC_ANALYTICS`, `KAFKA_TOPIC_DLQ`, `KAFKA_TOPIC_LABELS`,
-    /// `KAFKA_TOPIC_SCORES`, `KAFKA_GROUP_ID`, `KAFKA_ALERT_LEVEL` (low|medium|high|critical),
+    /// `KAFKA_TOPIC_SCORES`, `KAFKA_TOPIC_CHANGELOG` (a name or `off`), `KAFKA_GROUP_ID`, `KAFKA_ALERT_LEVEL` (low|medium|high|critical),
     /// `KAFKA_ALERT_FORMAT` (protobuf|json), `KAFKA_ANALYTICS_INTERVAL` (seconds).
     public static func fromEnvironment(_ environment: [String: String]) throws(ConfigurationError) -> Self? {
         guard let brokers = environment["KAFKA_BOOTSTRAP_SERVERS"], !brokers.isEmpty else { return nil }
@@ -99,6 +113,7 @@ public struct KafkaDoorConfiguration: Sendable {
         configuration.deadLetterTopic = value("KAFKA_TOPIC_DLQ")
         configuration.labelsTopic = value("KAFKA_TOPIC_LABELS")
         configuration.scoresTopic = value("KAFKA_TOPIC_SCORES")
+        if let changelog = value("KAFKA_TOPIC_CHANGELOG") { configuration.setChangelog(changelog) }
         if let group = value("KAFKA_GROUP_ID") { configuration.groupID = group }
         if let text = value("KAFKA_ALERT_LEVEL") {
             guard let level = RiskLevel(name: text) else { throw ConfigurationError("KAFKA_ALERT_LEVEL: unknown level \(text)") }

@@ -13,6 +13,7 @@ struct KafkaDoorMetrics {
     private let commits = Counter(label: "streamify_kafka_commits_total")
     private let alreadyApplied = Counter(label: "streamify_kafka_already_applied_total")
     private let resent = Counter(label: "streamify_kafka_outputs_resent_total")
+    private let restoredCards = Counter(label: "streamify_kafka_cards_restored_total")
     private let pendingOutputs = Gauge(label: "streamify_kafka_outputs_pending")
     private let assignedPartitions = Gauge(label: "streamify_kafka_assigned_partitions")
     private var reported = KafkaDoorStatistics(
@@ -30,6 +31,7 @@ struct KafkaDoorMetrics {
         commits.increment(by: now.commits - reported.commits)
         alreadyApplied.increment(by: now.alreadyApplied - reported.alreadyApplied)
         resent.increment(by: now.resent - reported.resent)
+        restoredCards.increment(by: now.restoredCards - reported.restoredCards)
         pendingOutputs.record(pending)
         assignedPartitions.record(now.assignedPartitions)
         reported = now

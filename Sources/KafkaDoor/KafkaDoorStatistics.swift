@@ -24,6 +24,8 @@ public struct KafkaDoorStatistics: Sendable, Equatable {
     /// Of those, the ones whose outputs were sent again from the outcome the state kept (they
     /// had not been acknowledged when the instance stopped).
     public var resent: Int = 0
+    /// Card states taken in from the changelog when partitions were assigned.
+    public var restoredCards: Int = 0
     /// Input partitions assigned to this instance now.
     public var assignedPartitions: Int = 0
     /// Times this instance was given partitions (group rebalances it took part in).
@@ -42,6 +44,7 @@ final class KafkaDoorCounters: Sendable {
     let commits = Atomic<Int>(0)
     let alreadyApplied = Atomic<Int>(0)
     let resent = Atomic<Int>(0)
+    let restoredCards = Atomic<Int>(0)
     let assignedPartitions = Atomic<Int>(0)
     let assignments = Atomic<Int>(0)
 
@@ -52,6 +55,7 @@ final class KafkaDoorCounters: Sendable {
             feedback: feedback.load(ordering: .relaxed), acknowledged: acknowledged.load(ordering: .relaxed),
             redelivered: redelivered.load(ordering: .relaxed), commits: commits.load(ordering: .relaxed),
             alreadyApplied: alreadyApplied.load(ordering: .relaxed), resent: resent.load(ordering: .relaxed),
+            restoredCards: restoredCards.load(ordering: .relaxed),
             assignedPartitions: assignedPartitions.load(ordering: .relaxed), assignments: assignments.load(ordering: .relaxed))
     }
 }

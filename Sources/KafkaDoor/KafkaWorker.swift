@@ -20,6 +20,11 @@ import StreamifyWire
 /// at or below the offset the state has taken in, read again after a restart because its
 /// commit did not reach Kafka, is not scored again; its outputs are sent again from the
 /// outcome kept for it, if they may not have been delivered.
+///
+/// With a changelog topic (the default), each scored transaction also writes its card's new
+/// state there (`CardChangelogRecord`), as one more output of its offset; when a partition is
+/// assigned, its changelog partition is read back before any of its messages is scored, so a
+/// card whose partition moved here from another instance keeps its history.
 final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
     private enum TopicKind {
         case transactions
@@ -52,6 +57,9 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
     private let scoresTopic: OpaquePointer?
     private let deadLetterTopic: OpaquePointer
     private let analyticsTopic: OpaquePointer
+    private let changelogTopic: OpaquePointer?
+    private var changelogBuffer: [UInt8] = []
+    private let bootstrap: String
 
     private var ledger = OffsetLedger()
     /// Outputs whose delivery failed and that librdkafka would not take back at once (its queue
@@ -61,6 +69,7 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
 
     private struct Redelivery {
         var topic: OpaquePointer
+        var partition: Int32
         var key: [UInt8]
         var value: [UInt8]
         var opaque: UInt64
@@ -97,6 +106,21 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         self.scoresTopic = configuration.scoresTopic.map { producer.topic($0) }
         self.deadLetterTopic = producer.topic(configuration.effectiveDeadLetterTopic)
         self.analyticsTopic = producer.topic(configuration.analyticsTopic)
+        self.bootstrap = bootstrap
+        if let changelog = configuration.effectiveChangelogTopic {
+            let inputPartitions = try producer.partitionCount(of: configuration.inputTopic)
+            let changelogPartitions = try producer.partitionCount(of: changelog)
+            guard changelogPartitions >= inputPartitions else {
+                throw KafkaError(
+                    code: -1,
+                    message: "changelog topic \(changelog) has \(changelogPartitions) partitions and the input topic "
+                        + "\(configuration.inputTopic) \(inputPartitions): create it with at least as many "
+                        + "(cleanup.policy=compact), or turn it off with --kafka-topic-changelog off")
+            }
+            self.changelogTopic = producer.topic(changelog)
+        } else {
+            self.changelogTopic = nil
+        }
         self.consumer = try RDKafkaConsumer(
             settings: KafkaClientSettings.consumer(configuration, bootstrap: bootstrap), handler: PlaceholderHandler())
         consumer.handler = self
@@ -215,8 +239,12 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         }
         let assessment = decision.assessment
         counters.scored.add(1, ordering: .relaxed)
+        let changelog = changelogTopic == nil ? nil : scoring.engine.cards.snapshot(decision.card).map {
+            CardChangelogRecord(card: $0, offset: input.offset, decision: (assessment, decision.modelVersion))
+        }
         let alerted = produceOutputs(
-            of: inbound, assessment: assessment, modelVersion: decision.modelVersion, for: input, started: started)
+            of: inbound, assessment: assessment, modelVersion: decision.modelVersion, for: input, started: started,
+            changelog: changelog)
 
         let t = inbound.message.pointee
         if configuration.analyticsIntervalSeconds > 0 {
@@ -229,19 +257,26 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         }
     }
 
-    /// Produces the alert (at or above the alert level) and the score (with a scores topic) of
-    /// a scored transaction, tied to its input offset; returns whether it alerted.
+    /// Produces the alert (at or above the alert level), the score (with a scores topic) and the
+    /// card's `changelog` record (with a changelog topic) of a scored transaction, tied to its
+    /// input offset; returns whether it alerted.
     private func produceOutputs(
         of inbound: InboundTransaction, assessment: RiskAssessment, modelVersion: String, for input: InputMessage,
-        started: UInt64
+        started: UInt64, changelog: CardChangelogRecord?
     ) -> Bool {
         let alerted = assessment.level >= configuration.alertLevel
-        let outputs = (alerted ? 1 : 0) + (scoresTopic == nil ? 0 : 1)
+        let outputs = (alerted ? 1 : 0) + (scoresTopic == nil ? 0 : 1) + (changelog == nil ? 0 : 1)
         ledger.begin(slot: input.slot, offset: input.offset, outputs: outputs)
         guard outputs > 0 else { return alerted }
         defer { outputArena.reset() }
         let t = inbound.message.pointee
         let opaque = OffsetLedger.opaque(slot: input.slot, offset: input.offset)
+        if let changelog, let changelogTopic {
+            changelog.encode(into: &changelogBuffer)
+            changelogBuffer.withUnsafeBytes { value in
+                send(topic: changelogTopic, partition: input.partition, key: bytes(of: t.card_id), value: value, opaque: opaque)
+            }
+        }
         let elapsed = UInt32(clamping: (SystemClock.monotonicNanoseconds() &- started) / 1000)
         let breakdown = breakdowns.make(assessment, transactionID: t.transaction_id, modelVersion: modelVersion, in: outputArena)
         breakdown.pointee.server_time_us = elapsed
@@ -292,7 +327,7 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
     /// message whose outputs were delivered only moves its partition's offset on.
     private func resend(_ input: InputMessage, kind: TopicKind) {
         counters.alreadyApplied.add(1, ordering: .relaxed)
-        let outcome = scoring.inputs?.outcome(at: input.position)
+        let outcome = scoring.inputs.outcome(at: input.position)
         if outcome != nil { counters.resent.add(1, ordering: .relaxed) }
         switch outcome {
         case .scored(let assessment, let modelVersion)?:
@@ -300,9 +335,15 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
                 ledger.begin(slot: input.slot, offset: input.offset, outputs: 0)
                 return
             }
+            // The card's changelog record may be undelivered too: its state now holds everything
+            // this partition's state holds, so it goes out as of that offset.
+            let card = EntityKey(bytes: bytes(of: inbound.message.pointee.card_id), key: scoring.engine.configuration.fingerprintKey)
+            let changelog = changelogTopic == nil ? nil : scoring.engine.cards.snapshot(card).map {
+                CardChangelogRecord(card: $0, offset: appliedThrough[input.slot], decision: nil)
+            }
             _ = produceOutputs(
                 of: inbound, assessment: assessment, modelVersion: modelVersion, for: input,
-                started: SystemClock.monotonicNanoseconds())
+                started: SystemClock.monotonicNanoseconds(), changelog: changelog)
         case .refused(let error)?:
             deadLetter(input, error: error, journalled: true)
         case nil:
@@ -378,10 +419,14 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
 
     // MARK: - Producing and acknowledgements
 
-    /// Enqueues one output, waiting for room when librdkafka's queue is full.
-    private func send(topic: OpaquePointer, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, opaque: UInt64) {
+    /// Enqueues one output (to `partition`, or the one its key hashes to), waiting for room when
+    /// librdkafka's queue is full.
+    private func send(
+        topic: OpaquePointer, partition: Int32 = RD_KAFKA_PARTITION_UA, key: UnsafeRawBufferPointer,
+        value: UnsafeRawBufferPointer, opaque: UInt64
+    ) {
         while true {
-            let result = producer.produce(topic: topic, key: key, value: value, opaque: opaque)
+            let result = producer.produce(topic: topic, partition: partition, key: key, value: value, opaque: opaque)
             if result == RD_KAFKA_RESP_ERR_NO_ERROR { return }
             if result == RD_KAFKA_RESP_ERR__QUEUE_FULL {
                 drainReports(timeoutMs: 5)
@@ -422,7 +467,9 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
                         // Not taken back (typically a full queue): keep a copy, or it is lost
                         // while the ledger waits for it for ever.
                         redeliveries.append(
-                            Redelivery(topic: topic, key: Array(report.key), value: Array(report.payload), opaque: report.opaque))
+                            Redelivery(
+                                topic: topic, partition: report.partition, key: Array(report.key), value: Array(report.payload),
+                                opaque: report.opaque))
                     }
                 }
             })
@@ -436,7 +483,8 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         for redelivery in redeliveries {
             let result = redelivery.key.withUnsafeBytes { key in
                 redelivery.value.withUnsafeBytes { value in
-                    producer.produce(topic: redelivery.topic, key: key, value: value, opaque: redelivery.opaque)
+                    producer.produce(
+                        topic: redelivery.topic, partition: redelivery.partition, key: key, value: value, opaque: redelivery.opaque)
                 }
             }
             if result == RD_KAFKA_RESP_ERR__FATAL {
@@ -531,19 +579,90 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
     func partitionsAssigned(_ partitions: [TopicPartition]) {
         logger.info("Partitions assigned", metadata: ["partitions": "\(partitions)"])
         ledger.forget(Set(partitions))
+        let inputs = partitions.filter { $0.topic == configuration.inputTopic }
+        let committed = changelogTopic == nil || inputs.isEmpty ? [:] : committedOffsets(inputs)
         for partition in partitions {
             let slot = ledger.slot(for: partition)
             if appliedThrough.count <= slot { appliedThrough += repeatElement(-1, count: slot + 1 - appliedThrough.count) }
-            let applied = scoring.inputs?.appliedThrough(InputPartition(name: partition.topic, partition: partition.partition))
-            appliedThrough[slot] = applied ?? -1
-            if let applied {
+            appliedThrough[slot] = scoring.inputs.appliedThrough(InputPartition(name: partition.topic, partition: partition.partition)) ?? -1
+            if changelogTopic != nil, partition.topic == configuration.inputTopic {
+                restore(partition, slot: slot, committed: committed[partition] ?? -1)
+            }
+            if appliedThrough[slot] >= 0 {
                 logger.info(
-                    "Partition state resumes from the state directory",
-                    metadata: ["partition": "\(partition)", "applied_through": "\(applied)"])
+                    "Partition state resumes", metadata: ["partition": "\(partition)", "applied_through": "\(appliedThrough[slot])"])
             }
         }
         counters.assignedPartitions.add(partitions.count, ordering: .relaxed)
         if !partitions.isEmpty { counters.assignments.add(1, ordering: .relaxed) }
+    }
+
+    // MARK: - Changelog
+
+    /// The group's committed offsets of `partitions`; empty (everything treated as uncommitted,
+    /// so every restored decision is kept) when Kafka cannot say.
+    private func committedOffsets(_ partitions: [TopicPartition]) -> [TopicPartition: Int64] {
+        do {
+            return try consumer.committed(partitions)
+        } catch {
+            logger.warning("Committed offsets unknown; keeping every restored decision", metadata: ["error": "\(error)"])
+            return [:]
+        }
+    }
+
+    /// Reads `partition`'s changelog partition back and takes in every card state newer than
+    /// the state here holds, before any of the partition's messages is scored; the messages
+    /// those states include are then skipped (`appliedThrough`), and the decisions at or after
+    /// the `committed` offset kept to send their outputs again.
+    private func restore(_ partition: TopicPartition, slot: Int, committed: Int64) {
+        guard let changelog = configuration.effectiveChangelogTopic else { return }
+        let started = ContinuousClock.now
+        let input = InputPartition(name: partition.topic, partition: partition.partition)
+        let local = appliedThrough[slot]
+        var newest = local
+        var adopted = 0
+        var refused: [String] = []
+        do {
+            let records = try KafkaPartitionReader.read(
+                settings: KafkaClientSettings.consumer(configuration, bootstrap: bootstrap), topic: changelog,
+                partition: partition.partition, timeoutMs: 120_000
+            ) { _, key, value in
+                let record: CardChangelogRecord
+                do {
+                    record = try CardChangelogRecord.decode(value)
+                } catch {
+                    if refused.count < 3 { refused.append("\(error)") }
+                    return
+                }
+                guard record.offset > local else { return }
+                let outcome = record.offset >= committed ? record.decision.map { InputOutcome.scored($0.assessment, modelVersion: $0.modelVersion) } : nil
+                switch scoring.adopt(record.card, cardID: key, at: InputPosition(input, offset: record.offset), outcome: outcome) {
+                case .adopted:
+                    adopted += 1
+                    newest = max(newest, record.offset)
+                case .otherFingerprintKey:
+                    if refused.count < 3 { refused.append("card state fingerprinted under another key: give every instance of the group the same --fingerprint-key-file") }
+                case .journalFailing:
+                    if refused.count < 3 { refused.append("the state journal cannot be written") }
+                }
+            }
+            appliedThrough[slot] = newest
+            scoring.commitJournal()
+            counters.restoredCards.add(adopted, ordering: .relaxed)
+            logger.notice(
+                "Partition state restored from the changelog",
+                metadata: [
+                    "partition": "\(partition)", "changelog_records": "\(records)", "cards_adopted": "\(adopted)",
+                    "applied_through": "\(newest)", "took": "\(ContinuousClock.now - started)",
+                ])
+        } catch {
+            logger.error(
+                "Changelog partition unreadable: this partition's cards are scored without the history kept there",
+                metadata: ["changelog": "\(changelog)", "partition": "\(partition.partition)", "error": "\(error)"])
+        }
+        if !refused.isEmpty {
+            logger.error("Changelog records not taken in", metadata: ["partition": "\(partition)", "reasons": "\(refused)"])
+        }
     }
 
     // MARK: - Analytics

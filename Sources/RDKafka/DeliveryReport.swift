@@ -12,6 +12,8 @@ package struct DeliveryReport {
     /// The per-message context given to `produce`.
     package var opaque: UInt64 { UInt64(UInt(bitPattern: message.pointee._private)) }
     package var topicHandle: OpaquePointer? { message.pointee.rkt }
+    /// The partition the message was produced to (chosen by the partitioner when not given).
+    package var partition: Int32 { message.pointee.partition }
     package var key: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: message.pointee.key, count: message.pointee.key_len) }
     package var payload: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: message.pointee.payload, count: message.pointee.len)

@@ -33,25 +33,40 @@ package final class RDKafkaProducer {
         return topic
     }
 
-    /// Enqueues one message (librdkafka copies key and value). `opaque` comes back in its report.
+    /// Enqueues one message (librdkafka copies key and value) to `partition`, or to the one the
+    /// partitioner picks for `key` by default. `opaque` comes back in its report.
     ///
     /// - Returns: `RD_KAFKA_RESP_ERR_NO_ERROR`, or the reason it was not enqueued
     ///   (`RD_KAFKA_RESP_ERR__QUEUE_FULL` means: drain reports and try again).
     package func produce(
-        topic: OpaquePointer, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, opaque: UInt64
+        topic: OpaquePointer, partition: Int32 = RD_KAFKA_PARTITION_UA, key: UnsafeRawBufferPointer,
+        value: UnsafeRawBufferPointer, opaque: UInt64
     ) -> rd_kafka_resp_err_t {
         let result = rd_kafka_produce(
-            topic, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
+            topic, partition, RD_KAFKA_MSG_F_COPY,
             UnsafeMutableRawPointer(mutating: value.baseAddress), value.count,
             key.baseAddress, key.count,
             UnsafeMutableRawPointer(bitPattern: UInt(opaque)))
         return result == 0 ? RD_KAFKA_RESP_ERR_NO_ERROR : rd_kafka_last_error()
     }
 
-    /// Re-enqueues a message whose delivery failed, with the same key, value and opaque.
+    /// Re-enqueues a message whose delivery failed, with the same partition, key, value and opaque.
     package func reproduce(_ report: DeliveryReport) -> rd_kafka_resp_err_t {
         guard let topic = report.topicHandle else { return RD_KAFKA_RESP_ERR__INVALID_ARG }
-        return produce(topic: topic, key: report.key, value: report.payload, opaque: report.opaque)
+        return produce(topic: topic, partition: report.partition, key: report.key, value: report.payload, opaque: report.opaque)
+    }
+
+    /// How many partitions `name` has, from the cluster's metadata (which may create the topic
+    /// where brokers auto-create topics).
+    package func partitionCount(of name: String, timeoutMs: Int32 = 10_000) throws(KafkaError) -> Int {
+        var metadata: UnsafePointer<rd_kafka_metadata>?
+        let result = rd_kafka_metadata(handle, 0, topic(name), &metadata, timeoutMs)
+        guard result == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else { throw KafkaError(result, context: "metadata of \(name)") }
+        defer { rd_kafka_metadata_destroy(metadata) }
+        guard metadata.pointee.topic_cnt > 0 else { throw KafkaError(code: -1, message: "no metadata for topic \(name)") }
+        let entry = metadata.pointee.topics[0]
+        if entry.err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(entry.err, context: "topic \(name)") }
+        return Int(entry.partition_cnt)
     }
 
     /// Waits up to `timeoutMs` for events, then hands every delivery report already queued to `body`.

@@ -28,6 +28,9 @@ public final class Durability: Sendable {
         case refusal = 6
         /// Every output of an input partition's messages below an offset delivered: an `InputPosition`.
         case delivered = 7
+        /// A card's state taken from another instance's changelog: the `CardState`, the
+        /// `InputPosition` it is as of, a flag, and the `InputOutcome` kept when the flag is set.
+        case adoptedCard = 8
     }
 
     /// A change made from a message of an input log, with where the message sits.
@@ -84,6 +87,19 @@ public final class Durability: Sendable {
     func delivered(_ input: InputPartition, before offset: Int64) {
         withUnsafeBytes(of: InputPosition(input, offset: offset)) { journal.append(kind: RecordKind.delivered.rawValue, payload: $0) }
         inputs.delivered(input, before: offset)
+    }
+
+    /// Adopts `card` as of `position` into `engine` and journals it, with the outcome of the
+    /// message at `position` to keep if its outputs may be undelivered.
+    func adopt(_ card: CardState, at position: InputPosition, outcome: InputOutcome?, in engine: RiskEngine) {
+        var writer = StateWriter()
+        writer.write(card)
+        writer.write(position)
+        writer.writeFlag(outcome != nil)
+        outcome?.write(to: &writer)
+        engine.adopt(card)
+        writer.finish().withUnsafeBytes { journal.append(kind: RecordKind.adoptedCard.rawValue, payload: $0) }
+        inputs.record(position, outcome)
     }
 
     /// Installs `model` as `engine`'s champion and journals it, committed at once (a reload is

@@ -125,6 +125,13 @@ public struct EngineStateStore: Sendable {
         case .delivered:
             let position = try load(InputPosition.self, from: payload, "a delivery record")
             inputs.delivered(position.input, before: position.offset)
+        case .adoptedCard:
+            var reader = StateReader(Array(payload))
+            let card = try reader.read(CardState.self)
+            let position = try reader.read(InputPosition.self)
+            let outcome = try reader.readFlag() ? try InputOutcome.read(from: &reader) : nil
+            engine.adopt(card)
+            inputs.record(position, outcome)
         case .install:
             var reader = StateReader(Array(payload))
             guard let model = try reader.readModel() else { throw StateFormatError("an install record without a model") }

@@ -18,6 +18,9 @@ public final class ScoringService: Sendable {
     public let metrics: ScoringMetrics
     /// Journals every state change; nil when the state is kept in memory only.
     public let durability: Durability?
+    /// How far the state has taken in each input log partition (the Kafka door's offsets):
+    /// journalled and snapshotted with a state directory, in memory only without one.
+    public let inputs: InputLedger
 
     /// A service over `engine`, collecting counters into `metrics` (a new set by default), and
     /// journalling every state change through `durability` if given.
@@ -25,6 +28,7 @@ public final class ScoringService: Sendable {
         self.engine = engine
         self.metrics = metrics
         self.durability = durability
+        self.inputs = durability?.inputs ?? InputLedger()
     }
 
     /// Installs `model` as the champion (journalled with a state directory, so recovery installs
@@ -77,7 +81,7 @@ public final class ScoringService: Sendable {
                 let assessment = change(
                     .transaction, recording: features, from: position, counters: &counters, { engine.score(features, with: models) })
             else { return .failure(Self.journalFailing) }
-            if let position { durability?.inputs.record(position, .scored(assessment, modelVersion: models.served.version)) }
+            if let position { inputs.record(position, .scored(assessment, modelVersion: models.served.version)) }
             counters.transactions += 1
             counters.levels[assessment.level] += 1
             return .success(Decision(assessment: assessment, modelVersion: models.served.version, card: features.card))
@@ -131,7 +135,7 @@ public final class ScoringService: Sendable {
                 let disposition = change(
                     .feedback, recording: features, from: position, counters: &counters, { engine.record(features) })
             else { return .failure(Self.journalFailing) }
-            if let position { durability?.inputs.record(position, nil) }
+            if let position { inputs.record(position, nil) }
             counters.feedback += 1
             counters.labels[disposition] += 1
             return .success(disposition)
@@ -143,19 +147,45 @@ public final class ScoringService: Sendable {
 
     // MARK: - Input logs
 
-    /// How far the state has taken in each input log partition; nil without a state directory,
-    /// when nothing of it outlives the process.
-    public var inputs: InputLedger? { durability?.inputs }
-
     /// Notes that the message at `position` was refused with `error` (dead-lettered), so a
-    /// restart reading it again answers the same. Nothing to do without a state directory.
+    /// restart reading it again answers the same.
     public func refuse(_ position: InputPosition, with error: WireError) {
-        durability?.refuse(position, with: error)
+        if let durability { durability.refuse(position, with: error) } else { inputs.record(position, .refused(error)) }
     }
 
     /// Notes that every output of `input`'s messages below `offset` was delivered; call it with
-    /// each offset commit, before `commitJournal()`. Nothing to do without a state directory.
+    /// each offset commit, before `commitJournal()`.
     public func delivered(_ input: InputPartition, before offset: Int64) {
-        durability?.delivered(input, before: offset)
+        if let durability { durability.delivered(input, before: offset) } else { inputs.delivered(input, before: offset) }
+    }
+
+    /// What became of a card state offered by `adopt`.
+    public enum Adoption: Sendable, Equatable {
+        /// Taken in.
+        case adopted
+        /// Written under another fingerprint key (or for another id): not taken in.
+        case otherFingerprintKey
+        /// Not taken in: the journal cannot be written.
+        case journalFailing
+    }
+
+    /// Takes in `card` as the state of the card with id `cardID`, as of the input message at
+    /// `position` (another instance's changelog, when the partition moved here), keeping
+    /// `outcome` for that message if its outputs may be undelivered. Refused when the state
+    /// was fingerprinted under another key: every instance of a group needs the same one.
+    public func adopt(
+        _ card: CardState, cardID: UnsafeRawBufferPointer, at position: InputPosition, outcome: InputOutcome?
+    ) -> Adoption {
+        guard EntityKey(bytes: cardID, key: engine.configuration.fingerprintKey).rawValue == card.key else {
+            return .otherFingerprintKey
+        }
+        guard let durability else {
+            engine.adopt(card)
+            inputs.record(position, outcome)
+            return .adopted
+        }
+        guard durability.acceptsChanges else { return .journalFailing }
+        durability.adopt(card, at: position, outcome: outcome, in: engine)
+        return .adopted
     }
 }

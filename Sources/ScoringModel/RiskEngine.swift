@@ -254,6 +254,12 @@ public final class RiskEngine: @unchecked Sendable {
     /// Cards tracked now.
     public var cardsTracked: Int { cards.count }
 
+    /// Takes `card` in as the whole state of its card, replacing what the table held for it:
+    /// a card whose input partition moved here from another instance (its changelog).
+    public func adopt(_ card: CardState) {
+        cards.update(EntityKey(rawValue: card.key), at: card.lastSeen) { entry, _ in entry = card }
+    }
+
     /// Housekeeping rounds run so far: one each time the event-time clock crossed a multiple of
     /// `configuration.housekeepingPeriodSeconds`.
     public var housekeepingRounds: Int { housekeeping.rounds }

@@ -21,6 +21,8 @@ struct KafkaOptions: ParsableArguments {
     var labelsTopic: String?
     @Option(name: .customLong("kafka-topic-scores"), help: "Topic for every breakdown (optional). Env: KAFKA_TOPIC_SCORES")
     var scoresTopic: String?
+    @Option(name: .customLong("kafka-topic-changelog"), help: "Compacted topic of card states, so a card's history moves with its partition on a rebalance, or 'off'. Needs at least the input topic's partitions. Env: KAFKA_TOPIC_CHANGELOG (default <input>.changelog)")
+    var changelogTopic: String?
     @Option(name: .customLong("kafka-group-id"), help: "Consumer group. Env: KAFKA_GROUP_ID (default streamify-scoring)")
     var groupID: String?
     @Option(name: .customLong("alert-level"), help: "Lowest level alerted: low|medium|high|critical. Env: KAFKA_ALERT_LEVEL (default medium)")
@@ -50,6 +52,7 @@ struct KafkaOptions: ParsableArguments {
         if let dlqTopic { configuration.deadLetterTopic = dlqTopic }
         if let labelsTopic { configuration.labelsTopic = labelsTopic }
         if let scoresTopic { configuration.scoresTopic = scoresTopic }
+        if let changelogTopic { configuration.setChangelog(changelogTopic) }
         if let groupID { configuration.groupID = groupID }
         if let alertLevel {
             guard let level = RiskLevel(name: alertLevel) else {

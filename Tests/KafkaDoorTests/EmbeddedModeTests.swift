@@ -26,14 +26,15 @@ import StreamifyWire
             })
         let task = Task { try await sidecar.run() }
         let deadline = Date().addingTimeInterval(60)
-        while sidecar.statistics.acknowledged < 500, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        // Two outputs each: the alert, and the card's state in the changelog.
+        while sidecar.statistics.acknowledged < 1000, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
         sidecar.requestGracefulStop()
         try await task.value
         #expect(fed.load(ordering: .acquiring) == 500)
         let statistics = sidecar.statistics
         #expect(statistics.scored == 500)
         #expect(statistics.alerted == 500, "alert level low alerts everything")
-        #expect(statistics.acknowledged == 500)
+        #expect(statistics.acknowledged == 1000)
     }
 
     @Test func passThroughSettingsTargetOneClientByPrefix() {

@@ -19,7 +19,7 @@ import StreamifyWire
 
     static func cluster(brokers: Int = 1) throws -> KafkaMockCluster {
         let cluster = try KafkaMockCluster(brokers: brokers)
-        for topic in ["sales", "alerts", "analytics", "scores", "sales.dlq"] {
+        for topic in ["sales", "alerts", "analytics", "scores", "sales.dlq", "sales.changelog"] {
             try cluster.createTopic(topic, partitions: partitions)
         }
         return cluster

@@ -209,7 +209,7 @@ let package = Package(
             name: "KafkaDoorTests",
             dependencies: [
                 "KafkaDoor", "RDKafka", "CRdKafka", "CStreamifyProto", "ScoringModel", "ScoringEngine",
-                "StreamifyWire", "SyntheticWorld", logging,
+                "StreamifyWire", "SyntheticWorld", "ScoringTestSupport", logging,
             ],
             swiftSettings: swiftSettings
         ),

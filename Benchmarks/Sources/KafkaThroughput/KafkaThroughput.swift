@@ -32,7 +32,7 @@ enum KafkaThroughput {
 
     static func run(
         messages: Int, partitions: Int = 4, format: InputFormat = .protobuf, alertLevel: RiskLevel = .medium,
-        batchSize: Int = 8192, logger: Logger
+        batchSize: Int = 8192, changelog: Bool = true, logger: Logger
     ) async throws -> Result {
         // The mock broker keeps at most ~5 MB per partition (older data is dropped), so spread the
         // pre-filled input over enough partitions to keep every message.
@@ -43,12 +43,13 @@ enum KafkaThroughput {
         let sampleSize = encoded.map(\.count).max() ?? 0
         let partitions = max(partitions, (messages * (sampleSize + 80)) / (3 << 20) + 1)
         let cluster = try KafkaMockCluster(brokers: 1)
-        let configuration = KafkaDoorConfiguration(
+        var configuration = KafkaDoorConfiguration(
             brokers: cluster.bootstrapServers, inputTopic: "bench_sales", alertTopic: "bench_alerts",
             analyticsTopic: "bench_analytics", groupID: "bench", alertLevel: alertLevel, analyticsIntervalSeconds: 10,
             batchSize: batchSize)
+        configuration.keepsChangelog = changelog
         for topic in [configuration.inputTopic, configuration.alertTopic, configuration.analyticsTopic,
-                      configuration.effectiveDeadLetterTopic] {
+                      configuration.effectiveDeadLetterTopic] + [configuration.effectiveChangelogTopic].compactMap({ $0 }) {
             try cluster.createTopic(topic, partitions: partitions)
         }
 
@@ -77,7 +78,9 @@ enum KafkaThroughput {
                 nextReport += 5_000_000_000
             }
             if started == 0, statistics.consumed > 0 { started = Self.nowNanoseconds() }
-            if statistics.consumed >= messages, statistics.acknowledged >= statistics.alerted + statistics.deadLettered {
+            // Every alert and dead letter acknowledged, and with a changelog one card state per scored transaction.
+            let outputs = statistics.alerted + statistics.deadLettered + (changelog ? statistics.scored : 0)
+            if statistics.consumed >= messages, statistics.acknowledged >= outputs {
                 finished = Self.nowNanoseconds()
                 break
             }

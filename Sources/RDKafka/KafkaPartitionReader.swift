@@ -17,7 +17,9 @@ package enum KafkaPartitionReader {
     ) throws(KafkaError) -> Int {
         let conf = try RDKafkaConfig.make(
             settings.filter { $0.0 != "group.id" }
-                + [("group.id", "streamify-partition-reader"), ("enable.auto.commit", "false"), ("enable.partition.eof", "true")])
+                + [("group.id", "streamify-partition-reader"), ("enable.auto.commit", "false"), ("enable.partition.eof", "true"),
+                   // The end is known when a fetch comes back empty: do not let the broker hold it.
+                   ("fetch.wait.max.ms", "10")])
         let handle = try RDKafkaConfig.newHandle(RD_KAFKA_CONSUMER, conf)
         defer { rd_kafka_destroy(handle) }
         // The watermarks only check that the partition exists: some brokers (tansu) answer

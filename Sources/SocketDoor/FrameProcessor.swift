@@ -148,7 +148,13 @@ public final class FrameProcessor {
         if peek.isWellFormed, peek.batchTransactions > maximumBatchSize {
             return batchTooLarge(requestID: peek.requestID, count: peek.batchTransactions)
         }
-        // Shed before decoding: a loop that is behind must spend as little as possible per request.
+        // Shed before decoding: a loop that is behind must spend as little as possible per
+        // request. That includes a request whose client has given up (its deadline passed while
+        // it waited in buffers): it is refused even if its body would not decode.
+        if peek.isWellFormed, peek.deadlineMs > 0, WallClock.unixMilliseconds() >= peek.deadlineMs {
+            counters.shedForDeadline += 1
+            return refusal(requestID: peek.requestID, .deadlineExceeded, "deadline_ms passed before the server reached the request")
+        }
         if peek.isWellFormed, peek.asksForScoring {
             if let admission, !admission.admits(atUptimeNanoseconds: start) {
                 counters.shedForQueueDelay += 1
@@ -163,12 +169,6 @@ public final class FrameProcessor {
             return refusal(requestID: peek.requestID, .malformed, "frame is not a valid streamify.v1.Request")
         }
         let requestID = request.pointee.request_id
-        // A request whose client has given up is shed before it is scored. (After decoding, so
-        // that a malformed frame is always MALFORMED; decoding is the small part of the work.)
-        let deadline = request.pointee.deadline_ms
-        if deadline > 0, WallClock.unixMilliseconds() >= deadline {
-            return refusal(requestID: requestID, .deadlineExceeded, "deadline_ms passed before the server reached the request")
-        }
         switch request.pointee.body_case {
         case STREAMIFY__V1__REQUEST__BODY_SCORE:
             return scoreResponse(requestID: requestID, transaction: request.pointee.score, start: start)

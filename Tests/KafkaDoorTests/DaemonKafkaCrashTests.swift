@@ -69,12 +69,6 @@ import Testing
         let restored = second.logLines().first { $0["message"] as? String == "state restored" }
         #expect(restored != nil, "\(second.log.suffix(2000))")
 
-        let accounting = try Accounting.read(bootstrap: cluster.bootstrapServers, configuration: configuration, partitions: 1)
-        let scored = DurableInputStateTests.breakdowns(accounting)
-        #expect(Set(scored.map(\.0)) == input.validIDs)
-        let differing = scored.filter { expected[$0.0] != $0.1 }.map(\.0)
-        #expect(differing.count == 0, "\(differing.count) of \(scored.count) score records differ, first \(differing.prefix(3))")
-        #expect(accounting.alertProblems(level: .medium).isEmpty)
-        #expect(accounting.uniqueDeadLetters == input.invalidCount)
+        try DurableInputStateTests.expectSameScores(as: expected, in: cluster, configuration: configuration, input: input)
     }
 }

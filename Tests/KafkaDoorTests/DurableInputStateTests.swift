@@ -30,6 +30,21 @@ import Testing
         }
     }
 
+    /// Checks that every input was scored or dead-lettered, and every score record (duplicates
+    /// included) equals `expected`'s for its transaction.
+    static func expectSameScores(
+        as expected: [String: RiskBreakdown], in cluster: KafkaMockCluster, configuration: KafkaDoorConfiguration,
+        input: TestInput
+    ) throws {
+        let accounting = try Accounting.read(bootstrap: cluster.bootstrapServers, configuration: configuration, partitions: 1)
+        let scored = breakdowns(accounting)
+        #expect(Set(scored.map(\.0)) == input.validIDs)
+        let differing = scored.filter { expected[$0.0] != $0.1 }.map(\.0)
+        #expect(differing.count == 0, "\(differing.count) of \(scored.count) score records differ, first \(differing.prefix(3))")
+        #expect(accounting.alertProblems(level: .medium).isEmpty)
+        #expect(accounting.uniqueDeadLetters == input.invalidCount)
+    }
+
     static func open(_ directory: URL) throws -> (ScoringService, EngineStateStore.Loaded) {
         var logger = Logger(label: "durable-input-test")
         logger.logLevel = .warning
@@ -125,13 +140,7 @@ import Testing
         // Every outcome the state kept (its outputs unacknowledged at the crash) was sent again.
         #expect(statistics.resent == undelivered)
 
-        let accounting = try Accounting.read(bootstrap: cluster.bootstrapServers, configuration: configuration, partitions: 1)
-        let scored = Self.breakdowns(accounting)
-        #expect(Set(scored.map(\.0)) == input.validIDs)
-        let differing = scored.filter { expected[$0.0] != $0.1 }.map(\.0)
-        #expect(differing.count == 0, "\(differing.count) of \(scored.count) score records differ, first \(differing.prefix(3))")
-        #expect(accounting.alertProblems(level: .medium).isEmpty)
-        #expect(accounting.uniqueDeadLetters == input.invalidCount)
+        try Self.expectSameScores(as: expected, in: cluster, configuration: configuration, input: input)
         #expect(secondService.engine.cardsTracked == referenceEngine.cardsTracked)
         #expect(secondService.engine.learner.updateCount == referenceEngine.learner.updateCount)
         #expect(secondService.inputs.appliedThrough(InputPartition(name: "sales", partition: 0)) == Int64(input.records.count - 1))

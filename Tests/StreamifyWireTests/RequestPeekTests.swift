@@ -28,6 +28,7 @@ struct RequestPeekTests {
             let bytes = WireCodec.encode(request)
             let peek = try #require(Self.peek(bytes))
             #expect(peek.requestID == request.requestID)
+            #expect(peek.deadlineMs == request.deadlineMs)
             switch request.body {
             case .score, .scoreBatch: #expect(peek.asksForScoring)
             default: #expect(!peek.asksForScoring)

@@ -26,6 +26,9 @@ struct LoadOptions: ParsableArguments {
     @Option(help: "Transactions per request (1: score, more: score_batch).")
     var batch: Int = 1
 
+    @Option(help: "Give each request deadline_ms = its intended send time + this many milliseconds; the daemon answers DEADLINE_EXCEEDED, without scoring, once it has passed.")
+    var deadline: Int?
+
     @Option(help: "Open loop: transactions per second, on schedule (latency counts from the intended send time).")
     var rate: Double?
 
@@ -68,6 +71,7 @@ struct LoadOptions: ParsableArguments {
         if max && rate != nil { throw ValidationError("choose --rate (open loop) or --max (closed loop), not both") }
         if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
+        if let deadline, deadline < 1 { throw ValidationError("--deadline must be at least 1 (milliseconds)") }
         if let duration { _ = try DurationText.parseSeconds(duration) }
         _ = try DurationText.parseSeconds(warmup)
     }
@@ -83,6 +87,7 @@ struct LoadOptions: ParsableArguments {
         configuration.connections = connections
         configuration.pipeline = pipeline
         configuration.batchSize = batch
+        configuration.deadlineMilliseconds = deadline
         configuration.rate = effectiveRate
         configuration.count = count
         configuration.warmupSeconds = try DurationText.parseSeconds(warmup)

@@ -10,6 +10,8 @@ struct LoadConfiguration: Sendable {
     var pipeline = 64
     /// Transactions per request (1 sends `score`, more send `score_batch`).
     var batchSize = 1
+    /// Each request's `deadline_ms`: its intended send time plus this; nil sends none.
+    var deadlineMilliseconds: Int? = nil
     /// Open loop at this many transactions per second; `nil` for closed loop (as fast as the
     /// pipeline allows).
     var rate: Double? = 1_000

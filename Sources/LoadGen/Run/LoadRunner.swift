@@ -70,7 +70,7 @@ enum LoadRunner {
             let worker = try await client.eventLoop.submit {
                 let worker = LoadWorker(
                     client: client, queue: queue, producer: producer, control: control, schedule: schedule,
-                    pipeline: configuration.pipeline)
+                    pipeline: configuration.pipeline, deadlineMilliseconds: configuration.deadlineMilliseconds)
                 worker.start()
                 return worker
             }.get()

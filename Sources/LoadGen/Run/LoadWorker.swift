@@ -21,6 +21,8 @@ final class LoadWorker: @unchecked Sendable {
     private let control: RunControl
     private let schedule: SendSchedule
     private let pipeline: Int
+    /// Sets each request's `deadline_ms` when given (`--deadline`).
+    private let deadline: DeadlineStamp?
 
     private var chunk: WorkloadChunk?
     private var cursor = 0
@@ -40,8 +42,12 @@ final class LoadWorker: @unchecked Sendable {
     /// Succeeds once sending has finished and every request was answered or failed.
     var finished: EventLoopFuture<Void> { done.futureResult }
 
-    init(client: ScoringClient, queue: WorkloadQueue, producer: WorkloadProducer, control: RunControl, schedule: SendSchedule, pipeline: Int) {
+    init(
+        client: ScoringClient, queue: WorkloadQueue, producer: WorkloadProducer, control: RunControl, schedule: SendSchedule,
+        pipeline: Int, deadlineMilliseconds: Int? = nil
+    ) {
         precondition(pipeline >= 1)
+        self.deadline = deadlineMilliseconds.map { DeadlineStamp(budgetMilliseconds: Int64($0), uptimeNanos: Self.nowNanos()) }
         self.client = client
         self.queue = queue
         self.producer = producer
@@ -123,7 +129,8 @@ final class LoadWorker: @unchecked Sendable {
                 intended = now
             }
             cursor += 1
-            let future = client.writeOnEventLoop(frame: request.frame)
+            let frame = deadline.map { $0.stamp(request.frame, intendedNanos: intended) } ?? request.frame
+            let future = client.writeOnEventLoop(frame: frame)
             inFlight.append(InFlight(intendedNanos: intended, chunk: current, requestIndex: cursor - 1))
             future.whenComplete { [self] result in complete(result) }
             statistics.requestsSent += 1

@@ -21,6 +21,8 @@ public struct ScoringCounters: Sendable {
     public var shedForQueueDelay = 0
     /// Scoring requests answered OVERLOADED because too many answers were unread (also in `errors`).
     public var shedForBufferedOutput = 0
+    /// Requests answered DEADLINE_EXCEEDED, undecoded, because their `deadline_ms` had passed (also in `errors`).
+    public var shedForDeadline = 0
     /// Labels answered OVERLOADED for their connection's rate (also counted in `errors`).
     public var rateLimitedLabels = 0
     /// Feedback by what became of it.
@@ -47,6 +49,7 @@ public struct ScoringCounters: Sendable {
         clockSkewRefusals = 0
         shedForQueueDelay = 0
         shedForBufferedOutput = 0
+        shedForDeadline = 0
         rateLimitedLabels = 0
         labels.reset()
         errors.reset()

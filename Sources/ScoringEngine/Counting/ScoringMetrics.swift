@@ -17,6 +17,7 @@ public final class ScoringMetrics: Sendable {
     private let shedForQueueDelay = Counter(label: "streamify_requests_shed_total", dimensions: [("reason", "queue_delay")])
     private let shedForBufferedOutput = Counter(
         label: "streamify_requests_shed_total", dimensions: [("reason", "buffered_output")])
+    private let shedForDeadline = Counter(label: "streamify_requests_shed_total", dimensions: [("reason", "deadline")])
     private let rateLimitedLabels = Counter(label: "streamify_labels_rate_limited_total")
     private let labels: [(LabelDisposition, Counter)]
     private let errors: [(ErrorCode, Counter)]
@@ -62,6 +63,7 @@ public final class ScoringMetrics: Sendable {
         if counters.clockSkewRefusals > 0 { clockSkewRefusals.increment(by: counters.clockSkewRefusals) }
         if counters.shedForQueueDelay > 0 { shedForQueueDelay.increment(by: counters.shedForQueueDelay) }
         if counters.shedForBufferedOutput > 0 { shedForBufferedOutput.increment(by: counters.shedForBufferedOutput) }
+        if counters.shedForDeadline > 0 { shedForDeadline.increment(by: counters.shedForDeadline) }
         if counters.rateLimitedLabels > 0 { rateLimitedLabels.increment(by: counters.rateLimitedLabels) }
         Self.increment(labels, by: counters.labels)
         Self.increment(errors, by: counters.errors)

@@ -1,5 +1,5 @@
 /// What a `streamify.v1.Request` frame is, read from its wire bytes without decoding it: its id,
-/// whether it asks for scoring, and how many transactions a `score_batch` carries.
+/// whether it asks for scoring, how many transactions a `score_batch` carries, and its deadline.
 ///
 /// Decoding a batch allocates every transaction it holds, so the server must know the count
 /// before it decodes: half a million empty transactions fit in a few megabytes of frame and cost
@@ -15,12 +15,16 @@ public struct RequestPeek: Sendable, Equatable {
     public var batchTransactions: Int
     /// Whether the body is `score` or `score_batch`: work admission control may shed.
     public var asksForScoring: Bool
+    /// The request's `deadline_ms` (Unix milliseconds; 0 for none): a request past it is shed
+    /// before it is decoded.
+    public var deadlineMs: Int64 = 0
 
     /// The `Request` field numbers the peek reads (`proto/streamify/v1/scoring.proto`).
     private enum FieldNumber {
         static let requestID: UInt64 = 1
         static let score: UInt64 = 2
         static let scoreBatch: UInt64 = 3
+        static let deadlineMs: UInt64 = 7
         /// `TransactionBatch.transactions`.
         static let batchTransactions: UInt64 = 1
     }
@@ -40,6 +44,7 @@ public struct RequestPeek: Sendable, Equatable {
     /// format, and the walk stops there.
     public init(_ bytes: UnsafeRawBufferPointer) {
         requestID = 0
+        deadlineMs = 0
         batchTransactions = 0
         asksForScoring = false
         isWellFormed = false
@@ -48,6 +53,8 @@ public struct RequestPeek: Sendable, Equatable {
             switch (field.number, field.wireType) {
             case (FieldNumber.requestID, .varint):
                 requestID = field.varint
+            case (FieldNumber.deadlineMs, .varint):
+                deadlineMs = Int64(bitPattern: field.varint)
             case (FieldNumber.score, .lengthDelimited):
                 asksForScoring = true
             case (FieldNumber.scoreBatch, .lengthDelimited):

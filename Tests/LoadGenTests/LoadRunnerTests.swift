@@ -155,14 +155,15 @@ struct LoadRunnerTests {
         configuration.pipeline = 128
         configuration.count = 100
         configuration.durationSeconds = nil
-        configuration.drainTimeoutSeconds = 0.3
+        // Long enough for the 19 answers to arrive on a busy machine; far below the 60 s stall.
+        configuration.drainTimeoutSeconds = 2
         // Built before the clock starts: the bound is on the run, not on building the world.
         let source = TransactionStream(configuration: Self.world())
         let started = ContinuousClock.now
         let result = try await LoadRunner.run(configuration, source: source, control: RunControl())
         let elapsed = (ContinuousClock.now - started).seconds
         try await server.stop()
-        #expect(elapsed < 5, "took \(elapsed) s")
+        #expect(elapsed < 10, "took \(elapsed) s")
         #expect(result.interrupted)
         #expect(result.statistics.scoredTransactions == 19)
         #expect(result.statistics.connectionFailures == 81)

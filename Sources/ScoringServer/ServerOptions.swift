@@ -63,6 +63,12 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Most scored transactions kept awaiting their outcome for online learning (0: none, and no learning). Env: STREAMIFY_MAX_LOGGED_TRANSACTIONS")
     var maxLoggedTransactions: Int? = environment("STREAMIFY_MAX_LOGGED_TRANSACTIONS").flatMap(Int.init)
 
+    @Option(help: "Frauds kept for the challenger's daily refit at most; beyond it the oldest go (0: none, and no refit). Env: STREAMIFY_REFIT_FRAUDS")
+    var refitFrauds: Int = environment("STREAMIFY_REFIT_FRAUDS").flatMap(Int.init) ?? RefitSettings().fraudCapacity
+
+    @Option(help: "Legitimate outcomes (after sampling one in ten) kept for the daily refit at most; beyond it the oldest go. Env: STREAMIFY_REFIT_LEGITIMATE")
+    var refitLegitimate: Int = environment("STREAMIFY_REFIT_LEGITIMATE").flatMap(Int.init) ?? RefitSettings().legitimateCapacity
+
     @Option(help: "Directory where all engine state is kept across restarts (tables, outcome log, held labels, event clock, learned models, the fingerprint key); 'off' keeps it in memory only. Env: STREAMIFY_STATE_DIR")
     var stateDir: String = environment("STREAMIFY_STATE_DIR") ?? "off"
 
@@ -160,6 +166,9 @@ struct ServerOptions: ParsableArguments {
         let halfLifeSeconds = try eventTimeSpan(
             fraudCardHalfLife, option: "--fraud-card-half-life", example: "7d", offAllowed: true)
         let skewSeconds = try eventTimeSpan(maxClockSkew, option: "--max-clock-skew", example: "1h", offAllowed: true)
+        guard refitFrauds >= 0, refitLegitimate >= 0 else {
+            throw InvalidOption(description: "--refit-frauds and --refit-legitimate must be 0 or more")
+        }
         guard (maxLoggedTransactions ?? 0) >= 0 else {
             throw InvalidOption(description: "--max-logged-transactions must be 0 or more")
         }
@@ -191,6 +200,9 @@ struct ServerOptions: ParsableArguments {
         // The outcome log feeds the challenger's learning and the champion/challenger scoreboard.
         engine.maximumLoggedTransactions = maxLoggedTransactions ?? 1_000_000
         engine.learning.enabled = !freezeLearning
+        engine.learning.refit.fraudCapacity = refitFrauds
+        engine.learning.refit.legitimateCapacity = refitLegitimate
+        engine.learning.refit.enabled = refitFrauds > 0
         engine.outcomeDelayDays = Int(delaySeconds / 86_400)
         engine.confirmedFraudQuietSeconds = quietSeconds
         engine.confirmedFraudHalfLifeSeconds = halfLifeSeconds

@@ -24,6 +24,8 @@ public final class ScoringMetrics: Sendable {
     private let levels: [(RiskLevel, Counter)]
     private let outcomesLogged = Meter(label: "streamify_outcome_log_entries")
     private let labelsPending = Meter(label: "streamify_labels_pending")
+    private let reservoirFrauds = Meter(label: "streamify_refit_reservoir_samples", dimensions: [("kind", "fraud")])
+    private let reservoirLegitimate = Meter(label: "streamify_refit_reservoir_samples", dimensions: [("kind", "legitimate")])
     private let learnerUpdates = Meter(label: "streamify_learner_updates")
     private let cards = Meter(label: "streamify_cards_tracked")
     private let housekeepingRounds = Meter(label: "streamify_housekeeping_rounds")
@@ -86,6 +88,8 @@ public final class ScoringMetrics: Sendable {
         housekeepingRounds.set(engine.housekeepingRounds)
         outcomesLogged.set(engine.outcomes?.count ?? 0)
         labelsPending.set(engine.pendingLabelCount)
+        reservoirFrauds.set(engine.reservoir.fraudCount)
+        reservoirLegitimate.set(engine.reservoir.legitimateCount)
         learnerUpdates.set(engine.learner.updateCount)
         challengerServing.set(engine.challengerServes ? 1 : 0)
         challengerSwitches.set(engine.challengerSwitches)

@@ -66,6 +66,9 @@ public final class OutcomeReservoir: @unchecked Sendable {
     /// Frauds kept now (within or beyond the window).
     public var fraudCount: Int { mutex.withLock { frauds.count } }
 
+    /// Legitimate outcomes kept now (after sampling; within or beyond the window).
+    public var legitimateCount: Int { mutex.withLock { legitimate.count } }
+
     /// The outcomes of the last `windowDays` before `seconds`, weighted for a fit.
     func samples(at seconds: UInt32) -> [(features: FeatureVector, fraud: Bool, weight: Double)] {
         let window = UInt32(windowDays) * EventTime.daySeconds

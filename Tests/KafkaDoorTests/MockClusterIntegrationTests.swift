@@ -5,129 +5,133 @@ import ScoringModel
 import StreamifyWire
 @testable import KafkaDoor
 
-/// End-to-end runs on librdkafka's in-process mock cluster: every input must end up scored
-/// (and alerted when at or above the level) or dead-lettered, and fully committed.
-@Suite(.serialized) struct MockClusterIntegrationTests {
-    static let partitions = 3
+extension KafkaClusterTests {
+    /// End-to-end runs on librdkafka's in-process mock cluster: every input must end up scored
+    /// (and alerted when at or above the level) or dead-lettered, and fully committed.
+    @Suite(.serialized) struct MockClusterIntegrationTests {
+        static let partitions = 3
 
-    static func configuration(bootstrap: String, group: String = "sidecar-test") -> KafkaDoorConfiguration {
-        KafkaDoorConfiguration(
-            brokers: bootstrap, inputTopic: "sales", alertTopic: "alerts", analyticsTopic: "analytics",
-            scoresTopic: "scores", groupID: group, alertLevel: .medium, analyticsIntervalSeconds: 1,
-            commitIntervalMs: 50)
-    }
-
-    static func cluster(brokers: Int = 1) throws -> KafkaMockCluster {
-        let cluster = try KafkaMockCluster(brokers: brokers)
-        for topic in ["sales", "alerts", "analytics", "scores", "sales.dlq", "sales.changelog"] {
-            try cluster.createTopic(topic, partitions: partitions)
+        static func configuration(bootstrap: String, group: String = "sidecar-test") -> KafkaDoorConfiguration {
+            KafkaDoorConfiguration(
+                brokers: bootstrap, inputTopic: "sales", alertTopic: "alerts", analyticsTopic: "analytics",
+                scoresTopic: "scores", groupID: group, alertLevel: .medium, analyticsIntervalSeconds: 1,
+                commitIntervalMs: 50)
         }
-        return cluster
-    }
 
-    /// Checks the accounting and returns the number of duplicate scores.
-    static func verify(_ input: TestInput, cluster: KafkaMockCluster, configuration: KafkaDoorConfiguration) throws -> Int {
-        let accounting = try Accounting.read(
-            bootstrap: cluster.bootstrapServers, configuration: configuration, partitions: partitions)
-        let missing = input.validIDs.subtracting(accounting.scoredIDs)
-        #expect(missing.isEmpty, "unscored: \(missing.prefix(5)) of \(missing.count)")
-        #expect(accounting.scoredIDs.isSubset(of: input.validIDs))
-        #expect(accounting.uniqueDeadLetters == input.invalidCount)
-        #expect(accounting.deadLetters.allSatisfy { !$0.error.isEmpty && $0.sourceTopic == "sales" })
-        let problems = accounting.alertProblems(level: .medium)
-        #expect(problems.isEmpty, "\(problems.prefix(5))")
-        #expect(!accounting.alerts.isEmpty, "the synthetic input should raise some alerts")
-        print(
-            "accounting: inputs=\(input.records.count) scored=\(accounting.scoredIDs.count) score-records=\(accounting.scores.count)"
-                + " duplicates=\(accounting.duplicateScores) alerts=\(accounting.alerts.count)"
-                + " dead-letters=\(accounting.deadLetters.count) (unique \(accounting.uniqueDeadLetters))")
-        return accounting.duplicateScores
-    }
+        static func cluster(brokers: Int = 1) throws -> KafkaMockCluster {
+            let cluster = try KafkaMockCluster(brokers: brokers)
+            for topic in ["sales", "alerts", "analytics", "scores", "sales.dlq", "sales.changelog"] {
+                try cluster.createTopic(topic, partitions: partitions)
+            }
+            return cluster
+        }
 
-    @Test(.timeLimit(.minutes(2))) func scoresAlertsAndDeadLettersEverything() async throws {
-        let cluster = try Self.cluster()
-        let configuration = Self.configuration(bootstrap: cluster.bootstrapServers)
-        let input = TestInput.make(valid: 3000, garbage: 20, invalid: 10)
-        try TestTopics.produce(bootstrap: cluster.bootstrapServers, topic: "sales", input.records)
+        /// Checks the accounting and returns the number of duplicate scores.
+        static func verify(_ input: TestInput, cluster: KafkaMockCluster, configuration: KafkaDoorConfiguration) throws -> Int {
+            let accounting = try Accounting.read(
+                bootstrap: cluster.bootstrapServers, configuration: configuration, partitions: partitions)
+            let missing = input.validIDs.subtracting(accounting.scoredIDs)
+            #expect(missing.isEmpty, "unscored: \(missing.prefix(5)) of \(missing.count)")
+            #expect(accounting.scoredIDs.isSubset(of: input.validIDs))
+            #expect(accounting.uniqueDeadLetters == input.invalidCount)
+            #expect(accounting.deadLetters.allSatisfy { !$0.error.isEmpty && $0.sourceTopic == "sales" })
+            let problems = accounting.alertProblems(level: .medium)
+            #expect(problems.isEmpty, "\(problems.prefix(5))")
+            #expect(!accounting.alerts.isEmpty, "the synthetic input should raise some alerts")
+            print(
+                "accounting: inputs=\(input.records.count) scored=\(accounting.scoredIDs.count) score-records=\(accounting.scores.count)"
+                    + " duplicates=\(accounting.duplicateScores) alerts=\(accounting.alerts.count)"
+                    + " dead-letters=\(accounting.deadLetters.count) (unique \(accounting.uniqueDeadLetters))")
+            return accounting.duplicateScores
+        }
 
-        let harness = KafkaDoorHarness(configuration: configuration)
-        let committed = try await TestTopics.waitUntilFullyCommitted(
-            bootstrap: cluster.bootstrapServers, group: configuration.groupID, topic: "sales",
-            partitions: Self.partitions, timeoutSeconds: 60)
-        #expect(committed)
-        try await Task.sleep(for: .milliseconds(1100))
-        try await harness.stopGracefully()
-        let statistics = harness.sidecar.statistics
-        #expect(statistics.consumed == input.records.count)
-        #expect(statistics.scored == input.validIDs.count)
-        #expect(statistics.deadLettered == input.invalidCount)
-        #expect(statistics.redelivered == 0)
+        @Test(.timeLimit(.minutes(2))) func scoresAlertsAndDeadLettersEverything() async throws {
+            let cluster = try Self.cluster()
+            let configuration = Self.configuration(bootstrap: cluster.bootstrapServers)
+            let input = TestInput.make(valid: 3000, garbage: 20, invalid: 10)
+            try TestTopics.produce(bootstrap: cluster.bootstrapServers, topic: "sales", input.records)
 
-        let duplicates = try Self.verify(input, cluster: cluster, configuration: configuration)
-        #expect(duplicates == 0, "no faults, no duplicates")
-        let accounting = try Accounting.read(bootstrap: cluster.bootstrapServers, configuration: configuration, partitions: Self.partitions)
-        #expect(accounting.alerts.count == statistics.alerted)
-        #expect(accounting.alerts.allSatisfy { $0.sourceTopic == "sales" && $0.transaction.cardID.hasPrefix("card-") })
+            let harness = KafkaDoorHarness(configuration: configuration)
+            let committed = try await TestTopics.waitUntilFullyCommitted(
+                bootstrap: cluster.bootstrapServers, group: configuration.groupID, topic: "sales",
+                partitions: Self.partitions, timeoutSeconds: 60)
+            #expect(committed)
+            try await Task.sleep(for: .milliseconds(1100))
+            try await harness.stopGracefully()
+            let statistics = harness.sidecar.statistics
+            #expect(statistics.consumed == input.records.count)
+            #expect(statistics.scored == input.validIDs.count)
+            #expect(statistics.deadLettered == input.invalidCount)
+            #expect(statistics.redelivered == 0)
 
-        let analytics = try TestTopics.readAll(bootstrap: cluster.bootstrapServers, topic: "analytics", partitions: Self.partitions)
-        let records = try analytics.map { try JSONDecoder().decode(MerchantAnalyticsRecord.self, from: Data($0.value)) }
-        #expect(records.reduce(0) { $0 + $1.transactions } == input.validIDs.count)
-        #expect(records.reduce(0) { $0 + $1.deadLettered } == input.invalidCount)
-    }
+            let duplicates = try Self.verify(input, cluster: cluster, configuration: configuration)
+            #expect(duplicates == 0, "no faults, no duplicates")
+            let accounting = try Accounting.read(bootstrap: cluster.bootstrapServers, configuration: configuration, partitions: Self.partitions)
+            #expect(accounting.alerts.count == statistics.alerted)
+            #expect(accounting.alerts.allSatisfy { $0.sourceTopic == "sales" && $0.transaction.cardID.hasPrefix("card-") })
 
-    @Test(.timeLimit(.minutes(3))) func survivesBrokerOutageAndProduceErrors() async throws {
-        let cluster = try Self.cluster(brokers: 1)
-        var configuration = Self.configuration(bootstrap: cluster.bootstrapServers, group: "sidecar-faults")
-        // Short enough that the outage makes deliveries fail, so the sidecar must produce them again.
-        configuration.librdkafkaSettings = [("producer.message.timeout.ms", "1500")]
-        let input = TestInput.make(valid: 6000, garbage: 30, invalid: 0, seed: 2)
-        try TestTopics.produce(bootstrap: cluster.bootstrapServers, topic: "sales", input.records)
+            let analytics = try TestTopics.readAll(bootstrap: cluster.bootstrapServers, topic: "analytics", partitions: Self.partitions)
+            let records = try analytics.map { try JSONDecoder().decode(MerchantAnalyticsRecord.self, from: Data($0.value)) }
+            #expect(records.reduce(0) { $0 + $1.transactions } == input.validIDs.count)
+            #expect(records.reduce(0) { $0 + $1.deadLettered } == input.invalidCount)
+        }
 
-        // Slow the start so the outage lands mid-stream.
-        cluster.pushRequestErrors(apiKey: 0, errors: Array(repeating: 6 /* NOT_LEADER_FOR_PARTITION */, count: 5) + [7 /* REQUEST_TIMED_OUT */])
-        let harness = KafkaDoorHarness(configuration: configuration)
-        #expect(try await harness.wait(seconds: 30) { $0.consumed > 500 })
-        cluster.setBrokerDown(1)
-        try await Task.sleep(for: .seconds(3))
-        cluster.setBrokerUp(1)
-        cluster.pushRequestErrors(apiKey: 0, errors: Array(repeating: 6, count: 3))
+        @Test(.timeLimit(.minutes(3))) func survivesBrokerOutageAndProduceErrors() async throws {
+            let cluster = try Self.cluster(brokers: 1)
+            var configuration = Self.configuration(bootstrap: cluster.bootstrapServers, group: "sidecar-faults")
+            // Short enough that the outage makes deliveries fail, so the sidecar must produce them again.
+            configuration.librdkafkaSettings = [("producer.message.timeout.ms", "1500")]
+            let input = TestInput.make(valid: 6000, garbage: 30, invalid: 0, seed: 2)
+            try TestTopics.produce(bootstrap: cluster.bootstrapServers, topic: "sales", input.records)
 
-        let committed = try await TestTopics.waitUntilFullyCommitted(
-            bootstrap: cluster.bootstrapServers, group: configuration.groupID, topic: "sales",
-            partitions: Self.partitions, timeoutSeconds: 90)
-        #expect(committed)
-        try await harness.stopGracefully()
-        let statistics = harness.sidecar.statistics
-        print("fault run statistics: \(statistics)")
-        #expect(statistics.redelivered > 0, "the outage should have failed some deliveries, which must be produced again")
-        let duplicates = try Self.verify(input, cluster: cluster, configuration: configuration)
-        print("fault run: \(duplicates) duplicate score records, \(statistics.redelivered) outputs produced again")
-    }
+            // Slow the start so the outage lands mid-stream.
+            cluster.pushRequestErrors(apiKey: 0, errors: Array(repeating: 6 /* NOT_LEADER_FOR_PARTITION */, count: 5) + [7 /* REQUEST_TIMED_OUT */])
+            let harness = KafkaDoorHarness(configuration: configuration)
+            #expect(try await harness.wait(seconds: 30) { $0.consumed > 500 })
+            cluster.setBrokerDown(1)
+            try await Task.sleep(for: .seconds(3))
+            cluster.setBrokerUp(1)
+            cluster.pushRequestErrors(apiKey: 0, errors: Array(repeating: 6, count: 3))
 
-    @Test(.timeLimit(.minutes(3))) func crashAndRestartLeavesNothingUnscored() async throws {
-        let cluster = try Self.cluster()
-        let configuration = Self.configuration(bootstrap: cluster.bootstrapServers, group: "sidecar-crash")
-        let input = TestInput.make(valid: 20_000, garbage: 10, invalid: 5, seed: 3)
-        try TestTopics.produce(bootstrap: cluster.bootstrapServers, topic: "sales", input.records)
+            let committed = try await TestTopics.waitUntilFullyCommitted(
+                bootstrap: cluster.bootstrapServers, group: configuration.groupID, topic: "sales",
+                partitions: Self.partitions, timeoutSeconds: 90)
+            #expect(committed)
+            try await harness.stopGracefully()
+            let statistics = harness.sidecar.statistics
+            print("fault run statistics: \(statistics)")
+            #expect(statistics.redelivered > 0, "the outage should have failed some deliveries, which must be produced again")
+            let duplicates = try Self.verify(input, cluster: cluster, configuration: configuration)
+            print("fault run: \(duplicates) duplicate score records, \(statistics.redelivered) outputs produced again")
+        }
 
-        let engine = RiskEngine()
-        let first = KafkaDoorHarness(configuration: configuration, engine: engine)
-        #expect(try await first.wait(seconds: 30) { $0.consumed > 8000 })
-        try await first.crash()
-        let progress = try TestTopics.progress(
-            bootstrap: cluster.bootstrapServers, group: configuration.groupID, topic: "sales", partitions: Self.partitions)
-        let end = progress.reduce(0) { $0 + $1.end }
-        let done = progress.reduce(0) { $0 + max($1.committed, 0) }
-        print("crashed after consuming \(first.sidecar.statistics.consumed); committed \(done) of \(end)")
-        #expect(done < end, "the crash should interrupt the run")
+        @Test(.timeLimit(.minutes(3))) func crashAndRestartLeavesNothingUnscored() async throws {
+            let cluster = try Self.cluster()
+            let configuration = Self.configuration(bootstrap: cluster.bootstrapServers, group: "sidecar-crash")
+            let input = TestInput.make(valid: 20_000, garbage: 10, invalid: 5, seed: 3)
+            try TestTopics.produce(bootstrap: cluster.bootstrapServers, topic: "sales", input.records)
 
-        let second = KafkaDoorHarness(configuration: configuration, engine: RiskEngine())
-        let committed = try await TestTopics.waitUntilFullyCommitted(
-            bootstrap: cluster.bootstrapServers, group: configuration.groupID, topic: "sales",
-            partitions: Self.partitions, timeoutSeconds: 90)
-        #expect(committed)
-        try await second.stopGracefully()
-        let duplicates = try Self.verify(input, cluster: cluster, configuration: configuration)
-        print("crash run: \(duplicates) duplicate score records after restart")
+            let engine = RiskEngine()
+            let first = KafkaDoorHarness(configuration: configuration, engine: engine)
+            #expect(try await first.wait(seconds: 30) { $0.consumed > 8000 })
+            try await first.crash()
+            let progress = try TestTopics.progress(
+                bootstrap: cluster.bootstrapServers, group: configuration.groupID, topic: "sales", partitions: Self.partitions)
+            let end = progress.reduce(0) { $0 + $1.end }
+            let done = progress.reduce(0) { $0 + max($1.committed, 0) }
+            print("crashed after consuming \(first.sidecar.statistics.consumed); committed \(done) of \(end)")
+            #expect(done < end, "the crash should interrupt the run")
+
+            let second = KafkaDoorHarness(configuration: configuration, engine: RiskEngine())
+            let committed = try await TestTopics.waitUntilFullyCommitted(
+                bootstrap: cluster.bootstrapServers, group: configuration.groupID, topic: "sales",
+                partitions: Self.partitions, timeoutSeconds: 90)
+            #expect(committed)
+            try await second.stopGracefully()
+            let duplicates = try Self.verify(input, cluster: cluster, configuration: configuration)
+            print("crash run: \(duplicates) duplicate score records after restart")
+        }
     }
 }
+
+typealias MockClusterIntegrationTests = KafkaClusterTests.MockClusterIntegrationTests

@@ -16,6 +16,8 @@ struct LoadRunnerTests {
     @Test func openLoopNeverRunsAheadOfItsSchedule() async throws {
         let server = try await FakeScoringServer.start()
         var configuration = LoadConfiguration(target: .unix(path: server.socketPath))
+        // Every answer is expected: a machine busy with other suites may delay them for seconds.
+        configuration.drainTimeoutSeconds = 30
         configuration.connections = 2
         configuration.pipeline = 32
         configuration.rate = 2_000
@@ -73,6 +75,8 @@ struct LoadRunnerTests {
     @Test func closedLoopBatchesScoreEverythingAndTallyGroundTruth() async throws {
         let server = try await FakeScoringServer.start()
         var configuration = LoadConfiguration(target: .unix(path: server.socketPath))
+        // Every answer is expected: a machine busy with other suites may delay them for seconds.
+        configuration.drainTimeoutSeconds = 30
         configuration.connections = 3
         configuration.pipeline = 8
         configuration.batchSize = 10
@@ -135,6 +139,8 @@ struct LoadRunnerTests {
     @Test func anAnswerWithTheWrongRequestIDIsCountedAsAnError() async throws {
         let server = try await FakeScoringServer.start(behaviour: .init(wrongRequestIDOnRequest: 7))
         var configuration = LoadConfiguration(target: .unix(path: server.socketPath))
+        // Every answer is expected: a machine busy with other suites may delay them for seconds.
+        configuration.drainTimeoutSeconds = 30
         configuration.connections = 1
         configuration.rate = nil
         configuration.count = 50

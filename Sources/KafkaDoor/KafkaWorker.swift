@@ -231,9 +231,7 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         }
         let assessment = decision.assessment
         counters.scored.add(1, ordering: .relaxed)
-        let changelog = changelogTopic == nil ? nil : scoring.engine.cards.snapshot(decision.card).map {
-            CardChangelogRecord(card: $0, offset: input.offset, decision: (assessment, decision.modelVersion))
-        }
+        let changelog = changelogRecord(of: decision.card, offset: input.offset, decision: (assessment, decision.modelVersion))
         let alerted = produceOutputs(
             of: inbound, assessment: assessment, modelVersion: decision.modelVersion, for: input, started: started,
             changelog: changelog)
@@ -330,9 +328,7 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
             // The card's changelog record may be undelivered too: its state now holds everything
             // this partition's state holds, so it goes out as of that offset.
             let card = EntityKey(bytes: bytes(of: inbound.message.pointee.card_id), key: scoring.engine.configuration.fingerprintKey)
-            let changelog = changelogTopic == nil ? nil : scoring.engine.cards.snapshot(card).map {
-                CardChangelogRecord(card: $0, offset: appliedThrough[input.slot], decision: nil)
-            }
+            let changelog = changelogRecord(of: card, offset: appliedThrough[input.slot], decision: nil)
             _ = produceOutputs(
                 of: inbound, assessment: assessment, modelVersion: modelVersion, for: input,
                 started: SystemClock.monotonicNanoseconds(), changelog: changelog)
@@ -347,6 +343,14 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
                 ledger.begin(slot: input.slot, offset: input.offset, outputs: 0)
             }
         }
+    }
+
+    /// `card`'s state now, as the changelog record of `offset` (nil without a changelog topic).
+    private func changelogRecord(
+        of card: EntityKey, offset: Int64, decision: (assessment: RiskAssessment, modelVersion: String)?
+    ) -> CardChangelogRecord? {
+        guard changelogTopic != nil else { return nil }
+        return scoring.engine.cards.snapshot(card).map { CardChangelogRecord(card: $0, offset: offset, decision: decision) }
     }
 
     /// Why the transaction in `input` is refused without looking at the state: it does not

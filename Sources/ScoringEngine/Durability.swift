@@ -2,7 +2,6 @@ import CoreMetrics
 import Logging
 import ScoringModel
 import StateStore
-import StreamifyWire
 
 /// Makes every state change durable: each scored transaction and each recorded label is
 /// appended to the journal as it is applied, and committed before its answer leaves.
@@ -72,34 +71,29 @@ public final class Durability: Sendable {
         return result
     }
 
-    /// Journals that the message at `position` was refused with `error`, so a restart that
-    /// reads it again answers it the same way without scoring it.
-    func refuse(_ position: InputPosition, with error: WireError) {
-        let outcome = InputOutcome.refused(error)
+    /// Journals that the message at `position` was refused (`outcome`), so a restart that reads
+    /// it again answers it the same way without scoring it. The caller updates `inputs`.
+    func journalRefusal(_ outcome: InputOutcome, at position: InputPosition) {
         var writer = StateWriter()
         writer.write(position)
         outcome.write(to: &writer)
         writer.finish().withUnsafeBytes { journal.append(kind: RecordKind.refusal.rawValue, payload: $0) }
-        inputs.record(position, outcome)
     }
 
     /// Journals that every output of `input`'s messages below `offset` was delivered.
-    func delivered(_ input: InputPartition, before offset: Int64) {
+    func journalDelivery(_ input: InputPartition, before offset: Int64) {
         withUnsafeBytes(of: InputPosition(input, offset: offset)) { journal.append(kind: RecordKind.delivered.rawValue, payload: $0) }
-        inputs.delivered(input, before: offset)
     }
 
-    /// Adopts `card` as of `position` into `engine` and journals it, with the outcome of the
-    /// message at `position` to keep if its outputs may be undelivered.
-    func adopt(_ card: CardState, at position: InputPosition, outcome: InputOutcome?, in engine: RiskEngine) {
+    /// Journals `card` adopted as of `position`, with the outcome of the message at `position`
+    /// kept if its outputs may be undelivered. The caller adopts it and updates `inputs`.
+    func journalAdoption(_ card: CardState, at position: InputPosition, outcome: InputOutcome?) {
         var writer = StateWriter()
         writer.write(card)
         writer.write(position)
         writer.writeFlag(outcome != nil)
         outcome?.write(to: &writer)
-        engine.adopt(card)
         writer.finish().withUnsafeBytes { journal.append(kind: RecordKind.adoptedCard.rawValue, payload: $0) }
-        inputs.record(position, outcome)
     }
 
     /// Installs `model` as `engine`'s champion and journals it, committed at once (a reload is

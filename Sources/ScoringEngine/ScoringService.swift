@@ -159,13 +159,16 @@ public final class ScoringService: Sendable {
     /// Notes that the message at `position` was refused with `error` (dead-lettered), so a
     /// restart reading it again answers the same.
     public func refuse(_ position: InputPosition, with error: WireError) {
-        if let durability { durability.refuse(position, with: error) } else { inputs.record(position, .refused(error)) }
+        let outcome = InputOutcome.refused(error)
+        durability?.journalRefusal(outcome, at: position)
+        inputs.record(position, outcome)
     }
 
     /// Notes that every output of `input`'s messages below `offset` was delivered; call it with
     /// each offset commit, before `commitJournal()`.
     public func delivered(_ input: InputPartition, before offset: Int64) {
-        if let durability { durability.delivered(input, before: offset) } else { inputs.delivered(input, before: offset) }
+        durability?.journalDelivery(input, before: offset)
+        inputs.delivered(input, before: offset)
     }
 
     /// What became of a card state offered by `adopt`.
@@ -188,13 +191,12 @@ public final class ScoringService: Sendable {
         guard EntityKey(bytes: cardID, key: engine.configuration.fingerprintKey).rawValue == card.key else {
             return .otherFingerprintKey
         }
-        guard let durability else {
-            engine.adopt(card)
-            inputs.record(position, outcome)
-            return .adopted
+        if let durability {
+            guard durability.acceptsChanges else { return .journalFailing }
+            durability.journalAdoption(card, at: position, outcome: outcome)
         }
-        guard durability.acceptsChanges else { return .journalFailing }
-        durability.adopt(card, at: position, outcome: outcome, in: engine)
+        engine.adopt(card)
+        inputs.record(position, outcome)
         return .adopted
     }
 }

@@ -69,18 +69,10 @@ extension KafkaClusterTests {
             let input = TestInput.make(valid: 6000, garbage: 12, invalid: 6, seed: 4)
 
             // The uninterrupted run, in memory.
-            let reference = try Self.cluster()
-            let referenceConfiguration = MockClusterIntegrationTests.configuration(bootstrap: reference.bootstrapServers, group: "reference")
-            try TestTopics.produce(bootstrap: reference.bootstrapServers, topic: "sales", input.records)
             let referenceEngine = RiskEngine()
-            let uninterrupted = KafkaDoorHarness(configuration: referenceConfiguration, engine: referenceEngine)
-            #expect(
-                try await TestTopics.waitUntilFullyCommitted(
-                    bootstrap: reference.bootstrapServers, group: "reference", topic: "sales", partitions: 1, timeoutSeconds: 60))
-            try await uninterrupted.stopGracefully()
-            let expected = Dictionary(
-                Self.breakdowns(try Accounting.read(bootstrap: reference.bootstrapServers, configuration: referenceConfiguration, partitions: 1)),
-                uniquingKeysWith: { first, _ in first })
+            let reference = try await KafkaDoorHarness.uninterruptedRun(
+                input, on: try Self.cluster(), group: "reference", partitions: 1, engine: referenceEngine)
+            let expected = Dictionary(Self.breakdowns(reference), uniquingKeysWith: { first, _ in first })
             #expect(expected.count == input.validIDs.count)
 
             // The interrupted run: every offset commit fails, so Kafka's committed offset lags what

@@ -26,17 +26,9 @@ extension KafkaClusterTests {
             let partitions = MockClusterIntegrationTests.partitions
 
             // One instance that sees everything.
-            let reference = try MockClusterIntegrationTests.cluster()
-            let referenceConfiguration = MockClusterIntegrationTests.configuration(bootstrap: reference.bootstrapServers, group: "alone")
-            try TestTopics.produce(bootstrap: reference.bootstrapServers, topic: "sales", input.records)
-            let alone = KafkaDoorHarness(configuration: referenceConfiguration)
-            #expect(
-                try await TestTopics.waitUntilFullyCommitted(
-                    bootstrap: reference.bootstrapServers, group: "alone", topic: "sales", partitions: partitions, timeoutSeconds: 60))
-            try await alone.stopGracefully()
-            let expected = Dictionary(
-                Self.cardFactors(try Accounting.read(bootstrap: reference.bootstrapServers, configuration: referenceConfiguration, partitions: partitions)),
-                uniquingKeysWith: { first, _ in first })
+            let reference = try await KafkaDoorHarness.uninterruptedRun(
+                input, on: try MockClusterIntegrationTests.cluster(), group: "alone", partitions: partitions)
+            let expected = Dictionary(Self.cardFactors(reference), uniquingKeysWith: { first, _ in first })
 
             // Two instances share the first half; one dies; the survivor takes the second half alone.
             let cluster = try MockClusterIntegrationTests.cluster()

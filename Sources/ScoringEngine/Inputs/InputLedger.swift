@@ -18,6 +18,11 @@ public final class InputLedger: Sendable {
     private struct Partition {
         var appliedThrough: Int64
         var undelivered: [Int64: InputOutcome] = [:]
+
+        mutating func record(_ offset: Int64, _ outcome: InputOutcome?) {
+            appliedThrough = max(appliedThrough, offset)
+            if let outcome { undelivered[offset] = outcome }
+        }
     }
 
     private let partitions = Mutex<[InputPartition: Partition]>([:])
@@ -50,12 +55,7 @@ public final class InputLedger: Sendable {
     /// outputs are delivered (nil when it has none of its own, a label for example).
     func record(_ position: InputPosition, _ outcome: InputOutcome?) {
         partitions.withLock { partitions in
-            let offset = position.offset
-            if partitions[position.input] == nil {
-                partitions[position.input] = Partition(appliedThrough: offset)
-            }
-            partitions[position.input]!.appliedThrough = max(partitions[position.input]!.appliedThrough, offset)
-            if let outcome { partitions[position.input]!.undelivered[offset] = outcome }
+            partitions[position.input, default: Partition(appliedThrough: position.offset)].record(position.offset, outcome)
         }
     }
 

@@ -1,8 +1,10 @@
 import Foundation
 import Logging
+import RDKafka
 import ScoringEngine
 import ScoringModel
 import StreamifyWire
+import Testing
 @testable import KafkaDoor
 
 /// A sidecar running in a task, with the topics and input of one test.
@@ -30,6 +32,22 @@ final class KafkaDoorHarness: Sendable {
     func crash() async throws {
         sidecar.simulateCrash()
         try await task.value
+    }
+
+    /// Plays `input` through one instance on `engine` that is never stopped (the reference a
+    /// crashed or split run is compared with), on `cluster`'s `sales` topic with `partitions`
+    /// partitions; what its output topics hold once everything is committed.
+    static func uninterruptedRun(
+        _ input: TestInput, on cluster: KafkaMockCluster, group: String, partitions: Int, engine: RiskEngine = RiskEngine()
+    ) async throws -> Accounting {
+        let configuration = MockClusterIntegrationTests.configuration(bootstrap: cluster.bootstrapServers, group: group)
+        try TestTopics.produce(bootstrap: cluster.bootstrapServers, topic: "sales", input.records)
+        let harness = KafkaDoorHarness(configuration: configuration, engine: engine)
+        #expect(
+            try await TestTopics.waitUntilFullyCommitted(
+                bootstrap: cluster.bootstrapServers, group: group, topic: "sales", partitions: partitions, timeoutSeconds: 60))
+        try await harness.stopGracefully()
+        return try Accounting.read(bootstrap: cluster.bootstrapServers, configuration: configuration, partitions: partitions)
     }
 
     /// Waits until `condition` holds on the statistics, or the timeout passes.

@@ -5,6 +5,9 @@
 #   scripts/overload.sh QUEUE_DELAY LOADGEN-ARGS...
 #   scripts/overload.sh 5ms --rate 130000 --duration 10s --warmup 2s --connections 8 --pipeline 1024 --deadline 5
 #
+# The daemon's share is QUOTA_US of every PERIOD_US (defaults 1000 of 3000): a smaller share
+# makes 3x its capacity a load loadgen can offer without saturating its own core.
+#
 # Release builds first: swift build -c release --product scoring-server; ... --product loadgen.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,8 +17,8 @@ shift
 WORK="$(mktemp -d /tmp/overload.XXXXXX)"
 GROUP=/sys/fs/cgroup/cpu/streamify-overload
 mkdir -p "$GROUP"
-echo 3000 >"$GROUP/cpu.cfs_period_us"
-echo 1000 >"$GROUP/cpu.cfs_quota_us"
+echo "${PERIOD_US:-3000}" >"$GROUP/cpu.cfs_period_us"
+echo "${QUOTA_US:-1000}" >"$GROUP/cpu.cfs_quota_us"
 SOCKET="$WORK/s.sock"
 (echo $BASHPID >"$GROUP/cgroup.procs"; exec taskset -c 0 "$BIN/scoring-server" --unix "$SOCKET" --tcp off \
     --event-loops 1 --max-queue-delay "$QUEUE_DELAY" --log-level warning 2>"$WORK/daemon.log") &

@@ -7,7 +7,9 @@ import StreamifyWire
 ///
 /// Every frame of a read burst is scored synchronously in `channelRead` and its response
 /// appended to one outbound buffer, which is written and flushed once in
-/// `channelReadComplete`: pipelined requests leave in a single gathering write.
+/// `channelReadComplete`: pipelined requests leave in a single gathering write. A long burst
+/// (hundreds of pipelined batches) is flushed part-way as well, once its first answer has waited
+/// `maxAnswerHold`, so an answer is not held for the whole burst's scoring.
 ///
 /// A batch larger than `FrameProcessor.batchSlice` is scored a slice per event-loop turn, so
 /// other connections on the loop are served in between. Meanwhile this connection's later frames
@@ -28,6 +30,10 @@ final class ScoringHandler: ChannelDuplexHandler {
     private let connections: ConnectionMetrics
     private let logger: Logger
     private var outbound: ByteBuffer?
+    /// When the first answer now in `outbound` began to be made (uptime nanoseconds).
+    private var heldSince: UInt64 = 0
+    /// The longest an answer waits in `outbound` for the rest of its read burst.
+    static let maxAnswerHold = TimeAmount.milliseconds(1)
     private var lifecycle = Lifecycle.serving
 
     private enum Lifecycle: Equatable {
@@ -99,9 +105,17 @@ final class ScoringHandler: ChannelDuplexHandler {
         let frame = unwrapInboundIn(data)
         if isBusy {
             waiting.append(frame)
-        } else {
-            process(frame, context: context)
+            return
         }
+        let now = NIODeadline.now().uptimeNanoseconds
+        if (outbound?.readableBytes ?? 0) == 0 {
+            heldSince = now
+        } else if now &- heldSince > UInt64(Self.maxAnswerHold.nanoseconds) {
+            metrics.collect(&processor.counters)
+            flushResponses(context: context)
+            heldSince = now
+        }
+        process(frame, context: context)
     }
 
     private func process(_ frame: ByteBuffer, context: ChannelHandlerContext) {

@@ -21,13 +21,20 @@ public final class ScoringService: Sendable {
     /// How far the state has taken in each input log partition (the Kafka door's offsets):
     /// journalled and snapshotted with a state directory, in memory only without one.
     public let inputs: InputLedger
+    /// Samples of recent decisions for a dashboard; nil: none kept.
+    public let feed: DecisionFeed?
 
-    /// A service over `engine`, collecting counters into `metrics` (a new set by default), and
-    /// journalling every state change through `durability` if given.
-    public init(engine: RiskEngine, metrics: ScoringMetrics = ScoringMetrics(), durability: Durability? = nil) {
+    /// A service over `engine`, collecting counters into `metrics` (a new set by default),
+    /// journalling every state change through `durability` if given, and offering decisions to
+    /// `feed` if given.
+    public init(
+        engine: RiskEngine, metrics: ScoringMetrics = ScoringMetrics(), durability: Durability? = nil,
+        feed: DecisionFeed? = nil
+    ) {
         self.engine = engine
         self.metrics = metrics
         self.durability = durability
+        self.feed = feed
         self.inputs = durability?.inputs ?? InputLedger()
     }
 
@@ -83,8 +90,11 @@ public final class ScoringService: Sendable {
             else { return .failure(Self.journalFailing) }
             if let position { inputs.record(position, .scored(assessment, modelVersion: models.served.version)) }
             counters.transactions += 1
+            counters.amountMinor &+= Int(truncatingIfNeeded: transaction.pointee.amount_minor)
             counters.levels[assessment.level] += 1
-            return .success(Decision(assessment: assessment, modelVersion: models.served.version, card: features.card))
+            let decision = Decision(assessment: assessment, modelVersion: models.served.version, card: features.card)
+            if let feed, feed.wantsSample(of: assessment.level) { feed.record(transaction, decision) }
+            return .success(decision)
         case .failure(let error):
             counters.errors[error.code] += 1
             return .failure(error)

@@ -37,6 +37,28 @@ public struct LatencyBuckets: Sendable {
         sumMicroseconds += other.sumMicroseconds
     }
 
+    /// The counts added since `earlier` (an older snapshot of these buckets).
+    public func since(_ earlier: LatencyBuckets) -> LatencyBuckets {
+        var difference = self
+        for index in 0..<Self.bucketCount { difference.storage[index] -= earlier.storage[index] }
+        difference.sumMicroseconds -= earlier.sumMicroseconds
+        return difference
+    }
+
+    /// The upper bound, in microseconds, of the bucket holding quantile `q` (0...1) of the
+    /// latencies counted; nil when none are, or when it is the overflow bucket.
+    public func upperBoundMicroseconds(atQuantile q: Double) -> UInt32? {
+        let count = total
+        guard count > 0 else { return nil }
+        let rank = max(1, Int((q * Double(count)).rounded(.up)))
+        var seen = 0
+        for index in 0..<Self.bucketCount {
+            seen += storage[index]
+            if seen >= rank { return index < Self.boundsMicroseconds.count ? Self.boundsMicroseconds[index] : nil }
+        }
+        return nil
+    }
+
     /// Sets every count to zero.
     public mutating func reset() {
         storage = Storage(repeating: 0)

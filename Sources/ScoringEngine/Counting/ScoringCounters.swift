@@ -13,6 +13,8 @@ public struct ScoringCounters: Sendable {
     public var transactions = 0
     /// Feedback reports that passed validation.
     public var feedback = 0
+    /// Sum of the scored transactions' `amount_minor`.
+    public var amountMinor = 0
     /// Pings answered.
     public var pings = 0
     /// Transactions refused for an event time too far ahead of the clocks (also counted in `errors`).
@@ -45,6 +47,7 @@ public struct ScoringCounters: Sendable {
         requests = 0
         transactions = 0
         feedback = 0
+        amountMinor = 0
         pings = 0
         clockSkewRefusals = 0
         shedForQueueDelay = 0

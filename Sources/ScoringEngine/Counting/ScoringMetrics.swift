@@ -40,6 +40,7 @@ public final class ScoringMetrics: Sendable {
         ]
     }
     private let latency = NIOLockedValueBox(LatencyBuckets())
+    private let totals = NIOLockedValueBox(ScoringTotals())
 
     /// Makes every counter up front (one per error code, label disposition and level); bootstrap the
     /// metrics system first, or they report nowhere.
@@ -71,6 +72,7 @@ public final class ScoringMetrics: Sendable {
         Self.increment(errors, by: counters.errors)
         Self.increment(levels, by: counters.levels)
         if counters.latency.total > 0 { latency.withLockedValue { $0.add(counters.latency) } }
+        totals.withLockedValue { $0.add(counters) }
         counters.reset()
     }
 
@@ -101,6 +103,9 @@ public final class ScoringMetrics: Sendable {
             for (meter, value) in zip(modelQuality, values) { meter.set(value) }
         }
     }
+
+    /// Every count collected so far.
+    public var totalsSnapshot: ScoringTotals { totals.withLockedValue { $0 } }
 
     /// Server-side latency so far.
     public var latencySnapshot: LatencyBuckets { latency.withLockedValue { $0 } }

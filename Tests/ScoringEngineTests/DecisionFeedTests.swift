@@ -1,0 +1,83 @@
+import ScoringEngine
+import ScoringModel
+import StreamifyWire
+import Testing
+
+/// The dashboard's feed: samples only as many decisions as it was granted, keeps bounded rings
+/// and bounded breakdowns, and forgets everything on reset.
+@Suite("Decision feed")
+struct DecisionFeedTests {
+    static func transaction(_ index: Int, category: String = "5411") -> Transaction {
+        Transaction(
+            transactionID: "tx-\(index)", cardID: "card-\(index % 3)", merchantID: "m-\(index % 2)", amountMinor: 1_000,
+            currency: "USD", eventTimeMs: 1_793_628_000_000 + Int64(index) * 1_000, country: "US",
+            merchantCategory: category, paymentMethod: "credit_card")
+    }
+
+    /// Scores `count` transactions through a service feeding `feed`.
+    static func score(_ count: Int, into feed: DecisionFeed, from start: Int = 0, category: (Int) -> String = { _ in "5411" }) {
+        let service = ScoringService(engine: RiskEngine(), feed: feed)
+        let arena = MessageArena()
+        var counters = ScoringCounters()
+        for index in start..<(start + count) {
+            arena.reset()
+            _ = service.score(transaction(index, category: category(index)).protobufC(in: arena), counters: &counters)
+        }
+    }
+
+    @Test("nothing is sampled before a grant, and no more than granted after one")
+    func samplesOnlyWhatIsGranted() {
+        var settings = DecisionFeed.Settings()
+        settings.samplesPerGrant = 3
+        settings.alertsPerGrant = 0
+        let feed = DecisionFeed(settings: settings)
+        Self.score(10, into: feed)
+        #expect(feed.snapshot().sampled == 0)
+        feed.grant()
+        Self.score(10, into: feed, from: 10)
+        let snapshot = feed.snapshot()
+        #expect(snapshot.sampled == 3)
+        #expect(snapshot.recent.map(\.transaction.transactionID) == ["tx-12", "tx-11", "tx-10"])
+        #expect(feed.entry(transactionID: "tx-11")?.transaction.cardID == "card-2")
+        #expect(feed.entry(transactionID: "tx-13") == nil)
+    }
+
+    @Test("the rings keep the newest entries up to their capacity")
+    func ringsAreBounded() {
+        var settings = DecisionFeed.Settings()
+        settings.recentCapacity = 4
+        settings.samplesPerGrant = 100
+        let feed = DecisionFeed(settings: settings)
+        feed.grant()
+        Self.score(10, into: feed)
+        let snapshot = feed.snapshot()
+        #expect(snapshot.sampled == 10)
+        #expect(snapshot.recent.map(\.transaction.transactionID) == ["tx-9", "tx-8", "tx-7", "tx-6"])
+        #expect(feed.entries(cardID: "card-0").map(\.transaction.transactionID) == ["tx-9", "tx-6"])
+        #expect(snapshot.categories["5411"] == DecisionFeed.Share(count: 10, amountMinor: 10_000))
+    }
+
+    @Test("distinct values beyond the bound count as other")
+    func breakdownsAreBounded() {
+        var settings = DecisionFeed.Settings()
+        settings.distinctValues = 2
+        let feed = DecisionFeed(settings: settings)
+        feed.grant()
+        Self.score(5, into: feed, category: { ["5411", "5812", "5999", "4121", "5411"][$0] })
+        let categories = feed.snapshot().categories
+        #expect(categories.count == 3)
+        #expect(categories["5411"]?.count == 2)
+        #expect(categories[DecisionFeed.otherValue]?.count == 2)
+    }
+
+    @Test("reset forgets every entry and count")
+    func reset() {
+        let feed = DecisionFeed()
+        feed.grant()
+        Self.score(5, into: feed)
+        feed.reset()
+        let snapshot = feed.snapshot()
+        #expect(snapshot.sampled == 0)
+        #expect(snapshot.recent.isEmpty && snapshot.alerts.isEmpty && snapshot.categories.isEmpty)
+    }
+}

@@ -19,6 +19,7 @@ let unixSignals: Target.Dependency = .product(name: "UnixSignals", package: "swi
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let histogram: Target.Dependency = .product(name: "Histogram", package: "hdrhistogram-swift")
 let nioSSL: Target.Dependency = .product(name: "NIOSSL", package: "swift-nio-ssl")
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
 
 let package = Package(
     name: "Streamify",
@@ -36,6 +37,7 @@ let package = Package(
         .library(name: "ScoringClient", targets: ["ScoringClient"]),
         .library(name: "SyntheticWorld", targets: ["SyntheticWorld"]),
         .library(name: "StateStore", targets: ["StateStore"]),
+        .library(name: "DashboardDoor", targets: ["DashboardDoor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -47,6 +49,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        // Only the HTTP server: no swift-configuration support, no Foundation extras.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
     ],
     targets: [
         // C libraries, bridged in one thin layer each.
@@ -124,11 +128,20 @@ let package = Package(
             dependencies: ["StreamifyWire"],
             swiftSettings: swiftSettings
         ),
+        /// The HTTP door: the live dashboard page, its JSON API and push stream, the demo load.
+        .target(
+            name: "DashboardDoor",
+            dependencies: [
+                "ScoringEngine", "ScoringModel", "StreamifyWire", "CStreamifyProto", "CProtobufC", "SyntheticWorld",
+                hummingbird, logging, serviceLifecycle, nioCore, nioConcurrencyHelpers,
+            ],
+            swiftSettings: swiftSettings
+        ),
         /// The composition root: `buildApplication(configuration:)` wires the engine and every door.
         .target(
             name: "StreamifyApp",
             dependencies: [
-                "ScoringEngine", "SocketDoor", "KafkaDoor", "ScoringModel", "StateStore", logging, prometheus,
+                "ScoringEngine", "SocketDoor", "KafkaDoor", "DashboardDoor", "ScoringModel", "StateStore", logging, prometheus,
                 serviceLifecycle, unixSignals,
             ],
             swiftSettings: swiftSettings
@@ -143,7 +156,7 @@ let package = Package(
         .executableTarget(
             name: "ScoringServer",
             dependencies: [
-                "StreamifyApp", "SocketDoor", "ScoringEngine", "KafkaDoor", "ScoringModel", "StateStore", "StreamifyWire",
+                "StreamifyApp", "SocketDoor", "DashboardDoor", "ScoringEngine", "KafkaDoor", "ScoringModel", "StateStore", "StreamifyWire",
                 argumentParser, metrics, prometheus, logging, serviceLifecycle, nioCore,
             ],
             swiftSettings: swiftSettings
@@ -187,7 +200,7 @@ let package = Package(
         .testTarget(
             name: "StreamifyAppTests",
             dependencies: [
-                "StreamifyApp", "SocketDoor", "ScoringClient", "KafkaDoor", "RDKafka", "ScoringModel", "StateStore",
+                "StreamifyApp", "SocketDoor", "DashboardDoor", "ScoringEngine", "ScoringTestSupport", "ScoringClient", "KafkaDoor", "RDKafka", "ScoringModel", "StateStore",
                 "StreamifyWire", "SyntheticWorld", logging, serviceLifecycle, nioCore,
             ],
             swiftSettings: swiftSettings

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The main job: builds the daemon and the load generator (release), starts the daemon on
 # embedded defaults (./streamify.sock and 127.0.0.1:7411, metrics on 127.0.0.1:9464, state kept
-# in ./streamify-state across runs; STREAMIFY_STATE_DIR=off keeps it in memory only), and plays a
-# live, labelled synthetic card population against it until Ctrl-C (or DEMO_DURATION seconds).
+# in ./streamify-state across runs; STREAMIFY_STATE_DIR=off keeps it in memory only) with its
+# live dashboard at http://127.0.0.1:8080/, and plays a live, labelled synthetic card population
+# against it until Ctrl-C (or DEMO_DURATION seconds). DEMO_DRIVER=page leaves the load to the
+# page's own Start / Stop / Reset buttons (the built-in demo load) instead of loadgen.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +14,8 @@ swift build -c release
 
 socket="${STREAMIFY_UNIX:-streamify.sock}"
 .build/release/scoring-server --unix "$socket" --tcp "${STREAMIFY_TCP:-127.0.0.1:7411}" \
-  --metrics "${STREAMIFY_METRICS:-127.0.0.1:9464}" --state-dir "${STREAMIFY_STATE_DIR:-streamify-state}" &
+  --metrics "${STREAMIFY_METRICS:-127.0.0.1:9464}" --state-dir "${STREAMIFY_STATE_DIR:-streamify-state}" \
+  --http "${STREAMIFY_HTTP:-127.0.0.1:8080}" &
 daemon=$!
 cleanup() {
   kill -TERM "$daemon" 2>/dev/null || true
@@ -25,4 +28,10 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
-.build/release/loadgen run --target "unix:$socket" --rate "${DEMO_RATE:-2000}" --duration "${DEMO_DURATION:-0}"
+echo "== dashboard: http://${STREAMIFY_HTTP:-127.0.0.1:8080}/"
+if [ "${DEMO_DRIVER:-loadgen}" = page ]; then
+  echo "== the load is the page's: press Start there (Ctrl-C here to stop the daemon)"
+  wait "$daemon"
+else
+  .build/release/loadgen run --target "unix:$socket" --rate "${DEMO_RATE:-2000}" --duration "${DEMO_DURATION:-0}"
+fi

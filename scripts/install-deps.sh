@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing Streamify needs on Debian/Ubuntu (run as root, or with sudo):
-# the C libraries (protobuf-c, librdkafka) and the Python tools the tests use.
-# The Swift 6 toolchain itself must already be on PATH.
+# the C libraries (protobuf-c, librdkafka), Chart.js for the dashboard, and the Python tools the
+# tests use. With STREAMIFY_BROWSER_TESTS=1 (scripts/test.sh) also Chromium and Playwright, which
+# drive the dashboard in the browser test. The Swift 6 toolchain itself must already be on PATH.
 set -euo pipefail
 
 if ! command -v swift >/dev/null; then
@@ -12,7 +13,8 @@ fi
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
 
-apt_packages=(libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev librdkafka-dev pkg-config openssl python3)
+apt_packages=(libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev librdkafka-dev pkg-config openssl python3 libjs-chart.js)
+if [ "${STREAMIFY_BROWSER_TESTS:-0}" = 1 ]; then apt_packages+=(chromium); fi
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
@@ -24,6 +26,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 python_packages=(protobuf grpcio-tools)
+if [ "${STREAMIFY_BROWSER_TESTS:-0}" = 1 ]; then python_packages+=(playwright); fi
 if [ -n "${STREAMIFY_PIP_EXTRA:-}" ]; then
   read -r -a extra <<<"$STREAMIFY_PIP_EXTRA"
   python_packages+=("${extra[@]}")

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export SWIFT_BACKTRACE=enable=no
 
-bash scripts/install-deps.sh
+STREAMIFY_BROWSER_TESTS=1 bash scripts/install-deps.sh
 bash scripts/generate-proto.sh --check
 
 echo "== swift build"

@@ -47,18 +47,11 @@ public final class KafkaDemoFeed: Service, Sendable {
         }
     }
 
-    /// The world the feed plays: event time starts now and runs a minute per second.
-    static func world(rate: Int, startMs: Int64) -> WorldConfiguration {
-        WorldConfiguration(
-            seed: UInt64(startMs), cardCount: 10_000, merchantCount: 2_000, fraudRate: 0.02, speedup: 60,
-            transactionsPerSecond: Double(rate), startTimeMs: startMs)
-    }
-
     private func feed(bootstrap: String) async throws {
         let producer = try KafkaRecordProducer(bootstrapServers: bootstrap)
         defer { _ = producer.flush(timeoutSeconds: 5) }
         let startMs = Int64(Date().timeIntervalSince1970 * 1000)
-        var stream = TransactionStream(configuration: Self.world(rate: rate, startMs: startMs))
+        var stream = TransactionStream(configuration: .demo(rate: rate, startMs: startMs))
         logger.info("demo feed producing", metadata: ["topic": "\(topic)", "rate": "\(rate)"])
         let clock = ContinuousClock()
         let started = clock.now

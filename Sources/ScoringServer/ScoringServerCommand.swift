@@ -19,6 +19,7 @@ struct ScoringServerCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ServerOptions
     @OptionGroup(title: "Kafka door") var kafka: KafkaOptions
+    @OptionGroup(title: "Dashboard (HTTP door)") var dashboard: DashboardOptions
 
     func run() async throws {
         let logger = makeLogger(label: "streamify.scoring-server", level: options.logLevel, format: options.logFormat)
@@ -57,6 +58,7 @@ struct ScoringServerCommand: AsyncParsableCommand {
         var configuration = try options.makeConfiguration(listenersRequired: kafkaConfiguration == nil)
         configuration.kafka = kafkaConfiguration
         configuration.kafkaDemoRate = kafka.demoRate
+        configuration.dashboard = try dashboard.makeConfiguration()
         return configuration
     }
 }

@@ -22,6 +22,11 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
         self.budgets = budgets
     }
 
+    /// The Prometheus text of every metric: the registry's, the latency histogram, the byte budgets.
+    static func exposition(registry: PrometheusCollectorRegistry, metrics: ScoringMetrics, budgets: [ByteBudget]) -> String {
+        registry.emitToString() + metrics.latencyExposition() + budgets.map { $0.exposition() }.joined()
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
@@ -38,7 +43,7 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
                 return
             }
             let found = head.method == .GET && (head.uri == "/metrics" || head.uri.hasPrefix("/metrics?"))
-            let body = found ? registry.emitToString() + metrics.latencyExposition() + budgets.map { $0.exposition() }.joined() : "not found: try /metrics\n"
+            let body = found ? Self.exposition(registry: registry, metrics: metrics, budgets: budgets) : "not found: try /metrics\n"
             var headers = HTTPHeaders()
             headers.add(name: "Content-Type", value: found ? "text/plain; version=0.0.4" : "text/plain")
             headers.add(name: "Content-Length", value: "\(body.utf8.count)")

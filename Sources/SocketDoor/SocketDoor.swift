@@ -269,6 +269,13 @@ public final class SocketDoor: Service, Sendable {
     /// `--idle-timeout` is off: a scraper asks every few seconds to a minute.
     static let metricsRequestTimeout = TimeAmount.minutes(10)
 
+    /// The text `/metrics` serves, for another door to serve too; nil without a registry.
+    public func metricsExposition() -> String? {
+        guard let registry else { return nil }
+        return MetricsHTTPHandler.exposition(
+            registry: registry, metrics: scoring.metrics, budgets: [outputBudget, inputBudget].compactMap { $0 })
+    }
+
     private func makeMetricsBootstrap(registry: PrometheusCollectorRegistry) -> ServerBootstrap {
         let metrics = scoring.metrics
         let budgets = [outputBudget, inputBudget].compactMap { $0 }

@@ -1,3 +1,4 @@
+import DashboardDoor
 import KafkaDoor
 import Logging
 import Prometheus
@@ -21,6 +22,8 @@ public struct StreamifyApplication: Sendable {
     public let socketDoor: SocketDoor
     /// The Kafka consumer; `nil` when Kafka is off.
     public let kafkaDoor: KafkaDoor?
+    /// The dashboard and its JSON API; `nil` when the HTTP door is off.
+    public let dashboardDoor: DashboardDoor?
     /// Every service, in start order.
     public let services: [any Service]
 
@@ -46,13 +49,14 @@ public func buildApplication(
 ) throws -> StreamifyApplication {
     let scoring: ScoringService
     var stateStore: EngineStateStore?
+    let feed = configuration.dashboard.map { DecisionFeed(settings: $0.feed) }
     if let directory = configuration.stateDirectory {
         let store = try EngineStateStore(directory: directory, fsyncPolicy: configuration.fsyncPolicy, logger: logger)
         let (engine, durability, _) = try store.open(configuration: configuration.engine, model: configuration.model)
-        scoring = ScoringService(engine: engine, durability: durability)
+        scoring = ScoringService(engine: engine, durability: durability, feed: feed)
         stateStore = store
     } else {
-        scoring = ScoringService(engine: RiskEngine(configuration: configuration.engine, model: configuration.model))
+        scoring = ScoringService(engine: RiskEngine(configuration: configuration.engine, model: configuration.model), feed: feed)
     }
     let engineService = EngineService(
         scoring: scoring, configuration: configuration.engineService, stateStore: stateStore, logger: logger)
@@ -66,10 +70,16 @@ public func buildApplication(
             configuration: kafka, scoring: scoring, logger: logger,
             onEmbeddedClusterStarted: { cluster in demoFeed?.clusterStarted(bootstrap: cluster.bootstrapServers) })
     }
-    // Start order; shutdown runs in reverse: the demo feed stops first, the engine last.
+    let dashboardDoor = configuration.dashboard.map { dashboard in
+        DashboardDoor(
+            configuration: dashboard, scoring: scoring, metricsText: { socketDoor.metricsExposition() }, logger: logger)
+    }
+    // Start order; shutdown runs in reverse: the dashboard and the demo feed stop first, the engine last.
     var services: [any Service] = [engineService, socketDoor]
     if let kafkaDoor { services.append(kafkaDoor) }
     if let demoFeed { services.append(demoFeed) }
+    if let dashboardDoor { services.append(dashboardDoor) }
     return StreamifyApplication(
-        scoring: scoring, engineService: engineService, socketDoor: socketDoor, kafkaDoor: kafkaDoor, services: services)
+        scoring: scoring, engineService: engineService, socketDoor: socketDoor, kafkaDoor: kafkaDoor,
+        dashboardDoor: dashboardDoor, services: services)
 }

@@ -1,3 +1,4 @@
+import DashboardDoor
 import KafkaDoor
 import ScoringEngine
 import ScoringModel
@@ -26,6 +27,9 @@ public struct StreamifyConfiguration: Sendable {
     public var kafka: KafkaDoorConfiguration?
     /// With the embedded Kafka cluster: synthetic transactions per second fed into its input topic.
     public var kafkaDemoRate = 0
+
+    /// The HTTP door (dashboard, JSON API, demo load); `nil` when it is off.
+    public var dashboard: DashboardConfiguration?
 
     /// The embedded defaults: the built-in model, both socket listeners, no Kafka.
     public init() {}

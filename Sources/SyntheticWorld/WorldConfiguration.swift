@@ -45,3 +45,14 @@ public struct WorldConfiguration: Sendable, Hashable, Codable {
         speedup / transactionsPerSecond * 1000
     }
 }
+
+extension WorldConfiguration {
+    /// The world the built-in demo loads play (the dashboard's and the embedded Kafka feed's):
+    /// 10,000 cards, 2,000 merchants, 2 % fraud, outcomes reported, event time starting at
+    /// `startMs` and running a minute per second at `rate` transactions per second.
+    public static func demo(rate: Int, startMs: Int64) -> WorldConfiguration {
+        WorldConfiguration(
+            seed: UInt64(startMs), cardCount: 10_000, merchantCount: 2_000, fraudRate: 0.02, speedup: 60,
+            transactionsPerSecond: Double(max(rate, 1)), startTimeMs: startMs)
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+import Logging
+import ScoringEngine
+import ScoringModel
+import StreamifyWire
+import Synchronization
+
+/// What the dashboard knows and does, apart from HTTP: the sampled feed, the history of
+/// throughput and latency, the demo load, and the figures since the last reset.
+///
+/// Thread-safe. The HTTP routes (`DashboardRoutes`) call it; `tick()` runs on the door's timer.
+final class Dashboard: Sendable {
+    let configuration: DashboardConfiguration
+    let scoring: ScoringService
+    let feed: DecisionFeed
+    let demo: DemoLoad
+    private let state: Mutex<State>
+    private let logger: Logger
+    private let stopping = Atomic<Bool>(false)
+
+    private struct State {
+        /// The totals at the last reset: the figures shown count from here.
+        var baseline: ScoringTotals
+        var history: ThroughputHistory
+        var ticks = 0
+        var streams = 0
+    }
+
+    init(configuration: DashboardConfiguration, scoring: ScoringService, feed: DecisionFeed, logger: Logger) {
+        self.configuration = configuration
+        self.scoring = scoring
+        self.feed = feed
+        self.logger = logger
+        demo = DemoLoad(scoring: scoring, logger: logger)
+        let totals = scoring.metrics.totalsSnapshot
+        state = Mutex(
+            State(
+                baseline: totals,
+                history: ThroughputHistory(capacity: configuration.historySeconds, totals: totals, atMs: WallClock.unixMilliseconds())))
+    }
+
+    /// Ticks per history point.
+    private var ticksPerPoint: Int { max(1, 1000 / max(configuration.tickMilliseconds, 1)) }
+
+    /// Grants the feed its next sampling allowance, and once a second adds a history point.
+    func tick() {
+        feed.grant()
+        let now = WallClock.unixMilliseconds()
+        let totals = scoring.metrics.totalsSnapshot
+        let perPoint = ticksPerPoint
+        state.withLock { state in
+            state.ticks += 1
+            if state.ticks % perPoint == 0 { state.history.advance(to: totals, atMs: now) }
+        }
+    }
+
+    /// Recent sampled transactions, newest first, at most `limit`.
+    func transactions(limit: Int) -> [DecisionView] {
+        feed.snapshot().recent.prefix(limit).map(DecisionView.init)
+    }
+
+    /// Recent sampled alerts, newest first, at most `limit`.
+    func alerts(limit: Int) -> [DecisionView] {
+        feed.snapshot().alerts.prefix(limit).map(DecisionView.init)
+    }
+
+    /// One sampled decision, if the feed still holds it.
+    func decision(transactionID: String) -> DecisionView? {
+        feed.entry(transactionID: transactionID).map(DecisionView.init)
+    }
+
+    func analytics() -> AnalyticsView {
+        let totals = scoring.metrics.totalsSnapshot
+        let snapshot = feed.snapshot()
+        let (since, history) = state.withLock { state in (totals.since(state.baseline), state.history) }
+        let revenue = Double(since.amountMinor) / 100
+        let sampledAmount = snapshot.categories.values.reduce(0) { $0 + $1.amountMinor }
+        var levels: [String: Int] = [:]
+        for level in RiskLevel.allCases { levels[level.name] = since.levels[level] }
+        let rate = history.meanThroughput(overLast: 10)
+        return AnalyticsView(
+            totalRevenue: revenue, totalTransactions: since.transactions,
+            fraudCount: RiskLevel.allCases.filter { $0 >= DecisionFeed.alertLevel }.reduce(0) { $0 + since.levels[$1] },
+            avgTransaction: since.transactions > 0 ? revenue / Double(since.transactions) : 0,
+            categoryBreakdown: snapshot.categories.mapValues { share in
+                sampledAmount > 0 ? (revenue * Double(share.amountMinor) / Double(sampledAmount) * 100).rounded() / 100 : 0
+            },
+            paymentMethods: snapshot.paymentMethods.mapValues(\.count), countries: snapshot.countries.mapValues(\.count),
+            processingRate: rate, ratePerMinute: rate * 60,
+            latencyP50Us: since.latency.upperBoundMicroseconds(atQuantile: 0.5),
+            latencyP99Us: since.latency.upperBoundMicroseconds(atQuantile: 0.99),
+            alertLevels: levels, feedback: since.feedback, refusals: since.refusals, sampledTransactions: snapshot.sampled,
+            history: history.points, latest: history.points.last, model: ModelView(scoring.engine), demo: DemoView(demo.status))
+    }
+
+    func card(id: String) -> CardView? {
+        let recent = feed.entries(cardID: id)
+        let state = scoring.engine.cards.snapshot(EntityKey(id, key: scoring.engine.configuration.fingerprintKey))
+        guard state != nil || !recent.isEmpty else { return nil }
+        return CardView(cardID: id, state: state, at: scoring.engine.eventClock, recent: recent)
+    }
+
+    func merchant(id: String) -> MerchantView? {
+        let recent = feed.entries(merchantID: id)
+        let state = scoring.engine.merchants.snapshot(EntityKey(id, key: scoring.engine.configuration.fingerprintKey))
+        guard state != nil || !recent.isEmpty else { return nil }
+        return MerchantView(merchantID: id, state: state, at: scoring.engine.eventClock, recent: recent)
+    }
+
+    /// Why a label could not be sent.
+    enum LabelFailure: Error {
+        case unknownTransaction
+        case invalid(WireError)
+    }
+
+    /// Sends an analyst's label for a sampled transaction through the normal feedback path,
+    /// reported at the engine's event clock (or the transaction's time, if later).
+    func label(transactionID: String, as label: Label) -> Result<LabelView, LabelFailure> {
+        guard let entry = feed.entry(transactionID: transactionID) else { return .failure(.unknownTransaction) }
+        let transaction = entry.transaction
+        let feedback = Feedback(
+            transactionID: transaction.transactionID, cardID: transaction.cardID, merchantID: transaction.merchantID,
+            label: label, eventTimeMs: transaction.eventTimeMs,
+            reportedTimeMs: max(transaction.eventTimeMs, EventTime.unixMs(fromSeconds: scoring.engine.eventClock)),
+            amountMinor: transaction.amountMinor)
+        let arena = MessageArena(capacity: 1024)
+        var counters = ScoringCounters()
+        let result = scoring.record(feedback.protobufC(in: arena), counters: &counters)
+        scoring.commitJournal()
+        scoring.metrics.collect(&counters)
+        switch result {
+        case .success(let disposition):
+            logger.info(
+                "analyst label", metadata: ["transaction": "\(transactionID)", "label": "\(label)", "disposition": "\(disposition.name)"])
+            return .success(LabelView(transactionId: transactionID, label: "\(label)", disposition: disposition.name))
+        case .failure(let error):
+            return .failure(.invalid(error))
+        }
+    }
+
+    func startGeneration(rate: Int) -> GenerationView {
+        demo.start(rate: rate)
+        return generationView()
+    }
+
+    func stopGeneration() -> GenerationView {
+        demo.stop()
+        return generationView()
+    }
+
+    /// Stops the demo and clears the figures, the feed and the history: `total_transactions` is 0 again.
+    func reset() -> GenerationView {
+        demo.reset()
+        feed.reset()
+        let totals = scoring.metrics.totalsSnapshot
+        let now = WallClock.unixMilliseconds()
+        state.withLock { state in
+            state.baseline = totals
+            state.history.reset(totals: totals, atMs: now)
+        }
+        return generationView()
+    }
+
+    private func generationView() -> GenerationView {
+        let status = demo.status
+        let transactions = state.withLock { state in scoring.metrics.totalsSnapshot.since(state.baseline).transactions }
+        return GenerationView(running: status.running, rate: status.rate, totalTransactions: transactions)
+    }
+
+    /// Whether the door is shutting down: live streams end, the demo load stops.
+    var isStopping: Bool { stopping.load(ordering: .relaxed) }
+
+    /// Starts shutting down.
+    func stop() {
+        stopping.store(true, ordering: .relaxed)
+        demo.stop()
+    }
+
+    /// Takes a live-stream slot; false when `maxStreams` are open.
+    func openStream() -> Bool {
+        state.withLock { state in
+            guard state.streams < configuration.maxStreams else { return false }
+            state.streams += 1
+            return true
+        }
+    }
+
+    func closeStream() {
+        state.withLock { $0.streams -= 1 }
+    }
+}

@@ -1,0 +1,55 @@
+import ScoringEngine
+
+/// The HTTP door's settings (`--http` and its companions).
+public struct DashboardConfiguration: Sendable {
+    /// Interface to bind; loopback by default.
+    public var host = "127.0.0.1"
+    /// Port to bind; 0 picks a free one (tests).
+    public var port = 8080
+    /// The bearer token write endpoints (start, stop, reset, label) require; nil: none required,
+    /// which `validate()` allows only on loopback.
+    public var writeToken: String?
+    /// Chart.js as Debian's libjs-chart.js installs it, served to the page at `/chart.js`.
+    public var chartScriptPath = "/usr/share/javascript/chart.js/chart.min.js"
+    /// Bounds of the sampled decision rings.
+    public var feed = DecisionFeed.Settings()
+    /// How often the feed's sampling allowances are granted and the history gets a point.
+    public var tickMilliseconds = 100
+    /// Seconds of throughput, latency and level history kept.
+    public var historySeconds = 300
+    /// Largest request body accepted.
+    public var maxBodyBytes = 16 * 1024
+    /// Concurrent HTTP connections.
+    public var maxConnections = 64
+    /// Concurrent live streams (`/api/stream`).
+    public var maxStreams = 16
+    /// Highest demo rate the page may ask for, transactions per second.
+    public var maxDemoRate = 20_000
+
+    /// The defaults: loopback port 8080, no token.
+    public init() {}
+
+    /// Whether `host` is a loopback address.
+    public var bindsLoopbackOnly: Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
+
+    /// Why this configuration must not run, if it must not: write endpoints beyond loopback
+    /// without a token.
+    public func validate() throws(DashboardConfigurationError) {
+        if !bindsLoopbackOnly && (writeToken ?? "").isEmpty {
+            throw DashboardConfigurationError(
+                message: "--http \(host):\(port) binds beyond loopback: give --http-token-file, so that only holders of the token can start, stop, reset or label")
+        }
+        guard (1...65_535).contains(port) || port == 0 else {
+            throw DashboardConfigurationError(message: "--http port \(port) is out of range 0...65535")
+        }
+    }
+}
+
+/// A dashboard configuration that must not run.
+public struct DashboardConfigurationError: Error, CustomStringConvertible, Sendable {
+    /// What is wrong and how to mend it.
+    public var message: String
+    public var description: String { message }
+}

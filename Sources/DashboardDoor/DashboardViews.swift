@@ -1,0 +1,267 @@
+import Foundation
+import ScoringEngine
+import ScoringModel
+import StreamifyWire
+import SyntheticWorld
+
+// What the JSON API answers, one type per shape. Keys are written in snake case
+// (`DashboardJSON.encoder`), the seed pipeline's spelling.
+
+/// One factor of a decision.
+struct FactorView: Encodable {
+    var factor: String
+    var score: Float
+    var weight: Float
+    var contribution: Float
+    var reason: String
+}
+
+/// One sampled decision: the transaction and its whole breakdown.
+struct DecisionView: Encodable {
+    var transactionId: String
+    var cardId: String
+    var merchantId: String
+    var amount: Double
+    var amountMinor: Int64
+    var currency: String
+    var category: String
+    var paymentMethod: String
+    var country: String
+    var latitude: Double?
+    var longitude: Double?
+    var deviceId: String
+    var channel: String
+    var eventTimeMs: Int64
+    var time: String
+    var riskScore: Float
+    var level: String
+    var modelVersion: String
+    var factors: [FactorView]
+
+    init(_ entry: DecisionFeed.Entry) {
+        let transaction = entry.transaction
+        transactionId = transaction.transactionID
+        cardId = transaction.cardID
+        merchantId = transaction.merchantID
+        amountMinor = transaction.amountMinor
+        amount = Double(transaction.amountMinor) / 100
+        currency = transaction.currency
+        category = transaction.merchantCategory
+        paymentMethod = transaction.paymentMethod
+        country = transaction.country
+        latitude = transaction.location?.latitude
+        longitude = transaction.location?.longitude
+        deviceId = transaction.deviceID
+        channel = "\(transaction.channel)"
+        eventTimeMs = transaction.eventTimeMs
+        time = ISO8601Timestamp.format(transaction.eventTimeMs)
+        riskScore = entry.assessment.score
+        level = entry.assessment.level.name
+        modelVersion = entry.modelVersion
+        factors = RiskFactor.allCases.map { factor in
+            let outcome = entry.assessment[factor]
+            return FactorView(
+                factor: factor.name, score: outcome.score, weight: outcome.weight, contribution: outcome.contribution,
+                reason: outcome.reason)
+        }
+    }
+}
+
+/// `GET /api/analytics`: the seed's figures, then the daemon's.
+struct AnalyticsView: Encodable {
+    var totalRevenue: Double
+    var totalTransactions: Int
+    var fraudCount: Int
+    var avgTransaction: Double
+    /// Revenue by merchant category, estimated from the sampled transactions' shares.
+    var categoryBreakdown: [String: Double]
+    /// Sampled transactions by payment method and by country.
+    var paymentMethods: [String: Int]
+    var countries: [String: Int]
+    /// Transactions scored per second over the last 10 s, and per minute.
+    var processingRate: Double
+    var ratePerMinute: Double
+    var latencyP50Us: UInt32?
+    var latencyP99Us: UInt32?
+    var alertLevels: [String: Int]
+    var feedback: Int
+    var refusals: Int
+    var sampledTransactions: Int
+    /// Every point kept (`/api/analytics`); nil in the live stream, which sends `latest` instead.
+    var history: [ThroughputHistory.Point]?
+    var latest: ThroughputHistory.Point?
+    var model: ModelView
+    var demo: DemoView
+
+    /// This without the history, with its newest point: what the live stream sends each second.
+    var live: AnalyticsView {
+        var copy = self
+        copy.latest = history?.last
+        copy.history = nil
+        return copy
+    }
+}
+
+/// The model in service and the learning status.
+struct ModelView: Encodable {
+    var version: String
+    var challengerServes: Bool
+    var challengerSwitches: Int
+    var learnerUpdates: Int
+    var labelsPending: Int
+    var outcomesAwaited: Int
+    var reservoirFrauds: Int
+    var reservoirLegitimate: Int
+    var refitsStarted: Int
+    var cardsTracked: Int
+    var eventClock: String
+    var championRocAuc: Double?
+    var challengerRocAuc: Double?
+
+    init(_ engine: RiskEngine) {
+        version = engine.model.version
+        challengerServes = engine.challengerServes
+        challengerSwitches = engine.challengerSwitches
+        learnerUpdates = engine.learner.updateCount
+        labelsPending = engine.pendingLabelCount
+        outcomesAwaited = engine.outcomes?.count ?? 0
+        reservoirFrauds = engine.reservoir.fraudCount
+        reservoirLegitimate = engine.reservoir.legitimateCount
+        refitsStarted = engine.refitsStarted
+        cardsTracked = engine.cardsTracked
+        eventClock = eventTime(engine.eventClock)
+        let quality = engine.modelQuality
+        championRocAuc = quality.map { $0.champion.rocAUC }
+        challengerRocAuc = quality.map { $0.challenger.rocAUC }
+    }
+}
+
+/// The demo load and its detection against ground truth.
+struct DemoView: Encodable {
+    struct Recall: Encodable {
+        var scenario: String
+        var frauds: Int
+        var flagged: Int
+        var recall: Double?
+    }
+    struct Precision: Encodable {
+        var level: String
+        var decisions: Int
+        var frauds: Int
+        var precision: Double?
+    }
+    var running: Bool
+    var rate: Int
+    var transactionsSent: Int
+    var labelsSent: Int
+    var recallByScenario: [Recall]
+    var precisionByLevel: [Precision]
+
+    init(_ status: DemoLoad.Status) {
+        running = status.running
+        rate = status.rate
+        transactionsSent = status.transactionsSent
+        labelsSent = status.labelsSent
+        recallByScenario = FraudScenario.allCases.compactMap { scenario in
+            guard let counts = status.tally.frauds[scenario] else { return nil }
+            return Recall(
+                scenario: scenario.rawValue, frauds: counts.sent, flagged: counts.flagged,
+                recall: counts.sent > 0 ? Double(counts.flagged) / Double(counts.sent) : nil)
+        }
+        precisionByLevel = RiskLevel.allCases.map { level in
+            let counts = status.tally.levels[level] ?? (0, 0)
+            return Precision(
+                level: level.name, decisions: counts.decisions, frauds: counts.frauds,
+                precision: counts.decisions > 0 ? Double(counts.frauds) / Double(counts.decisions) : nil)
+        }
+    }
+}
+
+/// `GET /api/cards/{id}`: the card's state in the engine and its sampled recent decisions.
+struct CardView: Encodable {
+    struct Profile: Encodable {
+        var firstSeen: String
+        var lastSeen: String
+        var transactionCount: UInt32
+        var typicalAmount: Double
+        var lastCountry: String
+        var lastLatitude: Float
+        var lastLongitude: Float
+        var knownDevices: Int
+        var confirmedFraudAt: String?
+        var lastMinute: Int
+        var lastHour: Int
+        var lastDay: Int
+    }
+    var cardId: String
+    var profile: Profile?
+    var recent: [DecisionView]
+
+    init(cardID: String, state: CardState?, at clock: UInt32, recent: [DecisionFeed.Entry]) {
+        cardId = cardID
+        self.recent = recent.map(DecisionView.init)
+        profile = state.map { card in
+            Profile(
+                firstSeen: eventTime(card.firstSeen),
+                lastSeen: eventTime(card.lastSeen),
+                transactionCount: card.transactionCount,
+                typicalAmount: (Foundation.exp(Double(card.logAmountMean)) * 100).rounded() / 100,
+                lastCountry: "\(card.lastCountry)", lastLatitude: card.lastLatitude, lastLongitude: card.lastLongitude,
+                knownDevices: card.knownDeviceCount,
+                confirmedFraudAt: card.confirmedFraudAt == 0
+                    ? nil : eventTime(card.confirmedFraudAt),
+                lastMinute: card.minuteWindow.totals(at: clock, width: WindowWidth.minute).count,
+                lastHour: card.hourWindow.totals(at: clock, width: WindowWidth.hour).count,
+                lastDay: card.dayWindow.totals(at: clock, width: WindowWidth.day).count)
+        }
+    }
+}
+
+/// `GET /api/merchants/{id}`: the merchant's state and its sampled recent decisions.
+struct MerchantView: Encodable {
+    struct Profile: Encodable {
+        var lastSeen: String
+        var transactionCount: UInt32
+        var fraudReports: UInt32
+        var lastFraudReportAt: String?
+        var lastHour: Int
+        var lastDay: Int
+    }
+    var merchantId: String
+    var profile: Profile?
+    var recent: [DecisionView]
+
+    init(merchantID: String, state: MerchantState?, at clock: UInt32, recent: [DecisionFeed.Entry]) {
+        merchantId = merchantID
+        self.recent = recent.map(DecisionView.init)
+        profile = state.map { merchant in
+            Profile(
+                lastSeen: eventTime(merchant.lastSeen),
+                transactionCount: merchant.transactionCount, fraudReports: merchant.fraudReports,
+                lastFraudReportAt: merchant.lastFraudReportAt == 0
+                    ? nil : eventTime(merchant.lastFraudReportAt),
+                lastHour: merchant.hourWindow.totals(at: clock, width: WindowWidth.hour).count,
+                lastDay: merchant.dayWindow.totals(at: clock, width: WindowWidth.day).count)
+        }
+    }
+}
+
+/// The answer to a label sent from the page.
+struct LabelView: Encodable {
+    var transactionId: String
+    var label: String
+    /// What the engine did with it: applied, duplicate, deferred or refused.
+    var disposition: String
+}
+
+/// The answer to start, stop and reset.
+struct GenerationView: Encodable {
+    var running: Bool
+    var rate: Int
+    var totalTransactions: Int
+}
+
+/// An engine event time (seconds since `EventTime`'s epoch) as ISO 8601.
+func eventTime(_ seconds: UInt32) -> String {
+    ISO8601Timestamp.format(EventTime.unixMs(fromSeconds: seconds))
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Logging
+import ScoringEngine
+import ScoringModel
+import StreamifyWire
+import Synchronization
+import SyntheticWorld
+
+/// The dashboard's built-in demo load: the synthetic world scored in-process through the
+/// same `ScoringService` every door uses, with its delayed outcomes reported as labels, at a rate
+/// set from the page. It keeps its own tally of detection against the world's ground truth.
+///
+/// Its loop runs as a task on the cooperative pool, scoring what is due every `stepInterval`:
+/// a demo, not a door, so it never touches the socket door's event loops.
+final class DemoLoad: Sendable {
+    /// What the demo is doing and has done since its last reset.
+    struct Status: Sendable {
+        var running = false
+        var rate = 0
+        var transactionsSent = 0
+        var labelsSent = 0
+        var tally = DetectionTally()
+    }
+
+    private let scoring: ScoringService
+    private let logger: Logger
+    private let state = Mutex(State())
+    static let stepInterval = Duration.milliseconds(20)
+
+    private struct State {
+        var status = Status()
+        var task: Task<Void, Never>?
+        /// Bumped by every start, stop and reset, so a stopped loop's last step counts nowhere.
+        var generation = 0
+    }
+
+    init(scoring: ScoringService, logger: Logger) {
+        self.scoring = scoring
+        self.logger = logger
+    }
+
+    var status: Status { state.withLock { $0.status } }
+
+    /// Starts the load at `rate` transactions per second, or changes the rate of a running one.
+    func start(rate: Int) {
+        let previous: Task<Void, Never>? = state.withLock { state in
+            state.generation += 1
+            state.status.running = true
+            state.status.rate = rate
+            let generation = state.generation
+            let old = state.task
+            state.task = Task { [self] in await run(rate: rate, generation: generation) }
+            return old
+        }
+        previous?.cancel()
+        logger.info("demo load started", metadata: ["rate": "\(rate)"])
+    }
+
+    /// Stops the load; what it sent stays counted.
+    func stop() {
+        let task: Task<Void, Never>? = state.withLock { state in
+            state.generation += 1
+            state.status.running = false
+            defer { state.task = nil }
+            return state.task
+        }
+        task?.cancel()
+    }
+
+    /// Stops the load and forgets its counts; the next start plays a new stretch of the world.
+    func reset() {
+        let task: Task<Void, Never>? = state.withLock { state in
+            state.generation += 1
+            state.status = Status()
+            defer { state.task = nil }
+            return state.task
+        }
+        task?.cancel()
+    }
+
+    private func run(rate: Int, generation: Int) async {
+        let startMs = Int64(Date().timeIntervalSince1970 * 1000)
+        var stream = TransactionStream(configuration: .demo(rate: rate, startMs: startMs))
+        let arena = MessageArena()
+        var counters = ScoringCounters()
+        let clock = ContinuousClock()
+        let started = clock.now
+        var sent = 0
+        while !Task.isCancelled {
+            let due = Int((clock.now - started) / .seconds(1) * Double(rate))
+            var step = Status()
+            while sent < due {
+                arena.reset()
+                switch stream.next() {
+                case .transaction(let labelled):
+                    sent += 1
+                    step.transactionsSent += 1
+                    let started = ContinuousClock.now
+                    let result = scoring.score(labelled.transaction.protobufC(in: arena), counters: &counters)
+                    let took = ContinuousClock.now - started
+                    counters.latency.record(microseconds: UInt32(clamping: took.components.attoseconds / 1_000_000_000_000 + took.components.seconds * 1_000_000))
+                    if case .success(let decision) = result {
+                        step.tally.count(level: decision.assessment.level, truth: labelled.truth, alertLevel: DecisionFeed.alertLevel)
+                    }
+                case .feedback(let feedback, _):
+                    step.labelsSent += 1
+                    _ = scoring.record(feedback.protobufC(in: arena), counters: &counters)
+                }
+            }
+            scoring.commitJournal()
+            scoring.metrics.collect(&counters)
+            let current = state.withLock { state in
+                guard state.generation == generation else { return false }
+                state.status.add(step)
+                return true
+            }
+            guard current else { return }
+            try? await Task.sleep(for: Self.stepInterval)
+        }
+    }
+}
+
+extension DemoLoad.Status {
+    mutating func add(_ step: DemoLoad.Status) {
+        transactionsSent += step.transactionsSent
+        labelsSent += step.labelsSent
+        tally.merge(step.tally)
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import DashboardDoor
+import Foundation
+import StreamifyWire
+
+/// HTTP door options of `scoring-server`: the live dashboard, its JSON API and demo load.
+struct DashboardOptions: ParsableArguments {
+    @Option(name: .customLong("http"), help: "HOST:PORT for the live dashboard, its JSON API and /metrics ('off' for none). Env: STREAMIFY_HTTP")
+    var http: String = environment("STREAMIFY_HTTP") ?? "off"
+
+    @Option(name: .customLong("http-token-file"), help: "File holding the bearer token that start, stop, reset and label need; required when --http binds beyond loopback. Env: STREAMIFY_HTTP_TOKEN_FILE")
+    var tokenFile: String? = environment("STREAMIFY_HTTP_TOKEN_FILE")
+
+    @Option(name: .customLong("http-max-connections"), help: "Concurrent HTTP connections. Env: STREAMIFY_HTTP_MAX_CONNECTIONS")
+    var maxConnections: Int = environment("STREAMIFY_HTTP_MAX_CONNECTIONS").flatMap(Int.init) ?? 64
+
+    @Option(name: .customLong("dashboard-samples"), help: "Decisions the dashboard samples per second, and as many alerts (its cost on the hot path is bounded by it). Env: STREAMIFY_DASHBOARD_SAMPLES")
+    var samplesPerSecond: Int = environment("STREAMIFY_DASHBOARD_SAMPLES").flatMap(Int.init) ?? 1_000
+
+    /// The HTTP door's configuration, or nil when it is off.
+    func makeConfiguration() throws -> DashboardConfiguration? {
+        guard http != "off" else { return nil }
+        guard let address = HostAndPort(parsing: http) else {
+            throw ServerOptions.InvalidOption(description: "--http must be HOST:PORT or 'off', got '\(http)'")
+        }
+        guard maxConnections >= 1 else { throw ServerOptions.InvalidOption(description: "--http-max-connections must be at least 1") }
+        guard (1...1_000_000).contains(samplesPerSecond) else {
+            throw ServerOptions.InvalidOption(description: "--dashboard-samples must be within 1...1000000")
+        }
+        var configuration = DashboardConfiguration()
+        configuration.host = address.host
+        configuration.port = address.port
+        configuration.maxConnections = maxConnections
+        let grantsPerSecond = 1000 / configuration.tickMilliseconds
+        configuration.feed.samplesPerGrant = max(1, samplesPerSecond / grantsPerSecond)
+        configuration.feed.alertsPerGrant = max(1, samplesPerSecond / grantsPerSecond)
+        if let tokenFile {
+            let token = String(decoding: try readFile(tokenFile), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !token.isEmpty else { throw ServerOptions.InvalidOption(description: "--http-token-file \(tokenFile) is empty") }
+            configuration.writeToken = token
+        }
+        do {
+            try configuration.validate()
+        } catch {
+            throw ServerOptions.InvalidOption(description: error.message)
+        }
+        return configuration
+    }
+}

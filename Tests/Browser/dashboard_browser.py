@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""Drives the dashboard page in headless Chromium (Debian's, through Playwright) against a
+running daemon: renders alerts and charts, Start / Stop / Reset change what the API reports,
+a label button's Feedback is applied. Prints `LABELLED <transaction_id> <card_id>`; saves a
+screenshot.
+
+    dashboard_browser.py URL SCREENSHOT_PATH
+"""
+import os
+import sys
+
+from playwright.sync_api import expect, sync_playwright
+
+URL, SCREENSHOT = sys.argv[1], sys.argv[2]
+CHROMIUM = os.environ.get("STREAMIFY_CHROMIUM", "/usr/bin/chromium")
+
+
+def analytics(page):
+    return page.request.get(URL + "api/analytics").json()
+
+
+with sync_playwright() as playwright:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(URL)
+
+    # Start from the page's own control.
+    page.fill("#rate", "1000")
+    page.click("#btn-start")
+    expect(page.locator("#status-text")).to_contain_text("demo running at 1000", timeout=10_000)
+    page.wait_for_selector("#alerts .alert[data-transaction-id]", timeout=30_000)
+    page.wait_for_function(
+        "() => Chart.getChart('chart-throughput').data.datasets[0].data.some((v) => v > 0)", timeout=30_000)
+    page.wait_for_function("() => Chart.getChart('chart-categories').data.datasets[0].data.length > 0", timeout=30_000)
+    started = analytics(page)
+    assert started["demo"]["running"] and started["total_transactions"] > 0, started
+
+    # Stop: the API says so and the total stops moving.
+    page.click("#btn-stop")
+    expect(page.locator("#status-text")).to_contain_text("demo stopped", timeout=10_000)
+    stopped = analytics(page)
+    assert not stopped["demo"]["running"], stopped
+    page.wait_for_timeout(300)
+    assert analytics(page)["total_transactions"] == stopped["total_transactions"]
+
+    # Label the newest alert as fraud from its button.
+    alert = page.locator("#alerts .alert[data-transaction-id]").first
+    transaction_id = alert.get_attribute("data-transaction-id")
+    detail = page.request.get(URL + "api/transactions/" + transaction_id).json()
+    alert.locator("button[data-label=fraud]").click()
+    expect(page.locator("#toasts")).to_contain_text(f"label fraud for {transaction_id}: applied", timeout=10_000)
+    print("LABELLED", transaction_id, detail["card_id"], flush=True)
+
+    # Click the alert: its whole breakdown and the card's history.
+    page.locator(f"#alerts .alert[data-transaction-id='{transaction_id}']").click()
+    expect(page.locator("#detail")).to_contain_text("Card " + detail["card_id"], timeout=10_000)
+    expect(page.locator("#detail .factor")).to_have_count(5)
+
+    page.screenshot(path=SCREENSHOT, full_page=True)
+
+    # Reset: everything the dashboard counts is back to zero.
+    page.click("#btn-reset")
+    page.wait_for_function("() => document.getElementById('metric-transactions').textContent === '0'", timeout=10_000)
+    assert analytics(page)["total_transactions"] == 0
+    assert not errors, errors
+    browser.close()

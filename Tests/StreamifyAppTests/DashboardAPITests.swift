@@ -1,0 +1,224 @@
+import DashboardDoor
+import Foundation
+import ScoringClient
+import ScoringEngine
+import ScoringTestSupport
+import StreamifyApp
+import StreamifyWire
+import Testing
+
+/// The HTTP door's JSON API, against the whole server built from its composition root, over
+/// real sockets: every endpoint, the demo load's controls, labels reaching the engine, and bad
+/// input answered with clear 4xx errors.
+@Suite("Dashboard API")
+struct DashboardAPITests {
+    /// The application with the HTTP door on an ephemeral loopback port, and a client for it.
+    static func start(
+        token: String? = nil, _ configure: (inout DashboardConfiguration) -> Void = { _ in }
+    ) async throws -> (RunningApplication, DashboardHTTPClient) {
+        let running = try await RunningApplication.start { configuration in
+            var dashboard = DashboardConfiguration()
+            dashboard.port = 0
+            dashboard.writeToken = token
+            configure(&dashboard)
+            configuration.dashboard = dashboard
+        }
+        let door = try #require(running.application.dashboardDoor)
+        let port = try #require(await door.waitUntilListening())
+        return (running, DashboardHTTPClient(port: port, token: token))
+    }
+
+    /// Polls `condition` every 50 ms for up to `seconds`.
+    static func waitUntil(seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try await condition()
+    }
+
+    static func total(_ http: DashboardHTTPClient) async throws -> Int {
+        try await http.get("/api/analytics").object()["total_transactions"] as? Int ?? -1
+    }
+
+    @Test("start, stop and reset drive the demo load and change what the API reports")
+    func generationControls() async throws {
+        let (running, http) = try await Self.start()
+        #expect(try await Self.total(http) == 0)
+
+        let started = try await http.post("/api/start_generation", json: #"{"rate": 2000}"#)
+        #expect(started.status == 200)
+        #expect(try started.object()["running"] as? Bool == true)
+        #expect(try await Self.waitUntil { try await Self.total(http) >= 500 })
+
+        let alerts = try await http.get("/api/fraud_alerts?limit=5").json() as? [[String: Any]] ?? []
+        let transactions = try await http.get("/api/transactions?limit=10").json() as? [[String: Any]] ?? []
+        #expect(transactions.count == 10)
+        let first = try #require(transactions.first)
+        let factors = try #require(first["factors"] as? [[String: Any]])
+        #expect(factors.count == 5)
+        #expect(factors.allSatisfy { ($0["reason"] as? String)?.isEmpty == false })
+        for alert in alerts { #expect(["medium", "high", "critical"].contains(alert["level"] as? String ?? "")) }
+
+        let analytics = try await http.get("/api/analytics").object()
+        for key in [
+            "total_revenue", "total_transactions", "fraud_count", "avg_transaction", "category_breakdown", "payment_methods",
+            "countries", "processing_rate", "latency_p50_us", "latency_p99_us", "alert_levels", "model", "demo", "history",
+        ] {
+            #expect(analytics[key] != nil, "analytics lacks \(key)")
+        }
+        let demo = try #require(analytics["demo"] as? [String: Any])
+        #expect(demo["running"] as? Bool == true)
+        #expect((demo["precision_by_level"] as? [Any])?.count == 4)
+
+        let stopped = try await http.post("/api/stop_generation")
+        #expect(try stopped.object()["running"] as? Bool == false)
+        let afterStop = try await Self.total(http)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try await Self.total(http) == afterStop, "no transaction is generated once stopped")
+
+        let reset = try await http.post("/api/reset_data")
+        #expect(try reset.object()["total_transactions"] as? Int == 0)
+        #expect(try await Self.total(http) == 0)
+        #expect((try await http.get("/api/transactions").json() as? [Any])?.isEmpty == true)
+        try await running.stop()
+    }
+
+    @Test("decisions from the socket door appear in the feed; cards, merchants and transactions can be looked up")
+    func socketDecisionsAndLookups() async throws {
+        let (running, http) = try await Self.start()
+        let client = try await ScoringClient.connect(to: .unix(path: try #require(running.addresses.unixSocketPath)))
+        for index in 0..<3 {
+            _ = try await client.score(CompositionRootTests.transaction(index, card: "card-lookup"))
+        }
+        #expect(try await Self.waitUntil { try await Self.total(http) == 3 })
+        let recent = try await http.get("/api/transactions").json() as? [[String: Any]] ?? []
+        #expect(recent.map { $0["transaction_id"] as? String } == ["tx-2", "tx-1", "tx-0"])
+
+        let decision = try await http.get("/api/transactions/tx-1").object()
+        #expect(decision["card_id"] as? String == "card-lookup")
+        #expect(decision["amount"] as? Double == 45)
+
+        let card = try await http.get("/api/cards/card-lookup").object()
+        let profile = try #require(card["profile"] as? [String: Any])
+        #expect(profile["transaction_count"] as? Int == 3)
+        #expect((card["recent"] as? [Any])?.count == 3)
+        let merchant = try await http.get("/api/merchants/merchant-1")
+        #expect(merchant.status == 200)
+        #expect((try merchant.object()["profile"] as? [String: Any])?["transaction_count"] as? Int == 1)
+
+        try await client.close()
+        try await running.stop()
+    }
+
+    @Test("a label from the page goes through the normal feedback path and reaches the engine")
+    func labelReachesEngine() async throws {
+        let (running, http) = try await Self.start()
+        let client = try await ScoringClient.connect(to: .unix(path: try #require(running.addresses.unixSocketPath)))
+        _ = try await client.score(CompositionRootTests.transaction(1, card: "card-label"))
+        #expect(try await Self.waitUntil { try await Self.total(http) == 1 })
+
+        let before = running.application.scoring.metrics.totalsSnapshot.feedback
+        let labelled = try await http.post("/api/label", json: #"{"transaction_id": "tx-1", "label": "fraud"}"#)
+        #expect(labelled.status == 200)
+        #expect(try labelled.object()["disposition"] as? String == "applied")
+        #expect(running.application.scoring.metrics.totalsSnapshot.feedback == before + 1)
+        let card = try await http.get("/api/cards/card-label").object()
+        #expect((card["profile"] as? [String: Any])?["confirmed_fraud_at"] is String, "the card carries the fraud mark")
+        // The next transaction on the card is scored against the label.
+        let next = try await client.score(CompositionRootTests.transaction(2, card: "card-label"))
+        #expect(next.level >= .high)
+
+        let again = try await http.post("/api/label", json: #"{"transaction_id": "tx-1", "label": "fraud"}"#)
+        #expect(try again.object()["disposition"] as? String == "duplicate")
+        try await client.close()
+        try await running.stop()
+    }
+
+    @Test("bad input gets a clear 4xx: unknown ids, malformed JSON, oversized bodies, bad parameters")
+    func badInput() async throws {
+        let (running, http) = try await Self.start()
+        let cases: [(DashboardHTTPClient.Answer, Int, String)] = [
+            (try await http.get("/api/transactions/no-such-tx"), 404, "no recent decision"),
+            (try await http.get("/api/cards/no-such-card"), 404, "not tracked"),
+            (try await http.get("/api/merchants/no-such-merchant"), 404, "not tracked"),
+            (try await http.get("/api/transactions?limit=0"), 400, "limit must be"),
+            (try await http.get("/api/fraud_alerts?limit=abc"), 400, "limit must be"),
+            (try await http.post("/api/label", json: #"{"transaction_id": "#), 400, "malformed JSON"),
+            (try await http.post("/api/label", json: #"{"label": "fraud"}"#), 400, "missing field 'transaction_id'"),
+            (try await http.post("/api/label", json: #"{"transaction_id": 7, "label": "fraud"}"#), 400, "wrong type"),
+            (try await http.post("/api/label", json: #"{"transaction_id": "x", "label": "maybe"}"#), 400, "label must be"),
+            (try await http.post("/api/label", json: #"{"transaction_id": "x", "label": "fraud"}"#), 404, "only sampled"),
+            (try await http.post("/api/label"), 400, "a JSON body is required"),
+            (try await http.post("/api/start_generation", json: #"{"rate": 0}"#), 400, "rate must be"),
+            (try await http.post("/api/start_generation", json: #"{"rate": 1000000}"#), 400, "rate must be"),
+            (try await http.post("/api/label", json: String(repeating: "x", count: 17 * 1024)), 413, "larger than"),
+        ]
+        for (answer, status, message) in cases {
+            #expect(answer.status == status, "\(answer.text)")
+            #expect(try answer.errorMessage().contains(message), "\(answer.text)")
+        }
+        #expect(try await http.get("/api/nothing-here").status == 404)
+        try await running.stop()
+    }
+
+    @Test("with a token, writes need it and reads do not")
+    func tokenGuardsWrites() async throws {
+        let (running, withToken) = try await Self.start(token: "s3cret")
+        let anonymous = DashboardHTTPClient(port: withToken.base.port!)
+        for path in ["/api/start_generation", "/api/stop_generation", "/api/reset_data", "/api/label"] {
+            let refused = try await anonymous.post(path, json: "{}")
+            #expect(refused.status == 401, "\(path): \(refused.text)")
+            #expect(try refused.errorMessage().contains("Bearer"))
+        }
+        var wrong = withToken
+        wrong.token = "guess"
+        #expect(try await wrong.post("/api/reset_data").status == 401)
+        #expect(try await withToken.post("/api/reset_data").status == 200)
+        #expect(try await anonymous.get("/api/analytics").status == 200)
+        try await running.stop()
+    }
+
+    @Test("beyond loopback without a token is refused at configuration")
+    func beyondLoopbackNeedsToken() throws {
+        var configuration = DashboardConfiguration()
+        configuration.host = "0.0.0.0"
+        #expect(throws: DashboardConfigurationError.self) { try configuration.validate() }
+        configuration.writeToken = "t"
+        try configuration.validate()
+        configuration.host = "127.0.0.1"
+        configuration.writeToken = nil
+        try configuration.validate()
+    }
+
+    @Test("the page, its script, Chart.js, /metrics and the live stream are served")
+    func pageAssetsAndStream() async throws {
+        let chart = FileManager.default.temporaryDirectory.appendingPathComponent("chart-\(UUID().uuidString).js")
+        try Data("window.Chart = function () {};".utf8).write(to: chart)
+        defer { try? FileManager.default.removeItem(at: chart) }
+        let (running, http) = try await Self.start { $0.chartScriptPath = chart.path }
+        let page = try await http.get("/")
+        #expect(page.status == 200)
+        #expect(page.contentType.hasPrefix("text/html"))
+        for id in ["alerts", "transactions", "btn-start", "btn-stop", "btn-reset", "chart-throughput", "chart-latency", "chart-levels"] {
+            #expect(page.text.contains("id=\"\(id)\""), "the page lacks #\(id)")
+        }
+        #expect(try await http.get("/app.js").text.contains("EventSource(\"/api/stream\")"))
+        #expect(try await http.get("/chart.js").text == "window.Chart = function () {};")
+        let metrics = try await http.get("/metrics")
+        #expect(metrics.status == 404, "no registry in this in-process run: /metrics says so")
+
+        let port = http.base.port!
+        let stream = try RawConnection(tcpPort: port)
+        try stream.send(Array("GET /api/stream HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8))
+        var received = ""
+        while !received.contains("\n\n"), received.count < 100_000, let byte = try stream.receive(exactly: 1) {
+            received += String(decoding: byte, as: UTF8.self)
+            if received.hasSuffix("\r\n\r\n") { received = "" }  // the head ends; the events follow
+        }
+        #expect(received.contains("event: analytics"))
+        #expect(received.contains("\"total_transactions\":0"))
+        try await running.stop()
+    }
+}

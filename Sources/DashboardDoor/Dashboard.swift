@@ -138,19 +138,19 @@ final class Dashboard: Sendable {
         }
     }
 
-    func startGeneration(rate: Int) -> GenerationView {
-        demo.start(rate: rate)
+    func startGeneration(rate: Int) async -> GenerationView {
+        await demo.start(rate: rate)
         return generationView()
     }
 
-    func stopGeneration() -> GenerationView {
-        demo.stop()
+    func stopGeneration() async -> GenerationView {
+        await demo.stop()
         return generationView()
     }
 
     /// Stops the demo and clears the figures, the feed and the history: `total_transactions` is 0 again.
-    func reset() -> GenerationView {
-        demo.reset()
+    func reset() async -> GenerationView {
+        await demo.reset()
         feed.reset()
         let totals = scoring.metrics.totalsSnapshot
         let now = WallClock.unixMilliseconds()
@@ -170,10 +170,10 @@ final class Dashboard: Sendable {
     /// Whether the door is shutting down: live streams end, the demo load stops.
     var isStopping: Bool { stopping.load(ordering: .relaxed) }
 
-    /// Starts shutting down.
+    /// Starts shutting down: live streams end, the demo load stops.
     func stop() {
         stopping.store(true, ordering: .relaxed)
-        demo.stop()
+        Task { await demo.stop() }
     }
 
     /// Takes a live-stream slot; false when `maxStreams` are open.

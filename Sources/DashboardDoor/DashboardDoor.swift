@@ -65,10 +65,7 @@ public final class DashboardDoor: Service, Sendable {
                 announce.yield(port)
             },
             logger: logger)
-        defer {
-            announce.finish()
-            dashboard.demo.stop()
-        }
+        defer { announce.finish() }
         let tick = Duration.milliseconds(configuration.tickMilliseconds)
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask {
@@ -86,5 +83,6 @@ public final class DashboardDoor: Service, Sendable {
             }
             group.cancelAll()
         }
+        await dashboard.demo.stop()
     }
 }

@@ -95,6 +95,7 @@ enum DashboardPage {
   </section>
   <section>
     <h2>Detection against ground truth (demo)</h2>
+    <p id="ranking" class="muted"></p>
     <table><thead><tr><th>scenario</th><th>frauds</th><th>flagged</th><th>recall</th></tr></thead><tbody id="recall"></tbody></table>
     <table><thead><tr><th>level</th><th>decisions</th><th>frauds</th><th>precision</th></tr></thead><tbody id="precision"></tbody></table>
   </section>
@@ -206,6 +207,8 @@ function showAnalytics(data) {
     || `<tr><td colspan="4" class="muted">Start the demo load to measure.</td></tr>`;
   $("precision").innerHTML = data.demo.precision_by_level.map((row) =>
     `<tr><td><span class="level ${row.level}">${row.level}</span></td><td>${row.decisions}</td><td>${row.frauds}</td><td>${row.precision == null ? "–" : (row.precision * 100).toFixed(1) + " %"}</td></tr>`).join("");
+  $("ranking").textContent = data.demo.roc_auc == null ? "" :
+    `ROC AUC ${data.demo.roc_auc.toFixed(3)} · average precision ${data.demo.average_precision.toFixed(3)} over ${data.demo.transactions_sent.toLocaleString()} demo transactions`;
   const model = data.model;
   $("model").innerHTML = [
     ["model in service", model.version + (model.challenger_serves ? " (challenger)" : "")],

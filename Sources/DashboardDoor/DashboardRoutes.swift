@@ -93,15 +93,15 @@ enum DashboardRoutes {
             guard (1...configuration.maxDemoRate).contains(rate) else {
                 throw HTTPError(.badRequest, message: "rate must be 1...\(configuration.maxDemoRate) transactions per second, got \(rate)")
             }
-            return try DashboardJSON.response(dashboard.startGeneration(rate: rate))
+            return try DashboardJSON.response(await dashboard.startGeneration(rate: rate))
         }
         router.post("/api/stop_generation") { request, _ in
             try authorize(request, configuration)
-            return try DashboardJSON.response(dashboard.stopGeneration())
+            return try DashboardJSON.response(await dashboard.stopGeneration())
         }
         router.post("/api/reset_data") { request, _ in
             try authorize(request, configuration)
-            return try DashboardJSON.response(dashboard.reset())
+            return try DashboardJSON.response(await dashboard.reset())
         }
         router.post("/api/label") { request, context in
             try authorize(request, configuration)

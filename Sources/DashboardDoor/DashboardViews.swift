@@ -157,23 +157,34 @@ struct DemoView: Encodable {
     var recallByScenario: [Recall]
     var precisionByLevel: [Precision]
 
+    /// Over every demo transaction since the last reset; nil without both classes.
+    var rocAuc: Double?
+    var averagePrecision: Double?
+
     init(_ status: DemoLoad.Status) {
         running = status.running
         rate = status.rate
         transactionsSent = status.transactionsSent
         labelsSent = status.labelsSent
+        let tally = status.tally
+        let flaggedLevels = Int(DecisionFeed.alertLevel.rawValue)..<DetectionTally.levels
         recallByScenario = FraudScenario.allCases.compactMap { scenario in
-            guard let counts = status.tally.frauds[scenario] else { return nil }
-            return Recall(
-                scenario: scenario.rawValue, frauds: counts.sent, flagged: counts.flagged,
-                recall: counts.sent > 0 ? Double(counts.flagged) / Double(counts.sent) : nil)
+            let code = Int(scenario.code)
+            let frauds = Int(tally.count(truthCode: code))
+            guard frauds > 0 else { return nil }
+            let flagged = flaggedLevels.reduce(0) { $0 + Int(tally.count(truthCode: code, level: $1)) }
+            return Recall(scenario: scenario.rawValue, frauds: frauds, flagged: flagged, recall: Double(flagged) / Double(frauds))
         }
         precisionByLevel = RiskLevel.allCases.map { level in
-            let counts = status.tally.levels[level] ?? (0, 0)
+            let raw = Int(level.rawValue)
+            let decisions = (0..<DetectionTally.truthRows).reduce(0) { $0 + Int(tally.count(truthCode: $1, level: raw)) }
+            let frauds = decisions - Int(tally.count(truthCode: 0, level: raw))
             return Precision(
-                level: level.name, decisions: counts.decisions, frauds: counts.frauds,
-                precision: counts.decisions > 0 ? Double(counts.frauds) / Double(counts.decisions) : nil)
+                level: level.name, decisions: decisions, frauds: frauds,
+                precision: decisions > 0 ? Double(frauds) / Double(decisions) : nil)
         }
+        rocAuc = tally.rocAUC
+        averagePrecision = tally.averagePrecision
     }
 }
 

@@ -30,7 +30,7 @@ final class DemoLoad: Sendable {
     private struct State {
         var status = Status()
         var task: Task<Void, Never>?
-        /// Bumped by every start, stop and reset, so a stopped loop's last step counts nowhere.
+        /// Bumped by every reset, so the last step of a loop stopped by it counts nowhere.
         var generation = 0
     }
 
@@ -42,33 +42,36 @@ final class DemoLoad: Sendable {
     var status: Status { state.withLock { $0.status } }
 
     /// Starts the load at `rate` transactions per second, or changes the rate of a running one.
-    func start(rate: Int) {
+    func start(rate: Int) async {
         let previous: Task<Void, Never>? = state.withLock { state in
-            state.generation += 1
+            defer { state.task = nil }
+            return state.task
+        }
+        previous?.cancel()
+        await previous?.value
+        state.withLock { state in
+            state.task?.cancel()  // a start that raced this one
             state.status.running = true
             state.status.rate = rate
             let generation = state.generation
-            let old = state.task
             state.task = Task { [self] in await run(rate: rate, generation: generation) }
-            return old
         }
-        previous?.cancel()
         logger.info("demo load started", metadata: ["rate": "\(rate)"])
     }
 
-    /// Stops the load; what it sent stays counted.
-    func stop() {
+    /// Stops the load and returns once its last step is counted; what it sent stays counted.
+    func stop() async {
         let task: Task<Void, Never>? = state.withLock { state in
-            state.generation += 1
             state.status.running = false
             defer { state.task = nil }
             return state.task
         }
         task?.cancel()
+        await task?.value
     }
 
     /// Stops the load and forgets its counts; the next start plays a new stretch of the world.
-    func reset() {
+    func reset() async {
         let task: Task<Void, Never>? = state.withLock { state in
             state.generation += 1
             state.status = Status()
@@ -76,6 +79,7 @@ final class DemoLoad: Sendable {
             return state.task
         }
         task?.cancel()
+        await task?.value
     }
 
     private func run(rate: Int, generation: Int) async {
@@ -86,24 +90,28 @@ final class DemoLoad: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         var sent = 0
+        /// This step's decisions (score, level, truth), counted under the lock once per step.
+        var decisions: [(Float, Int32, UInt8)] = []
         while !Task.isCancelled {
             let due = Int((clock.now - started) / .seconds(1) * Double(rate))
-            var step = Status()
-            while sent < due {
+            var transactionsSent = 0
+            var labelsSent = 0
+            decisions.removeAll(keepingCapacity: true)
+            while sent < due, !Task.isCancelled {
                 arena.reset()
                 switch stream.next() {
                 case .transaction(let labelled):
                     sent += 1
-                    step.transactionsSent += 1
+                    transactionsSent += 1
                     let started = ContinuousClock.now
                     let result = scoring.score(labelled.transaction.protobufC(in: arena), counters: &counters)
                     let took = ContinuousClock.now - started
                     counters.latency.record(microseconds: UInt32(clamping: took.components.attoseconds / 1_000_000_000_000 + took.components.seconds * 1_000_000))
                     if case .success(let decision) = result {
-                        step.tally.count(level: decision.assessment.level, truth: labelled.truth, alertLevel: DecisionFeed.alertLevel)
+                        decisions.append((decision.assessment.score, decision.assessment.level.rawValue, labelled.truth.code))
                     }
                 case .feedback(let feedback, _):
-                    step.labelsSent += 1
+                    labelsSent += 1
                     _ = scoring.record(feedback.protobufC(in: arena), counters: &counters)
                 }
             }
@@ -111,19 +119,15 @@ final class DemoLoad: Sendable {
             scoring.metrics.collect(&counters)
             let current = state.withLock { state in
                 guard state.generation == generation else { return false }
-                state.status.add(step)
+                state.status.transactionsSent += transactionsSent
+                state.status.labelsSent += labelsSent
+                for (score, level, truth) in decisions {
+                    state.status.tally.record(score: score, levelRawValue: level, truthCode: truth)
+                }
                 return true
             }
             guard current else { return }
             try? await Task.sleep(for: Self.stepInterval)
         }
-    }
-}
-
-extension DemoLoad.Status {
-    mutating func add(_ step: DemoLoad.Status) {
-        transactionsSent += step.transactionsSent
-        labelsSent += step.labelsSent
-        tally.merge(step.tally)
     }
 }

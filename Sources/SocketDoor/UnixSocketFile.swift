@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// Prepares and tidies the file of a Unix domain socket listener.
 enum UnixSocketFile {
@@ -41,18 +42,39 @@ enum UnixSocketFile {
     /// `mode`, then sets exactly `mode`: the file never exists with a wider mode, whatever the
     /// process umask. The umask is process-wide, so this belongs at start-up, before other
     /// threads create files.
+    ///
+    /// Binds that overlap (several servers in one process, as in the tests) share one restricted
+    /// span: the first sets the umask, the last restores the one from before. Each restoring its
+    /// own predecessor's value would leave the restricted umask in place for good.
     static func creatingRestricted<Result>(_ path: String, _ bind: () async throws -> Result) async throws -> Result {
-        let previous = umask(~mode & 0o777)
+        restrictUmask()
         let result: Result
         do {
             result = try await bind()
         } catch {
-            umask(previous)
+            releaseUmask()
             throw error
         }
-        umask(previous)
+        releaseUmask()
         guard chmod(path, mode) == 0 else { throw SystemCallFailed(call: "chmod", path: path, code: errno) }
         return result
+    }
+
+    /// Binds in progress, and the umask from before the first of them.
+    private static let restricted = Mutex<(binds: Int, previous: mode_t)>((0, 0))
+
+    private static func restrictUmask() {
+        restricted.withLock { state in
+            if state.binds == 0 { state.previous = umask(~mode & 0o777) }
+            state.binds += 1
+        }
+    }
+
+    private static func releaseUmask() {
+        restricted.withLock { state in
+            state.binds -= 1
+            if state.binds == 0 { umask(state.previous) }
+        }
     }
 
     static func remove(_ path: String) {

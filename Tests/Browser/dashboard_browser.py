@@ -12,6 +12,9 @@ import sys
 from playwright.sync_api import expect, sync_playwright
 
 URL, SCREENSHOT = sys.argv[1], sys.argv[2]
+# Chromium makes its profile and sockets under this process's umask, inherited from the test
+# runner, whose in-process servers narrow it for a moment around each Unix socket bind.
+os.umask(0o022)
 CHROMIUM = os.environ.get("STREAMIFY_CHROMIUM", "/usr/bin/chromium")
 
 

@@ -210,12 +210,15 @@ struct DashboardAPITests {
         #expect(metrics.status == 404, "no registry in this in-process run: /metrics says so")
 
         let port = http.base.port!
-        let stream = try RawConnection(tcpPort: port)
-        try stream.send(Array("GET /api/stream HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8))
-        var received = ""
-        while !received.contains("\n\n"), received.count < 100_000, let byte = try stream.receive(exactly: 1) {
-            received += String(decoding: byte, as: UTF8.self)
-            if received.hasSuffix("\r\n\r\n") { received = "" }  // the head ends; the events follow
+        let received = try await blocking {
+            let stream = try RawConnection(tcpPort: port, timeoutSeconds: 30)
+            try stream.send(Array("GET /api/stream HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8))
+            var received = ""
+            while !received.contains("\n\n"), received.count < 100_000, let byte = try stream.receive(exactly: 1) {
+                received += String(decoding: byte, as: UTF8.self)
+                if received.hasSuffix("\r\n\r\n") { received = "" }  // the head ends; the events follow
+            }
+            return received
         }
         #expect(received.contains("event: analytics"))
         #expect(received.contains("\"total_transactions\":0"))

@@ -20,10 +20,11 @@ struct DashboardBrowserTests {
         let screenshot = artifacts.appendingPathComponent("dashboard.png")
         try? FileManager.default.removeItem(at: screenshot)
 
-        let result = try runProgram([
+        let command = [
             "/usr/bin/env", "python3", Self.packageRoot.appendingPathComponent("Tests/Browser/dashboard_browser.py").path,
             http.base.absoluteString + "/", screenshot.path,
-        ])
+        ]
+        let result = try await blocking { try runProgram(command) }
         #expect(result.status == 0, "browser test failed (pip install playwright; apt install chromium libjs-chart.js):\n\(result.output)\(result.errors)")
         #expect(FileManager.default.fileExists(atPath: screenshot.path), "a screenshot is saved as a test artifact")
 

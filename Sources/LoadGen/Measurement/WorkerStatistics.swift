@@ -1,3 +1,4 @@
+import SyntheticWorld
 import StreamifyWire
 
 /// What one connection measured; merged across connections for the report.

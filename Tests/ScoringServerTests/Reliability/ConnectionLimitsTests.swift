@@ -80,11 +80,22 @@ struct ConnectionLimitsTests {
         // let the closed connections queued before it through.
         connections.removeAll()
         #expect(try Self.ping(RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 15)))
+        // A descriptor freed for a moment may let one accept through and start a new run of
+        // failures, whose recovery is logged at the next accept: connect until each run has ended.
+        func runs() -> (warnings: [[String: Any]], recoveries: [[String: Any]]) {
+            let lines = daemon.logLines()
+            return (
+                lines.filter { ($0["message"] as? String)?.hasPrefix("accept(2) fails") == true },
+                lines.filter { $0["message"] as? String == "accepting connections again" }
+            )
+        }
+        _ = Self.eventually(within: 10) {
+            _ = try? Self.ping(RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 5))
+            let (warnings, recoveries) = runs()
+            return warnings.count == recoveries.count
+        }
         let elapsed = Date().timeIntervalSince(exhausted)
-        let lines = daemon.logLines()
-        let warnings = lines.filter { ($0["message"] as? String)?.hasPrefix("accept(2) fails") == true }
-        let recoveries = lines.filter { $0["message"] as? String == "accepting connections again" }
-        // A descriptor freed for a moment may let one accept through and start a new run of failures.
+        let (warnings, recoveries) = runs()
         #expect(!warnings.isEmpty && warnings.count == recoveries.count, "one warning per run of failures, not per failed accept")
         let pauses = recoveries.compactMap { Int($0["pauses"] as? String ?? "") }.reduce(0, +)
         // One pause per round of at least 250 ms: a spinning listener would count thousands.

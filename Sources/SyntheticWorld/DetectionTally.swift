@@ -1,26 +1,33 @@
-import SyntheticWorld
+import StreamifyWire
+
 /// Scores and alert levels against ground truth, in fixed-size counters that merge across
-/// connections: scores in 10,000 bins, levels per scenario.
-struct DetectionTally: Sendable, Hashable {
-    static let scoreBins = 10_000
+/// connections: scores in 10,000 bins, levels per scenario. Used by loadgen's reports and the
+/// dashboard's demo load.
+public struct DetectionTally: Sendable, Hashable {
+    public static let scoreBins = 10_000
     /// Rows: 0 legitimate, 1...6 the scenarios (`FraudScenario.code`).
-    static let truthRows = FraudScenario.allCases.count + 1
-    static let levels = 5
+    public static let truthRows = FraudScenario.allCases.count + 1
+    /// Alert levels by wire number, `unspecified` (0) included.
+    public static let levels = AlertLevel.allCases.count
 
     /// Fraud and legitimate counts per score bin.
     private(set) var fraudByBin = [UInt64](repeating: 0, count: scoreBins)
     private(set) var legitimateByBin = [UInt64](repeating: 0, count: scoreBins)
     /// `[truth row * levels + level]`.
     private(set) var byTruthAndLevel = [UInt64](repeating: 0, count: truthRows * levels)
-    private(set) var scoreSumByTruth = [Double](repeating: 0, count: truthRows)
+    /// Summed scores per truth row.
+    public private(set) var scoreSumByTruth = [Double](repeating: 0, count: truthRows)
 
-    static func bin(_ score: Float) -> Int {
+    /// Nothing counted.
+    public init() {}
+
+    public static func bin(_ score: Float) -> Int {
         let clamped = Swift.min(Swift.max(Double(score), 0), 1)
         return Swift.min(Int(clamped * Double(scoreBins)), scoreBins - 1)
     }
 
     /// Counts one scored transaction; unknown truth (`GroundTruth.unknownCode`) is ignored.
-    mutating func record(score: Float, levelRawValue: Int32, truthCode: UInt8) {
+    public mutating func record(score: Float, levelRawValue: Int32, truthCode: UInt8) {
         guard Int(truthCode) < Self.truthRows else { return }
         let bin = Self.bin(score)
         if truthCode == 0 { legitimateByBin[bin] += 1 } else { fraudByBin[bin] += 1 }
@@ -29,7 +36,8 @@ struct DetectionTally: Sendable, Hashable {
         scoreSumByTruth[Int(truthCode)] += Double(score)
     }
 
-    mutating func merge(_ other: DetectionTally) {
+    /// Adds another tally's counts.
+    public mutating func merge(_ other: DetectionTally) {
         for index in 0..<Self.scoreBins {
             fraudByBin[index] += other.fraudByBin[index]
             legitimateByBin[index] += other.legitimateByBin[index]
@@ -39,21 +47,23 @@ struct DetectionTally: Sendable, Hashable {
     }
 
     /// Transactions with this truth (0 legitimate, else a scenario code) at this level.
-    func count(truthCode: Int, level: Int) -> UInt64 {
+    public func count(truthCode: Int, level: Int) -> UInt64 {
         byTruthAndLevel[truthCode * Self.levels + level]
     }
 
-    func count(truthCode: Int) -> UInt64 {
+    /// Transactions with this truth, any level.
+    public func count(truthCode: Int) -> UInt64 {
         (0..<Self.levels).reduce(0) { $0 + count(truthCode: truthCode, level: $1) }
     }
 
-    var fraudCount: UInt64 { (1..<Self.truthRows).reduce(0) { $0 + count(truthCode: $1) } }
-    var legitimateCount: UInt64 { count(truthCode: 0) }
-    var total: UInt64 { fraudCount + legitimateCount }
+    /// Frauds, legitimate transactions and both counted.
+    public var fraudCount: UInt64 { (1..<Self.truthRows).reduce(0) { $0 + count(truthCode: $1) } }
+    public var legitimateCount: UInt64 { count(truthCode: 0) }
+    public var total: UInt64 { fraudCount + legitimateCount }
 
     /// Area under the ROC curve: the chance a random fraud scores above a random legitimate
     /// transaction, ties counting half. `nil` without both classes.
-    var rocAUC: Double? {
+    public var rocAUC: Double? {
         let frauds = Double(fraudCount)
         let legitimates = Double(legitimateCount)
         guard frauds > 0, legitimates > 0 else { return nil }
@@ -70,7 +80,7 @@ struct DetectionTally: Sendable, Hashable {
 
     /// Average precision: precision at each fraud's threshold, averaged over the frauds
     /// (thresholds at bin edges, a bin's ties taken together). `nil` without fraud.
-    var averagePrecision: Double? {
+    public var averagePrecision: Double? {
         let frauds = Double(fraudCount)
         guard frauds > 0 else { return nil }
         var truePositives = 0.0

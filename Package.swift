@@ -133,7 +133,7 @@ let package = Package(
             name: "DashboardDoor",
             dependencies: [
                 "ScoringEngine", "ScoringModel", "StreamifyWire", "CStreamifyProto", "CProtobufC", "SyntheticWorld",
-                hummingbird, logging, serviceLifecycle, nioCore, nioConcurrencyHelpers,
+                hummingbird, logging, metrics, serviceLifecycle, nioCore,
             ],
             swiftSettings: swiftSettings
         ),

@@ -14,6 +14,7 @@ final class Dashboard: Sendable {
     let scoring: ScoringService
     let feed: DecisionFeed
     let demo: DemoLoad
+    let metrics = DashboardMetrics()
     private let state: Mutex<State>
     private let logger: Logger
     private let stopping = Atomic<Bool>(false)
@@ -179,13 +180,20 @@ final class Dashboard: Sendable {
     /// Takes a live-stream slot; false when `maxStreams` are open.
     func openStream() -> Bool {
         state.withLock { state in
-            guard state.streams < configuration.maxStreams else { return false }
+            guard state.streams < configuration.maxStreams else {
+                metrics.streamsRefused.increment()
+                return false
+            }
             state.streams += 1
+            metrics.streams.set(state.streams)
             return true
         }
     }
 
     func closeStream() {
-        state.withLock { $0.streams -= 1 }
+        state.withLock { state in
+            state.streams -= 1
+            metrics.streams.set(state.streams)
+        }
     }
 }

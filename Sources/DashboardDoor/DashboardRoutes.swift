@@ -17,6 +17,7 @@ enum DashboardRoutes {
         isStopping: @escaping @Sendable () -> Bool
     ) -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: DashboardMetricsMiddleware(metrics: dashboard.metrics))
         let configuration = dashboard.configuration
 
         router.get("/") { _, _ in

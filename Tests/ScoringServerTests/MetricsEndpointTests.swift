@@ -29,3 +29,45 @@ struct MetricsEndpointTests {
         #expect(daemon.terminate() == 0)
     }
 }
+
+@Suite("Dashboard door (real binary)")
+struct DashboardDoorBinaryTests {
+    /// The dashboard's port, from its "dashboard listening" log line.
+    static func dashboardPort(_ daemon: DaemonProcess) -> Int? {
+        let deadline = Date().addingTimeInterval(20)
+        repeat {
+            let line = daemon.logLines().first { $0["message"] as? String == "dashboard listening" }
+            if let url = line?["url"] as? String, let port = url.split(separator: ":").last?.split(separator: "/").first {
+                return Int(port)
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        } while Date() < deadline
+        return nil
+    }
+
+    @Test("--http serves /metrics with the HTTP door's own counts, and SIGTERM ends a live stream")
+    func metricsAndShutdown() throws {
+        let daemon = try DaemonProcess.start(arguments: ["--http", "127.0.0.1:0"])
+        let port = try #require(Self.dashboardPort(daemon), "\(daemon.log)")
+        let connection = try RawConnection(unixPath: daemon.socketPath)
+        _ = try connection.call(Request(requestID: 1, body: .score(Fixtures.transaction(1))))
+        #expect(try httpGet(port: port, path: "/api/nothing").contains("404"))
+        let metrics = try httpGet(port: port, path: "/metrics")
+        #expect(metrics.contains("streamify_transactions_scored_total 1"), "\(metrics)")
+        #expect(metrics.contains(#"streamify_http_requests_total{status="4xx"} 1"#), "\(metrics)")
+        #expect(metrics.contains("streamify_dashboard_streams 0"), "\(metrics)")
+
+        // A client following the live stream does not hold the daemon up at SIGTERM.
+        let stream = try RawConnection(tcpPort: port)
+        try stream.send(Array("GET /api/stream HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8))
+        _ = try stream.receive(exactly: 64)
+        let stopping = Date()
+        #expect(daemon.terminate() == 0)
+        #expect(Date().timeIntervalSince(stopping) < 5)
+    }
+
+    @Test("--http beyond loopback without a token file refuses to start")
+    func beyondLoopbackNeedsToken() throws {
+        #expect(throws: DaemonProcess.StartFailed.self) { try DaemonProcess.start(arguments: ["--http", "0.0.0.0:0"]) }
+    }
+}

@@ -21,6 +21,8 @@ public struct DashboardConfiguration: Sendable {
     public var maxBodyBytes = 16 * 1024
     /// Concurrent HTTP connections.
     public var maxConnections = 64
+    /// How long a connection may stay idle (no request, nothing read) before it is closed.
+    public var idleTimeoutSeconds = 60
     /// Concurrent live streams (`/api/stream`).
     public var maxStreams = 16
     /// Highest demo rate the page may ask for, transactions per second.

@@ -56,6 +56,7 @@ public final class DashboardDoor: Service, Sendable {
         let logger = self.logger
         let application = Application(
             router: router,
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "streamify",
                 availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),

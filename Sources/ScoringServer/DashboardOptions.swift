@@ -14,6 +14,9 @@ struct DashboardOptions: ParsableArguments {
     @Option(name: .customLong("http-max-connections"), help: "Concurrent HTTP connections. Env: STREAMIFY_HTTP_MAX_CONNECTIONS")
     var maxConnections: Int = environment("STREAMIFY_HTTP_MAX_CONNECTIONS").flatMap(Int.init) ?? 64
 
+    @Option(name: .customLong("http-idle-timeout"), help: "Close an HTTP connection idle this long, e.g. 60s. Env: STREAMIFY_HTTP_IDLE_TIMEOUT")
+    var idleTimeout: String = environment("STREAMIFY_HTTP_IDLE_TIMEOUT") ?? "60s"
+
     @Option(name: .customLong("dashboard-samples"), help: "Decisions the dashboard samples per second, and as many alerts (its cost on the hot path is bounded by it). Env: STREAMIFY_DASHBOARD_SAMPLES")
     var samplesPerSecond: Int = environment("STREAMIFY_DASHBOARD_SAMPLES").flatMap(Int.init) ?? 1_000
 
@@ -27,7 +30,11 @@ struct DashboardOptions: ParsableArguments {
         guard (1...1_000_000).contains(samplesPerSecond) else {
             throw ServerOptions.InvalidOption(description: "--dashboard-samples must be within 1...1000000")
         }
+        guard let idleSeconds = DurationText.seconds(idleTimeout), idleSeconds >= 1, idleSeconds <= 86_400 else {
+            throw ServerOptions.InvalidOption(description: "--http-idle-timeout must be a duration from 1s to 1d, such as 60s, got '\(idleTimeout)'")
+        }
         var configuration = DashboardConfiguration()
+        configuration.idleTimeoutSeconds = Int(idleSeconds.rounded(.up))
         configuration.host = address.host
         configuration.port = address.port
         configuration.maxConnections = maxConnections

@@ -180,6 +180,21 @@ struct DashboardAPITests {
         try await running.stop()
     }
 
+    @Test("an idle connection is closed after the idle timeout")
+    func idleConnectionClosed() async throws {
+        let (running, http) = try await Self.start { $0.idleTimeoutSeconds = 1 }
+        let port = http.base.port!
+        let closed = try await blocking {
+            let idle = try RawConnection(tcpPort: port, timeoutSeconds: 10)
+            let opened = Date()
+            let closed = try idle.receive(exactly: 1) == nil
+            return closed ? Date().timeIntervalSince(opened) : nil
+        }
+        let seconds = try #require(closed, "the server sent bytes to a silent connection")
+        #expect(seconds >= 0.9 && seconds < 5, "closed after \(seconds) s")
+        try await running.stop()
+    }
+
     @Test("beyond loopback without a token is refused at configuration")
     func beyondLoopbackNeedsToken() throws {
         var configuration = DashboardConfiguration()

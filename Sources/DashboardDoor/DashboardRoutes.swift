@@ -46,11 +46,9 @@ enum DashboardRoutes {
             try DashboardJSON.response(dashboard.transactions(limit: try limit(request, default: 10)))
         }
         router.get("/api/transactions/:id") { _, context in
-            let id = try context.parameters.require("id")
-            guard let decision = dashboard.decision(transactionID: id) else {
-                throw HTTPError(.notFound, message: "no recent decision for transaction '\(id)' (the dashboard keeps a sample of the newest)")
+            try lookup(context, dashboard.decision(transactionID:)) {
+                "no recent decision for transaction '\($0)' (the dashboard keeps a sample of the newest)"
             }
-            return try DashboardJSON.response(decision)
         }
         router.get("/api/fraud_alerts") { request, _ in
             try DashboardJSON.response(dashboard.alerts(limit: try limit(request, default: 5)))
@@ -59,16 +57,10 @@ enum DashboardRoutes {
             try DashboardJSON.response(dashboard.analytics())
         }
         router.get("/api/cards/:id") { _, context in
-            let id = try context.parameters.require("id")
-            guard let card = dashboard.card(id: id) else { throw HTTPError(.notFound, message: "card '\(id)' is not tracked") }
-            return try DashboardJSON.response(card)
+            try lookup(context, dashboard.card(id:)) { "card '\($0)' is not tracked" }
         }
         router.get("/api/merchants/:id") { _, context in
-            let id = try context.parameters.require("id")
-            guard let merchant = dashboard.merchant(id: id) else {
-                throw HTTPError(.notFound, message: "merchant '\(id)' is not tracked")
-            }
-            return try DashboardJSON.response(merchant)
+            try lookup(context, dashboard.merchant(id:)) { "merchant '\($0)' is not tracked" }
         }
         router.get("/api/stream") { _, _ in
             guard dashboard.openStream() else {
@@ -135,6 +127,15 @@ enum DashboardRoutes {
     private struct LabelRequest: Decodable {
         var transactionId: String
         var label: String
+    }
+
+    /// The JSON of what `find` returns for the route's `id`, or 404 with `missing(id)`.
+    private static func lookup<View: Encodable>(
+        _ context: BasicRequestContext, _ find: (String) -> View?, missing: (String) -> String
+    ) throws -> Response {
+        let id = try context.parameters.require("id")
+        guard let view = find(id) else { throw HTTPError(.notFound, message: missing(id)) }
+        return try DashboardJSON.response(view)
     }
 
     /// The `limit` query parameter, `listLimit` bounded; `default` when absent.

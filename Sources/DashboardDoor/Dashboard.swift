@@ -87,7 +87,7 @@ final class Dashboard: Sendable {
                 sampledAmount > 0 ? (revenue * Double(share.amountMinor) / Double(sampledAmount) * 100).rounded() / 100 : 0
             },
             paymentMethods: snapshot.paymentMethods.mapValues(\.count), countries: snapshot.countries.mapValues(\.count),
-            processingRate: rate, ratePerMinute: rate * 60,
+            processingRate: rate, throughput: rate, ratePerMinute: rate * 60,
             latencyP50Us: since.latency.upperBoundMicroseconds(atQuantile: 0.5),
             latencyP99Us: since.latency.upperBoundMicroseconds(atQuantile: 0.99),
             alertLevels: levels, feedback: since.feedback, refusals: since.refusals, sampledTransactions: snapshot.sampled,

@@ -34,6 +34,8 @@ struct DecisionView: Encodable {
     var eventTimeMs: Int64
     var time: String
     var riskScore: Float
+    /// `risk_score` under the seed API's name.
+    var score: Float
     var level: String
     var modelVersion: String
     var factors: [FactorView]
@@ -56,6 +58,7 @@ struct DecisionView: Encodable {
         eventTimeMs = transaction.eventTimeMs
         time = ISO8601Timestamp.format(transaction.eventTimeMs)
         riskScore = entry.assessment.score
+        score = entry.assessment.score
         level = entry.assessment.level.name
         modelVersion = entry.modelVersion
         factors = RiskFactor.allCases.map { factor in
@@ -78,8 +81,9 @@ struct AnalyticsView: Encodable {
     /// Sampled transactions by payment method and by country.
     var paymentMethods: [String: Int]
     var countries: [String: Int]
-    /// Transactions scored per second over the last 10 s, and per minute.
+    /// Transactions scored per second over the last 10 s (`throughput` is the same figure), and per minute.
     var processingRate: Double
+    var throughput: Double
     var ratePerMinute: Double
     var latencyP50Us: UInt32?
     var latencyP99Us: UInt32?

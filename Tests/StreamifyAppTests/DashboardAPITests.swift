@@ -59,12 +59,15 @@ struct DashboardAPITests {
         let factors = try #require(first["factors"] as? [[String: Any]])
         #expect(factors.count == 5)
         #expect(factors.allSatisfy { ($0["reason"] as? String)?.isEmpty == false })
-        for alert in alerts { #expect(["medium", "high", "critical"].contains(alert["level"] as? String ?? "")) }
+        for alert in alerts {
+            #expect(["medium", "high", "critical"].contains(alert["level"] as? String ?? ""))
+            for key in ["transaction_id", "score", "risk_score", "level", "factors", "time"] { #expect(alert[key] != nil, "alert lacks \(key)") }
+        }
 
         let analytics = try await http.get("/api/analytics").object()
         for key in [
             "total_revenue", "total_transactions", "fraud_count", "avg_transaction", "category_breakdown", "payment_methods",
-            "countries", "processing_rate", "latency_p50_us", "latency_p99_us", "alert_levels", "model", "demo", "history",
+            "countries", "processing_rate", "throughput", "latency_p50_us", "latency_p99_us", "alert_levels", "model", "demo", "history",
         ] {
             #expect(analytics[key] != nil, "analytics lacks \(key)")
         }

@@ -39,9 +39,9 @@ final class ScoringHandler: ChannelDuplexHandler {
     private enum Lifecycle: Equatable {
         /// Reading and answering.
         case serving
-        /// The server is shutting down: still answering; close once a check finds no new request
-        /// since the last one while the connection could take more output.
-        case draining(requestsAtLastCheck: Int)
+        /// The server is shutting down: still answering; close once `drainQuietChecks` checks
+        /// in a row find no new request while the connection could take more output.
+        case draining(requestsAtLastCheck: Int, quietChecks: Int)
         /// Reading no more; the connection closes once every answer written so far has gone.
         case closing
     }
@@ -270,7 +270,7 @@ final class ScoringHandler: ChannelDuplexHandler {
         case is ChannelShouldQuiesceEvent:
             // Answer whatever is still arriving; close once the client has gone quiet.
             guard lifecycle == .serving else { return }
-            lifecycle = .draining(requestsAtLastCheck: answered)
+            lifecycle = .draining(requestsAtLastCheck: answered, quietChecks: 0)
             scheduleDrainCheck(context: context)
         case let timeout as ConnectionTimeout:
             end(.timedOut(timeout), context: context)
@@ -291,14 +291,20 @@ final class ScoringHandler: ChannelDuplexHandler {
         }
     }
 
+    /// Quiet checks in a row after which a draining connection counts as idle: one quiet
+    /// interval is not enough on a busy host, where a client's sending thread can go unscheduled
+    /// for longer than that between two writes of a pipeline.
+    static let drainQuietChecks = 3
+
     private func drainCheck(context: ChannelHandlerContext) {
-        guard case .draining(let before) = lifecycle, context.channel.isActive else { return }
+        guard case .draining(let before, let quiet) = lifecycle, context.channel.isActive else { return }
         // An unwritable channel has reads paused (`BackPressureHandler`): its client is slow to
         // read its answers, and there may be requests waiting behind them. Not idle.
-        if answered == before, context.channel.isWritable, !isBusy, pendingEnd == nil {
+        let isQuiet = answered == before && context.channel.isWritable && !isBusy && pendingEnd == nil
+        if isQuiet && quiet + 1 >= Self.drainQuietChecks {
             closeAfterPendingWrites(context: context)
         } else {
-            lifecycle = .draining(requestsAtLastCheck: answered)
+            lifecycle = .draining(requestsAtLastCheck: answered, quietChecks: isQuiet ? quiet + 1 : 0)
             scheduleDrainCheck(context: context)
         }
     }

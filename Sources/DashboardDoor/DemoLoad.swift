@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import ScoringEngine
 import ScoringModel
 import StreamifyWire
@@ -103,10 +104,10 @@ final class DemoLoad: Sendable {
                 case .transaction(let labelled):
                     sent += 1
                     transactionsSent += 1
-                    let started = ContinuousClock.now
+                    // Server time per transaction, measured as the socket door's FrameProcessor does.
+                    let started = NIODeadline.now().uptimeNanoseconds
                     let result = scoring.score(labelled.transaction.protobufC(in: arena), counters: &counters)
-                    let took = ContinuousClock.now - started
-                    counters.latency.record(microseconds: UInt32(clamping: took.components.attoseconds / 1_000_000_000_000 + took.components.seconds * 1_000_000))
+                    counters.latency.record(microseconds: UInt32(clamping: (NIODeadline.now().uptimeNanoseconds &- started) / 1000))
                     if case .success(let decision) = result {
                         decisions.append((decision.assessment.score, decision.assessment.level.rawValue, labelled.truth.code))
                     }

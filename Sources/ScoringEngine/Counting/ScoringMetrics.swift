@@ -39,7 +39,7 @@ public final class ScoringMetrics: Sendable {
             Meter(label: "streamify_model_average_precision", dimensions: [("model", model)]),
         ]
     }
-    private let latency = NIOLockedValueBox(LatencyBuckets())
+    /// Every count collected, the latency histogram among them: one lock per collect.
     private let totals = NIOLockedValueBox(ScoringTotals())
 
     /// Makes every counter up front (one per error code, label disposition and level); bootstrap the
@@ -71,7 +71,6 @@ public final class ScoringMetrics: Sendable {
         Self.increment(labels, by: counters.labels)
         Self.increment(errors, by: counters.errors)
         Self.increment(levels, by: counters.levels)
-        if counters.latency.total > 0 { latency.withLockedValue { $0.add(counters.latency) } }
         totals.withLockedValue { $0.add(counters) }
         counters.reset()
     }
@@ -108,7 +107,7 @@ public final class ScoringMetrics: Sendable {
     public var totalsSnapshot: ScoringTotals { totals.withLockedValue { $0 } }
 
     /// Server-side latency so far.
-    public var latencySnapshot: LatencyBuckets { latency.withLockedValue { $0 } }
+    public var latencySnapshot: LatencyBuckets { totals.withLockedValue { $0.latency } }
 
     /// The latency histogram in Prometheus text format.
     public func latencyExposition() -> String {

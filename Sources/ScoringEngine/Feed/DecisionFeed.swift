@@ -41,9 +41,6 @@ public final class DecisionFeed: Sendable {
         public var assessment: RiskAssessment
         /// The model that scored it.
         public var modelVersion: String
-
-        /// Whether the decision is an alert (medium or above).
-        public var isAlert: Bool { assessment.level >= DecisionFeed.alertLevel }
     }
 
     /// Count and amount of the sampled transactions with one value of a field.

@@ -6,7 +6,8 @@ struct InputBudgetExceeded: Sendable {}
 
 /// What `ConnectionDeadlineHandler` tells the handlers after it when a connection overstays.
 enum ConnectionTimeout: Sendable, Equatable {
-    /// Nothing arrived for the idle timeout, between frames.
+    /// Nothing arrived for the idle timeout, between frames or while the client's answers
+    /// went unread.
     case idle
     /// A frame was started and not completed within the frame timeout (a trickle, or a client
     /// parked one byte short).
@@ -17,13 +18,20 @@ enum ConnectionTimeout: Sendable, Equatable {
 /// finish, which would otherwise hold a file descriptor and up to a frame's worth of buffer
 /// each, for ever.
 ///
-/// Sits before the frame decoder and passes every byte on untouched. It notes when a frame was
+/// Sits before the other connection handlers and passes every byte on untouched. It notes when a frame was
 /// started (`FrameBoundaryTracker`) and when anything last arrived; a timer checks both and
 /// fires a `ConnectionTimeout` user event, which the scoring handler answers and closes on.
 /// The clock is read once per read, never per request.
-final class ConnectionDeadlineHandler: ChannelInboundHandler {
+///
+/// The frame clock stops while the daemon itself holds reads back (the handlers after this one
+/// stop passing `read` while a client's answers are unread): a frame cannot finish then. A check
+/// that finds reads held restarts it, so a slow reader that pipelines is never closed as a
+/// trickle. The idle clock runs on: a client that neither sends nor reads for the idle timeout
+/// is closed, whether or not it left a frame unfinished.
+final class ConnectionDeadlineHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
+    typealias OutboundIn = Never
 
     /// Timeouts; `nil` turns one off.
     struct Timeouts: Sendable {
@@ -49,6 +57,8 @@ final class ConnectionDeadlineHandler: ChannelInboundHandler {
     private var lastInput = NIODeadline.now()
     private var frameStarted: NIODeadline?
     private var check: Scheduled<Void>?
+    /// Whether a `read` has passed through since the last read burst ended: the daemon wants input.
+    private var reading = true
 
     init(timeouts: Timeouts, inputBudget: ByteBudget? = nil) {
         self.timeouts = timeouts
@@ -90,6 +100,16 @@ final class ConnectionDeadlineHandler: ChannelInboundHandler {
         }
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        reading = false
+        context.fireChannelReadComplete()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        reading = true
+        context.read()
+    }
+
     private func scheduleCheck(context: ChannelHandlerContext) {
         guard let interval = timeouts.checkInterval else { return }
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
@@ -102,11 +122,13 @@ final class ConnectionDeadlineHandler: ChannelInboundHandler {
     private func checkDeadlines(context: ChannelHandlerContext) {
         guard context.channel.isActive else { return }
         let now = NIODeadline.now()
+        // Reads held back: the frame cannot finish, so its clock starts again from now.
+        if !reading, frameStarted != nil { frameStarted = now }
         if let limit = timeouts.frame, let started = frameStarted, now - started >= limit {
             context.fireUserInboundEventTriggered(ConnectionTimeout.frameIncomplete)
             return
         }
-        if let limit = timeouts.idle, frameStarted == nil, now - lastInput >= limit {
+        if let limit = timeouts.idle, frameStarted == nil || !reading, now - lastInput >= limit {
             context.fireUserInboundEventTriggered(ConnectionTimeout.idle)
             return
         }

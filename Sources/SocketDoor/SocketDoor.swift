@@ -244,8 +244,9 @@ public final class SocketDoor: Service, Sendable {
                             PeerCredentialsRoleHandler(processor: processor, policy: labelPolicy))
                     }
                     let handlers: [any ChannelHandler] = [
-                        BackPressureHandler(),
+                        // First, so it sees every read that no handler after it holds back.
                         ConnectionDeadlineHandler(timeouts: timeouts, inputBudget: inputBudget),
+                        BackPressureHandler(),
                         ByteToMessageHandler(FrameDecoder(maximumFrameLength: maximumFrameLength)),
                         ScoringHandler(
                             processor: processor,

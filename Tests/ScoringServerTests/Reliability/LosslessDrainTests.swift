@@ -53,6 +53,19 @@ struct LosslessDrainTests {
         #expect(daemon.terminate() == 0)
     }
 
+    @Test("a reader that pauses past the frame timeout, its pipeline mid-frame at the daemon, is not closed as a trickle")
+    func pausedReaderIsNotATrickle() throws {
+        let daemon = try DaemonProcess.start(arguments: ["--frame-timeout", "1s"] + DaemonProcess.scoreEverything)
+        let connection = try RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 60)
+        let requests = 60_000
+        Self.sendInBackground(Self.pipelined(requests), on: connection, halfClose: true)
+        // The reader under test: three frame timeouts with its answers unread, while the daemon
+        // holds reads back with (almost surely) part of a frame read.
+        Thread.sleep(forTimeInterval: 3)
+        #expect(try Self.readAll(from: connection) == requests)
+        #expect(daemon.terminate() == 0)
+    }
+
     @Test("SIGTERM with a reader that starts reading a second later: every answer arrives, then a clean close")
     func slowReaderDrainedOnShutdown() throws {
         let daemon = try DaemonProcess.start(arguments: ["--shutdown-grace", "20s"] + DaemonProcess.scoreEverything)

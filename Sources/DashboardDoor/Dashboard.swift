@@ -139,8 +139,8 @@ final class Dashboard: Sendable {
         }
     }
 
-    func startGeneration(rate: Int) async -> GenerationView {
-        await demo.start(rate: rate)
+    func startGeneration(rate: Int) -> GenerationView {
+        demo.start(rate: rate)
         return generationView()
     }
 
@@ -171,10 +171,9 @@ final class Dashboard: Sendable {
     /// Whether the door is shutting down: live streams end, the demo load stops.
     var isStopping: Bool { stopping.load(ordering: .relaxed) }
 
-    /// Starts shutting down: live streams end, the demo load stops.
+    /// Starts shutting down: live streams end (the door cancels the demo load's loop).
     func stop() {
         stopping.store(true, ordering: .relaxed)
-        Task { await demo.stop() }
     }
 
     /// Takes a live-stream slot; false when `maxStreams` are open.

@@ -77,6 +77,7 @@ public final class DashboardDoor: Service, Sendable {
                     }
                 }
             }
+            group.addTask { try? await cancelWhenGracefulShutdown { await dashboard.demo.run() } }
             try await withGracefulShutdownHandler {
                 try await application.run()
             } onGracefulShutdown: {
@@ -84,6 +85,5 @@ public final class DashboardDoor: Service, Sendable {
             }
             group.cancelAll()
         }
-        await dashboard.demo.stop()
     }
 }

@@ -86,7 +86,7 @@ enum DashboardRoutes {
             guard (1...configuration.maxDemoRate).contains(rate) else {
                 throw HTTPError(.badRequest, message: "rate must be 1...\(configuration.maxDemoRate) transactions per second, got \(rate)")
             }
-            return try DashboardJSON.response(await dashboard.startGeneration(rate: rate))
+            return try DashboardJSON.response(dashboard.startGeneration(rate: rate))
         }
         router.post("/api/stop_generation") { request, _ in
             try authorize(request, configuration)

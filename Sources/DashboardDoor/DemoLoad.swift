@@ -11,8 +11,9 @@ import SyntheticWorld
 /// same `ScoringService` every door uses, with its delayed outcomes reported as labels, at a rate
 /// set from the page. It keeps its own tally of detection against the world's ground truth.
 ///
-/// Its loop runs as a task on the cooperative pool, scoring what is due every `stepInterval`:
-/// a demo, not a door, so it never touches the socket door's event loops.
+/// Its loop (`run`) is a child task of the HTTP door, so it lives exactly as long as the door:
+/// it idles until `start`, scores what is due every `stepInterval`, and idles again on `stop` or
+/// `reset`. A demo, not a door, so it never touches the socket door's event loops.
 final class DemoLoad: Sendable {
     /// What the demo is doing and has done since its last reset.
     struct Status: Sendable {
@@ -26,64 +27,109 @@ final class DemoLoad: Sendable {
     private let scoring: ScoringService
     private let logger: Logger
     private let state = Mutex(State())
+    private let wakes: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
     static let stepInterval = Duration.milliseconds(20)
+
+    /// What the loop should play: the rate, and the generation its counts belong to.
+    private struct Plan: Equatable {
+        var rate: Int
+        var generation: Int
+        /// Bumped by every start, stop and reset: a playing loop returns once it changes.
+        var order: Int
+    }
 
     private struct State {
         var status = Status()
-        var task: Task<Void, Never>?
         /// Bumped by every reset, so the last step of a loop stopped by it counts nowhere.
         var generation = 0
+        var order = 0
+        /// Whether the loop is playing a plan, and who waits for it to finish.
+        var playing = false
+        var idleWaiters: [CheckedContinuation<Void, Never>] = []
+
+        var plan: Plan? { status.running ? Plan(rate: status.rate, generation: generation, order: order) : nil }
     }
 
     init(scoring: ScoringService, logger: Logger) {
         self.scoring = scoring
         self.logger = logger
+        (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     var status: Status { state.withLock { $0.status } }
 
     /// Starts the load at `rate` transactions per second, or changes the rate of a running one.
-    func start(rate: Int) async {
-        let previous: Task<Void, Never>? = state.withLock { state in
-            defer { state.task = nil }
-            return state.task
-        }
-        previous?.cancel()
-        await previous?.value
+    func start(rate: Int) {
         state.withLock { state in
-            state.task?.cancel()  // a start that raced this one
+            state.order += 1
             state.status.running = true
             state.status.rate = rate
-            let generation = state.generation
-            state.task = Task { [self] in await run(rate: rate, generation: generation) }
         }
+        wake.yield()
         logger.info("demo load started", metadata: ["rate": "\(rate)"])
     }
 
     /// Stops the load and returns once its last step is counted; what it sent stays counted.
     func stop() async {
-        let task: Task<Void, Never>? = state.withLock { state in
+        state.withLock { state in
+            state.order += 1
             state.status.running = false
-            defer { state.task = nil }
-            return state.task
         }
-        task?.cancel()
-        await task?.value
+        wake.yield()
+        await untilIdle()
     }
 
     /// Stops the load and forgets its counts; the next start plays a new stretch of the world.
     func reset() async {
-        let task: Task<Void, Never>? = state.withLock { state in
+        state.withLock { state in
+            state.order += 1
             state.generation += 1
             state.status = Status()
-            defer { state.task = nil }
-            return state.task
         }
-        task?.cancel()
-        await task?.value
+        wake.yield()
+        await untilIdle()
     }
 
-    private func run(rate: Int, generation: Int) async {
+    /// The loop: plays each plan it is woken for until the plan changes; returns when cancelled.
+    func run() async {
+        for await _ in wakes {
+            while let plan = nextPlan() {
+                await play(plan)
+            }
+        }
+        state.withLock { $0.status.running = false }
+        _ = nextPlan()
+    }
+
+    /// The plan to play next, or nil (and waiters released) when there is none or the loop is cancelled.
+    private func nextPlan() -> Plan? {
+        let (plan, waiters): (Plan?, [CheckedContinuation<Void, Never>]) = state.withLock { state in
+            let plan = Task.isCancelled ? nil : state.plan
+            state.playing = plan != nil
+            guard plan == nil else { return (plan, []) }
+            defer { state.idleWaiters.removeAll() }
+            return (nil, state.idleWaiters)
+        }
+        for waiter in waiters { waiter.resume() }
+        return plan
+    }
+
+    /// Returns once the loop plays nothing.
+    private func untilIdle() async {
+        await withCheckedContinuation { continuation in
+            let idle = state.withLock { state in
+                if !state.playing { return true }
+                state.idleWaiters.append(continuation)
+                return false
+            }
+            if idle { continuation.resume() }
+        }
+    }
+
+    /// Plays the world at the plan's rate, one step every `stepInterval`, until the plan changes.
+    private func play(_ plan: Plan) async {
+        let (rate, generation) = (plan.rate, plan.generation)
         let startMs = Int64(Date().timeIntervalSince1970 * 1000)
         var stream = TransactionStream(configuration: .demo(rate: rate, startMs: startMs))
         let arena = MessageArena()
@@ -93,7 +139,7 @@ final class DemoLoad: Sendable {
         var sent = 0
         /// This step's decisions (score, level, truth), counted under the lock once per step.
         var decisions: [(Float, Int32, UInt8)] = []
-        while !Task.isCancelled {
+        while !Task.isCancelled, state.withLock({ $0.plan == plan }) {
             let due = Int((clock.now - started) / .seconds(1) * Double(rate))
             var transactionsSent = 0
             var labelsSent = 0

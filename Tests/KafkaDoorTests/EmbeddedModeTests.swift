@@ -5,6 +5,7 @@ import Synchronization
 import Testing
 import ScoringEngine
 import ScoringModel
+import ScoringTestSupport
 import StreamifyWire
 @testable import KafkaDoor
 
@@ -24,7 +25,7 @@ import StreamifyWire
                 }
                 if producer.flush(timeoutSeconds: 10), producer.failed == 0 { fed.store(producer.delivered, ordering: .releasing) }
             })
-        let task = Task { try await sidecar.run() }
+        let task = Task(executorPreference: DedicatedThreadsExecutor.shared) { try await sidecar.run() }
         let deadline = Date().addingTimeInterval(60)
         // Two outputs each: the alert, and the card's state in the changelog.
         while sidecar.statistics.acknowledged < 1000, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ScoringTestSupport
 import ServiceLifecycle
 import SocketDoor
 import StreamifyApp
@@ -25,7 +26,8 @@ struct RunningApplication {
         logger.logLevel = .warning
         let application = try buildApplication(configuration: configuration, logger: logger)
         let group = application.makeServiceGroup(logger: logger, signals: [])
-        let task = Task { try await group.run() }
+        // Off the cooperative pool: this suite's blocking neighbours must not starve the server.
+        let task = Task(executorPreference: DedicatedThreadsExecutor.shared) { try await group.run() }
         let addresses = try await application.socketDoor.waitUntilListening()
         return RunningApplication(application: application, group: group, task: task, addresses: addresses, directory: directory)
     }

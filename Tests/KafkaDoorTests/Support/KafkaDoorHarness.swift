@@ -3,6 +3,7 @@ import Logging
 import RDKafka
 import ScoringEngine
 import ScoringModel
+import ScoringTestSupport
 import StreamifyWire
 import Testing
 @testable import KafkaDoor
@@ -21,7 +22,7 @@ final class KafkaDoorHarness: Sendable {
         logger.logLevel = .warning
         let sidecar = KafkaDoor(configuration: configuration, scoring: scoring, logger: logger)
         self.sidecar = sidecar
-        self.task = Task { try await sidecar.run() }
+        self.task = Task(executorPreference: DedicatedThreadsExecutor.shared) { try await sidecar.run() }
     }
 
     func stopGracefully() async throws {

@@ -82,9 +82,12 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let now = NIODeadline.now()
         lastInput = now
+        let completedBefore = tracker.framesCompleted
         tracker.advance(over: unwrapInboundIn(data))
         if tracker.isMidFrame {
-            if frameStarted == nil { frameStarted = now }
+            // A frame started in this read when none was pending or the pending one finished:
+            // a pipelining client whose every read ends mid-frame is timed per frame, not per stream.
+            if frameStarted == nil || tracker.framesCompleted != completedBefore { frameStarted = now }
         } else {
             frameStarted = nil
         }

@@ -16,6 +16,9 @@ struct FrameBoundaryTracker {
     /// The current frame's body length, once its prefix is complete.
     private var bodyLength = 0
 
+    /// Frames whose last byte has been seen.
+    private(set) var framesCompleted = 0
+
     /// Whether the bytes seen so far end inside a frame (its prefix or its body).
     var isMidFrame: Bool { bodyRemaining > 0 || prefixBytesSeen > 0 }
 
@@ -35,10 +38,12 @@ struct FrameBoundaryTracker {
                 let step = min(bodyRemaining, end - index)
                 bodyRemaining -= step
                 index += step
+                if bodyRemaining == 0 { framesCompleted &+= 1 }
             } else if prefixBytesSeen == 0, end - index >= Framing.headerLength {
                 bodyRemaining = Int(buffer.getInteger(at: index, endianness: .big, as: UInt32.self)!)
                 bodyLength = bodyRemaining
                 index += Framing.headerLength
+                if bodyRemaining == 0 { framesCompleted &+= 1 }
             } else {
                 prefix = prefix << 8 | UInt32(buffer.getInteger(at: index, as: UInt8.self)!)
                 prefixBytesSeen += 1
@@ -48,6 +53,7 @@ struct FrameBoundaryTracker {
                     bodyLength = bodyRemaining
                     prefixBytesSeen = 0
                     prefix = 0
+                    if bodyRemaining == 0 { framesCompleted &+= 1 }
                 }
             }
         }

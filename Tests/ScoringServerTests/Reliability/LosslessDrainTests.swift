@@ -6,11 +6,11 @@ import Testing
 /// Reliability: every request received before a half-close or SIGTERM is answered, whole.
 @Suite("Reliability: lossless drain (real binary)")
 struct LosslessDrainTests {
-    /// `count` score requests for 1,000 cards, numbered from 0, as one byte stream of frames.
-    static func pipelined(_ count: Int) -> [UInt8] {
+    /// `count` score requests for 1,000 cards, numbered from `first`, as one byte stream of frames.
+    static func pipelined(_ count: Int, from first: Int = 0) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(count * 160)
-        for index in 0..<count {
+        for index in first..<first + count {
             let request = Request(
                 requestID: UInt64(index), body: .score(Fixtures.transaction(index, card: "c\(index % 1_000)")))
             bytes += RawConnection.frame(WireCodec.encode(request))
@@ -62,6 +62,37 @@ struct LosslessDrainTests {
         // The reader under test: three frame timeouts with its answers unread, while the daemon
         // holds reads back with (almost surely) part of a frame read.
         Thread.sleep(forTimeInterval: 3)
+        #expect(try Self.readAll(from: connection) == requests)
+        #expect(daemon.terminate() == 0)
+    }
+
+    @Test("a client streaming past the frame timeout, every write ending mid-frame, is timed per frame, not per stream")
+    func longStreamTimedPerFrame() throws {
+        let daemon = try DaemonProcess.start(arguments: ["--frame-timeout", "1s"] + DaemonProcess.scoreEverything)
+        let connection = try RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 60)
+        let requests = 20_000
+        let frames = (0..<requests).map { Self.pipelined(1, from: $0) }
+        // Each write ends in the middle of a frame: every 25th frame is cut in half.
+        var writes: [[UInt8]] = [[]]
+        for (index, frame) in frames.enumerated() {
+            guard index % 25 == 24 else {
+                writes[writes.count - 1] += frame
+                continue
+            }
+            writes[writes.count - 1] += frame[..<(frame.count / 2)]
+            writes.append(Array(frame[(frame.count / 2)...]))
+        }
+        let cut = writes
+        Thread.detachNewThread {
+            let writes = cut
+            // Three frame timeouts of writes.
+            let pause = 3.0 / Double(writes.count)
+            for write in writes {
+                try? connection.send(write)
+                Thread.sleep(forTimeInterval: pause)
+            }
+            connection.shutdownWrite()
+        }
         #expect(try Self.readAll(from: connection) == requests)
         #expect(daemon.terminate() == 0)
     }

@@ -8,7 +8,7 @@ extension KafkaClusterTests {
     /// The real binary in Kafka mode on a state directory, killed with SIGKILL at a random point
     /// and started again: every score record it publishes, before and after, equals an
     /// uninterrupted instance's (at-least-once duplicates included), and nothing is missing.
-    @Suite(.serialized) struct DaemonKafkaCrashTests {
+    @Suite(.serialized, .offCooperativePool) struct DaemonKafkaCrashTests {
         static func arguments(bootstrap: String, state: String) -> [String] {
             [
                 "--state-dir", state, "--kafka-brokers", bootstrap,

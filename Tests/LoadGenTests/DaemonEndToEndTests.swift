@@ -44,7 +44,7 @@ enum DaemonBinary {
     }
 }
 
-@Suite("End to end against the real scoring-server", .serialized)
+@Suite("End to end against the real scoring-server", .serialized, .offCooperativePool)
 struct DaemonEndToEndTests {
     @Test(
         "3,000 transactions through the real daemon give a sane report",

@@ -1,10 +1,11 @@
 import SyntheticWorld
 import Foundation
+import ScoringTestSupport
 import Testing
 
 @testable import LoadGen
 
-@Suite("Report rendering")
+@Suite("Report rendering", .offCooperativePool)
 struct ReportRenderingTests {
     static func result() -> LoadRunResult {
         var statistics = WorkerStatistics()
@@ -59,7 +60,7 @@ struct ReportRenderingTests {
 
 /// The same seed must give the same bytes in separate processes too (no dependence on
 /// per-process hashing or on the clock): run the built `loadgen` binary twice.
-@Suite("Determinism across processes")
+@Suite("Determinism across processes", .offCooperativePool)
 struct CrossProcessDeterminismTests {
     static let binary: String? = {
         let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()

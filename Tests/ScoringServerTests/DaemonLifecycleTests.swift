@@ -3,7 +3,7 @@ import StreamifyWire
 import ScoringTestSupport
 import Testing
 
-@Suite("Daemon lifecycle (real binary)")
+@Suite("Daemon lifecycle (real binary, .offCooperativePool)")
 struct DaemonLifecycleTests {
     @Test("SIGTERM answers every request already sent, removes the socket and exits 0")
     func gracefulShutdown() throws {
@@ -65,7 +65,7 @@ struct DaemonLifecycleTests {
     }
 }
 
-@Suite("Model reload (real binary)")
+@Suite("Model reload (real binary, .offCooperativePool)")
 struct ModelReloadTests {
     static func modelJSON(version: String, medium: Double) -> String {
         """

@@ -4,7 +4,7 @@ import ScoringTestSupport
 import Testing
 
 /// The real daemon binary over real sockets: the wire contract.
-@Suite("Daemon wire protocol (real binary, real sockets)")
+@Suite("Daemon wire protocol (real binary, real sockets, .offCooperativePool)")
 struct DaemonProtocolTests {
     @Test("ping, score and feedback over the Unix socket and over TCP")
     func bothTransports() throws {

@@ -3,7 +3,7 @@ import ScoringTestSupport
 import StreamifyWire
 import Testing
 
-@Suite("Durable state (real binary)")
+@Suite("Durable state (real binary, .offCooperativePool)")
 struct DurableStateDaemonTests {
     /// 2,000 transactions over 200 cards, then one more per card: the last ones are scored on the
     /// history the first 2,000 left.

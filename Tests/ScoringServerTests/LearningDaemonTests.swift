@@ -3,7 +3,7 @@ import StreamifyWire
 import ScoringTestSupport
 import Testing
 
-@Suite("Online learning (real binary)")
+@Suite("Online learning (real binary, .offCooperativePool)")
 struct LearningDaemonTests {
     static let modelJSON = """
         {"version": "learn-1", "combiner": "logistic",

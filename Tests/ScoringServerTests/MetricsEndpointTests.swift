@@ -3,7 +3,7 @@ import StreamifyWire
 import ScoringTestSupport
 import Testing
 
-@Suite("Prometheus metrics endpoint (real binary)")
+@Suite("Prometheus metrics endpoint (real binary, .offCooperativePool)")
 struct MetricsEndpointTests {
     @Test("/metrics reports requests, decisions, errors and the latency histogram")
     func metrics() throws {
@@ -30,7 +30,7 @@ struct MetricsEndpointTests {
     }
 }
 
-@Suite("Dashboard door (real binary)")
+@Suite("Dashboard door (real binary, .offCooperativePool)")
 struct DashboardDoorBinaryTests {
     /// The dashboard's port, from its "dashboard listening" log line.
     static func dashboardPort(_ daemon: DaemonProcess) -> Int? {

@@ -4,7 +4,7 @@ import Testing
 
 /// Other services must be able to call the daemon without Swift: the README's Python example,
 /// run as written with the standard `protobuf` package, against the real daemon.
-@Suite("Python client (README example)")
+@Suite("Python client (README example, .offCooperativePool)")
 struct PythonClientTests {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

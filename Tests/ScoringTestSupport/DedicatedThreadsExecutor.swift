@@ -13,8 +13,12 @@ public final class DedicatedThreadsExecutor: TaskExecutor, @unchecked Sendable {
     private var jobs: [UnownedJob] = []
     private let condition = NSCondition()
 
-    /// One executor for the whole test process: its threads live as long as the process.
+    /// The executor in-process servers run on: its threads live as long as the test process.
     public static let shared = DedicatedThreadsExecutor(threads: 4)
+
+    /// The executor blocking tests run on (`OffCooperativePool`): a thread per core, as many
+    /// blocking tests at once as the cooperative pool ran before, so the machine is no busier.
+    public static let blockingTests = DedicatedThreadsExecutor(threads: ProcessInfo.processInfo.activeProcessorCount)
 
     /// Starts `threads` threads that run jobs in the order they were enqueued.
     public init(threads: Int) {

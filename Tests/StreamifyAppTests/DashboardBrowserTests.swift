@@ -7,7 +7,7 @@ import Testing
 
 /// The dashboard in a real browser (Debian's headless Chromium, driven by Playwright), against
 /// the whole server with its demo load. `scripts/install-deps.sh` installs both.
-@Suite("Dashboard in headless Chromium")
+@Suite("Dashboard in headless Chromium", .offCooperativePool)
 struct DashboardBrowserTests {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

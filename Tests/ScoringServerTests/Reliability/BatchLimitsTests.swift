@@ -5,7 +5,7 @@ import StreamifyWire
 import Testing
 
 /// Reliability: a batch is counted before it is decoded, and the client can take the largest answer.
-@Suite("Reliability: batch limits (real binary)")
+@Suite("Reliability: batch limits (real binary, .offCooperativePool)")
 struct BatchLimitsTests {
     @Test("524,283 empty transactions in one 1 MiB frame are refused before decoding, at no memory cost")
     func countedBeforeDecoding() throws {

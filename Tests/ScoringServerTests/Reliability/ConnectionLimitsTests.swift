@@ -4,7 +4,7 @@ import StreamifyWire
 import Testing
 
 /// Reliability: connections are bounded in number, in silence and in how long a frame may take.
-@Suite("Reliability: connection limits and timeouts (real binary)")
+@Suite("Reliability: connection limits and timeouts (real binary, .offCooperativePool)")
 struct ConnectionLimitsTests {
     static func ping(_ connection: RawConnection, id: UInt64 = 1) throws -> Bool {
         Fixtures.pong(try connection.call(Request(requestID: id, body: .ping))) != nil

@@ -4,7 +4,7 @@ import StreamifyWire
 import Testing
 
 /// Reliability: a request past its deadline is shed at once, unscored.
-@Suite("Reliability: request deadlines (real binary)")
+@Suite("Reliability: request deadlines (real binary, .offCooperativePool)")
 struct DeadlineTests {
     static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000) }
 

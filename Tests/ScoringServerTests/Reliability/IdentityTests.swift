@@ -9,7 +9,7 @@ import Glibc
 
 /// Reliability: an id is all its bytes. A NUL, invalid UTF-8 or a crafted fingerprint must not
 /// let one card id reach another card's state (`KeyedStateTests` checks the state in-process).
-@Suite("Reliability: identities (real binary)")
+@Suite("Reliability: identities (real binary, .offCooperativePool)")
 struct IdentityTests {
     static func request(_ index: Int, _ transaction: Transaction) -> Request {
         Request(requestID: UInt64(index), body: .score(transaction))

@@ -4,7 +4,7 @@ import StreamifyWire
 import Testing
 
 /// Reliability: every request received before a half-close or SIGTERM is answered, whole.
-@Suite("Reliability: lossless drain (real binary)")
+@Suite("Reliability: lossless drain (real binary, .offCooperativePool)")
 struct LosslessDrainTests {
     /// `count` score requests for 1,000 cards, numbered from `first`, as one byte stream of frames.
     static func pipelined(_ count: Int, from first: Int = 0) -> [UInt8] {

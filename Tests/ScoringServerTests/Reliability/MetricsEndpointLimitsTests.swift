@@ -4,7 +4,7 @@ import Testing
 
 /// Reliability: the metrics endpoint is bounded like the scoring listeners: a client that
 /// pipelines and never reads, an idle one and a header trickle cannot hold memory or a descriptor.
-@Suite("Reliability: metrics endpoint limits (real binary)")
+@Suite("Reliability: metrics endpoint limits (real binary, .offCooperativePool)")
 struct MetricsEndpointLimitsTests {
     @Test("14 MB of pipelined GET /metrics, never read: the connection is closed, memory stays bounded")
     func pipelinedNeverRead() throws {

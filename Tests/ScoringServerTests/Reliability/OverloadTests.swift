@@ -5,7 +5,7 @@ import Testing
 
 /// Reliability: a loop that falls behind sheds scoring work at once (`--max-queue-delay`)
 /// instead of queueing it; pings and labels still get through, and it recovers by itself.
-@Suite("Reliability: overload shedding (real binary)")
+@Suite("Reliability: overload shedding (real binary, .offCooperativePool)")
 struct OverloadTests {
     /// A batch big enough to hold a single event loop far longer than the 5 ms budget.
     static let batchSize = 5_000

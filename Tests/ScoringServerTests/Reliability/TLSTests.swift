@@ -6,7 +6,7 @@ import Testing
 
 /// Reliability: TCP can be TLS, a client certificate signed by the configured CA takes the label
 /// role, and a listener beyond loopback needs TLS or an explicit insecure flag.
-@Suite("Reliability: TLS on TCP (real binary)")
+@Suite("Reliability: TLS on TCP (real binary, .offCooperativePool)")
 struct TLSTests {
     /// A CA, a server certificate for 127.0.0.1 it signed, a client certificate it signed, and a
     /// client certificate from another CA, made with the openssl tool in a fresh directory.

@@ -11,7 +11,7 @@ import Glibc
 
 /// Reliability: who may label is explicit. The daemon's user (and a label group) over the Unix
 /// socket, token holders anywhere; everyone else may only score.
-@Suite("Reliability: trusted feedback (real binary)")
+@Suite("Reliability: trusted feedback (real binary, .offCooperativePool)")
 struct TrustedFeedbackTests {
     static func label(_ index: Int, card: String) -> Request {
         Request(

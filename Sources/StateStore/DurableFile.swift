@@ -57,18 +57,18 @@ enum DurableFile {
         }
     }
 
-    /// The whole content of `path`.
-    static func read(_ path: String) throws(StateFileError) -> [UInt8] {
+    /// The content of `path` from byte `start` on, at most `limit` bytes (by default, all of it).
+    static func read(_ path: String, from start: Int = 0, limit: Int = .max) throws(StateFileError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw StateFileError("open", path: path) }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw StateFileError("stat", path: path) }
-        let size = Int(status.st_size)
+        let size = min(max(Int(status.st_size) - start, 0), limit)
         var bytes = [UInt8](repeating: 0, count: size)
         var done = 0
         while done < size {
-            let result = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress! + done, size - done) }
+            let result = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + done, size - done, off_t(start + done)) }
             if result < 0 {
                 if errno == EINTR { continue }
                 throw StateFileError("read", path: path)

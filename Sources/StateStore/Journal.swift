@@ -206,6 +206,11 @@ public final class Journal: @unchecked Sendable {
         directory + "/" + names.name(number)
     }
 
+    /// Creates `directory` for segments if it is missing.
+    public static func makeDirectory(_ directory: String) throws(StateFileError) {
+        try DurableFile.makeDirectory(directory)
+    }
+
     /// The segment numbers present in `directory`, ascending.
     public static func segments(in directory: String) throws(StateFileError) -> [UInt64] {
         try DurableFile.list(directory).compactMap { name -> UInt64? in

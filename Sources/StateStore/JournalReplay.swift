@@ -55,42 +55,18 @@ extension Journal {
             report.segments.append(segment)
             var offset = 0
             var problem: String?
-            if let found = FileHeader(reading: bytes, magic: magic) {
-                guard found.format == format, found.value == layout else {
-                    throw OtherLayout(
-                        description: "\(path): journal format \(found.format), layout \(String(found.value, radix: 16)); "
-                            + "this build writes format \(format), layout \(String(layout, radix: 16))")
-                }
+            if try checkHeader(of: bytes, path: path, layout: layout) {
                 offset = FileHeader.length
             } else {
                 problem = bytes.isEmpty ? "empty" : "no journal header"
             }
-            while problem == nil, offset < bytes.count {
-                guard bytes.count - offset >= recordOverhead else {
-                    problem = "cut short inside a record header"
-                    break
+            if problem == nil {
+                let scan = try scanRecords(bytes, from: offset) { kind, payload, _ in
+                    try apply(kind, payload)
+                    report.records += 1
                 }
-                let (length, checksum) = bytes.withUnsafeBytes {
-                    (Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self))),
-                     UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self)))
-                }
-                guard length <= maximumPayload, bytes.count - offset - recordOverhead >= length else {
-                    problem = length > maximumPayload ? "a record length of \(length)" : "cut short inside a record"
-                    break
-                }
-                let kindOffset = offset + recordOverhead - 1
-                let valid = bytes.withUnsafeBytes { raw in
-                    CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[kindOffset..<kindOffset + 1 + length])) == checksum
-                }
-                guard valid else {
-                    problem = "checksum mismatch"
-                    break
-                }
-                try bytes.withUnsafeBytes { raw in
-                    try apply(raw[kindOffset], UnsafeRawBufferPointer(rebasing: raw[kindOffset + 1..<kindOffset + 1 + length]))
-                }
-                report.records += 1
-                offset = kindOffset + 1 + length
+                offset = scan.end
+                problem = scan.problem
             }
             if let problem {
                 report.truncated.append(.init(segment: segment, offset: offset, droppedBytes: bytes.count - offset, reason: problem))
@@ -103,5 +79,60 @@ extension Journal {
             }
         }
         return report
+    }
+
+    /// Whether `bytes` (a segment's, from its start) begin with a journal header; throws
+    /// `OtherLayout` for the header of another format or record layout.
+    static func checkHeader(of bytes: [UInt8], path: String, layout: UInt64) throws(OtherLayout) -> Bool {
+        guard let found = FileHeader(reading: bytes, magic: magic) else { return false }
+        guard found.format == format, found.value == layout else {
+            throw OtherLayout(
+                description: "\(path): journal format \(found.format), layout \(String(found.value, radix: 16)); "
+                    + "this build writes format \(format), layout \(String(layout, radix: 16))")
+        }
+        return true
+    }
+
+    /// Where a scan of a segment's bytes stopped, and why if not at their end.
+    struct RecordScan {
+        /// The offset just past the last good record.
+        var end: Int
+        /// Why the scan stopped short of the end: a record cut short, or a checksum that does not match.
+        var problem: String?
+        /// Whether it stopped at a record cut short (which more bytes may complete).
+        var isCutShort = false
+    }
+
+    /// Reads the records in `bytes` from `offset` on, handing each to `apply` with the offset
+    /// just past it, up to the end of the bytes or the first record cut short or corrupt.
+    static func scanRecords(
+        _ bytes: [UInt8], from start: Int,
+        apply: (_ kind: UInt8, _ payload: UnsafeRawBufferPointer, _ end: Int) throws -> Void
+    ) rethrows -> RecordScan {
+        var offset = start
+        while offset < bytes.count {
+            guard bytes.count - offset >= recordOverhead else {
+                return RecordScan(end: offset, problem: "cut short inside a record header", isCutShort: true)
+            }
+            let (length, checksum) = bytes.withUnsafeBytes {
+                (Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self))),
+                 UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self)))
+            }
+            guard length <= maximumPayload, bytes.count - offset - recordOverhead >= length else {
+                guard length <= maximumPayload else { return RecordScan(end: offset, problem: "a record length of \(length)") }
+                return RecordScan(end: offset, problem: "cut short inside a record", isCutShort: true)
+            }
+            let kindOffset = offset + recordOverhead - 1
+            let end = kindOffset + 1 + length
+            let valid = bytes.withUnsafeBytes { raw in
+                CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[kindOffset..<end])) == checksum
+            }
+            guard valid else { return RecordScan(end: offset, problem: "checksum mismatch") }
+            try bytes.withUnsafeBytes { raw in
+                try apply(raw[kindOffset], UnsafeRawBufferPointer(rebasing: raw[kindOffset + 1..<end]), end)
+            }
+            offset = end
+        }
+        return RecordScan(end: offset, problem: nil)
     }
 }

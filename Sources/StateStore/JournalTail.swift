@@ -1,0 +1,116 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Follows a journal that another thread or process appends to: reads the records after a
+/// position, oldest first, and says where it stopped, so a reader (the archive) can keep its
+/// own position and resume there after a restart.
+///
+/// Unlike `Journal.replay` it never changes a file. A record not yet whole in the newest
+/// segment is left for the next read: the writer may be in the middle of it. The same in an
+/// older segment is a torn tail (the writer was killed and, started again, went on in a new
+/// segment): it is skipped, and the read says how many bytes were dropped.
+public enum JournalTail {
+    /// A place in a journal: a segment and a byte offset in it (0: before its header).
+    public struct Position: Sendable, Equatable, Comparable, CustomStringConvertible {
+        /// The segment number.
+        public var segment: UInt64
+        /// Bytes into the segment file.
+        public var offset: Int
+
+        /// The position `offset` bytes into `segment`.
+        public init(segment: UInt64, offset: Int) {
+            self.segment = segment
+            self.offset = offset
+        }
+
+        /// Before everything.
+        public static let start = Position(segment: 0, offset: 0)
+
+        public static func < (lhs: Position, rhs: Position) -> Bool {
+            (lhs.segment, lhs.offset) < (rhs.segment, rhs.offset)
+        }
+
+        public var description: String { "segment \(segment) offset \(offset)" }
+    }
+
+    /// What one read did.
+    public struct Progress: Sendable, Equatable {
+        /// Where the next read starts.
+        public var position: Position
+        /// Records handed to the caller.
+        public var records = 0
+        /// Torn tails skipped in older segments.
+        public var dropped: [Journal.ReplayReport.Truncation] = []
+    }
+
+    /// The most bytes one read takes from a segment: a bound on the reader's memory.
+    public static let chunkBytes = 4 << 20
+
+    /// Reads the records after `position` in `directory`, up to about `maximumRecords` of them,
+    /// handing each to `apply` with the position just past it.
+    ///
+    /// A segment of another format or layout throws `Journal.OtherLayout`.
+    public static func read(
+        after position: Position, in directory: String, layout: UInt64, maximumRecords: Int = .max,
+        apply: (_ kind: UInt8, _ payload: UnsafeRawBufferPointer, _ end: Position) throws -> Void
+    ) throws -> Progress {
+        var progress = Progress(position: position)
+        let segments = try Journal.segments(in: directory)
+        // A position in a segment that is gone (the writer never made it, or it was removed) moves on.
+        if !segments.contains(progress.position.segment), let next = segments.first(where: { $0 > progress.position.segment }) {
+            progress.position = Position(segment: next, offset: 0)
+        }
+        while progress.records < maximumRecords, segments.contains(progress.position.segment) {
+            let segment = progress.position.segment
+            let isNewest = segment == segments.last
+            let path = Journal.segmentPath(segment, in: directory)
+            var start = progress.position.offset
+            var bytes = try DurableFile.read(path, from: start, limit: chunkBytes)
+            // Whether this read reached the end of what the file holds now.
+            let atEnd = bytes.count < chunkBytes
+            if start == 0 {
+                guard try Journal.checkHeader(of: bytes, path: path, layout: layout) else {
+                    // No header yet (the writer is making the file) or none at all (damaged).
+                    if isNewest { return progress }
+                    progress.dropped.append(.init(segment: segment, offset: 0, droppedBytes: bytes.count, reason: "no journal header"))
+                    progress.position = Position(segment: segments.first { $0 > segment }!, offset: 0)
+                    continue
+                }
+                bytes.removeFirst(FileHeader.length)
+                start = FileHeader.length
+                progress.position.offset = start
+            }
+            let scan = try Journal.scanRecords(bytes, from: 0) { kind, payload, end in
+                guard progress.records < maximumRecords else { return }
+                let after = Position(segment: segment, offset: start + end)
+                try apply(kind, payload, after)
+                progress.records += 1
+                progress.position = after
+            }
+            if progress.records >= maximumRecords { break }
+            // More of this segment than one chunk: read on from the last whole record.
+            if !atEnd, scan.end > 0, scan.problem == nil || scan.isCutShort { continue }
+            // The writer may still be writing here.
+            if isNewest { return progress }
+            if let problem = scan.problem {
+                progress.dropped.append(.init(segment: segment, offset: start + scan.end, droppedBytes: bytes.count - scan.end, reason: problem))
+            }
+            progress.position = Position(segment: segments.first { $0 > segment }!, offset: 0)
+        }
+        return progress
+    }
+
+    /// The bytes in `directory`'s segments from `position` on: what a reader there has yet to read.
+    public static func backlog(after position: Position, in directory: String) throws(StateFileError) -> Int {
+        var total = 0
+        for segment in try Journal.segments(in: directory) where segment >= position.segment {
+            var status = stat()
+            guard stat(Journal.segmentPath(segment, in: directory), &status) == 0 else { continue }
+            total += max(Int(status.st_size) - (segment == position.segment ? position.offset : 0), 0)
+        }
+        return total
+    }
+}

@@ -38,6 +38,7 @@ let package = Package(
         .library(name: "SyntheticWorld", targets: ["SyntheticWorld"]),
         .library(name: "StateStore", targets: ["StateStore"]),
         .library(name: "DashboardDoor", targets: ["DashboardDoor"]),
+        .library(name: "Archive", targets: ["Archive"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -63,6 +64,11 @@ let package = Package(
             name: "CRdKafka",
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
         ),
         /// protoc-c output for proto/streamify/v1/scoring.proto (scripts/generate-proto.sh).
         .target(
@@ -137,11 +143,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        /// The archive and warehouse: every decision and label from the decision log into SQLite.
+        .target(
+            name: "Archive",
+            dependencies: ["CSQLite", "ScoringEngine", "ScoringModel", "StateStore", logging, metrics, serviceLifecycle],
+            swiftSettings: swiftSettings
+        ),
         /// The composition root: `buildApplication(configuration:)` wires the engine and every door.
         .target(
             name: "StreamifyApp",
             dependencies: [
-                "ScoringEngine", "SocketDoor", "KafkaDoor", "DashboardDoor", "ScoringModel", "StateStore", logging, prometheus,
+                "ScoringEngine", "SocketDoor", "KafkaDoor", "DashboardDoor", "Archive", "ScoringModel", "StateStore", logging, prometheus,
                 serviceLifecycle, unixSignals,
             ],
             swiftSettings: swiftSettings
@@ -156,8 +168,8 @@ let package = Package(
         .executableTarget(
             name: "ScoringServer",
             dependencies: [
-                "StreamifyApp", "SocketDoor", "DashboardDoor", "ScoringEngine", "KafkaDoor", "ScoringModel", "StateStore", "StreamifyWire",
-                argumentParser, metrics, prometheus, logging, serviceLifecycle, nioCore,
+                "StreamifyApp", "SocketDoor", "DashboardDoor", "Archive", "ScoringEngine", "KafkaDoor", "ScoringModel", "StateStore",
+                "StreamifyWire", argumentParser, metrics, prometheus, logging, serviceLifecycle, nioCore,
             ],
             swiftSettings: swiftSettings
         ),
@@ -195,6 +207,14 @@ let package = Package(
         .testTarget(
             name: "ScoringEngineTests",
             dependencies: ["ScoringEngine", "ScoringModel", "StreamifyWire", "CStreamifyProto", "CProtobufC"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ArchiveTests",
+            dependencies: [
+                "Archive", "StreamifyApp", "ScoringEngine", "ScoringModel", "StateStore", "StreamifyWire", "ScoringClient",
+                "ScoringTestSupport", "SyntheticWorld", "CStreamifyProto", logging, serviceLifecycle,
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -13,7 +13,7 @@ fi
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
 
-apt_packages=(libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev librdkafka-dev pkg-config openssl python3 libjs-chart.js)
+apt_packages=(libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev librdkafka-dev libsqlite3-dev pkg-config openssl python3 libjs-chart.js)
 if [ "${STREAMIFY_BROWSER_TESTS:-0}" = 1 ]; then apt_packages+=(chromium); fi
 missing=()
 for package in "${apt_packages[@]}"; do

@@ -23,18 +23,21 @@ public final class ScoringService: Sendable {
     public let inputs: InputLedger
     /// Samples of recent decisions for a dashboard; nil: none kept.
     public let feed: DecisionFeed?
+    /// Every decision and label, for the archive; nil: none kept.
+    public let decisionLog: DecisionLog?
 
     /// A service over `engine`, collecting counters into `metrics` (a new set by default),
     /// journalling every state change through `durability` if given, and offering decisions to
-    /// `feed` if given.
+    /// `feed` if given, and logging every decision and label to `decisionLog` if given.
     public init(
         engine: RiskEngine, metrics: ScoringMetrics = ScoringMetrics(), durability: Durability? = nil,
-        feed: DecisionFeed? = nil
+        feed: DecisionFeed? = nil, decisionLog: DecisionLog? = nil
     ) {
         self.engine = engine
         self.metrics = metrics
         self.durability = durability
         self.feed = feed
+        self.decisionLog = decisionLog
         self.inputs = durability?.inputs ?? InputLedger()
     }
 
@@ -53,6 +56,7 @@ public final class ScoringService: Sendable {
     @inline(__always)
     public func commitJournal() {
         durability?.commit()
+        decisionLog?.commit()
     }
 
     /// A transaction scored: the assessment and the version of the model that made it.
@@ -94,6 +98,7 @@ public final class ScoringService: Sendable {
             counters.levels[assessment.level] += 1
             let decision = Decision(assessment: assessment, modelVersion: models.served.version, card: features.card)
             if let feed, feed.wantsSample(of: assessment.level) { feed.record(transaction, decision) }
+            decisionLog?.record(transaction, assessment, modelVersion: models.served.version)
             return .success(decision)
         case .failure(let error):
             counters.errors[error.code] += 1
@@ -155,6 +160,7 @@ public final class ScoringService: Sendable {
                     .feedback, recording: features, from: position, counters: &counters, { engine.record(features) })
             else { return .failure(Self.journalFailing) }
             if let position { inputs.record(position, nil) }
+            decisionLog?.record(feedback, disposition)
             counters.feedback += 1
             counters.labels[disposition] += 1
             return .success(disposition)

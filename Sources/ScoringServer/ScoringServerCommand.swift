@@ -20,6 +20,7 @@ struct ScoringServerCommand: AsyncParsableCommand {
     @OptionGroup var options: ServerOptions
     @OptionGroup(title: "Kafka door") var kafka: KafkaOptions
     @OptionGroup(title: "Dashboard (HTTP door)") var dashboard: DashboardOptions
+    @OptionGroup(title: "Archive") var archive: ArchiveOptions
 
     func run() async throws {
         let logger = makeLogger(label: "streamify.scoring-server", level: options.logLevel, format: options.logFormat)
@@ -59,6 +60,7 @@ struct ScoringServerCommand: AsyncParsableCommand {
         configuration.kafka = kafkaConfiguration
         configuration.kafkaDemoRate = kafka.demoRate
         configuration.dashboard = try dashboard.makeConfiguration()
+        configuration.archive = try archive.makeConfiguration()
         return configuration
     }
 }

@@ -1,3 +1,4 @@
+import Archive
 import DashboardDoor
 import KafkaDoor
 import Logging
@@ -24,6 +25,8 @@ public struct StreamifyApplication: Sendable {
     public let kafkaDoor: KafkaDoor?
     /// The dashboard and its JSON API; `nil` when the HTTP door is off.
     public let dashboardDoor: DashboardDoor?
+    /// The archive; `nil` when it is off.
+    public let archiveService: ArchiveService?
     /// Every service, in start order.
     public let services: [any Service]
 
@@ -50,13 +53,23 @@ public func buildApplication(
     let scoring: ScoringService
     var stateStore: EngineStateStore?
     let feed = configuration.dashboard.map { DecisionFeed(settings: $0.feed) }
+    let decisionLog = try configuration.archive.map { archive in
+        try DecisionLog(
+            directory: archive.logDirectory, fsyncPolicy: configuration.fsyncPolicy, backlogLimit: archive.backlogLimitBytes,
+            logger: logger)
+    }
     if let directory = configuration.stateDirectory {
         let store = try EngineStateStore(directory: directory, fsyncPolicy: configuration.fsyncPolicy, logger: logger)
         let (engine, durability, _) = try store.open(configuration: configuration.engine, model: configuration.model)
-        scoring = ScoringService(engine: engine, durability: durability, feed: feed)
+        scoring = ScoringService(engine: engine, durability: durability, feed: feed, decisionLog: decisionLog)
         stateStore = store
     } else {
-        scoring = ScoringService(engine: RiskEngine(configuration: configuration.engine, model: configuration.model), feed: feed)
+        scoring = ScoringService(
+            engine: RiskEngine(configuration: configuration.engine, model: configuration.model), feed: feed,
+            decisionLog: decisionLog)
+    }
+    let archiveService = zip(configuration.archive, decisionLog).map { archive, log in
+        ArchiveService(configuration: archive, log: log, logger: logger)
     }
     let engineService = EngineService(
         scoring: scoring, configuration: configuration.engineService, stateStore: stateStore, logger: logger)
@@ -74,12 +87,21 @@ public func buildApplication(
         DashboardDoor(
             configuration: dashboard, scoring: scoring, metricsText: { socketDoor.metricsExposition() }, logger: logger)
     }
-    // Start order; shutdown runs in reverse: the dashboard and the demo feed stop first, the engine last.
-    var services: [any Service] = [engineService, socketDoor]
+    // Start order; shutdown runs in reverse: the dashboard and the demo feed stop first, then
+    // the doors, then the archive (which archives what they answered to the end), the engine last.
+    var services: [any Service] = [engineService]
+    if let archiveService { services.append(archiveService) }
+    services.append(socketDoor)
     if let kafkaDoor { services.append(kafkaDoor) }
     if let demoFeed { services.append(demoFeed) }
     if let dashboardDoor { services.append(dashboardDoor) }
     return StreamifyApplication(
         scoring: scoring, engineService: engineService, socketDoor: socketDoor, kafkaDoor: kafkaDoor,
-        dashboardDoor: dashboardDoor, services: services)
+        dashboardDoor: dashboardDoor, archiveService: archiveService, services: services)
+}
+
+/// Both values, or nil if either is missing.
+private func zip<First, Second>(_ first: First?, _ second: Second?) -> (First, Second)? {
+    guard let first, let second else { return nil }
+    return (first, second)
 }

@@ -1,3 +1,4 @@
+import Archive
 import DashboardDoor
 import KafkaDoor
 import ScoringEngine
@@ -30,6 +31,9 @@ public struct StreamifyConfiguration: Sendable {
 
     /// The HTTP door (dashboard, JSON API, demo load); `nil` when it is off.
     public var dashboard: DashboardConfiguration?
+
+    /// The archive of every decision and label (`--archive`); `nil` when it is off.
+    public var archive: ArchiveConfiguration?
 
     /// The embedded defaults: the built-in model, both socket listeners, no Kafka.
     public init() {}

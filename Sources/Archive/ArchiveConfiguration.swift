@@ -1,0 +1,23 @@
+import ScoringModel
+
+/// What `--archive` sets: where the warehouse and the decision log live, and their bounds.
+public struct ArchiveConfiguration: Sendable {
+    /// The SQLite file of the warehouse.
+    public var databasePath: String
+    /// The decision log's directory; by default beside the database, named after it.
+    public var logDirectory: String
+    /// The lowest level written to `fraud_alerts`.
+    public var alertLevel = RiskLevel.medium
+    /// How far the archive may fall behind, in log bytes, before decisions are shed.
+    public var backlogLimitBytes = 1 << 30
+    /// A log segment is closed, and removable once archived, past this size.
+    public var segmentBytes = 64 << 20
+    /// Records archived per SQLite transaction at most.
+    public var batchRecords = 10_000
+
+    /// An archive at `databasePath`, its log in `databasePath` + `.log`.
+    public init(databasePath: String) {
+        self.databasePath = databasePath
+        self.logDirectory = databasePath + ".log"
+    }
+}

@@ -1,0 +1,92 @@
+import CoreMetrics
+import Foundation
+import Logging
+import ScoringEngine
+import ServiceLifecycle
+import Synchronization
+
+/// The archive (`--archive`): a ServiceLifecycle `Service` that follows the decision log into
+/// the SQLite warehouse on a thread of its own, off the event loops and the cooperative pool
+/// (SQLite blocks).
+///
+/// It starts before the doors, so it stops after them: on graceful shutdown it archives what
+/// the log holds to its end, so a clean stop leaves nothing behind; a crash leaves the rest in
+/// the log for the next start. Its metrics: `streamify_archive_records_total{kind}`,
+/// `streamify_archive_backlog_bytes`, `streamify_archive_shed_total`.
+public final class ArchiveService: Service, Sendable {
+    private let configuration: ArchiveConfiguration
+    private let log: DecisionLog
+    private let logger: Logger
+    private let stopping = Atomic<Bool>(false)
+    private let lastCursor = Mutex(Archiver.Cursor())
+
+    /// How long the thread waits when the log has nothing new.
+    static let idleWait = 0.05
+
+    /// An archive of what `log` records, as `configuration` sets.
+    public init(configuration: ArchiveConfiguration, log: DecisionLog, logger: Logger) {
+        self.configuration = configuration
+        self.log = log
+        self.logger = logger
+    }
+
+    /// Where the archive had got to at its last batch.
+    public var cursor: Archiver.Cursor { lastCursor.withLock { $0 } }
+
+    public func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let thread = Thread { [self] in continuation.resume(with: Result { try work() }) }
+                thread.name = "streamify-archive"
+                thread.start()
+            }
+        } onGracefulShutdown: {
+            self.stopping.store(true, ordering: .relaxed)
+        }
+    }
+
+    /// The thread's loop: archive, publish, rotate; at a stop, archive to the end and close the log.
+    private func work() throws {
+        let archiver = try Archiver(
+            databasePath: configuration.databasePath, logDirectory: configuration.logDirectory,
+            alertLevel: configuration.alertLevel)
+        logger.info(
+            "archive open", metadata: ["path": "\(configuration.databasePath)", "resumes_at": "\(archiver.cursor.position)"])
+        let records = (
+            decisions: Counter(label: "streamify_archive_records_total", dimensions: [("kind", "decision")]),
+            labels: Counter(label: "streamify_archive_records_total", dimensions: [("kind", "label")])
+        )
+        let backlog = Gauge(label: "streamify_archive_backlog_bytes")
+        let shed = Counter(label: "streamify_archive_shed_total")
+        var published = archiver.cursor
+        var shedPublished = 0
+        while true {
+            // Read the flag first: a stop seen here still archives everything committed before it.
+            let stop = stopping.load(ordering: .relaxed)
+            if stop { log.commit() }
+            let count = try archiver.archiveAvailable(maximumRecords: configuration.batchRecords)
+            let cursor = archiver.cursor
+            records.decisions.increment(by: cursor.decisions - published.decisions)
+            records.labels.increment(by: cursor.labels - published.labels)
+            if cursor.droppedBytes > published.droppedBytes {
+                logger.warning(
+                    "decision log bytes skipped (a torn tail or a record that would not read)",
+                    metadata: ["bytes": "\(cursor.droppedBytes - published.droppedBytes)"])
+            }
+            published = cursor
+            lastCursor.withLock { $0 = cursor }
+            let behind = try archiver.backlog()
+            backlog.record(behind)
+            log.archiveBacklog(behind)
+            shed.increment(by: log.shedCount - shedPublished)
+            shedPublished = log.shedCount
+            try log.rotate(beyond: configuration.segmentBytes)
+            if stop, count == 0 { break }
+            if count == 0 { Thread.sleep(forTimeInterval: Self.idleWait) }
+        }
+        try log.close()
+        logger.info(
+            "archive closed",
+            metadata: ["decisions": "\(published.decisions)", "labels": "\(published.labels)", "at": "\(published.position)"])
+    }
+}

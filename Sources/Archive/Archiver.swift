@@ -1,0 +1,232 @@
+import Foundation
+import ScoringEngine
+import ScoringModel
+import StateStore
+
+/// Copies the decision log into the warehouse: each decision into `raw_transactions` (and
+/// `fraud_alerts` at or above the alert level) and its minute of `analytics_results`, each label
+/// into `labels`.
+///
+/// Every batch goes in one SQLite transaction together with the log position it reaches
+/// (`archive_cursor`), so a crash anywhere leaves the warehouse at a batch boundary and the
+/// next start goes on from exactly there: nothing twice, nothing skipped. Segments read to
+/// the end are removed. Not thread-safe: one thread archives.
+public final class Archiver {
+    /// Where the archive is in the log, and what it has done.
+    public struct Cursor: Sendable, Equatable {
+        /// The next record to read.
+        public var position = JournalTail.Position.start
+        /// Decisions and labels archived.
+        public var decisions = 0
+        public var labels = 0
+        /// Log bytes skipped: torn tails and records that would not read.
+        public var droppedBytes = 0
+    }
+
+    /// The warehouse.
+    public let database: SQLiteDatabase
+    /// The decision log's directory.
+    public let logDirectory: String
+    /// The lowest level written to `fraud_alerts`.
+    public let alertLevel: RiskLevel
+    public private(set) var cursor = Cursor()
+
+    private let insertTransaction: SQLiteStatement
+    private let insertAlert: SQLiteStatement
+    private let insertLabel: SQLiteStatement
+    private let addToWindow: SQLiteStatement
+    private let saveCursor: SQLiteStatement
+
+    /// Opens (creating) the warehouse at `databasePath` for the log in `logDirectory`.
+    public init(databasePath: String, logDirectory: String, alertLevel: RiskLevel = .medium) throws {
+        database = try SQLiteDatabase(path: databasePath)
+        try WarehouseSchema.create(in: database)
+        self.logDirectory = logDirectory
+        self.alertLevel = alertLevel
+        let factors = WarehouseSchema.factorColumns
+        let factorList = factors.joined(separator: ", ")
+        let factorSlots = Array(repeating: "?", count: factors.count).joined(separator: ", ")
+        insertTransaction = try database.prepare(
+            """
+            INSERT INTO raw_transactions (transaction_id, card_id, merchant_id, amount, amount_minor, currency,
+                event_time, event_time_ms, latitude, longitude, country, device_id, ip_address, category,
+                payment_method, channel, risk_score, risk_level, model_version, \(factorList), factors)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \(factorSlots), ?)
+            """)
+        insertAlert = try database.prepare(
+            """
+            INSERT INTO fraud_alerts (transaction_id, card_id, merchant_id, amount, category, country, event_time,
+                event_time_ms, risk_score, risk_level, model_version, reasons, \(factorList), factors)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \(factorSlots), ?)
+            """)
+        insertLabel = try database.prepare(
+            """
+            INSERT INTO labels (transaction_id, card_id, merchant_id, label, amount_minor, event_time_ms,
+                reported_time_ms, disposition) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        addToWindow = try database.prepare(
+            """
+            INSERT INTO analytics_results (window_start_ms, window_end_ms, category, transaction_count, total_revenue,
+                alert_count, score_sum, max_score) VALUES (?, ?, ?, 1, ?, ?, ?, ?)
+            ON CONFLICT (window_start_ms, category) DO UPDATE SET
+                transaction_count = transaction_count + 1, total_revenue = total_revenue + excluded.total_revenue,
+                alert_count = alert_count + excluded.alert_count, score_sum = score_sum + excluded.score_sum,
+                max_score = max(max_score, excluded.max_score)
+            """)
+        saveCursor = try database.prepare(
+            """
+            INSERT INTO archive_cursor (log_directory, segment, offset, decisions, labels, dropped_bytes)
+            VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (log_directory) DO UPDATE SET segment = excluded.segment, offset = excluded.offset,
+                decisions = excluded.decisions, labels = excluded.labels, dropped_bytes = excluded.dropped_bytes
+            """)
+        if let row = try database.rows(
+            "SELECT segment, offset, decisions, labels, dropped_bytes FROM archive_cursor WHERE log_directory = ?",
+            [.text(logDirectory)]
+        ).first {
+            cursor = Cursor(
+                position: JournalTail.Position(segment: UInt64(row[0].integer ?? 0), offset: Int(row[1].integer ?? 0)),
+                decisions: Int(row[2].integer ?? 0), labels: Int(row[3].integer ?? 0), droppedBytes: Int(row[4].integer ?? 0))
+        }
+    }
+
+    /// Archives up to `maximumRecords` records of what the log holds after the cursor, in one
+    /// transaction; returns how many. Then removes the segments read to their end.
+    @discardableResult
+    public func archiveAvailable(maximumRecords: Int = 10_000) throws -> Int {
+        var next = cursor
+        let progress = try database.transaction {
+            let progress = try JournalTail.read(
+                after: cursor.position, in: logDirectory, layout: DecisionRecord.layout, maximumRecords: maximumRecords
+            ) { kind, payload, _ in
+                do {
+                    switch DecisionRecord.Kind(rawValue: kind) {
+                    case .decision:
+                        try archive(try DecisionRecord.decision(from: payload))
+                        next.decisions += 1
+                    case .label:
+                        try archive(try DecisionRecord.label(from: payload))
+                        next.labels += 1
+                    case nil:
+                        next.droppedBytes += payload.count
+                    }
+                } catch is StateFormatError {
+                    // A record that passed its checksum yet does not read: skipped, counted.
+                    next.droppedBytes += payload.count
+                }
+            }
+            next.position = progress.position
+            next.droppedBytes += progress.dropped.reduce(0) { $0 + $1.droppedBytes }
+            try saveCursor.run([
+                .text(logDirectory), .integer(Int64(next.position.segment)), .integer(Int64(next.position.offset)),
+                .integer(Int64(next.decisions)), .integer(Int64(next.labels)), .integer(Int64(next.droppedBytes)),
+            ])
+            return progress
+        }
+        cursor = next
+        if progress.position.segment > 0 {
+            try Journal.removeSegments(before: progress.position.segment, in: logDirectory)
+        }
+        return progress.records
+    }
+
+    /// Bytes of the log not yet archived.
+    public func backlog() throws -> Int {
+        try JournalTail.backlog(after: cursor.position, in: logDirectory)
+    }
+
+    private func archive(_ decision: ArchivedDecision) throws {
+        let assessment = decision.assessment
+        let amount = Double(decision.amountMinor) / 100
+        let time = Self.isoTime(decision.eventTimeMs)
+        let factorScores = RiskFactor.allCases.map { SQLiteValue.real(Double(assessment[$0].score)) }
+        let factors = Self.factorsJSON(assessment)
+        try insertTransaction.run(
+            [
+                .text(decision.transactionID), .text(decision.cardID), .text(decision.merchantID), .real(amount),
+                .integer(decision.amountMinor), .text(decision.currency.isEmpty ? "USD" : decision.currency), .text(time),
+                .integer(decision.eventTimeMs), decision.location.map { .real($0.latitude) } ?? .null,
+                decision.location.map { .real($0.longitude) } ?? .null, Self.optional(decision.country),
+                Self.optional(decision.deviceID), Self.optional(decision.ipAddress), Self.optional(decision.merchantCategory),
+                Self.optional(decision.paymentMethod), .integer(Int64(decision.channel)), .real(Double(assessment.score)),
+                .text(assessment.level.name), .text(decision.modelVersion),
+            ] + factorScores + [.text(factors)])
+        let isAlert = assessment.level >= alertLevel
+        if isAlert {
+            try insertAlert.run(
+                [
+                    .text(decision.transactionID), .text(decision.cardID), .text(decision.merchantID), .real(amount),
+                    Self.optional(decision.merchantCategory), Self.optional(decision.country), .text(time),
+                    .integer(decision.eventTimeMs), .real(Double(assessment.score)), .text(assessment.level.name),
+                    .text(decision.modelVersion), .text(Self.reasons(assessment)),
+                ] + factorScores + [.text(factors)])
+        }
+        let window = decision.eventTimeMs - decision.eventTimeMs % WarehouseSchema.windowMilliseconds
+        try addToWindow.run([
+            .integer(window), .integer(window + WarehouseSchema.windowMilliseconds),
+            .text(decision.merchantCategory.isEmpty ? "unknown" : decision.merchantCategory), .real(amount),
+            .integer(isAlert ? 1 : 0), .real(Double(assessment.score)), .real(Double(assessment.score)),
+        ])
+    }
+
+    private func archive(_ label: ArchivedLabel) throws {
+        let name =
+            switch label.label {
+            case 1: "fraud"
+            case 2: "legitimate"
+            default: "unspecified"
+            }
+        try insertLabel.run([
+            .text(label.transactionID), .text(label.cardID), .text(label.merchantID), .text(name),
+            .integer(label.amountMinor), .integer(label.eventTimeMs), .integer(label.reportedTimeMs),
+            .text(label.disposition?.name ?? "unknown"),
+        ])
+    }
+
+    private static func optional(_ text: String) -> SQLiteValue { text.isEmpty ? .null : .text(text) }
+
+    /// The factors that raised the score, strongest first, as one line: what an analyst reads first.
+    static func reasons(_ assessment: RiskAssessment) -> String {
+        RiskFactor.allCases
+            .map { (factor: $0, outcome: assessment[$0]) }
+            .filter { $0.outcome.score > 0 }
+            .sorted { $0.outcome.contribution > $1.outcome.contribution }
+            .map { "\($0.factor.name): \($0.outcome.reason)" }
+            .joined(separator: " | ")
+    }
+
+    /// Every factor's score, weight, contribution and reason, as a JSON array.
+    static func factorsJSON(_ assessment: RiskAssessment) -> String {
+        let items = RiskFactor.allCases.map { factor in
+            let outcome = assessment[factor]
+            return "{\"factor\":\"\(factor.name)\",\"score\":\(outcome.score),\"weight\":\(outcome.weight),"
+                + "\"contribution\":\(outcome.contribution),\"reason\":\(jsonString(outcome.reason))}"
+        }
+        return "[" + items.joined(separator: ",") + "]"
+    }
+
+    /// `text` as a JSON string literal.
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    /// Event time as ISO 8601 in UTC, to the millisecond.
+    static func isoTime(_ milliseconds: Int64) -> String {
+        var seconds = time_t(milliseconds / 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+            parts.tm_hour, parts.tm_min, parts.tm_sec, Int32(milliseconds % 1000))
+    }
+}

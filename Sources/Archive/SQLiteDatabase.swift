@@ -1,0 +1,171 @@
+import CSQLite
+
+/// An error SQLite reported, with its message.
+public struct SQLiteError: Error, CustomStringConvertible {
+    /// SQLite's result code.
+    public var code: Int32
+    /// What failed and SQLite's message.
+    public var description: String
+}
+
+/// One SQLite connection: the thin layer over the C library that the archive and the admin
+/// commands use. Not thread-safe: one owner at a time.
+public final class SQLiteDatabase {
+    let handle: OpaquePointer
+
+    /// Opens (creating, unless `readOnly`) the database at `path`, in WAL mode so readers (the
+    /// admin commands, an analyst's `sqlite3`) never block the archive's writes.
+    public init(path: String, readOnly: Bool = false) throws {
+        var handle: OpaquePointer?
+        let flags = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        let result = sqlite3_open_v2(path, &handle, flags | SQLITE_OPEN_NOMUTEX, nil)
+        guard result == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close(handle)
+            throw SQLiteError(code: result, description: "open \(path): \(message)")
+        }
+        self.handle = handle
+        sqlite3_busy_timeout(handle, 5_000)
+        if !readOnly {
+            try execute("PRAGMA journal_mode = WAL")
+            try execute("PRAGMA synchronous = NORMAL")
+        }
+    }
+
+    deinit { sqlite3_close_v2(handle) }
+
+    /// Runs `sql`, one or more statements, ignoring any rows.
+    public func execute(_ sql: String) throws {
+        var message: UnsafeMutablePointer<CChar>?
+        let result = sqlite3_exec(handle, sql, nil, nil, &message)
+        guard result == SQLITE_OK else {
+            let text = message.map { String(cString: $0) } ?? "error \(result)"
+            sqlite3_free(message)
+            throw SQLiteError(code: result, description: text)
+        }
+    }
+
+    /// A prepared statement for `sql`.
+    public func prepare(_ sql: String) throws -> SQLiteStatement {
+        var statement: OpaquePointer?
+        let result = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
+        guard result == SQLITE_OK, let statement else { throw error(result, "prepare \(sql.prefix(60))") }
+        return SQLiteStatement(statement: statement, database: self)
+    }
+
+    /// Runs `body` in one transaction: committed if it returns, rolled back if it throws.
+    public func transaction<Result>(_ body: () throws -> Result) throws -> Result {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// The rows `sql` returns, each as its columns' values.
+    public func rows(_ sql: String, _ arguments: [SQLiteValue] = []) throws -> [[SQLiteValue]] {
+        let statement = try prepare(sql)
+        for (index, argument) in arguments.enumerated() { try statement.bind(argument, at: Int32(index + 1)) }
+        var rows: [[SQLiteValue]] = []
+        while try statement.step() {
+            rows.append((0..<statement.columnCount).map { statement.value(at: $0) })
+        }
+        return rows
+    }
+
+    func error(_ code: Int32, _ what: String) -> SQLiteError {
+        SQLiteError(code: code, description: "\(what): \(String(cString: sqlite3_errmsg(handle)))")
+    }
+}
+
+/// A value in or out of SQLite.
+public enum SQLiteValue: Sendable, Equatable {
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+    case null
+
+    /// The value as an integer, if it is a number.
+    public var integer: Int64? {
+        switch self {
+        case .integer(let value): value
+        case .real(let value): Int64(value)
+        default: nil
+        }
+    }
+
+    /// The value as a double, if it is a number.
+    public var real: Double? {
+        switch self {
+        case .integer(let value): Double(value)
+        case .real(let value): value
+        default: nil
+        }
+    }
+
+    /// The value as text, if it is text.
+    public var text: String? {
+        if case .text(let value) = self { return value }
+        return nil
+    }
+}
+
+/// A prepared statement, reset and rebound for each use.
+public final class SQLiteStatement {
+    let statement: OpaquePointer
+    private let database: SQLiteDatabase
+
+    init(statement: OpaquePointer, database: SQLiteDatabase) {
+        self.statement = statement
+        self.database = database
+    }
+
+    deinit { sqlite3_finalize(statement) }
+
+    /// Binds `value` to parameter `index` (from 1).
+    public func bind(_ value: SQLiteValue, at index: Int32) throws {
+        let result: Int32 =
+            switch value {
+            case .integer(let number): sqlite3_bind_int64(statement, index, number)
+            case .real(let number): sqlite3_bind_double(statement, index, number)
+            case .text(let text): sqlite3_bind_text(statement, index, text, -1, streamify_sqlite_transient())
+            case .null: sqlite3_bind_null(statement, index)
+            }
+        guard result == SQLITE_OK else { throw database.error(result, "bind parameter \(index)") }
+    }
+
+    /// Binds `values` to the parameters in order, runs the statement to its end and resets it.
+    public func run(_ values: [SQLiteValue]) throws {
+        sqlite3_reset(statement)
+        for (index, value) in values.enumerated() { try bind(value, at: Int32(index + 1)) }
+        while try step() {}
+        sqlite3_reset(statement)
+    }
+
+    /// Steps once: true while a row is ready.
+    public func step() throws -> Bool {
+        let result = sqlite3_step(statement)
+        switch result {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default: throw database.error(result, "step")
+        }
+    }
+
+    /// Columns in each row.
+    public var columnCount: Int32 { sqlite3_column_count(statement) }
+
+    /// Column `index` (from 0) of the current row.
+    public func value(at index: Int32) -> SQLiteValue {
+        switch sqlite3_column_type(statement, index) {
+        case SQLITE_INTEGER: .integer(sqlite3_column_int64(statement, index))
+        case SQLITE_FLOAT: .real(sqlite3_column_double(statement, index))
+        case SQLITE_NULL: .null
+        default: .text(sqlite3_column_text(statement, index).map { String(cString: $0) } ?? "")
+        }
+    }
+}

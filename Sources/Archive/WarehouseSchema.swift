@@ -1,0 +1,129 @@
+import ScoringModel
+
+/// The warehouse the archive fills: the seed pipeline's tables and views, on SQLite.
+///
+/// - `raw_transactions`: every scored transaction as received, its score, level, model
+///   version, and each factor's score (one column per factor) and whole breakdown (`factors`, JSON);
+/// - `fraud_alerts`: one row per decision at or above the alert level;
+/// - `labels`: every reported outcome and what the engine did with it;
+/// - `analytics_results`: per minute of event time and merchant category, counts, revenue,
+///   alerts and scores, kept up to date as rows arrive (late ones included);
+/// - `kpi_metrics`: figures the scheduled jobs record;
+/// - `archive_cursor`: where in the decision log the archive has read to, written in the same
+///   transaction as the rows, so a restart resumes exactly there.
+///
+/// Views: `daily_sales_summary`, `fraud_analysis` (per day and level) and
+/// `product_performance` (per category). Indexes answer by card, by merchant, by time and by level.
+public enum WarehouseSchema {
+    /// Bumped when the schema changes; stored as SQLite's `user_version`.
+    public static let version = 1
+
+    /// The column of `factor`'s score in `raw_transactions` and `fraud_alerts`.
+    public static func scoreColumn(_ factor: RiskFactor) -> String { "\(factor.name)_score" }
+
+    /// Every factor's score column, in factor order.
+    static var factorColumns: [String] { RiskFactor.allCases.map(scoreColumn) }
+
+    /// The analytics window, in milliseconds of event time.
+    public static let windowMilliseconds: Int64 = 60_000
+
+    /// The statements that create the warehouse where it is missing.
+    static var statements: [String] {
+        let factorDefinitions = factorColumns.map { "\($0) REAL NOT NULL" }.joined(separator: ", ")
+        return [
+            """
+            CREATE TABLE IF NOT EXISTS raw_transactions (
+                id INTEGER PRIMARY KEY,
+                transaction_id TEXT NOT NULL, card_id TEXT NOT NULL, merchant_id TEXT NOT NULL,
+                amount REAL NOT NULL, amount_minor INTEGER NOT NULL, currency TEXT NOT NULL,
+                event_time TEXT NOT NULL, event_time_ms INTEGER NOT NULL,
+                latitude REAL, longitude REAL, country TEXT, device_id TEXT, ip_address TEXT,
+                category TEXT, payment_method TEXT, channel INTEGER NOT NULL,
+                risk_score REAL NOT NULL, risk_level TEXT NOT NULL, model_version TEXT NOT NULL,
+                \(factorDefinitions), factors TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS fraud_alerts (
+                alert_id INTEGER PRIMARY KEY,
+                transaction_id TEXT NOT NULL, card_id TEXT NOT NULL, merchant_id TEXT NOT NULL,
+                amount REAL NOT NULL, category TEXT, country TEXT,
+                event_time TEXT NOT NULL, event_time_ms INTEGER NOT NULL,
+                risk_score REAL NOT NULL, risk_level TEXT NOT NULL, model_version TEXT NOT NULL,
+                reasons TEXT NOT NULL, \(factorDefinitions), factors TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS labels (
+                id INTEGER PRIMARY KEY,
+                transaction_id TEXT NOT NULL, card_id TEXT NOT NULL, merchant_id TEXT NOT NULL,
+                label TEXT NOT NULL, amount_minor INTEGER NOT NULL,
+                event_time_ms INTEGER NOT NULL, reported_time_ms INTEGER NOT NULL, disposition TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS analytics_results (
+                window_start_ms INTEGER NOT NULL, window_end_ms INTEGER NOT NULL, category TEXT NOT NULL,
+                transaction_count INTEGER NOT NULL, total_revenue REAL NOT NULL, alert_count INTEGER NOT NULL,
+                score_sum REAL NOT NULL, max_score REAL NOT NULL,
+                PRIMARY KEY (window_start_ms, category)
+            )
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS kpi_metrics (
+                id INTEGER PRIMARY KEY, metric_name TEXT NOT NULL, metric_value REAL NOT NULL,
+                recorded_at_ms INTEGER NOT NULL, details TEXT
+            )
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS archive_cursor (
+                log_directory TEXT PRIMARY KEY, segment INTEGER NOT NULL, offset INTEGER NOT NULL,
+                decisions INTEGER NOT NULL, labels INTEGER NOT NULL, dropped_bytes INTEGER NOT NULL
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS raw_transactions_card ON raw_transactions (card_id, event_time_ms)",
+            "CREATE INDEX IF NOT EXISTS raw_transactions_merchant ON raw_transactions (merchant_id, event_time_ms)",
+            "CREATE INDEX IF NOT EXISTS raw_transactions_time ON raw_transactions (event_time_ms)",
+            "CREATE INDEX IF NOT EXISTS raw_transactions_transaction ON raw_transactions (transaction_id)",
+            "CREATE INDEX IF NOT EXISTS fraud_alerts_card ON fraud_alerts (card_id, event_time_ms)",
+            "CREATE INDEX IF NOT EXISTS fraud_alerts_merchant ON fraud_alerts (merchant_id, event_time_ms)",
+            "CREATE INDEX IF NOT EXISTS fraud_alerts_time ON fraud_alerts (event_time_ms)",
+            "CREATE INDEX IF NOT EXISTS fraud_alerts_level ON fraud_alerts (risk_level, event_time_ms)",
+            "CREATE INDEX IF NOT EXISTS labels_transaction ON labels (transaction_id)",
+            "CREATE INDEX IF NOT EXISTS labels_card ON labels (card_id, event_time_ms)",
+            """
+            CREATE VIEW IF NOT EXISTS daily_sales_summary AS
+            SELECT substr(event_time, 1, 10) AS day, COUNT(*) AS transactions, SUM(amount) AS revenue,
+                   AVG(amount) AS avg_transaction, COUNT(DISTINCT card_id) AS cards,
+                   SUM(risk_level <> 'low') AS alerts, AVG(risk_score) AS avg_score
+            FROM raw_transactions GROUP BY day
+            """,
+            """
+            CREATE VIEW IF NOT EXISTS fraud_analysis AS
+            SELECT substr(event_time, 1, 10) AS day, risk_level, COUNT(*) AS alerts, AVG(risk_score) AS avg_score,
+                   SUM(amount) AS amount_at_risk, COUNT(DISTINCT card_id) AS cards,
+                   COUNT(DISTINCT merchant_id) AS merchants
+            FROM fraud_alerts GROUP BY day, risk_level
+            """,
+            """
+            CREATE VIEW IF NOT EXISTS product_performance AS
+            SELECT COALESCE(NULLIF(category, ''), 'unknown') AS category, COUNT(*) AS transactions,
+                   SUM(amount) AS revenue, AVG(amount) AS avg_transaction,
+                   SUM(risk_level <> 'low') AS alerts, AVG(risk_level <> 'low') AS alert_rate
+            FROM raw_transactions GROUP BY 1
+            """,
+            "PRAGMA user_version = \(version)",
+        ]
+    }
+
+    /// Creates what is missing of the warehouse in `database`; refuses a newer schema.
+    public static func create(in database: SQLiteDatabase) throws {
+        let found = try database.rows("PRAGMA user_version").first?.first?.integer ?? 0
+        guard found <= version else {
+            throw SQLiteError(code: 0, description: "the archive's schema is version \(found); this build knows up to \(version)")
+        }
+        try database.transaction {
+            for statement in statements { try database.execute(statement) }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import CStreamifyProto
+import Logging
+import ScoringModel
+import StateStore
+import Synchronization
+
+/// The durable log of every decision and every label, which the archive (`--archive`) reads.
+///
+/// `ScoringService` appends a `DecisionRecord` for each transaction it scores and each label it
+/// records, and writes them in the same group commit as the state journal, before the answers
+/// leave: so a decision whose answer left is in the file (the kernel's page cache), and killing
+/// the process loses none. The archive follows the log (`JournalTail`) off the event loops, at
+/// its own pace, and keeps its place in its own database.
+///
+/// Bounded: while the archive is more than `backlogLimit` bytes behind, decisions are shed (not
+/// logged, counted in `shedCount`) instead of filling the disk; logging resumes once it is back
+/// under half the limit.
+public final class DecisionLog: Sendable {
+    /// The log's segments, in the `Journal` format.
+    public let journal: Journal
+    /// How far behind the archive may fall, in bytes, before decisions are shed.
+    public let backlogLimit: Int
+    private let shedding = Atomic<Bool>(false)
+    private let shed = Atomic<Int>(0)
+    private let failing = Atomic<Bool>(false)
+    private let logger: Logger
+
+    /// Opens the log in `directory` (created if missing) in a new segment, so that a tail torn by
+    /// a kill stays at the end of the segment before, where the archive reads up to it.
+    public init(directory: String, fsyncPolicy: FsyncPolicy, backlogLimit: Int, logger: Logger) throws {
+        try Journal.makeDirectory(directory)
+        let next = (try Journal.segments(in: directory).last).map { $0 + 1 } ?? 0
+        journal = try Journal(directory: directory, segment: next, layout: DecisionRecord.layout, fsyncPolicy: fsyncPolicy)
+        self.backlogLimit = backlogLimit
+        self.logger = logger
+    }
+
+    /// Where the segments are.
+    public var directory: String { journal.directory }
+
+    /// Decisions and labels not logged because the archive was too far behind.
+    public var shedCount: Int { shed.load(ordering: .relaxed) }
+
+    /// Whether decisions are being shed now.
+    public var isShedding: Bool { shedding.load(ordering: .relaxed) }
+
+    /// Appends the record of `transaction`, scored as `assessment` by `modelVersion`.
+    @inline(__always)
+    func record(_ transaction: UnsafePointer<Streamify__V1__Transaction>, _ assessment: RiskAssessment, modelVersion: String) {
+        guard !shedding.load(ordering: .relaxed) else {
+            shed.add(1, ordering: .relaxed)
+            return
+        }
+        DecisionRecord.withDecision(transaction, assessment, modelVersion: modelVersion) {
+            journal.append(kind: DecisionRecord.Kind.decision.rawValue, payload: $0)
+        }
+    }
+
+    /// Appends the record of `feedback`, recorded as `disposition`.
+    func record(_ feedback: UnsafePointer<Streamify__V1__Feedback>, _ disposition: LabelDisposition) {
+        guard !shedding.load(ordering: .relaxed) else {
+            shed.add(1, ordering: .relaxed)
+            return
+        }
+        DecisionRecord.withLabel(feedback, disposition: disposition) {
+            journal.append(kind: DecisionRecord.Kind.label.rawValue, payload: $0)
+        }
+    }
+
+    /// Writes what was appended since the last commit. A failure is logged once and the
+    /// records stay pending for the next commit; scoring goes on (the state journal, not this
+    /// log, guards the state).
+    public func commit() {
+        do {
+            try journal.commit()
+            if failing.exchange(false, ordering: .relaxed) { logger.notice("decision log writable again") }
+        } catch {
+            if !failing.exchange(true, ordering: .relaxed) {
+                logger.critical("decision log cannot be written: decisions wait in memory", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
+    /// Tells the log how far behind the archive is: at or past `backlogLimit` decisions are
+    /// shed, and logged again once it is under half of it.
+    public func archiveBacklog(_ bytes: Int) {
+        let shedNow = isShedding
+        if !shedNow, bytes >= backlogLimit {
+            shedding.store(true, ordering: .relaxed)
+            logger.error(
+                "the archive is too far behind: decisions are not logged for it until it catches up",
+                metadata: ["backlog_bytes": "\(bytes)", "limit": "\(backlogLimit)"])
+        } else if shedNow, bytes < backlogLimit / 2 {
+            shedding.store(false, ordering: .relaxed)
+            logger.notice("the archive caught up: decisions are logged again", metadata: ["shed": "\(shedCount)"])
+        }
+    }
+
+    /// Commits and starts a new segment when the current one holds more than `bytes`, so the
+    /// archive can remove what it has read. Called off the event loops.
+    public func rotate(beyond bytes: Int) throws {
+        guard journal.bytesInSegment > bytes else { return }
+        try journal.rotate(to: journal.segment + 1).sync()
+    }
+
+    /// Commits, forces everything to the disk and closes the segment.
+    public func close() throws {
+        try journal.close()
+    }
+}

@@ -1,0 +1,141 @@
+import Archive
+import Foundation
+import Logging
+import ScoringEngine
+import ScoringModel
+import ScoringTestSupport
+import StateStore
+import StreamifyWire
+import Testing
+
+/// The archiver: the decision log into the seed's warehouse tables, checked by an independent
+/// reader (Python's sqlite3), resuming exactly where it left off.
+@Suite("Archiver: the decision log into the SQLite warehouse")
+struct ArchiverTests {
+    /// What Python's sqlite3 module reads from `database`: each query's rows, as JSON.
+    static func query(_ database: String, _ queries: [String: String]) throws -> [String: [[Any]]] {
+        let script = """
+            import json, sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            queries = json.loads(sys.argv[2])
+            print(json.dumps({name: [list(row) for row in db.execute(sql)] for name, sql in queries.items()}))
+            """
+        let arguments = String(decoding: try JSONSerialization.data(withJSONObject: queries), as: UTF8.self)
+        let run = try runProgram(["/usr/bin/env", "python3", "-c", script, database, arguments])
+        #expect(run.status == 0, "\(run.errors)")
+        let object = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: [[Any]]]
+        return try #require(object)
+    }
+
+    /// Scores `count` transactions from `first` through a service logging to `log`; the decisions.
+    static func score(_ count: Int, from first: Int = 0, log: DecisionLog, service: ScoringService) throws -> [ScoringService.Decision] {
+        let arena = MessageArena()
+        var counters = ScoringCounters()
+        var decisions: [ScoringService.Decision] = []
+        for index in first..<first + count {
+            arena.reset()
+            var transaction = DecisionLogTests.transaction(index)
+            // Every tenth a large amount at night on a new device: some decisions reach the alert levels.
+            if index % 10 == 0 { transaction.amountMinor = 2_500_000; transaction.deviceID = "new-\(index)" }
+            decisions.append(try service.score(transaction.protobufC(in: arena), counters: &counters).get())
+        }
+        service.commitJournal()
+        return decisions
+    }
+
+    @Test("decisions, alerts, labels and analytics windows reach their tables; views and indexes exist; a reopened archiver resumes")
+    func archivesAndResumes() throws {
+        let directory = try makeTestDirectory("archiver")
+        let database = directory.appendingPathComponent("warehouse.db").path
+        let logDirectory = database + ".log"
+        let log = try DecisionLog(directory: logDirectory, fsyncPolicy: .never, backlogLimit: 1 << 30, logger: DecisionLogTests.logger())
+        let service = ScoringService(engine: RiskEngine(), decisionLog: log)
+        var decisions = try Self.score(300, log: log, service: service)
+        let arena = MessageArena()
+        var counters = ScoringCounters()
+        for index in [3, 10] {
+            arena.reset()
+            let feedback = Feedback(
+                transactionID: "tx-\(index)", cardID: "card-\(index % 7)", label: index == 10 ? .fraud : .legitimate,
+                eventTimeMs: DecisionLogTests.start + Int64(index) * 60_000, reportedTimeMs: DecisionLogTests.start + 200 * 60_000)
+            _ = try service.record(feedback.protobufC(in: arena), counters: &counters).get()
+        }
+        service.commitJournal()
+
+        var archiver: Archiver? = try Archiver(databasePath: database, logDirectory: logDirectory)
+        while try archiver!.archiveAvailable(maximumRecords: 64) > 0 {}
+        #expect(archiver!.cursor.decisions == 300 && archiver!.cursor.labels == 2)
+        archiver = nil
+
+        let alerts = decisions.filter { $0.assessment.level >= .medium }.count
+        #expect(alerts > 0, "the fixture should raise some alerts")
+        var found = try Self.query(
+            database,
+            [
+                "transactions": "SELECT COUNT(*), COUNT(DISTINCT transaction_id), SUM(amount_minor) FROM raw_transactions",
+                "alerts": "SELECT COUNT(*), MIN(risk_score) FROM fraud_alerts",
+                "labels": "SELECT transaction_id, label, disposition FROM labels ORDER BY id",
+                "windows": "SELECT SUM(transaction_count), SUM(alert_count) FROM analytics_results",
+                "views": "SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name",
+                "indexes": "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'",
+                "one": "SELECT currency, category, risk_level, factors, amount_score FROM raw_transactions WHERE transaction_id = 'tx-1'",
+                "daily": "SELECT SUM(transactions) FROM daily_sales_summary",
+                "categories": "SELECT category, transactions FROM product_performance",
+            ])
+        let amounts = (0..<300).reduce(0) { $0 + (Int($1) % 10 == 0 ? 2_500_000 : 1_000 + $1 * 250) }
+        #expect(found["transactions"]?.first?.compactMap { $0 as? Int } == [300, 300, amounts])
+        #expect(found["alerts"]?.first?.first as? Int == alerts)
+        #expect(found["labels"]?.map { $0.compactMap { $0 as? String } } == [["tx-3", "legitimate", "applied"], ["tx-10", "fraud", "applied"]])
+        #expect(found["windows"]?.first?.compactMap { $0 as? Int } == [300, alerts])
+        #expect(found["views"]?.compactMap { $0.first as? String } == ["daily_sales_summary", "fraud_analysis", "product_performance"])
+        #expect((found["indexes"]?.first?.first as? Int ?? 0) >= 8)
+        let one = try #require(found["one"]?.first)
+        #expect(one[0] as? String == "EUR" && one[1] as? String == "Electronics")
+        #expect(one[2] as? String == decisions[1].assessment.level.name)
+        let factors = try JSONSerialization.jsonObject(with: Data((one[3] as? String ?? "").utf8)) as? [[String: Any]]
+        #expect(factors?.map { $0["factor"] as? String } == RiskFactor.allCases.map(\.name))
+        #expect((one[4] as? Double).map { Float($0) } == decisions[1].assessment[.amount].score)
+        #expect(found["daily"]?.first?.first as? Int == 300)
+        #expect(found["categories"]?.map { $0.first as? String } == ["Electronics"])
+
+        // Reopened: nothing twice; then exactly what was added.
+        archiver = try Archiver(databasePath: database, logDirectory: logDirectory)
+        #expect(try archiver!.archiveAvailable() == 0)
+        decisions += try Self.score(50, from: 300, log: log, service: service)
+        while try archiver!.archiveAvailable(maximumRecords: 64) > 0 {}
+        found = try Self.query(database, ["count": "SELECT COUNT(*), COUNT(DISTINCT transaction_id) FROM raw_transactions"])
+        #expect(found["count"]?.first?.compactMap { $0 as? Int } == [350, 350])
+        try log.close()
+    }
+
+    @Test("a warehouse of a newer schema is refused with a clear error")
+    func newerSchemaRefused() throws {
+        let directory = try makeTestDirectory("archiver-schema")
+        let database = directory.appendingPathComponent("warehouse.db").path
+        try SQLiteDatabase(path: database).execute("PRAGMA user_version = \(WarehouseSchema.version + 1)")
+        #expect {
+            _ = try Archiver(databasePath: database, logDirectory: database + ".log")
+        } throws: { error in
+            "\(error)".contains("this build knows up to \(WarehouseSchema.version)")
+        }
+    }
+
+    @Test("while the archive is too far behind, decisions are shed and counted, and logged again once it catches up")
+    func backlogSheds() throws {
+        let directory = try makeTestDirectory("archiver-shed").path
+        let log = try DecisionLog(directory: directory, fsyncPolicy: .never, backlogLimit: 10_000, logger: DecisionLogTests.logger())
+        let service = ScoringService(engine: RiskEngine(), decisionLog: log)
+        _ = try Self.score(10, log: log, service: service)
+        log.archiveBacklog(10_000)
+        #expect(log.isShedding)
+        _ = try Self.score(5, from: 10, log: log, service: service)
+        #expect(log.shedCount == 5)
+        log.archiveBacklog(5_001)
+        #expect(log.isShedding, "resumes only under half the limit")
+        log.archiveBacklog(4_999)
+        #expect(!log.isShedding)
+        _ = try Self.score(5, from: 15, log: log, service: service)
+        #expect(try DecisionLogTests.records(in: directory).count == 15)
+        try log.close()
+    }
+}

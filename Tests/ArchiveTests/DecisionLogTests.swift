@@ -1,0 +1,123 @@
+import Archive
+import Foundation
+import Logging
+import ScoringEngine
+import ScoringModel
+import ScoringTestSupport
+import StateStore
+import StreamifyWire
+import Testing
+
+/// The decision log: what the scoring service appends reads back whole, and the tail reader
+/// waits at a record still being written but skips a tail torn by a kill.
+@Suite("Decision log: every decision and label, read back by the tail")
+struct DecisionLogTests {
+    static let start: Int64 = 1_793_628_000_000
+
+    static func transaction(_ index: Int) -> Transaction {
+        Transaction(
+            transactionID: "tx-\(index)", cardID: "card-\(index % 7)", merchantID: "merchant-\(index % 3)",
+            amountMinor: Int64(1_000 + index * 250), currency: index % 2 == 0 ? "" : "EUR",
+            eventTimeMs: start + Int64(index) * 60_000,
+            location: index % 3 == 0 ? nil : GeoPoint(latitude: 40.5, longitude: -73.25), country: "US",
+            deviceID: "device-\(index % 4)", ipAddress: "10.0.0.\(index % 9)", merchantCategory: "Electronics",
+            paymentMethod: "credit_card", channel: .online)
+    }
+
+    static func logger() -> Logger {
+        var logger = Logger(label: "decision-log-test")
+        logger.logLevel = .warning
+        return logger
+    }
+
+    /// Every record in `directory`, from the start.
+    static func records(in directory: String) throws -> [(DecisionRecord.Kind, [UInt8])] {
+        var found: [(DecisionRecord.Kind, [UInt8])] = []
+        _ = try JournalTail.read(after: .start, in: directory, layout: DecisionRecord.layout) { kind, payload, _ in
+            found.append((DecisionRecord.Kind(rawValue: kind)!, Array(payload)))
+        }
+        return found
+    }
+
+    @Test("each scored transaction and recorded label reads back with every field, its assessment and its model")
+    func roundTrip() throws {
+        let directory = try makeTestDirectory("decision-log").path
+        let log = try DecisionLog(directory: directory, fsyncPolicy: .never, backlogLimit: 1 << 30, logger: Self.logger())
+        let service = ScoringService(engine: RiskEngine(), decisionLog: log)
+        let arena = MessageArena()
+        var counters = ScoringCounters()
+        var decisions: [ScoringService.Decision] = []
+        let transactions = (0..<12).map(Self.transaction)
+        for transaction in transactions {
+            arena.reset()
+            decisions.append(try service.score(transaction.protobufC(in: arena), counters: &counters).get())
+        }
+        let feedback = Feedback(
+            transactionID: "tx-3", cardID: "card-3", merchantID: "merchant-0", label: .fraud, eventTimeMs: Self.start + 180_000,
+            reportedTimeMs: Self.start + 240_000, amountMinor: 1_750)
+        arena.reset()
+        let disposition = try service.record(feedback.protobufC(in: arena), counters: &counters).get()
+        service.commitJournal()
+
+        let records = try Self.records(in: directory)
+        #expect(records.count == transactions.count + 1)
+        for (index, (kind, payload)) in records.prefix(transactions.count).enumerated() {
+            #expect(kind == .decision)
+            let archived = try payload.withUnsafeBytes { try DecisionRecord.decision(from: $0) }
+            let sent = transactions[index]
+            #expect(archived.transactionID == sent.transactionID && archived.cardID == sent.cardID)
+            #expect(archived.merchantID == sent.merchantID && archived.currency == sent.currency)
+            #expect(archived.deviceID == sent.deviceID && archived.ipAddress == sent.ipAddress)
+            #expect(archived.merchantCategory == sent.merchantCategory && archived.paymentMethod == sent.paymentMethod)
+            #expect(archived.country == sent.country && archived.amountMinor == sent.amountMinor)
+            #expect(archived.eventTimeMs == sent.eventTimeMs)
+            #expect(archived.location?.latitude == sent.location?.latitude && archived.location?.longitude == sent.location?.longitude)
+            #expect(archived.assessment.score == decisions[index].assessment.score)
+            #expect(archived.assessment.level == decisions[index].assessment.level)
+            for factor in RiskFactor.allCases {
+                #expect(archived.assessment[factor].reason == decisions[index].assessment[factor].reason)
+            }
+            #expect(archived.modelVersion == decisions[index].modelVersion)
+        }
+        let (kind, payload) = try #require(records.last)
+        #expect(kind == .label)
+        let label = try payload.withUnsafeBytes { try DecisionRecord.label(from: $0) }
+        #expect(label.transactionID == "tx-3" && label.cardID == "card-3" && label.merchantID == "merchant-0")
+        #expect(label.label == 1 && label.reportedTimeMs == feedback.reportedTimeMs && label.amountMinor == 1_750)
+        #expect(label.disposition == disposition)
+        try log.close()
+    }
+
+    @Test("a record still being written is waited for; a tail torn by a kill is skipped once the log moves on")
+    func tailWaitsAndSkips() throws {
+        let directory = try makeTestDirectory("decision-tail").path
+        let layout = DecisionRecord.layout
+        let payload: [UInt8] = Array(repeating: 7, count: 100)
+        let first = try Journal(directory: directory, segment: 0, layout: layout, fsyncPolicy: .never)
+        for _ in 0..<3 { payload.withUnsafeBytes { first.append(kind: 1, payload: $0) } }
+        try first.commit()
+        let whole = try Data(contentsOf: URL(fileURLWithPath: directory + "/journal-0000000000000000.log"))
+        // Half of a fourth record: the writer is in the middle of it.
+        payload.withUnsafeBytes { first.append(kind: 1, payload: $0) }
+        try first.commit()
+        let segment = URL(fileURLWithPath: directory + "/journal-0000000000000000.log")
+        let complete = try Data(contentsOf: segment)
+        try complete.prefix(whole.count + 50).write(to: segment)
+
+        var read = try JournalTail.read(after: .start, in: directory, layout: layout) { _, _, _ in }
+        #expect(read.records == 3)
+        #expect(read.position == JournalTail.Position(segment: 0, offset: whole.count))
+        #expect(read.dropped.isEmpty, "the newest segment's unfinished record is not dropped")
+
+        // The writer was killed; started again, it writes a new segment.
+        let second = try Journal(directory: directory, segment: 1, layout: layout, fsyncPolicy: .never)
+        for _ in 0..<2 { payload.withUnsafeBytes { second.append(kind: 2, payload: $0) } }
+        try second.commit()
+        var kinds: [UInt8] = []
+        read = try JournalTail.read(after: read.position, in: directory, layout: layout) { kind, _, _ in kinds.append(kind) }
+        #expect(kinds == [2, 2])
+        #expect(read.dropped.map(\.droppedBytes) == [50])
+        #expect(read.position.segment == 1)
+        #expect(try JournalTail.backlog(after: read.position, in: directory) == 0)
+    }
+}

@@ -27,6 +27,7 @@ let package = Package(
     products: [
         .executable(name: "scoring-server", targets: ["ScoringServer"]),
         .executable(name: "loadgen", targets: ["LoadGen"]),
+        .executable(name: "streamify-admin", targets: ["StreamifyAdmin"]),
         .library(name: "StreamifyWire", targets: ["StreamifyWire"]),
         .library(name: "ScoringModel", targets: ["ScoringModel"]),
         .library(name: "ScoringEngine", targets: ["ScoringEngine"]),
@@ -147,6 +148,12 @@ let package = Package(
         .target(
             name: "Archive",
             dependencies: ["CSQLite", "ScoringEngine", "ScoringModel", "StateStore", logging, metrics, serviceLifecycle],
+            swiftSettings: swiftSettings
+        ),
+        /// `streamify-admin`: the warehouse's scheduled jobs (health, report, quality-check, monitor, retention).
+        .executableTarget(
+            name: "StreamifyAdmin",
+            dependencies: ["Archive", "StreamifyWire", argumentParser],
             swiftSettings: swiftSettings
         ),
         /// The composition root: `buildApplication(configuration:)` wires the engine and every door.

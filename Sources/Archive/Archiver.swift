@@ -50,14 +50,14 @@ public final class Archiver {
             """
             INSERT INTO raw_transactions (transaction_id, card_id, merchant_id, amount, amount_minor, currency,
                 event_time, event_time_ms, latitude, longitude, country, device_id, ip_address, category,
-                payment_method, channel, risk_score, risk_level, model_version, \(factorList), factors)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \(factorSlots), ?)
+                payment_method, channel, risk_score, risk_level, model_version, \(factorList), factors, archived_at_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \(factorSlots), ?, ?)
             """)
         insertAlert = try database.prepare(
             """
             INSERT INTO fraud_alerts (transaction_id, card_id, merchant_id, amount, category, country, event_time,
-                event_time_ms, risk_score, risk_level, model_version, reasons, \(factorList), factors)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \(factorSlots), ?)
+                event_time_ms, risk_score, risk_level, model_version, reasons, \(factorList), factors, archived_at_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \(factorSlots), ?, ?)
             """)
         insertLabel = try database.prepare(
             """
@@ -95,6 +95,8 @@ public final class Archiver {
     @discardableResult
     public func archiveAvailable(maximumRecords: Int = 10_000) throws -> Int {
         var next = cursor
+        // When this batch reached the warehouse: how late alerts arrive is measured against it.
+        let now = SQLiteValue.integer(Int64(Date().timeIntervalSince1970 * 1000))
         let progress = try database.transaction {
             let progress = try JournalTail.read(
                 after: cursor.position, in: logDirectory, layout: DecisionRecord.layout, maximumRecords: maximumRecords
@@ -102,7 +104,7 @@ public final class Archiver {
                 do {
                     switch DecisionRecord.Kind(rawValue: kind) {
                     case .decision:
-                        try archive(try DecisionRecord.decision(from: payload))
+                        try archive(try DecisionRecord.decision(from: payload), at: now)
                         next.decisions += 1
                     case .label:
                         try archive(try DecisionRecord.label(from: payload))
@@ -135,7 +137,7 @@ public final class Archiver {
         try JournalTail.backlog(after: cursor.position, in: logDirectory)
     }
 
-    private func archive(_ decision: ArchivedDecision) throws {
+    private func archive(_ decision: ArchivedDecision, at now: SQLiteValue) throws {
         let assessment = decision.assessment
         let amount = Double(decision.amountMinor) / 100
         let time = Self.isoTime(decision.eventTimeMs)
@@ -150,7 +152,7 @@ public final class Archiver {
                 Self.optional(decision.deviceID), Self.optional(decision.ipAddress), Self.optional(decision.merchantCategory),
                 Self.optional(decision.paymentMethod), .integer(Int64(decision.channel)), .real(Double(assessment.score)),
                 .text(assessment.level.name), .text(decision.modelVersion),
-            ] + factorScores + [.text(factors)])
+            ] + factorScores + [.text(factors), now])
         let isAlert = assessment.level >= alertLevel
         if isAlert {
             try insertAlert.run(
@@ -159,7 +161,7 @@ public final class Archiver {
                     Self.optional(decision.merchantCategory), Self.optional(decision.country), .text(time),
                     .integer(decision.eventTimeMs), .real(Double(assessment.score)), .text(assessment.level.name),
                     .text(decision.modelVersion), .text(Self.reasons(assessment)),
-                ] + factorScores + [.text(factors)])
+                ] + factorScores + [.text(factors), now])
         }
         let window = decision.eventTimeMs - decision.eventTimeMs % WarehouseSchema.windowMilliseconds
         try addToWindow.run([
@@ -221,7 +223,7 @@ public final class Archiver {
     }
 
     /// Event time as ISO 8601 in UTC, to the millisecond.
-    static func isoTime(_ milliseconds: Int64) -> String {
+    public static func isoTime(_ milliseconds: Int64) -> String {
         var seconds = time_t(milliseconds / 1000)
         var parts = tm()
         gmtime_r(&seconds, &parts)

@@ -45,6 +45,9 @@ public final class SQLiteDatabase {
         }
     }
 
+    /// Rows the last INSERT, UPDATE or DELETE changed.
+    public var changes: Int32 { sqlite3_changes(handle) }
+
     /// A prepared statement for `sql`.
     public func prepare(_ sql: String) throws -> SQLiteStatement {
         var statement: OpaquePointer?

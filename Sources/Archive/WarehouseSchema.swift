@@ -40,7 +40,7 @@ public enum WarehouseSchema {
                 latitude REAL, longitude REAL, country TEXT, device_id TEXT, ip_address TEXT,
                 category TEXT, payment_method TEXT, channel INTEGER NOT NULL,
                 risk_score REAL NOT NULL, risk_level TEXT NOT NULL, model_version TEXT NOT NULL,
-                \(factorDefinitions), factors TEXT NOT NULL
+                \(factorDefinitions), factors TEXT NOT NULL, archived_at_ms INTEGER NOT NULL
             )
             """,
             """
@@ -50,7 +50,7 @@ public enum WarehouseSchema {
                 amount REAL NOT NULL, category TEXT, country TEXT,
                 event_time TEXT NOT NULL, event_time_ms INTEGER NOT NULL,
                 risk_score REAL NOT NULL, risk_level TEXT NOT NULL, model_version TEXT NOT NULL,
-                reasons TEXT NOT NULL, \(factorDefinitions), factors TEXT NOT NULL
+                reasons TEXT NOT NULL, \(factorDefinitions), factors TEXT NOT NULL, archived_at_ms INTEGER NOT NULL
             )
             """,
             """

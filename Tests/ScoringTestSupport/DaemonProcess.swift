@@ -24,14 +24,7 @@ public final class DaemonProcess: @unchecked Sendable {
     }
 
     /// The binary built next to the test bundle.
-    public static var binaryPath: String {
-        let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [bundleDirectory, bundleDirectory.deletingLastPathComponent()] {
-            let path = candidate.appendingPathComponent("scoring-server").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/debug/scoring-server").path
-    }
+    public static var binaryPath: String { builtProgramPath("scoring-server") }
 
     /// Starts the daemon on `socketName` in a new directory and a free TCP port, then `arguments`.
     public convenience init(arguments: [String] = [], socketName: String = "streamify.sock") throws {

@@ -36,3 +36,13 @@ public func runProgram(_ command: [String], in directory: URL? = nil, environmen
         status: process.terminationStatus, output: String(decoding: printed, as: UTF8.self),
         errors: (try? String(contentsOfFile: errorsPath, encoding: .utf8)) ?? "")
 }
+
+/// The path of the package's executable `name`, built next to the test bundle.
+public func builtProgramPath(_ name: String) -> String {
+    let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for candidate in [bundleDirectory, bundleDirectory.deletingLastPathComponent()] {
+        let path = candidate.appendingPathComponent(name).path
+        if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/debug/\(name)").path
+}

@@ -1,0 +1,266 @@
+import Foundation
+import StateStore
+
+/// The seed pipeline's scheduled batch jobs, on the warehouse: what `streamify-admin` runs and
+/// any scheduler (cron, systemd timers, Airflow) calls.
+///
+/// Time windows are in event time, ending at the newest archived transaction (or a given
+/// instant): a replayed or backfilled archive gives the same answers as a live one.
+public struct WarehouseJobs {
+    /// The warehouse.
+    public let database: SQLiteDatabase
+
+    /// Jobs on the warehouse at `path`, opened read-write (retention deletes; reports record KPIs).
+    public init(path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw SQLiteError(code: 0, description: "no archive at \(path)")
+        }
+        database = try SQLiteDatabase(path: path)
+        try WarehouseSchema.create(in: database)
+    }
+
+    /// The newest event time archived (ms), or nil when the archive is empty.
+    public func newestEventTime() throws -> Int64? {
+        try database.rows("SELECT MAX(event_time_ms) FROM raw_transactions").first?.first?.integer
+    }
+
+    // MARK: - health
+
+    /// What `health` found.
+    public struct Health: Sendable {
+        /// Schema version, rows, decisions and labels archived, bytes of log not yet archived.
+        public var schemaVersion: Int
+        public var transactions: Int
+        public var alerts: Int
+        public var archivedDecisions: Int
+        public var archivedLabels: Int
+        public var droppedBytes: Int
+        public var backlogBytes: Int?
+        /// Wall-clock ms since the last row reached the warehouse; nil when empty.
+        public var sinceLastArchiveMs: Int64?
+        /// What is wrong; empty when healthy.
+        public var problems: [String]
+    }
+
+    /// Checks the warehouse: readable, of this schema, with a decision log not too far behind
+    /// (`maximumBacklogBytes`) and rows arriving within `maximumSilenceMs` when given.
+    public func health(logDirectory: String?, maximumBacklogBytes: Int, maximumSilenceMs: Int64?, nowMs: Int64) throws -> Health {
+        let version = Int(try database.rows("PRAGMA user_version").first?.first?.integer ?? 0)
+        let counts = try database.rows("SELECT (SELECT COUNT(*) FROM raw_transactions), (SELECT COUNT(*) FROM fraud_alerts)")[0]
+        let last = try database.rows("SELECT MAX(archived_at_ms) FROM raw_transactions").first?.first?.integer
+        var health = Health(
+            schemaVersion: version, transactions: Int(counts[0].integer ?? 0), alerts: Int(counts[1].integer ?? 0),
+            archivedDecisions: 0, archivedLabels: 0, droppedBytes: 0, backlogBytes: nil,
+            sinceLastArchiveMs: last.map { nowMs - $0 }, problems: [])
+        if let cursor = try database.rows("SELECT decisions, labels, dropped_bytes, log_directory, segment, offset FROM archive_cursor").first {
+            health.archivedDecisions = Int(cursor[0].integer ?? 0)
+            health.archivedLabels = Int(cursor[1].integer ?? 0)
+            health.droppedBytes = Int(cursor[2].integer ?? 0)
+            let directory = logDirectory ?? cursor[3].text ?? ""
+            if FileManager.default.fileExists(atPath: directory) {
+                health.backlogBytes = try JournalTail.backlog(
+                    after: JournalTail.Position(segment: UInt64(cursor[4].integer ?? 0), offset: Int(cursor[5].integer ?? 0)),
+                    in: directory)
+            }
+        }
+        if version != WarehouseSchema.version { health.problems.append("schema version \(version), expected \(WarehouseSchema.version)") }
+        if let backlog = health.backlogBytes, backlog > maximumBacklogBytes {
+            health.problems.append("the archive is \(backlog) bytes of decision log behind (limit \(maximumBacklogBytes))")
+        }
+        if let silence = maximumSilenceMs, let since = health.sinceLastArchiveMs, since > silence {
+            health.problems.append("nothing archived for \(since / 1000) s (limit \(silence / 1000) s)")
+        }
+        if health.droppedBytes > 0 { health.problems.append("\(health.droppedBytes) bytes of decision log could not be archived") }
+        return health
+    }
+
+    // MARK: - report
+
+    /// One day's figures: the daily summary, alerts by level, labels, top categories.
+    public struct DailyReport: Sendable {
+        public var day: String
+        public var transactions: Int
+        public var revenue: Double
+        public var averageTransaction: Double
+        public var cards: Int
+        public var alertsByLevel: [String: Int]
+        public var labels: [String: Int]
+        public var topCategories: [(category: String, transactions: Int, revenue: Double)]
+    }
+
+    /// The report of `day` (YYYY-MM-DD, UTC, by event time); its figures are also recorded in `kpi_metrics`.
+    public func report(day: String, nowMs: Int64) throws -> DailyReport {
+        let summary = try database.rows(
+            "SELECT transactions, revenue, avg_transaction, cards FROM daily_sales_summary WHERE day = ?", [.text(day)]
+        ).first
+        var report = DailyReport(
+            day: day, transactions: Int(summary?[0].integer ?? 0), revenue: summary?[1].real ?? 0,
+            averageTransaction: summary?[2].real ?? 0, cards: Int(summary?[3].integer ?? 0), alertsByLevel: [:], labels: [:],
+            topCategories: [])
+        for row in try database.rows("SELECT risk_level, alerts FROM fraud_analysis WHERE day = ?", [.text(day)]) {
+            report.alertsByLevel[row[0].text ?? "?"] = Int(row[1].integer ?? 0)
+        }
+        let (start, end) = try Self.dayBounds(day)
+        for row in try database.rows(
+            "SELECT label, COUNT(*) FROM labels WHERE event_time_ms >= ? AND event_time_ms < ? GROUP BY label",
+            [.integer(start), .integer(end)])
+        {
+            report.labels[row[0].text ?? "?"] = Int(row[1].integer ?? 0)
+        }
+        report.topCategories = try database.rows(
+            """
+            SELECT COALESCE(category, 'unknown'), COUNT(*), SUM(amount) FROM raw_transactions
+            WHERE event_time_ms >= ? AND event_time_ms < ? GROUP BY 1 ORDER BY 2 DESC LIMIT 5
+            """, [.integer(start), .integer(end)]
+        ).map { ($0[0].text ?? "?", Int($0[1].integer ?? 0), $0[2].real ?? 0) }
+        let alerts = report.alertsByLevel.values.reduce(0, +)
+        try record(
+            [
+                ("daily_transactions", Double(report.transactions)), ("daily_revenue", report.revenue),
+                ("daily_alerts", Double(alerts)),
+                ("daily_alert_rate", report.transactions > 0 ? Double(alerts) / Double(report.transactions) : 0),
+            ], details: day, nowMs: nowMs)
+        return report
+    }
+
+    // MARK: - quality-check
+
+    /// One data-quality check and how many rows fail it.
+    public struct QualityCheck: Sendable {
+        public var name: String
+        public var failures: Int
+        public var detail: String
+    }
+
+    /// The seed's checks: missing ids, non-positive amounts, duplicate transaction ids, and
+    /// freshness (the newest event no older than `maximumAgeMs` before `nowMs`, when given).
+    public func qualityChecks(maximumAgeMs: Int64?, nowMs: Int64) throws -> [QualityCheck] {
+        func count(_ sql: String) throws -> Int { Int(try database.rows(sql).first?.first?.integer ?? 0) }
+        var checks = [
+            QualityCheck(
+                name: "missing_ids",
+                failures: try count("SELECT COUNT(*) FROM raw_transactions WHERE transaction_id = '' OR card_id = '' OR merchant_id = ''"),
+                detail: "transactions with an empty transaction, card or merchant id"),
+            QualityCheck(
+                name: "non_positive_amounts", failures: try count("SELECT COUNT(*) FROM raw_transactions WHERE amount_minor <= 0"),
+                detail: "transactions with an amount of zero or less"),
+            QualityCheck(
+                name: "duplicate_transactions",
+                failures: try count(
+                    "SELECT COALESCE(SUM(n - 1), 0) FROM (SELECT COUNT(*) AS n FROM raw_transactions WHERE transaction_id <> '' GROUP BY transaction_id HAVING n > 1)"
+                ),
+                detail: "rows repeating a transaction id already archived (a client resent it)"),
+        ]
+        if let maximumAgeMs {
+            let newest = try newestEventTime()
+            let stale = newest.map { nowMs - $0 > maximumAgeMs } ?? true
+            checks.append(
+                QualityCheck(
+                    name: "freshness", failures: stale ? 1 : 0,
+                    detail: newest.map { "newest event \(Archiver.isoTime($0)), at most \(maximumAgeMs / 1000) s old allowed" }
+                        ?? "no transactions archived"))
+        }
+        return checks
+    }
+
+    // MARK: - monitor
+
+    /// Fraud monitoring over one window of event time.
+    public struct Monitor: Sendable {
+        public var windowStartMs: Int64
+        public var windowEndMs: Int64
+        public var transactions: Int
+        public var alertsByLevel: [String: Int]
+        public var averageScore: Double
+        /// The factors most often first in alerts' reasons, with counts.
+        public var topReasons: [(factor: String, alerts: Int)]
+        /// From event time to the warehouse, for the window's alerts (ms): p50 and p99.
+        public var alertLatencyP50Ms: Int64?
+        public var alertLatencyP99Ms: Int64?
+    }
+
+    /// Monitors the `windowMs` of event time ending at `endMs` (default: the newest archived
+    /// event); records its figures in `kpi_metrics`.
+    public func monitor(windowMs: Int64, endMs: Int64?, nowMs: Int64) throws -> Monitor {
+        let end = try endMs ?? newestEventTime().map { $0 + 1 } ?? nowMs
+        let start = end - windowMs
+        let bounds: [SQLiteValue] = [.integer(start), .integer(end)]
+        let totals = try database.rows(
+            "SELECT COUNT(*), COALESCE(AVG(risk_score), 0) FROM raw_transactions WHERE event_time_ms >= ? AND event_time_ms < ?", bounds)[0]
+        var monitor = Monitor(
+            windowStartMs: start, windowEndMs: end, transactions: Int(totals[0].integer ?? 0), alertsByLevel: [:],
+            averageScore: totals[1].real ?? 0, topReasons: [])
+        for row in try database.rows(
+            "SELECT risk_level, COUNT(*) FROM fraud_alerts WHERE event_time_ms >= ? AND event_time_ms < ? GROUP BY 1", bounds)
+        {
+            monitor.alertsByLevel[row[0].text ?? "?"] = Int(row[1].integer ?? 0)
+        }
+        monitor.topReasons = try database.rows(
+            """
+            SELECT substr(reasons, 1, instr(reasons || ':', ':') - 1) AS factor, COUNT(*) FROM fraud_alerts
+            WHERE event_time_ms >= ? AND event_time_ms < ? AND reasons <> '' GROUP BY 1 ORDER BY 2 DESC LIMIT 5
+            """, bounds
+        ).map { ($0[0].text ?? "?", Int($0[1].integer ?? 0)) }
+        let latencies = try database.rows(
+            "SELECT archived_at_ms - event_time_ms FROM fraud_alerts WHERE event_time_ms >= ? AND event_time_ms < ? ORDER BY 1", bounds
+        ).compactMap { $0.first?.integer }
+        if !latencies.isEmpty {
+            monitor.alertLatencyP50Ms = latencies[(latencies.count - 1) / 2]
+            monitor.alertLatencyP99Ms = latencies[min(latencies.count - 1, latencies.count * 99 / 100)]
+        }
+        try record(
+            [
+                ("monitor_critical_alerts", Double(monitor.alertsByLevel["critical"] ?? 0)),
+                ("monitor_average_score", monitor.averageScore), ("monitor_transactions", Double(monitor.transactions)),
+            ], details: "\(Archiver.isoTime(start))/\(Archiver.isoTime(end))", nowMs: nowMs)
+        return monitor
+    }
+
+    // MARK: - retention
+
+    /// What `retention` deleted.
+    public struct Retention: Sendable {
+        public var transactions: Int
+        public var alerts: Int
+        public var windows: Int
+    }
+
+    /// Deletes transactions (and their analytics windows) older than `rawMs`, and alerts older
+    /// than `alertsMs`, before the newest archived event (or `nowMs` when empty).
+    public func retention(rawMs: Int64, alertsMs: Int64, nowMs: Int64) throws -> Retention {
+        let end = try newestEventTime() ?? nowMs
+        return try database.transaction {
+            let statement = try database.prepare("DELETE FROM raw_transactions WHERE event_time_ms < ?")
+            try statement.run([.integer(end - rawMs)])
+            let transactions = Int(database.changes)
+            try database.prepare("DELETE FROM analytics_results WHERE window_end_ms <= ?").run([.integer(end - rawMs)])
+            let windows = Int(database.changes)
+            try database.prepare("DELETE FROM fraud_alerts WHERE event_time_ms < ?").run([.integer(end - alertsMs)])
+            let alerts = Int(database.changes)
+            return Retention(transactions: transactions, alerts: alerts, windows: windows)
+        }
+    }
+
+    /// Records `figures` in `kpi_metrics` at `nowMs`.
+    private func record(_ figures: [(String, Double)], details: String, nowMs: Int64) throws {
+        let insert = try database.prepare("INSERT INTO kpi_metrics (metric_name, metric_value, recorded_at_ms, details) VALUES (?, ?, ?, ?)")
+        try database.transaction {
+            for (name, value) in figures { try insert.run([.text(name), .real(value), .integer(nowMs), .text(details)]) }
+        }
+    }
+
+    /// Midnight UTC of `day` and of the day after, in ms.
+    static func dayBounds(_ day: String) throws -> (Int64, Int64) {
+        let parts = day.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, day.count == 10, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else {
+            throw SQLiteError(code: 0, description: "a day is YYYY-MM-DD, got '\(day)'")
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        guard let date = calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2])) else {
+            throw SQLiteError(code: 0, description: "no such day: \(day)")
+        }
+        let start = Int64(date.timeIntervalSince1970 * 1000)
+        return (start, start + 86_400_000)
+    }
+}

@@ -1,0 +1,84 @@
+import Archive
+import Foundation
+import ScoringEngine
+import ScoringModel
+import ScoringTestSupport
+import StreamifyWire
+import Testing
+
+/// `streamify-admin`, the binary, on a warehouse the archiver filled: each job's figures and
+/// exit code.
+@Suite("streamify-admin: the scheduled jobs", .offCooperativePool)
+struct AdminCommandTests {
+    /// A warehouse holding `count` decisions (a minute apart from `DecisionLogTests.start`) and one label.
+    static func warehouse(_ count: Int) throws -> (database: String, decisions: [ScoringService.Decision]) {
+        let directory = try makeTestDirectory("admin")
+        let database = directory.appendingPathComponent("warehouse.db").path
+        let log = try DecisionLog(directory: database + ".log", fsyncPolicy: .never, backlogLimit: 1 << 30, logger: DecisionLogTests.logger())
+        let service = ScoringService(engine: RiskEngine(), decisionLog: log)
+        let decisions = try ArchiverTests.score(count, log: log, service: service)
+        let archiver = try Archiver(databasePath: database, logDirectory: database + ".log")
+        while try archiver.archiveAvailable() > 0 {}
+        try log.close()
+        return (database, decisions)
+    }
+
+    /// Runs `streamify-admin` with `arguments` and `--json`: its exit status and what it printed.
+    static func admin(_ arguments: [String], database: String) throws -> (status: Int32, json: [String: Any]) {
+        let run = try runProgram([builtProgramPath("streamify-admin")] + arguments + ["--archive", database, "--json"])
+        let json = (try? JSONSerialization.jsonObject(with: Data(run.output.utf8))) as? [String: Any] ?? [:]
+        return (run.status, json)
+    }
+
+    @Test("health, report, quality-check, monitor and retention answer from the archive with meaningful exit codes")
+    func jobs() throws {
+        let (database, decisions) = try Self.warehouse(2_000)
+        let alerts = decisions.filter { $0.assessment.level >= .medium }.count
+
+        let health = try Self.admin(["health"], database: database)
+        #expect(health.status == 0, "\(health.json)")
+        #expect(health.json["transactions"] as? Int == 2_000 && health.json["alerts"] as? Int == alerts)
+        #expect(health.json["backlog_bytes"] as? Int == 0)
+
+        // 2,000 minutes from 2026-11-02T14:00Z: the 2nd holds 600, the 3rd 1,400.
+        let report = try Self.admin(["report", "--day", "2026-11-02"], database: database)
+        #expect(report.status == 0)
+        #expect(report.json["transactions"] as? Int == 600)
+        let newestDay = try Self.admin(["report"], database: database)
+        #expect(newestDay.json["day"] as? String == "2026-11-03" && newestDay.json["transactions"] as? Int == 1_400)
+
+        let quality = try Self.admin(["quality-check"], database: database)
+        #expect(quality.status == 0, "\(quality.json)")
+        let stale = try Self.admin(["quality-check", "--max-age", "1h"], database: database)
+        #expect(stale.status == 1, "an archive of 2026-11 events is not fresh now")
+
+        let monitor = try Self.admin(["monitor", "--window", "15m"], database: database)
+        #expect(monitor.status == 0)
+        #expect(monitor.json["transactions"] as? Int == 15)
+        let lastQuarter = decisions.suffix(15)
+        #expect(monitor.json["critical_alerts"] as? Int == lastQuarter.filter { $0.assessment.level == .critical }.count)
+        let averageScore = lastQuarter.map { Double($0.assessment.score) }.reduce(0, +) / 15
+        #expect(abs((monitor.json["average_score"] as? Double ?? -1) - averageScore) < 1e-6)
+        let alarmed = try Self.admin(["monitor", "--window", "1d", "--critical-threshold", "1"], database: database)
+        let criticalInDay = decisions.suffix(1_440).filter { $0.assessment.level == .critical }.count
+        #expect(alarmed.status == (criticalInDay >= 1 ? 1 : 0))
+
+        let retention = try Self.admin(["retention", "--raw", "1d", "--alerts", "30d"], database: database)
+        #expect(retention.status == 0)
+        // Kept: the last day of event time before the newest event.
+        #expect(retention.json["deleted_transactions"] as? Int == 2_000 - 1_441)
+        #expect(retention.json["deleted_alerts"] as? Int == 0)
+        #expect(try Self.admin(["health"], database: database).json["transactions"] as? Int == 1_441)
+    }
+
+    @Test("no archive at the path, or a bad duration: exit 2 and 64 with a clear message")
+    func refusals() throws {
+        let missing = try runProgram([builtProgramPath("streamify-admin"), "health", "--archive", "/nonexistent/warehouse.db"])
+        #expect(missing.status == 2)
+        #expect(missing.errors.contains("no archive at /nonexistent/warehouse.db"))
+        let (database, _) = try Self.warehouse(10)
+        let badWindow = try runProgram([builtProgramPath("streamify-admin"), "monitor", "--window", "soon", "--archive", database])
+        #expect(badWindow.status == 64)
+        #expect(badWindow.errors.contains("--window must be a duration"))
+    }
+}

@@ -71,6 +71,11 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         /// protoc-c output for proto/streamify/v1/scoring.proto (scripts/generate-proto.sh).
         .target(
             name: "CStreamifyProto",
@@ -147,7 +152,7 @@ let package = Package(
         /// The archive and warehouse: every decision and label from the decision log into SQLite.
         .target(
             name: "Archive",
-            dependencies: ["CSQLite", "ScoringEngine", "ScoringModel", "StateStore", logging, metrics, serviceLifecycle],
+            dependencies: ["CSQLite", "CZlib", "ScoringEngine", "ScoringModel", "StateStore", logging, metrics, serviceLifecycle],
             swiftSettings: swiftSettings
         ),
         /// `streamify-admin`: the warehouse's scheduled jobs (health, report, quality-check, monitor, retention).

@@ -13,7 +13,7 @@ fi
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
 
-apt_packages=(libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev librdkafka-dev libsqlite3-dev pkg-config openssl python3 libjs-chart.js)
+apt_packages=(libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev librdkafka-dev libsqlite3-dev zlib1g-dev pkg-config openssl python3 libjs-chart.js)
 if [ "${STREAMIFY_BROWSER_TESTS:-0}" = 1 ]; then apt_packages+=(chromium); fi
 missing=()
 for package in "${apt_packages[@]}"; do
@@ -25,7 +25,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-python_packages=(protobuf grpcio-tools)
+python_packages=(protobuf grpcio-tools duckdb)
 if [ "${STREAMIFY_BROWSER_TESTS:-0}" = 1 ]; then python_packages+=(playwright); fi
 if [ -n "${STREAMIFY_PIP_EXTRA:-}" ]; then
   read -r -a extra <<<"$STREAMIFY_PIP_EXTRA"

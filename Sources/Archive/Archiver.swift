@@ -202,24 +202,9 @@ public final class Archiver {
         let items = RiskFactor.allCases.map { factor in
             let outcome = assessment[factor]
             return "{\"factor\":\"\(factor.name)\",\"score\":\(outcome.score),\"weight\":\(outcome.weight),"
-                + "\"contribution\":\(outcome.contribution),\"reason\":\(jsonString(outcome.reason))}"
+                + "\"contribution\":\(outcome.contribution),\"reason\":\(JSONText.quoted(outcome.reason))}"
         }
         return "[" + items.joined(separator: ",") + "]"
-    }
-
-    /// `text` as a JSON string literal.
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 
     /// Event time as ISO 8601 in UTC, to the millisecond.

@@ -162,6 +162,11 @@ public final class SQLiteStatement {
     /// Columns in each row.
     public var columnCount: Int32 { sqlite3_column_count(statement) }
 
+    /// The name of column `index` (from 0).
+    public func columnName(at index: Int32) -> String {
+        sqlite3_column_name(statement, index).map { String(cString: $0) } ?? "column\(index)"
+    }
+
     /// Column `index` (from 0) of the current row.
     public func value(at index: Int32) -> SQLiteValue {
         switch sqlite3_column_type(statement, index) {

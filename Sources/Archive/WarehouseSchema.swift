@@ -9,6 +9,7 @@ import ScoringModel
 /// - `analytics_results`: per minute of event time and merchant category, counts, revenue,
 ///   alerts and scores, kept up to date as rows arrive (late ones included);
 /// - `kpi_metrics`: figures the scheduled jobs record;
+/// - `lake_cursor`: the last row of each table exported to the lake (`LakeExport`);
 /// - `archive_cursor`: where in the decision log the archive has read to, written in the same
 ///   transaction as the rows, so a restart resumes exactly there.
 ///
@@ -81,6 +82,7 @@ public enum WarehouseSchema {
                 decisions INTEGER NOT NULL, labels INTEGER NOT NULL, dropped_bytes INTEGER NOT NULL
             )
             """,
+            "CREATE TABLE IF NOT EXISTS lake_cursor (table_name TEXT PRIMARY KEY, last_id INTEGER NOT NULL)",
             "CREATE INDEX IF NOT EXISTS raw_transactions_card ON raw_transactions (card_id, event_time_ms)",
             "CREATE INDEX IF NOT EXISTS raw_transactions_merchant ON raw_transactions (merchant_id, event_time_ms)",
             "CREATE INDEX IF NOT EXISTS raw_transactions_time ON raw_transactions (event_time_ms)",

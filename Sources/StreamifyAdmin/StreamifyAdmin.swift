@@ -14,5 +14,8 @@ struct StreamifyAdmin: ParsableCommand {
             Exit codes: 0 all is well; 1 the job found a problem; 2 the job could not run; 64 a usage error.
             Windows are in event time, ending at the newest archived transaction: a replayed archive gives the same answers.
             """,
-        subcommands: [HealthCommand.self, ReportCommand.self, QualityCheckCommand.self, MonitorCommand.self, RetentionCommand.self])
+        subcommands: [
+            HealthCommand.self, ReportCommand.self, QualityCheckCommand.self, MonitorCommand.self, RetentionCommand.self,
+            ExportCommand.self,
+        ])
 }

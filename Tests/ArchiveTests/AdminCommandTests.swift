@@ -81,4 +81,38 @@ struct AdminCommandTests {
         #expect(badWindow.status == 64)
         #expect(badWindow.errors.contains("--window must be a duration"))
     }
+
+    @Test("export writes hourly partitions of gzipped JSON Lines that DuckDB reads back whole; a second run adds only what is new")
+    func lakeExport() throws {
+        let (database, decisions) = try Self.warehouse(300)
+        let lake = try makeTestDirectory("lake").path
+        let first = try Self.admin(["export", "--lake", lake], database: database)
+        #expect(first.status == 0, "\(first.json)")
+        #expect((first.json["raw_transactions"] as? [String: Any])?["rows"] as? Int == 300)
+        // 300 minutes from 14:00: hours 14 to 18, five partitions.
+        #expect((first.json["raw_transactions"] as? [String: Any])?["files"] as? Int == 5)
+        let again = try Self.admin(["export", "--lake", lake], database: database)
+        #expect((again.json["raw_transactions"] as? [String: Any])?["rows"] as? Int == 0)
+
+        let script = """
+            import duckdb, json, sys
+            db = duckdb.connect()
+            rows = db.execute(f"SELECT COUNT(*), COUNT(DISTINCT transaction_id), SUM(amount_minor), MIN(hour), MAX(hour), MIN(day), \\
+                COUNT(DISTINCT len(factors)), MAX(risk_score) FROM read_json_auto('{sys.argv[1]}/raw_transactions/**/*.jsonl.gz', \\
+                hive_partitioning = true)").fetchone()
+            alerts = db.execute(f"SELECT COUNT(*) FROM read_json_auto('{sys.argv[1]}/fraud_alerts/**/*.jsonl.gz')").fetchone()[0]
+            print(json.dumps([int(rows[0]), int(rows[1]), int(rows[2]), int(rows[3]), int(rows[4]), int(rows[5]), int(rows[6]), float(rows[7]), int(alerts)]))
+            """
+        let read = try runProgram(["/usr/bin/env", "python3", "-c", script, lake])
+        #expect(read.status == 0, "\(read.errors)")
+        let values = try JSONSerialization.jsonObject(with: Data(read.output.utf8)) as? [Double] ?? []
+        let amounts = (0..<300).reduce(0) { $0 + ($1 % 10 == 0 ? 2_500_000 : 1_000 + $1 * 250) }
+        let alerts = decisions.filter { $0.assessment.level >= .medium }.count
+        let highest = Double(decisions.map(\.assessment.score).max() ?? 0)
+        #expect(values.count == 9)
+        guard values.count == 9 else { return }
+        #expect(Array(values[0..<7]) == [300, 300, Double(amounts), 14, 18, 2, 1], "count, distinct, sum, hours, day, factor arrays of one length")
+        #expect(abs(values[7] - highest) < 1e-6)
+        #expect(Int(values[8]) == alerts)
+    }
 }

@@ -116,3 +116,31 @@ struct AdminCommandTests {
         #expect(Int(values[8]) == alerts)
     }
 }
+
+/// The example schedules in `deploy/`: every command they run works against a real archive.
+@Suite("deploy/: the example schedules run real commands", .offCooperativePool)
+struct DeployExampleTests {
+    @Test("every task of the Airflow DAGs runs streamify-admin to a meaningful exit (0 or 1, never 2 or 64)")
+    func airflowCommands() throws {
+        let (database, _) = try AdminCommandTests.warehouse(200)
+        let lake = try makeTestDirectory("dag-lake").path
+        let root = FileManager.default.currentDirectoryPath
+        let environment = [
+            "STREAMIFY_ADMIN": builtProgramPath("streamify-admin"), "STREAMIFY_ARCHIVE": database, "STREAMIFY_LAKE": lake,
+        ]
+        let listed = try runProgram(
+            ["/usr/bin/env", "python3", root + "/Tests/Deploy/dag_commands.py", root + "/deploy/airflow/streamify_dags.py"],
+            environment: environment)
+        #expect(listed.status == 0, "\(listed.errors)")
+        let tasks = (try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [String: Any])?["tasks"] as? [String: String] ?? [:]
+        #expect(Set(tasks.keys) == [
+            "streamify_hourly.health_check", "streamify_hourly.lake_export", "streamify_hourly.data_quality",
+            "streamify_hourly.report", "streamify_hourly.retention", "streamify_fraud_monitoring.fraud_monitor",
+        ])
+        for (task, command) in tasks.sorted(by: { $0.key < $1.key }) {
+            let run = try runProgram(["/bin/sh", "-c", command])
+            #expect([0, 1].contains(run.status), "\(task): \(command) exited \(run.status): \(run.errors)")
+            #expect((try? JSONSerialization.jsonObject(with: Data(run.output.utf8))) != nil, "\(task) printed no JSON")
+        }
+    }
+}

@@ -4,6 +4,7 @@
 # tests use. With STREAMIFY_BROWSER_TESTS=1 (scripts/test.sh) also Chromium and Playwright, which
 # drive the dashboard in the browser test. The Swift 6 toolchain itself must already be on PATH.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 if ! command -v swift >/dev/null; then
   echo "install-deps: a Swift 6 toolchain is required on PATH (https://www.swift.org/install/linux/)" >&2
@@ -33,4 +34,11 @@ if [ -n "${STREAMIFY_PIP_EXTRA:-}" ]; then
 fi
 python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore "${python_packages[@]}" 2>/dev/null \
   || python3 -m pip install -q --disable-pip-version-check "${python_packages[@]}"
+# Airflow, for the test that loads deploy/airflow's DAGs with Airflow's own DagBag: in a venv of
+# its own (it pins much of what it needs); the test falls back to a stand-in without it.
+if [ "${STREAMIFY_AIRFLOW:-0}" = 1 ] && [ ! -x .venv-airflow/bin/python ]; then
+  echo "install-deps: apache-airflow into .venv-airflow (about a minute)"
+  { python3 -m venv .venv-airflow && .venv-airflow/bin/pip install -q --disable-pip-version-check "apache-airflow==2.10.5"; } \
+    || { echo "install-deps: Airflow did not install; the DAG test uses its stand-in" >&2; rm -rf .venv-airflow; }
+fi
 echo "install-deps: ready ($(swift --version 2>&1 | head -n1))"

@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export SWIFT_BACKTRACE=enable=no
 
-STREAMIFY_BROWSER_TESTS=1 bash scripts/install-deps.sh
+STREAMIFY_BROWSER_TESTS=1 STREAMIFY_AIRFLOW=1 bash scripts/install-deps.sh
+if [ -x .venv-airflow/bin/python ]; then export STREAMIFY_AIRFLOW_PYTHON="$PWD/.venv-airflow/bin/python"; fi
 bash scripts/generate-proto.sh --check
 
 echo "== swift build"

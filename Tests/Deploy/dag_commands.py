@@ -11,6 +11,10 @@ import sys
 import types
 
 dag_file = sys.argv[1]
+# Airflow reads a Variable from the environment as AIRFLOW_VAR_<NAME> before its database.
+for name in ("STREAMIFY_ADMIN", "STREAMIFY_ARCHIVE", "STREAMIFY_LAKE"):
+    if name in os.environ:
+        os.environ.setdefault("AIRFLOW_VAR_" + name, os.environ[name])
 
 try:
     from airflow.models import DagBag

@@ -26,14 +26,22 @@ def admin(*arguments: str) -> str:
 
 DEFAULTS = {"owner": "streamify", "retries": 1, "retry_delay": timedelta(minutes=2)}
 
-with DAG(
-    dag_id="streamify_hourly",
-    description="Health check, lake export, data quality, daily report and retention",
-    schedule=timedelta(hours=1),
-    start_date=datetime(2026, 1, 1),
-    catchup=False,
-    default_args=DEFAULTS,
-    tags=["streamify"],
+
+def streamify_dag(dag_id: str, description: str, every: timedelta) -> DAG:
+    """One of Streamify's DAGs: no catch-up (each job looks at the archive as it is now)."""
+    return DAG(
+        dag_id=dag_id,
+        description=description,
+        schedule=every,
+        start_date=datetime(2026, 1, 1),
+        catchup=False,
+        default_args=DEFAULTS,
+        tags=["streamify"],
+    )
+
+
+with streamify_dag(
+    "streamify_hourly", "Health check, lake export, data quality, daily report and retention", timedelta(hours=1)
 ) as hourly:
     health = BashOperator(task_id="health_check", bash_command=admin("health", "--max-silence", "15m"))
     export = BashOperator(task_id="lake_export", bash_command=admin("export", "--lake", LAKE))
@@ -43,13 +51,9 @@ with DAG(
     retention = BashOperator(task_id="retention", bash_command=admin("retention", "--raw", "30d", "--alerts", "90d"))
     health >> export >> quality >> report >> retention
 
-with DAG(
-    dag_id="streamify_fraud_monitoring",
-    description="Critical alerts, average score, top reasons and alert latency over the last 15 minutes",
-    schedule=timedelta(minutes=15),
-    start_date=datetime(2026, 1, 1),
-    catchup=False,
-    default_args=DEFAULTS,
-    tags=["streamify"],
+with streamify_dag(
+    "streamify_fraud_monitoring",
+    "Critical alerts, average score, top reasons and alert latency over the last 15 minutes",
+    timedelta(minutes=15),
 ) as monitoring:
     BashOperator(task_id="fraud_monitor", bash_command=admin("monitor", "--window", "15m", "--critical-threshold", "50"))

@@ -50,8 +50,8 @@ public final class Archiver {
             """
             INSERT INTO raw_transactions (transaction_id, card_id, merchant_id, amount, amount_minor, currency,
                 event_time, event_time_ms, latitude, longitude, country, device_id, ip_address, category,
-                payment_method, channel, risk_score, risk_level, model_version, \(factorList), factors, archived_at_ms)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \(factorSlots), ?, ?)
+                payment_method, channel, risk_score, risk_level, model_version, \(factorList), factors, features, archived_at_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \(factorSlots), ?, ?, ?)
             """)
         insertAlert = try database.prepare(
             """
@@ -152,7 +152,7 @@ public final class Archiver {
                 Self.optional(decision.deviceID), Self.optional(decision.ipAddress), Self.optional(decision.merchantCategory),
                 Self.optional(decision.paymentMethod), .integer(Int64(decision.channel)), .real(Double(assessment.score)),
                 .text(assessment.level.name), .text(decision.modelVersion),
-            ] + factorScores + [.text(factors), now])
+            ] + factorScores + [.text(factors), .text(Self.featuresJSON(decision.features)), now])
         let isAlert = assessment.level >= alertLevel
         if isAlert {
             try insertAlert.run(
@@ -205,6 +205,17 @@ public final class Archiver {
                 + "\"contribution\":\(outcome.contribution),\"reason\":\(JSONText.quoted(outcome.reason))}"
         }
         return "[" + items.joined(separator: ",") + "]"
+    }
+
+    /// The feature values the model read, as a JSON object of name to value; zeros (most of the
+    /// one-hot features) are left out.
+    static func featuresJSON(_ features: FeatureVector) -> String {
+        let items = (0..<FeatureVector.count).compactMap { index -> String? in
+            let value = features[index]
+            guard value != 0, value.isFinite else { return nil }
+            return "\"\(FeatureVector.names[index])\":\(value)"
+        }
+        return "{" + items.joined(separator: ",") + "}"
     }
 
     /// Event time as ISO 8601 in UTC, to the millisecond.

@@ -15,7 +15,7 @@ public struct LakeExport {
     /// The tables exported, with their row id column.
     public static let tables = [("raw_transactions", "id"), ("fraud_alerts", "alert_id"), ("labels", "id")]
     /// Columns holding JSON text, written into each line as JSON rather than as a string.
-    static let jsonColumns: Set<String> = ["factors"]
+    static let jsonColumns: Set<String> = ["factors", "features"]
 
     /// The warehouse.
     public let database: SQLiteDatabase

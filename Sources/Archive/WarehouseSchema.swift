@@ -3,7 +3,8 @@ import ScoringModel
 /// The warehouse the archive fills: the seed pipeline's tables and views, on SQLite.
 ///
 /// - `raw_transactions`: every scored transaction as received, its score, level, model
-///   version, and each factor's score (one column per factor) and whole breakdown (`factors`, JSON);
+///   version, each factor's score (one column per factor), the whole breakdown (`factors`, JSON)
+///   and the feature values the model read (`features`, JSON: name to value, zeros left out);
 /// - `fraud_alerts`: one row per decision at or above the alert level;
 /// - `labels`: every reported outcome and what the engine did with it;
 /// - `analytics_results`: per minute of event time and merchant category, counts, revenue,
@@ -41,7 +42,7 @@ public enum WarehouseSchema {
                 latitude REAL, longitude REAL, country TEXT, device_id TEXT, ip_address TEXT,
                 category TEXT, payment_method TEXT, channel INTEGER NOT NULL,
                 risk_score REAL NOT NULL, risk_level TEXT NOT NULL, model_version TEXT NOT NULL,
-                \(factorDefinitions), factors TEXT NOT NULL, archived_at_ms INTEGER NOT NULL
+                \(factorDefinitions), factors TEXT NOT NULL, features TEXT NOT NULL, archived_at_ms INTEGER NOT NULL
             )
             """,
             """

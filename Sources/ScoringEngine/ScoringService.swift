@@ -88,9 +88,12 @@ public final class ScoringService: Sendable {
             }
             // Read the models once: a reload during this call must not mix two versions.
             let models = engine.models
+            // The numbers the decision was made on, for the archive (filled whether kept or not: same cost).
+            var vector = FeatureVector()
             guard
                 let assessment = change(
-                    .transaction, recording: features, from: position, counters: &counters, { engine.score(features, with: models) })
+                    .transaction, recording: features, from: position, counters: &counters,
+                    { engine.score(features, with: models, features: &vector) })
             else { return .failure(Self.journalFailing) }
             if let position { inputs.record(position, .scored(assessment, modelVersion: models.served.version)) }
             counters.transactions += 1
@@ -98,7 +101,7 @@ public final class ScoringService: Sendable {
             counters.levels[assessment.level] += 1
             let decision = Decision(assessment: assessment, modelVersion: models.served.version, card: features.card)
             if let feed, feed.wantsSample(of: assessment.level) { feed.record(transaction, decision) }
-            decisionLog?.record(transaction, assessment, modelVersion: models.served.version)
+            decisionLog?.record(transaction, assessment, features: vector, modelVersion: models.served.version)
             return .success(decision)
         case .failure(let error):
             counters.errors[error.code] += 1

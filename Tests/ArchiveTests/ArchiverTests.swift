@@ -78,7 +78,7 @@ struct ArchiverTests {
                 "windows": "SELECT SUM(transaction_count), SUM(alert_count) FROM analytics_results",
                 "views": "SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name",
                 "indexes": "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'",
-                "one": "SELECT currency, category, risk_level, factors, amount_score FROM raw_transactions WHERE transaction_id = 'tx-1'",
+                "one": "SELECT currency, category, risk_level, factors, amount_score, features FROM raw_transactions WHERE transaction_id = 'tx-1'",
                 "daily": "SELECT SUM(transactions) FROM daily_sales_summary",
                 "categories": "SELECT category, transactions FROM product_performance",
             ])
@@ -95,6 +95,8 @@ struct ArchiverTests {
         let factors = try JSONSerialization.jsonObject(with: Data((one[3] as? String ?? "").utf8)) as? [[String: Any]]
         #expect(factors?.map { $0["factor"] as? String } == RiskFactor.allCases.map(\.name))
         #expect((one[4] as? Double).map { Float($0) } == decisions[1].assessment[.amount].score)
+        let features = try JSONSerialization.jsonObject(with: Data((one[5] as? String ?? "").utf8)) as? [String: Double] ?? [:]
+        #expect(features["category_electronics"] == 1 && features["method_credit_card"] == 1 && features["channel_online"] == 1)
         #expect(found["daily"]?.first?.first as? Int == 300)
         #expect(found["categories"]?.map { $0.first as? String } == ["Electronics"])
 

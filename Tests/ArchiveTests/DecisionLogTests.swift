@@ -76,7 +76,10 @@ struct DecisionLogTests {
             #expect(archived.assessment.level == decisions[index].assessment.level)
             for factor in RiskFactor.allCases {
                 #expect(archived.assessment[factor].reason == decisions[index].assessment[factor].reason)
+                // The vector's first entries are the factor scores the combiner read.
+                #expect(archived.features[factor.rawValue] == decisions[index].assessment[factor].score)
             }
+            #expect(archived.features[FeatureVector.amountLog10] > 0, "the raw features are there too")
             #expect(archived.modelVersion == decisions[index].modelVersion)
         }
         let (kind, payload) = try #require(records.last)

@@ -126,12 +126,17 @@ final class FrameState: @unchecked Sendable {
     /// `--fsync never`): the cost of durability on the hot path, page cache included.
     static let journalled = FrameState(count: 1 << 18, transactionsPerFrame: 1, durability: JournalFixture.durability())
 
+    /// As `single`, appending every decision to a decision log (`--archive`) with no archive
+    /// reading it: the cost of the archive on the hot path, page cache included.
+    static let archived = FrameState(count: 1 << 18, transactionsPerFrame: 1, decisionLog: JournalFixture.decisionLog())
+
     let processor: FrameProcessor
     let frames: FrameStream
     var outbound = ByteBufferAllocator().buffer(capacity: 64 * 1024)
 
-    init(count: Int, transactionsPerFrame: Int, durability: Durability? = nil) {
-        processor = FrameProcessor(service: ScoringService(engine: WarmEngine.shared.engine, durability: durability))
+    init(count: Int, transactionsPerFrame: Int, durability: Durability? = nil, decisionLog: DecisionLog? = nil) {
+        processor = FrameProcessor(
+            service: ScoringService(engine: WarmEngine.shared.engine, durability: durability, decisionLog: decisionLog))
         frames = FrameStream(count: count, transactionsPerFrame: transactionsPerFrame)
     }
 
@@ -155,6 +160,13 @@ enum JournalFixture {
         let journal = try! Journal(directory: directory, segment: 0, layout: EngineStateFormat.layout, fsyncPolicy: .never)
         return Durability(
             journal: journal, configuration: WarmEngine.shared.engine.configuration, model: .builtIn, logger: Logger(label: "benchmark"))
+    }
+
+    static func decisionLog() -> DecisionLog {
+        let directory = "/tmp/streamify-benchmark-decisions"
+        mkdir(directory, 0o700)
+        try? Journal.removeSegments(before: .max, in: directory)
+        return try! DecisionLog(directory: directory, fsyncPolicy: .never, backlogLimit: .max, logger: Logger(label: "benchmark"))
     }
 }
 
@@ -238,6 +250,13 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("FrameProcessor.process.batchFrame100", configuration: perBatchFrame, closure: batchFrame)
     Benchmark("FrameProcessor.process.scoreFrame.journal", configuration: perOperation) { benchmark in
         let state = FrameState.journalled
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { state.processNext() }
+        benchmark.stopMeasurement()
+    }
+
+    Benchmark("FrameProcessor.process.scoreFrame.archived", configuration: perOperation) { benchmark in
+        let state = FrameState.archived
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations { state.processNext() }
         benchmark.stopMeasurement()

@@ -44,14 +44,17 @@ public final class DecisionLog: Sendable {
     /// Whether decisions are being shed now.
     public var isShedding: Bool { shedding.load(ordering: .relaxed) }
 
-    /// Appends the record of `transaction`, scored as `assessment` by `modelVersion`.
+    /// Appends the record of `transaction`, scored as `assessment` on `features` by `modelVersion`.
     @inline(__always)
-    func record(_ transaction: UnsafePointer<Streamify__V1__Transaction>, _ assessment: RiskAssessment, modelVersion: String) {
+    func record(
+        _ transaction: UnsafePointer<Streamify__V1__Transaction>, _ assessment: RiskAssessment, features: FeatureVector,
+        modelVersion: String
+    ) {
         guard !shedding.load(ordering: .relaxed) else {
             shed.add(1, ordering: .relaxed)
             return
         }
-        DecisionRecord.withDecision(transaction, assessment, modelVersion: modelVersion) {
+        DecisionRecord.withDecision(transaction, assessment, features: features, modelVersion: modelVersion) {
             journal.append(kind: DecisionRecord.Kind.decision.rawValue, payload: $0)
         }
     }

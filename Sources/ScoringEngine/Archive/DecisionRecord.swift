@@ -3,7 +3,8 @@ import ScoringModel
 import StreamifyWire
 
 /// One record of the decision log (`DecisionLog`): a scored transaction as received, with its
-/// assessment and the model that made it, or a label as reported, with what became of it.
+/// assessment, the feature vector it was made on and the model that made it, or a label as
+/// reported, with what became of it.
 ///
 /// Written on the hot path into a stack buffer (no allocation): fixed-size values as their
 /// bytes, then each text field as a count and its bytes, as `StateWriter` writes them, so
@@ -22,6 +23,7 @@ public enum DecisionRecord {
     public static var layout: UInt64 {
         let shapes = [
             MemoryLayout<RiskAssessment>.stride, MemoryLayout<RiskAssessment>.alignment, RiskFactor.allCases.count,
+            MemoryLayout<FeatureVector>.stride, FeatureVector.count,
             MemoryLayout<Fixed>.stride, MemoryLayout<LabelFixed>.stride, textFields, labelTextFields,
         ]
         return shapes.reduce(Fingerprint.finalize(0x5354_524D_4445_4331)) { Fingerprint.finalize($0 ^ UInt64($1)) }
@@ -30,6 +32,7 @@ public enum DecisionRecord {
     /// The fixed-size part of a decision record.
     struct Fixed: BitwiseCopyable {
         var assessment: RiskAssessment
+        var features: FeatureVector
         var amountMinor: Int64
         var eventTimeMs: Int64
         var latitude: Double
@@ -63,7 +66,8 @@ public enum DecisionRecord {
     /// Writes the decision record of `transaction`, scored as `decision`, and hands its bytes
     /// to `body`. Allocates nothing: the record is built on the stack.
     static func withDecision<Result>(
-        _ transaction: UnsafePointer<Streamify__V1__Transaction>, _ assessment: RiskAssessment, modelVersion: String,
+        _ transaction: UnsafePointer<Streamify__V1__Transaction>, _ assessment: RiskAssessment, features: FeatureVector,
+        modelVersion: String,
         _ body: (UnsafeRawBufferPointer) -> Result
     ) -> Result {
         withUnsafeTemporaryAllocation(byteCount: maximumBytes, alignment: 1) { buffer in
@@ -72,7 +76,7 @@ public enum DecisionRecord {
             let location = message.location?.pointee
             writer.write(
                 Fixed(
-                    assessment: assessment, amountMinor: message.amount_minor, eventTimeMs: message.event_time_ms,
+                    assessment: assessment, features: features, amountMinor: message.amount_minor, eventTimeMs: message.event_time_ms,
                     latitude: location?.latitude ?? 0, longitude: location?.longitude ?? 0, hasLocation: location != nil,
                     channel: Int32(bitPattern: message.channel.rawValue)))
             var version = modelVersion
@@ -125,7 +129,7 @@ public enum DecisionRecord {
             ipAddress: texts[5], merchantCategory: texts[6], paymentMethod: texts[7], country: texts[8],
             amountMinor: fixed.amountMinor, eventTimeMs: fixed.eventTimeMs,
             location: fixed.hasLocation ? (fixed.latitude, fixed.longitude) : nil, channel: fixed.channel,
-            assessment: fixed.assessment, modelVersion: version)
+            assessment: fixed.assessment, features: fixed.features, modelVersion: version)
     }
 
     /// Reads a label record back.
@@ -169,6 +173,8 @@ public struct ArchivedDecision: Sendable {
     public var channel: Int32
     /// The score, level and every factor's outcome.
     public var assessment: RiskAssessment
+    /// The numbers the decision was made on (`FeatureVector.names` names them).
+    public var features: FeatureVector
     /// The model that scored it.
     public var modelVersion: String
 }

@@ -199,32 +199,70 @@ public final class Archiver {
 
     /// Every factor's score, weight, contribution and reason, as a JSON array.
     static func factorsJSON(_ assessment: RiskAssessment) -> String {
-        let items = RiskFactor.allCases.map { factor in
+        var json = "["
+        json.reserveCapacity(1_024)
+        for factor in RiskFactor.allCases {
             let outcome = assessment[factor]
-            return "{\"factor\":\"\(factor.name)\",\"score\":\(outcome.score),\"weight\":\(outcome.weight),"
-                + "\"contribution\":\(outcome.contribution),\"reason\":\(JSONText.quoted(outcome.reason))}"
+            if factor.rawValue > 0 { json.append(",") }
+            json.append("{\"factor\":\"")
+            json.append(factor.name)
+            json.append("\",\"score\":")
+            json.append(outcome.score.description)
+            json.append(",\"weight\":")
+            json.append(outcome.weight.description)
+            json.append(",\"contribution\":")
+            json.append(outcome.contribution.description)
+            json.append(",\"reason\":")
+            JSONText.appendQuoted(outcome.reason, to: &json)
+            json.append("}")
         }
-        return "[" + items.joined(separator: ",") + "]"
+        json.append("]")
+        return json
     }
+
+    /// `FeatureVector.names` as strings, made once.
+    private static let featureNames = FeatureVector.names.map { "\"\($0)\":" }
 
     /// The feature values the model read, as a JSON object of name to value; zeros (most of the
     /// one-hot features) are left out.
     static func featuresJSON(_ features: FeatureVector) -> String {
-        let items = (0..<FeatureVector.count).compactMap { index -> String? in
+        var json = "{"
+        json.reserveCapacity(1_024)
+        for index in 0..<FeatureVector.count {
             let value = features[index]
-            guard value != 0, value.isFinite else { return nil }
-            return "\"\(FeatureVector.names[index])\":\(value)"
+            guard value != 0, value.isFinite else { continue }
+            if json.utf8.count > 1 { json.append(",") }
+            json.append(featureNames[index])
+            json.append(value.description)
         }
-        return "{" + items.joined(separator: ",") + "}"
+        json.append("}")
+        return json
     }
 
-    /// Event time as ISO 8601 in UTC, to the millisecond.
+    /// Event time as ISO 8601 in UTC, to the millisecond (`2026-11-02T14:00:00.000Z`).
     public static func isoTime(_ milliseconds: Int64) -> String {
         var seconds = time_t(milliseconds / 1000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
-            parts.tm_hour, parts.tm_min, parts.tm_sec, Int32(milliseconds % 1000))
+        // Digits by hand: String(format:) costs more than the row's insert.
+        var text = [UInt8](repeating: 0, count: 24)
+        func put(_ value: Int, at offset: Int, digits: Int) {
+            var value = value
+            for index in stride(from: offset + digits - 1, through: offset, by: -1) {
+                text[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
+        }
+        put(Int(parts.tm_year) + 1900, at: 0, digits: 4)
+        put(Int(parts.tm_mon) + 1, at: 5, digits: 2)
+        put(Int(parts.tm_mday), at: 8, digits: 2)
+        put(Int(parts.tm_hour), at: 11, digits: 2)
+        put(Int(parts.tm_min), at: 14, digits: 2)
+        put(Int(parts.tm_sec), at: 17, digits: 2)
+        put(Int(milliseconds % 1000 + 1000) % 1000, at: 20, digits: 3)
+        for (offset, character) in [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "."), (23, "Z")] as [(Int, Unicode.Scalar)] {
+            text[offset] = UInt8(ascii: character)
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 }

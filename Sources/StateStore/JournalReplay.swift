@@ -104,13 +104,16 @@ extension Journal {
     }
 
     /// Reads the records in `bytes` from `offset` on, handing each to `apply` with the offset
-    /// just past it, up to the end of the bytes or the first record cut short or corrupt.
+    /// just past it, up to the end of the bytes, the first record cut short or corrupt, or
+    /// `limit` records.
     static func scanRecords(
-        _ bytes: [UInt8], from start: Int,
+        _ bytes: [UInt8], from start: Int, limit: Int = .max,
         apply: (_ kind: UInt8, _ payload: UnsafeRawBufferPointer, _ end: Int) throws -> Void
     ) rethrows -> RecordScan {
         var offset = start
-        while offset < bytes.count {
+        var records = 0
+        while offset < bytes.count, records < limit {
+            records += 1
             guard bytes.count - offset >= recordOverhead else {
                 return RecordScan(end: offset, problem: "cut short inside a record header", isCutShort: true)
             }

@@ -83,8 +83,7 @@ public enum JournalTail {
                 start = FileHeader.length
                 progress.position.offset = start
             }
-            let scan = try Journal.scanRecords(bytes, from: 0) { kind, payload, end in
-                guard progress.records < maximumRecords else { return }
+            let scan = try Journal.scanRecords(bytes, from: 0, limit: maximumRecords - progress.records) { kind, payload, end in
                 let after = Position(segment: segment, offset: start + end)
                 try apply(kind, payload, after)
                 progress.records += 1

@@ -1,4 +1,4 @@
-import Archive
+@testable import Archive
 import Foundation
 import Logging
 import ScoringEngine
@@ -139,5 +139,15 @@ struct ArchiverTests {
         _ = try Self.score(5, from: 15, log: log, service: service)
         #expect(try DecisionLogTests.records(in: directory).count == 15)
         try log.close()
+    }
+
+    @Test("event times print as ISO 8601 UTC to the millisecond, and reasons with quotes or control characters stay valid JSON")
+    func textFormats() throws {
+        #expect(Archiver.isoTime(1_793_628_000_000) == "2026-11-02T14:00:00.000Z")
+        #expect(Archiver.isoTime(951_782_400_007) == "2000-02-29T00:00:00.007Z")
+        #expect(Archiver.isoTime(4_102_444_799_999) == "2099-12-31T23:59:59.999Z")
+        let awkward = "say \"hi\"\\ then\nnext\ttab \u{1} é"
+        let parsed = try JSONSerialization.jsonObject(with: Data("[\(JSONText.quoted(awkward))]".utf8)) as? [String]
+        #expect(parsed == [awkward])
     }
 }

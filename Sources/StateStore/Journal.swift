@@ -91,6 +91,28 @@ public final class Journal: @unchecked Sendable {
         }
     }
 
+    /// Adds a record of at most `maximumBytes` that `write` builds in place and returns the
+    /// length of: no copy and, once the buffer has grown, no allocation. `write` runs under the
+    /// journal's lock, so it should only copy.
+    public func append(kind: UInt8, maximumBytes: Int, write: (UnsafeMutableRawBufferPointer) -> Int) {
+        precondition(maximumBytes <= Self.maximumPayload)
+        mutex.withLock { _ in
+            let start = pending.count
+            let payloadStart = start + Self.recordOverhead
+            pending.append(contentsOf: repeatElement(0, count: Self.recordOverhead + maximumBytes))
+            let length = pending.withUnsafeMutableBytes { raw in
+                let length = write(UnsafeMutableRawBufferPointer(rebasing: raw[payloadStart..<payloadStart + maximumBytes]))
+                precondition(length <= maximumBytes)
+                raw[payloadStart - 1] = kind
+                let checksum = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[payloadStart - 1..<payloadStart + length]))
+                raw.storeBytes(of: UInt32(length).littleEndian, toByteOffset: start, as: UInt32.self)
+                raw.storeBytes(of: checksum.littleEndian, toByteOffset: start + MemoryLayout<UInt32>.size, as: UInt32.self)
+                return length
+            }
+            pending.removeLast(maximumBytes - length)
+        }
+    }
+
     /// Writes the records appended so far to the current segment (one write(2)); with
     /// `.always`, also waits for them to reach the disk. Call it before answering the requests
     /// whose records were appended.

@@ -54,8 +54,8 @@ public final class DecisionLog: Sendable {
             shed.add(1, ordering: .relaxed)
             return
         }
-        DecisionRecord.withDecision(transaction, assessment, features: features, modelVersion: modelVersion) {
-            journal.append(kind: DecisionRecord.Kind.decision.rawValue, payload: $0)
+        journal.append(kind: DecisionRecord.Kind.decision.rawValue, maximumBytes: DecisionRecord.maximumBytes) {
+            DecisionRecord.writeDecision(transaction, assessment, features: features, modelVersion: modelVersion, into: $0)
         }
     }
 
@@ -65,8 +65,8 @@ public final class DecisionLog: Sendable {
             shed.add(1, ordering: .relaxed)
             return
         }
-        DecisionRecord.withLabel(feedback, disposition: disposition) {
-            journal.append(kind: DecisionRecord.Kind.label.rawValue, payload: $0)
+        journal.append(kind: DecisionRecord.Kind.label.rawValue, maximumBytes: DecisionRecord.maximumLabelBytes) {
+            DecisionRecord.writeLabel(feedback, disposition: disposition, into: $0)
         }
     }
 

@@ -6,8 +6,8 @@ import StreamifyWire
 /// assessment, the feature vector it was made on and the model that made it, or a label as
 /// reported, with what became of it.
 ///
-/// Written on the hot path into a stack buffer (no allocation): fixed-size values as their
-/// bytes, then each text field as a count and its bytes, as `StateWriter` writes them, so
+/// Written on the hot path straight into the log's commit buffer (no copy, no allocation):
+/// fixed-size values as their bytes, then each text field as a count and its bytes, as `StateWriter` writes them, so
 /// `StateReader` reads a record back.
 public enum DecisionRecord {
     /// What a record holds.
@@ -63,57 +63,54 @@ public enum DecisionRecord {
     /// The most of a model version kept.
     static let modelVersionBytes = 256
 
-    /// Writes the decision record of `transaction`, scored as `decision`, and hands its bytes
-    /// to `body`. Allocates nothing: the record is built on the stack.
-    static func withDecision<Result>(
+    /// Writes the decision record of `transaction`, scored as `decision`, into `buffer` (at least
+    /// `maximumBytes`); returns its length. Allocates nothing.
+    static func writeDecision(
         _ transaction: UnsafePointer<Streamify__V1__Transaction>, _ assessment: RiskAssessment, features: FeatureVector,
-        modelVersion: String,
-        _ body: (UnsafeRawBufferPointer) -> Result
-    ) -> Result {
-        withUnsafeTemporaryAllocation(byteCount: maximumBytes, alignment: 1) { buffer in
-            var writer = StackWriter(buffer)
-            let message = transaction.pointee
-            let location = message.location?.pointee
-            writer.write(
-                Fixed(
-                    assessment: assessment, features: features, amountMinor: message.amount_minor, eventTimeMs: message.event_time_ms,
-                    latitude: location?.latitude ?? 0, longitude: location?.longitude ?? 0, hasLocation: location != nil,
-                    channel: Int32(bitPattern: message.channel.rawValue)))
-            var version = modelVersion
-            version.withUTF8 { writer.writeText(UnsafeRawBufferPointer($0), limit: modelVersionBytes) }
-            // One call per field, in `ArchivedDecision`'s order: an array of them would allocate.
-            writer.writeText(bytes(of: message.transaction_id), limit: FieldLimits.identifierBytes)
-            writer.writeText(bytes(of: message.card_id), limit: FieldLimits.identifierBytes)
-            writer.writeText(bytes(of: message.merchant_id), limit: FieldLimits.identifierBytes)
-            writer.writeText(bytes(of: message.currency), limit: FieldLimits.identifierBytes)
-            writer.writeText(bytes(of: message.device_id), limit: FieldLimits.deviceIDBytes)
-            writer.writeText(bytes(of: message.ip_address), limit: FieldLimits.ipAddressBytes)
-            writer.writeText(bytes(of: message.merchant_category), limit: FieldLimits.merchantCategoryBytes)
-            writer.writeText(bytes(of: message.payment_method), limit: FieldLimits.paymentMethodBytes)
-            writer.writeText(bytes(of: message.country), limit: FieldLimits.identifierBytes)
-            return body(writer.written)
-        }
+        modelVersion: String, into buffer: UnsafeMutableRawBufferPointer
+    ) -> Int {
+        var writer = RecordWriter(buffer)
+        let message = transaction.pointee
+        let location = message.location?.pointee
+        writer.write(
+            Fixed(
+                assessment: assessment, features: features, amountMinor: message.amount_minor, eventTimeMs: message.event_time_ms,
+                latitude: location?.latitude ?? 0, longitude: location?.longitude ?? 0, hasLocation: location != nil,
+                channel: Int32(bitPattern: message.channel.rawValue)))
+        var version = modelVersion
+        version.withUTF8 { writer.writeText(UnsafeRawBufferPointer($0), limit: modelVersionBytes) }
+        // One call per field, in `ArchivedDecision`'s order: an array of them would allocate.
+        writer.writeText(bytes(of: message.transaction_id), limit: FieldLimits.identifierBytes)
+        writer.writeText(bytes(of: message.card_id), limit: FieldLimits.identifierBytes)
+        writer.writeText(bytes(of: message.merchant_id), limit: FieldLimits.identifierBytes)
+        writer.writeText(bytes(of: message.currency), limit: FieldLimits.identifierBytes)
+        writer.writeText(bytes(of: message.device_id), limit: FieldLimits.deviceIDBytes)
+        writer.writeText(bytes(of: message.ip_address), limit: FieldLimits.ipAddressBytes)
+        writer.writeText(bytes(of: message.merchant_category), limit: FieldLimits.merchantCategoryBytes)
+        writer.writeText(bytes(of: message.payment_method), limit: FieldLimits.paymentMethodBytes)
+        writer.writeText(bytes(of: message.country), limit: FieldLimits.identifierBytes)
+        return writer.count
     }
 
-    /// Writes the label record of `feedback`, recorded as `disposition`, and hands its bytes to `body`.
-    static func withLabel<Result>(
-        _ feedback: UnsafePointer<Streamify__V1__Feedback>, disposition: LabelDisposition,
-        _ body: (UnsafeRawBufferPointer) -> Result
-    ) -> Result {
-        let size = MemoryLayout<LabelFixed>.size + labelTextFields * (MemoryLayout<UInt64>.size + FieldLimits.identifierBytes)
-        return withUnsafeTemporaryAllocation(byteCount: size, alignment: 1) { buffer in
-            var writer = StackWriter(buffer)
-            let message = feedback.pointee
-            writer.write(
-                LabelFixed(
-                    amountMinor: message.amount_minor, eventTimeMs: message.event_time_ms,
-                    reportedTimeMs: message.reported_time_ms, label: Int32(bitPattern: message.label.rawValue),
-                    disposition: Int32(disposition.rawValue)))
-            writer.writeText(bytes(of: message.transaction_id), limit: FieldLimits.identifierBytes)
-            writer.writeText(bytes(of: message.card_id), limit: FieldLimits.identifierBytes)
-            writer.writeText(bytes(of: message.merchant_id), limit: FieldLimits.identifierBytes)
-            return body(writer.written)
-        }
+    /// The longest label record.
+    static let maximumLabelBytes = MemoryLayout<LabelFixed>.size + labelTextFields * (MemoryLayout<UInt64>.size + FieldLimits.identifierBytes)
+
+    /// Writes the label record of `feedback`, recorded as `disposition`, into `buffer` (at least
+    /// `maximumLabelBytes`); returns its length.
+    static func writeLabel(
+        _ feedback: UnsafePointer<Streamify__V1__Feedback>, disposition: LabelDisposition, into buffer: UnsafeMutableRawBufferPointer
+    ) -> Int {
+        var writer = RecordWriter(buffer)
+        let message = feedback.pointee
+        writer.write(
+            LabelFixed(
+                amountMinor: message.amount_minor, eventTimeMs: message.event_time_ms,
+                reportedTimeMs: message.reported_time_ms, label: Int32(bitPattern: message.label.rawValue),
+                disposition: Int32(disposition.rawValue)))
+        writer.writeText(bytes(of: message.transaction_id), limit: FieldLimits.identifierBytes)
+        writer.writeText(bytes(of: message.card_id), limit: FieldLimits.identifierBytes)
+        writer.writeText(bytes(of: message.merchant_id), limit: FieldLimits.identifierBytes)
+        return writer.count
     }
 
     /// Reads a decision record back.
@@ -194,7 +191,7 @@ public struct ArchivedLabel: Sendable {
 }
 
 /// Writes values into a fixed buffer as `StateWriter` writes them into an array.
-private struct StackWriter {
+private struct RecordWriter {
     let buffer: UnsafeMutableRawBufferPointer
     var count = 0
 

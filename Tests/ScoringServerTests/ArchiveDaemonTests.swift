@@ -8,11 +8,7 @@ import Testing
 struct ArchiveDaemonTests {
     /// Rows in `table`, counted by Python's sqlite3; -1 while the file cannot be read.
     static func count(_ table: String, in database: String) -> Int {
-        let run = try? runProgram([
-            "/usr/bin/env", "python3", "-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])",
-            database, "SELECT COUNT(*) FROM \(table)",
-        ])
-        return run.flatMap { $0.status == 0 ? Int($0.output.trimmingCharacters(in: .whitespacesAndNewlines)) : nil } ?? -1
+        sqliteValue(database, "SELECT COUNT(*) FROM \(table)").flatMap(Int.init) ?? -1
     }
 
     @Test("kill -9 loses no answered decision: started again, the daemon archives the rest of its log")

@@ -46,3 +46,14 @@ public func builtProgramPath(_ name: String) -> String {
     }
     return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/debug/\(name)").path
 }
+
+/// The first column of the first row `sql` returns from the SQLite file `database`, as read by
+/// Python's sqlite3 module (a reader independent of the project's code); nil when it fails.
+public func sqliteValue(_ database: String, _ sql: String) -> String? {
+    let run = try? runProgram([
+        "/usr/bin/env", "python3", "-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])",
+        database, sql,
+    ])
+    guard let run, run.status == 0 else { return nil }
+    return run.output.trimmingCharacters(in: .whitespacesAndNewlines)
+}

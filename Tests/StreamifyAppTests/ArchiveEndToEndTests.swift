@@ -11,14 +11,9 @@ import Testing
 /// holds after a graceful stop, and a restart on the same archive adds to it, never twice.
 @Suite("Archive through the whole server")
 struct ArchiveEndToEndTests {
-    /// Rows in `table` of the warehouse, counted by Python's sqlite3 (an independent reader).
+    /// Rows in `table` of the warehouse, counted by Python's sqlite3 (an independent reader); -1 on failure.
     static func count(_ table: String, in database: String, where condition: String = "1") throws -> Int {
-        let run = try runProgram([
-            "/usr/bin/env", "python3", "-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])",
-            database, "SELECT COUNT(*) FROM \(table) WHERE \(condition)",
-        ])
-        #expect(run.status == 0, "\(run.errors)")
-        return Int(run.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        sqliteValue(database, "SELECT COUNT(*) FROM \(table) WHERE \(condition)").flatMap(Int.init) ?? -1
     }
 
     /// Starts the server archiving to `database`, scores `count` transactions from `first` over

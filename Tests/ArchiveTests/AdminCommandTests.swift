@@ -71,6 +71,34 @@ struct AdminCommandTests {
         #expect(try Self.admin(["health"], database: database).json["transactions"] as? Int == 1_441)
     }
 
+    @Test("quality-check catches seeded defects: a resent transaction, a non-positive amount, a missing card id")
+    func qualityCheckCatchesSeededDefects() throws {
+        let (database, _) = try Self.warehouse(100)
+        #expect(try Self.admin(["quality-check"], database: database).status == 0)
+        let columns = "transaction_id, card_id, merchant_id, amount, amount_minor, currency, event_time, event_time_ms, channel, "
+            + "risk_score, risk_level, model_version, amount_score, velocity_score, geographic_score, device_score, pattern_score, "
+            + "factors, features, archived_at_ms"
+        let seed = try runProgram([
+            "/usr/bin/env", "python3", "-c",
+            """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            db.execute(f"INSERT INTO raw_transactions ({sys.argv[2]}) SELECT {sys.argv[2]} FROM raw_transactions WHERE transaction_id = 'tx-5'")
+            db.execute(f"INSERT INTO raw_transactions ({sys.argv[2]}) SELECT 'bad-amount', card_id, merchant_id, -1, -100, currency, event_time, event_time_ms, channel, risk_score, risk_level, model_version, amount_score, velocity_score, geographic_score, device_score, pattern_score, factors, features, archived_at_ms FROM raw_transactions WHERE transaction_id = 'tx-6'")
+            db.execute(f"INSERT INTO raw_transactions ({sys.argv[2]}) SELECT 'no-card', '', merchant_id, amount, amount_minor, currency, event_time, event_time_ms, channel, risk_score, risk_level, model_version, amount_score, velocity_score, geographic_score, device_score, pattern_score, factors, features, archived_at_ms FROM raw_transactions WHERE transaction_id = 'tx-7'")
+            db.commit()
+            """,
+            database, columns,
+        ])
+        #expect(seed.status == 0, "\(seed.errors)")
+        let checked = try Self.admin(["quality-check"], database: database)
+        #expect(checked.status == 1)
+        let failures = (checked.json["checks"] as? [[String: Any]] ?? []).reduce(into: [String: Int]()) {
+            $0[$1["name"] as? String ?? "?"] = $1["failures"] as? Int
+        }
+        #expect(failures == ["missing_ids": 1, "non_positive_amounts": 1, "duplicate_transactions": 1])
+    }
+
     @Test("no archive at the path, or a bad duration: exit 2 and 64 with a clear message")
     func refusals() throws {
         let missing = try runProgram([builtProgramPath("streamify-admin"), "health", "--archive", "/nonexistent/warehouse.db"])

@@ -81,6 +81,7 @@ struct ArchiverTests {
                 "one": "SELECT currency, category, risk_level, factors, amount_score, features FROM raw_transactions WHERE transaction_id = 'tx-1'",
                 "daily": "SELECT SUM(transactions) FROM daily_sales_summary",
                 "categories": "SELECT category, transactions FROM product_performance",
+                "fraud": "SELECT SUM(alerts), COUNT(DISTINCT risk_level) FROM fraud_analysis",
             ])
         let amounts = (0..<300).reduce(0) { $0 + (Int($1) % 10 == 0 ? 2_500_000 : 1_000 + $1 * 250) }
         #expect(found["transactions"]?.first?.compactMap { $0 as? Int } == [300, 300, amounts])
@@ -99,6 +100,8 @@ struct ArchiverTests {
         #expect(features["category_electronics"] == 1 && features["method_credit_card"] == 1 && features["channel_online"] == 1)
         #expect(found["daily"]?.first?.first as? Int == 300)
         #expect(found["categories"]?.map { $0.first as? String } == ["Electronics"])
+        let levels = Set(decisions.map(\.assessment.level).filter { $0 >= .medium }).count
+        #expect(found["fraud"]?.first?.compactMap { $0 as? Int } == [alerts, levels])
 
         // Reopened: nothing twice; then exactly what was added.
         archiver = try Archiver(databasePath: database, logDirectory: logDirectory)

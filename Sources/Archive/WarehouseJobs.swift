@@ -241,6 +241,53 @@ public struct WarehouseJobs {
         }
     }
 
+    // MARK: - training set
+
+    /// The fields of each training row, as `loadgen train --columns` names them from this file:
+    /// `card=card_id,merchant=merchant_id,amount=amount,time=event_time,label=is_fraud,...`.
+    public static let trainingColumns = [
+        "transaction_id", "card_id", "merchant_id", "amount", "currency", "event_time", "latitude", "longitude", "country",
+        "device_id", "ip_address", "category", "payment_method",
+    ]
+
+    /// Writes every archived transaction, in event-time order, with `is_fraud` (1 when a fraud
+    /// label arrived for it, else 0) as JSON lines to `path`: the deployment's own labelled
+    /// history, for `loadgen train --input`. Returns the rows and frauds written.
+    public func trainingSet(to path: String) throws -> (rows: Int, frauds: Int) {
+        guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
+            throw SQLiteError(code: 0, description: "cannot create \(path)")
+        }
+        defer { try? file.close() }
+        let statement = try database.prepare(
+            """
+            SELECT \(Self.trainingColumns.map { "r." + $0 }.joined(separator: ", ")),
+                EXISTS (SELECT 1 FROM labels l WHERE l.transaction_id = r.transaction_id AND l.label = 'fraud') AS is_fraud
+            FROM raw_transactions r ORDER BY r.event_time_ms, r.id
+            """)
+        let names = (0..<statement.columnCount).map { JSONText.quoted(statement.columnName(at: $0)) + ":" }
+        var rows = 0
+        var frauds = 0
+        var chunk = ""
+        while try statement.step() {
+            var line = "{"
+            for index in 0..<statement.columnCount {
+                if index > 0 { line.append(",") }
+                line.append(names[Int(index)])
+                line.append(JSONText.value(statement.value(at: index)))
+            }
+            line.append("}\n")
+            chunk.append(line)
+            rows += 1
+            if statement.value(at: statement.columnCount - 1).integer == 1 { frauds += 1 }
+            if chunk.utf8.count > 1 << 20 {
+                try file.write(contentsOf: Data(chunk.utf8))
+                chunk = ""
+            }
+        }
+        try file.write(contentsOf: Data(chunk.utf8))
+        return (rows, frauds)
+    }
+
     /// Records `figures` in `kpi_metrics` at `nowMs`.
     private func record(_ figures: [(String, Double)], details: String, nowMs: Int64) throws {
         let insert = try database.prepare("INSERT INTO kpi_metrics (metric_name, metric_value, recorded_at_ms, details) VALUES (?, ?, ?, ?)")

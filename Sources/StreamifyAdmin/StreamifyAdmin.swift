@@ -16,6 +16,6 @@ struct StreamifyAdmin: ParsableCommand {
             """,
         subcommands: [
             HealthCommand.self, ReportCommand.self, QualityCheckCommand.self, MonitorCommand.self, RetentionCommand.self,
-            ExportCommand.self,
+            ExportCommand.self, TrainingSetCommand.self,
         ])
 }

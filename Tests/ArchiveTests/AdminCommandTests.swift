@@ -4,6 +4,7 @@ import ScoringEngine
 import ScoringModel
 import ScoringTestSupport
 import StreamifyWire
+import SyntheticWorld
 import Testing
 
 /// `streamify-admin`, the binary, on a warehouse the archiver filled: each job's figures and
@@ -97,6 +98,51 @@ struct AdminCommandTests {
             $0[$1["name"] as? String ?? "?"] = $1["failures"] as? Int
         }
         #expect(failures == ["missing_ids": 1, "non_positive_amounts": 1, "duplicate_transactions": 1])
+    }
+
+    @Test("training-set writes the archive's transactions with their labels, and loadgen train fits a model on them")
+    func retrainFromTheArchive() throws {
+        let directory = try makeTestDirectory("retrain")
+        let database = directory.appendingPathComponent("warehouse.db").path
+        let log = try DecisionLog(directory: database + ".log", fsyncPolicy: .never, backlogLimit: 1 << 30, logger: DecisionLogTests.logger())
+        let service = ScoringService(engine: RiskEngine(), decisionLog: log)
+        // A labelled world whose chargebacks come a minute of event time later.
+        var stream = TransactionStream(
+            configuration: WorldConfiguration(seed: 7, cardCount: 2_000, merchantCount: 500, fraudRate: 0.02, feedbackDelayMs: 60_000))
+        let arena = MessageArena()
+        var counters = ScoringCounters()
+        var scored = 0
+        var fraudLabels = Set<String>()
+        while scored < 10_000 {
+            arena.reset()
+            switch stream.next() {
+            case .transaction(let labelled):
+                _ = try service.score(labelled.transaction.protobufC(in: arena), counters: &counters).get()
+                scored += 1
+            case .feedback(let feedback, _):
+                _ = try service.record(feedback.protobufC(in: arena), counters: &counters).get()
+                if feedback.label == .fraud { fraudLabels.insert(feedback.transactionID) }
+            }
+        }
+        service.commitJournal()
+        let archiver = try Archiver(databasePath: database, logDirectory: database + ".log")
+        while try archiver.archiveAvailable() > 0 {}
+        try log.close()
+        #expect(!fraudLabels.isEmpty)
+
+        let history = directory.appendingPathComponent("history.jsonl").path
+        let exported = try Self.admin(["training-set", "--output", history], database: database)
+        #expect(exported.status == 0)
+        #expect(exported.json["rows"] as? Int == 10_000 && exported.json["frauds"] as? Int == fraudLabels.count)
+
+        let model = directory.appendingPathComponent("model.json").path
+        let columns = "card=card_id,merchant=merchant_id,amount=amount,time=event_time,label=is_fraud,transaction=transaction_id,"
+            + "latitude=latitude,longitude=longitude,country=country,device=device_id,ip=ip_address,category=category,"
+            + "method=payment_method,currency=currency"
+        let train = try runProgram([builtProgramPath("loadgen"), "train", "--input", history, "--columns", columns, "--chargeback-delay", "30m", "--outcome-maturity", "2h", "--output", model])
+        #expect(train.status == 0, "\(train.errors)")
+        let trained = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: model))) as? [String: Any]
+        #expect(trained?["version"] as? String != nil, "a model file with a version")
     }
 
     @Test("no archive at the path, or a bad duration: exit 2 and 64 with a clear message")

@@ -38,4 +38,20 @@ enum JSONText {
         case .null: "null"
         }
     }
+
+    /// The current row of `statement` as one JSON Lines line: `{"column":value,...}` and a newline.
+    /// Columns in `rawColumns` already hold JSON text and are written as it (null when empty).
+    static func line(of statement: SQLiteStatement, rawColumns: Set<String> = []) -> String {
+        var line = "{"
+        for index in 0..<statement.columnCount {
+            let name = statement.columnName(at: index)
+            let value = statement.value(at: index)
+            if index > 0 { line.append(",") }
+            appendQuoted(name, to: &line)
+            line.append(":")
+            line.append(rawColumns.contains(name) ? (value.text ?? "null") : Self.value(value))
+        }
+        line.append("}\n")
+        return line
+    }
 }

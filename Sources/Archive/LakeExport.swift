@@ -24,11 +24,7 @@ public struct LakeExport {
 
     /// An export of the warehouse at `databasePath` into `directory`.
     public init(databasePath: String, directory: String) throws {
-        guard FileManager.default.fileExists(atPath: databasePath) else {
-            throw SQLiteError(code: 0, description: "no archive at \(databasePath)")
-        }
-        database = try SQLiteDatabase(path: databasePath)
-        try WarehouseSchema.create(in: database)
+        database = try WarehouseSchema.openExisting(path: databasePath)
         self.directory = directory
     }
 
@@ -67,14 +63,9 @@ public struct LakeExport {
         var highest = last
         var rows = 0
         while try statement.step() {
-            let values = (0..<statement.columnCount).map { statement.value(at: $0) }
-            let id = values[idIndex].integer ?? 0
-            let hour = (values[timeIndex].integer ?? 0) / 3_600_000
-            let fields = zip(names, values).map { name, value in
-                let json = Self.jsonColumns.contains(name) ? (value.text ?? "null") : JSONText.value(value)
-                return "\(JSONText.quoted(name)):\(json)"
-            }
-            let line = "{" + fields.joined(separator: ",") + "}\n"
+            let id = statement.value(at: Int32(idIndex)).integer ?? 0
+            let hour = (statement.value(at: Int32(timeIndex)).integer ?? 0) / 3_600_000
+            let line = JSONText.line(of: statement, rawColumns: Self.jsonColumns)
             hours[hour, default: (id, id, [])].lines.append(line)
             hours[hour]!.last = id
             highest = max(highest, id)

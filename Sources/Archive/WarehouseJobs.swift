@@ -12,11 +12,7 @@ public struct WarehouseJobs {
 
     /// Jobs on the warehouse at `path`, opened read-write (retention deletes; reports record KPIs).
     public init(path: String) throws {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw SQLiteError(code: 0, description: "no archive at \(path)")
-        }
-        database = try SQLiteDatabase(path: path)
-        try WarehouseSchema.create(in: database)
+        database = try WarehouseSchema.openExisting(path: path)
     }
 
     /// The newest event time archived (ms), or nil when the archive is empty.
@@ -264,19 +260,11 @@ public struct WarehouseJobs {
                 EXISTS (SELECT 1 FROM labels l WHERE l.transaction_id = r.transaction_id AND l.label = 'fraud') AS is_fraud
             FROM raw_transactions r ORDER BY r.event_time_ms, r.id
             """)
-        let names = (0..<statement.columnCount).map { JSONText.quoted(statement.columnName(at: $0)) + ":" }
         var rows = 0
         var frauds = 0
         var chunk = ""
         while try statement.step() {
-            var line = "{"
-            for index in 0..<statement.columnCount {
-                if index > 0 { line.append(",") }
-                line.append(names[Int(index)])
-                line.append(JSONText.value(statement.value(at: index)))
-            }
-            line.append("}\n")
-            chunk.append(line)
+            chunk.append(JSONText.line(of: statement))
             rows += 1
             if statement.value(at: statement.columnCount - 1).integer == 1 { frauds += 1 }
             if chunk.utf8.count > 1 << 20 {

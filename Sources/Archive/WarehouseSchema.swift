@@ -1,3 +1,4 @@
+import Foundation
 import ScoringModel
 
 /// The warehouse the archive fills: the seed pipeline's tables and views, on SQLite.
@@ -117,6 +118,17 @@ public enum WarehouseSchema {
             """,
             "PRAGMA user_version = \(version)",
         ]
+    }
+
+    /// The warehouse at `path`, which must exist (the jobs never create an empty one), with
+    /// what is missing of this schema created.
+    public static func openExisting(path: String) throws -> SQLiteDatabase {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw SQLiteError(code: 0, description: "no archive at \(path)")
+        }
+        let database = try SQLiteDatabase(path: path)
+        try create(in: database)
+        return database
     }
 
     /// Creates what is missing of the warehouse in `database`; refuses a newer schema.

@@ -50,21 +50,23 @@ public final class DecisionLog: Sendable {
         _ transaction: UnsafePointer<Streamify__V1__Transaction>, _ assessment: RiskAssessment, features: FeatureVector,
         modelVersion: String
     ) {
-        guard !shedding.load(ordering: .relaxed) else {
-            shed.add(1, ordering: .relaxed)
-            return
-        }
+        guard admits() else { return }
         journal.append(kind: DecisionRecord.Kind.decision.rawValue, maximumBytes: DecisionRecord.maximumBytes) {
             DecisionRecord.writeDecision(transaction, assessment, features: features, modelVersion: modelVersion, into: $0)
         }
     }
 
+    /// Whether a record may be appended now; while shedding, counts the one refused.
+    @inline(__always)
+    private func admits() -> Bool {
+        guard shedding.load(ordering: .relaxed) else { return true }
+        shed.add(1, ordering: .relaxed)
+        return false
+    }
+
     /// Appends the record of `feedback`, recorded as `disposition`.
     func record(_ feedback: UnsafePointer<Streamify__V1__Feedback>, _ disposition: LabelDisposition) {
-        guard !shedding.load(ordering: .relaxed) else {
-            shed.add(1, ordering: .relaxed)
-            return
-        }
+        guard admits() else { return }
         journal.append(kind: DecisionRecord.Kind.label.rawValue, maximumBytes: DecisionRecord.maximumLabelBytes) {
             DecisionRecord.writeLabel(feedback, disposition: disposition, into: $0)
         }

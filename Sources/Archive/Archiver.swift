@@ -36,6 +36,11 @@ public final class Archiver {
     private let insertLabel: SQLiteStatement
     private let addToWindow: SQLiteStatement
     private let saveCursor: SQLiteStatement
+    /// The batch's analytics, by minute and category, written once per batch.
+    private var windows: [WindowKey: WindowTotals] = [:]
+    /// A row's JSON columns, reused from row to row.
+    private var factorsText = JSONBuffer(capacity: 2_048)
+    private var featuresText = JSONBuffer(capacity: 4_096)
 
     /// Opens (creating) the warehouse at `databasePath` for the log in `logDirectory`.
     public init(databasePath: String, logDirectory: String, alertLevel: RiskLevel = .medium) throws {
@@ -67,9 +72,10 @@ public final class Archiver {
         addToWindow = try database.prepare(
             """
             INSERT INTO analytics_results (window_start_ms, window_end_ms, category, transaction_count, total_revenue,
-                alert_count, score_sum, max_score) VALUES (?, ?, ?, 1, ?, ?, ?, ?)
+                alert_count, score_sum, max_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (window_start_ms, category) DO UPDATE SET
-                transaction_count = transaction_count + 1, total_revenue = total_revenue + excluded.total_revenue,
+                transaction_count = transaction_count + excluded.transaction_count,
+                total_revenue = total_revenue + excluded.total_revenue,
                 alert_count = alert_count + excluded.alert_count, score_sum = score_sum + excluded.score_sum,
                 max_score = max(max_score, excluded.max_score)
             """)
@@ -96,7 +102,8 @@ public final class Archiver {
     public func archiveAvailable(maximumRecords: Int = 10_000) throws -> Int {
         var next = cursor
         // When this batch reached the warehouse: how late alerts arrive is measured against it.
-        let now = SQLiteValue.integer(Int64(Date().timeIntervalSince1970 * 1000))
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        windows.removeAll(keepingCapacity: true)
         let progress = try database.transaction {
             let progress = try JournalTail.read(
                 after: cursor.position, in: logDirectory, layout: DecisionRecord.layout, maximumRecords: maximumRecords
@@ -117,6 +124,7 @@ public final class Archiver {
                     next.droppedBytes += payload.count
                 }
             }
+            try writeWindows()
             next.position = progress.position
             next.droppedBytes += progress.dropped.reduce(0) { $0 + $1.droppedBytes }
             try saveCursor.run([
@@ -137,38 +145,106 @@ public final class Archiver {
         try JournalTail.backlog(after: cursor.position, in: logDirectory)
     }
 
-    private func archive(_ decision: ArchivedDecision, at now: SQLiteValue) throws {
+    private func archive(_ decision: ArchivedDecision, at now: Int64) throws {
         let assessment = decision.assessment
         let amount = Double(decision.amountMinor) / 100
         let time = Self.isoTime(decision.eventTimeMs)
-        let factorScores = RiskFactor.allCases.map { SQLiteValue.real(Double(assessment[$0].score)) }
-        let factors = Self.factorsJSON(assessment)
-        try insertTransaction.run(
-            [
-                .text(decision.transactionID), .text(decision.cardID), .text(decision.merchantID), .real(amount),
-                .integer(decision.amountMinor), .text(decision.currency.isEmpty ? "USD" : decision.currency), .text(time),
-                .integer(decision.eventTimeMs), decision.location.map { .real($0.latitude) } ?? .null,
-                decision.location.map { .real($0.longitude) } ?? .null, Self.optional(decision.country),
-                Self.optional(decision.deviceID), Self.optional(decision.ipAddress), Self.optional(decision.merchantCategory),
-                Self.optional(decision.paymentMethod), .integer(Int64(decision.channel)), .real(Double(assessment.score)),
-                .text(assessment.level.name), .text(decision.modelVersion),
-            ] + factorScores + [.text(factors), .text(Self.featuresJSON(decision.features)), now])
+        Self.writeFactors(assessment, to: &factorsText)
+        Self.writeFeatures(decision.features, to: &featuresText)
+        try insertTransaction.run { row in
+            try row.add(decision.transactionID)
+            try row.add(decision.cardID)
+            try row.add(decision.merchantID)
+            try row.add(amount)
+            try row.add(decision.amountMinor)
+            try row.add(decision.currency.isEmpty ? "USD" : decision.currency)
+            try row.add(time)
+            try row.add(decision.eventTimeMs)
+            if let location = decision.location {
+                try row.add(location.latitude)
+                try row.add(location.longitude)
+            } else {
+                try row.addNull()
+                try row.addNull()
+            }
+            try row.add(orNull: decision.country)
+            try row.add(orNull: decision.deviceID)
+            try row.add(orNull: decision.ipAddress)
+            try row.add(orNull: decision.merchantCategory)
+            try row.add(orNull: decision.paymentMethod)
+            try row.add(Int64(decision.channel))
+            try row.add(Double(assessment.score))
+            try row.add(assessment.level.name)
+            try row.add(decision.modelVersion)
+            for factor in RiskFactor.allCases { try row.add(Double(assessment[factor].score)) }
+            try row.add(utf8: factorsText.bytes)
+            try row.add(utf8: featuresText.bytes)
+            try row.add(now)
+        }
         let isAlert = assessment.level >= alertLevel
         if isAlert {
-            try insertAlert.run(
-                [
-                    .text(decision.transactionID), .text(decision.cardID), .text(decision.merchantID), .real(amount),
-                    Self.optional(decision.merchantCategory), Self.optional(decision.country), .text(time),
-                    .integer(decision.eventTimeMs), .real(Double(assessment.score)), .text(assessment.level.name),
-                    .text(decision.modelVersion), .text(Self.reasons(assessment)),
-                ] + factorScores + [.text(factors), now])
+            try insertAlert.run { row in
+                try row.add(decision.transactionID)
+                try row.add(decision.cardID)
+                try row.add(decision.merchantID)
+                try row.add(amount)
+                try row.add(orNull: decision.merchantCategory)
+                try row.add(orNull: decision.country)
+                try row.add(time)
+                try row.add(decision.eventTimeMs)
+                try row.add(Double(assessment.score))
+                try row.add(assessment.level.name)
+                try row.add(decision.modelVersion)
+                try row.add(Self.reasons(assessment))
+                for factor in RiskFactor.allCases { try row.add(Double(assessment[factor].score)) }
+                try row.add(utf8: factorsText.bytes)
+                try row.add(now)
+            }
         }
-        let window = decision.eventTimeMs - decision.eventTimeMs % WarehouseSchema.windowMilliseconds
-        try addToWindow.run([
-            .integer(window), .integer(window + WarehouseSchema.windowMilliseconds),
-            .text(decision.merchantCategory.isEmpty ? "unknown" : decision.merchantCategory), .real(amount),
-            .integer(isAlert ? 1 : 0), .real(Double(assessment.score)), .real(Double(assessment.score)),
-        ])
+        let key = WindowKey(
+            start: decision.eventTimeMs - decision.eventTimeMs % WarehouseSchema.windowMilliseconds,
+            category: decision.merchantCategory.isEmpty ? "unknown" : decision.merchantCategory)
+        windows[key, default: WindowTotals()].add(amount: amount, score: Double(assessment.score), isAlert: isAlert)
+    }
+
+    /// One minute of one category in `analytics_results`.
+    private struct WindowKey: Hashable {
+        var start: Int64
+        var category: String
+    }
+
+    /// What a batch adds to one `analytics_results` row.
+    private struct WindowTotals {
+        var count: Int64 = 0
+        var revenue = 0.0
+        var alerts: Int64 = 0
+        var scoreSum = 0.0
+        var maximumScore = 0.0
+
+        mutating func add(amount: Double, score: Double, isAlert: Bool) {
+            count += 1
+            revenue += amount
+            alerts += isAlert ? 1 : 0
+            scoreSum += score
+            maximumScore = max(maximumScore, score)
+        }
+    }
+
+    /// Adds the batch's analytics to their windows, in one statement per window.
+    private func writeWindows() throws {
+        for (key, totals) in windows {
+            try addToWindow.run { row in
+                try row.add(key.start)
+                try row.add(key.start + WarehouseSchema.windowMilliseconds)
+                try row.add(key.category)
+                try row.add(totals.count)
+                try row.add(totals.revenue)
+                try row.add(totals.alerts)
+                try row.add(totals.scoreSum)
+                try row.add(totals.maximumScore)
+            }
+        }
+        windows.removeAll(keepingCapacity: true)
     }
 
     private func archive(_ label: ArchivedLabel) throws {
@@ -197,46 +273,49 @@ public final class Archiver {
             .joined(separator: " | ")
     }
 
-    /// Every factor's score, weight, contribution and reason, as a JSON array.
-    static func factorsJSON(_ assessment: RiskAssessment) -> String {
-        var json = "["
-        json.reserveCapacity(1_024)
+    /// Writes every factor's score, weight, contribution and reason, as a JSON array, to `json`.
+    static func writeFactors(_ assessment: RiskAssessment, to json: inout JSONBuffer) {
+        json.reset()
+        json.append("[")
         for factor in RiskFactor.allCases {
             let outcome = assessment[factor]
             if factor.rawValue > 0 { json.append(",") }
-            json.append("{\"factor\":\"")
-            json.append(factor.name)
-            json.append("\",\"score\":")
-            json.append(outcome.score.description)
-            json.append(",\"weight\":")
-            json.append(outcome.weight.description)
-            json.append(",\"contribution\":")
-            json.append(outcome.contribution.description)
-            json.append(",\"reason\":")
-            JSONText.appendQuoted(outcome.reason, to: &json)
+            json.append(#"{"factor":"#)
+            json.append(raw: factorNames[factor.rawValue])
+            json.append(#","score":"#)
+            json.append(outcome.score)
+            json.append(#","weight":"#)
+            json.append(outcome.weight)
+            json.append(#","contribution":"#)
+            json.append(outcome.contribution)
+            json.append(#","reason":"#)
+            json.appendQuoted { outcome.render(into: &$0) }
             json.append("}")
         }
         json.append("]")
-        return json
     }
 
-    /// `FeatureVector.names` as strings, made once.
-    private static let featureNames = FeatureVector.names.map { "\"\($0)\":" }
+    /// `RiskFactor` names as quoted JSON strings, made once.
+    private static let factorNames = RiskFactor.allCases.map { Array("\"\($0.name)\"".utf8) }
 
-    /// The feature values the model read, as a JSON object of name to value; zeros (most of the
-    /// one-hot features) are left out.
-    static func featuresJSON(_ features: FeatureVector) -> String {
-        var json = "{"
-        json.reserveCapacity(1_024)
+    /// `FeatureVector.names` as JSON object keys, made once.
+    private static let featureNames = FeatureVector.names.map { Array("\"\($0)\":".utf8) }
+
+    /// Writes the feature values the model read, as a JSON object of name to value, to `json`;
+    /// zeros (most of the one-hot features) are left out.
+    static func writeFeatures(_ features: FeatureVector, to json: inout JSONBuffer) {
+        json.reset()
+        json.append("{")
+        var first = true
         for index in 0..<FeatureVector.count {
             let value = features[index]
             guard value != 0, value.isFinite else { continue }
-            if json.utf8.count > 1 { json.append(",") }
-            json.append(featureNames[index])
-            json.append(value.description)
+            if !first { json.append(",") }
+            first = false
+            json.append(raw: featureNames[index])
+            json.append(value)
         }
         json.append("}")
-        return json
     }
 
     /// Event time as ISO 8601 in UTC, to the millisecond (`2026-11-02T14:00:00.000Z`).

@@ -10,23 +10,40 @@ enum JSONText {
     }
 
     /// Appends `text` as a JSON string literal to `out`: in one piece when nothing needs escaping
-    /// (the common case: ids and generated reasons), scalar by scalar otherwise.
+    /// (the common case: ids and generated reasons), escaped byte by byte otherwise.
     static func appendQuoted(_ text: String, to out: inout String) {
         out.append("\"")
         if !text.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) {
             out.append(text)
         } else {
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
+            var escaped: [UInt8] = []
+            escape(text.utf8) { escaped.append($0) }
+            out.append(String(decoding: escaped, as: UTF8.self))
         }
         out.append("\"")
+    }
+
+    /// Writes `utf8` escaped for the inside of a JSON string literal to `sink`, byte by byte:
+    /// quote, backslash and control characters escaped, all else (multi-byte characters too) as it is.
+    @inline(__always)
+    static func escape<Bytes: Sequence<UInt8>>(_ utf8: Bytes, to sink: (UInt8) -> Void) {
+        let hex: StaticString = "0123456789abcdef"
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                sink(UInt8(ascii: "\\"))
+                sink(byte)
+            case UInt8(ascii: "\n"):
+                sink(UInt8(ascii: "\\"))
+                sink(UInt8(ascii: "n"))
+            case ..<0x20:
+                for character in "\\u00".utf8 { sink(character) }
+                sink(hex.utf8Start[Int(byte >> 4)])
+                sink(hex.utf8Start[Int(byte & 0xF)])
+            default:
+                sink(byte)
+            }
+        }
     }
 
     /// `value` as a JSON value: numbers as numbers (non-finite ones as null), text quoted.

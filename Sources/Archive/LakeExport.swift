@@ -52,8 +52,7 @@ public struct LakeExport {
     private func exportBatch(table: String, idColumn: String, limit: Int) throws -> Exported {
         let last = try database.rows("SELECT last_id FROM lake_cursor WHERE table_name = ?", [.text(table)]).first?.first?.integer ?? 0
         let statement = try database.prepare("SELECT * FROM \(table) WHERE \(idColumn) > ? ORDER BY \(idColumn) LIMIT ?")
-        try statement.bind(.integer(last), at: 1)
-        try statement.bind(.integer(Int64(limit)), at: 2)
+        try statement.bind([.integer(last), .integer(Int64(limit))])
         let names = (0..<statement.columnCount).map { statement.columnName(at: $0) }
         guard let idIndex = names.firstIndex(of: idColumn), let timeIndex = names.firstIndex(of: "event_time_ms") else {
             throw SQLiteError(code: 0, description: "\(table) lacks \(idColumn) or event_time_ms")

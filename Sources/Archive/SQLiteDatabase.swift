@@ -76,7 +76,7 @@ public final class SQLiteDatabase {
     /// The rows `sql` returns, each as its columns' values.
     public func rows(_ sql: String, _ arguments: [SQLiteValue] = []) throws -> [[SQLiteValue]] {
         let statement = try prepare(sql)
-        for (index, argument) in arguments.enumerated() { try statement.bind(argument, at: Int32(index + 1)) }
+        try statement.bind(arguments)
         var rows: [[SQLiteValue]] = []
         while try statement.step() {
             rows.append((0..<statement.columnCount).map { statement.value(at: $0) })
@@ -124,7 +124,7 @@ public enum SQLiteValue: Sendable, Equatable {
 /// A prepared statement, reset and rebound for each use.
 public final class SQLiteStatement {
     let statement: OpaquePointer
-    private let database: SQLiteDatabase
+    let database: SQLiteDatabase
 
     init(statement: OpaquePointer, database: SQLiteDatabase) {
         self.statement = statement
@@ -133,22 +133,25 @@ public final class SQLiteStatement {
 
     deinit { sqlite3_finalize(statement) }
 
-    /// Binds `value` to parameter `index` (from 1).
-    public func bind(_ value: SQLiteValue, at index: Int32) throws {
-        let result: Int32 =
-            switch value {
-            case .integer(let number): sqlite3_bind_int64(statement, index, number)
-            case .real(let number): sqlite3_bind_double(statement, index, number)
-            case .text(let text): sqlite3_bind_text(statement, index, text, -1, streamify_sqlite_transient())
-            case .null: sqlite3_bind_null(statement, index)
-            }
-        guard result == SQLITE_OK else { throw database.error(result, "bind parameter \(index)") }
+    /// Resets the statement and binds `values` to its parameters in order, to step it next.
+    public func bind(_ values: [SQLiteValue]) throws {
+        sqlite3_reset(statement)
+        var bindings = SQLiteBindings(self)
+        for value in values { try bindings.add(value) }
     }
 
     /// Binds `values` to the parameters in order, runs the statement to its end and resets it.
     public func run(_ values: [SQLiteValue]) throws {
+        try run { bindings in
+            for value in values { try bindings.add(value) }
+        }
+    }
+
+    /// Binds the parameters `bind` adds, in order, runs the statement to its end and resets it.
+    public func run(binding bind: (inout SQLiteBindings) throws -> Void) throws {
         sqlite3_reset(statement)
-        for (index, value) in values.enumerated() { try bind(value, at: Int32(index + 1)) }
+        var bindings = SQLiteBindings(self)
+        try bind(&bindings)
         while try step() {}
         sqlite3_reset(statement)
     }

@@ -82,12 +82,27 @@ struct ArchiverTests {
                 "daily": "SELECT SUM(transactions) FROM daily_sales_summary",
                 "categories": "SELECT category, transactions FROM product_performance",
                 "fraud": "SELECT SUM(alerts), COUNT(DISTINCT risk_level) FROM fraud_analysis",
+                // Windows are summed per batch (64 decisions here): each must still match its rows.
+                "windowMismatches": """
+                    SELECT COUNT(*) FROM analytics_results a JOIN (
+                        SELECT event_time_ms - event_time_ms % 60000 AS start, COALESCE(category, 'unknown') AS category,
+                            COUNT(*) AS n, SUM(amount) AS revenue, SUM(risk_score) AS scores, MAX(risk_score) AS top
+                        FROM raw_transactions GROUP BY 1, 2
+                    ) r ON r.start = a.window_start_ms AND r.category = a.category
+                    WHERE a.transaction_count != r.n OR ABS(a.total_revenue - r.revenue) > 1e-6
+                        OR ABS(a.score_sum - r.scores) > 1e-6 OR a.max_score != r.top OR a.window_end_ms != a.window_start_ms + 60000
+                    """,
+                "windowRows": "SELECT COUNT(*) FROM analytics_results",
+                "windowGroups": "SELECT COUNT(DISTINCT (event_time_ms - event_time_ms % 60000) || COALESCE(category, 'unknown')) FROM raw_transactions",
             ])
         let amounts = (0..<300).reduce(0) { $0 + (Int($1) % 10 == 0 ? 2_500_000 : 1_000 + $1 * 250) }
         #expect(found["transactions"]?.first?.compactMap { $0 as? Int } == [300, 300, amounts])
         #expect(found["alerts"]?.first?.first as? Int == alerts)
         #expect(found["labels"]?.map { $0.compactMap { $0 as? String } } == [["tx-3", "legitimate", "applied"], ["tx-10", "fraud", "applied"]])
         #expect(found["windows"]?.first?.compactMap { $0 as? Int } == [300, alerts])
+        #expect(found["windowMismatches"]?.first?.first as? Int == 0)
+        #expect(found["windowRows"]?.first?.first as? Int == found["windowGroups"]?.first?.first as? Int)
+        #expect((found["windowRows"]?.first?.first as? Int ?? 0) > 1, "the fixture should span several windows")
         #expect(found["views"]?.compactMap { $0.first as? String } == ["daily_sales_summary", "fraud_analysis", "product_performance"])
         #expect((found["indexes"]?.first?.first as? Int ?? 0) >= 8)
         let one = try #require(found["one"]?.first)
@@ -152,5 +167,20 @@ struct ArchiverTests {
         let awkward = "say \"hi\"\\ then\nnext\ttab \u{1} é"
         let parsed = try JSONSerialization.jsonObject(with: Data("[\(JSONText.quoted(awkward))]".utf8)) as? [String]
         #expect(parsed == [awkward])
+        // The archive's row buffers escape the same way, text given or rendered.
+        var buffer = JSONBuffer(capacity: 16)
+        buffer.append("[")
+        buffer.appendQuoted(awkward)
+        buffer.append(",")
+        buffer.appendQuoted { $0.append("rendered \"quoted\"\n") }
+        buffer.append(",")
+        buffer.append(Float(0.25))
+        buffer.append(",")
+        buffer.append(Float.nan)
+        buffer.append("]")
+        let values = try JSONSerialization.jsonObject(with: Data(buffer.bytes)) as? [Any]
+        #expect(values?.count == 4)
+        #expect(values?.first as? String == awkward && values?[1] as? String == "rendered \"quoted\"\n")
+        #expect(values?[2] as? Double == 0.25 && values?[3] is NSNull)
     }
 }

@@ -47,6 +47,7 @@ public final class ArchiveService: Service, Sendable {
 
     /// The thread's loop: archive, publish, rotate; at a stop, archive to the end and close the log.
     private func work() throws {
+        yieldCPU()
         let archiver = try Archiver(
             databasePath: configuration.databasePath, logDirectory: configuration.logDirectory,
             alertLevel: configuration.alertLevel)
@@ -88,5 +89,17 @@ public final class ArchiveService: Service, Sendable {
         logger.info(
             "archive closed",
             metadata: ["decisions": "\(published.decisions)", "labels": "\(published.labels)", "at": "\(published.position)"])
+    }
+
+    /// Lowers this thread's CPU priority to `configuration.niceness`: on Linux niceness belongs to
+    /// a thread, and `who` 0 names the calling one. A failure is logged, and the archive goes on
+    /// at the priority it has.
+    private func yieldCPU() {
+        #if os(Linux)
+        guard configuration.niceness > 0 else { return }
+        if setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, configuration.niceness) != 0 {
+            logger.warning("could not lower the archive thread's priority", metadata: ["errno": "\(errno)"])
+        }
+        #endif
     }
 }

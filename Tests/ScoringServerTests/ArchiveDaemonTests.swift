@@ -11,11 +11,29 @@ struct ArchiveDaemonTests {
         sqliteValue(database, "SELECT COUNT(*) FROM \(table)").flatMap(Int.init) ?? -1
     }
 
+    /// Each thread's niceness, from /proc/PID/task/TID/stat (field 19, after the parenthesised name).
+    static func nicenesses(of pid: pid_t) -> [Int] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return tasks.compactMap { task in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return nil }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            // fields[0] is field 3 (state): niceness, field 19, is fields[16].
+            return fields.count > 16 ? Int(fields[16]) : nil
+        }
+    }
+
     @Test("kill -9 loses no answered decision: started again, the daemon archives the rest of its log")
     func killNineLosesNothing() throws {
         let directory = try makeTestDirectory("archive-kill")
         let database = directory.appendingPathComponent("warehouse.db").path
         let daemon = try DaemonProcess.start(arguments: ["--archive", database])
+        // By default the archive thread yields the CPU to scoring (niceness 19); nothing else does.
+        let opened = Date().addingTimeInterval(20)
+        while !daemon.log.contains("archive open"), Date() < opened { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(Self.nicenesses(of: daemon.pid).filter { $0 == 19 }.count == 1, "\(Self.nicenesses(of: daemon.pid))")
+        #expect(Self.nicenesses(of: daemon.pid).filter { $0 == 0 }.count > 1)
         let connection = try RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 30)
         let answered = 2_000
         for index in 0..<answered {
@@ -25,7 +43,8 @@ struct ArchiveDaemonTests {
         daemon.signal(SIGKILL)
         _ = daemon.waitForExit(timeout: 10)
 
-        let restarted = try DaemonProcess.start(arguments: ["--archive", database])
+        // At niceness 0 the catch-up does not wait on whatever else a busy test host runs.
+        let restarted = try DaemonProcess.start(arguments: ["--archive", database, "--archive-nice", "0"])
         let deadline = Date().addingTimeInterval(30)
         while Self.count("raw_transactions", in: database) < answered, Date() < deadline {
             Thread.sleep(forTimeInterval: 0.1)

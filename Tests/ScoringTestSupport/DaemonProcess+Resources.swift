@@ -11,6 +11,20 @@ extension DaemonProcess {
         (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd").count) ?? 0
     }
 
+    /// The lowest `RLIMIT_NOFILE` that leaves `spare` descriptor numbers free. The limit bounds
+    /// numbers, not a count, and the daemon may hold numbers above it (descriptors inherited from
+    /// a busy test process), so its count alone can leave many more free.
+    public func openFileLimit(leaving spare: Int) -> Int {
+        let used = Set(((try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []).compactMap { Int($0) })
+        var free = 0
+        var limit = 0
+        while free < spare {
+            if !used.contains(limit) { free += 1 }
+            limit += 1
+        }
+        return limit
+    }
+
     /// User plus system CPU seconds used so far (/proc/PID/stat fields 14 and 15).
     public var cpuSeconds: Double {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),

@@ -55,9 +55,8 @@ struct ConnectionLimitsTests {
     func acceptBackoff() throws {
         let daemon = try DaemonProcess.start(arguments: ["--max-connections", "1000"])
         // As `ulimit -n` would: a few descriptors above what the daemon holds now.
-        let held = daemon.openFileCount
-        try #require(held > 0)
-        let limit = held + 8
+        try #require(daemon.openFileCount > 0)
+        let limit = daemon.openFileLimit(leaving: 8)
         #expect(daemon.setOpenFileLimit(limit))
         var connections: [RawConnection] = []
         let exhausted = Date()

@@ -14,10 +14,10 @@ public struct ArchiveConfiguration: Sendable {
     public var segmentBytes = 64 << 20
     /// Records archived per SQLite transaction at most.
     public var batchRecords = 10_000
-    /// The archive thread's CPU niceness, 0 (as scoring) to 19 (only what scoring leaves). By
-    /// default the archive yields: under full load scoring keeps the CPU and the archive falls
-    /// behind, within `backlogLimitBytes`, catching up when the load eases.
-    public var niceness: Int32 = 19
+    /// How the archive thread shares the CPU with scoring. By default it yields: under full load
+    /// scoring keeps the CPU and the archive falls behind, within `backlogLimitBytes`, catching up
+    /// when the load eases.
+    public var priority = ArchivePriority.idle
 
     /// An archive at `databasePath`, its log in `databasePath` + `.log`.
     public init(databasePath: String) {

@@ -91,15 +91,13 @@ public final class ArchiveService: Service, Sendable {
             metadata: ["decisions": "\(published.decisions)", "labels": "\(published.labels)", "at": "\(published.position)"])
     }
 
-    /// Lowers this thread's CPU priority to `configuration.niceness`: on Linux niceness belongs to
-    /// a thread, and `who` 0 names the calling one. A failure is logged, and the archive goes on
+    /// Gives this thread `configuration.priority`; a failure is logged, and the archive goes on
     /// at the priority it has.
     private func yieldCPU() {
-        #if os(Linux)
-        guard configuration.niceness > 0 else { return }
-        if setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, configuration.niceness) != 0 {
-            logger.warning("could not lower the archive thread's priority", metadata: ["errno": "\(errno)"])
+        if let error = configuration.priority.applyToCurrentThread() {
+            logger.warning(
+                "could not lower the archive thread's priority",
+                metadata: ["priority": "\(configuration.priority.rawValue)", "errno": "\(error)"])
         }
-        #endif
     }
 }

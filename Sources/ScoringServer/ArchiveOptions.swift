@@ -13,8 +13,8 @@ struct ArchiveOptions: ParsableArguments {
     @Option(name: .customLong("archive-max-backlog"), help: "Bytes of decision log the archive may fall behind before decisions are shed from it (counted in streamify_archive_shed_total). Env: STREAMIFY_ARCHIVE_MAX_BACKLOG")
     var maxBacklog: Int = environment("STREAMIFY_ARCHIVE_MAX_BACKLOG").flatMap(Int.init) ?? ArchiveConfiguration(databasePath: "").backlogLimitBytes
 
-    @Option(name: .customLong("archive-nice"), help: "CPU niceness of the archive thread, 0 (as scoring) to 19 (only what scoring leaves: under full load the archive falls behind, within --archive-max-backlog, and catches up after). Env: STREAMIFY_ARCHIVE_NICE")
-    var nice: Int32 = environment("STREAMIFY_ARCHIVE_NICE").flatMap { Int32($0) } ?? ArchiveConfiguration(databasePath: "").niceness
+    @Option(name: .customLong("archive-priority"), help: "How the archive thread shares the CPU with scoring: idle (only CPU time nothing else wants; under full load the archive falls behind, within --archive-max-backlog, and catches up after), background (niceness 19) or normal (as scoring). Env: STREAMIFY_ARCHIVE_PRIORITY")
+    var priority: String = environment("STREAMIFY_ARCHIVE_PRIORITY") ?? ArchiveConfiguration(databasePath: "").priority.rawValue
 
     /// The archive's configuration, or nil when it is off.
     func makeConfiguration() throws -> ArchiveConfiguration? {
@@ -28,11 +28,12 @@ struct ArchiveOptions: ParsableArguments {
             throw ServerOptions.InvalidOption(
                 description: "--archive-max-backlog must be at least one log segment (\(configuration.segmentBytes) bytes), got \(maxBacklog)")
         }
-        guard (0...19).contains(nice) else {
-            throw ServerOptions.InvalidOption(description: "--archive-nice must be 0 to 19, got \(nice)")
+        guard let priority = ArchivePriority(rawValue: priority) else {
+            throw ServerOptions.InvalidOption(
+                description: "--archive-priority must be \(ArchivePriority.allCases.map(\.rawValue).joined(separator: ", ")), got '\(priority)'")
         }
         configuration.alertLevel = level
-        configuration.niceness = nice
+        configuration.priority = priority
         configuration.backlogLimitBytes = maxBacklog
         return configuration
     }

@@ -11,16 +11,19 @@ struct ArchiveDaemonTests {
         sqliteValue(database, "SELECT COUNT(*) FROM \(table)").flatMap(Int.init) ?? -1
     }
 
-    /// Each thread's niceness, from /proc/PID/task/TID/stat (field 19, after the parenthesised name).
-    static func nicenesses(of pid: pid_t) -> [Int] {
+    /// `SCHED_IDLE` in <linux/sched.h>.
+    static let scheduleIdle = 5
+
+    /// Each thread's scheduling policy, from /proc/PID/task/TID/stat (field 41; fields are
+    /// counted from the state, field 3, after the parenthesised name).
+    static func schedulingPolicies(of pid: pid_t) -> [Int] {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
         return tasks.compactMap { task in
             guard let stat = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/stat", encoding: .utf8),
                 let close = stat.lastIndex(of: ")")
             else { return nil }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
-            // fields[0] is field 3 (state): niceness, field 19, is fields[16].
-            return fields.count > 16 ? Int(fields[16]) : nil
+            return fields.count > 41 - 3 ? Int(fields[41 - 3]) : nil
         }
     }
 
@@ -29,11 +32,12 @@ struct ArchiveDaemonTests {
         let directory = try makeTestDirectory("archive-kill")
         let database = directory.appendingPathComponent("warehouse.db").path
         let daemon = try DaemonProcess.start(arguments: ["--archive", database])
-        // By default the archive thread yields the CPU to scoring (niceness 19); nothing else does.
+        // By default the archive thread yields the CPU to scoring (SCHED_IDLE); nothing else does.
         let opened = Date().addingTimeInterval(20)
         while !daemon.log.contains("archive open"), Date() < opened { Thread.sleep(forTimeInterval: 0.05) }
-        #expect(Self.nicenesses(of: daemon.pid).filter { $0 == 19 }.count == 1, "\(Self.nicenesses(of: daemon.pid))")
-        #expect(Self.nicenesses(of: daemon.pid).filter { $0 == 0 }.count > 1)
+        let policies = Self.schedulingPolicies(of: daemon.pid)
+        #expect(policies.filter { $0 == Self.scheduleIdle }.count == 1, "\(policies)")
+        #expect(policies.filter { $0 == 0 }.count > 1, "\(policies)")
         let connection = try RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 30)
         let answered = 2_000
         for index in 0..<answered {
@@ -43,8 +47,8 @@ struct ArchiveDaemonTests {
         daemon.signal(SIGKILL)
         _ = daemon.waitForExit(timeout: 10)
 
-        // At niceness 0 the catch-up does not wait on whatever else a busy test host runs.
-        let restarted = try DaemonProcess.start(arguments: ["--archive", database, "--archive-nice", "0"])
+        // At normal priority the catch-up does not wait on whatever else a busy test host runs.
+        let restarted = try DaemonProcess.start(arguments: ["--archive", database, "--archive-priority", "normal"])
         let deadline = Date().addingTimeInterval(30)
         while Self.count("raw_transactions", in: database) < answered, Date() < deadline {
             Thread.sleep(forTimeInterval: 0.1)
@@ -52,5 +56,18 @@ struct ArchiveDaemonTests {
         #expect(restarted.terminate() == 0)
         #expect(Self.count("raw_transactions", in: database) == answered)
         #expect(restarted.log.contains("archive closed"))
+    }
+
+    @Test("a bad archive priority refuses to start and names the choices")
+    func badPriority() throws {
+        let directory = try makeTestDirectory("archive-priority")
+        let database = directory.appendingPathComponent("warehouse.db").path
+        do {
+            let daemon = try DaemonProcess.start(arguments: ["--archive", database, "--archive-priority", "fast"])
+            Issue.record("started with --archive-priority fast")
+            _ = daemon.terminate()
+        } catch let failure as DaemonProcess.StartFailed {
+            #expect(failure.description.contains("--archive-priority must be normal, background, idle, got 'fast'"), "\(failure)")
+        }
     }
 }

@@ -20,8 +20,8 @@ struct ArchiveEndToEndTests {
     /// the Unix socket, labels one, stops gracefully; the levels answered.
     static func scoreAndStop(_ count: Int, from first: Int, database: String) async throws -> [AlertLevel] {
         var archive = ArchiveConfiguration(databasePath: database)
-        // At niceness 0 the archive does not wait on whatever else a busy test host runs.
-        archive.niceness = 0
+        // At normal priority the archive does not wait on whatever else a busy test host runs.
+        archive.priority = .normal
         let running = try await RunningApplication.start { $0.archive = archive }
         let client = try await ScoringClient.connect(to: .unix(path: try #require(running.addresses.unixSocketPath)))
         var levels: [AlertLevel] = []

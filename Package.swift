@@ -93,9 +93,12 @@ let package = Package(
             name: "ScoringModel",
             swiftSettings: swiftSettings
         ),
+        /// CRC-32C with the CPU's instruction, chosen at run time (StateStore's checksums).
+        .target(name: "CChecksum"),
         /// Durable files of engine state: checksummed snapshots written whole or not at all.
         .target(
             name: "StateStore",
+            dependencies: ["CChecksum"],
             swiftSettings: swiftSettings
         ),
         /// The one scoring API every door calls (intake, validation, scoring, counting, decision),

@@ -1,8 +1,11 @@
+import CChecksum
+
 /// CRC-32C (Castagnoli), the checksum of iSCSI, ext4 metadata and LevelDB/RocksDB logs.
 ///
-/// Table-driven, eight bytes per step ("slicing-by-8"): about 1 GB/s here, against the SSE4.2
-/// instruction's several, but portable and free of a C shim; a snapshot of 1M cards is checked
-/// in well under the restart budget.
+/// With the CPU's instruction where it has one (SSE4.2, arm64's CRC extension: `CChecksum`),
+/// else table-driven, eight bytes per step ("slicing-by-8", about 1 GB/s here). The decision
+/// log checksums every scored transaction on the event loop, where the table cost 5 % of the
+/// loop's time.
 public struct CRC32C: Sendable {
     /// The running value; `checksum` finalises it.
     private var state: UInt32 = 0xFFFF_FFFF
@@ -20,8 +23,21 @@ public struct CRC32C: Sendable {
     /// The checksum of everything passed to `update` so far.
     public var checksum: UInt32 { ~state }
 
+    /// Whether `update` uses the CPU's instruction.
+    public static let usesHardware = streamify_crc32c_hardware_available() != 0
+
     /// Adds `bytes`.
+    @inline(__always)
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        if Self.usesHardware {
+            state = streamify_crc32c_hardware_update(state, bytes.baseAddress, bytes.count)
+        } else {
+            updateWithTable(bytes)
+        }
+    }
+
+    /// Adds `bytes` with the table, whatever the CPU has (the fallback, and what tests compare with).
+    mutating func updateWithTable(_ bytes: UnsafeRawBufferPointer) {
         var crc = state
         var index = 0
         let count = bytes.count

@@ -28,6 +28,9 @@ public final class Journal: @unchecked Sendable {
     private let layout: UInt64
     private let mutex = Mutex<Void>(())
     private var pending: [UInt8] = []
+    /// Where `append(kind:maximumBytes:write:)` builds a record before copying what it used.
+    private let scratch = UnsafeMutableRawBufferPointer.allocate(
+        byteCount: recordOverhead + maximumPayload, alignment: MemoryLayout<UInt64>.alignment)
     private var descriptor: Int32 = -1
     private var segmentBytes = 0
     private var unsynced = false
@@ -66,6 +69,7 @@ public final class Journal: @unchecked Sendable {
     public static let syncInterval = DispatchTimeInterval.seconds(1)
 
     deinit {
+        scratch.deallocate()
         syncTimer?.cancel()
         if descriptor >= 0 { Glibc.close(descriptor) }
     }
@@ -91,25 +95,20 @@ public final class Journal: @unchecked Sendable {
         }
     }
 
-    /// Adds a record of at most `maximumBytes` that `write` builds in place and returns the
-    /// length of: no copy and, once the buffer has grown, no allocation. `write` runs under the
-    /// journal's lock, so it should only copy.
+    /// Adds a record of at most `maximumBytes` that `write` builds and returns the length of,
+    /// in scratch memory: only the bytes used are copied on, and once the buffer has grown
+    /// nothing is allocated. `write` runs under the journal's lock, so it should only copy.
     public func append(kind: UInt8, maximumBytes: Int, write: (UnsafeMutableRawBufferPointer) -> Int) {
         precondition(maximumBytes <= Self.maximumPayload)
+        let payloadStart = Self.recordOverhead
         mutex.withLock { _ in
-            let start = pending.count
-            let payloadStart = start + Self.recordOverhead
-            pending.append(contentsOf: repeatElement(0, count: Self.recordOverhead + maximumBytes))
-            let length = pending.withUnsafeMutableBytes { raw in
-                let length = write(UnsafeMutableRawBufferPointer(rebasing: raw[payloadStart..<payloadStart + maximumBytes]))
-                precondition(length <= maximumBytes)
-                raw[payloadStart - 1] = kind
-                let checksum = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[payloadStart - 1..<payloadStart + length]))
-                raw.storeBytes(of: UInt32(length).littleEndian, toByteOffset: start, as: UInt32.self)
-                raw.storeBytes(of: checksum.littleEndian, toByteOffset: start + MemoryLayout<UInt32>.size, as: UInt32.self)
-                return length
-            }
-            pending.removeLast(maximumBytes - length)
+            let length = write(UnsafeMutableRawBufferPointer(rebasing: scratch[payloadStart..<payloadStart + maximumBytes]))
+            precondition(length <= maximumBytes)
+            scratch[payloadStart - 1] = kind
+            let checksum = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: scratch[payloadStart - 1..<payloadStart + length]))
+            scratch.storeBytes(of: UInt32(length).littleEndian, toByteOffset: 0, as: UInt32.self)
+            scratch.storeBytes(of: checksum.littleEndian, toByteOffset: MemoryLayout<UInt32>.size, as: UInt32.self)
+            pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<payloadStart + length]))
         }
     }
 

@@ -1,5 +1,5 @@
 import Foundation
-import StateStore
+@testable import StateStore
 import Testing
 
 @Suite("Snapshot files: whole or not at all")
@@ -24,6 +24,21 @@ struct SnapshotStoreTests {
                 bytes[start..<min(start + piece, bytes.count)].withUnsafeBytes { crc.update($0) }
             }
             #expect(crc.checksum == whole, "pieces of \(piece)")
+        }
+    }
+
+    @Test("the CPU's CRC-32C instruction and the table agree on every length and alignment")
+    func hardwareMatchesTable() throws {
+        try #require(CRC32C.usesHardware, "this CPU has no CRC-32C instruction: only the table runs")
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<4_096).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        bytes.withUnsafeBytes { all in
+            for (start, length) in [(0, 0), (0, 1), (1, 7), (3, 8), (5, 9), (7, 63), (0, 1_000), (13, 4_000)] {
+                let piece = UnsafeRawBufferPointer(rebasing: all[start..<start + length])
+                var table = CRC32C()
+                table.updateWithTable(piece)
+                #expect(CRC32C.checksum(piece) == table.checksum, "\(length) bytes from \(start)")
+            }
         }
     }
 

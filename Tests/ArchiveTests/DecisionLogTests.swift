@@ -75,12 +75,23 @@ struct DecisionLogTests {
             #expect(archived.assessment.score == decisions[index].assessment.score)
             #expect(archived.assessment.level == decisions[index].assessment.level)
             for factor in RiskFactor.allCases {
-                #expect(archived.assessment[factor].reason == decisions[index].assessment[factor].reason)
+                let kept = archived.assessment[factor]
+                let scored = decisions[index].assessment[factor]
+                #expect(kept.reason == scored.reason)
+                #expect(kept.score == scored.score && kept.weight == scored.weight && kept.contribution == scored.contribution)
+                for (keptSignal, scoredSignal) in [(kept.primary, scored.primary), (kept.secondary, scored.secondary)] {
+                    #expect(keptSignal.kind == scoredSignal.kind && keptSignal.a == scoredSignal.a)
+                    #expect(keptSignal.b == scoredSignal.b && keptSignal.c == scoredSignal.c)
+                }
                 // The vector's first entries are the factor scores the combiner read.
                 #expect(archived.features[factor.rawValue] == decisions[index].assessment[factor].score)
             }
             #expect(archived.features[FeatureVector.amountLog10] > 0, "the raw features are there too")
             #expect(archived.modelVersion == decisions[index].modelVersion)
+            // Cut anywhere, a record is refused, never read past its end.
+            for cut in [1, payload.count / 3, payload.count - 1] {
+                #expect(throws: StateFormatError.self) { try payload.prefix(cut).withUnsafeBytes { try DecisionRecord.decision(from: $0) } }
+            }
         }
         let (kind, payload) = try #require(records.last)
         #expect(kind == .label)

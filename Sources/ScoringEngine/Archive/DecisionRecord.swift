@@ -6,9 +6,11 @@ import StreamifyWire
 /// assessment, the feature vector it was made on and the model that made it, or a label as
 /// reported, with what became of it.
 ///
-/// Written on the hot path straight into the log's commit buffer (no copy, no allocation):
-/// fixed-size values as their bytes, then each text field as a count and its bytes, as `StateWriter` writes them, so
-/// `StateReader` reads a record back.
+/// Written on the hot path into the log's scratch memory (no allocation), compactly, since every
+/// byte is written, checksummed and read again for every transaction: fixed-size values as their
+/// bytes; each factor's numbers, with each of its two signals as its kind and, unless it is
+/// `.none`, its three arguments; the features that are not zero, each as its index and value;
+/// then each text field as a 16-bit count and its bytes.
 public enum DecisionRecord {
     /// What a record holds.
     public enum Kind: UInt8, Sendable {
@@ -22,24 +24,44 @@ public enum DecisionRecord {
     /// another layout, and a reader refuses logs of another one.
     public static var layout: UInt64 {
         let shapes = [
-            MemoryLayout<RiskAssessment>.stride, MemoryLayout<RiskAssessment>.alignment, RiskFactor.allCases.count,
-            MemoryLayout<FeatureVector>.stride, FeatureVector.count,
-            MemoryLayout<Fixed>.stride, MemoryLayout<LabelFixed>.stride, textFields, labelTextFields,
+            MemoryLayout<Fixed>.stride, MemoryLayout<FactorFixed>.stride, MemoryLayout<SignalArguments>.stride,
+            MemoryLayout<Signal.Kind>.size, RiskFactor.allCases.count, FeatureVector.count,
+            MemoryLayout<FeatureIndex>.size, MemoryLayout<TextLength>.size,
+            MemoryLayout<LabelFixed>.stride, textFields, labelTextFields,
         ]
-        return shapes.reduce(Fingerprint.finalize(0x5354_524D_4445_4331)) { Fingerprint.finalize($0 ^ UInt64($1)) }
+        return shapes.reduce(Fingerprint.finalize(0x5354_524D_4445_4332)) { Fingerprint.finalize($0 ^ UInt64($1)) }
     }
 
     /// The fixed-size part of a decision record.
     struct Fixed: BitwiseCopyable {
-        var assessment: RiskAssessment
-        var features: FeatureVector
         var amountMinor: Int64
         var eventTimeMs: Int64
         var latitude: Double
         var longitude: Double
-        var hasLocation: Bool
+        var score: Float
         var channel: Int32
+        var level: RiskLevel.RawValue
+        var hasLocation: Bool
     }
+
+    /// One factor's numbers; its two signals follow.
+    struct FactorFixed: BitwiseCopyable {
+        var score: Float
+        var weight: Float
+        var contribution: Float
+    }
+
+    /// A signal's arguments, written after its kind unless the kind is `.none`.
+    struct SignalArguments: BitwiseCopyable {
+        var a: Double
+        var b: Double
+        var c: Double
+    }
+
+    /// A feature's index (and the count of features written), before its value.
+    typealias FeatureIndex = UInt8
+    /// A text field's length, before its bytes.
+    typealias TextLength = UInt16
 
     /// The fixed-size part of a label record.
     struct LabelFixed: BitwiseCopyable {
@@ -55,9 +77,18 @@ public enum DecisionRecord {
     /// Text fields of a label: transaction, card and merchant ids.
     static let labelTextFields = 3
 
-    /// The longest decision record: the fixed part, then every text field at its limit.
+    /// The longest assessment: every factor's numbers and two signals with their arguments.
+    static let maximumAssessmentBytes =
+        RiskFactor.allCases.count
+        * (MemoryLayout<FactorFixed>.size + 2 * (MemoryLayout<Signal.Kind>.size + MemoryLayout<SignalArguments>.size))
+    /// The longest feature list: the count, then every feature's index and value.
+    static let maximumFeatureBytes =
+        MemoryLayout<FeatureIndex>.size + FeatureVector.count * (MemoryLayout<FeatureIndex>.size + MemoryLayout<Float>.size)
+
+    /// The longest decision record: the fixed part, the assessment, the features, then every text field at its limit.
     static let maximumBytes =
-        MemoryLayout<Fixed>.size + textFields * MemoryLayout<UInt64>.size + modelVersionBytes
+        MemoryLayout<Fixed>.size + maximumAssessmentBytes + maximumFeatureBytes
+        + textFields * MemoryLayout<TextLength>.size + modelVersionBytes
         + 5 * FieldLimits.identifierBytes + FieldLimits.deviceIDBytes + FieldLimits.ipAddressBytes
         + FieldLimits.merchantCategoryBytes + FieldLimits.paymentMethodBytes
     /// The most of a model version kept.
@@ -74,9 +105,17 @@ public enum DecisionRecord {
         let location = message.location?.pointee
         writer.write(
             Fixed(
-                assessment: assessment, features: features, amountMinor: message.amount_minor, eventTimeMs: message.event_time_ms,
-                latitude: location?.latitude ?? 0, longitude: location?.longitude ?? 0, hasLocation: location != nil,
-                channel: Int32(bitPattern: message.channel.rawValue)))
+                amountMinor: message.amount_minor, eventTimeMs: message.event_time_ms,
+                latitude: location?.latitude ?? 0, longitude: location?.longitude ?? 0, score: assessment.score,
+                channel: Int32(bitPattern: message.channel.rawValue), level: assessment.level.rawValue,
+                hasLocation: location != nil))
+        for factor in RiskFactor.allCases {
+            let outcome = assessment[factor]
+            writer.write(FactorFixed(score: outcome.score, weight: outcome.weight, contribution: outcome.contribution))
+            writer.write(outcome.primary)
+            writer.write(outcome.secondary)
+        }
+        writer.write(features)
         var version = modelVersion
         version.withUTF8 { writer.writeText(UnsafeRawBufferPointer($0), limit: modelVersionBytes) }
         // One call per field, in `ArchivedDecision`'s order: an array of them would allocate.
@@ -115,23 +154,33 @@ public enum DecisionRecord {
 
     /// Reads a decision record back.
     public static func decision(from payload: UnsafeRawBufferPointer) throws(StateFormatError) -> ArchivedDecision {
-        var reader = StateReader(Array(payload))
+        var reader = RecordReader(payload)
         let fixed = try reader.read(Fixed.self)
+        guard let level = RiskLevel(rawValue: fixed.level) else { throw StateFormatError("a decision of no known level") }
+        var factors = FactorSlots(repeating: FactorOutcome(score: 0, primary: .none))
+        for factor in RiskFactor.allCases {
+            let numbers = try reader.read(FactorFixed.self)
+            var outcome = FactorOutcome(score: numbers.score, primary: try reader.readSignal(), secondary: try reader.readSignal())
+            outcome.weight = numbers.weight
+            outcome.contribution = numbers.contribution
+            factors[factor.rawValue] = outcome
+        }
+        let features = try reader.readFeatures()
         let version = try reader.readText()
         var texts: [String] = []
         for _ in 0..<textFields - 1 { texts.append(try reader.readText()) }
-        guard RiskLevel(rawValue: fixed.assessment.level.rawValue) != nil else { throw StateFormatError("a decision of no known level") }
         return ArchivedDecision(
             transactionID: texts[0], cardID: texts[1], merchantID: texts[2], currency: texts[3], deviceID: texts[4],
             ipAddress: texts[5], merchantCategory: texts[6], paymentMethod: texts[7], country: texts[8],
             amountMinor: fixed.amountMinor, eventTimeMs: fixed.eventTimeMs,
             location: fixed.hasLocation ? (fixed.latitude, fixed.longitude) : nil, channel: fixed.channel,
-            assessment: fixed.assessment, features: fixed.features, modelVersion: version)
+            assessment: RiskAssessment(score: fixed.score, level: level, factors: factors), features: features,
+            modelVersion: version)
     }
 
     /// Reads a label record back.
     public static func label(from payload: UnsafeRawBufferPointer) throws(StateFormatError) -> ArchivedLabel {
-        var reader = StateReader(Array(payload))
+        var reader = RecordReader(payload)
         let fixed = try reader.read(LabelFixed.self)
         var texts: [String] = []
         for _ in 0..<labelTextFields { texts.append(try reader.readText()) }
@@ -139,14 +188,6 @@ public enum DecisionRecord {
             transactionID: texts[0], cardID: texts[1], merchantID: texts[2], label: fixed.label,
             eventTimeMs: fixed.eventTimeMs, reportedTimeMs: fixed.reportedTimeMs, amountMinor: fixed.amountMinor,
             disposition: LabelDisposition(rawValue: Int(fixed.disposition)))
-    }
-}
-
-extension StateReader {
-    /// A text field; bytes that are not UTF-8 (intake refuses them in ids, not in every field)
-    /// read as U+FFFD rather than failing the record.
-    fileprivate mutating func readText() throws(StateFormatError) -> String {
-        String(decoding: try readArray(UInt8.self, limit: DecisionRecord.maximumBytes), as: UTF8.self)
     }
 }
 
@@ -190,7 +231,7 @@ public struct ArchivedLabel: Sendable {
     public var disposition: LabelDisposition?
 }
 
-/// Writes values into a fixed buffer as `StateWriter` writes them into an array.
+/// Writes a record into a fixed buffer, as `RecordReader` reads it back.
 private struct RecordWriter {
     let buffer: UnsafeMutableRawBufferPointer
     var count = 0
@@ -207,13 +248,77 @@ private struct RecordWriter {
         }
     }
 
+    /// A signal: its kind, then its arguments unless it is `.none`.
+    mutating func write(_ signal: Signal) {
+        write(signal.kind.rawValue)
+        if signal.kind != .none { write(DecisionRecord.SignalArguments(a: signal.a, b: signal.b, c: signal.c)) }
+    }
+
+    /// The features that are not zero: their count, then each one's index and value.
+    mutating func write(_ features: FeatureVector) {
+        let countAt = count
+        write(DecisionRecord.FeatureIndex(0))
+        var written = 0
+        for index in 0..<FeatureVector.count where features[index] != 0 {
+            write(DecisionRecord.FeatureIndex(index))
+            write(features[index])
+            written += 1
+        }
+        buffer[countAt] = DecisionRecord.FeatureIndex(written)
+    }
+
     /// A count and the bytes, cut at `limit` (intake has already refused longer fields).
     mutating func writeText(_ text: UnsafeRawBufferPointer, limit: Int) {
-        let length = min(text.count, limit, buffer.count - count - MemoryLayout<UInt64>.size)
-        write(UInt64(length))
+        let length = min(text.count, limit, buffer.count - count - MemoryLayout<DecisionRecord.TextLength>.size)
+        write(DecisionRecord.TextLength(length))
         if length > 0 {
             buffer.baseAddress!.advanced(by: count).copyMemory(from: text.baseAddress!, byteCount: length)
             count += length
         }
+    }
+}
+
+/// Reads what `RecordWriter` wrote, refusing a record that ends early or holds what no writer writes.
+private struct RecordReader {
+    let bytes: UnsafeRawBufferPointer
+    var offset = 0
+
+    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    mutating func read<Value: BitwiseCopyable>(_: Value.Type = Value.self) throws(StateFormatError) -> Value {
+        let size = MemoryLayout<Value>.size
+        guard bytes.count - offset >= size else { throw StateFormatError("a decision log record ends early") }
+        defer { offset += size }
+        return bytes.loadUnaligned(fromByteOffset: offset, as: Value.self)
+    }
+
+    mutating func readSignal() throws(StateFormatError) -> Signal {
+        guard let kind = Signal.Kind(rawValue: try read(Signal.Kind.RawValue.self)) else {
+            throw StateFormatError("a signal of no known kind")
+        }
+        guard kind != .none else { return .none }
+        let arguments = try read(DecisionRecord.SignalArguments.self)
+        return Signal(kind, arguments.a, arguments.b, arguments.c)
+    }
+
+    mutating func readFeatures() throws(StateFormatError) -> FeatureVector {
+        var features = FeatureVector()
+        let written = Int(try read(DecisionRecord.FeatureIndex.self))
+        guard written <= FeatureVector.count else { throw StateFormatError("more features than the vector holds") }
+        for _ in 0..<written {
+            let index = Int(try read(DecisionRecord.FeatureIndex.self))
+            guard index < FeatureVector.count else { throw StateFormatError("a feature index past the vector") }
+            features[index] = try read(Float.self)
+        }
+        return features
+    }
+
+    /// A text field; bytes that are not UTF-8 (intake refuses them in ids, not in every field)
+    /// read as U+FFFD rather than failing the record.
+    mutating func readText() throws(StateFormatError) -> String {
+        let length = Int(try read(DecisionRecord.TextLength.self))
+        guard bytes.count - offset >= length else { throw StateFormatError("a decision log record ends early") }
+        defer { offset += length }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length]), as: UTF8.self)
     }
 }

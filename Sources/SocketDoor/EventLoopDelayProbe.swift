@@ -7,7 +7,7 @@ import Darwin
 #endif
 
 /// How far behind its own work one event loop runs: the lateness of a tick it runs every
-/// `period`, counted only while the loop's thread was busy (`LoopLateness` holds the arithmetic).
+/// `period`, counted only while the loop's thread was busy.
 ///
 /// NIO runs scheduled tasks between rounds of I/O. While the loop is busy with one connection's
 /// read burst, requests already sitting in other sockets (and later in the same one) wait, and
@@ -18,41 +18,51 @@ import Darwin
 ///
 /// Loop-confined: made, started and read on its own event loop.
 final class EventLoopDelayProbe {
-    private let loop: any EventLoop
-    private var lateness: LoopLateness
-    private var next: Scheduled<Void>?
-    private var stopped = false
+    private let period: UInt64
+    /// When the next tick should run (uptime nanoseconds).
+    private var due: UInt64
+    /// The thread's CPU time at the last tick.
+    private var cpuAtLastTick: UInt64
+    /// How late the last tick ran while the thread was working, in nanoseconds.
+    private var lastLateness: UInt64 = 0
+    private var task: RepeatedTask?
 
     /// A probe ticking every `period` on `loop`; call on `loop`.
     init(period: TimeAmount, on loop: any EventLoop) {
         loop.preconditionInEventLoop()
-        self.loop = loop
-        self.lateness = LoopLateness(
-            period: UInt64(max(period.nanoseconds, 1)), now: NIODeadline.now().uptimeNanoseconds, cpu: Self.threadCPUNanoseconds())
-        schedule(in: lateness.period)
-    }
-
-    private func schedule(in delay: UInt64) {
+        self.period = UInt64(max(period.nanoseconds, 1))
+        self.due = NIODeadline.now().uptimeNanoseconds + self.period
+        self.cpuAtLastTick = Self.threadCPUNanoseconds()
         let loopBound = NIOLoopBound(self, eventLoop: loop)
-        next = loop.scheduleTask(in: .nanoseconds(Int64(delay))) { loopBound.value.tick() }
+        task = loop.scheduleRepeatedTask(initialDelay: period, delay: period) { _ in
+            loopBound.value.tick()
+        }
     }
 
     private func tick() {
-        guard !stopped else { return }
-        schedule(in: lateness.tick(now: NIODeadline.now().uptimeNanoseconds, cpu: Self.threadCPUNanoseconds()))
+        let now = NIODeadline.now().uptimeNanoseconds
+        let cpu = Self.threadCPUNanoseconds()
+        let late = now > due ? now - due : 0
+        lastLateness = min(late, cpu &- cpuAtLastTick)
+        due = now + period
+        cpuAtLastTick = cpu
     }
 
-    /// Whether the loop, at `now` (uptime nanoseconds), runs more than `budget` nanoseconds behind.
+    /// Whether the loop, at `now` (uptime nanoseconds), runs more than `budget` nanoseconds behind:
+    /// its last tick ran that late, or the next is already that overdue while the thread works.
     @inline(__always)
     func isBehind(by budget: UInt64, atUptimeNanoseconds now: UInt64) -> Bool {
-        lateness.isBehind(by: budget, now: now, cpu: Self.threadCPUNanoseconds)
+        if lastLateness > budget { return true }
+        let overdue = now > due ? now - due : 0
+        // Only then ask for the thread's CPU time (a system call): the common case stays cheap.
+        guard overdue > budget else { return false }
+        return min(overdue, Self.threadCPUNanoseconds() &- cpuAtLastTick) > budget
     }
 
     /// Stops ticking.
     func stop() {
-        stopped = true
-        next?.cancel()
-        next = nil
+        task?.cancel()
+        task = nil
     }
 
     private static func threadCPUNanoseconds() -> UInt64 {

@@ -58,23 +58,6 @@ struct OverloadTests {
         #expect(daemon.terminate() == 0)
     }
 
-    @Test("a sequential client is not shed after its own large batch: the loop caught up when it answered")
-    func sequentialClientAfterBatch() throws {
-        // A 20 ms budget ticks every 5 ms: long enough for a stale estimate to meet the next request.
-        let daemon = try DaemonProcess.start(arguments: ["--event-loops", "1", "--max-queue-delay", "5ms", "--metrics", "127.0.0.1:0"])
-        let connection = try RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 60)
-        for round in 0..<5 {
-            let batch = (0..<10_000).map { Fixtures.transaction($0, card: "seq-\(round)-\($0 % 300)") }
-            let batchAnswer = try connection.call(Request(requestID: UInt64(round), body: .scoreBatch(batch)))
-            #expect(Fixtures.error(batchAnswer) == nil, "round \(round): the batch met an idle loop")
-            let single = try connection.call(Request(requestID: UInt64(100 + round), body: .score(Fixtures.transaction(round, card: "after-\(round)"))))
-            #expect(Fixtures.breakdown(single) != nil, "round \(round): \(String(describing: single))")
-        }
-        let metrics = try httpGet(port: try #require(daemon.metricsPort), path: "/metrics")
-        #expect(metrics.contains(#"streamify_requests_shed_total{reason="queue_delay"} 0"#))
-        #expect(daemon.terminate() == 0)
-    }
-
     @Test("with --max-queue-delay off, everything is scored, however late")
     func offScoresEverything() throws {
         let daemon = try DaemonProcess.start(arguments: ["--event-loops", "1", "--max-queue-delay", "off"])

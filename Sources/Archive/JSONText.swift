@@ -13,7 +13,7 @@ enum JSONText {
     /// (the common case: ids and generated reasons), escaped byte by byte otherwise.
     static func appendQuoted(_ text: String, to out: inout String) {
         out.append("\"")
-        if !text.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) {
+        if !text.utf8.contains(where: needsEscape) {
             out.append(text)
         } else {
             var escaped: [UInt8] = []
@@ -29,6 +29,10 @@ enum JSONText {
     static func escape<Bytes: Sequence<UInt8>>(_ utf8: Bytes, to sink: (UInt8) -> Void) {
         let hex: StaticString = "0123456789abcdef"
         for byte in utf8 {
+            guard needsEscape(byte) else {
+                sink(byte)
+                continue
+            }
             switch byte {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"):
                 sink(UInt8(ascii: "\\"))
@@ -36,14 +40,19 @@ enum JSONText {
             case UInt8(ascii: "\n"):
                 sink(UInt8(ascii: "\\"))
                 sink(UInt8(ascii: "n"))
-            case ..<0x20:
+            default:
                 for character in "\\u00".utf8 { sink(character) }
                 sink(hex.utf8Start[Int(byte >> 4)])
                 sink(hex.utf8Start[Int(byte & 0xF)])
-            default:
-                sink(byte)
             }
         }
+    }
+
+    /// Whether `byte` must be escaped inside a JSON string literal: a quote, a backslash or a
+    /// control character.
+    @inline(__always)
+    static func needsEscape(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20
     }
 
     /// `value` as a JSON value: numbers as numbers (non-finite ones as null), text quoted.

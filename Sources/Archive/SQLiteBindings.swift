@@ -29,12 +29,7 @@ public struct SQLiteBindings: ~Copyable {
     /// Binds text (copied by SQLite).
     public mutating func add(_ text: String) throws {
         var text = text
-        let result = text.withUTF8 { utf8 in
-            utf8.withMemoryRebound(to: CChar.self) {
-                sqlite3_bind_text(statement.statement, next, $0.baseAddress, Int32($0.count), streamify_sqlite_transient())
-            }
-        }
-        try advance(result)
+        try text.withUTF8 { try add(utf8: $0) }
     }
 
     /// Binds text, or NULL when it is empty.
@@ -44,10 +39,12 @@ public struct SQLiteBindings: ~Copyable {
 
     /// Binds UTF-8 bytes as text (copied by SQLite).
     public mutating func add(utf8 bytes: [UInt8]) throws {
-        let result = bytes.withUnsafeBufferPointer { utf8 in
-            utf8.withMemoryRebound(to: CChar.self) {
-                sqlite3_bind_text(statement.statement, next, $0.baseAddress, Int32($0.count), streamify_sqlite_transient())
-            }
+        try bytes.withUnsafeBufferPointer { try add(utf8: $0) }
+    }
+
+    private mutating func add(utf8: UnsafeBufferPointer<UInt8>) throws {
+        let result = utf8.withMemoryRebound(to: CChar.self) {
+            sqlite3_bind_text(statement.statement, next, $0.baseAddress, Int32($0.count), streamify_sqlite_transient())
         }
         try advance(result)
     }

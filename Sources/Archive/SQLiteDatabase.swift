@@ -135,23 +135,32 @@ public final class SQLiteStatement {
 
     /// Resets the statement and binds `values` to its parameters in order, to step it next.
     public func bind(_ values: [SQLiteValue]) throws {
-        sqlite3_reset(statement)
-        var bindings = SQLiteBindings(self)
-        for value in values { try bindings.add(value) }
-    }
-
-    /// Binds `values` to the parameters in order, runs the statement to its end and resets it.
-    public func run(_ values: [SQLiteValue]) throws {
-        try run { bindings in
+        try bind { bindings in
             for value in values { try bindings.add(value) }
         }
     }
 
-    /// Binds the parameters `bind` adds, in order, runs the statement to its end and resets it.
-    public func run(binding bind: (inout SQLiteBindings) throws -> Void) throws {
+    /// Resets the statement and binds the parameters `bind` adds, in order, to step it next.
+    public func bind(_ bind: (inout SQLiteBindings) throws -> Void) throws {
         sqlite3_reset(statement)
         var bindings = SQLiteBindings(self)
         try bind(&bindings)
+    }
+
+    /// Binds `values` to the parameters in order, runs the statement to its end and resets it.
+    public func run(_ values: [SQLiteValue]) throws {
+        try bind(values)
+        try finish()
+    }
+
+    /// Binds the parameters `bind` adds, in order, runs the statement to its end and resets it.
+    public func run(binding bind: (inout SQLiteBindings) throws -> Void) throws {
+        try self.bind(bind)
+        try finish()
+    }
+
+    /// Runs the bound statement to its end and resets it.
+    private func finish() throws {
         while try step() {}
         sqlite3_reset(statement)
     }

@@ -28,9 +28,8 @@ public final class Journal: @unchecked Sendable {
     private let layout: UInt64
     private let mutex = Mutex<Void>(())
     private var pending: [UInt8] = []
-    /// Where `append(kind:maximumBytes:write:)` builds a record before copying what it used.
-    private let scratch = UnsafeMutableRawBufferPointer.allocate(
-        byteCount: recordOverhead + maximumPayload, alignment: MemoryLayout<UInt64>.alignment)
+    /// Where `append(kind:maximumBytes:write:)` builds a payload before copying what it used.
+    private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: maximumPayload, alignment: MemoryLayout<UInt64>.alignment)
     private var descriptor: Int32 = -1
     private var segmentBytes = 0
     private var unsynced = false
@@ -84,15 +83,9 @@ public final class Journal: @unchecked Sendable {
     /// Adds a record to be written by the next `commit`.
     public func append(kind: UInt8, payload: UnsafeRawBufferPointer) {
         precondition(payload.count <= Self.maximumPayload)
-        var crc = CRC32C()
-        withUnsafeBytes(of: kind) { crc.update($0) }
-        crc.update(payload)
-        mutex.withLock { _ in
-            withUnsafeBytes(of: UInt32(payload.count).littleEndian) { pending.append(contentsOf: $0) }
-            withUnsafeBytes(of: crc.checksum.littleEndian) { pending.append(contentsOf: $0) }
-            pending.append(kind)
-            pending.append(contentsOf: payload)
-        }
+        // Checksummed before the lock is taken: the lock is held only to copy.
+        let checksum = Self.checksum(kind: kind, payload: payload)
+        mutex.withLock { _ in appendLocked(kind: kind, payload: payload, checksum: checksum) }
     }
 
     /// Adds a record of at most `maximumBytes` that `write` builds and returns the length of,
@@ -100,16 +93,28 @@ public final class Journal: @unchecked Sendable {
     /// nothing is allocated. `write` runs under the journal's lock, so it should only copy.
     public func append(kind: UInt8, maximumBytes: Int, write: (UnsafeMutableRawBufferPointer) -> Int) {
         precondition(maximumBytes <= Self.maximumPayload)
-        let payloadStart = Self.recordOverhead
         mutex.withLock { _ in
-            let length = write(UnsafeMutableRawBufferPointer(rebasing: scratch[payloadStart..<payloadStart + maximumBytes]))
+            let length = write(UnsafeMutableRawBufferPointer(rebasing: scratch[0..<maximumBytes]))
             precondition(length <= maximumBytes)
-            scratch[payloadStart - 1] = kind
-            let checksum = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: scratch[payloadStart - 1..<payloadStart + length]))
-            scratch.storeBytes(of: UInt32(length).littleEndian, toByteOffset: 0, as: UInt32.self)
-            scratch.storeBytes(of: checksum.littleEndian, toByteOffset: MemoryLayout<UInt32>.size, as: UInt32.self)
-            pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<payloadStart + length]))
+            let payload = UnsafeRawBufferPointer(rebasing: scratch[0..<length])
+            appendLocked(kind: kind, payload: payload, checksum: Self.checksum(kind: kind, payload: payload))
         }
+    }
+
+    /// A record's checksum: CRC-32C over its kind and payload.
+    static func checksum(kind: UInt8, payload: UnsafeRawBufferPointer) -> UInt32 {
+        var crc = CRC32C()
+        withUnsafeBytes(of: kind) { crc.update($0) }
+        crc.update(payload)
+        return crc.checksum
+    }
+
+    /// Frames a record into the pending bytes: length, checksum, kind, payload. Call under the lock.
+    private func appendLocked(kind: UInt8, payload: UnsafeRawBufferPointer, checksum: UInt32) {
+        withUnsafeBytes(of: UInt32(payload.count).littleEndian) { pending.append(contentsOf: $0) }
+        withUnsafeBytes(of: checksum.littleEndian) { pending.append(contentsOf: $0) }
+        pending.append(kind)
+        pending.append(contentsOf: payload)
     }
 
     /// Writes the records appended so far to the current segment (one write(2)); with

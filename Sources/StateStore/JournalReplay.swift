@@ -128,7 +128,7 @@ extension Journal {
             let kindOffset = offset + recordOverhead - 1
             let end = kindOffset + 1 + length
             let valid = bytes.withUnsafeBytes { raw in
-                CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[kindOffset..<end])) == checksum
+                Journal.checksum(kind: raw[kindOffset], payload: UnsafeRawBufferPointer(rebasing: raw[kindOffset + 1..<end])) == checksum
             }
             guard valid else { return RecordScan(end: offset, problem: "checksum mismatch") }
             try bytes.withUnsafeBytes { raw in

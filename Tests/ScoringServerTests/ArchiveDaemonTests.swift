@@ -14,19 +14,6 @@ struct ArchiveDaemonTests {
     /// `SCHED_IDLE` in <linux/sched.h>.
     static let scheduleIdle = 5
 
-    /// Each thread's scheduling policy, from /proc/PID/task/TID/stat (field 41; fields are
-    /// counted from the state, field 3, after the parenthesised name).
-    static func schedulingPolicies(of pid: pid_t) -> [Int] {
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
-        return tasks.compactMap { task in
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/stat", encoding: .utf8),
-                let close = stat.lastIndex(of: ")")
-            else { return nil }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            return fields.count > 41 - 3 ? Int(fields[41 - 3]) : nil
-        }
-    }
-
     @Test("kill -9 loses no answered decision: started again, the daemon archives the rest of its log")
     func killNineLosesNothing() throws {
         let directory = try makeTestDirectory("archive-kill")
@@ -35,7 +22,7 @@ struct ArchiveDaemonTests {
         // By default the archive thread yields the CPU to scoring (SCHED_IDLE); nothing else does.
         let opened = Date().addingTimeInterval(20)
         while !daemon.log.contains("archive open"), Date() < opened { Thread.sleep(forTimeInterval: 0.05) }
-        let policies = Self.schedulingPolicies(of: daemon.pid)
+        let policies = daemon.threadSchedulingPolicies
         #expect(policies.filter { $0 == Self.scheduleIdle }.count == 1, "\(policies)")
         #expect(policies.filter { $0 == 0 }.count > 1, "\(policies)")
         let connection = try RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 30)

@@ -27,13 +27,17 @@ extension DaemonProcess {
 
     /// User plus system CPU seconds used so far (/proc/PID/stat fields 14 and 15).
     public var cpuSeconds: Double {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let afterName = stat.lastIndex(of: ")")
+        guard let stat = ProcStat(path: "/proc/\(pid)/stat"), let user = stat[14].flatMap({ Double($0) }),
+            let system = stat[15].flatMap({ Double($0) })
         else { return 0 }
-        // Fields after the command name start at field 3 (state).
-        let fields = stat[stat.index(after: afterName)...].split(separator: " ")
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// Each thread's scheduling policy (/proc/PID/task/TID/stat field 41): 0 for `SCHED_OTHER`,
+    /// 5 for `SCHED_IDLE`.
+    public var threadSchedulingPolicies: [Int] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return tasks.compactMap { ProcStat(path: "/proc/\(pid)/task/\($0)/stat")?[41].flatMap { Int($0) } }
     }
 
     /// Resident memory in bytes (/proc/PID/statm field 2).
@@ -53,5 +57,24 @@ extension DaemonProcess {
         let call = unsafeBitCast(symbol, to: PRLimit.self)
         var limit = rlimit(rlim_cur: rlim_t(count), rlim_max: rlim_t(count))
         return call(pid, Int32(RLIMIT_NOFILE.rawValue), &limit, nil) == 0
+    }
+}
+
+/// A /proc stat file's fields, by their number in proc(5) (from 1). The command name, field 2,
+/// may hold spaces, so the fields are counted from after it.
+struct ProcStat {
+    /// Field 3 (state) on.
+    private let fields: [Substring]
+
+    init?(path: String) {
+        guard let stat = try? String(contentsOfFile: path, encoding: .utf8), let afterName = stat.lastIndex(of: ")") else {
+            return nil
+        }
+        fields = stat[stat.index(after: afterName)...].split(separator: " ")
+    }
+
+    /// Field `number`, or nil when the file has no such field (or it is one of the first two).
+    subscript(number: Int) -> Substring? {
+        number >= 3 && number - 3 < fields.count ? fields[number - 3] : nil
     }
 }

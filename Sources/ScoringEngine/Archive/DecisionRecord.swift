@@ -285,11 +285,15 @@ private struct RecordReader {
 
     init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
+    /// The next `count` bytes.
+    mutating func take(_ count: Int) throws(StateFormatError) -> UnsafeRawBufferPointer {
+        guard bytes.count - offset >= count else { throw StateFormatError("a decision log record ends early") }
+        defer { offset += count }
+        return UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count])
+    }
+
     mutating func read<Value: BitwiseCopyable>(_: Value.Type = Value.self) throws(StateFormatError) -> Value {
-        let size = MemoryLayout<Value>.size
-        guard bytes.count - offset >= size else { throw StateFormatError("a decision log record ends early") }
-        defer { offset += size }
-        return bytes.loadUnaligned(fromByteOffset: offset, as: Value.self)
+        try take(MemoryLayout<Value>.size).loadUnaligned(as: Value.self)
     }
 
     mutating func readSignal() throws(StateFormatError) -> Signal {
@@ -316,9 +320,6 @@ private struct RecordReader {
     /// A text field; bytes that are not UTF-8 (intake refuses them in ids, not in every field)
     /// read as U+FFFD rather than failing the record.
     mutating func readText() throws(StateFormatError) -> String {
-        let length = Int(try read(DecisionRecord.TextLength.self))
-        guard bytes.count - offset >= length else { throw StateFormatError("a decision log record ends early") }
-        defer { offset += length }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length]), as: UTF8.self)
+        String(decoding: try take(Int(try read(DecisionRecord.TextLength.self))), as: UTF8.self)
     }
 }

@@ -86,7 +86,7 @@ struct DecisionLogTests {
                 // The vector's first entries are the factor scores the combiner read.
                 #expect(archived.features[factor.rawValue] == decisions[index].assessment[factor].score)
             }
-            #expect(archived.features[FeatureVector.amountLog10] > 0, "the raw features are there too")
+            #expect(archived.features[.amountLog10] > 0, "the raw features are there too")
             #expect(archived.modelVersion == decisions[index].modelVersion)
             // Cut anywhere, a record is refused, never read past its end.
             for cut in [1, payload.count / 3, payload.count - 1] {

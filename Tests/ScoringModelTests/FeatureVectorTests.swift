@@ -20,13 +20,34 @@ struct FeatureVectorTests {
         #expect(FeatureVector.index(named: "no_such_feature") == nil)
     }
 
+    @Test("the named features keep the names and order model files and snapshots were written with")
+    func namedLayout() {
+        let pinned = [
+            "amount_score", "velocity_score", "geographic_score", "device_score", "pattern_score",
+            "amount_z", "amount_log_ratio", "amount_log10", "cold_start", "card_age_log_days",
+            "count_1m_log", "count_1h_log", "count_24h_log", "spend_24h_log_ratio",
+            "travel_speed_log10_kmh", "travel_distance_log10_km", "country_change",
+            "new_device", "cards_sharing_device", "network_change", "device_tied_to_fraud", "cards_sharing_ip",
+            "ip_tied_to_fraud", "micro_amount", "round_amount", "unusual_hour", "card_confirmed_fraud",
+            "merchant_fraud_pct_7d", "merchant_fraud_pct_30d",
+        ]
+        #expect(FeatureVector.names.prefix(pinned.count).map { "\($0)" } == pinned)
+        #expect(FeatureVector.categoryBase == pinned.count)
+        for factor in RiskFactor.allCases {
+            let score = Feature.score(of: factor)
+            #expect(score.rawValue == factor.rawValue)
+            #expect(score.factor == factor)
+            #expect("\(score.name)" == factor.name + "_score")
+        }
+    }
+
     @Test("features are grouped under the factor that explains them")
     func groups() {
-        #expect(FeatureVector.group(of: FeatureVector.amountZ) == .amount)
-        #expect(FeatureVector.group(of: FeatureVector.count1mLog) == .velocity)
-        #expect(FeatureVector.group(of: FeatureVector.countryChange) == .geographic)
-        #expect(FeatureVector.group(of: FeatureVector.ipTiedToFraud) == .device)
-        #expect(FeatureVector.group(of: FeatureVector.merchantFraudPercent30d) == .pattern)
+        #expect(FeatureVector.group(of: Feature.amountZ.rawValue) == .amount)
+        #expect(FeatureVector.group(of: Feature.count1mLog.rawValue) == .velocity)
+        #expect(FeatureVector.group(of: Feature.countryChange.rawValue) == .geographic)
+        #expect(FeatureVector.group(of: Feature.ipTiedToFraud.rawValue) == .device)
+        #expect(FeatureVector.group(of: Feature.merchantFraudPercent30d.rawValue) == .pattern)
         #expect(FeatureVector.group(of: FeatureVector.method(.buyNowPayLater)) == .pattern)
         for factor in RiskFactor.allCases {
             #expect(FeatureVector.group(of: factor.rawValue) == factor)
@@ -61,10 +82,10 @@ struct FeatureVectorTests {
         #expect(features[FeatureVector.method(.buyNowPayLater)] == 1)
         #expect(features[FeatureVector.method(.creditCard)] == 0)
         #expect(features[FeatureVector.channel(.online)] == 1)
-        #expect(features[FeatureVector.microAmount] == 1)
-        #expect(abs(features[FeatureVector.count1mLog] - 1.7917595) < 1e-5, "ln(6 transactions in a minute)")
-        #expect(features[FeatureVector.amountZ] < 0)
-        #expect(features[FeatureVector.coldStart] == 0)
+        #expect(features[.microAmount] == 1)
+        #expect(abs(features[.count1mLog] - 1.7917595) < 1e-5, "ln(6 transactions in a minute)")
+        #expect(features[.amountZ] < 0)
+        #expect(features[.coldStart] == 0)
         #expect(features.isFinite)
     }
 

@@ -46,7 +46,7 @@ struct LearnerPrecisionTests {
         let model = try RiskModel.decode(json: Array(json.utf8))
         let logistic = try #require(model.logistic)
         #expect(logistic.biasPrecision == 500)
-        #expect(logistic.precision[FeatureVector.amountScore] == 40.5)
+        #expect(logistic.precision[Feature.amountScore.rawValue] == 40.5)
         #expect(try RiskModel.decode(json: Array(model.encodedJSON())) == model)
         for bad in [#""precision": {"amount_scor": 1}"#, #""precision": {"bias": -1}"#] {
             let text = json.replacingOccurrences(of: #""precision": {"bias": 500, "amount_score": 40.5}"#, with: bad)

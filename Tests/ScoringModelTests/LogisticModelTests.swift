@@ -13,7 +13,7 @@ struct LogisticModelTests {
         let model = try F.logisticModel()
         let logistic = try #require(model.logistic)
         #expect(logistic.bias == -5)
-        #expect(logistic[feature: FeatureVector.patternScore] == 6)
+        #expect(logistic[feature: Feature.patternScore.rawValue] == 6)
         #expect(logistic[feature: FeatureVector.method(.buyNowPayLater)] == 0)
         #expect(model.weights == RiskModel.builtIn.weights)
         let again = try RiskModel.decode(json: Array(try model.encodedJSON()))

@@ -19,7 +19,7 @@ struct LogisticTrainerTests {
             var features = FeatureVector()
             let pattern = uniform()
             let bnpl = uniform() < 0.3
-            features[FeatureVector.patternScore] = Float(pattern)
+            features[.patternScore] = Float(pattern)
             features[FeatureVector.method(bnpl ? .buyNowPayLater : .creditCard)] = 1
             let z = -3 + 4 * pattern + (bnpl ? 2 : 0)
             return (features, uniform() < 1 / (1 + exp(-z)))
@@ -31,12 +31,12 @@ struct LogisticTrainerTests {
         let data = Self.samples(count: 20_000)
         let fitted = try LogisticTrainer(l2: 1e-6).fit(data)
         let bnplVsCredit = fitted[feature: FeatureVector.method(.buyNowPayLater)] - fitted[feature: FeatureVector.method(.creditCard)]
-        #expect(abs(fitted[feature: FeatureVector.patternScore] - 4) < 0.4, "\(fitted[feature: FeatureVector.patternScore])")
+        #expect(abs(fitted[feature: Feature.patternScore.rawValue] - 4) < 0.4, "\(fitted[feature: Feature.patternScore.rawValue])")
         #expect(abs(bnplVsCredit - 2) < 0.3, "\(bnplVsCredit)")
         // The bias and the two method columns share the intercept between them.
         let creditIntercept = fitted.bias + fitted[feature: FeatureVector.method(.creditCard)]
         #expect(abs(creditIntercept + 3) < 0.3, "\(creditIntercept)")
-        #expect(fitted[feature: FeatureVector.amountZ] == 0, "a feature that never varies gets no weight")
+        #expect(fitted[feature: Feature.amountZ.rawValue] == 0, "a feature that never varies gets no weight")
     }
 
     @Test("a trained combiner goes into a model file and back unchanged")
@@ -54,7 +54,7 @@ struct LogisticTrainerTests {
         let legitimate = Self.samples(count: 100).map { ($0.features, false) }
         #expect(throws: LogisticTrainer.TrainingError.self) { try LogisticTrainer().fit(legitimate) }
         var broken = Self.samples(count: 100)
-        broken[0].features[FeatureVector.amountZ] = .nan
+        broken[0].features[.amountZ] = .nan
         #expect(throws: LogisticTrainer.TrainingError.self) { try LogisticTrainer().fit(broken) }
     }
 }

@@ -110,9 +110,9 @@ struct OutcomeLabelTests {
             let viaIP = engine.score(F.transaction("t4", card: "E", ip: "10.9.9.9", at: Self.t0 + 3 * F.hour))
             let deviceFeatures = try #require(engine.outcomes?.entry(EntityKey("t3"))).features
             let ipFeatures = try #require(engine.outcomes?.entry(EntityKey("t4"))).features
-            #expect(deviceFeatures[FeatureVector.deviceTiedToFraud] == 1)
-            #expect(ipFeatures[FeatureVector.ipTiedToFraud] == 1)
-            #expect(ipFeatures[FeatureVector.cardsSharingIP] == 2)
+            #expect(deviceFeatures[.deviceTiedToFraud] == 1)
+            #expect(ipFeatures[.ipTiedToFraud] == 1)
+            #expect(ipFeatures[.cardsSharingIP] == 2)
             #expect(viaDevice[.device].reason.hasPrefix("device tied to confirmed fraud 60 min ago"), "\(viaDevice[.device].reason)")
             #expect(viaIP[.device].reason == "IP address tied to confirmed fraud 2.0 h ago", "\(viaIP[.device].reason)")
             #expect(viaIP[.device].score >= 0.8)
@@ -137,7 +137,7 @@ struct OutcomeLabelTests {
         #expect(nextDay[.pattern].reason.contains("merchant fraud rate"), "\(nextDay[.pattern].reason)")
         #expect(nextDay[.pattern].reason.contains("(8 of 41 transactions with known outcome)"), "\(nextDay[.pattern].reason)")
         let features = try #require(engine.outcomes?.entry(EntityKey("n"))).features
-        #expect(abs(features[FeatureVector.merchantFraudPercent7d] - Float(100 * (8 + 0.1) / (41 + 50))) < 1e-3)
+        #expect(abs(features[.merchantFraudPercent7d] - Float(100 * (8 + 0.1) / (41 + 50))) < 1e-3)
     }
 
     @Test("a card with confirmed fraud stays marked while in use and drops the mark after going quiet")
@@ -171,7 +171,7 @@ struct OutcomeLabelTests {
         var marks: [Float] = []
         for (index, days) in [1, 7, 14, 21].enumerated() {
             _ = engine.score(F.transaction("m-\(index + 1)", card: "m", at: Self.t0 + Int64(days) * F.day))
-            marks.append(try #require(engine.outcomes?.entry(EntityKey("m-\(index + 1)"))).features[FeatureVector.cardConfirmedFraud])
+            marks.append(try #require(engine.outcomes?.entry(EntityKey("m-\(index + 1)"))).features[.cardConfirmedFraud])
         }
         #expect(marks[0] == 1 && marks[1] == 1, "\(marks)")
         #expect(abs(marks[2] - 0.5) < 1e-4 && abs(marks[3] - 0.25) < 1e-4, "\(marks)")

@@ -16,13 +16,9 @@ enum AmountFactor {
     /// Below this many earlier transactions a card is judged mostly against all cards.
     static let coldStartCount = 3
 
+    /// Scores the factor against the card's state before the transaction, recording the raw
+    /// features it looked at (its score is recorded by `RiskModel.assess`).
     static func evaluate(_ context: ScoringContext, into features: inout FeatureVector) -> FactorOutcome {
-        let outcome = score(context, into: &features)
-        features[FeatureVector.amountScore] = outcome.score
-        return outcome
-    }
-
-    private static func score(_ context: ScoringContext, into features: inout FeatureVector) -> FactorOutcome {
         let amount = context.transaction.amountMajor
         let profile = context.profile
         let z = (log(max(amount, 0.01)) - profile.mean) / profile.deviation
@@ -36,12 +32,12 @@ enum AmountFactor {
         let absolute = 0.8 * unit(relativeTo2000 / 1.7)
 
         // Derived from what the score already computed: no more logarithms on the hot path.
-        features[FeatureVector.amountZ] = Float(min(max(z, -10), 10))
-        features[FeatureVector.amountLogRatio] = Float(z * profile.deviation)
-        features[FeatureVector.amountLog10] = Float(relativeTo2000 + 3.301029995663981)
-        features[FeatureVector.coldStart] = coldStart ? 1 : 0
+        features[.amountZ] = Float(min(max(z, -10), 10))
+        features[.amountLogRatio] = Float(z * profile.deviation)
+        features[.amountLog10] = Float(relativeTo2000 + 3.301029995663981)
+        features[.coldStart] = coldStart ? 1 : 0
         let ageDays = Double(context.seconds &- min(context.card.firstSeen, context.seconds)) / 86_400
-        features[FeatureVector.cardAgeLogDays] = context.priorCount == 0 ? 0 : Float(log1p(ageDays))
+        features[.cardAgeLogDays] = context.priorCount == 0 ? 0 : Float(log1p(ageDays))
 
         if absolute > zScore {
             return FactorOutcome(score: Float(absolute), primary: Signal(.amountLarge, amount))

@@ -1,17 +1,13 @@
 /// Device: a new device on a card with an established set, a device shared by many cards,
 /// a changed network identity, a device tied to confirmed fraud.
 enum DeviceFactor {
+    /// Scores the factor against the card's state before the transaction, recording the raw
+    /// features it looked at (its score is recorded by `RiskModel.assess`).
     static func evaluate(_ context: ScoringContext, into features: inout FeatureVector) -> FactorOutcome {
-        let outcome = score(context, into: &features)
-        features[FeatureVector.deviceScore] = outcome.score
-        return outcome
-    }
-
-    private static func score(_ context: ScoringContext, into features: inout FeatureVector) -> FactorOutcome {
         let transaction = context.transaction
         // The IP's features and signal do not depend on a device fingerprint being given.
-        features[FeatureVector.cardsSharingIP] = Float(context.otherCardsOnIP)
-        features[FeatureVector.ipTiedToFraud] = context.ipFraudAt != 0 ? 1 : 0
+        features[.cardsSharingIP] = Float(context.otherCardsOnIP)
+        features[.ipTiedToFraud] = context.ipFraudAt != 0 ? 1 : 0
         let ipSignal =
             context.ipFraudAt != 0
             ? Signal(.fraudIP, Double(context.seconds > context.ipFraudAt ? context.seconds - context.ipFraudAt : 0) / 60)
@@ -30,17 +26,17 @@ enum DeviceFactor {
         } else if card.knownDeviceCount > 0 {
             let established = card.establishedDeviceCount
             signals.add(established > 0 ? 0.55 : 0.3, Signal(.newDevice, Double(established)))
-            features[FeatureVector.newDevice] = 1
+            features[.newDevice] = 1
             let ipChanged = transaction.ipAddress != 0 && card.lastIPAddress != 0 && transaction.ipAddress != card.lastIPAddress
             let agentChanged = transaction.userAgent != 0 && card.lastUserAgent != 0 && transaction.userAgent != card.lastUserAgent
             if ipChanged, agentChanged {
                 signals.add(0.2, Signal(.networkChange))
-                features[FeatureVector.networkChange] = 1
+                features[.networkChange] = 1
             }
         }
 
-        features[FeatureVector.cardsSharingDevice] = Float(context.otherCardsOnDevice)
-        features[FeatureVector.deviceTiedToFraud] = context.deviceFraudAt != 0 ? 1 : 0
+        features[.cardsSharingDevice] = Float(context.otherCardsOnDevice)
+        features[.deviceTiedToFraud] = context.deviceFraudAt != 0 ? 1 : 0
         if context.otherCardsOnDevice >= 2 {
             signals.add(unit(Double(context.otherCardsOnDevice - 1) / 5), Signal(.sharedDevice, Double(context.otherCardsOnDevice)))
         }

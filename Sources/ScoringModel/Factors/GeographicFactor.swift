@@ -10,13 +10,9 @@ enum GeographicFactor {
     static let impossibleSpeedKmh = 900.0
     static let fastSpeedKmh = 300.0
 
+    /// Scores the factor against the card's state before the transaction, recording the raw
+    /// features it looked at (its score is recorded by `RiskModel.assess`).
     static func evaluate(_ context: ScoringContext, into features: inout FeatureVector) -> FactorOutcome {
-        let outcome = score(context, into: &features)
-        features[FeatureVector.geographicScore] = outcome.score
-        return outcome
-    }
-
-    private static func score(_ context: ScoringContext, into features: inout FeatureVector) -> FactorOutcome {
         let transaction = context.transaction
         let card = context.card
         var signals = TopSignals()
@@ -34,8 +30,8 @@ enum GeographicFactor {
                 // Below a minute, timestamps and coordinates are too coarse to divide by.
                 let speed = distance / (max(minutes, 1) / 60)
                 quiet = Signal(.travelPlausible, distance, minutes)
-                features[FeatureVector.travelDistanceLog10] = Float(log10(1 + distance))
-                features[FeatureVector.travelSpeedLog10] = Float(log10(1 + speed))
+                features[.travelDistanceLog10] = Float(log10(1 + distance))
+                features[.travelSpeedLog10] = Float(log10(1 + speed))
                 if distance >= 100, speed >= impossibleSpeedKmh {
                     let score = min(1, 0.7 + 0.3 * (speed - impossibleSpeedKmh) / 2100)
                     signals.add(score, Signal(.travelImpossible, distance, minutes, speed))
@@ -46,7 +42,7 @@ enum GeographicFactor {
         }
 
         if !transaction.country.isUnknown, !card.lastCountry.isUnknown, !card.knowsCountry(transaction.country) {
-            features[FeatureVector.countryChange] = 1
+            features[.countryChange] = 1
             signals.add(
                 transaction.channel.isPhysical ? 0.45 : 0.3,
                 Signal(.countryChange, Double(card.lastCountry.rawValue), Double(transaction.country.rawValue)))

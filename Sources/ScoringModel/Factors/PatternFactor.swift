@@ -25,16 +25,12 @@ enum PatternFactor {
     /// Amounts under this (minor units) away from a terminal look like card testing.
     static let microAmountMinor: Int64 = 200
 
-    static func evaluate(_ context: ScoringContext, into features: inout FeatureVector) -> FactorOutcome {
-        let outcome = score(context, into: &features)
-        features[FeatureVector.patternScore] = outcome.score
-        return outcome
-    }
-
     /// A merchant fraud rate (0...1) as a signal score: 10% or more is as bad as it gets.
     static func merchantRateScore(_ rate: Double) -> Double { unit((rate - 0.01) / 0.09) }
 
-    private static func score(_ context: ScoringContext, into features: inout FeatureVector) -> FactorOutcome {
+    /// Scores the factor against the card's state before the transaction, recording the raw
+    /// features it looked at (its score is recorded by `RiskModel.assess`).
+    static func evaluate(_ context: ScoringContext, into features: inout FeatureVector) -> FactorOutcome {
         let transaction = context.transaction
         let card = context.card
         var signals = TopSignals()
@@ -43,8 +39,8 @@ enum PatternFactor {
         features[FeatureVector.method(transaction.paymentMethod)] = 1
         features[FeatureVector.channel(transaction.channel)] = 1
         let risk = context.merchantRisk
-        features[FeatureVector.merchantFraudPercent7d] = Float(risk.week.rate * 100)
-        features[FeatureVector.merchantFraudPercent30d] = Float(risk.month.rate * 100)
+        features[.merchantFraudPercent7d] = Float(risk.week.rate * 100)
+        features[.merchantFraudPercent30d] = Float(risk.month.rate * 100)
         let weekly = risk.week.rate >= risk.month.rate
         let chosen = weekly ? risk.week : risk.month
         signals.add(
@@ -52,7 +48,7 @@ enum PatternFactor {
             Signal(weekly ? .merchantFraudWeek : .merchantFraudMonth, chosen.rate * 100,
                    Double(chosen.frauds), Double(chosen.transactions)))
         if context.cardFraudMark > 0 {
-            features[FeatureVector.cardConfirmedFraud] = Float(context.cardFraudMark)
+            features[.cardConfirmedFraud] = Float(context.cardFraudMark)
             let minutes = Double(context.seconds > card.confirmedFraudAt ? context.seconds - card.confirmedFraudAt : 0) / 60
             signals.add(context.cardFraudMark, Signal(.confirmedFraud, minutes))
         }
@@ -62,16 +58,16 @@ enum PatternFactor {
         if transaction.amountMinor < microAmountMinor, !transaction.channel.isPhysical {
             let burst = Double(min(context.countMinute - 1, 3))
             signals.add(0.35 + 0.15 * burst, Signal(.microAmount, transaction.amountMajor, Double(context.countMinute)))
-            features[FeatureVector.microAmount] = 1
+            features[.microAmount] = 1
         }
         if transaction.amountMinor >= 10_000, transaction.amountMinor % 10_000 == 0 {
             signals.add(0.15, Signal(.roundAmount, transaction.amountMajor))
-            features[FeatureVector.roundAmount] = 1
+            features[.roundAmount] = 1
         }
         let share = card.hourShare(context.localHour)
         if share.total >= 20, share.near * 100 < share.total * 3 {
             signals.add(0.3, Signal(.unusualHour, Double(context.localHour), Double(share.near * 100) / Double(share.total)))
-            features[FeatureVector.unusualHour] = 1
+            features[.unusualHour] = 1
         }
         return signals.outcome(otherwise: Signal(.noPattern))
     }

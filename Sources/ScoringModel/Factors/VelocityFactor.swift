@@ -14,13 +14,9 @@ enum VelocityFactor {
         count < 128 ? logTable[max(count, 0)] : Float(log(Double(count)))
     }
 
+    /// Scores the factor against the card's state before the transaction, recording the raw
+    /// features it looked at (its score is recorded by `RiskModel.assess`).
     static func evaluate(_ context: ScoringContext, into features: inout FeatureVector) -> FactorOutcome {
-        let outcome = score(context, into: &features)
-        features[FeatureVector.velocityScore] = outcome.score
-        return outcome
-    }
-
-    private static func score(_ context: ScoringContext, into features: inout FeatureVector) -> FactorOutcome {
         let usual = context.usualPerDay
 
         // The count windows overlap (a minute burst is also an hour burst): keep the strongest one.
@@ -40,10 +36,10 @@ enum VelocityFactor {
         let spendScore = unit((context.spendDay / usualDailySpend - 4) / 8)
         let spend = Signal(.spendDay, context.spendDay, usualDailySpend)
 
-        features[FeatureVector.count1mLog] = logCount(context.countMinute)
-        features[FeatureVector.count1hLog] = logCount(context.countHour)
-        features[FeatureVector.count24hLog] = logCount(context.countDay)
-        features[FeatureVector.spend24hLogRatio] = Float(log(max(context.spendDay, 0.01) / usualDailySpend))
+        features[.count1mLog] = logCount(context.countMinute)
+        features[.count1hLog] = logCount(context.countHour)
+        features[.count24hLog] = logCount(context.countDay)
+        features[.spend24hLogRatio] = Float(log(max(context.spendDay, 0.01) / usualDailySpend))
 
         if spendScore > count.score {
             return FactorOutcome(score: Float(spendScore), primary: spend, secondary: count.score > 0 ? count.signal : .none)

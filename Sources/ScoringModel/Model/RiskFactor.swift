@@ -10,7 +10,8 @@ public typealias FactorSlots<Element> = InlineArray<5, Element>
 ///
 /// Adding a factor: a case here (and in the proto's `Factor` enum), its `name` and
 /// `defaultWeight`, a file under `Factors/` with its `evaluate`, its registration in
-/// `evaluate(_:into:)`, and one more slot in `FactorSlots`.
+/// `evaluate(_:into:)`, one more slot in `FactorSlots`, and its score and raw features in
+/// `Feature`.
 public enum RiskFactor: Int, Sendable, CaseIterable, BitwiseCopyable {
     /// The amount against the card's spending profile and in absolute terms.
     case amount = 0

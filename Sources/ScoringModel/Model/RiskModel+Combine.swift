@@ -10,7 +10,9 @@ extension RiskModel {
     func assess(_ context: ScoringContext, features: inout FeatureVector) -> RiskAssessment {
         var factors = FactorSlots<FactorOutcome>(repeating: FactorOutcome(score: 0, primary: .none))
         for factor in RiskFactor.allCases {
-            factors[factor.rawValue] = factor.evaluate(context, into: &features)
+            let outcome = factor.evaluate(context, into: &features)
+            factors[factor.rawValue] = outcome
+            features[Feature.score(of: factor)] = outcome.score
         }
         let handset = combine(factors)
         features[FeatureVector.handsetLogit] = Self.handsetLogit(of: handset.score)

@@ -23,19 +23,23 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
-        /// The synthetic card population and transaction stream shared by the benchmarks and memory-report.
+        /// What the benchmarks and memory-report share: warming an engine with SyntheticWorld's
+        /// `CardPopulation`, and reading a process's memory.
         .target(
-            name: "Workload",
+            name: "BenchmarkSupport",
             dependencies: [
+                .product(name: "ScoringEngine", package: rootPackage),
                 .product(name: "ScoringModel", package: rootPackage),
                 .product(name: "StreamifyWire", package: rootPackage),
+                .product(name: "SyntheticWorld", package: rootPackage),
             ]
         ),
         /// Fills a RiskEngine with 1M cards and reports resident memory and bytes per card.
         .executableTarget(
             name: "MemoryReport",
             dependencies: [
-                "Workload",
+                "BenchmarkSupport",
+                .product(name: "SyntheticWorld", package: rootPackage),
                 .product(name: "ScoringModel", package: rootPackage),
                 .product(name: "ScoringEngine", package: rootPackage),
                 .product(name: "SocketDoor", package: rootPackage),
@@ -60,7 +64,8 @@ let package = Package(
         .executableTarget(
             name: "ScoringBenchmarks",
             dependencies: [
-                "Workload",
+                "BenchmarkSupport",
+                .product(name: "SyntheticWorld", package: rootPackage),
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "ScoringModel", package: rootPackage),
                 .product(name: "ScoringEngine", package: rootPackage),

@@ -12,15 +12,21 @@ package struct SeededRandom: RandomNumberGenerator, Sendable {
         var splitMix = seed
         func nextSplitMix() -> UInt64 {
             splitMix &+= 0x9E37_79B9_7F4A_7C15
-            var z = splitMix
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
+            return Self.mix(splitMix)
         }
         s0 = nextSplitMix()
         s1 = nextSplitMix()
         s2 = nextSplitMix()
         s3 = nextSplitMix()
+    }
+
+    /// SplitMix64's finalizer: a bijection that scatters nearby inputs across all 64 bits, for
+    /// hashing a number into an independent-looking one (`CardPopulation`).
+    package static func mix(_ value: UInt64) -> UInt64 {
+        var z = value
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 
     package mutating func next() -> UInt64 {

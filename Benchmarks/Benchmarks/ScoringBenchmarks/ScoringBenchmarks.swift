@@ -9,16 +9,17 @@ import SocketDoor
 import ScoringModel
 import StateStore
 import StreamifyWire
-import Workload
+import BenchmarkSupport
+import SyntheticWorld
 
 // Every benchmark scores against a RiskEngine (default EngineConfiguration) warmed with the 1M-card
-// Workload (about 2M transactions), and streams further transactions of random cards of that
+// SyntheticWorld.CardPopulation (about 2M transactions), and streams further transactions of random cards of that
 // population. Each benchmark runs in its own process (the benchmark tool starts the executable per
 // benchmark) and builds its engine and inputs once, outside the measured region.
 
-let workload = Workload()
+let population = CardPopulation()
 
-/// A `RiskEngine` warmed with the 1M-card workload.
+/// A `RiskEngine` warmed with the 1M-card population.
 final class WarmEngine: @unchecked Sendable {
     /// Default `EngineConfiguration`, built-in (hand-set) model, no outcome log: the champion's
     /// scoring alone (no challenger is scored without a log to judge it by).
@@ -54,7 +55,7 @@ final class WarmEngine: @unchecked Sendable {
 
     private init(engine: RiskEngine) {
         self.engine = engine
-        workload.warm(engine)
+        population.warm(engine)
     }
 }
 
@@ -69,8 +70,8 @@ final class FeatureStream: @unchecked Sendable {
 
     private init() {
         let count = 1 << 20
-        features = (0..<count).map { Workload.features(workload.transaction($0)) }
-        spanMs = Int64(count) * workload.liveStepMs
+        features = (0..<count).map { CardPopulation.features(population.transaction($0)) }
+        spanMs = Int64(count) * population.liveStepMs
     }
 
     /// The next transaction; event time keeps rising when the stream wraps around.
@@ -98,10 +99,10 @@ final class FrameStream: @unchecked Sendable {
         for index in 0..<count {
             let body: Request.Body
             if transactionsPerFrame == 1 {
-                body = .score(workload.transaction(index))
+                body = .score(population.transaction(index))
             } else {
                 let first = index * transactionsPerFrame
-                body = .scoreBatch((first..<first + transactionsPerFrame).map { workload.transaction($0) })
+                body = .scoreBatch((first..<first + transactionsPerFrame).map { population.transaction($0) })
             }
             let bytes = WireCodec.encode(Request(requestID: UInt64(index + 1), body: body))
             frames.append(ByteBuffer(bytes: bytes))

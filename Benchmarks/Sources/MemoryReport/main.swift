@@ -1,4 +1,4 @@
-// memory-report: fills a RiskEngine (default EngineConfiguration) with the 1M-card workload and
+// memory-report: fills a RiskEngine (default EngineConfiguration) with the 1M-card population and
 // reports resident memory and table bytes per card.
 //
 //   cd Benchmarks && swift run -c release memory-report [--cards N] [--frames]
@@ -11,7 +11,8 @@ import ScoringEngine
 import SocketDoor
 import ScoringModel
 import StreamifyWire
-import Workload
+import BenchmarkSupport
+import SyntheticWorld
 
 #if canImport(Glibc)
 import Glibc
@@ -56,7 +57,7 @@ func trim() {
     #endif
 }
 
-let workload = Workload(cards: cards)
+let population = CardPopulation(cards: cards)
 
 // MARK: - A running daemon
 
@@ -127,7 +128,7 @@ func fillDaemon(socketPath: String, pid: Int32) -> Never {
     }
     let clock = ContinuousClock()
     let began = clock.now
-    workload.forEachWarmUpTransaction { _, transaction in
+    population.forEachWarmUpTransaction { _, transaction in
         batch.append(transaction)
         if batch.count == 1_000 { flush() }
     }
@@ -152,7 +153,7 @@ if let daemonSocket {
     fillDaemon(socketPath: daemonSocket, pid: daemonPID)
 }
 let rssAtStart = rss()
-print("cards: \(cards), devices: \(workload.deviceCount), merchants: \(workload.merchantCount)")
+print("cards: \(cards), devices: \(population.deviceCount), merchants: \(population.merchantCount)")
 print("entry strides: CardState \(MemoryLayout<CardState>.stride) B, DeviceState \(MemoryLayout<DeviceState>.stride) B, MerchantState \(MemoryLayout<MerchantState>.stride) B")
 print("VmRSS at start:                 \(megabytes(rssAtStart))")
 
@@ -169,7 +170,7 @@ if throughFrames {
     let processor = FrameProcessor(service: ScoringService(engine: engine), mayLabel: true)
     var outbound = ByteBufferAllocator().buffer(capacity: 64 * 1024)
     var frame = ByteBufferAllocator().buffer(capacity: 1024)
-    workload.forEachWarmUpTransaction { index, transaction in
+    population.forEachWarmUpTransaction { index, transaction in
         frame.clear()
         frame.writeBytes(WireCodec.encode(Request(requestID: UInt64(index + 1), body: .score(transaction))))
         outbound.clear()
@@ -178,7 +179,7 @@ if throughFrames {
     }
     precondition(processor.counters.transactions == transactions, "some warm-up frames were refused")
 } else {
-    transactions = workload.warm(engine)
+    transactions = population.warm(engine)
 }
 let elapsed = clock.now - began
 let rssFilled = rss()

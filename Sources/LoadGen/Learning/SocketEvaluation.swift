@@ -49,6 +49,8 @@ struct SocketEvaluation {
         var batchMeta: [(truth: UInt8, cardIndex: Int, timeMs: Int64)] = []
         var counts = (transactions: 0, labels: 0, refused: 0)
         var versions: Set<String> = []
+        var firstVersion: String?
+        var lastVersion = ""
         let started = ContinuousClock.now
 
         func drainOne() async throws {
@@ -69,6 +71,8 @@ struct SocketEvaluation {
                 }
                 counts.transactions += 1
                 versions.insert(breakdown.modelVersion)
+                if firstVersion == nil { firstVersion = breakdown.modelVersion }
+                lastVersion = breakdown.modelVersion
                 guard info.timeMs >= measureFromMs else { continue }
                 truths.append(info.truth)
                 measured.add(
@@ -114,7 +118,7 @@ struct SocketEvaluation {
         try await client.close()
         let fraud = truths.map { $0 != 0 }
         let result = ModelEvaluation.result(
-            name: name, startVersion: versions.sorted().first ?? "", endVersion: versions.sorted().last ?? "",
+            name: name, startVersion: firstVersion ?? "", endVersion: lastVersion,
             learnerUpdates: 0, measured: measured, fraud: fraud, truths: truths,
             afterFirstLabel: Array(repeating: false, count: truths.count))
         return Outcome(

@@ -99,7 +99,7 @@ public final class Archiver {
     /// Archives up to `maximumRecords` records of what the log holds after the cursor, in one
     /// transaction; returns how many. Then removes the segments read to their end.
     @discardableResult
-    public func archiveAvailable(maximumRecords: Int = 10_000) throws -> Int {
+    public func archiveAvailable(maximumRecords: Int = ArchiveConfiguration.defaultBatchRecords) throws -> Int {
         var next = cursor
         // When this batch reached the warehouse: how late alerts arrive is measured against it.
         let now = Int64(Date().timeIntervalSince1970 * 1000)

@@ -128,6 +128,20 @@ struct ArchiverTests {
         try log.close()
     }
 
+    @Test("a new warehouse gets large pages; an existing one keeps the pages it was made with")
+    func pageSize() throws {
+        let directory = try makeTestDirectory("archiver-pages")
+        let fresh = directory.appendingPathComponent("fresh.db").path
+        _ = try SQLiteDatabase(path: fresh)
+        #expect(try Self.query(fresh, ["page": "PRAGMA page_size"])["page"]?.first?.first as? Int == SQLiteDatabase.pageBytes)
+        let old = directory.appendingPathComponent("old.db").path
+        let oldPage = 4096
+        let made = try runProgram(["/usr/bin/env", "python3", "-c", "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.execute('PRAGMA page_size = \(oldPage)'); db.execute('CREATE TABLE t (x)'); db.commit()", old])
+        #expect(made.status == 0, "\(made.errors)")
+        _ = try SQLiteDatabase(path: old)
+        #expect(try Self.query(old, ["page": "PRAGMA page_size"])["page"]?.first?.first as? Int == oldPage)
+    }
+
     @Test("a warehouse of a newer schema is refused with a clear error")
     func newerSchemaRefused() throws {
         let directory = try makeTestDirectory("archiver-schema")

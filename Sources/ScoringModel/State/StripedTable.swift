@@ -45,7 +45,7 @@ public final class StripedTable<Entry: TableEntry>: @unchecked Sendable {
         let stripe = stripe(for: key.rawValue)
         return try stripe.mutex.withLock {
             let (position, inserted) = stripe.findOrInsert(key.rawValue, at: seconds)
-            return try body(&stripe.entry(at: position).pointee, inserted)
+            return try stripe.withEntry(at: position) { try body(&$0, inserted) }
         }
     }
 
@@ -55,7 +55,7 @@ public final class StripedTable<Entry: TableEntry>: @unchecked Sendable {
         let stripe = stripe(for: key.rawValue)
         return try stripe.mutex.withLock {
             guard let position = stripe.position(of: key.rawValue) else { return nil }
-            return try body(&stripe.entry(at: position).pointee)
+            return try stripe.withEntry(at: position) { try body(&$0) }
         }
     }
 

@@ -71,6 +71,27 @@ struct StripedTableTests {
         #expect(table.snapshot(EntityKey("new-5")) != nil)
     }
 
+    @Test("expiry judges an entry by its last touch, through the moves that removals make")
+    func expiryFollowsTouches() {
+        let table = StripedTable<CardState>(stripeCount: 2, capacity: 10_000, idleSeconds: 3_600)
+        let key = { (index: Int) in EntityKey("card-\(index)") }
+        for index in 0..<200 {
+            table.update(key(index), at: 1_000) { card, _ in card.lastSeen = 1_000 }
+        }
+        // The even ones are used again later; the odd ones go idle.
+        for index in stride(from: 0, to: 200, by: 2) {
+            table.update(key(index), at: 10_000) { card, _ in card.lastSeen = 10_000 }
+        }
+        #expect(table.expireIdle() == 100)
+        #expect((0..<200).allSatisfy { (table.snapshot(key($0)) != nil) == $0.isMultiple(of: 2) })
+        // Removals moved entries about; touches still land on the right ones.
+        for index in stride(from: 0, to: 200, by: 4) {
+            table.update(key(index), at: 20_000) { card, _ in card.lastSeen = 20_000 }
+        }
+        #expect(table.expireIdle() == 50)
+        #expect((0..<200).allSatisfy { (table.snapshot(key($0)) != nil) == $0.isMultiple(of: 4) })
+    }
+
     @Test("entries survive growth, removal and reinsertion with their contents")
     func growthKeepsContents() {
         let table = StripedTable<CardState>(stripeCount: 1, capacity: 100_000, idleSeconds: 100)

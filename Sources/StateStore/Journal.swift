@@ -28,8 +28,6 @@ public final class Journal: @unchecked Sendable {
     private let layout: UInt64
     private let mutex = Mutex<Void>(())
     private var pending: [UInt8] = []
-    /// Where `append(kind:maximumBytes:write:)` builds a payload before copying what it used.
-    private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: maximumPayload, alignment: MemoryLayout<UInt64>.alignment)
     private var descriptor: Int32 = -1
     private var segmentBytes = 0
     private var unsynced = false
@@ -68,7 +66,6 @@ public final class Journal: @unchecked Sendable {
     public static let syncInterval = DispatchTimeInterval.seconds(1)
 
     deinit {
-        scratch.deallocate()
         syncTimer?.cancel()
         if descriptor >= 0 { Glibc.close(descriptor) }
     }
@@ -86,19 +83,6 @@ public final class Journal: @unchecked Sendable {
         // Checksummed before the lock is taken: the lock is held only to copy.
         let checksum = Self.checksum(kind: kind, payload: payload)
         mutex.withLock { _ in appendLocked(kind: kind, payload: payload, checksum: checksum) }
-    }
-
-    /// Adds a record of at most `maximumBytes` that `write` builds and returns the length of,
-    /// in scratch memory: only the bytes used are copied on, and once the buffer has grown
-    /// nothing is allocated. `write` runs under the journal's lock, so it should only copy.
-    public func append(kind: UInt8, maximumBytes: Int, write: (UnsafeMutableRawBufferPointer) -> Int) {
-        precondition(maximumBytes <= Self.maximumPayload)
-        mutex.withLock { _ in
-            let length = write(UnsafeMutableRawBufferPointer(rebasing: scratch[0..<maximumBytes]))
-            precondition(length <= maximumBytes)
-            let payload = UnsafeRawBufferPointer(rebasing: scratch[0..<length])
-            appendLocked(kind: kind, payload: payload, checksum: Self.checksum(kind: kind, payload: payload))
-        }
     }
 
     /// A record's checksum: CRC-32C over its kind and payload.

@@ -51,9 +51,10 @@ public final class DecisionLog: Sendable {
         modelVersion: String
     ) {
         guard admits() else { return }
-        journal.append(kind: DecisionRecord.Kind.decision.rawValue, maximumBytes: DecisionRecord.maximumBytes) {
-            DecisionRecord.writeDecision(transaction, assessment, features: features, modelVersion: modelVersion, into: $0)
-        }
+        // Built outside the log's lock, in this thread's own memory; the lock is held to copy.
+        let scratch = RecordScratch.buffer()
+        let length = DecisionRecord.writeDecision(transaction, assessment, features: features, modelVersion: modelVersion, into: scratch)
+        journal.append(kind: DecisionRecord.Kind.decision.rawValue, payload: UnsafeRawBufferPointer(rebasing: scratch[..<length]))
     }
 
     /// Whether a record may be appended now; while shedding, counts the one refused.
@@ -67,9 +68,9 @@ public final class DecisionLog: Sendable {
     /// Appends the record of `feedback`, recorded as `disposition`.
     func record(_ feedback: UnsafePointer<Streamify__V1__Feedback>, _ disposition: LabelDisposition) {
         guard admits() else { return }
-        journal.append(kind: DecisionRecord.Kind.label.rawValue, maximumBytes: DecisionRecord.maximumLabelBytes) {
-            DecisionRecord.writeLabel(feedback, disposition: disposition, into: $0)
-        }
+        let scratch = RecordScratch.buffer()
+        let length = DecisionRecord.writeLabel(feedback, disposition: disposition, into: scratch)
+        journal.append(kind: DecisionRecord.Kind.label.rawValue, payload: UnsafeRawBufferPointer(rebasing: scratch[..<length]))
     }
 
     /// Writes what was appended since the last commit. A failure is logged once and the

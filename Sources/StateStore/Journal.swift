@@ -82,7 +82,12 @@ public final class Journal: @unchecked Sendable {
         precondition(payload.count <= Self.maximumPayload)
         // Checksummed before the lock is taken: the lock is held only to copy.
         let checksum = Self.checksum(kind: kind, payload: payload)
-        mutex.withLock { _ in appendLocked(kind: kind, payload: payload, checksum: checksum) }
+        mutex.withLock { _ in
+            withUnsafeBytes(of: UInt32(payload.count).littleEndian) { pending.append(contentsOf: $0) }
+            withUnsafeBytes(of: checksum.littleEndian) { pending.append(contentsOf: $0) }
+            pending.append(kind)
+            pending.append(contentsOf: payload)
+        }
     }
 
     /// A record's checksum: CRC-32C over its kind and payload.
@@ -91,14 +96,6 @@ public final class Journal: @unchecked Sendable {
         withUnsafeBytes(of: kind) { crc.update($0) }
         crc.update(payload)
         return crc.checksum
-    }
-
-    /// Frames a record into the pending bytes: length, checksum, kind, payload. Call under the lock.
-    private func appendLocked(kind: UInt8, payload: UnsafeRawBufferPointer, checksum: UInt32) {
-        withUnsafeBytes(of: UInt32(payload.count).littleEndian) { pending.append(contentsOf: $0) }
-        withUnsafeBytes(of: checksum.littleEndian) { pending.append(contentsOf: $0) }
-        pending.append(kind)
-        pending.append(contentsOf: payload)
     }
 
     /// Writes the records appended so far to the current segment (one write(2)); with

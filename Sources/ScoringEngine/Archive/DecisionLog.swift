@@ -51,10 +51,18 @@ public final class DecisionLog: Sendable {
         modelVersion: String
     ) {
         guard admits() else { return }
-        // Built outside the log's lock, in this thread's own memory; the lock is held to copy.
+        append(.decision) {
+            DecisionRecord.writeDecision(transaction, assessment, features: features, modelVersion: modelVersion, into: $0)
+        }
+    }
+
+    /// Appends the record `write` builds (returning its length) in this thread's own memory,
+    /// outside the log's lock: the lock is held only to copy it in.
+    @inline(__always)
+    private func append(_ kind: DecisionRecord.Kind, building write: (UnsafeMutableRawBufferPointer) -> Int) {
         let scratch = RecordScratch.buffer()
-        let length = DecisionRecord.writeDecision(transaction, assessment, features: features, modelVersion: modelVersion, into: scratch)
-        journal.append(kind: DecisionRecord.Kind.decision.rawValue, payload: UnsafeRawBufferPointer(rebasing: scratch[..<length]))
+        let length = write(scratch)
+        journal.append(kind: kind.rawValue, payload: UnsafeRawBufferPointer(rebasing: scratch[..<length]))
     }
 
     /// Whether a record may be appended now; while shedding, counts the one refused.
@@ -68,9 +76,7 @@ public final class DecisionLog: Sendable {
     /// Appends the record of `feedback`, recorded as `disposition`.
     func record(_ feedback: UnsafePointer<Streamify__V1__Feedback>, _ disposition: LabelDisposition) {
         guard admits() else { return }
-        let scratch = RecordScratch.buffer()
-        let length = DecisionRecord.writeLabel(feedback, disposition: disposition, into: scratch)
-        journal.append(kind: DecisionRecord.Kind.label.rawValue, payload: UnsafeRawBufferPointer(rebasing: scratch[..<length]))
+        append(.label) { DecisionRecord.writeLabel(feedback, disposition: disposition, into: $0) }
     }
 
     /// Writes what was appended since the last commit. A failure is logged once and the

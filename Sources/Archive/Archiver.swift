@@ -277,8 +277,9 @@ public final class Archiver {
     static func writeFactors(_ assessment: RiskAssessment, to json: inout JSONBuffer) {
         json.reset()
         json.append("[")
+        let outcomes = assessment.factors.span
         for factor in RiskFactor.allCases {
-            let outcome = assessment[factor]
+            let outcome = outcomes[factor.rawValue]
             if factor.rawValue > 0 { json.append(",") }
             json.append(#"{"factor":"#)
             json.append(raw: factorNames[factor.rawValue])
@@ -307,8 +308,9 @@ public final class Archiver {
         json.reset()
         json.append("{")
         var first = true
+        let values = features.values.span
         for index in 0..<FeatureVector.count {
-            let value = features[index]
+            let value = values[index]
             guard value != 0, value.isFinite else { continue }
             if !first { json.append(",") }
             first = false

@@ -35,8 +35,10 @@ public final class BreakdownBuilder {
         let factorCount = RiskFactor.allCases.count
         let pointers = arena.makePointerArray(of: Streamify__V1__FactorScore.self, count: factorCount)
         let factors = arena.make(Streamify__V1__FactorScore.self, count: factorCount)
+        // A span taken once: indexing the inline array in the loop would copy it at every read.
+        let outcomes = assessment.factors.span
         for factor in RiskFactor.allCases {
-            let outcome = assessment[factor]
+            let outcome = outcomes[factor.rawValue]
             let score = factors + factor.rawValue
             streamify__v1__factor_score__init(score)
             score.pointee.factor = Streamify__V1__Factor(rawValue: .init(truncatingIfNeeded: factor.wireNumber))

@@ -113,7 +113,7 @@ public struct EngineStateStore: Sendable {
             let record = try load(Durability.Sourced<TransactionFeatures>.self, from: payload, "a transaction record")
             let models = engine.models
             let assessment = engine.score(record.features, with: models)
-            inputs.record(record.position, .scored(assessment, modelVersion: models.served.version))
+            inputs.record(record.position, .scored(assessment, modelVersion: models.servedVersion))
         case .sourcedFeedback:
             let record = try load(Durability.Sourced<FeedbackFeatures>.self, from: payload, "a label record")
             _ = engine.record(record.features)

@@ -95,13 +95,14 @@ public final class ScoringService: Sendable {
                     .transaction, recording: features, from: position, counters: &counters,
                     { engine.score(features, with: models, features: &vector) })
             else { return .failure(Self.journalFailing) }
-            if let position { inputs.record(position, .scored(assessment, modelVersion: models.served.version)) }
+            let modelVersion = models.servedVersion
+            if let position { inputs.record(position, .scored(assessment, modelVersion: modelVersion)) }
             counters.transactions += 1
             counters.amountMinor &+= Int(truncatingIfNeeded: transaction.pointee.amount_minor)
             counters.levels[assessment.level] += 1
-            let decision = Decision(assessment: assessment, modelVersion: models.served.version, card: features.card)
+            let decision = Decision(assessment: assessment, modelVersion: modelVersion, card: features.card)
             if let feed, feed.wantsSample(of: assessment.level) { feed.record(transaction, decision) }
-            decisionLog?.record(transaction, assessment, features: vector, modelVersion: models.served.version)
+            decisionLog?.record(transaction, assessment, features: vector, modelVersion: modelVersion)
             return .success(decision)
         case .failure(let error):
             counters.errors[error.code] += 1

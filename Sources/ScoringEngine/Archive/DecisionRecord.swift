@@ -109,8 +109,9 @@ public enum DecisionRecord {
                 latitude: location?.latitude ?? 0, longitude: location?.longitude ?? 0, score: assessment.score,
                 channel: Int32(bitPattern: message.channel.rawValue), level: assessment.level.rawValue,
                 hasLocation: location != nil))
+        let outcomes = assessment.factors.span
         for factor in RiskFactor.allCases {
-            let outcome = assessment[factor]
+            let outcome = outcomes[factor.rawValue]
             writer.write(FactorFixed(score: outcome.score, weight: outcome.weight, contribution: outcome.contribution))
             writer.write(outcome.primary)
             writer.write(outcome.secondary)
@@ -259,9 +260,10 @@ private struct RecordWriter {
         let countAt = count
         write(DecisionRecord.FeatureIndex(0))
         var written = 0
-        for index in 0..<FeatureVector.count where features[index] != 0 {
+        let values = features.values.span
+        for index in 0..<FeatureVector.count where values[index] != 0 {
             write(DecisionRecord.FeatureIndex(index))
-            write(features[index])
+            write(values[index])
             written += 1
         }
         buffer[countAt] = DecisionRecord.FeatureIndex(written)

@@ -103,8 +103,13 @@ public final class OnlineLearner: @unchecked Sendable {
         guard features.isFinite else { return false }
         return mutex.withLock {
             guard !frozen, base != nil else { return false }
+            // Worked on in locals and spans: indexing inline arrays held by a class or passed
+            // in copies them at every read.
+            var weights = self.weights
+            var precision = self.precision
+            let values = features.values.span
             var z = bias
-            for index in 0..<FeatureVector.count { z += weights[index] * Double(features[index]) }
+            for index in 0..<FeatureVector.count { z += weights[index] * Double(values[index]) }
             let probability = 1 / (1 + exp(-min(max(z, -40), 40)))
             let weight = fraud ? max(configuration.positiveWeight, 0) : 1
             let gradient = weight * (probability - (fraud ? 1 : 0))
@@ -114,12 +119,14 @@ public final class OnlineLearner: @unchecked Sendable {
             let limit = max(configuration.maximumStep, 0)
             let magnitude = Double(LogisticCombiner.maximumMagnitude)
             for index in 0..<FeatureVector.count {
-                let x = Double(features[index])
+                let x = Double(values[index])
                 guard x != 0 else { continue }
                 precision[index] += curvature * x * x
                 let step = min(max(rate * gradient * x / precision[index], -limit), limit)
                 weights[index] = min(max(weights[index] - step, -magnitude), magnitude)
             }
+            self.weights = weights
+            self.precision = precision
             biasPrecision += curvature
             bias = min(max(bias - min(max(rate * gradient / biasPrecision, -limit), limit), -magnitude), magnitude)
             updates += 1

@@ -44,9 +44,11 @@ public struct ScoreHistogram: Sendable, BitwiseCopyable {
 
     /// Adds another histogram's counts.
     public mutating func merge(_ other: ScoreHistogram) {
+        let otherFraud = other.fraud.span
+        let otherLegitimate = other.legitimate.span
         for index in 0..<Self.binCount {
-            fraud[index] &+= other.fraud[index]
-            legitimate[index] &+= other.legitimate[index]
+            fraud[index] &+= otherFraud[index]
+            legitimate[index] &+= otherLegitimate[index]
         }
     }
 
@@ -54,6 +56,8 @@ public struct ScoreHistogram: Sendable, BitwiseCopyable {
     public var counts: (fraud: Int, legitimate: Int) {
         var positives = 0
         var negatives = 0
+        let fraud = fraud.span
+        let legitimate = legitimate.span
         for index in 0..<Self.binCount {
             positives += Int(fraud[index])
             negatives += Int(legitimate[index])
@@ -71,6 +75,8 @@ public struct ScoreHistogram: Sendable, BitwiseCopyable {
         var legitimateAbove = 0.0
         var pairs = 0.0
         var precisionSum = 0.0
+        let fraud = fraud.span
+        let legitimate = legitimate.span
         for index in stride(from: Self.binCount - 1, through: 0, by: -1) {
             let f = Double(fraud[index])
             let l = Double(legitimate[index])
@@ -90,6 +96,8 @@ public struct ScoreHistogram: Sendable, BitwiseCopyable {
         var fraudAbove = 0.0
         var total = 0.0
         var lowest: Int?
+        let fraud = fraud.span
+        let legitimate = legitimate.span
         for index in stride(from: Self.binCount - 1, through: 0, by: -1) where fraud[index] > 0 || legitimate[index] > 0 {
             fraudAbove += Double(fraud[index])
             total += Double(fraud[index]) + Double(legitimate[index])

@@ -130,8 +130,11 @@ public struct LogisticCombiner: Sendable, BitwiseCopyable, Equatable {
     @inline(__always)
     public func logit(_ features: FeatureVector) -> Double {
         var z = Double(bias)
+        // Spans taken once: indexing the inline arrays directly copies them at every read.
+        let weights = coefficients.span
+        let values = features.values.span
         for index in 0..<FeatureVector.count {
-            z += Double(coefficients[index]) * Double(features[index])
+            z += Double(weights[index]) * Double(values[index])
         }
         return z
     }
@@ -157,14 +160,17 @@ public struct LogisticCombiner: Sendable, BitwiseCopyable, Equatable {
         var strongest = FactorSlots<Double>(repeating: 0)
         var strongestIndex = FactorSlots<Int>(repeating: -1)
         var z = Double(bias)
-        let handsetTerm = Double(coefficients[FeatureVector.handsetLogit]) * Double(features[FeatureVector.handsetLogit])
+        // Spans taken once: indexing the inline arrays directly copies them at every read.
+        let weights = coefficients.span
+        let values = features.values.span
+        let handsetTerm = Double(weights[FeatureVector.handsetLogit]) * Double(values[FeatureVector.handsetLogit])
         var shareTotal = 0.0
         for group in 0..<RiskFactor.allCases.count { shareTotal += handsetShares[group] }
         for group in 0..<RiskFactor.allCases.count {
             let share = shareTotal > 0 ? handsetShares[group] / shareTotal : 1 / Double(RiskFactor.allCases.count)
-            var sum = Double(coefficients[group]) * Double(features[group]) + handsetTerm * share
-            for index in FeatureVector.rawRanges[group] where features[index] != 0 {
-                let term = Double(coefficients[index]) * Double(features[index])
+            var sum = Double(weights[group]) * Double(values[group]) + handsetTerm * share
+            for index in FeatureVector.rawRanges[group] where values[index] != 0 {
+                let term = Double(weights[index]) * Double(values[index])
                 sum += term
                 if index >= FeatureVector.categoryBase, term > strongest[group] {
                     strongest[group] = term
@@ -179,7 +185,7 @@ public struct LogisticCombiner: Sendable, BitwiseCopyable, Equatable {
         for group in 0..<RiskFactor.allCases.count { positive += max(evidence[group], 0) }
         for factor in RiskFactor.allCases {
             let group = factor.rawValue
-            factors[group].weight = coefficients[factor.rawValue]
+            factors[group].weight = weights[group]
             factors[group].contribution = Float(positive > 0 ? score * max(evidence[group], 0) / positive : score / Double(RiskFactor.allCases.count))
             if strongestIndex[group] >= 0, strongest[group] >= Self.reasonThreshold {
                 let learned = Signal(.learnedFeature, Double(strongestIndex[group]), strongest[group])

@@ -26,6 +26,10 @@ public final class ServingModels: Sendable {
     @inline(__always)
     public var served: RiskModel { challengerServes ? challenger : champion }
 
+    /// The version of the model that answers, read without copying the model (as `served` does).
+    @inline(__always)
+    public var servedVersion: String { challengerServes ? challenger.version : champion.version }
+
     /// `model` answering alone, scored against itself in the shadow (tools that need one model).
     public convenience init(only model: RiskModel) {
         self.init(champion: model, challenger: model, challengerServes: false)

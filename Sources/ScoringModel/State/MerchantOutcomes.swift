@@ -88,6 +88,8 @@ public struct MerchantOutcomes: Sendable, BitwiseCopyable {
         var transactionCount = 0
         let last = today - max(delayDays, 0)
         let first = last - max(windowDays, 1) + 1
+        let frauds = frauds.span
+        let transactions = transactions.span
         for day in max(first, 0)...max(last, 0) where day <= newest && newest - day < Self.dayCount && first <= last {
             let slot = day % Self.dayCount
             fraudCount += Int(frauds[slot])
@@ -108,9 +110,11 @@ public struct MerchantOutcomes: Sendable, BitwiseCopyable {
         let oldest = max(last - 29, newest - Self.dayCount + 1, 0)
         guard day >= oldest else { return (week, month) }
         var slot = day % Self.dayCount
+        let fraudCounts = self.frauds.span
+        let transactionCounts = self.transactions.span
         while day >= oldest {
-            let frauds = Int(self.frauds[slot])
-            let transactions = Int(self.transactions[slot])
+            let frauds = Int(fraudCounts[slot])
+            let transactions = Int(transactionCounts[slot])
             month.frauds += frauds
             month.transactions += transactions
             if day > last - 7 {

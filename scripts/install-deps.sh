@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Streamify needs on Debian/Ubuntu (run as root, or with sudo):
-# the C libraries (protobuf-c, librdkafka), Chart.js for the dashboard, and the Python tools the
-# tests use. With STREAMIFY_BROWSER_TESTS=1 (scripts/test.sh) also Chromium and Playwright, which
+# the C libraries (protobuf-c, librdkafka), Chart.js for the dashboard, Redis (scripts/peers.sh
+# measures the daemon beside it), and the Python tools the tests use. With STREAMIFY_BROWSER_TESTS=1 (scripts/test.sh) also Chromium and Playwright, which
 # drive the dashboard in the browser test. The Swift 6 toolchain itself must already be on PATH.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,7 @@ fi
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
 
-apt_packages=(libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev librdkafka-dev libsqlite3-dev zlib1g-dev pkg-config openssl python3 libjs-chart.js)
+apt_packages=(libprotobuf-c-dev protobuf-c-compiler libprotobuf-dev librdkafka-dev libsqlite3-dev zlib1g-dev pkg-config openssl python3 libjs-chart.js redis-server)
 if [ "${STREAMIFY_BROWSER_TESTS:-0}" = 1 ]; then apt_packages+=(chromium); fi
 missing=()
 for package in "${apt_packages[@]}"; do

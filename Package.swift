@@ -155,7 +155,7 @@ let package = Package(
         /// The archive and warehouse: every decision and label from the decision log into SQLite.
         .target(
             name: "Archive",
-            dependencies: ["CSQLite", "CZlib", "ScoringEngine", "ScoringModel", "StateStore", logging, metrics, serviceLifecycle],
+            dependencies: ["CSQLite", "CZlib", "ScoringEngine", "ScoringModel", "StateStore", "StreamifyWire", logging, metrics, serviceLifecycle],
             swiftSettings: swiftSettings
         ),
         /// `streamify-admin`: the warehouse's scheduled jobs (health, report, quality-check, monitor, retention).

@@ -2,6 +2,7 @@ import Foundation
 import ScoringEngine
 import ScoringModel
 import StateStore
+import StreamifyWire
 
 /// Copies the decision log into the warehouse: each decision into `raw_transactions` (and
 /// `fraud_alerts` at or above the alert level) and its minute of `analytics_results`, each label

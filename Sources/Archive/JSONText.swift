@@ -1,4 +1,5 @@
 import Foundation
+import StreamifyWire
 
 /// JSON written by hand where a row's worth of `JSONEncoder` would cost more than the row.
 enum JSONText {
@@ -13,46 +14,14 @@ enum JSONText {
     /// (the common case: ids and generated reasons), escaped byte by byte otherwise.
     static func appendQuoted(_ text: String, to out: inout String) {
         out.append("\"")
-        if !text.utf8.contains(where: needsEscape) {
+        if !text.utf8.contains(where: JSONBuffer.needsEscape) {
             out.append(text)
         } else {
             var escaped: [UInt8] = []
-            escape(text.utf8) { escaped.append($0) }
+            JSONBuffer.escape(text.utf8) { escaped.append($0) }
             out.append(String(decoding: escaped, as: UTF8.self))
         }
         out.append("\"")
-    }
-
-    /// Writes `utf8` escaped for the inside of a JSON string literal to `sink`, byte by byte:
-    /// quote, backslash and control characters escaped, all else (multi-byte characters too) as it is.
-    @inline(__always)
-    static func escape<Bytes: Sequence<UInt8>>(_ utf8: Bytes, to sink: (UInt8) -> Void) {
-        let hex: StaticString = "0123456789abcdef"
-        for byte in utf8 {
-            guard needsEscape(byte) else {
-                sink(byte)
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                sink(UInt8(ascii: "\\"))
-                sink(byte)
-            case UInt8(ascii: "\n"):
-                sink(UInt8(ascii: "\\"))
-                sink(UInt8(ascii: "n"))
-            default:
-                for character in "\\u00".utf8 { sink(character) }
-                sink(hex.utf8Start[Int(byte >> 4)])
-                sink(hex.utf8Start[Int(byte & 0xF)])
-            }
-        }
-    }
-
-    /// Whether `byte` must be escaped inside a JSON string literal: a quote, a backslash or a
-    /// control character.
-    @inline(__always)
-    static func needsEscape(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20
     }
 
     /// `value` as a JSON value: numbers as numbers (non-finite ones as null), text quoted.

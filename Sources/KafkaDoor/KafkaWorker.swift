@@ -93,6 +93,8 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
     private var lastCommitNanos: UInt64 = 0
     private var fatalKafkaError: KafkaError?
     private let jsonEncoder = JSONEncoder()
+    /// Where JSON alerts and score records are written, reused from one to the next.
+    private var jsonBuffer = JSONBuffer(capacity: 2_048)
     private var metrics = KafkaDoorMetrics()
 
     init(
@@ -395,9 +397,9 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         case .protobuf:
             pack(UnsafeRawPointer(alert), body)
         case .json:
-            let json = FraudAlert(protobufC: alert).map(AlertJSON.init(alert:))
-            let bytes = (try? jsonEncoder.encode(json)) ?? Data()
-            bytes.withUnsafeBytes(body)
+            jsonBuffer.reset()
+            AlertJSON.write(alert: alert, to: &jsonBuffer)
+            jsonBuffer.bytes.withUnsafeBytes(body)
         }
     }
 
@@ -411,16 +413,9 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         case .protobuf:
             pack(UnsafeRawPointer(breakdown), body)
         case .json:
-            var json = AlertJSON(
-                alert: FraudAlert(
-                    transaction: Transaction(protobufC: transaction), breakdown: RiskBreakdown(protobufC: breakdown),
-                    sourceTopic: "", sourcePartition: 0, sourceOffset: 0, scoredTimeMs: 0))
-            json.sourceTopic = nil
-            json.sourcePartition = nil
-            json.sourceOffset = nil
-            json.scoredTimeMs = nil
-            let bytes = (try? jsonEncoder.encode(json)) ?? Data()
-            bytes.withUnsafeBytes(body)
+            jsonBuffer.reset()
+            AlertJSON.write(breakdown: breakdown, of: transaction, to: &jsonBuffer)
+            jsonBuffer.bytes.withUnsafeBytes(body)
         }
     }
 

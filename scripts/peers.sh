@@ -83,27 +83,32 @@ closed_loop() {
   awk '/scored transactions\/s/ { print $NF }' "$out"
 }
 
+# Measures the server $2 (its PID), named $1, listening on $3, with $4 transactions; stops it,
+# prints its line, and leaves its figures in rate and cpu.
+measure() {
+  local name=$1 pid=$2 socket=$3 n=$4
+  wait_for_socket "$socket" "$pid"
+  rate=$(closed_loop "$socket" "$n")
+  cpu=$(cpu_seconds "$pid")
+  kill -TERM "$pid"; wait "$pid" || true
+  printf '%-13s %s transactions/s (%s, loadgen; server CPU %s s, %s µs each)\n' "$name" "$rate" "$n" "$cpu" "$(per_request "$cpu" "$n")"
+}
+
 echo "peers: $connections connections, $pipeline requests in flight on each, client and server on this machine ($(nproc) CPUs)"
 
 # 1. The daemon.
 "$bin/scoring-server" --unix "$work/daemon.sock" --tcp off --metrics off --max-queue-delay off >"$work/daemon.log" 2>&1 &
 daemon=$!; pids+=("$daemon")
-wait_for_socket "$work/daemon.sock" "$daemon"
-daemon_rate=$(closed_loop "$work/daemon.sock" "$count")
-daemon_cpu=$(cpu_seconds "$daemon")
-kill -TERM "$daemon"; wait "$daemon" || true
-echo "daemon        $daemon_rate transactions/s ($count, loadgen; server CPU $daemon_cpu s, $(per_request "$daemon_cpu" "$count") µs each)"
+measure daemon "$daemon" "$work/daemon.sock" "$count"
+daemon_rate=$rate daemon_cpu=$cpu
 
 # 2. Python asyncio, the same protocol, the same client.
 mkdir -p "$work/python"
 python3 -m grpc_tools.protoc -I proto --python_out="$work/python" streamify/v1/scoring.proto
 PYTHONPATH="$work/python" python3 scripts/peers/python_server.py --unix "$work/python.sock" >"$work/python.log" 2>&1 &
 python=$!; pids+=("$python")
-wait_for_socket "$work/python.sock" "$python"
-python_rate=$(closed_loop "$work/python.sock" "$python_count")
-python_cpu=$(cpu_seconds "$python")
-kill -TERM "$python"; wait "$python" || true
-echo "python        $python_rate transactions/s ($python_count, loadgen; server CPU $python_cpu s, $(per_request "$python_cpu" "$python_count") µs each)"
+measure python "$python" "$work/python.sock" "$python_count"
+python_rate=$rate python_cpu=$cpu
 
 # 3. Redis + Lua, the per-card state work alone, pipelined the same way.
 redis-server --port 0 --unixsocket "$work/redis.sock" --unixsocketperm 700 --save "" --appendonly no \

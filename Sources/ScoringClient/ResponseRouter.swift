@@ -92,14 +92,19 @@ final class ResponseRouter: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         frame.withUnsafeReadableBytes { bytes in
-            defer { arena.reset() }
-            guard let decoded = Response.unpack(bytes, into: arena) else {
-                waiting.fail(ScoringClientError.malformedResponse)
-                return
-            }
             switch waiting {
-            case .full(let promise): promise.succeed(Response(protobufC: decoded))
-            case .summary(let promise): promise.succeed(ResponseSummary(protobufC: decoded))
+            case .full(let promise):
+                defer { arena.reset() }
+                guard let decoded = Response.unpack(bytes, into: arena) else {
+                    return promise.fail(ScoringClientError.malformedResponse)
+                }
+                promise.succeed(Response(protobufC: decoded))
+            case .summary(let promise):
+                // Read from the wire bytes: the summary needs none of what a full decode builds.
+                guard let summary = ResponseSummary(wire: bytes) else {
+                    return promise.fail(ScoringClientError.malformedResponse)
+                }
+                promise.succeed(summary)
             }
         }
     }

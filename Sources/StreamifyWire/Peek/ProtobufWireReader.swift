@@ -1,9 +1,9 @@
 /// Reads the protobuf wire format field by field, without decoding messages: enough to look at a
 /// frame before committing to a full decode. Every read is bounds-checked; a malformed input
 /// ends the walk (`nextField()` returns nil and `isMalformed` is set), never a trap.
-struct ProtobufWireReader {
+package struct ProtobufWireReader {
     /// The protobuf wire types (the low three bits of a field key).
-    enum WireType: UInt64 {
+    package enum WireType: UInt64 {
         case varint = 0
         case fixed64 = 1
         case lengthDelimited = 2
@@ -13,30 +13,31 @@ struct ProtobufWireReader {
     }
 
     /// One field: its number, its wire type, and where its payload is.
-    struct Field {
-        var number: UInt64
-        var wireType: WireType
+    package struct Field {
+        package var number: UInt64
+        package var wireType: WireType
         /// The value, for a varint field.
-        var varint: UInt64
-        /// The payload's bytes, for a length-delimited field.
-        var payload: Range<Int>
+        package var varint: UInt64
+        /// Where the payload's bytes are: a length-delimited field's bytes, or a fixed32 or
+        /// fixed64 field's value.
+        package var payload: Range<Int>
     }
 
     private let bytes: UnsafeRawBufferPointer
     private var position: Int
     private let end: Int
     /// Set when the walk stopped at bytes that are not valid wire format.
-    private(set) var isMalformed = false
+    package private(set) var isMalformed = false
 
     /// A reader over `range` of `bytes` (all of it by default).
-    init(_ bytes: UnsafeRawBufferPointer, range: Range<Int>? = nil) {
+    package init(_ bytes: UnsafeRawBufferPointer, range: Range<Int>? = nil) {
         self.bytes = bytes
         self.position = range?.lowerBound ?? 0
         self.end = range?.upperBound ?? bytes.count
     }
 
     /// The next field, or nil at the end (or at malformed bytes).
-    mutating func nextField() -> Field? {
+    package mutating func nextField() -> Field? {
         guard position < end, !isMalformed else { return nil }
         guard let key = readVarint(), let wireType = WireType(rawValue: key & 7), key >> 3 != 0 else {
             return malformed()
@@ -48,8 +49,10 @@ struct ProtobufWireReader {
             field.varint = value
         case .fixed64:
             guard skip(8) else { return malformed() }
+            field.payload = (position - 8)..<position
         case .fixed32:
             guard skip(4) else { return malformed() }
+            field.payload = (position - 4)..<position
         case .lengthDelimited:
             guard let length = readVarint(), length <= UInt64(end - position) else { return malformed() }
             field.payload = position..<(position + Int(length))

@@ -7,11 +7,15 @@ enum PendingResponse {
     case full(EventLoopPromise<Response>)
     /// Decode only a `ResponseSummary` (ids, codes, scores, levels).
     case summary(EventLoopPromise<ResponseSummary>)
+    /// Decode only a `ResponseSummary` and hand it to a receiver that takes every answer of a
+    /// connection: no promise or future per request.
+    case receiver(any ResponseSummaryReceiver)
 
     func fail(_ error: any Error) {
         switch self {
         case .full(let promise): promise.fail(error)
         case .summary(let promise): promise.fail(error)
+        case .receiver(let receiver): receiver.receive(.failure(error))
         }
     }
 }

@@ -105,6 +105,8 @@ final class ResponseRouter: ChannelInboundHandler, RemovableChannelHandler {
                     return promise.fail(ScoringClientError.malformedResponse)
                 }
                 promise.succeed(summary)
+            case .receiver(let receiver):
+                receiver.receive(ResponseSummary(wire: bytes).map { .success($0) } ?? .failure(ScoringClientError.malformedResponse))
             }
         }
     }

@@ -208,12 +208,21 @@ public final class ScoringClient: Sendable {
 
     /// Writes one pre-encoded request frame without flushing; call `flushOnEventLoop()` after a batch.
     ///
-    /// Must be called on `eventLoop`. The summary is decoded with protobuf-c into a per-connection
-    /// arena, reading only ids, codes, scores and levels.
+    /// Must be called on `eventLoop`. The summary (ids, codes, scores and levels) is read
+    /// straight from the answer's wire bytes.
     public func writeOnEventLoop(frame: ByteBuffer) -> EventLoopFuture<ResponseSummary> {
         let promise = eventLoop.makePromise(of: ResponseSummary.self)
         writeOnEventLoop(frame, waiting: .summary(promise), flush: false)
         return promise.futureResult
+    }
+
+    /// Writes one pre-encoded request frame without flushing, its answer's summary going to
+    /// `receiver` (on `eventLoop`, in the order the frames were written) rather than to a future:
+    /// a closed loop that sends millions of requests makes no promise per request.
+    ///
+    /// Must be called on `eventLoop`; call `flushOnEventLoop()` after a batch.
+    public func writeOnEventLoop(frame: ByteBuffer, to receiver: any ResponseSummaryReceiver) {
+        writeOnEventLoop(frame, waiting: .receiver(receiver), flush: false)
     }
 
     /// Flushes frames written with `writeOnEventLoop(frame:)`. Must be called on `eventLoop`.

@@ -8,17 +8,14 @@ import Testing
 /// release builds and the default counts.
 @Suite("Peers benchmark script (.offCooperativePool)")
 struct PeersScriptTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     @Test("scripts/peers.sh measures all three and prints the daemon's ratio to each")
     func peersScriptMeasuresAllThree() throws {
         // SIGKILL: this runner's threads block SIGTERM, and Foundation's Process passes that on.
-        let debug = Self.packageRoot.appendingPathComponent(".build/debug").path
+        let debug = packageRoot.appendingPathComponent(".build/debug").path
         let result = try runProgram(
             ["/usr/bin/timeout", "-s", "KILL", "300", "bash", "scripts/peers.sh", "--bin", debug, "--count", "20000",
              "--python-count", "5000", "--redis-count", "20000", "--connections", "2", "--pipeline", "16"],
-            in: Self.packageRoot)
+            in: packageRoot)
         let printed = result.output + result.errors
         #expect(result.status == 0, "\(printed)")
         let lines = result.output.split(separator: "\n").map(String.init)

@@ -6,14 +6,11 @@ import Testing
 /// run as written with the standard `protobuf` package, against the real daemon.
 @Suite("Python client (README example, .offCooperativePool)")
 struct PythonClientTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     @Test("the README's Python block is examples/python/score_transaction.py")
     func readmeMatchesExample() throws {
-        let readme = try String(contentsOf: Self.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let readme = try String(contentsOf: packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
         let example = try String(
-            contentsOf: Self.packageRoot.appendingPathComponent("examples/python/score_transaction.py"), encoding: .utf8)
+            contentsOf: packageRoot.appendingPathComponent("examples/python/score_transaction.py"), encoding: .utf8)
         let blocks = readme.components(separatedBy: "```python\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
         #expect(blocks.contains(example), "README.md must show examples/python/score_transaction.py verbatim")
     }
@@ -24,13 +21,13 @@ struct PythonClientTests {
         let generated = daemon.directory.appendingPathComponent("python")
         try FileManager.default.createDirectory(at: generated, withIntermediateDirectories: true)
         let protoc = try runProgram(
-            ["/usr/bin/env", "python3", "-m", "grpc_tools.protoc", "-I", Self.packageRoot.appendingPathComponent("proto").path,
+            ["/usr/bin/env", "python3", "-m", "grpc_tools.protoc", "-I", packageRoot.appendingPathComponent("proto").path,
              "--python_out=\(generated.path)", "streamify/v1/scoring.proto"])
         try #require(
             protoc.status == 0, "protoc via grpc_tools failed (pip install protobuf grpcio-tools): \(protoc.output)\(protoc.errors)")
 
         let result = try runProgram(
-            ["/usr/bin/env", "python3", Self.packageRoot.appendingPathComponent("examples/python/score_transaction.py").path],
+            ["/usr/bin/env", "python3", packageRoot.appendingPathComponent("examples/python/score_transaction.py").path],
             environment: ["PYTHONPATH": generated.path, "STREAMIFY_SOCKET": daemon.socketPath])
         let printed = result.output + result.errors
         #expect(result.status == 0, "\(printed)")

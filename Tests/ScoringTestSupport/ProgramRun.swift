@@ -57,3 +57,7 @@ public func sqliteValue(_ database: String, _ sql: String) -> String? {
     guard let run, run.status == 0 else { return nil }
     return run.output.trimmingCharacters(in: .whitespacesAndNewlines)
 }
+
+/// The package's root directory (where `Package.swift`, `scripts/` and `README.md` are).
+public let packageRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

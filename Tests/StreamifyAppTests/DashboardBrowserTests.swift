@@ -9,19 +9,16 @@ import Testing
 /// the whole server with its demo load. `scripts/install-deps.sh` installs both.
 @Suite("Dashboard in headless Chromium", .offCooperativePool)
 struct DashboardBrowserTests {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     @Test("alerts and charts render; Start, Stop and Reset work; a label button's Feedback reaches the engine")
     func pageInChromium() async throws {
         let (running, http) = try await DashboardAPITests.start()
-        let artifacts = Self.packageRoot.appendingPathComponent(".build/test-artifacts")
+        let artifacts = packageRoot.appendingPathComponent(".build/test-artifacts")
         try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
         let screenshot = artifacts.appendingPathComponent("dashboard.png")
         try? FileManager.default.removeItem(at: screenshot)
 
         let command = [
-            "/usr/bin/env", "python3", Self.packageRoot.appendingPathComponent("Tests/Browser/dashboard_browser.py").path,
+            "/usr/bin/env", "python3", packageRoot.appendingPathComponent("Tests/Browser/dashboard_browser.py").path,
             http.base.absoluteString + "/", screenshot.path,
         ]
         let result = try await blocking { try runProgram(command) }

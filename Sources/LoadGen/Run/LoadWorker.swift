@@ -7,7 +7,7 @@ import StreamifyWire
 ///
 /// Confined to the connection's event loop (hence `@unchecked Sendable`): every method and
 /// callback runs there, and the entry points check it.
-final class LoadWorker: @unchecked Sendable {
+final class LoadWorker: ResponseSummaryReceiver, @unchecked Sendable {
     /// A request on the wire, in send order (the order answers come back in).
     private struct InFlight {
         var intendedNanos: UInt64
@@ -130,9 +130,8 @@ final class LoadWorker: @unchecked Sendable {
             }
             cursor += 1
             let frame = deadline.map { $0.stamp(request.frame, intendedNanos: intended) } ?? request.frame
-            let future = client.writeOnEventLoop(frame: frame)
             inFlight.append(InFlight(intendedNanos: intended, chunk: current, requestIndex: cursor - 1))
-            future.whenComplete { [self] result in complete(result) }
+            client.writeOnEventLoop(frame: frame, to: self)
             statistics.requestsSent += 1
             if request.isFeedback {
                 statistics.feedbackSent += 1
@@ -192,7 +191,8 @@ final class LoadWorker: @unchecked Sendable {
 
     // MARK: Answers
 
-    private func complete(_ result: Result<ResponseSummary, any Error>) {
+    /// An answer (or the failure of the request it belongs to), in send order.
+    func receive(_ result: Result<ResponseSummary, any Error>) {
         guard let entry = inFlight.popFirst() else { return }
         let now = Self.nowNanos()
         let request = entry.chunk.requests[entry.requestIndex]

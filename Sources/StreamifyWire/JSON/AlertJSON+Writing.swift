@@ -1,12 +1,6 @@
 import CProtobufC
 import CStreamifyProto
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 extension AlertJSON {
     /// Writes the JSON form of `alert` into `json`, read straight from its protobuf-c form: the
     /// fields of `AlertJSON(alert:)`, keys sorted as `JSONEncoder` with `.sortedKeys` writes
@@ -46,9 +40,9 @@ extension AlertJSON {
         json.append(#"{"amount":"#)
         json.append(Double(t.amount_minor) / 100)
         json.append(#","card_id":"#)
-        json.appendQuoted(utf8: text(t.card_id))
+        json.appendQuoted(utf8: bytes(of: t.card_id))
         json.append(#","currency":"#)
-        let currency = text(t.currency)
+        let currency = bytes(of: t.currency)
         if currency.isEmpty { json.append(#""USD""#) } else { json.appendQuoted(utf8: currency) }
         json.append(#","event_time_ms":"#)
         json.append(t.event_time_ms)
@@ -61,7 +55,7 @@ extension AlertJSON {
             json.append(#","factor":"#)
             json.appendQuoted(name(Factor(rawValue: Int32(truncatingIfNeeded: factor.factor.rawValue)) ?? .unspecified))
             json.append(#","reason":"#)
-            json.appendQuoted(utf8: text(factor.reason))
+            json.appendQuoted(utf8: bytes(of: factor.reason))
             json.append(#","score":"#)
             json.append(factor.score)
             json.append(#","weight":"#)
@@ -71,9 +65,9 @@ extension AlertJSON {
         json.append(#"],"level":"#)
         json.appendQuoted(name(AlertLevel(rawValue: Int32(truncatingIfNeeded: b.level.rawValue)) ?? .unspecified))
         json.append(#","merchant_id":"#)
-        json.appendQuoted(utf8: text(t.merchant_id))
+        json.appendQuoted(utf8: bytes(of: t.merchant_id))
         json.append(#","model_version":"#)
-        json.appendQuoted(utf8: text(b.model_version))
+        json.appendQuoted(utf8: bytes(of: b.model_version))
         json.append(#","risk_score":"#)
         json.append(b.risk_score)
         if let source {
@@ -84,21 +78,10 @@ extension AlertJSON {
             json.append(#","source_partition":"#)
             json.append(Int64(source.partition))
             json.append(#","source_topic":"#)
-            json.appendQuoted(utf8: text(source.topic))
+            json.appendQuoted(utf8: bytes(of: source.topic))
         }
         json.append(#","transaction_id":"#)
-        json.appendQuoted(utf8: text(t.transaction_id))
+        json.appendQuoted(utf8: bytes(of: t.transaction_id))
         json.append("}")
-    }
-
-    /// A protobuf-c string field generated as bytes (`string_as_bytes`), with its full length.
-    private static func text(_ data: ProtobufCBinaryData) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: data.data, count: data.len)
-    }
-
-    /// A protobuf-c string field's bytes (none for a null pointer).
-    private static func text(_ string: UnsafeMutablePointer<CChar>?) -> UnsafeRawBufferPointer {
-        guard let string else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-        return UnsafeRawBufferPointer(start: string, count: strlen(string))
     }
 }

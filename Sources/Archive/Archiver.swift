@@ -177,7 +177,7 @@ public final class Archiver {
             try row.add(Double(assessment.score))
             try row.add(assessment.level.name)
             try row.add(decision.modelVersion)
-            for factor in RiskFactor.allCases { try row.add(Double(assessment[factor].score)) }
+            try Self.addFactorScores(of: assessment, to: &row)
             try row.add(utf8: factorsText.bytes)
             try row.add(utf8: featuresText.bytes)
             try row.add(now)
@@ -197,7 +197,7 @@ public final class Archiver {
                 try row.add(assessment.level.name)
                 try row.add(decision.modelVersion)
                 try row.add(Self.reasons(assessment))
-                for factor in RiskFactor.allCases { try row.add(Double(assessment[factor].score)) }
+                try Self.addFactorScores(of: assessment, to: &row)
                 try row.add(utf8: factorsText.bytes)
                 try row.add(now)
             }
@@ -272,6 +272,12 @@ public final class Archiver {
             .sorted { $0.outcome.contribution > $1.outcome.contribution }
             .map { "\($0.factor.name): \($0.outcome.reason)" }
             .joined(separator: " | ")
+    }
+
+    /// Binds each factor's score, in `RiskFactor` order: the `<factor>_score` columns of both tables.
+    private static func addFactorScores(of assessment: RiskAssessment, to row: inout SQLiteBindings) throws {
+        let outcomes = assessment.factors.span
+        for factor in RiskFactor.allCases { try row.add(Double(outcomes[factor.rawValue].score)) }
     }
 
     /// Writes every factor's score, weight, contribution and reason, as a JSON array, to `json`.

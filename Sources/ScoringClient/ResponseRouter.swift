@@ -100,15 +100,18 @@ final class ResponseRouter: ChannelInboundHandler, RemovableChannelHandler {
                 }
                 promise.succeed(Response(protobufC: decoded))
             case .summary(let promise):
-                // Read from the wire bytes: the summary needs none of what a full decode builds.
-                guard let summary = ResponseSummary(wire: bytes) else {
-                    return promise.fail(ScoringClientError.malformedResponse)
-                }
-                promise.succeed(summary)
+                promise.completeWith(Self.summary(of: bytes))
             case .receiver(let receiver):
-                receiver.receive(ResponseSummary(wire: bytes).map { .success($0) } ?? .failure(ScoringClientError.malformedResponse))
+                receiver.receive(Self.summary(of: bytes))
             }
         }
+    }
+
+    /// A response's summary, read from its wire bytes (it needs none of what a full decode
+    /// builds), or `malformedResponse`.
+    private static func summary(of bytes: UnsafeRawBufferPointer) -> Result<ResponseSummary, any Error> {
+        guard let summary = ResponseSummary(wire: bytes) else { return .failure(ScoringClientError.malformedResponse) }
+        return .success(summary)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

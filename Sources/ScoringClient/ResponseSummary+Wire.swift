@@ -1,9 +1,8 @@
 import StreamifyWire
 
 extension ResponseSummary {
-    /// Reads the summary straight from a response's wire bytes, as `init(protobufC:)` reads it
-    /// from a decoded one, without decoding the rest: no reasons, ids or versions are copied,
-    /// and nothing is allocated but `items`. The load generator's closed loop reads every answer
+    /// Reads the summary straight from a response's wire bytes, without decoding the rest: no
+    /// reasons, ids or versions are copied, and nothing is allocated but `items`. The load generator's closed loop reads every answer
     /// this way. Nil when the bytes are not valid wire format.
     init?(wire bytes: UnsafeRawBufferPointer) {
         var requestID: UInt64 = 0

@@ -132,7 +132,7 @@ public final class EngineService: Service, Sendable {
         logger.notice(
             models.challengerServes ? "challenger answers" : "champion answers",
             metadata: [
-                "model": "\(models.served.version)",
+                "model": "\(models.servedVersion)",
                 "champion_auc": "\(quality.champion.rocAUC)", "champion_ap": "\(quality.champion.averagePrecision)",
                 "challenger_auc": "\(quality.challenger.rocAUC)", "challenger_ap": "\(quality.challenger.averagePrecision)",
                 "frauds": "\(quality.challenger.frauds)", "legitimate": "\(quality.challenger.legitimate)",

@@ -49,9 +49,7 @@ public struct JSONBuffer: Sendable {
 
     /// Appends `text` as a JSON string literal.
     public mutating func appendQuoted(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
-        Self.escape(text.utf8) { bytes.append($0) }
-        bytes.append(UInt8(ascii: "\""))
+        appendQuoted(utf8: text.utf8)
     }
 
     /// Appends UTF-8 `text` as a JSON string literal.

@@ -18,6 +18,7 @@ swift build -c release --product scoring-server >/dev/null
 DAEMON="$(swift build -c release --show-bin-path)/scoring-server"
 # The broker: TANSU, WORK, BOOT, PIDS, run_sidecar, create_topics and the cleanup trap.
 source scripts/lib/tansu.sh
+source scripts/lib/cpu.sh
 
 create_topics c
 python3 scripts/kafka_e2e.py produce --bootstrap "$BOOT" --topic c_sales --count "$COUNT" --seed 5 --ids "$WORK/c.ids"
@@ -35,7 +36,7 @@ time_daemon() {
     python3 scripts/kafka_e2e.py wait --bootstrap "$BOOT" --group "$group" --topic c_sales --ends "$WORK/c.ids.ends" --timeout 900 >/dev/null
     finished=$(date +%s.%N)
     local cpu
-    cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$SIDECAR/stat")
+    cpu=$(cpu_seconds "$SIDECAR")
     kill -TERM "$SIDECAR"; wait "$SIDECAR" || true
     awk -v n="$COUNT" -v s="$started" -v f="$finished" -v c="$cpu" \
         'BEGIN { printf "%d records in %.2f s: %.0f msg/s (group join included; daemon CPU %s s)\n", n, f - s, n / (f - s), c }'

@@ -65,10 +65,8 @@ wait_for_socket() {
   return 1
 }
 
-# CPU seconds the process $1 has used (user + system), from /proc.
-cpu_seconds() {
-  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"
-}
+# cpu_seconds PID
+source scripts/lib/cpu.sh
 
 # Microseconds of CPU per request: $1 seconds over $2 requests.
 per_request() {

@@ -37,6 +37,12 @@ public final class FrameProcessor {
     /// Sheds scoring requests while the event loop runs further behind than `--max-queue-delay`;
     /// nil: everything is scored, however late.
     var admission: QueueDelayAdmission?
+    /// How long before its `deadline_ms` a request is already refused DEADLINE_EXCEEDED: the
+    /// longest its answer may still take once scored. The socket door sets it to the longest an
+    /// answer is held for the rest of its read burst (`ScoringHandler.maxAnswerHold`), so a
+    /// request admitted just before its deadline is not answered after it; 0: refused only once
+    /// the deadline has passed.
+    var deadlineReserveNanoseconds: Int64 = 0
     /// Unread answers across connections (`--max-buffered-output`); nil: no global limit.
     var outputBudget: ByteBudget?
     /// Labels this connection may still send now (`--max-label-rate`); nil: no limit.
@@ -151,9 +157,9 @@ public final class FrameProcessor {
         // Shed before decoding: a loop that is behind must spend as little as possible per
         // request. That includes a request whose client has given up (its deadline passed while
         // it waited in buffers): it is refused even if its body would not decode.
-        if peek.isWellFormed, peek.deadlineMs > 0, WallClock.unixMilliseconds() >= peek.deadlineMs {
+        if peek.isWellFormed, peek.deadlineMs > 0, cannotMeet(deadlineMs: peek.deadlineMs) {
             counters.shedForDeadline += 1
-            return refusal(requestID: peek.requestID, .deadlineExceeded, "deadline_ms passed before the server reached the request")
+            return refusal(requestID: peek.requestID, .deadlineExceeded, Self.deadlineCannotBeMet)
         }
         if peek.isWellFormed, peek.asksForScoring {
             if let admission, !admission.admits(atUptimeNanoseconds: start) {
@@ -183,6 +189,13 @@ public final class FrameProcessor {
         default:
             return refusal(requestID: requestID, .malformed, "request has no body (score, score_batch, feedback or ping)")
         }
+    }
+
+    /// Whether the answer could not reach the client by `deadlineMs` (Unix milliseconds).
+    @inline(__always)
+    private func cannotMeet(deadlineMs: Int64) -> Bool {
+        let (deadline, overflow) = deadlineMs.multipliedReportingOverflow(by: 1_000_000)
+        return !overflow && WallClock.unixNanoseconds() + deadlineReserveNanoseconds >= deadline
     }
 
     private func scoreResponse(
@@ -292,6 +305,7 @@ public final class FrameProcessor {
     }
 
     /// Why a scoring request was shed.
+    static let deadlineCannotBeMet = "deadline_ms passed, or is too close to answer in time, before the server reached the request"
     static let queueDelayExceeded =
         "the server is overloaded: this request would wait longer than --max-queue-delay; retry after a backoff or elsewhere"
 

@@ -230,6 +230,7 @@ public final class SocketDoor: Service, Sendable {
                         processor.labelRate = LabelRateLimit(
                             perSecond: labelsPerSecond, nowUptimeNanoseconds: NIODeadline.now().uptimeNanoseconds)
                     }
+                    processor.deadlineReserveNanoseconds = ScoringHandler.maxAnswerHold.nanoseconds
                     if let probe = probes[ObjectIdentifier(channel.eventLoop)] {
                         processor.admission = QueueDelayAdmission(probe: probe.value, budgetNanoseconds: queueDelayBudget)
                     }

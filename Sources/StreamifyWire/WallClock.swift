@@ -13,4 +13,12 @@ package enum WallClock {
         clock_gettime(CLOCK_REALTIME, &spec)
         return Int64(spec.tv_sec) * 1_000 + Int64(spec.tv_nsec) / 1_000_000
     }
+
+    /// Nanoseconds since 1970-01-01T00:00:00Z (CLOCK_REALTIME), for comparisons finer than a
+    /// deadline's millisecond.
+    package static func unixNanoseconds() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+    }
 }

@@ -115,6 +115,7 @@ struct CommandLineTests {
         ["run", "--target", "unix:/x", "--rate", "10", "--max"],
         ["run", "--target", "unix:/x", "--duration", "soon"],
         ["run", "--target", "unix:/x", "--fraud-rate", "2"],
+        ["run", "--target", "unix:/x", "--pregenerate", "-1"],
         ["generate", "--count", "10", "--output", "/tmp/x", "--format", "xml"],
         ["run", "--target", "unix:/x", "--tls-ca", "/tmp/ca.pem"],
         ["run", "--target", "tcp://127.0.0.1:7411", "--tls-ca", "/tmp/ca.pem", "--tls-cert", "/tmp/c.pem"],

@@ -44,6 +44,9 @@ struct LoadOptions: ParsableArguments {
     @Option(help: "Warm-up before measuring (e.g. 5s).")
     var warmup: String = "0s"
 
+    @Option(help: "Transactions generated before the clock starts (about 150 bytes each); a run needing more generates the rest while it sends. Raise it when the generator cannot keep up with --rate.")
+    var pregenerate: Int = LoadConfiguration.defaultPregenerateLimit
+
     @Option(help: "Write the report as JSON to this file.")
     var report: String?
 
@@ -71,6 +74,7 @@ struct LoadOptions: ParsableArguments {
         if max && rate != nil { throw ValidationError("choose --rate (open loop) or --max (closed loop), not both") }
         if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
+        if pregenerate < 0 { throw ValidationError("--pregenerate must be 0 or more") }
         if let deadline, deadline < 1 { throw ValidationError("--deadline must be at least 1 (milliseconds)") }
         if let duration { _ = try DurationText.parseSeconds(duration) }
         _ = try DurationText.parseSeconds(warmup)
@@ -90,6 +94,7 @@ struct LoadOptions: ParsableArguments {
         configuration.deadlineMilliseconds = deadline
         configuration.rate = effectiveRate
         configuration.count = count
+        configuration.pregenerateLimit = pregenerate
         configuration.warmupSeconds = try DurationText.parseSeconds(warmup)
         if let duration {
             let seconds = try DurationText.parseSeconds(duration)

@@ -24,7 +24,9 @@ struct LoadConfiguration: Sendable {
     /// How long to wait for answers after sending stops before giving up on them.
     var drainTimeoutSeconds: Double = 5
     /// Workloads up to this many transactions are generated completely before the clock starts.
-    var pregenerateLimit = 1_000_000
+    var pregenerateLimit = Self.defaultPregenerateLimit
+    /// `pregenerateLimit` unless `--pregenerate` says otherwise.
+    static let defaultPregenerateLimit = 1_000_000
     /// Beyond that, the producer stays this many seconds of traffic ahead of the senders.
     var aheadSeconds: Double = 5
 

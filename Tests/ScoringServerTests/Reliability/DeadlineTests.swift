@@ -18,7 +18,7 @@ struct DeadlineTests {
         return bytes + [UInt8(value)]
     }
 
-    @Test("a request past its deadline_ms is answered DEADLINE_EXCEEDED and changes nothing")
+    @Test("a request past its deadline_ms, or less than an answer's hold before it, is answered DEADLINE_EXCEEDED and changes nothing")
     func pastDeadlineShed() throws {
         let daemon = try DaemonProcess.start()
         let connection = try RawConnection(unixPath: daemon.socketPath)
@@ -26,6 +26,11 @@ struct DeadlineTests {
             Request(requestID: 5, body: .score(Fixtures.transaction(1, card: "late")), deadlineMs: Self.nowMs() - 1))
         #expect(late.requestID == 5)
         #expect(Fixtures.error(late)?.code == .deadlineExceeded)
+        // At most a millisecond away: the answer could be held past it, so it is not scored.
+        let tooClose = try connection.call(
+            Request(requestID: 8, body: .score(Fixtures.transaction(3, card: "close")), deadlineMs: Self.nowMs() + 1))
+        #expect(Fixtures.error(tooClose)?.code == .deadlineExceeded)
+        #expect(Fixtures.error(tooClose)?.message.contains("too close") == true)
         #expect(Fixtures.pong(try connection.call(Request(requestID: 6, body: .ping)))?.cardsTracked == 0, "nothing was scored")
         let timely = try connection.call(
             Request(requestID: 7, body: .score(Fixtures.transaction(2, card: "timely")), deadlineMs: Self.nowMs() + 60_000))

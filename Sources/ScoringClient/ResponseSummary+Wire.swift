@@ -8,25 +8,26 @@ extension ResponseSummary {
         var requestID: UInt64 = 0
         var kind = Kind.empty
         var items: [Item] = []
+        let number = WireFieldNumbers.response
         var reader = ProtobufWireReader(bytes)
         while let field = reader.nextField() {
             switch (field.number, field.wireType) {
-            case (FieldNumber.requestID, .varint):
+            case (number.requestID, .varint):
                 requestID = field.varint
-            case (FieldNumber.breakdown, .lengthDelimited):
+            case (number.breakdown, .lengthDelimited):
                 guard let item = Item(breakdown: bytes, field.payload) else { return nil }
                 (kind, items) = (.breakdown, [item])
-            case (FieldNumber.breakdownBatch, .lengthDelimited):
+            case (number.breakdownBatch, .lengthDelimited):
                 guard let batch = Self.batchItems(bytes, field.payload) else { return nil }
                 (kind, items) = (.breakdownBatch, batch)
-            case (FieldNumber.ack, .lengthDelimited):
+            case (number.ack, .lengthDelimited):
                 (kind, items) = (.ack, [])
-            case (FieldNumber.pong, .lengthDelimited):
+            case (number.pong, .lengthDelimited):
                 (kind, items) = (.pong, [])
-            case (FieldNumber.error, .lengthDelimited):
+            case (number.error, .lengthDelimited):
                 guard let code = Self.errorCode(bytes, field.payload) else { return nil }
                 (kind, items) = (.error(code), [])
-            case (FieldNumber.authenticated, .lengthDelimited):
+            case (number.authenticated, .lengthDelimited):
                 (kind, items) = (.empty, [])
             default:
                 continue
@@ -36,41 +37,21 @@ extension ResponseSummary {
         self.init(requestID: requestID, kind: kind, items: items)
     }
 
-    /// The field numbers read (`proto/streamify/v1/scoring.proto`).
-    fileprivate enum FieldNumber {
-        // Response
-        static let requestID: UInt64 = 1
-        static let breakdown: UInt64 = 2
-        static let breakdownBatch: UInt64 = 3
-        static let ack: UInt64 = 4
-        static let pong: UInt64 = 5
-        static let error: UInt64 = 6
-        static let authenticated: UInt64 = 7
-        // RiskBreakdown
-        static let riskScore: UInt64 = 2
-        static let level: UInt64 = 3
-        static let serverTime: UInt64 = 6
-        // BreakdownBatch, BatchItem, Error
-        static let batchItems: UInt64 = 1
-        static let itemBreakdown: UInt64 = 1
-        static let itemError: UInt64 = 2
-        static let errorCode: UInt64 = 1
-    }
-
     /// A batch's items in order: each a breakdown, an error, or (neither set) `.malformed`.
     private static func batchItems(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> [Item]? {
         var items: [Item] = []
+        let number = WireFieldNumbers.response
         var batch = ProtobufWireReader(bytes, range: range)
         while let field = batch.nextField() {
-            guard field.number == FieldNumber.batchItems, field.wireType == .lengthDelimited else { continue }
+            guard field.number == number.batchItems, field.wireType == .lengthDelimited else { continue }
             var item: Item?
             var reader = ProtobufWireReader(bytes, range: field.payload)
             while let result = reader.nextField() {
                 switch (result.number, result.wireType) {
-                case (FieldNumber.itemBreakdown, .lengthDelimited):
+                case (number.itemBreakdown, .lengthDelimited):
                     guard let breakdown = Item(breakdown: bytes, result.payload) else { return nil }
                     item = breakdown
-                case (FieldNumber.itemError, .lengthDelimited):
+                case (number.itemError, .lengthDelimited):
                     guard let code = errorCode(bytes, result.payload) else { return nil }
                     item = Item(riskScore: 0, level: .unspecified, errorCode: code)
                 default:
@@ -86,9 +67,10 @@ extension ResponseSummary {
     /// An `Error`'s code (`.unspecified` when absent or unknown).
     private static func errorCode(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> ErrorCode? {
         var code = ErrorCode.unspecified
+        let number = WireFieldNumbers.response
         var reader = ProtobufWireReader(bytes, range: range)
         while let field = reader.nextField() {
-            guard field.number == FieldNumber.errorCode, field.wireType == .varint else { continue }
+            guard field.number == number.errorCode, field.wireType == .varint else { continue }
             code = ErrorCode(rawValue: Int32(truncatingIfNeeded: field.varint)) ?? .unspecified
         }
         return reader.isMalformed ? nil : code
@@ -101,14 +83,15 @@ extension ResponseSummary.Item {
         var score: Float = 0
         var level = AlertLevel.unspecified
         var serverTime: UInt32 = 0
+        let number = WireFieldNumbers.response
         var reader = ProtobufWireReader(bytes, range: range)
         while let field = reader.nextField() {
             switch (field.number, field.wireType) {
-            case (ResponseSummary.FieldNumber.riskScore, .fixed32):
+            case (number.riskScore, .fixed32):
                 score = Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: field.payload.lowerBound, as: UInt32.self)))
-            case (ResponseSummary.FieldNumber.level, .varint):
+            case (number.level, .varint):
                 level = AlertLevel(rawValue: Int32(truncatingIfNeeded: field.varint)) ?? .unspecified
-            case (ResponseSummary.FieldNumber.serverTime, .varint):
+            case (number.serverTime, .varint):
                 serverTime = UInt32(truncatingIfNeeded: field.varint)
             default:
                 continue

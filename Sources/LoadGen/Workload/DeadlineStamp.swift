@@ -1,12 +1,13 @@
 import Foundation
 import NIOCore
+import StreamifyWire
 
 /// Gives a pre-encoded request frame a `deadline_ms` at send time: the intended send time plus a
 /// budget, in Unix milliseconds. The field is appended to the `Request` (protobuf lets a field
 /// come anywhere), so the workload stays encoded once; each stamped frame is a new buffer.
 struct DeadlineStamp {
-    /// `deadline_ms`'s key in `streamify.v1.Request`: field 7, varint.
-    private static let key: UInt8 = 7 << 3
+    /// `deadline_ms`'s key in `streamify.v1.Request`: its field number, wire type 0 (varint).
+    private static let key = WireFieldNumbers.request.deadlineMs << 3
     /// The frame's length prefix: a 32-bit big-endian byte count.
     private static let prefixBytes = MemoryLayout<UInt32>.size
 
@@ -25,18 +26,23 @@ struct DeadlineStamp {
     /// sent at `intendedNanos` (uptime).
     func stamp(_ frame: ByteBuffer, intendedNanos: UInt64) -> ByteBuffer {
         let deadline = (Int64(intendedNanos) + wallMinusUptimeNanos) / 1_000_000 + budgetMilliseconds
-        var trailer: [UInt8] = [Self.key]
-        var value = UInt64(deadline)
-        while value >= 0x80 {
-            trailer.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        trailer.append(UInt8(value))
+        var trailer: [UInt8] = []
+        Self.appendVarint(Self.key, to: &trailer)
+        Self.appendVarint(UInt64(deadline), to: &trailer)
         let body = frame.getSlice(at: frame.readerIndex + Self.prefixBytes, length: frame.readableBytes - Self.prefixBytes)!
         var stamped = ByteBufferAllocator().buffer(capacity: frame.readableBytes + trailer.count)
         stamped.writeInteger(UInt32(body.readableBytes + trailer.count))
         stamped.writeImmutableBuffer(body)
         stamped.writeBytes(trailer)
         return stamped
+    }
+
+    private static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
+        var value = value
+        while value >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        bytes.append(UInt8(value))
     }
 }

@@ -19,16 +19,6 @@ public struct RequestPeek: Sendable, Equatable {
     /// before it is decoded.
     public var deadlineMs: Int64 = 0
 
-    /// The `Request` field numbers the peek reads (`proto/streamify/v1/scoring.proto`).
-    private enum FieldNumber {
-        static let requestID: UInt64 = 1
-        static let score: UInt64 = 2
-        static let scoreBatch: UInt64 = 3
-        static let deadlineMs: UInt64 = 7
-        /// `TransactionBatch.transactions`.
-        static let batchTransactions: UInt64 = 1
-    }
-
     /// Whether the whole frame is valid protobuf wire format (which a decode may still refuse).
     public var isWellFormed: Bool
 
@@ -48,20 +38,21 @@ public struct RequestPeek: Sendable, Equatable {
         batchTransactions = 0
         asksForScoring = false
         isWellFormed = false
+        let number = WireFieldNumbers.request
         var reader = ProtobufWireReader(bytes)
         while let field = reader.nextField() {
             switch (field.number, field.wireType) {
-            case (FieldNumber.requestID, .varint):
+            case (number.requestID, .varint):
                 requestID = field.varint
-            case (FieldNumber.deadlineMs, .varint):
+            case (number.deadlineMs, .varint):
                 deadlineMs = Int64(bitPattern: field.varint)
-            case (FieldNumber.score, .lengthDelimited):
+            case (number.score, .lengthDelimited):
                 asksForScoring = true
-            case (FieldNumber.scoreBatch, .lengthDelimited):
+            case (number.scoreBatch, .lengthDelimited):
                 asksForScoring = true
                 var batch = ProtobufWireReader(bytes, range: field.payload)
                 while let item = batch.nextField() {
-                    if item.number == FieldNumber.batchTransactions, item.wireType == .lengthDelimited {
+                    if item.number == number.batchTransactions, item.wireType == .lengthDelimited {
                         batchTransactions += 1
                     }
                 }

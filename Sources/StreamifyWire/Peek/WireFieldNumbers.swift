@@ -1,0 +1,78 @@
+import CProtobufC
+import CStreamifyProto
+
+/// Field numbers of the `streamify.v1` messages, looked up by name in the descriptors protobuf-c
+/// generated from `proto/streamify/v1/scoring.proto`.
+///
+/// Code that walks the wire format itself (`RequestPeek`, the client's `ResponseSummary(wire:)`,
+/// loadgen's `DeadlineStamp`) reads its numbers here instead of copying them by hand, so the proto
+/// stays their one source; a field renamed or removed there stops the process at first use, by
+/// name, instead of misreading answers. Read once; copy the struct into a local before a loop.
+package enum WireFieldNumbers {
+    /// `Request`.
+    package struct Request: Sendable {
+        package let requestID: UInt64
+        package let score: UInt64
+        package let scoreBatch: UInt64
+        package let deadlineMs: UInt64
+        /// `TransactionBatch.transactions`.
+        package let batchTransactions: UInt64
+    }
+
+    /// `Response`, and the messages inside it that a summary reads.
+    package struct Response: Sendable {
+        package let requestID: UInt64
+        package let breakdown: UInt64
+        package let breakdownBatch: UInt64
+        package let ack: UInt64
+        package let pong: UInt64
+        package let error: UInt64
+        package let authenticated: UInt64
+        /// `RiskBreakdown.risk_score`, `.level` and `.server_time_us`.
+        package let riskScore: UInt64
+        package let level: UInt64
+        package let serverTime: UInt64
+        /// `BreakdownBatch.items`.
+        package let batchItems: UInt64
+        /// `BatchItem.breakdown` and `.error`.
+        package let itemBreakdown: UInt64
+        package let itemError: UInt64
+        /// `Error.code`.
+        package let errorCode: UInt64
+    }
+
+    /// `Request`'s numbers.
+    package static let request = Request(
+        requestID: number("request_id", in: streamify__v1__request__descriptor),
+        score: number("score", in: streamify__v1__request__descriptor),
+        scoreBatch: number("score_batch", in: streamify__v1__request__descriptor),
+        deadlineMs: number("deadline_ms", in: streamify__v1__request__descriptor),
+        batchTransactions: number("transactions", in: streamify__v1__transaction_batch__descriptor))
+
+    /// `Response`'s numbers.
+    package static let response = Response(
+        requestID: number("request_id", in: streamify__v1__response__descriptor),
+        breakdown: number("breakdown", in: streamify__v1__response__descriptor),
+        breakdownBatch: number("breakdown_batch", in: streamify__v1__response__descriptor),
+        ack: number("ack", in: streamify__v1__response__descriptor),
+        pong: number("pong", in: streamify__v1__response__descriptor),
+        error: number("error", in: streamify__v1__response__descriptor),
+        authenticated: number("authenticated", in: streamify__v1__response__descriptor),
+        riskScore: number("risk_score", in: streamify__v1__risk_breakdown__descriptor),
+        level: number("level", in: streamify__v1__risk_breakdown__descriptor),
+        serverTime: number("server_time_us", in: streamify__v1__risk_breakdown__descriptor),
+        batchItems: number("items", in: streamify__v1__breakdown_batch__descriptor),
+        itemBreakdown: number("breakdown", in: streamify__v1__batch_item__descriptor),
+        itemError: number("error", in: streamify__v1__batch_item__descriptor),
+        errorCode: number("code", in: streamify__v1__error__descriptor))
+
+    /// The number of the field called `name` in `descriptor`.
+    package static func number(_ name: String, in descriptor: ProtobufCMessageDescriptor) -> UInt64 {
+        withUnsafePointer(to: descriptor) { descriptor in
+            guard let field = protobuf_c_message_descriptor_get_field_by_name(descriptor, name) else {
+                fatalError("streamify.v1: no field \(name) in \(String(cString: descriptor.pointee.name))")
+            }
+            return UInt64(field.pointee.id)
+        }
+    }
+}

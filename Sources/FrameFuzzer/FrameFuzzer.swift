@@ -211,6 +211,8 @@ func seedInputs() -> [(name: String, bytes: [UInt8])] {
         ("score-away", Request(requestID: 3, body: .score(away))),
         ("score-invalid", Request(requestID: 4, body: .score(invalid))),
         ("batch", Request(requestID: 5, body: .scoreBatch([full, away, minimal, invalid]))),
+        // Just over a slice, so the sliced decode and encode of a large batch (`LargeBatch`) run.
+        ("batch-large", Request(requestID: 10, body: .scoreBatch(Array(repeating: minimal, count: FrameProcessor.batchSlice + 2)))),
         ("feedback", Request(requestID: 6, body: .feedback(feedback))),
         ("ping", Request(requestID: 7, body: .ping)),
         ("empty-body", Request(requestID: 8, body: nil)),

@@ -65,41 +65,30 @@ public final class FrameProcessor {
     public enum Progress: Equatable, Sendable {
         /// Its response frame was appended to the outbound buffer.
         case answered
-        /// It is a batch larger than `batchSlice`, of which one slice was scored: call
+        /// It is a batch larger than `batchSlice`, answered a slice per turn: call
         /// `continueBatch(into:)` (after letting the event loop serve others) until `.answered`,
         /// and process no other frame of this connection meanwhile.
         case batchInProgress
     }
 
-    /// Transactions of a batch scored per turn: a 10,000-transaction batch takes tens of
-    /// milliseconds, which other connections on the same event loop should not wait for at once.
+    /// Transactions of a batch decoded, or scored and encoded, per turn: a 10,000-transaction
+    /// batch takes tens of milliseconds, which other connections on the same event loop should
+    /// not wait for at once (`LargeBatch`).
     public static let batchSlice = 256
 
-    /// A `score_batch` scored a slice per turn. Its request and items live in the arenas, which
-    /// are reset only once it is answered.
-    private struct PendingBatch {
-        let requestID: UInt64
-        let batch: UnsafeMutablePointer<Streamify__V1__TransactionBatch>
-        let items: UnsafeMutablePointer<UnsafeMutablePointer<Streamify__V1__BatchItem>?>
-        let itemStructs: UnsafeMutablePointer<Streamify__V1__BatchItem>
-        let start: UInt64
-        var next = 0
-        var count: Int { batch.pointee.n_transactions }
-    }
+    private var pendingBatch: LargeBatch?
 
-    private var pendingBatch: PendingBatch?
-
-    /// Whether a batch is part-way scored (`Progress.batchInProgress`).
+    /// Whether a batch is part-way answered (`Progress.batchInProgress`).
     public var hasBatchInProgress: Bool { pendingBatch != nil }
 
     /// Processes one frame body: appends exactly one response frame to `outbound`, or, for a
-    /// batch larger than `batchSlice`, scores its first slice and leaves the rest to `continueBatch`.
+    /// batch larger than `batchSlice`, leaves its decoding, scoring and answer to `continueBatch`.
     @discardableResult
     public func process(frame: ByteBuffer, into outbound: inout ByteBuffer) -> Progress {
         precondition(pendingBatch == nil, "a frame was processed while a batch was in progress")
         let start = NIODeadline.now().uptimeNanoseconds
         counters.requests += 1
-        let response = frame.withUnsafeReadableBytes { bytes in respond(to: bytes, start: start) }
+        let response = frame.withUnsafeReadableBytes { bytes in respond(to: bytes, of: frame, start: start) }
         guard let response else { return .batchInProgress }
         write(response, into: &outbound)
         input.reset()
@@ -114,18 +103,30 @@ public final class FrameProcessor {
         while continueBatch(into: &outbound) == .batchInProgress {}
     }
 
-    /// Scores the next slice of the batch in progress; once the last is scored, appends the
-    /// batch's response frame to `outbound` and answers `.answered`.
+    /// Decodes, or scores and encodes, the next slice of the batch in progress; once the last is
+    /// scored, appends the batch's response frame to `outbound` and answers `.answered`. A
+    /// transaction that does not decode refuses the whole request MALFORMED, before any is scored.
     @discardableResult
     public func continueBatch(into outbound: inout ByteBuffer) -> Progress {
         guard var pending = pendingBatch else { return .answered }
-        scoreSlice(of: &pending)
-        guard pending.next == pending.count else {
+        // Taken out while it is worked on: a second reference would make every write to its
+        // answer copy the whole answer so far.
+        pendingBatch = nil
+        if !pending.isDecoded {
+            guard pending.decode(upTo: Self.batchSlice, into: input) else {
+                write(refusal(requestID: pending.requestID, .malformed, Self.notARequest), into: &outbound)
+                input.reset()
+                output.reset()
+                return .answered
+            }
+        } else {
+            scoreSlice(of: &pending)
+        }
+        guard pending.isScored else {
             pendingBatch = pending
             return .batchInProgress
         }
-        pendingBatch = nil
-        write(batchAnswer(pending), into: &outbound)
+        pending.writeAnswer(into: &outbound)
         input.reset()
         output.reset()
         return .answered
@@ -148,7 +149,9 @@ public final class FrameProcessor {
     // MARK: - Requests
 
     /// The response to a frame, or nil when it began a batch that continues in later turns.
-    private func respond(to bytes: UnsafeRawBufferPointer, start: UInt64) -> UnsafeMutablePointer<Streamify__V1__Response>? {
+    private func respond(
+        to bytes: UnsafeRawBufferPointer, of frame: ByteBuffer, start: UInt64
+    ) -> UnsafeMutablePointer<Streamify__V1__Response>? {
         // Count a batch before decoding it: decoding allocates every transaction it holds.
         let peek = RequestPeek(bytes)
         if peek.isWellFormed, peek.batchTransactions > maximumBatchSize {
@@ -171,8 +174,16 @@ public final class FrameProcessor {
                 return refusal(requestID: peek.requestID, .overloaded, Self.bufferedOutputExceeded)
             }
         }
+        // A large batch is decoded a slice per turn, unless its frame has an unusual shape.
+        if peek.isWellFormed, peek.batchTransactions > Self.batchSlice,
+            let batch = LargeBatch(
+                frame: frame, requestID: peek.requestID, count: peek.batchTransactions, start: start, in: input)
+        {
+            pendingBatch = batch
+            return nil
+        }
         guard peek.isWellFormed, let request = Request.unpack(bytes, into: input) else {
-            return refusal(requestID: peek.requestID, .malformed, "frame is not a valid streamify.v1.Request")
+            return refusal(requestID: peek.requestID, .malformed, Self.notARequest)
         }
         let requestID = request.pointee.request_id
         switch request.pointee.body_case {
@@ -215,7 +226,8 @@ public final class FrameProcessor {
         return response
     }
 
-    /// Scores a batch's first slice; the whole answer when that was all, else nil (`pendingBatch`).
+    /// Scores a batch of up to `batchSlice` transactions to its answer; a larger one (decoded in
+    /// one piece because of its frame's shape) is left to later turns (`pendingBatch`): nil.
     private func batchResponse(
         requestID: UInt64,
         batch: UnsafeMutablePointer<Streamify__V1__TransactionBatch>?,
@@ -227,38 +239,47 @@ public final class FrameProcessor {
         guard let batch else {
             return batchAnswer(requestID: requestID, items: output.makePointerArray(of: Streamify__V1__BatchItem.self, count: 0), count: 0)
         }
-        var pending = PendingBatch(
-            requestID: requestID, batch: batch, items: output.makePointerArray(of: Streamify__V1__BatchItem.self, count: count),
-            itemStructs: output.make(Streamify__V1__BatchItem.self, count: count), start: start)
-        scoreSlice(of: &pending)
-        guard pending.next == count else {
-            pendingBatch = pending
+        guard count <= Self.batchSlice else {
+            pendingBatch = LargeBatch(decoded: batch, requestID: requestID, start: start)
             return nil
         }
-        return batchAnswer(pending)
-    }
-
-    /// Scores up to `batchSlice` more of the batch's transactions into its items.
-    private func scoreSlice(of pending: inout PendingBatch) {
-        let end = min(pending.next + Self.batchSlice, pending.count)
-        for index in pending.next..<end {
-            let item = pending.itemStructs + index
-            streamify__v1__batch_item__init(item)
-            switch score(pending.batch.pointee.transactions[index], start: pending.start) {
-            case .success(let breakdown):
-                item.pointee.result_case = STREAMIFY__V1__BATCH_ITEM__RESULT_BREAKDOWN
-                item.pointee.breakdown = breakdown
-            case .failure(let error):
-                item.pointee.result_case = STREAMIFY__V1__BATCH_ITEM__RESULT_ERROR
-                item.pointee.error = error
-            }
-            pending.items[index] = item
+        let items = output.makePointerArray(of: Streamify__V1__BatchItem.self, count: count)
+        let itemStructs = output.make(Streamify__V1__BatchItem.self, count: count)
+        for index in 0..<count {
+            let item = itemStructs + index
+            fill(item, scoring: batch.pointee.transactions[index], start: start)
+            items[index] = item
         }
-        pending.next = end
+        return batchAnswer(requestID: requestID, items: items, count: count)
     }
 
-    private func batchAnswer(_ pending: PendingBatch) -> UnsafeMutablePointer<Streamify__V1__Response> {
-        batchAnswer(requestID: pending.requestID, items: pending.items, count: pending.count)
+    /// Scores up to `batchSlice` more of a large batch's transactions and packs their items into
+    /// its answer; what they were built from is then released.
+    private func scoreSlice(of pending: inout LargeBatch) {
+        let end = min(pending.scored + Self.batchSlice, pending.count)
+        var item = Streamify__V1__BatchItem()
+        for index in pending.scored..<end {
+            fill(&item, scoring: pending.transactions[index], start: pending.start)
+            pending.append(&item)
+        }
+        output.reset()
+    }
+
+    /// Scores `transaction` into `item`: its breakdown, or the error that refused it.
+    private func fill(
+        _ item: UnsafeMutablePointer<Streamify__V1__BatchItem>,
+        scoring transaction: UnsafeMutablePointer<Streamify__V1__Transaction>?,
+        start: UInt64
+    ) {
+        streamify__v1__batch_item__init(item)
+        switch score(transaction, start: start) {
+        case .success(let breakdown):
+            item.pointee.result_case = STREAMIFY__V1__BATCH_ITEM__RESULT_BREAKDOWN
+            item.pointee.breakdown = breakdown
+        case .failure(let error):
+            item.pointee.result_case = STREAMIFY__V1__BATCH_ITEM__RESULT_ERROR
+            item.pointee.error = error
+        }
     }
 
     private func batchAnswer(
@@ -305,6 +326,7 @@ public final class FrameProcessor {
     }
 
     /// Why a scoring request was shed.
+    static let notARequest = "frame is not a valid streamify.v1.Request"
     static let deadlineCannotBeMet = "deadline_ms passed, or is too close to answer in time, before the server reached the request"
     static let queueDelayExceeded =
         "the server is overloaded: this request would wait longer than --max-queue-delay; retry after a backoff or elsewhere"

@@ -11,8 +11,8 @@ import StreamifyWire
 /// (hundreds of pipelined batches) is flushed part-way as well, once its first answer has waited
 /// `maxAnswerHold`, so an answer is not held for the whole burst's scoring.
 ///
-/// A batch larger than `FrameProcessor.batchSlice` is scored a slice per event-loop turn, so
-/// other connections on the loop are served in between. Meanwhile this connection's later frames
+/// A batch larger than `FrameProcessor.batchSlice` is decoded, then scored and encoded, a slice
+/// per event-loop turn (`LargeBatch`), so other connections on the loop are served in between. Meanwhile this connection's later frames
 /// wait in order (`waiting`), no more is read, and a half-close, a timeout or a fatal framing
 /// error waits too (`pendingEnd`): nothing received before it goes unanswered.
 ///

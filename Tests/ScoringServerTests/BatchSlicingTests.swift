@@ -96,4 +96,118 @@ struct BatchSlicingTests {
         #expect(try Self.answers(busy).map(\.requestID) == [1, 2])
         #expect(!busy.isActive)
     }
+
+    // MARK: - Decoding and encoding a slice per turn (`LargeBatch`)
+
+    /// The one response frame `processor` appends for the request body `body`, answered to the
+    /// end however many turns it takes, and its bytes.
+    static func answer(_ body: [UInt8], with processor: FrameProcessor) throws -> (Response, [UInt8]) {
+        var frame = ByteBufferAllocator().buffer(capacity: body.count)
+        frame.writeBytes(body)
+        var outbound = ByteBufferAllocator().buffer(capacity: 0)
+        processor.answer(frame: frame, into: &outbound)
+        let length = outbound.readInteger(as: UInt32.self)
+        let bytes = try #require(length.flatMap { outbound.readBytes(length: Int($0)) })
+        #expect(outbound.readableBytes == 0, "one frame")
+        return (try bytes.withUnsafeBytes { try WireCodec.decode(Response.self, from: $0) }, bytes)
+    }
+
+    /// The items with `server_time_us` zeroed: everything the scoring decided.
+    static func decided(_ response: Response) -> [BatchItem] {
+        guard case .breakdownBatch(let items) = response.body else { return [] }
+        return items.map { item in
+            guard case .breakdown(var breakdown) = item else { return item }
+            breakdown.serverTimeMicroseconds = 0
+            return .breakdown(breakdown)
+        }
+    }
+
+    @Test("a batch of several slices answers exactly what the same transactions answer in small batches, laid out as protobuf-c packs it")
+    func largeBatchMatchesSmallBatches() throws {
+        let size = 3 * FrameProcessor.batchSlice + 5
+        let transactions = (0..<size).map(Self.transaction) + [Transaction(
+            transactionID: "bad", cardID: "", merchantID: "m", amountMinor: 1, currency: "USD", eventTimeMs: 1_793_628_000_000)]
+        let large = FrameProcessor(service: ScoringService(engine: RiskEngine()))
+        let (answer, bytes) = try Self.answer(WireCodec.encode(Request(requestID: 9, body: .scoreBatch(transactions))), with: large)
+        #expect(answer.requestID == 9)
+        #expect(bytes == WireCodec.encode(answer), "the hand-laid frame is the one protobuf-c packs for the same response")
+
+        let small = FrameProcessor(service: ScoringService(engine: RiskEngine()))
+        var expected: [BatchItem] = []
+        for start in stride(from: 0, to: transactions.count, by: 100) {
+            let part = Array(transactions[start..<min(start + 100, transactions.count)])
+            expected += Self.decided(try Self.answer(WireCodec.encode(Request(requestID: 1, body: .scoreBatch(part))), with: small).0)
+        }
+        #expect(Self.decided(answer).count == transactions.count)
+        #expect(Self.decided(answer) == expected)
+        guard case .error(let refused)? = Self.decided(answer).last else {
+            Issue.record("the invalid transaction was not refused on its own")
+            return
+        }
+        #expect(refused.code == .invalidArgument)
+    }
+
+    @Test("a large batch with request id 0 is answered with request id 0")
+    func largeBatchWithRequestIDZero() throws {
+        let processor = FrameProcessor(service: ScoringService(engine: RiskEngine()))
+        let size = FrameProcessor.batchSlice + 1
+        let (answer, bytes) = try Self.answer(
+            WireCodec.encode(Request(requestID: 0, body: .scoreBatch((0..<size).map(Self.transaction)))), with: processor)
+        #expect(answer.requestID == 0)
+        #expect(Self.decided(answer).count == size)
+        #expect(bytes == WireCodec.encode(answer))
+    }
+
+    /// A `Request` body with `request_id` 5 and one `score_batch` of `transactions`, each given
+    /// as its own bytes: lets a test put a malformed one among valid ones.
+    static func batchRequest(_ transactions: [[UInt8]]) -> [UInt8] {
+        let number = WireFieldNumbers.request
+        var batch = ByteBuffer()
+        for transaction in transactions {
+            batch.writeProtobufKey(number.batchTransactions, .lengthDelimited)
+            batch.writeProtobufVarint(UInt64(transaction.count))
+            batch.writeBytes(transaction)
+        }
+        var body = ByteBuffer()
+        body.writeProtobufKey(number.requestID, .varint)
+        body.writeProtobufVarint(5)
+        body.writeProtobufKey(number.scoreBatch, .lengthDelimited)
+        body.writeProtobufVarint(UInt64(batch.readableBytes))
+        body.writeBuffer(&batch)
+        return Array(body.readableBytesView)
+    }
+
+    @Test("a transaction that does not decode, deep in a large batch, refuses the whole request and scores nothing")
+    func malformedTransactionRefusesTheBatch() throws {
+        let service = ScoringService(engine: RiskEngine())
+        let processor = FrameProcessor(service: service)
+        var transactions = (0..<(2 * FrameProcessor.batchSlice + 10)).map { WireCodec.encode(Self.transaction($0)) }
+        // Field 1 announces five bytes and holds one: valid around it, not a Transaction.
+        transactions[2 * FrameProcessor.batchSlice + 3] = [0x0A, 0x05, 0x61]
+        let body = Self.batchRequest(transactions)
+        #expect(RequestPeek(body.withUnsafeBytes { $0 }).isWellFormed, "the frame itself is valid wire format")
+        let (answer, _) = try Self.answer(body, with: processor)
+        #expect(answer.requestID == 5)
+        #expect(Fixtures.error(answer)?.code == .malformed)
+        #expect(service.engine.cardsTracked == 0, "nothing was scored")
+        // The processor is whole again: the next batch is answered.
+        let nextBatch = Request(requestID: 6, body: .scoreBatch((0..<300).map(Self.transaction)))
+        let (next, _) = try Self.answer(WireCodec.encode(nextBatch), with: processor)
+        #expect(Self.decided(next).count == 300)
+    }
+
+    @Test("a large batch in a frame of unusual shape (two score_batch fields) is answered as protobuf-c decodes it")
+    func unusualShapeDecodedInOnePiece() throws {
+        let first = WireCodec.encode(Request(requestID: 3, body: .scoreBatch((0..<300).map(Self.transaction))))
+        let second = WireCodec.encode(Request(requestID: 0, body: .scoreBatch((300..<700).map(Self.transaction))))
+        let body = first + second
+        let decoded = try body.withUnsafeBytes { try WireCodec.decode(Request.self, from: $0) }
+        guard case .scoreBatch(let expected)? = decoded.body else {
+            Issue.record("protobuf-c did not decode a batch")
+            return
+        }
+        let (answer, _) = try Self.answer(body, with: FrameProcessor(service: ScoringService(engine: RiskEngine())))
+        #expect(answer.requestID == 3)
+        #expect(Self.decided(answer).count == expected.count)
+    }
 }

@@ -6,8 +6,8 @@ import StreamifyWire
 /// budget, in Unix milliseconds. The field is appended to the `Request` (protobuf lets a field
 /// come anywhere), so the workload stays encoded once; each stamped frame is a new buffer.
 struct DeadlineStamp {
-    /// `deadline_ms`'s key in `streamify.v1.Request`: its field number, wire type 0 (varint).
-    private static let key = WireFieldNumbers.request.deadlineMs << 3
+    /// `deadline_ms`'s key in `streamify.v1.Request`.
+    private static let key = ProtobufWireReader.key(WireFieldNumbers.request.deadlineMs, .varint)
     /// The frame's length prefix: a 32-bit big-endian byte count.
     private static let prefixBytes = MemoryLayout<UInt32>.size
 
@@ -26,23 +26,14 @@ struct DeadlineStamp {
     /// sent at `intendedNanos` (uptime).
     func stamp(_ frame: ByteBuffer, intendedNanos: UInt64) -> ByteBuffer {
         let deadline = (Int64(intendedNanos) + wallMinusUptimeNanos) / 1_000_000 + budgetMilliseconds
-        var trailer: [UInt8] = []
-        Self.appendVarint(Self.key, to: &trailer)
-        Self.appendVarint(UInt64(deadline), to: &trailer)
+        let value = UInt64(bitPattern: deadline)
+        let trailerBytes = ProtobufWireReader.varintSize(Self.key) + ProtobufWireReader.varintSize(value)
         let body = frame.getSlice(at: frame.readerIndex + Self.prefixBytes, length: frame.readableBytes - Self.prefixBytes)!
-        var stamped = ByteBufferAllocator().buffer(capacity: frame.readableBytes + trailer.count)
-        stamped.writeInteger(UInt32(body.readableBytes + trailer.count))
+        var stamped = ByteBufferAllocator().buffer(capacity: frame.readableBytes + trailerBytes)
+        stamped.writeInteger(UInt32(body.readableBytes + trailerBytes))
         stamped.writeImmutableBuffer(body)
-        stamped.writeBytes(trailer)
+        stamped.writeProtobufVarint(Self.key)
+        stamped.writeProtobufVarint(value)
         return stamped
-    }
-
-    private static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
-        var value = value
-        while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        bytes.append(UInt8(value))
     }
 }

@@ -29,6 +29,20 @@ package struct ProtobufWireReader {
     /// Set when the walk stopped at bytes that are not valid wire format.
     package private(set) var isMalformed = false
 
+    /// Where the next field starts: a later reader given `offset..<end` resumes the walk here.
+    package var offset: Int { position }
+
+    /// A field's key as the wire format writes it: the number, then the wire type in the low three bits.
+    package static func key(_ number: UInt64, _ wireType: WireType) -> UInt64 {
+        number << 3 | wireType.rawValue
+    }
+
+    /// How many bytes `value` takes as a varint.
+    package static func varintSize(_ value: UInt64) -> Int {
+        // Seven bits a byte; zero still takes one.
+        max(1, (64 - value.leadingZeroBitCount + 6) / 7)
+    }
+
     /// A reader over `range` of `bytes` (all of it by default).
     package init(_ bytes: UnsafeRawBufferPointer, range: Range<Int>? = nil) {
         self.bytes = bytes

@@ -46,3 +46,31 @@ extension ByteBuffer {
         }
     }
 }
+
+extension ByteBuffer {
+    /// Appends `message` (any protobuf-c struct) packed, with no prefix; returns its size.
+    @discardableResult
+    package mutating func writeProtobufCMessage(_ message: UnsafeRawPointer) -> Int {
+        let base = message.assumingMemoryBound(to: ProtobufCMessage.self)
+        let size = protobuf_c_message_get_packed_size(base)
+        writeWithUnsafeMutableBytes(minimumWritableBytes: size) { buffer in
+            protobuf_c_message_pack(base, buffer.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        }
+        return size
+    }
+
+    /// Appends `value` as a protobuf base-128 varint.
+    package mutating func writeProtobufVarint(_ value: UInt64) {
+        var value = value
+        while value >= 0x80 {
+            writeInteger(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        writeInteger(UInt8(value))
+    }
+
+    /// Appends a field key: `number` and `wireType` as protobuf packs them.
+    package mutating func writeProtobufKey(_ number: UInt64, _ wireType: ProtobufWireReader.WireType) {
+        writeProtobufVarint(ProtobufWireReader.key(number, wireType))
+    }
+}

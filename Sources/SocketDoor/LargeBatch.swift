@@ -1,0 +1,144 @@
+import CStreamifyProto
+import NIOCore
+import StreamifyWire
+
+/// A `score_batch` of more than `FrameProcessor.batchSlice` transactions, answered over several
+/// turns of the event loop so that no turn holds the loop for more than one slice of it.
+///
+/// Its transactions are decoded a slice per turn, all of them before the first is scored: a
+/// malformed one refuses the whole request and leaves state untouched, as decoding the frame in
+/// one piece would. They are then scored a slice per turn, and each item is packed into the
+/// answer as soon as it is scored, so the answer is never encoded in one piece either.
+struct LargeBatch {
+    /// The request's id, echoed in the answer.
+    let requestID: UInt64
+    /// When the frame was read (uptime nanoseconds): each item's `server_time_us` counts from it.
+    let start: UInt64
+    /// Transactions in the batch.
+    let count: Int
+    /// The transactions decoded so far, in order; they live in the processor's input arena.
+    let transactions: UnsafeMutablePointer<UnsafeMutablePointer<Streamify__V1__Transaction>?>
+    /// How many of `transactions` are decoded, and how many scored.
+    private(set) var decoded: Int
+    private(set) var scored = 0
+    /// The frame the rest are decoded from, and where in it the walk resumes; nil once decoded.
+    private var frame: ByteBuffer?
+    private var cursor = 0
+    private var end = 0
+    /// The answer's `BreakdownBatch` so far: each scored item with its key and length.
+    private var items: ByteBuffer
+
+    /// A batch decoded a slice per turn from `frame`, which must hold a `Request` of only a
+    /// `request_id`, a `deadline_ms` and one `score_batch` of `count` transactions (what
+    /// `RequestPeek` counted); nil for any other shape, which the caller decodes in one piece so
+    /// that protobuf's rules for repeated and unknown fields stay protobuf-c's.
+    init?(frame: ByteBuffer, requestID: UInt64, count: Int, start: UInt64, in arena: MessageArena) {
+        let number = WireFieldNumbers.request
+        let batchField: Range<Int>? = frame.withUnsafeReadableBytes { bytes in
+            var batch: Range<Int>?
+            var reader = ProtobufWireReader(bytes)
+            while let field = reader.nextField() {
+                switch (field.number, field.wireType) {
+                case (number.requestID, .varint), (number.deadlineMs, .varint):
+                    continue
+                case (number.scoreBatch, .lengthDelimited) where batch == nil:
+                    batch = field.payload
+                default:
+                    return nil
+                }
+            }
+            return reader.isMalformed ? nil : batch
+        }
+        guard let batchField else { return nil }
+        self.init(
+            requestID: requestID, count: count, start: start,
+            transactions: arena.makePointerArray(of: Streamify__V1__Transaction.self, count: count), decoded: 0)
+        self.frame = frame
+        self.cursor = batchField.lowerBound
+        self.end = batchField.upperBound
+    }
+
+    /// A batch already decoded in one piece.
+    init(decoded batch: UnsafeMutablePointer<Streamify__V1__TransactionBatch>, requestID: UInt64, start: UInt64) {
+        self.init(
+            requestID: requestID, count: batch.pointee.n_transactions, start: start, transactions: batch.pointee.transactions,
+            decoded: batch.pointee.n_transactions)
+    }
+
+    private init(
+        requestID: UInt64, count: Int, start: UInt64,
+        transactions: UnsafeMutablePointer<UnsafeMutablePointer<Streamify__V1__Transaction>?>, decoded: Int
+    ) {
+        self.requestID = requestID
+        self.count = count
+        self.start = start
+        self.transactions = transactions
+        self.decoded = decoded
+        self.items = ByteBufferAllocator().buffer(capacity: 0)
+    }
+
+    /// Whether every transaction is decoded.
+    var isDecoded: Bool { decoded == count }
+
+    /// Decodes up to `limit` more transactions into `arena`; false when one is not a valid
+    /// `Transaction`, or the batch holds fewer than counted: the request is malformed.
+    mutating func decode(upTo limit: Int, into arena: MessageArena) -> Bool {
+        guard let frame else { return isDecoded }
+        let number = WireFieldNumbers.request.batchTransactions
+        let last = min(decoded + limit, count)
+        var next = decoded
+        var malformed = false
+        let resumeAt: Int = frame.withUnsafeReadableBytes { bytes in
+            var reader = ProtobufWireReader(bytes, range: cursor..<end)
+            while next < last, let field = reader.nextField() {
+                guard field.number == number else { continue }
+                guard field.wireType == .lengthDelimited,
+                    let transaction = Transaction.unpack(UnsafeRawBufferPointer(rebasing: bytes[field.payload]), into: arena)
+                else {
+                    malformed = true
+                    break
+                }
+                transactions[next] = transaction
+                next += 1
+            }
+            malformed = malformed || reader.isMalformed || (next < last && reader.offset >= end)
+            return reader.offset
+        }
+        decoded = next
+        cursor = resumeAt
+        if isDecoded { self.frame = nil }
+        return !malformed
+    }
+
+    /// Packs the next transaction's item (a `BatchItem`) into the answer.
+    mutating func append(_ item: UnsafeMutablePointer<Streamify__V1__BatchItem>) {
+        let number = WireFieldNumbers.response.batchItems
+        items.writeProtobufKey(number, .lengthDelimited)
+        items.writeProtobufVarint(UInt64(ProtobufCPacking.size(of: item)))
+        items.writeProtobufCMessage(item)
+        scored += 1
+    }
+
+    /// Whether every transaction is scored.
+    var isScored: Bool { scored == count }
+
+    /// Appends the answer: one `Response` frame with the `breakdown_batch` of every item, laid
+    /// out as protobuf-c lays out a packed `Response` (fields in number order, a zero
+    /// `request_id` left out).
+    mutating func writeAnswer(into outbound: inout ByteBuffer) {
+        let number = WireFieldNumbers.response
+        let idKey = ProtobufWireReader.key(number.requestID, .varint)
+        let batchKey = ProtobufWireReader.key(number.breakdownBatch, .lengthDelimited)
+        let itemBytes = UInt64(items.readableBytes)
+        var size = ProtobufWireReader.varintSize(batchKey) + ProtobufWireReader.varintSize(itemBytes) + items.readableBytes
+        if requestID != 0 { size += ProtobufWireReader.varintSize(idKey) + ProtobufWireReader.varintSize(requestID) }
+        outbound.writeInteger(UInt32(size), endianness: .big)
+        if requestID != 0 {
+            outbound.writeProtobufVarint(idKey)
+            outbound.writeProtobufVarint(requestID)
+        }
+        outbound.writeProtobufVarint(batchKey)
+        outbound.writeProtobufVarint(itemBytes)
+        outbound.writeBuffer(&items)
+    }
+}

@@ -50,14 +50,31 @@ final class EventLoopDelayProbe {
 
     /// Whether the loop, at `now` (uptime nanoseconds), runs more than `budget` nanoseconds behind:
     /// its last tick ran that late, or the next is already that overdue while the thread works.
+    ///
+    /// The last tick's lateness holds only while the thread has kept working since that tick: a
+    /// loop that has idled since (more than `idleSlack` of the time not spent working) had no
+    /// work left then, so it has caught up, and a request reaching it is not refused for a turn
+    /// that ended before (a sequential client on a busy host would otherwise be).
     @inline(__always)
     func isBehind(by budget: UInt64, atUptimeNanoseconds now: UInt64) -> Bool {
-        if lastLateness > budget { return true }
+        if lastLateness > budget, stillBehindSinceLastTick(atUptimeNanoseconds: now) { return true }
         let overdue = now > due ? now - due : 0
         // Only then ask for the thread's CPU time (a system call): the common case stays cheap.
         guard overdue > budget else { return false }
         return min(overdue, Self.threadCPUNanoseconds() &- cpuAtLastTick) > budget
     }
+
+    /// Whether the thread has worked through all but `idleSlack` of the time since the last tick
+    /// ran (a system call: asked only while that tick's lateness is over a budget).
+    private func stillBehindSinceLastTick(atUptimeNanoseconds now: UInt64) -> Bool {
+        let sinceTick = now &- (due &- period)
+        let worked = Self.threadCPUNanoseconds() &- cpuAtLastTick
+        return sinceTick <= worked &+ idleSlack
+    }
+
+    /// Time not spent working that still counts as working: the loop's own poll and the
+    /// scheduler's bookkeeping between turns, a small part of a period.
+    private var idleSlack: UInt64 { period / 16 }
 
     /// Stops ticking.
     func stop() {

@@ -325,9 +325,11 @@ public final class FrameProcessor {
         }
     }
 
-    /// Why a scoring request was shed.
+    /// Why a frame was refused MALFORMED: it is not a `Request` protobuf-c can decode.
     static let notARequest = "frame is not a valid streamify.v1.Request"
+    /// Why a request was refused DEADLINE_EXCEEDED without being scored.
     static let deadlineCannotBeMet = "deadline_ms passed, or is too close to answer in time, before the server reached the request"
+    /// Why a scoring request was shed.
     static let queueDelayExceeded =
         "the server is overloaded: this request would wait longer than --max-queue-delay; retry after a backoff or elsewhere"
 

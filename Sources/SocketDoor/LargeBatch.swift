@@ -113,9 +113,10 @@ struct LargeBatch {
     /// Packs the next transaction's item (a `BatchItem`) into the answer.
     mutating func append(_ item: UnsafeMutablePointer<Streamify__V1__BatchItem>) {
         let number = WireFieldNumbers.response.batchItems
+        let size = ProtobufCPacking.size(of: item)
         items.writeProtobufKey(number, .lengthDelimited)
-        items.writeProtobufVarint(UInt64(ProtobufCPacking.size(of: item)))
-        items.writeProtobufCMessage(item)
+        items.writeProtobufVarint(UInt64(size))
+        items.writeProtobufCMessage(item, packedSize: size)
         scored += 1
     }
 

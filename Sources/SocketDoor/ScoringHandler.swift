@@ -12,9 +12,10 @@ import StreamifyWire
 /// `maxAnswerHold`, so an answer is not held for the whole burst's scoring.
 ///
 /// A batch larger than `FrameProcessor.batchSlice` is decoded, then scored and encoded, a slice
-/// per event-loop turn (`LargeBatch`), so other connections on the loop are served in between. Meanwhile this connection's later frames
-/// wait in order (`waiting`), no more is read, and a half-close, a timeout or a fatal framing
-/// error waits too (`pendingEnd`): nothing received before it goes unanswered.
+/// per event-loop turn (`LargeBatch`), so other connections on the loop are served in between.
+/// Meanwhile this connection's later frames wait in order (`waiting`), no more is read, and a
+/// half-close, a timeout or a fatal framing error waits too (`pendingEnd`): nothing received
+/// before it goes unanswered.
 ///
 /// Nothing received is dropped on the way out. A half-close, the end of a graceful drain and a
 /// fatal framing error all close only after everything already answered has left the socket

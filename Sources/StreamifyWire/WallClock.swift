@@ -9,9 +9,7 @@ import Darwin
 package enum WallClock {
     /// Milliseconds since 1970-01-01T00:00:00Z (CLOCK_REALTIME; a vDSO read, no system call).
     package static func unixMilliseconds() -> Int64 {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Int64(spec.tv_sec) * 1_000 + Int64(spec.tv_nsec) / 1_000_000
+        unixNanoseconds() / 1_000_000
     }
 
     /// Nanoseconds since 1970-01-01T00:00:00Z (CLOCK_REALTIME), for comparisons finer than a

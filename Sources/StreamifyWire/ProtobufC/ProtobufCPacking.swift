@@ -38,25 +38,20 @@ extension ByteBuffer {
     /// Appends `message` (any protobuf-c struct) as one frame, packed straight into the buffer.
     @inlinable
     public mutating func writeProtobufCFrame(_ message: UnsafeRawPointer) {
-        let base = message.assumingMemoryBound(to: ProtobufCMessage.self)
-        let size = protobuf_c_message_get_packed_size(base)
+        let size = ProtobufCPacking.size(of: message)
         writeInteger(UInt32(size), endianness: .big)
-        writeWithUnsafeMutableBytes(minimumWritableBytes: size) { buffer in
-            protobuf_c_message_pack(base, buffer.baseAddress!.assumingMemoryBound(to: UInt8.self))
-        }
+        writeProtobufCMessage(message, packedSize: size)
     }
-}
 
-extension ByteBuffer {
-    /// Appends `message` (any protobuf-c struct) packed, with no prefix; returns its size.
-    @discardableResult
-    package mutating func writeProtobufCMessage(_ message: UnsafeRawPointer) -> Int {
+    /// Appends `message` (any protobuf-c struct) packed, with no prefix. `packedSize` is its
+    /// `ProtobufCPacking.size(of:)`, which a caller needs first for the length it writes ahead
+    /// of the message, so the message is not sized twice.
+    @inlinable
+    public mutating func writeProtobufCMessage(_ message: UnsafeRawPointer, packedSize: Int) {
         let base = message.assumingMemoryBound(to: ProtobufCMessage.self)
-        let size = protobuf_c_message_get_packed_size(base)
-        writeWithUnsafeMutableBytes(minimumWritableBytes: size) { buffer in
+        writeWithUnsafeMutableBytes(minimumWritableBytes: packedSize) { buffer in
             protobuf_c_message_pack(base, buffer.baseAddress!.assumingMemoryBound(to: UInt8.self))
         }
-        return size
     }
 
     /// Appends `value` as a protobuf base-128 varint.

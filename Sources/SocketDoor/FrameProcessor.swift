@@ -43,7 +43,8 @@ public final class FrameProcessor {
     /// request admitted just before its deadline is not answered after it; 0: refused only once
     /// the deadline has passed.
     var deadlineReserveNanoseconds: Int64 = 0
-    /// Unread answers across connections (`--max-buffered-output`); nil: no global limit.
+    /// Unread answers across connections (`--max-buffered-output`), and the answers to large
+    /// batches while they are packed, a slice at a time; nil: no global limit.
     var outputBudget: ByteBudget?
     /// Labels this connection may still send now (`--max-label-rate`); nil: no limit.
     var labelRate: LabelRateLimit?
@@ -79,10 +80,23 @@ public final class FrameProcessor {
     /// batch were shed (docs/performance.md §6).
     public static let batchSlice = 128
 
+    /// Transactions of a large batch decoded per turn: twice `batchSlice`, as decoding one costs
+    /// a fraction of scoring it. Fewer decoding turns also admit fewer batches before the first
+    /// answers are packed and count against `outputBudget`.
+    static let decodeSlice = 2 * batchSlice
+
     private var pendingBatch: LargeBatch?
 
     /// Whether a batch is part-way answered (`Progress.batchInProgress`).
     public var hasBatchInProgress: Bool { pendingBatch != nil }
+
+    /// Drops the batch in progress, if any, when its connection has closed: its answer so far
+    /// leaves `outputBudget`.
+    func abandonBatch() {
+        guard let pending = pendingBatch else { return }
+        outputBudget?.adjust(by: -pending.answerBytes)
+        pendingBatch = nil
+    }
 
     /// Processes one frame body: appends exactly one response frame to `outbound`, or, for a
     /// batch larger than `batchSlice`, leaves its decoding, scoring and answer to `continueBatch`.
@@ -116,19 +130,23 @@ public final class FrameProcessor {
         // answer copy the whole answer so far.
         pendingBatch = nil
         if !pending.isDecoded {
-            guard pending.decode(upTo: Self.batchSlice, into: input) else {
+            guard pending.decode(upTo: Self.decodeSlice, into: input) else {
                 write(refusal(requestID: pending.requestID, .malformed, Self.notARequest), into: &outbound)
                 input.reset()
                 output.reset()
                 return .answered
             }
         } else {
+            let packed = pending.answerBytes
             scoreSlice(of: &pending)
+            outputBudget?.adjust(by: pending.answerBytes - packed)
         }
         guard pending.isScored else {
             pendingBatch = pending
             return .batchInProgress
         }
+        // From here the connection's own count of its unread output takes the answer over.
+        outputBudget?.adjust(by: -pending.answerBytes)
         pending.writeAnswer(into: &outbound)
         input.reset()
         output.reset()

@@ -123,6 +123,9 @@ struct LargeBatch {
     /// Whether every transaction is scored.
     var isScored: Bool { scored == count }
 
+    /// Bytes of answer packed so far.
+    var answerBytes: Int { items.readableBytes }
+
     /// Appends the answer: one `Response` frame with the `breakdown_batch` of every item, laid
     /// out as protobuf-c lays out a packed `Response` (fields in number order, a zero
     /// `request_id` left out).

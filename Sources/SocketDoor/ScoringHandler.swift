@@ -96,6 +96,7 @@ final class ScoringHandler: ChannelDuplexHandler {
     func channelInactive(context: ChannelHandlerContext) {
         outputBudget?.adjust(by: -reportedOutput)
         reportedOutput = 0
+        processor.abandonBatch()
         metrics.collect(&processor.counters)
         connections.connectionClosed()
         context.fireChannelInactive()

@@ -81,6 +81,39 @@ struct BatchSlicingTests {
         _ = try other.finish()
     }
 
+    @Test("a large batch's answer counts against --max-buffered-output while it is packed, and leaves it when written or abandoned")
+    func answerInProgressCountsAgainstTheOutputBudget() throws {
+        let size = 4 * FrameProcessor.batchSlice + 1
+        let body = WireCodec.encode(Request(requestID: 1, body: .scoreBatch((0..<size).map(Self.transaction))))
+        var frame = ByteBufferAllocator().buffer(capacity: body.count)
+        frame.writeBytes(body)
+        for abandoned in [false, true] {
+            let budget = ByteBudget.output(limit: 1 << 20)
+            let processor = FrameProcessor(service: ScoringService(engine: RiskEngine()))
+            processor.outputBudget = budget
+            var outbound = ByteBufferAllocator().buffer(capacity: 0)
+            #expect(processor.process(frame: frame, into: &outbound) == .batchInProgress)
+            var held: [Int] = []
+            while processor.continueBatch(into: &outbound) == .batchInProgress {
+                held.append(budget.heldBytes)
+                if abandoned, budget.heldBytes > 0 { break }
+            }
+            // Decoding packs nothing; each scored slice adds its items.
+            #expect(held.first == 0)
+            #expect(held.last ?? 0 > 0)
+            #expect(held == held.sorted())
+            if abandoned {
+                processor.abandonBatch()
+                #expect(!processor.hasBatchInProgress)
+                #expect(outbound.readableBytes == 0)
+            } else {
+                #expect(outbound.readableBytes > held.last ?? 0)
+            }
+            // Written (the connection's own count takes it over) or dropped, it leaves the budget.
+            #expect(budget.heldBytes == 0)
+        }
+    }
+
     @Test("a half-close while a batch is scored closes only after its answer and the frames behind it")
     func halfCloseWaitsForTheBatch() throws {
         let loop = EmbeddedEventLoop()

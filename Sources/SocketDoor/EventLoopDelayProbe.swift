@@ -18,7 +18,7 @@ import Darwin
 /// much it worked since the last tick; what it worked beyond one period is the most of the
 /// lateness it can have spent working. (Counting its whole CPU time since the last tick, as
 /// before, counted the period's own work against a preempted loop: a closed-loop client sharing
-/// two cores with the daemon had three times as many requests refused.)
+/// two cores with the daemon had two to three times as many requests refused.)
 ///
 /// Loop-confined: made, started and read on its own event loop.
 final class EventLoopDelayProbe {

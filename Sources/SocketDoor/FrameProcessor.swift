@@ -72,9 +72,9 @@ public final class FrameProcessor {
         case batchInProgress
     }
 
-    /// Transactions of a batch decoded, or scored and encoded, per turn: a 10,000-transaction
-    /// batch takes tens of milliseconds, which other connections on the same event loop should
-    /// not wait for at once (`LargeBatch`). A turn of 128 takes about 0.7 ms on a 2-vCPU VM, well
+    /// Transactions of a batch scored and encoded per turn (`decodeSlice` are decoded): a
+    /// 10,000-transaction batch takes tens of milliseconds, which other connections on the same
+    /// event loop should not wait for at once (`LargeBatch`). A turn of 128 takes about 0.7 ms on a 2-vCPU VM, well
     /// inside the third of the default `--max-queue-delay` a loop may run behind
     /// (`QueueDelayAdmission`); 256 took about as long as that third, so requests beside a large
     /// batch were shed (docs/performance.md §6).

@@ -5,9 +5,9 @@ import StreamifyWire
 /// A `score_batch` of more than `FrameProcessor.batchSlice` transactions, answered over several
 /// turns of the event loop so that no turn holds the loop for more than one slice of it.
 ///
-/// Its transactions are decoded a slice per turn, all of them before the first is scored: a
-/// malformed one refuses the whole request and leaves state untouched, as decoding the frame in
-/// one piece would. They are then scored a slice per turn, and each item is packed into the
+/// Its transactions are decoded `FrameProcessor.decodeSlice` per turn, all of them before the
+/// first is scored: a malformed one refuses the whole request and leaves state untouched, as
+/// decoding the frame in one piece would. They are then scored a slice per turn, and each item is packed into the
 /// answer as soon as it is scored, so the answer is never encoded in one piece either.
 struct LargeBatch {
     /// The request's id, echoed in the answer.

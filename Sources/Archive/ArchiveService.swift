@@ -52,7 +52,7 @@ public final class ArchiveService: Service, Sendable {
             databasePath: configuration.databasePath, logDirectory: configuration.logDirectory,
             alertLevel: configuration.alertLevel)
         logger.info(
-            "archive open", metadata: ["path": "\(configuration.databasePath)", "resumes_at": "\(archiver.cursor.position)"])
+            "archive open", metadata: ["path": "\(configuration.databasePath)", "resumes_at": "\(archiver.cursor)"])
         let records = (
             decisions: Counter(label: "streamify_archive_records_total", dimensions: [("kind", "decision")]),
             labels: Counter(label: "streamify_archive_records_total", dimensions: [("kind", "label")])
@@ -88,7 +88,7 @@ public final class ArchiveService: Service, Sendable {
         try log.close()
         logger.info(
             "archive closed",
-            metadata: ["decisions": "\(published.decisions)", "labels": "\(published.labels)", "at": "\(published.position)"])
+            metadata: ["decisions": "\(published.decisions)", "labels": "\(published.labels)", "at": "\(published)"])
     }
 
     /// Gives this thread `configuration.priority`; a failure is logged, and the archive goes on

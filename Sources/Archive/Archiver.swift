@@ -8,13 +8,14 @@ import StreamifyWire
 /// `fraud_alerts` at or above the alert level) and its minute of `analytics_results`, each label
 /// into `labels`.
 ///
-/// Every batch goes in one SQLite transaction together with the log position it reaches
-/// (`archive_cursor`), so a crash anywhere leaves the warehouse at a batch boundary and the
-/// next start goes on from exactly there: nothing twice, nothing skipped. Segments read to
-/// the end are removed. Not thread-safe: one thread archives.
+/// The log is read lane by lane (`JournalLanes`), each lane from its own position. Every
+/// batch goes in one SQLite transaction together with the position it reaches in each lane
+/// (`archive_cursor`, a row a lane), so a crash anywhere leaves the warehouse at a batch
+/// boundary and the next start goes on from exactly there: nothing twice, nothing skipped.
+/// Segments read to the end are removed. Not thread-safe: one thread archives.
 public final class Archiver {
-    /// Where the archive is in the log, and what it has done.
-    public struct Cursor: Sendable, Equatable {
+    /// Where the archive is in one lane of the log, and what it has archived from it.
+    public struct LaneCursor: Sendable, Equatable {
         /// The next record to read.
         public var position = JournalTail.Position.start
         /// Decisions and labels archived.
@@ -22,6 +23,23 @@ public final class Archiver {
         public var labels = 0
         /// Log bytes skipped: torn tails and records that would not read.
         public var droppedBytes = 0
+    }
+
+    /// Where the archive is in each lane of the log (by the lane's directory), and what it has done.
+    public struct Cursor: Sendable, Equatable, CustomStringConvertible {
+        /// Each lane read so far.
+        public var lanes: [String: LaneCursor] = [:]
+
+        /// Decisions archived, from every lane.
+        public var decisions: Int { lanes.values.reduce(0) { $0 + $1.decisions } }
+        /// Labels archived, from every lane.
+        public var labels: Int { lanes.values.reduce(0) { $0 + $1.labels } }
+        /// Log bytes skipped, in every lane.
+        public var droppedBytes: Int { lanes.values.reduce(0) { $0 + $1.droppedBytes } }
+
+        public var description: String {
+            lanes.keys.sorted().map { "\(($0 as NSString).lastPathComponent): \(lanes[$0]!.position)" }.joined(separator: ", ")
+        }
     }
 
     /// The warehouse.
@@ -87,63 +105,105 @@ public final class Archiver {
             ON CONFLICT (log_directory) DO UPDATE SET segment = excluded.segment, offset = excluded.offset,
                 decisions = excluded.decisions, labels = excluded.labels, dropped_bytes = excluded.dropped_bytes
             """)
-        if let row = try database.rows(
-            "SELECT segment, offset, decisions, labels, dropped_bytes FROM archive_cursor WHERE log_directory = ?",
-            [.text(logDirectory)]
-        ).first {
-            cursor = Cursor(
-                position: JournalTail.Position(segment: UInt64(row[0].integer ?? 0), offset: Int(row[1].integer ?? 0)),
-                decisions: Int(row[2].integer ?? 0), labels: Int(row[3].integer ?? 0), droppedBytes: Int(row[4].integer ?? 0))
+        cursor = try Self.savedCursor(in: database, logDirectory: logDirectory)
+    }
+
+    /// The cursor saved in `database` for the lanes of `logDirectory` (and for the directory
+    /// itself, where a log written before lanes kept its segments).
+    static func savedCursor(in database: SQLiteDatabase, logDirectory: String?) throws -> Cursor {
+        var cursor = Cursor()
+        let rows = try database.rows("SELECT log_directory, segment, offset, decisions, labels, dropped_bytes FROM archive_cursor")
+        for row in rows {
+            guard let directory = row[0].text else { continue }
+            if let logDirectory, directory != logDirectory, !directory.hasPrefix(logDirectory + "/") { continue }
+            cursor.lanes[directory] = LaneCursor(
+                position: JournalTail.Position(segment: UInt64(row[1].integer ?? 0), offset: Int(row[2].integer ?? 0)),
+                decisions: Int(row[3].integer ?? 0), labels: Int(row[4].integer ?? 0), droppedBytes: Int(row[5].integer ?? 0))
         }
+        return cursor
     }
 
     /// Archives up to `maximumRecords` records of what the log holds after the cursor, in one
-    /// transaction; returns how many. Then removes the segments read to their end.
+    /// transaction; returns how many. The lanes share the batch evenly, a lane with less
+    /// leaving its share to the others. Then removes the segments read to their end.
     @discardableResult
     public func archiveAvailable(maximumRecords: Int = ArchiveConfiguration.defaultBatchRecords) throws -> Int {
         var next = cursor
         // When this batch reached the warehouse: how late alerts arrive is measured against it.
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         windows.removeAll(keepingCapacity: true)
-        let progress = try database.transaction {
-            let progress = try JournalTail.read(
-                after: cursor.position, in: logDirectory, layout: DecisionRecord.layout, maximumRecords: maximumRecords
-            ) { kind, payload, _ in
-                do {
-                    switch DecisionRecord.Kind(rawValue: kind) {
-                    case .decision:
-                        try archive(try DecisionRecord.decision(from: payload), at: now)
-                        next.decisions += 1
-                    case .label:
-                        try archive(try DecisionRecord.label(from: payload))
-                        next.labels += 1
-                    case nil:
-                        next.droppedBytes += payload.count
-                    }
-                } catch is StateFormatError {
-                    // A record that passed its checksum yet does not read: skipped, counted.
-                    next.droppedBytes += payload.count
+        let lanes = try JournalLanes.directories(in: logDirectory)
+        let archived = try database.transaction {
+            var remaining = maximumRecords
+            // Lanes that may hold more: each round gives each an even share of what is left.
+            var open = lanes
+            while remaining > 0, !open.isEmpty {
+                let share = max(remaining / open.count, 1)
+                var full: [String] = []
+                for lane in open where remaining > 0 {
+                    let wanted = min(share, remaining)
+                    let read = try archive(lane: lane, upTo: wanted, at: now, into: &next)
+                    remaining -= read
+                    if read == wanted { full.append(lane) }
                 }
+                open = full
             }
             try writeWindows()
-            next.position = progress.position
-            next.droppedBytes += progress.dropped.reduce(0) { $0 + $1.droppedBytes }
-            try saveCursor.run([
-                .text(logDirectory), .integer(Int64(next.position.segment)), .integer(Int64(next.position.offset)),
-                .integer(Int64(next.decisions)), .integer(Int64(next.labels)), .integer(Int64(next.droppedBytes)),
-            ])
-            return progress
+            for lane in lanes where next.lanes[lane] != cursor.lanes[lane] {
+                let saved = next.lanes[lane]!
+                try saveCursor.run([
+                    .text(lane), .integer(Int64(saved.position.segment)), .integer(Int64(saved.position.offset)),
+                    .integer(Int64(saved.decisions)), .integer(Int64(saved.labels)), .integer(Int64(saved.droppedBytes)),
+                ])
+            }
+            return maximumRecords - remaining
         }
         cursor = next
-        if progress.position.segment > 0 {
-            try Journal.removeSegments(before: progress.position.segment, in: logDirectory)
+        for (lane, reached) in next.lanes where reached.position.segment > 0 {
+            try Journal.removeSegments(before: reached.position.segment, in: lane)
         }
+        return archived
+    }
+
+    /// Archives up to `maximumRecords` records of `lane` after its place in `cursor`, moving
+    /// that place on; returns how many.
+    private func archive(lane: String, upTo maximumRecords: Int, at now: Int64, into cursor: inout Cursor) throws -> Int {
+        var next = cursor.lanes[lane] ?? LaneCursor()
+        let progress = try JournalTail.read(
+            after: next.position, in: lane, layout: DecisionRecord.layout, maximumRecords: maximumRecords
+        ) { kind, payload, _ in
+            do {
+                switch DecisionRecord.Kind(rawValue: kind) {
+                case .decision:
+                    try archive(try DecisionRecord.decision(from: payload), at: now)
+                    next.decisions += 1
+                case .label:
+                    try archive(try DecisionRecord.label(from: payload))
+                    next.labels += 1
+                case nil:
+                    next.droppedBytes += payload.count
+                }
+            } catch is StateFormatError {
+                // A record that passed its checksum yet does not read: skipped, counted.
+                next.droppedBytes += payload.count
+            }
+        }
+        next.position = progress.position
+        next.droppedBytes += progress.dropped.reduce(0) { $0 + $1.droppedBytes }
+        if next != cursor.lanes[lane] ?? LaneCursor() { cursor.lanes[lane] = next }
         return progress.records
     }
 
     /// Bytes of the log not yet archived.
     public func backlog() throws -> Int {
-        try JournalTail.backlog(after: cursor.position, in: logDirectory)
+        try Self.backlog(in: logDirectory, after: cursor)
+    }
+
+    /// Bytes of the log in `logDirectory` after `cursor`, in every lane.
+    static func backlog(in logDirectory: String, after cursor: Cursor) throws -> Int {
+        try JournalLanes.directories(in: logDirectory).reduce(0) { total, lane in
+            total + (try JournalTail.backlog(after: cursor.lanes[lane]?.position ?? .start, in: lane))
+        }
     }
 
     private func archive(_ decision: ArchivedDecision, at now: Int64) throws {

@@ -48,15 +48,14 @@ public struct WarehouseJobs {
             schemaVersion: version, transactions: Int(counts[0].integer ?? 0), alerts: Int(counts[1].integer ?? 0),
             archivedDecisions: 0, archivedLabels: 0, droppedBytes: 0, backlogBytes: nil,
             sinceLastArchiveMs: last.map { nowMs - $0 }, problems: [])
-        if let cursor = try database.rows("SELECT decisions, labels, dropped_bytes, log_directory, segment, offset FROM archive_cursor").first {
-            health.archivedDecisions = Int(cursor[0].integer ?? 0)
-            health.archivedLabels = Int(cursor[1].integer ?? 0)
-            health.droppedBytes = Int(cursor[2].integer ?? 0)
-            let directory = logDirectory ?? cursor[3].text ?? ""
+        let cursor = try Archiver.savedCursor(in: database, logDirectory: logDirectory)
+        if let lane = cursor.lanes.keys.min() {
+            health.archivedDecisions = cursor.decisions
+            health.archivedLabels = cursor.labels
+            health.droppedBytes = cursor.droppedBytes
+            let directory = logDirectory ?? JournalLanes.log(containing: lane)
             if FileManager.default.fileExists(atPath: directory) {
-                health.backlogBytes = try JournalTail.backlog(
-                    after: JournalTail.Position(segment: UInt64(cursor[4].integer ?? 0), offset: Int(cursor[5].integer ?? 0)),
-                    in: directory)
+                health.backlogBytes = try Archiver.backlog(in: directory, after: cursor)
             }
         }
         if version != WarehouseSchema.version { health.problems.append("schema version \(version), expected \(WarehouseSchema.version)") }

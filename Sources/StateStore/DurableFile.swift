@@ -44,11 +44,20 @@ enum DurableFile {
         try syncDirectory(of: path)
     }
 
-    /// Writes every byte of `bytes`, retrying short writes and interruptions.
+    /// Writes every byte of the array `bytes`, as the buffer form below.
     static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(StateFileError) {
+        // `withUnsafeBytes` rethrows untyped errors: the typed one goes out through a `Result`.
+        let written = bytes.withUnsafeBytes { bytes in
+            Result { () throws(StateFileError) in try writeAll(bytes, to: descriptor, path: path) }
+        }
+        try written.get()
+    }
+
+    /// Writes every byte of `bytes`, retrying short writes and interruptions.
+    static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, path: String) throws(StateFileError) {
         var written = 0
         while written < bytes.count {
-            let result = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
+            let result = Glibc.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
             if result < 0 {
                 if errno == EINTR { continue }
                 throw StateFileError("write", path: path)

@@ -27,7 +27,7 @@ public final class Journal: @unchecked Sendable {
     public let fsyncPolicy: FsyncPolicy
     private let layout: UInt64
     private let mutex = Mutex<Void>(())
-    private var pending: [UInt8] = []
+    private var pending = PendingBytes()
     private var descriptor: Int32 = -1
     private var segmentBytes = 0
     private var unsynced = false
@@ -83,11 +83,38 @@ public final class Journal: @unchecked Sendable {
         // Checksummed before the lock is taken: the lock is held only to copy.
         let checksum = Self.checksum(kind: kind, payload: payload)
         mutex.withLock { _ in
-            withUnsafeBytes(of: UInt32(payload.count).littleEndian) { pending.append(contentsOf: $0) }
-            withUnsafeBytes(of: checksum.littleEndian) { pending.append(contentsOf: $0) }
-            pending.append(kind)
-            pending.append(contentsOf: payload)
+            let room = pending.reserve(Self.recordOverhead + payload.count)
+            Self.writeRecordHead(into: room, length: payload.count, checksum: checksum, kind: kind)
+            if let source = payload.baseAddress {
+                room.baseAddress!.advanced(by: Self.recordOverhead).copyMemory(from: source, byteCount: payload.count)
+            }
+            pending.extend(by: Self.recordOverhead + payload.count)
         }
+    }
+
+    /// Adds a record whose payload `write` builds in place: it gets room for `maximumPayload`
+    /// bytes and returns how many it wrote. Runs under the journal's lock, so it suits a journal
+    /// that one thread appends to (a lane of the decision log): the record is then written once,
+    /// where a record built elsewhere would be copied in.
+    public func append(kind: UInt8, maximumPayload: Int, writing write: (UnsafeMutableRawBufferPointer) -> Int) {
+        precondition(maximumPayload <= Self.maximumPayload)
+        mutex.withLock { _ in
+            let room = pending.reserve(Self.recordOverhead + maximumPayload)
+            let length = write(UnsafeMutableRawBufferPointer(rebasing: room[Self.recordOverhead...]))
+            precondition(length <= maximumPayload)
+            let payload = UnsafeRawBufferPointer(rebasing: room[Self.recordOverhead..<(Self.recordOverhead + length)])
+            Self.writeRecordHead(into: room, length: length, checksum: Self.checksum(kind: kind, payload: payload), kind: kind)
+            pending.extend(by: Self.recordOverhead + length)
+        }
+    }
+
+    /// Writes a record's head (`recordOverhead` bytes: length, checksum, kind) at the start of `room`.
+    @inline(__always)
+    private static func writeRecordHead(into room: UnsafeMutableRawBufferPointer, length: Int, checksum: UInt32, kind: UInt8) {
+        let word = MemoryLayout<UInt32>.size
+        room.storeBytes(of: UInt32(length).littleEndian, toByteOffset: 0, as: UInt32.self)
+        room.storeBytes(of: checksum.littleEndian, toByteOffset: word, as: UInt32.self)
+        room.storeBytes(of: kind, toByteOffset: 2 * word, as: UInt8.self)
     }
 
     /// A record's checksum: CRC-32C over its kind and payload.
@@ -108,9 +135,9 @@ public final class Journal: @unchecked Sendable {
     private func commitLocked() throws(StateFileError) {
         guard !pending.isEmpty else { return }
         do throws(StateFileError) {
-            try DurableFile.writeAll(pending, to: descriptor, path: segmentFile)
+            try DurableFile.writeAll(pending.bytes, to: descriptor, path: segmentFile)
             segmentBytes += pending.count
-            pending.removeAll(keepingCapacity: true)
+            pending.removeAll()
             if fsyncPolicy == .always {
                 guard fdatasync(descriptor) == 0 else { throw StateFileError("fdatasync", path: segmentFile) }
             } else {

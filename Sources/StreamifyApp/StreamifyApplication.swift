@@ -54,9 +54,13 @@ public func buildApplication(
     var stateStore: EngineStateStore?
     let feed = configuration.dashboard.map { DecisionFeed(settings: $0.feed) }
     let decisionLog = try configuration.archive.map { archive in
+        // A lane for each event loop, and as many again for the other threads that score (the
+        // cooperative pool's: the demo load, the dashboard's labels; the Kafka door's). Threads
+        // get lanes in the order they first score, so the event loops keep lanes of their own
+        // unless more threads than that scored before them.
         try DecisionLog(
-            directory: archive.logDirectory, fsyncPolicy: configuration.fsyncPolicy, backlogLimit: archive.backlogLimitBytes,
-            logger: logger)
+            directory: archive.logDirectory, lanes: 2 * configuration.socket.eventLoopThreads,
+            fsyncPolicy: configuration.fsyncPolicy, backlogLimit: archive.backlogLimitBytes, logger: logger)
     }
     if let directory = configuration.stateDirectory {
         let store = try EngineStateStore(directory: directory, fsyncPolicy: configuration.fsyncPolicy, logger: logger)

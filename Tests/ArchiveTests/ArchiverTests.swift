@@ -1,11 +1,12 @@
 @testable import Archive
 import Foundation
 import Logging
-import ScoringEngine
+@testable import ScoringEngine
 import ScoringModel
 import ScoringTestSupport
 import StateStore
 import StreamifyWire
+import Synchronization
 import Testing
 
 /// The archiver: the decision log into the seed's warehouse tables, checked by an independent
@@ -152,6 +153,71 @@ struct ArchiverTests {
         } throws: { error in
             "\(error)".contains("this build knows up to \(WarehouseSchema.version)")
         }
+    }
+
+    @Test("a log in lanes is archived whole: records of each thread in its lane, committed from another thread; a cursor row a lane; a log from before lanes read too")
+    func lanes() throws {
+        let directory = try makeTestDirectory("archiver-lanes")
+        let database = directory.appendingPathComponent("warehouse.db").path
+        let logDirectory = database + ".log"
+        // A log from before lanes keeps its segments in the log directory itself.
+        let before = directory.appendingPathComponent("before").path
+        let old = try DecisionLog(directory: before, fsyncPolicy: .never, backlogLimit: 1 << 30, logger: DecisionLogTests.logger())
+        _ = try Self.score(20, log: old, service: ScoringService(engine: RiskEngine(), decisionLog: old))
+        try old.close()
+        try FileManager.default.moveItem(atPath: old.lanes[0].directory, toPath: logDirectory)
+
+        let lanes = 3
+        let log = try DecisionLog(directory: logDirectory, lanes: lanes, fsyncPolicy: .never, backlogLimit: 1 << 30, logger: DecisionLogTests.logger())
+        let service = ScoringService(engine: RiskEngine(), decisionLog: log)
+        // Four threads score 50 each without committing; each says which lane it had.
+        let threads = 4
+        let done = DispatchSemaphore(value: 0)
+        let laneOf = Mutex<[Int: Int]>([:])
+        for thread in 0..<threads {
+            Thread {
+                laneOf.withLock { $0[thread] = ThreadLane.current % lanes }
+                let arena = MessageArena()
+                var counters = ScoringCounters()
+                for index in 0..<50 {
+                    arena.reset()
+                    _ = service.score(DecisionLogTests.transaction(20 + thread * 50 + index).protobufC(in: arena), counters: &counters)
+                }
+                done.signal()
+            }.start()
+        }
+        for _ in 0..<threads { done.wait() }
+        service.commitJournal()
+        let assigned = laneOf.withLock { $0 }
+        for lane in 0..<lanes {
+            let ids = try DecisionLogTests.records(in: log.lanes[lane].directory).map { record in
+                try record.1.withUnsafeBytes { try DecisionRecord.decision(from: $0).transactionID }
+            }
+            let expected = (0..<threads).filter { assigned[$0] == lane }.flatMap { thread in (0..<50).map { "tx-\(20 + thread * 50 + $0)" } }
+            #expect(Set(ids) == Set(expected) && ids.count == expected.count, "lane \(lane)")
+        }
+
+        let archiver = try Archiver(databasePath: database, logDirectory: logDirectory)
+        while try archiver.archiveAvailable(maximumRecords: 64) > 0 {}
+        #expect(archiver.cursor.decisions == 220 && archiver.cursor.labels == 0)
+        #expect(try archiver.backlog() == 0)
+        let found = try Self.query(
+            database,
+            [
+                "transactions": "SELECT COUNT(*), COUNT(DISTINCT transaction_id) FROM raw_transactions",
+                "cursors": "SELECT COUNT(*), SUM(decisions) FROM archive_cursor",
+            ])
+        #expect(found["transactions"]?.first?.compactMap { $0 as? Int } == [220, 220])
+        let lanesWritten = Set(assigned.values).count
+        #expect(found["cursors"]?.first?.compactMap { $0 as? Int } == [lanesWritten + 1, 220])
+
+        // Each lane moves to a new segment; once read into it, the segments before are removed.
+        try log.rotate(beyond: 0)
+        _ = try Self.score(5, from: 500, log: log, service: service)
+        while try archiver.archiveAvailable(maximumRecords: 64) > 0 {}
+        #expect(archiver.cursor.decisions == 225)
+        for lane in log.lanes { #expect(try Journal.segments(in: lane.directory) == [1]) }
+        try log.close()
     }
 
     @Test("while the archive is too far behind, decisions are shed and counted, and logged again once it catches up")

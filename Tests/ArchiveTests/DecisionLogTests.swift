@@ -30,11 +30,13 @@ struct DecisionLogTests {
         return logger
     }
 
-    /// Every record in `directory`, from the start.
+    /// Every record in the log in `directory`, from the start, lane by lane.
     static func records(in directory: String) throws -> [(DecisionRecord.Kind, [UInt8])] {
         var found: [(DecisionRecord.Kind, [UInt8])] = []
-        _ = try JournalTail.read(after: .start, in: directory, layout: DecisionRecord.layout) { kind, payload, _ in
-            found.append((DecisionRecord.Kind(rawValue: kind)!, Array(payload)))
+        for lane in try JournalLanes.directories(in: directory) {
+            _ = try JournalTail.read(after: .start, in: lane, layout: DecisionRecord.layout) { kind, payload, _ in
+                found.append((DecisionRecord.Kind(rawValue: kind)!, Array(payload)))
+            }
         }
         return found
     }

@@ -55,6 +55,33 @@ struct JournalTests {
         #expect(try Journal.segments(in: path) == [4])
     }
 
+    @Test("records built in place, in room larger than they use, read back as appended, mixed with copied ones, past the buffer's first size")
+    func inPlaceAppend() throws {
+        let path = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let journal = try Journal(directory: path, segment: 0, layout: Self.layout, fsyncPolicy: .never)
+        // 3,000 records of up to 299 bytes between two commits: well past the pending buffer's first 64 KiB.
+        var expected: [[UInt8]] = []
+        for index in 0..<3_000 {
+            let payload = [UInt8](repeating: UInt8(truncatingIfNeeded: index), count: index % 300)
+            expected.append(payload)
+            if index % 2 == 0 {
+                journal.append(kind: UInt8(index % 3), maximumPayload: 1_000) { room in
+                    #expect(room.count == 1_000)
+                    payload.withUnsafeBytes { room.copyMemory(from: $0) }
+                    return payload.count
+                }
+            } else {
+                payload.withUnsafeBytes { journal.append(kind: UInt8(index % 3), payload: $0) }
+            }
+            if index == 2_999 || index == 10 { try journal.commit() }
+        }
+        try journal.close()
+        let (records, report) = try Self.replay(path)
+        #expect(records == expected)
+        #expect(report.records == expected.count && report.truncated.isEmpty)
+    }
+
     @Test("a log cut at any byte gives back exactly the whole records before the cut, and is truncated there")
     func tornTail() throws {
         let source = try Self.directory()

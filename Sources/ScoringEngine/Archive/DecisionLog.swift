@@ -12,12 +12,19 @@ import Synchronization
 /// the process loses none. The archive follows the log (`JournalTail`) off the event loops, at
 /// its own pace, and keeps its place in its own database.
 ///
+/// The log is kept in lanes (`JournalLanes`), one per thread that scores (`ThreadLane`, up to
+/// `lanes.count`; threads beyond share one): an event loop builds each record in place in its
+/// own lane's memory and writes its own segment, so event loops never wait for one another's
+/// appends or write(2), and no record is copied before the write (docs/archive.md).
+///
 /// Bounded: while the archive is more than `backlogLimit` bytes behind, decisions are shed (not
 /// logged, counted in `shedCount`) instead of filling the disk; logging resumes once it is back
 /// under half the limit.
 public final class DecisionLog: Sendable {
-    /// The log's segments, in the `Journal` format.
-    public let journal: Journal
+    /// The log's lanes, each a `Journal` in its own directory.
+    public let lanes: [Journal]
+    /// The directory the lanes are in.
+    public let directory: String
     /// How far behind the archive may fall, in bytes, before decisions are shed.
     public let backlogLimit: Int
     private let shedding = Atomic<Bool>(false)
@@ -25,18 +32,21 @@ public final class DecisionLog: Sendable {
     private let failing = Atomic<Bool>(false)
     private let logger: Logger
 
-    /// Opens the log in `directory` (created if missing) in a new segment, so that a tail torn by
-    /// a kill stays at the end of the segment before, where the archive reads up to it.
-    public init(directory: String, fsyncPolicy: FsyncPolicy, backlogLimit: Int, logger: Logger) throws {
+    /// Opens the log in `directory` (created if missing) with `lanes` lanes, each in a new
+    /// segment, so that a tail torn by a kill stays at the end of the segment before, where the
+    /// archive reads up to it. The daemon gives a lane to each thread that may score.
+    public init(directory: String, lanes: Int = 1, fsyncPolicy: FsyncPolicy, backlogLimit: Int, logger: Logger) throws {
         try Journal.makeDirectory(directory)
-        let next = (try Journal.segments(in: directory).last).map { $0 + 1 } ?? 0
-        journal = try Journal(directory: directory, segment: next, layout: DecisionRecord.layout, fsyncPolicy: fsyncPolicy)
+        self.lanes = try (0..<max(lanes, 1)).map { number in
+            let lane = JournalLanes.directory(of: number, in: directory)
+            try Journal.makeDirectory(lane)
+            let next = (try Journal.segments(in: lane).last).map { $0 + 1 } ?? 0
+            return try Journal(directory: lane, segment: next, layout: DecisionRecord.layout, fsyncPolicy: fsyncPolicy)
+        }
+        self.directory = directory
         self.backlogLimit = backlogLimit
         self.logger = logger
     }
-
-    /// Where the segments are.
-    public var directory: String { journal.directory }
 
     /// Decisions and labels not logged because the archive was too far behind.
     public var shedCount: Int { shed.load(ordering: .relaxed) }
@@ -51,18 +61,16 @@ public final class DecisionLog: Sendable {
         modelVersion: String
     ) {
         guard admits() else { return }
-        append(.decision) {
+        append(.decision, maximumBytes: DecisionRecord.maximumBytes) {
             DecisionRecord.writeDecision(transaction, assessment, features: features, modelVersion: modelVersion, into: $0)
         }
     }
 
-    /// Appends the record `write` builds (returning its length) in this thread's own memory,
-    /// outside the log's lock: the lock is held only to copy it in.
+    /// Appends the record `write` builds (in at most `maximumBytes`, returning its length) in
+    /// place, in the calling thread's lane.
     @inline(__always)
-    private func append(_ kind: DecisionRecord.Kind, building write: (UnsafeMutableRawBufferPointer) -> Int) {
-        let scratch = RecordScratch.buffer()
-        let length = write(scratch)
-        journal.append(kind: kind.rawValue, payload: UnsafeRawBufferPointer(rebasing: scratch[..<length]))
+    private func append(_ kind: DecisionRecord.Kind, maximumBytes: Int, building write: (UnsafeMutableRawBufferPointer) -> Int) {
+        lanes[ThreadLane.current % lanes.count].append(kind: kind.rawValue, maximumPayload: maximumBytes, writing: write)
     }
 
     /// Whether a record may be appended now; while shedding, counts the one refused.
@@ -76,15 +84,16 @@ public final class DecisionLog: Sendable {
     /// Appends the record of `feedback`, recorded as `disposition`.
     func record(_ feedback: UnsafePointer<Streamify__V1__Feedback>, _ disposition: LabelDisposition) {
         guard admits() else { return }
-        append(.label) { DecisionRecord.writeLabel(feedback, disposition: disposition, into: $0) }
+        append(.label, maximumBytes: DecisionRecord.maximumLabelBytes) { DecisionRecord.writeLabel(feedback, disposition: disposition, into: $0) }
     }
 
-    /// Writes what was appended since the last commit. A failure is logged once and the
-    /// records stay pending for the next commit; scoring goes on (the state journal, not this
-    /// log, guards the state).
+    /// Writes what was appended since the last commit, in every lane: a door may commit on
+    /// another thread than it scored on, and a lane with nothing pending costs a lock and a test.
+    /// A failure is logged once and the records stay pending for the next commit; scoring goes
+    /// on (the state journal, not this log, guards the state).
     public func commit() {
         do {
-            try journal.commit()
+            for lane in lanes { try lane.commit() }
             if failing.exchange(false, ordering: .relaxed) { logger.notice("decision log writable again") }
         } catch {
             if !failing.exchange(true, ordering: .relaxed) {
@@ -108,15 +117,16 @@ public final class DecisionLog: Sendable {
         }
     }
 
-    /// Commits and starts a new segment when the current one holds more than `bytes`, so the
-    /// archive can remove what it has read. Called off the event loops.
+    /// Commits and starts a new segment in each lane whose current one holds more than
+    /// `bytes`, so the archive can remove what it has read. Called off the event loops.
     public func rotate(beyond bytes: Int) throws {
-        guard journal.bytesInSegment > bytes else { return }
-        try journal.rotate(to: journal.segment + 1).sync()
+        for lane in lanes where lane.bytesInSegment > bytes {
+            try lane.rotate(to: lane.segment + 1).sync()
+        }
     }
 
-    /// Commits, forces everything to the disk and closes the segment.
+    /// Commits, forces everything to the disk and closes each lane's segment.
     public func close() throws {
-        try journal.close()
+        for lane in lanes { try lane.close() }
     }
 }

@@ -23,6 +23,10 @@ public struct ArchiveConfiguration: Sendable {
     /// scoring keeps the CPU and the archive falls behind, within `backlogLimitBytes`, catching up
     /// when the load eases.
     public var priority = ArchivePriority.idle
+    /// At idle priority, how long the archive may hold back in a row while the machine's CPUs
+    /// are saturated (`ArchiveDeferral`): how stale the warehouse may get under a burst. Zero:
+    /// it never holds back beyond what `SCHED_IDLE` does.
+    public var maximumDeferral = Duration.seconds(10)
 
     /// An archive at `databasePath`, its log in `databasePath` + `.log`.
     public init(databasePath: String) {

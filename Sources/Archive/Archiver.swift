@@ -125,9 +125,14 @@ public final class Archiver {
 
     /// Archives up to `maximumRecords` records of what the log holds after the cursor, in one
     /// transaction; returns how many. The lanes share the batch evenly, a lane with less
-    /// leaving its share to the others. Then removes the segments read to their end.
+    /// leaving its share to the others, read `chunkRecords` at a time at most; after each
+    /// chunk, the batch ends early if `continuing` says so. Then removes the segments read to
+    /// their end.
     @discardableResult
-    public func archiveAvailable(maximumRecords: Int = ArchiveConfiguration.defaultBatchRecords) throws -> Int {
+    public func archiveAvailable(
+        maximumRecords: Int = ArchiveConfiguration.defaultBatchRecords, chunkRecords: Int = .max,
+        continuing: () -> Bool = { true }
+    ) throws -> Int {
         var next = cursor
         // When this batch reached the warehouse: how late alerts arrive is measured against it.
         let now = Int64(Date().timeIntervalSince1970 * 1000)
@@ -137,14 +142,15 @@ public final class Archiver {
             var remaining = maximumRecords
             // Lanes that may hold more: each round gives each an even share of what is left.
             var open = lanes
-            while remaining > 0, !open.isEmpty {
-                let share = max(remaining / open.count, 1)
+            reading: while remaining > 0, !open.isEmpty {
+                let share = min(max(remaining / open.count, 1), chunkRecords)
                 var full: [String] = []
                 for lane in open where remaining > 0 {
                     let wanted = min(share, remaining)
                     let read = try archive(lane: lane, upTo: wanted, at: now, into: &next)
                     remaining -= read
                     if read == wanted { full.append(lane) }
+                    if read > 0, !continuing() { break reading }
                 }
                 open = full
             }

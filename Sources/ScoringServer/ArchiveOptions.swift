@@ -1,6 +1,7 @@
 import Archive
 import ArgumentParser
 import ScoringModel
+import StreamifyWire
 
 /// Archive options of `scoring-server`: every decision and label kept in a SQLite warehouse.
 struct ArchiveOptions: ParsableArguments {
@@ -15,6 +16,9 @@ struct ArchiveOptions: ParsableArguments {
 
     @Option(name: .customLong("archive-priority"), help: "How the archive thread shares the CPU with scoring: idle (only CPU time nothing else wants; under full load the archive falls behind, within --archive-max-backlog, and catches up after), background (niceness 19) or normal (as scoring). Env: STREAMIFY_ARCHIVE_PRIORITY")
     var priority: String = environment("STREAMIFY_ARCHIVE_PRIORITY") ?? ArchiveConfiguration(databasePath: "").priority.rawValue
+
+    @Option(name: .customLong("archive-max-deferral"), help: "With --archive-priority idle: how long the archive may hold back in a row while the machine's CPUs are saturated, so a burst is scored on the whole CPU and archived after (0s: never). Env: STREAMIFY_ARCHIVE_MAX_DEFERRAL")
+    var maxDeferral: String = environment("STREAMIFY_ARCHIVE_MAX_DEFERRAL") ?? "10s"
 
     /// The archive's configuration, or nil when it is off.
     func makeConfiguration() throws -> ArchiveConfiguration? {
@@ -32,6 +36,10 @@ struct ArchiveOptions: ParsableArguments {
             throw ServerOptions.InvalidOption(
                 description: "--archive-priority must be \(ArchivePriority.allCases.map(\.rawValue).joined(separator: ", ")), got '\(priority)'")
         }
+        guard let deferral = DurationText.seconds(maxDeferral), deferral >= 0, deferral <= 3_600 else {
+            throw ServerOptions.InvalidOption(description: "--archive-max-deferral must be a duration from 0s to 1h, got '\(maxDeferral)'")
+        }
+        configuration.maximumDeferral = .milliseconds(Int64((deferral * 1_000).rounded()))
         configuration.alertLevel = level
         configuration.priority = priority
         configuration.backlogLimitBytes = maxBacklog

@@ -53,16 +53,22 @@ struct ArchiveDaemonTests {
         #expect(restarted.log.contains("archive closed"))
     }
 
-    @Test("a bad archive priority refuses to start and names the choices")
-    func badPriority() throws {
-        let directory = try makeTestDirectory("archive-priority")
+    @Test(
+        "a bad archive option refuses to start and says why",
+        arguments: [
+            (["--archive-priority", "fast"], "--archive-priority must be normal, background, idle, got 'fast'"),
+            (["--archive-max-deferral", "soon"], "--archive-max-deferral must be a duration from 0s to 1h, got 'soon'"),
+            (["--archive-max-deferral", "2h"], "--archive-max-deferral must be a duration from 0s to 1h, got '2h'"),
+        ])
+    func badOption(arguments: [String], message: String) throws {
+        let directory = try makeTestDirectory("archive-option")
         let database = directory.appendingPathComponent("warehouse.db").path
         do {
-            let daemon = try DaemonProcess.start(arguments: ["--archive", database, "--archive-priority", "fast"])
-            Issue.record("started with --archive-priority fast")
+            let daemon = try DaemonProcess.start(arguments: ["--archive", database] + arguments)
+            Issue.record("started with \(arguments)")
             _ = daemon.terminate()
         } catch let failure as DaemonProcess.StartFailed {
-            #expect(failure.description.contains("--archive-priority must be normal, background, idle, got 'fast'"), "\(failure)")
+            #expect(failure.description.contains(message), "\(failure)")
         }
     }
 }

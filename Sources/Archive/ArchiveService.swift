@@ -84,12 +84,12 @@ public final class ArchiveService: Service, Sendable {
                 deferredWaits.increment()
                 backlog.record(behind)
                 log.archiveBacklog(behind)
-                Thread.sleep(forTimeInterval: Double(pause.components.seconds) + Double(pause.components.attoseconds) * 1e-18)
+                Thread.sleep(forTimeInterval: pause / .seconds(1))
                 continue
             }
             let mayYield = !stop && decision == .archive(mayYield: true)
             var yielded = false
-            _ = share.sample()
+            share.restart()
             let count = try archiver.archiveAvailable(
                 maximumRecords: configuration.batchRecords, chunkRecords: mayYield ? Self.yieldingChunkRecords : .max
             ) {

@@ -15,6 +15,11 @@ struct ThreadCPUShare {
         lastWall = Self.nanoseconds(CLOCK_MONOTONIC)
     }
 
+    /// Starts measuring anew from now.
+    mutating func restart() {
+        self = ThreadCPUShare()
+    }
+
     /// The share since the previous look (or since `init`), and starts measuring anew; nil
     /// when too little time passed to tell (`minimumSpan`).
     mutating func sample() -> Double? {

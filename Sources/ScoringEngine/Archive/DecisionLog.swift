@@ -92,13 +92,21 @@ public final class DecisionLog: Sendable {
     /// A failure is logged once and the records stay pending for the next commit; scoring goes
     /// on (the state journal, not this log, guards the state).
     public func commit() {
-        do {
-            for lane in lanes { try lane.commit() }
-            if failing.exchange(false, ordering: .relaxed) { logger.notice("decision log writable again") }
-        } catch {
-            if !failing.exchange(true, ordering: .relaxed) {
-                logger.critical("decision log cannot be written: decisions wait in memory", metadata: ["error": "\(error)"])
+        // Every lane is tried: one that cannot be written does not hold the others back.
+        var failure: StateFileError?
+        for lane in lanes {
+            do throws(StateFileError) {
+                try lane.commit()
+            } catch {
+                failure = failure ?? error
             }
+        }
+        if let failure {
+            if !failing.exchange(true, ordering: .relaxed) {
+                logger.critical("decision log cannot be written: decisions wait in memory", metadata: ["error": "\(failure)"])
+            }
+        } else if failing.exchange(false, ordering: .relaxed) {
+            logger.notice("decision log writable again")
         }
     }
 

@@ -38,11 +38,12 @@ struct LearningDaemonTests {
 
         let daemon = try DaemonProcess.start(
             arguments: ["--model", modelPath, "--learning-snapshot", snapshotPath, "--metrics", "127.0.0.1:0"]
-                + (freeze ? ["--freeze-learning"] : []))
+                + (freeze ? ["--freeze-learning"] : []) + DaemonProcess.scoreEverything)
         let connection = try RawConnection(unixPath: daemon.socketPath)
         var versions: [String] = []
         for index in 0..<30 {
-            let breakdown = try #require(Fixtures.breakdown(try connection.call(Request(requestID: UInt64(index), body: .score(Self.transaction(index))))))
+            let answer = try connection.call(Request(requestID: UInt64(index), body: .score(Self.transaction(index))))
+            let breakdown = try #require(Fixtures.breakdown(answer), "\(answer)")
             versions.append(breakdown.modelVersion)
             let total = breakdown.factors.reduce(Float(0)) { $0 + $1.contribution }
             #expect(abs(total - breakdown.riskScore) < 1e-5)

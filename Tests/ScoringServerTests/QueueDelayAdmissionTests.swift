@@ -1,5 +1,6 @@
 import NIOCore
 import NIOEmbedded
+import NIOPosix
 import Testing
 
 @testable import SocketDoor
@@ -24,5 +25,34 @@ struct QueueDelayAdmissionTests {
     func idleLoopAdmits() {
         let admission = Self.admission(budget: .milliseconds(5))
         #expect(admission.admits(atUptimeNanoseconds: NIODeadline.now().uptimeNanoseconds))
+    }
+
+    @Test("a loop still working since a late tick is behind; one that blocked in its poll, or idled past the slack, has caught up")
+    func keptWorking() {
+        let slack: UInt64 = 78_000
+        #expect(EventLoopDelayProbe.keptWorking(sinceTick: 500_000, worked: 480_000, blocked: false, idleSlack: slack))
+        #expect(!EventLoopDelayProbe.keptWorking(sinceTick: 500_000, worked: 300_000, blocked: false, idleSlack: slack))
+        // However soon the next request comes, a loop that blocked had nothing left to do.
+        #expect(!EventLoopDelayProbe.keptWorking(sinceTick: 30_000, worked: 25_000, blocked: true, idleSlack: slack))
+    }
+
+    @Test("after a slow turn, a loop that has since waited for work admits the next request")
+    func slowTurnThenIdleAdmits() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let admitted = try await loop.flatSubmit {
+            let admission = QueueDelayAdmission(
+                probe: EventLoopDelayProbe(period: .milliseconds(1), on: loop), budgetNanoseconds: 5_000_000)
+            // A turn of 10 ms of work, like a debug build's first request: the tick due in it runs 9 ms late.
+            let end = NIODeadline.now() + .milliseconds(10)
+            var spun = 0.0
+            while NIODeadline.now() < end { spun += 1 }
+            // The next request, once the late tick has run and the loop has blocked a moment: before the next tick.
+            return loop.scheduleTask(in: .microseconds(200)) {
+                spun > 0 && admission.admits(atUptimeNanoseconds: NIODeadline.now().uptimeNanoseconds)
+            }.futureResult
+        }.get()
+        #expect(admitted)
+        try await group.shutdownGracefully()
     }
 }

@@ -42,13 +42,13 @@ struct QueueDelayAdmissionTests {
         let loop = group.next()
         let admitted = try await loop.flatSubmit {
             let admission = QueueDelayAdmission(
-                probe: EventLoopDelayProbe(period: .milliseconds(1), on: loop), budgetNanoseconds: 5_000_000)
-            // A turn of 10 ms of work, like a debug build's first request: the tick due in it runs 9 ms late.
-            let end = NIODeadline.now() + .milliseconds(10)
+                probe: EventLoopDelayProbe(period: .milliseconds(5), on: loop), budgetNanoseconds: 5_000_000)
+            // A turn of 20 ms of work, like a debug build's first request: the tick due in it runs 15 ms late.
+            let end = NIODeadline.now() + .milliseconds(20)
             var spun = 0.0
             while NIODeadline.now() < end { spun += 1 }
-            // The next request, once the late tick has run and the loop has blocked a moment: before the next tick.
-            return loop.scheduleTask(in: .microseconds(200)) {
+            // The next request comes once the late tick has run and the loop has waited, before the next tick.
+            return loop.scheduleTask(in: .milliseconds(1)) {
                 spun > 0 && admission.admits(atUptimeNanoseconds: NIODeadline.now().uptimeNanoseconds)
             }.futureResult
         }.get()

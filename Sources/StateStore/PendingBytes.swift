@@ -37,13 +37,6 @@ struct PendingBytes: ~Copyable {
         count += byteCount
     }
 
-    /// Appends a copy of `bytes`.
-    mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
-        reserve(bytes.count).baseAddress!.copyMemory(from: source, byteCount: bytes.count)
-        count += bytes.count
-    }
-
     /// Forgets the bytes held, keeping the capacity.
     mutating func removeAll() { count = 0 }
 

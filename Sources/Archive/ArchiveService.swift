@@ -67,7 +67,6 @@ public final class ArchiveService: Service, Sendable {
         let deferredWaits = Counter(label: "streamify_archive_deferred_waits_total")
         var published = archiver.cursor
         var shedPublished = 0
-        var behind = 0
         var idleness = CPUIdleness()
         var deferral = ArchiveDeferral(maximum: configuration.priority == .idle ? configuration.maximumDeferral : .zero)
         var share = ThreadCPUShare()
@@ -76,14 +75,15 @@ public final class ArchiveService: Service, Sendable {
             let stop = stopping.load(ordering: .relaxed)
             if stop { log.commit() }
             // Sampled every turn, so that after a wait it measures the wait, when this thread did
-            // not run; the backlog read now, so that a burst that began during the wait is seen.
+            // not run; the backlog read and published now, once a turn, so that a burst that
+            // began during a wait is seen and shedding follows it.
             let idleShare = idleness.sample()
-            behind = try archiver.backlog()
+            let behind = try archiver.backlog()
+            backlog.record(behind)
+            log.archiveBacklog(behind)
             let decision = deferral.decide(now: .now, idleShare: idleShare, backlog: behind, backlogLimit: log.backlogLimit)
             if !stop, case .wait(let pause) = decision {
                 deferredWaits.increment()
-                backlog.record(behind)
-                log.archiveBacklog(behind)
                 Thread.sleep(forTimeInterval: pause / .seconds(1))
                 continue
             }
@@ -108,9 +108,6 @@ public final class ArchiveService: Service, Sendable {
             }
             published = cursor
             lastCursor.withLock { $0 = cursor }
-            behind = try archiver.backlog()
-            backlog.record(behind)
-            log.archiveBacklog(behind)
             shed.increment(by: log.shedCount - shedPublished)
             shedPublished = log.shedCount
             try log.rotate(beyond: configuration.segmentBytes)

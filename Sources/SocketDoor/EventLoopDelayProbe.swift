@@ -27,7 +27,7 @@ final class EventLoopDelayProbe {
     private var due: UInt64
     /// The thread's CPU time at the last tick.
     private var cpuAtLastTick: UInt64
-    /// The thread's voluntary context switches at the last tick: each is a time it blocked,
+    /// The thread's voluntary context switches at the last late tick: each is a time it blocked,
     /// which an event loop does only in its poll, with nothing left to do.
     private var blocksAtLastTick: Int
     /// How late the last tick ran while the thread was working, in nanoseconds.
@@ -54,7 +54,8 @@ final class EventLoopDelayProbe {
         lastLateness = workedBeyondPeriod(late, cpu: cpu &- cpuAtLastTick)
         due = now + period
         cpuAtLastTick = cpu
-        blocksAtLastTick = Self.threadBlocks()
+        // Compared with only while this tick's lateness is over a budget: not asked of an on-time tick.
+        if lastLateness > 0 { blocksAtLastTick = Self.threadBlocks() }
     }
 
     /// Whether the loop, at `now` (uptime nanoseconds), runs more than `budget` nanoseconds behind:

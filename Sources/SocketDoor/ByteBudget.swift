@@ -44,11 +44,11 @@ final class ByteBudget: Sendable {
         """
     }
 
-    /// Answers written but not yet read.
+    /// Answers written but not yet read, and those to large batches admitted but not yet written.
     static func output(limit: Int) -> ByteBudget {
         ByteBudget(
             limit: limit,
-            metric: ("streamify_buffered_output", "Answers written but not yet read by clients, over all scoring connections.",
+            metric: ("streamify_buffered_output", "Answers written but not yet read by clients, and answers to large batches admitted but not yet written, over all scoring connections.",
                      "--max-buffered-output."))
     }
 

@@ -44,8 +44,12 @@ public final class FrameProcessor {
     /// the deadline has passed.
     var deadlineReserveNanoseconds: Int64 = 0
     /// Unread answers across connections (`--max-buffered-output`), and the answers to large
-    /// batches while they are packed, a slice at a time; nil: no global limit.
+    /// batches from their admission until they are written (`LargeBatch.budgetBytes`); nil: no
+    /// global limit.
     var outputBudget: ByteBudget?
+    /// What a large batch reserves against `outputBudget` when admitted; shared by the door's
+    /// connections, so that each learns from the answers all of them pack.
+    var answerEstimate = BatchAnswerEstimate()
     /// Labels this connection may still send now (`--max-label-rate`); nil: no limit.
     var labelRate: LabelRateLimit?
 
@@ -81,8 +85,7 @@ public final class FrameProcessor {
     public static let batchSlice = 128
 
     /// Transactions of a large batch decoded per turn: twice `batchSlice`, as decoding one costs
-    /// a fraction of scoring it. Fewer decoding turns also admit fewer batches before the first
-    /// answers are packed and count against `outputBudget`.
+    /// a fraction of scoring it.
     static let decodeSlice = 2 * batchSlice
 
     private var pendingBatch: LargeBatch?
@@ -94,8 +97,20 @@ public final class FrameProcessor {
     /// leaves `outputBudget`.
     func abandonBatch() {
         guard let pending = pendingBatch else { return }
-        outputBudget?.adjust(by: -pending.answerBytes)
+        outputBudget?.adjust(by: -pending.budgetBytes)
         pendingBatch = nil
+    }
+
+    /// Makes `batch` the batch in progress; its expected answer counts against `outputBudget`
+    /// from now on.
+    private func admit(_ batch: LargeBatch) {
+        outputBudget?.adjust(by: batch.budgetBytes)
+        pendingBatch = batch
+    }
+
+    /// The bytes a large batch of `count` transactions in a frame of `requestBytes` reserves.
+    private func reservation(count: Int, requestBytes: Int) -> Int {
+        outputBudget == nil ? 0 : answerEstimate.reservation(items: count, requestBytes: requestBytes)
     }
 
     /// Processes one frame body: appends exactly one response frame to `outbound`, or, for a
@@ -131,22 +146,26 @@ public final class FrameProcessor {
         pendingBatch = nil
         if !pending.isDecoded {
             guard pending.decode(upTo: Self.decodeSlice, into: input) else {
+                outputBudget?.adjust(by: -pending.budgetBytes)
                 write(refusal(requestID: pending.requestID, .malformed, Self.notARequest), into: &outbound)
                 input.reset()
                 output.reset()
                 return .answered
             }
         } else {
-            let packed = pending.answerBytes
+            let counted = pending.budgetBytes
             scoreSlice(of: &pending)
-            outputBudget?.adjust(by: pending.answerBytes - packed)
+            if let outputBudget {
+                outputBudget.adjust(by: pending.budgetBytes - counted)
+                answerEstimate.learn(answerBytes: pending.answerBytes, items: pending.scored)
+            }
         }
         guard pending.isScored else {
             pendingBatch = pending
             return .batchInProgress
         }
         // From here the connection's own count of its unread output takes the answer over.
-        outputBudget?.adjust(by: -pending.answerBytes)
+        outputBudget?.adjust(by: -pending.budgetBytes)
         pending.writeAnswer(into: &outbound)
         input.reset()
         output.reset()
@@ -198,9 +217,10 @@ public final class FrameProcessor {
         // A large batch is decoded a slice per turn, unless its frame has an unusual shape.
         if peek.isWellFormed, peek.batchTransactions > Self.batchSlice,
             let batch = LargeBatch(
-                frame: frame, requestID: peek.requestID, count: peek.batchTransactions, start: start, in: input)
+                frame: frame, requestID: peek.requestID, count: peek.batchTransactions, start: start,
+                reserving: reservation(count: peek.batchTransactions, requestBytes: bytes.count), in: input)
         {
-            pendingBatch = batch
+            admit(batch)
             return nil
         }
         guard peek.isWellFormed, let request = Request.unpack(bytes, into: input) else {
@@ -211,7 +231,7 @@ public final class FrameProcessor {
         case STREAMIFY__V1__REQUEST__BODY_SCORE:
             return scoreResponse(requestID: requestID, transaction: request.pointee.score, start: start)
         case STREAMIFY__V1__REQUEST__BODY_SCORE_BATCH:
-            return batchResponse(requestID: requestID, batch: request.pointee.score_batch, start: start)
+            return batchResponse(requestID: requestID, batch: request.pointee.score_batch, requestBytes: bytes.count, start: start)
         case STREAMIFY__V1__REQUEST__BODY_FEEDBACK:
             return feedbackResponse(requestID: requestID, feedback: request.pointee.feedback, start: start)
         case STREAMIFY__V1__REQUEST__BODY_PING:
@@ -252,6 +272,7 @@ public final class FrameProcessor {
     private func batchResponse(
         requestID: UInt64,
         batch: UnsafeMutablePointer<Streamify__V1__TransactionBatch>?,
+        requestBytes: Int,
         start: UInt64
     ) -> UnsafeMutablePointer<Streamify__V1__Response>? {
         let count = batch?.pointee.n_transactions ?? 0
@@ -261,7 +282,9 @@ public final class FrameProcessor {
             return batchAnswer(requestID: requestID, items: output.makePointerArray(of: Streamify__V1__BatchItem.self, count: 0), count: 0)
         }
         guard count <= Self.batchSlice else {
-            pendingBatch = LargeBatch(decoded: batch, requestID: requestID, start: start)
+            admit(LargeBatch(
+                decoded: batch, requestID: requestID, start: start,
+                reserving: reservation(count: count, requestBytes: requestBytes)))
             return nil
         }
         let items = output.makePointerArray(of: Streamify__V1__BatchItem.self, count: count)

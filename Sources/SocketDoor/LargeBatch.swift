@@ -27,12 +27,16 @@ struct LargeBatch {
     private var end = 0
     /// The answer's `BreakdownBatch` so far: each scored item with its key and length.
     private var items: ByteBuffer
+    /// What the answer was expected to take when the batch was admitted (`BatchAnswerEstimate`).
+    private let reservedBytes: Int
 
     /// A batch decoded a slice per turn from `frame`, which must hold a `Request` of only a
     /// `request_id`, a `deadline_ms` and one `score_batch` of `count` transactions (what
     /// `RequestPeek` counted); nil for any other shape, which the caller decodes in one piece so
     /// that protobuf's rules for repeated and unknown fields stay protobuf-c's.
-    init?(frame: ByteBuffer, requestID: UInt64, count: Int, start: UInt64, in arena: MessageArena) {
+    init?(
+        frame: ByteBuffer, requestID: UInt64, count: Int, start: UInt64, reserving reservedBytes: Int, in arena: MessageArena
+    ) {
         let number = WireFieldNumbers.request
         let batchField: Range<Int>? = frame.withUnsafeReadableBytes { bytes in
             var batch: Range<Int>?
@@ -52,24 +56,30 @@ struct LargeBatch {
         guard let batchField else { return nil }
         self.init(
             requestID: requestID, count: count, start: start,
-            transactions: arena.makePointerArray(of: Streamify__V1__Transaction.self, count: count), decoded: 0)
+            transactions: arena.makePointerArray(of: Streamify__V1__Transaction.self, count: count), decoded: 0,
+            reservedBytes: reservedBytes)
         self.frame = frame
         self.cursor = batchField.lowerBound
         self.end = batchField.upperBound
     }
 
     /// A batch already decoded in one piece.
-    init(decoded batch: UnsafeMutablePointer<Streamify__V1__TransactionBatch>, requestID: UInt64, start: UInt64) {
+    init(
+        decoded batch: UnsafeMutablePointer<Streamify__V1__TransactionBatch>, requestID: UInt64, start: UInt64,
+        reserving reservedBytes: Int
+    ) {
         self.init(
             requestID: requestID, count: batch.pointee.n_transactions, start: start, transactions: batch.pointee.transactions,
-            decoded: batch.pointee.n_transactions)
+            decoded: batch.pointee.n_transactions, reservedBytes: reservedBytes)
     }
 
     private init(
         requestID: UInt64, count: Int, start: UInt64,
-        transactions: UnsafeMutablePointer<UnsafeMutablePointer<Streamify__V1__Transaction>?>, decoded: Int
+        transactions: UnsafeMutablePointer<UnsafeMutablePointer<Streamify__V1__Transaction>?>, decoded: Int,
+        reservedBytes: Int
     ) {
         self.requestID = requestID
+        self.reservedBytes = reservedBytes
         self.count = count
         self.start = start
         self.transactions = transactions
@@ -125,6 +135,10 @@ struct LargeBatch {
 
     /// Bytes of answer packed so far.
     var answerBytes: Int { items.readableBytes }
+
+    /// What the batch counts against `--max-buffered-output` until its answer is written: the
+    /// bytes reserved when it was admitted, or the answer packed so far once that is larger.
+    var budgetBytes: Int { max(reservedBytes, answerBytes) }
 
     /// Appends the answer: one `Response` frame with the `breakdown_batch` of every item, laid
     /// out as protobuf-c lays out a packed `Response` (fields in number order, a zero

@@ -36,6 +36,8 @@ public final class SocketDoor: Service, Sendable {
     private let connectionLimit: ConnectionLimit
     /// Unread answers across scoring connections; nil without `maximumBufferedOutput`.
     private let outputBudget: ByteBudget?
+    /// What large batches reserve against `outputBudget`, learned from every connection's answers.
+    private let answerEstimate = BatchAnswerEstimate()
     /// Partly received request frames across scoring connections; nil without `maximumBufferedInput`.
     private let inputBudget: ByteBudget?
     private let metricsConnectionLimit: ConnectionLimit
@@ -198,6 +200,7 @@ public final class SocketDoor: Service, Sendable {
         let tls = tcp ? configuration.tls : nil
         let labelsPerSecond = configuration.maximumLabelsPerSecond
         let outputBudget = self.outputBudget
+        let answerEstimate = self.answerEstimate
         let inputBudget = self.inputBudget
         var bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
@@ -226,6 +229,7 @@ public final class SocketDoor: Service, Sendable {
                     }
                     let processor = FrameProcessor(service: scoring, maximumBatchSize: maximumBatchSize, labelPolicy: labelPolicy)
                     processor.outputBudget = outputBudget
+                    processor.answerEstimate = answerEstimate
                     if labelsPerSecond > 0 {
                         processor.labelRate = LabelRateLimit(
                             perSecond: labelsPerSecond, nowUptimeNanoseconds: NIODeadline.now().uptimeNanoseconds)

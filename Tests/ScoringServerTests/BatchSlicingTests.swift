@@ -81,8 +81,8 @@ struct BatchSlicingTests {
         _ = try other.finish()
     }
 
-    @Test("a large batch's answer counts against --max-buffered-output while it is packed, and leaves it when written or abandoned")
-    func answerInProgressCountsAgainstTheOutputBudget() throws {
+    @Test("a large batch counts against --max-buffered-output from its admission, by its expected answer, and leaves it when written or abandoned")
+    func batchReservesItsAnswerAgainstTheOutputBudget() throws {
         let size = 4 * FrameProcessor.batchSlice + 1
         let body = WireCodec.encode(Request(requestID: 1, body: .scoreBatch((0..<size).map(Self.transaction))))
         var frame = ByteBufferAllocator().buffer(capacity: body.count)
@@ -93,23 +93,34 @@ struct BatchSlicingTests {
             processor.outputBudget = budget
             var outbound = ByteBufferAllocator().buffer(capacity: 0)
             #expect(processor.process(frame: frame, into: &outbound) == .batchInProgress)
+            // Nothing learned yet: the request's own size is reserved before anything is decoded.
+            #expect(budget.heldBytes == body.count)
             var held: [Int] = []
             while processor.continueBatch(into: &outbound) == .batchInProgress {
                 held.append(budget.heldBytes)
-                if abandoned, budget.heldBytes > 0 { break }
+                if abandoned, budget.heldBytes > body.count { break }
             }
-            // Decoding packs nothing; each scored slice adds its items.
-            #expect(held.first == 0)
-            #expect(held.last ?? 0 > 0)
+            // Decoding turns keep the reservation; scored slices grow it once the answer passes it.
+            #expect(held.first == body.count)
+            #expect(held.last ?? 0 > body.count)
             #expect(held == held.sorted())
             if abandoned {
                 processor.abandonBatch()
                 #expect(!processor.hasBatchInProgress)
                 #expect(outbound.readableBytes == 0)
-            } else {
-                #expect(outbound.readableBytes > held.last ?? 0)
+                #expect(budget.heldBytes == 0)
+                continue
             }
-            // Written (the connection's own count takes it over) or dropped, it leaves the budget.
+            // Written, it leaves the budget: the connection's own count takes it over.
+            #expect(outbound.readableBytes > held.last ?? 0)
+            #expect(budget.heldBytes == 0)
+
+            // The next batch reserves, from its admission, what the last answer took per item:
+            // the answer frame less its few bytes of framing, give or take rounding per item.
+            let answered = outbound.readableBytes
+            #expect(processor.process(frame: frame, into: &outbound) == .batchInProgress)
+            #expect(budget.heldBytes <= answered && budget.heldBytes > answered - size - 32, "\(budget.heldBytes) of \(answered)")
+            processor.abandonBatch()
             #expect(budget.heldBytes == 0)
         }
     }
@@ -214,6 +225,8 @@ struct BatchSlicingTests {
     func malformedTransactionRefusesTheBatch() throws {
         let service = ScoringService(engine: RiskEngine())
         let processor = FrameProcessor(service: service)
+        let budget = ByteBudget.output(limit: 1 << 20)
+        processor.outputBudget = budget
         var transactions = (0..<(2 * FrameProcessor.batchSlice + 10)).map { WireCodec.encode(Self.transaction($0)) }
         // Field 1 announces five bytes and holds one: valid around it, not a Transaction.
         transactions[2 * FrameProcessor.batchSlice + 3] = [0x0A, 0x05, 0x61]
@@ -223,10 +236,12 @@ struct BatchSlicingTests {
         #expect(answer.requestID == 5)
         #expect(Fixtures.error(answer)?.code == .malformed)
         #expect(service.engine.cardsTracked == 0, "nothing was scored")
+        #expect(budget.heldBytes == 0, "the refused batch's reservation was released")
         // The processor is whole again: the next batch is answered.
         let nextBatch = Request(requestID: 6, body: .scoreBatch((0..<300).map(Self.transaction)))
         let (next, _) = try Self.answer(WireCodec.encode(nextBatch), with: processor)
         #expect(Self.decided(next).count == 300)
+        #expect(budget.heldBytes == 0)
     }
 
     @Test("a large batch in a frame of unusual shape (two score_batch fields) is answered as protobuf-c decodes it")

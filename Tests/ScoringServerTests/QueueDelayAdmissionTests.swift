@@ -47,9 +47,11 @@ struct QueueDelayAdmissionTests {
             let end = NIODeadline.now() + .milliseconds(20)
             var spun = 0.0
             while NIODeadline.now() < end { spun += 1 }
+            let didSpin = spun > 0
+            let bound = NIOLoopBound(admission, eventLoop: loop)
             // The next request comes once the late tick has run and the loop has waited, before the next tick.
             return loop.scheduleTask(in: .milliseconds(1)) {
-                spun > 0 && admission.admits(atUptimeNanoseconds: NIODeadline.now().uptimeNanoseconds)
+                didSpin && bound.value.admits(atUptimeNanoseconds: NIODeadline.now().uptimeNanoseconds)
             }.futureResult
         }.get()
         #expect(admitted)

@@ -73,7 +73,7 @@ public final class ArchiveService: Service, Sendable {
         while true {
             // Read the flag first: a stop seen here still archives everything committed before it.
             let stop = stopping.load(ordering: .relaxed)
-            if stop { log.commit() }
+            if stop { log.commitEveryLane() }
             // Sampled every turn, so that after a wait it measures the wait, when this thread did
             // not run; the backlog read and published now, once a turn, so that a burst that
             // began during a wait is seen and shedding follows it.

@@ -51,8 +51,9 @@ public final class ScoringService: Sendable {
         }
     }
 
-    /// Writes the journal records of the state changes made so far; a door calls it once per
-    /// burst of answers, before they leave. Nothing to do without a journal.
+    /// Writes the journal records of the state changes made so far, and the decision log's
+    /// records of what the calling thread scored; a door calls it once per burst of answers,
+    /// before they leave, on the thread that scored them. Nothing to do without a journal.
     @inline(__always)
     public func commitJournal() {
         durability?.commit()

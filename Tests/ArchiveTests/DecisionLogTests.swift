@@ -1,11 +1,12 @@
 import Archive
 import Foundation
 import Logging
-import ScoringEngine
+@testable import ScoringEngine
 import ScoringModel
 import ScoringTestSupport
 import StateStore
 import StreamifyWire
+import Synchronization
 import Testing
 
 /// The decision log: what the scoring service appends reads back whole, and the tail reader
@@ -39,6 +40,52 @@ struct DecisionLogTests {
             }
         }
         return found
+    }
+
+    @Test("a commit writes the calling thread's lane only, so event loops never write one another's; commitEveryLane writes all")
+    func commitWritesTheCallersLane() throws {
+        let directory = try makeTestDirectory("decision-log-commit").path
+        let lanes = 2
+        let log = try DecisionLog(directory: directory, lanes: lanes, fsyncPolicy: .never, backlogLimit: 1 << 30, logger: Self.logger())
+        let service = ScoringService(engine: RiskEngine(), decisionLog: log)
+        let here = ThreadLane.current % lanes
+        // A thread on the other lane scores ten and does not commit (threads number themselves
+        // in the order they first score, across the whole test process: try until one differs).
+        var other = here
+        for attempt in 0..<16 where other == here {
+            let done = DispatchSemaphore(value: 0)
+            let lane = Mutex(here)
+            Thread {
+                let number = ThreadLane.current % lanes
+                lane.withLock { $0 = number }
+                if number != here {
+                    let arena = MessageArena()
+                    var counters = ScoringCounters()
+                    for index in 0..<10 {
+                        arena.reset()
+                        _ = service.score(Self.transaction(attempt * 100 + index).protobufC(in: arena), counters: &counters)
+                    }
+                }
+                done.signal()
+            }.start()
+            done.wait()
+            other = lane.withLock { $0 }
+        }
+        try #require(other != here)
+        // This thread scores two and commits: its own two are written, the other thread's ten wait.
+        let arena = MessageArena()
+        var counters = ScoringCounters()
+        for index in 0..<2 {
+            arena.reset()
+            _ = service.score(Self.transaction(5_000 + index).protobufC(in: arena), counters: &counters)
+        }
+        service.commitJournal()
+        #expect(try Self.records(in: log.lanes[here].directory).count == 2)
+        #expect(try Self.records(in: log.lanes[other].directory).isEmpty)
+        log.commitEveryLane()
+        #expect(try Self.records(in: log.lanes[other].directory).count == 10)
+        #expect(try Self.records(in: directory).count == 12)
+        try log.close()
     }
 
     @Test("each scored transaction and recorded label reads back with every field, its assessment and its model")

@@ -29,7 +29,9 @@ public final class DecisionLog: Sendable {
     public let backlogLimit: Int
     private let shedding = Atomic<Bool>(false)
     private let shed = Atomic<Int>(0)
-    private let failing = Atomic<Bool>(false)
+    /// Whether each lane's last commit failed (indexed as `lanes`): a failure is logged once,
+    /// when its lane first fails, and the recovery when it next succeeds.
+    private let failing: [LaneFailure]
     private let logger: Logger
 
     /// Opens the log in `directory` (created if missing) with `lanes` lanes, each in a new
@@ -43,6 +45,7 @@ public final class DecisionLog: Sendable {
             let next = (try Journal.segments(in: lane).last).map { $0 + 1 } ?? 0
             return try Journal(directory: lane, segment: next, layout: DecisionRecord.layout, fsyncPolicy: fsyncPolicy)
         }
+        self.failing = self.lanes.map { _ in LaneFailure() }
         self.directory = directory
         self.backlogLimit = backlogLimit
         self.logger = logger
@@ -70,8 +73,12 @@ public final class DecisionLog: Sendable {
     /// place, in the calling thread's lane.
     @inline(__always)
     private func append(_ kind: DecisionRecord.Kind, maximumBytes: Int, building write: (UnsafeMutableRawBufferPointer) -> Int) {
-        lanes[ThreadLane.current % lanes.count].append(kind: kind.rawValue, maximumPayload: maximumBytes, writing: write)
+        lanes[currentLane].append(kind: kind.rawValue, maximumPayload: maximumBytes, writing: write)
     }
+
+    /// The calling thread's lane.
+    @inline(__always)
+    private var currentLane: Int { ThreadLane.current % lanes.count }
 
     /// Whether a record may be appended now; while shedding, counts the one refused.
     @inline(__always)
@@ -87,26 +94,34 @@ public final class DecisionLog: Sendable {
         append(.label, maximumBytes: DecisionRecord.maximumLabelBytes) { DecisionRecord.writeLabel(feedback, disposition: disposition, into: $0) }
     }
 
-    /// Writes what was appended since the last commit, in every lane: a door may commit on
-    /// another thread than it scored on, and a lane with nothing pending costs a lock and a test.
-    /// A failure is logged once and the records stay pending for the next commit; scoring goes
-    /// on (the state journal, not this log, guards the state).
+    /// Writes what the calling thread appended since its lane's last commit (one write(2)): a
+    /// door calls it on the thread that scored, before the answers leave. Only that lane: an
+    /// event loop that wrote another loop's lane held that loop's next append for the length of
+    /// its write(2) (`_lockSlow` in a `perf` profile of the loops). A failure is logged once and
+    /// the records stay pending for the next commit; scoring goes on (the state journal, not this
+    /// log, guards the state).
     public func commit() {
+        commit(lane: currentLane)
+    }
+
+    /// Writes what was appended since the last commit in every lane, whichever thread appended
+    /// it: for stopping, and for a caller that scored on other threads than its own.
+    public func commitEveryLane() {
         // Every lane is tried: one that cannot be written does not hold the others back.
-        var failure: StateFileError?
-        for lane in lanes {
-            do throws(StateFileError) {
-                try lane.commit()
-            } catch {
-                failure = failure ?? error
+        for lane in lanes.indices { commit(lane: lane) }
+    }
+
+    private func commit(lane: Int) {
+        do throws(StateFileError) {
+            try lanes[lane].commit()
+            if failing[lane].flag.exchange(false, ordering: .relaxed) {
+                logger.notice("decision log writable again", metadata: ["lane": "\(lane)"])
             }
-        }
-        if let failure {
-            if !failing.exchange(true, ordering: .relaxed) {
-                logger.critical("decision log cannot be written: decisions wait in memory", metadata: ["error": "\(failure)"])
+        } catch {
+            if !failing[lane].flag.exchange(true, ordering: .relaxed) {
+                logger.critical(
+                    "decision log cannot be written: decisions wait in memory", metadata: ["lane": "\(lane)", "error": "\(error)"])
             }
-        } else if failing.exchange(false, ordering: .relaxed) {
-            logger.notice("decision log writable again")
         }
     }
 
@@ -137,4 +152,9 @@ public final class DecisionLog: Sendable {
     public func close() throws {
         for lane in lanes { try lane.close() }
     }
+}
+
+/// Whether a lane's last commit failed.
+private final class LaneFailure: Sendable {
+    let flag = Atomic<Bool>(false)
 }

@@ -74,7 +74,7 @@ public final class EngineService: Service, Sendable {
                 }
             }
             if let stateStore, let durability = scoring.durability {
-                tasks.addTask { [scoring, configuration] in
+                tasks.addTask { [configuration] in
                     while !Task.isCancelled {
                         try? await Task.sleep(for: configuration.gaugeInterval)
                         guard !Task.isCancelled, durability.journal.bytesInSegment >= configuration.snapshotJournalBytes else { continue }

@@ -50,9 +50,11 @@ final class MetricsHTTPHandler: ChannelInboundHandler {
             let responseHead = HTTPResponseHead(version: head.version, status: found ? .ok : .notFound, headers: headers)
             context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
-            let keepAlive = head.isKeepAlive
-            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [context] _ in
-                if !keepAlive { context.close(promise: nil) }
+            if head.isKeepAlive {
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            } else {
+                let closed = context.channel
+                context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in closed.close(promise: nil) }
             }
         }
     }

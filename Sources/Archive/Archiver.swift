@@ -138,6 +138,7 @@ public final class Archiver {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         windows.removeAll(keepingCapacity: true)
         let lanes = try JournalLanes.directories(in: logDirectory)
+        var legacyReadToEnd = false
         let archived = try database.transaction {
             var remaining = maximumRecords
             // Lanes that may hold more: each round gives each an even share of what is left.
@@ -149,7 +150,7 @@ public final class Archiver {
                     let wanted = min(share, remaining)
                     let read = try archive(lane: lane, upTo: wanted, at: now, into: &next)
                     remaining -= read
-                    if read == wanted { full.append(lane) }
+                    if read == wanted { full.append(lane) } else if lane == logDirectory { legacyReadToEnd = true }
                     if read > 0, !continuing() { break reading }
                 }
                 open = full
@@ -168,6 +169,9 @@ public final class Archiver {
         for (lane, reached) in next.lanes where reached.position.segment > 0 {
             try Journal.removeSegments(before: reached.position.segment, in: lane)
         }
+        // A log from before lanes has no writer any more: read to its end, it is done with
+        // (what a kill left torn at its end can never be completed), so its last segment goes too.
+        if legacyReadToEnd { try Journal.removeSegments(before: .max, in: logDirectory) }
         return archived
     }
 

@@ -218,6 +218,9 @@ struct ArchiverTests {
         while try archiver.archiveAvailable(maximumRecords: 64) > 0 {}
         #expect(archiver.cursor.decisions == 225)
         for lane in log.lanes { #expect(try Journal.segments(in: lane.directory) == [1]) }
+        // The log from before lanes, read to its end, is gone: nothing will write it again.
+        #expect(try Journal.segments(in: logDirectory).isEmpty)
+        #expect(try archiver.backlog() == 0)
         try log.close()
     }
 

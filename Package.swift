@@ -218,7 +218,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ScoringModelTests", dependencies: ["ScoringModel"], swiftSettings: swiftSettings),
-        .testTarget(name: "StateStoreTests", dependencies: ["StateStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "ScoringTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ScoringEngineTests",
             dependencies: ["ScoringEngine", "ScoringModel", "StreamifyWire", "CStreamifyProto", "CProtobufC"],

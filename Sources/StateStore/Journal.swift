@@ -135,6 +135,8 @@ public final class Journal: @unchecked Sendable {
     private func commitLocked() throws(StateFileError) {
         guard !pending.isEmpty else { return }
         do throws(StateFileError) {
+            // After a failure, first make sure nothing of it is left in the file (below).
+            if !isHealthy { try cutBackToLastCommit() }
             try DurableFile.writeAll(pending.bytes, to: descriptor, path: segmentFile)
             segmentBytes += pending.count
             pending.removeAll()
@@ -146,8 +148,19 @@ public final class Journal: @unchecked Sendable {
             failed.store(false, ordering: .relaxed)
         } catch {
             failed.store(true, ordering: .relaxed)
+            // A write cut short (a disk filling up) leaves the first part of these records in
+            // the file. Written again whole after it, they would follow bytes that no reader gets
+            // past: a replay stops at the first record that does not check out and drops the
+            // rest. So the file is cut back to its last whole commit now, and again before the
+            // next try if this fails too.
+            try? cutBackToLastCommit()
             throw error
         }
+    }
+
+    /// Truncates the segment to the end of its last successful commit.
+    private func cutBackToLastCommit() throws(StateFileError) {
+        guard ftruncate(descriptor, off_t(segmentBytes)) == 0 else { throw StateFileError("ftruncate", path: segmentFile) }
     }
 
     /// Commits what is pending and starts segment `next`: records appended from now on go

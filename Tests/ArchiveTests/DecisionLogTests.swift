@@ -88,6 +88,42 @@ struct DecisionLogTests {
         try log.close()
     }
 
+    @Test("while its lane cannot be written (a full disk), what it held waits for the next commit and new decisions are shed, counted")
+    func fullDiskShedsNewDecisions() throws {
+        let directory = try makeTestDirectory("decision-log-full").path
+        let log = try DecisionLog(directory: directory, fsyncPolicy: .never, backlogLimit: 1 << 30, logger: Self.logger())
+        let service = ScoringService(engine: RiskEngine(), decisionLog: log)
+        let arena = MessageArena()
+        var counters = ScoringCounters()
+        func score(_ indices: Range<Int>) {
+            for index in indices {
+                arena.reset()
+                _ = service.score(Self.transaction(index).protobufC(in: arena), counters: &counters)
+            }
+        }
+        score(0..<3)
+        service.commitJournal()
+        let disk = try FullDisk(directory: log.lanes[0].directory, prefix: "journal-")
+        try disk.fill()
+        score(3..<5)
+        service.commitJournal()
+        #expect(!log.lanes[0].isHealthy)
+        // The lane failed: four more are scored and answered, not logged.
+        score(5..<9)
+        service.commitJournal()
+        #expect(log.shedCount == 4)
+        #expect(try Self.records(in: directory).count == 3)
+        try disk.free()
+        service.commitJournal()
+        #expect(try Self.records(in: directory).count == 5, "the two held are written once it can")
+        score(9..<10)
+        service.commitJournal()
+        let ids = try Self.records(in: directory).map { try $0.1.withUnsafeBytes { try DecisionRecord.decision(from: $0).transactionID } }
+        #expect(ids == ["tx-0", "tx-1", "tx-2", "tx-3", "tx-4", "tx-9"])
+        #expect(log.shedCount == 4)
+        try log.close()
+    }
+
     @Test("each scored transaction and recorded label reads back with every field, its assessment and its model")
     func roundTrip() throws {
         let directory = try makeTestDirectory("decision-log").path

@@ -1,4 +1,5 @@
 import Foundation
+import ScoringTestSupport
 import StateStore
 import Testing
 
@@ -31,6 +32,38 @@ struct JournalTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
+    }
+
+    @Test("a commit that fails (a full disk) keeps its records for the next, and what a cut-short write left is cut away first")
+    func failedCommitRetriesCleanly() throws {
+        let path = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let journal = try Journal(directory: path, segment: 0, layout: Self.layout, fsyncPolicy: .never)
+        func append(_ index: Int) {
+            [UInt8](repeating: UInt8(truncatingIfNeeded: index), count: index).withUnsafeBytes {
+                journal.append(kind: UInt8(index % 3), payload: $0)
+            }
+        }
+        for index in 0..<3 { append(index) }
+        try journal.commit()
+        let disk = try FullDisk(directory: path, prefix: "journal-")
+        try disk.fill()
+        for index in 3..<5 { append(index) }
+        #expect(throws: StateFileError.self) { try journal.commit() }
+        #expect(!journal.isHealthy)
+        // What a write cut short by the full disk would have left at the end of the file.
+        let file = try FileHandle(forWritingTo: URL(fileURLWithPath: disk.path))
+        try file.seekToEnd()
+        try file.write(contentsOf: [0x40, 0x00, 0x00, 0x00, 0x01, 0x02])
+        try file.close()
+        try disk.free()
+        for index in 5..<7 { append(index) }
+        try journal.commit()
+        #expect(journal.isHealthy)
+        try journal.close()
+        let (records, report) = try Self.replay(path)
+        #expect(records == (0..<7).map { [UInt8](repeating: UInt8($0), count: $0) })
+        #expect(report.truncated.isEmpty, "\(report.truncated)")
     }
 
     @Test("records come back in order, across segments, from the segment asked for")

@@ -19,7 +19,8 @@ import Synchronization
 ///
 /// Bounded: while the archive is more than `backlogLimit` bytes behind, decisions are shed (not
 /// logged, counted in `shedCount`) instead of filling the disk; logging resumes once it is back
-/// under half the limit.
+/// under half the limit. While a lane cannot be written (a full disk), what it held waits in
+/// memory for the next commit and its new decisions are shed, so memory stays bounded too.
 public final class DecisionLog: Sendable {
     /// The log's lanes, each a `Journal` in its own directory.
     public let lanes: [Journal]
@@ -51,7 +52,8 @@ public final class DecisionLog: Sendable {
         self.logger = logger
     }
 
-    /// Decisions and labels not logged because the archive was too far behind.
+    /// Decisions and labels not logged because the archive was too far behind, or their lane
+    /// could not be written.
     public var shedCount: Int { shed.load(ordering: .relaxed) }
 
     /// Whether decisions are being shed now.
@@ -63,43 +65,43 @@ public final class DecisionLog: Sendable {
         _ transaction: UnsafePointer<Streamify__V1__Transaction>, _ assessment: RiskAssessment, features: FeatureVector,
         modelVersion: String
     ) {
-        guard admits() else { return }
-        append(.decision, maximumBytes: DecisionRecord.maximumBytes) {
+        let lane = currentLane
+        guard admits(lane: lane) else { return }
+        lanes[lane].append(kind: DecisionRecord.Kind.decision.rawValue, maximumPayload: DecisionRecord.maximumBytes) {
             DecisionRecord.writeDecision(transaction, assessment, features: features, modelVersion: modelVersion, into: $0)
         }
-    }
-
-    /// Appends the record `write` builds (in at most `maximumBytes`, returning its length) in
-    /// place, in the calling thread's lane.
-    @inline(__always)
-    private func append(_ kind: DecisionRecord.Kind, maximumBytes: Int, building write: (UnsafeMutableRawBufferPointer) -> Int) {
-        lanes[currentLane].append(kind: kind.rawValue, maximumPayload: maximumBytes, writing: write)
     }
 
     /// The calling thread's lane.
     @inline(__always)
     private var currentLane: Int { ThreadLane.current % lanes.count }
 
-    /// Whether a record may be appended now; while shedding, counts the one refused.
+    /// Whether a record may be appended to `lane` now; counts the one refused. Refused while the
+    /// archive is too far behind, and while the lane cannot be written: the records appended
+    /// before its commit failed wait in memory for the next commit, but no more join them, so
+    /// a full disk costs decisions in the archive, counted, never memory without end.
     @inline(__always)
-    private func admits() -> Bool {
-        guard shedding.load(ordering: .relaxed) else { return true }
+    private func admits(lane: Int) -> Bool {
+        guard shedding.load(ordering: .relaxed) || failing[lane].flag.load(ordering: .relaxed) else { return true }
         shed.add(1, ordering: .relaxed)
         return false
     }
 
     /// Appends the record of `feedback`, recorded as `disposition`.
     func record(_ feedback: UnsafePointer<Streamify__V1__Feedback>, _ disposition: LabelDisposition) {
-        guard admits() else { return }
-        append(.label, maximumBytes: DecisionRecord.maximumLabelBytes) { DecisionRecord.writeLabel(feedback, disposition: disposition, into: $0) }
+        let lane = currentLane
+        guard admits(lane: lane) else { return }
+        lanes[lane].append(kind: DecisionRecord.Kind.label.rawValue, maximumPayload: DecisionRecord.maximumLabelBytes) {
+            DecisionRecord.writeLabel(feedback, disposition: disposition, into: $0)
+        }
     }
 
     /// Writes what the calling thread appended since its lane's last commit (one write(2)): a
     /// door calls it on the thread that scored, before the answers leave. Only that lane: an
     /// event loop that wrote another loop's lane held that loop's next append for the length of
-    /// its write(2) (`_lockSlow` in a `perf` profile of the loops). A failure is logged once and
-    /// the records stay pending for the next commit; scoring goes on (the state journal, not this
-    /// log, guards the state).
+    /// its write(2) (`_lockSlow` in a `perf` profile of the loops). A failure is logged once; the
+    /// records stay pending for the next commit, and the lane takes no more until one succeeds
+    /// (`shedCount`); scoring goes on (the state journal, not this log, guards the state).
     public func commit() {
         commit(lane: currentLane)
     }
@@ -120,7 +122,8 @@ public final class DecisionLog: Sendable {
         } catch {
             if !failing[lane].flag.exchange(true, ordering: .relaxed) {
                 logger.critical(
-                    "decision log cannot be written: decisions wait in memory", metadata: ["lane": "\(lane)", "error": "\(error)"])
+                    "decision log cannot be written: decisions already taken wait in memory, new ones are not logged until it can",
+                    metadata: ["lane": "\(lane)", "error": "\(error)"])
             }
         }
     }

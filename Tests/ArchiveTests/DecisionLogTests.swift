@@ -31,6 +31,23 @@ struct DecisionLogTests {
         return logger
     }
 
+    /// A scoring service logging to a new decision log of `lanes` lanes in a fresh directory named from `prefix`.
+    static func service(_ prefix: String, lanes: Int = 1) throws -> (directory: String, log: DecisionLog, service: ScoringService) {
+        let directory = try makeTestDirectory(prefix).path
+        let log = try DecisionLog(directory: directory, lanes: lanes, fsyncPolicy: .never, backlogLimit: 1 << 30, logger: logger())
+        return (directory, log, ScoringService(engine: RiskEngine(), decisionLog: log))
+    }
+
+    /// Scores `transaction(index)` for each of `indices` through `service`, on the calling thread.
+    static func score(_ indices: Range<Int>, with service: ScoringService) {
+        let arena = MessageArena()
+        var counters = ScoringCounters()
+        for index in indices {
+            arena.reset()
+            _ = service.score(transaction(index).protobufC(in: arena), counters: &counters)
+        }
+    }
+
     /// Every record in the log in `directory`, from the start, lane by lane.
     static func records(in directory: String) throws -> [(DecisionRecord.Kind, [UInt8])] {
         var found: [(DecisionRecord.Kind, [UInt8])] = []
@@ -44,10 +61,8 @@ struct DecisionLogTests {
 
     @Test("a commit writes the calling thread's lane only, so event loops never write one another's; commitEveryLane writes all")
     func commitWritesTheCallersLane() throws {
-        let directory = try makeTestDirectory("decision-log-commit").path
         let lanes = 2
-        let log = try DecisionLog(directory: directory, lanes: lanes, fsyncPolicy: .never, backlogLimit: 1 << 30, logger: Self.logger())
-        let service = ScoringService(engine: RiskEngine(), decisionLog: log)
+        let (directory, log, service) = try Self.service("decision-log-commit", lanes: lanes)
         let here = ThreadLane.current % lanes
         // A thread on the other lane scores ten and does not commit (threads number themselves
         // in the order they first score, across the whole test process: try until one differs).
@@ -58,14 +73,7 @@ struct DecisionLogTests {
             Thread {
                 let number = ThreadLane.current % lanes
                 lane.withLock { $0 = number }
-                if number != here {
-                    let arena = MessageArena()
-                    var counters = ScoringCounters()
-                    for index in 0..<10 {
-                        arena.reset()
-                        _ = service.score(Self.transaction(attempt * 100 + index).protobufC(in: arena), counters: &counters)
-                    }
-                }
+                if number != here { Self.score(attempt * 100..<attempt * 100 + 10, with: service) }
                 done.signal()
             }.start()
             done.wait()
@@ -73,12 +81,7 @@ struct DecisionLogTests {
         }
         try #require(other != here)
         // This thread scores two and commits: its own two are written, the other thread's ten wait.
-        let arena = MessageArena()
-        var counters = ScoringCounters()
-        for index in 0..<2 {
-            arena.reset()
-            _ = service.score(Self.transaction(5_000 + index).protobufC(in: arena), counters: &counters)
-        }
+        Self.score(5_000..<5_002, with: service)
         service.commitJournal()
         #expect(try Self.records(in: log.lanes[here].directory).count == 2)
         #expect(try Self.records(in: log.lanes[other].directory).isEmpty)
@@ -90,17 +93,8 @@ struct DecisionLogTests {
 
     @Test("while its lane cannot be written (a full disk), what it held waits for the next commit and new decisions are shed, counted")
     func fullDiskShedsNewDecisions() throws {
-        let directory = try makeTestDirectory("decision-log-full").path
-        let log = try DecisionLog(directory: directory, fsyncPolicy: .never, backlogLimit: 1 << 30, logger: Self.logger())
-        let service = ScoringService(engine: RiskEngine(), decisionLog: log)
-        let arena = MessageArena()
-        var counters = ScoringCounters()
-        func score(_ indices: Range<Int>) {
-            for index in indices {
-                arena.reset()
-                _ = service.score(Self.transaction(index).protobufC(in: arena), counters: &counters)
-            }
-        }
+        let (directory, log, service) = try Self.service("decision-log-full")
+        func score(_ indices: Range<Int>) { Self.score(indices, with: service) }
         score(0..<3)
         service.commitJournal()
         let disk = try FullDisk(directory: log.lanes[0].directory, prefix: "journal-")
@@ -126,9 +120,7 @@ struct DecisionLogTests {
 
     @Test("each scored transaction and recorded label reads back with every field, its assessment and its model")
     func roundTrip() throws {
-        let directory = try makeTestDirectory("decision-log").path
-        let log = try DecisionLog(directory: directory, fsyncPolicy: .never, backlogLimit: 1 << 30, logger: Self.logger())
-        let service = ScoringService(engine: RiskEngine(), decisionLog: log)
+        let (directory, log, service) = try Self.service("decision-log")
         let arena = MessageArena()
         var counters = ScoringCounters()
         var decisions: [ScoringService.Decision] = []

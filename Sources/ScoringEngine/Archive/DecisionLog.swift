@@ -65,11 +65,18 @@ public final class DecisionLog: Sendable {
         _ transaction: UnsafePointer<Streamify__V1__Transaction>, _ assessment: RiskAssessment, features: FeatureVector,
         modelVersion: String
     ) {
-        let lane = currentLane
-        guard admits(lane: lane) else { return }
-        lanes[lane].append(kind: DecisionRecord.Kind.decision.rawValue, maximumPayload: DecisionRecord.maximumBytes) {
+        append(.decision, maximumBytes: DecisionRecord.maximumBytes) {
             DecisionRecord.writeDecision(transaction, assessment, features: features, modelVersion: modelVersion, into: $0)
         }
+    }
+
+    /// Appends the record `write` builds (in at most `maximumBytes`, returning its length) in
+    /// place, in the calling thread's lane, if the lane admits it (`admits(lane:)`).
+    @inline(__always)
+    private func append(_ kind: DecisionRecord.Kind, maximumBytes: Int, building write: (UnsafeMutableRawBufferPointer) -> Int) {
+        let lane = currentLane
+        guard admits(lane: lane) else { return }
+        lanes[lane].append(kind: kind.rawValue, maximumPayload: maximumBytes, writing: write)
     }
 
     /// The calling thread's lane.
@@ -89,11 +96,7 @@ public final class DecisionLog: Sendable {
 
     /// Appends the record of `feedback`, recorded as `disposition`.
     func record(_ feedback: UnsafePointer<Streamify__V1__Feedback>, _ disposition: LabelDisposition) {
-        let lane = currentLane
-        guard admits(lane: lane) else { return }
-        lanes[lane].append(kind: DecisionRecord.Kind.label.rawValue, maximumPayload: DecisionRecord.maximumLabelBytes) {
-            DecisionRecord.writeLabel(feedback, disposition: disposition, into: $0)
-        }
+        append(.label, maximumBytes: DecisionRecord.maximumLabelBytes) { DecisionRecord.writeLabel(feedback, disposition: disposition, into: $0) }
     }
 
     /// Writes what the calling thread appended since its lane's last commit (one write(2)): a

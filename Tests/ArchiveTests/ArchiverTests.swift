@@ -177,12 +177,7 @@ struct ArchiverTests {
         for thread in 0..<threads {
             Thread {
                 laneOf.withLock { $0[thread] = ThreadLane.current % lanes }
-                let arena = MessageArena()
-                var counters = ScoringCounters()
-                for index in 0..<50 {
-                    arena.reset()
-                    _ = service.score(DecisionLogTests.transaction(20 + thread * 50 + index).protobufC(in: arena), counters: &counters)
-                }
+                DecisionLogTests.score(20 + thread * 50..<20 + thread * 50 + 50, with: service)
                 done.signal()
             }.start()
         }

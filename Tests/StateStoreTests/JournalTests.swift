@@ -11,12 +11,17 @@ struct JournalTests {
     static func write(_ count: Int, to directory: String, segment: UInt64 = 0) throws {
         let journal = try Journal(directory: directory, segment: segment, layout: layout, fsyncPolicy: .never)
         for index in 0..<count {
-            [UInt8](repeating: UInt8(truncatingIfNeeded: index), count: index).withUnsafeBytes {
-                journal.append(kind: UInt8(index % 3), payload: $0)
-            }
+            append(index, to: journal)
             if index % 7 == 0 { try journal.commit() }
         }
         try journal.close()
+    }
+
+    /// Appends record `index`: `index` bytes of `index`, of kind `index % 3`.
+    static func append(_ index: Int, to journal: Journal) {
+        [UInt8](repeating: UInt8(truncatingIfNeeded: index), count: index).withUnsafeBytes {
+            journal.append(kind: UInt8(index % 3), payload: $0)
+        }
     }
 
     static func replay(_ directory: String, from segment: UInt64 = 0) throws -> ([[UInt8]], Journal.ReplayReport) {
@@ -39,11 +44,7 @@ struct JournalTests {
         let path = try Self.directory()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let journal = try Journal(directory: path, segment: 0, layout: Self.layout, fsyncPolicy: .never)
-        func append(_ index: Int) {
-            [UInt8](repeating: UInt8(truncatingIfNeeded: index), count: index).withUnsafeBytes {
-                journal.append(kind: UInt8(index % 3), payload: $0)
-            }
-        }
+        func append(_ index: Int) { Self.append(index, to: journal) }
         for index in 0..<3 { append(index) }
         try journal.commit()
         let disk = try FullDisk(directory: path, prefix: "journal-")

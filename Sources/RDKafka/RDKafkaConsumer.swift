@@ -15,7 +15,7 @@ package final class RDKafkaConsumer {
     ///   `enable.auto.commit` is forced off: the owner commits.
     package init(settings: [(String, String)], handler: any RebalanceHandler) throws(KafkaError) {
         let conf = try RDKafkaConfig.make(settings + [("enable.auto.commit", "false"), ("enable.auto.offset.store", "false")])
-        let context = RebalanceContext()
+        let context = RebalanceContext(settings: settings)
         context.handler = handler
         rebalance = context
         rd_kafka_conf_set_opaque(conf, Unmanaged.passUnretained(context).toOpaque())
@@ -77,11 +77,34 @@ package final class RDKafkaConsumer {
         return Dictionary(TopicPartition.list(list), uniquingKeysWith: { first, _ in first })
     }
 
-    /// Leaves the group (revoking through the handler first).
-    package func close() {
+    /// Leaves the group, revoking through the handler first.
+    ///
+    /// Unsubscribes and serves the revocation through the consumer queue, for up to
+    /// `drainTimeoutMs`, before `rd_kafka_consumer_close`. librdkafka 2.0 can block for ever
+    /// when close's own revocation calls `rd_kafka_assign` while a rebalance is under way
+    /// (confluentinc/librdkafka#4884, #4527). So the drain goes on until nothing is assigned and
+    /// nothing waits in the queue (an assignment not yet served among it); close then has
+    /// nothing to revoke.
+    /// Messages that arrive meanwhile are dropped uncommitted: the partitions' next owner reads
+    /// them again from the last commit.
+    package func close(drainTimeoutMs: Int32 = 10_000) {
         guard !closed else { return }
         closed = true
+        if rd_kafka_unsubscribe(handle) == RD_KAFKA_RESP_ERR_NO_ERROR {
+            let deadline = SystemClock.monotonicNanoseconds() + UInt64(max(drainTimeoutMs, 0)) * 1_000_000
+            while hasAssignment || rd_kafka_queue_length(queue) > 0, SystemClock.monotonicNanoseconds() < deadline {
+                if let message = rd_kafka_consumer_poll(handle, 10) { rd_kafka_message_destroy(message) }
+            }
+        }
         rd_kafka_consumer_close(handle)
+    }
+
+    /// Whether any partition is still assigned to this consumer.
+    private var hasAssignment: Bool {
+        var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        guard rd_kafka_assignment(handle, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return false }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        return list.pointee.cnt > 0
     }
 
     /// Destroys without leaving the group or committing: simulates a crash (tests only).

@@ -13,8 +13,19 @@ package protocol RebalanceHandler: AnyObject {
 /// Holds the handler weakly, at a stable address, for librdkafka's opaque pointer.
 package final class RebalanceContext {
     weak var handler: (any RebalanceHandler)?
+    /// Whether the group uses the cooperative protocol (incremental assign and unassign).
+    ///
+    /// Taken from the configured `partition.assignment.strategy` rather than asked of
+    /// `rd_kafka_rebalance_protocol` in the callback: during `rd_kafka_consumer_close` that call
+    /// returns NULL or blocks (confluentinc/librdkafka#4041). librdkafka refuses to mix eager and
+    /// cooperative strategies, so the setting names one protocol.
+    let cooperative: Bool
 
-    package init() {}
+    /// - Parameter settings: the consumer's librdkafka properties.
+    package init(settings: [(String, String)]) {
+        let strategy = settings.last { $0.0 == "partition.assignment.strategy" }?.1 ?? ""
+        cooperative = strategy.contains("cooperative")
+    }
 }
 
 /// The librdkafka rebalance callback: tells the handler, then applies the change (eager or cooperative).
@@ -24,7 +35,7 @@ package let rebalanceCallback: @convention(c) (
     guard let handle else { return }
     let context = opaque.map { Unmanaged<RebalanceContext>.fromOpaque($0).takeUnretainedValue() }
     let changed = TopicPartition.list(partitions).map(\.0)
-    let cooperative = String(cString: rd_kafka_rebalance_protocol(handle)) == "COOPERATIVE"
+    let cooperative = context?.cooperative ?? false
     switch error {
     case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
         if cooperative {

@@ -77,7 +77,7 @@ public final class DashboardDoor: Service, Sendable {
                     }
                 }
             }
-            group.addTask { try? await cancelWhenGracefulShutdown { await dashboard.demo.run() } }
+            group.addTask { await cancelWhenGracefulShutdown { await dashboard.demo.run() } }
             try await withGracefulShutdownHandler {
                 try await application.run()
             } onGracefulShutdown: {

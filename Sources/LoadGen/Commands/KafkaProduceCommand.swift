@@ -48,7 +48,9 @@ struct KafkaProduceCommand: AsyncParsableCommand {
             })
         var stream = TransactionStream(configuration: try world.configuration(transactionsPerSecond: rate))
         let truthFile = try truth.map { path -> FileHandle in
-            FileManager.default.createFile(atPath: path, contents: nil)
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                throw ValidationError("cannot create the truth file \(path)")
+            }
             return try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         }
         var truthLines = ""

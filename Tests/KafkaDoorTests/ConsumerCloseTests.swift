@@ -57,6 +57,26 @@ extension KafkaClusterTests {
             return true
         }
 
+        /// Polls `consumer` (serving its rebalances, dropping messages) until `condition` holds,
+        /// up to 30 seconds.
+        static func serve(_ consumer: RDKafkaConsumer, until condition: () -> Bool) -> Bool {
+            let buffer = UnsafeMutableBufferPointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: 8)
+            defer { buffer.deallocate() }
+            return wait(seconds: 30) {
+                let count = consumer.poll(into: buffer, timeoutMs: 10)
+                for message in buffer.prefix(count) { rd_kafka_message_destroy(message) }
+                return condition()
+            }
+        }
+
+        /// Waits until the group's next change waits in `consumer`'s queue, unserved, and closes it.
+        static func closeOnceARebalanceIsQueued(_ consumer: RDKafkaConsumer, round: Int) {
+            let queue = rd_kafka_queue_get_consumer(consumer.handle)
+            defer { rd_kafka_queue_destroy(queue) }
+            #expect(Self.wait(seconds: 30) { rd_kafka_queue_length(queue) > 0 }, "a rebalance should be queued")
+            #expect(Self.closes(consumer, withinSeconds: 30), "close should return (round \(round))")
+        }
+
         /// The group's assignment already waits in the consumer's queue, unserved, when close is
         /// called: close serves it and then revokes it.
         @Test func closeWithAnUnservedAssignmentReturns() throws {
@@ -66,10 +86,7 @@ extension KafkaClusterTests {
                 let recorder = Recorder()
                 let consumer = try Self.consumer(cluster, group: "close-unserved-\(round)", handler: recorder)
                 try consumer.subscribe([Self.topic])
-                let queue = rd_kafka_queue_get_consumer(consumer.handle)
-                defer { rd_kafka_queue_destroy(queue) }
-                #expect(Self.wait(seconds: 30) { rd_kafka_queue_length(queue) > 0 }, "the assignment should be queued")
-                #expect(Self.closes(consumer, withinSeconds: 30), "close should return (round \(round))")
+                Self.closeOnceARebalanceIsQueued(consumer, round: round)
                 #expect(Set(recorder.revoked) == Set(recorder.assigned))
             }
         }
@@ -83,30 +100,19 @@ extension KafkaClusterTests {
                 let first = Recorder()
                 let consumer = try Self.consumer(cluster, group: group, handler: first)
                 try consumer.subscribe([Self.topic])
-                let buffer = UnsafeMutableBufferPointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: 8)
-                defer { buffer.deallocate() }
-                #expect(Self.wait(seconds: 30) {
-                    let count = consumer.poll(into: buffer, timeoutMs: 10)
-                    for message in buffer.prefix(count) { rd_kafka_message_destroy(message) }
-                    return first.assigned.count == Int(Self.partitions)
-                })
+                #expect(Self.serve(consumer) { first.assigned.count == Int(Self.partitions) })
 
                 let second = Recorder()
                 let joining = try Self.consumer(cluster, group: group, handler: second)
                 try joining.subscribe([Self.topic])
                 // The group asks the first member to give its partitions up: close then, with the
                 // revocation queued and not yet served.
-                let queue = rd_kafka_queue_get_consumer(consumer.handle)
-                defer { rd_kafka_queue_destroy(queue) }
-                #expect(Self.wait(seconds: 30) { rd_kafka_queue_length(queue) > 0 }, "a rebalance should be queued")
-                #expect(Self.closes(consumer, withinSeconds: 30), "close should return (round \(round))")
+                Self.closeOnceARebalanceIsQueued(consumer, round: round)
                 #expect(Set(first.revoked) == Set(first.assigned))
 
                 // The group goes on: the second member ends up with every partition.
-                #expect(Self.wait(seconds: 30) {
-                    let count = joining.poll(into: buffer, timeoutMs: 10)
-                    for message in buffer.prefix(count) { rd_kafka_message_destroy(message) }
-                    return Set(second.assigned).subtracting(second.revoked).count == Int(Self.partitions)
+                #expect(Self.serve(joining) {
+                    Set(second.assigned).subtracting(second.revoked).count == Int(Self.partitions)
                 })
                 #expect(Self.closes(joining, withinSeconds: 30))
             }

@@ -172,6 +172,10 @@ enum JournalFixture {
 }
 
 let benchmarks: @Sendable () -> Void = {
+    // How far above its committed p90 (`Thresholds/`) a benchmark's wall-clock p90 may go, in
+    // percent. A run under half the committed p90 is flagged too (as better): a gain that large
+    // calls for new thresholds.
+    let wallClockTolerance = BenchmarkThresholds(relative: [.p90: 50])
     // Per-operation time, throughput and allocations. Values are per operation (the tool divides
     // a sample of `scalingFactor` operations by it). No OS-stat metric here: the tool reads
     // /proc around every sample inside the malloc-counting window (about 22 mallocs per sample).
@@ -183,13 +187,18 @@ let benchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(3),
         maxIterations: 2_000,
         // Allocations are deterministic here: any extra allocation per operation is a regression.
-        thresholds: [.mallocCountTotal: .init(absolute: [.p90: 0])]
+        // Wall clock is not: a sample's p90 moves by up to 40 % between quiet runs on the shared
+        // 2-core machine, so the committed p90 (the highest of four quiet runs) may be passed by
+        // half again before `thresholds check` fails: it catches large steps (a scan per call, a
+        // lock or an allocation in a loop), not a 10 % drift, which the `.cpu` benchmarks run
+        // interleaved and the load generator measure.
+        thresholds: [.mallocCountTotal: .init(absolute: [.p90: 0]), .wallClock: wallClockTolerance]
     )
     var perBatchFrame = perOperation
     perBatchFrame.scalingFactor = .one
     perBatchFrame.timeUnits = .microseconds
     // 4 arena overflow chunks per 100-transaction frame today (see docs/performance.md).
-    perBatchFrame.thresholds = [.mallocCountTotal: .init(absolute: [.p90: 1])]
+    perBatchFrame.thresholds = [.mallocCountTotal: .init(absolute: [.p90: 1]), .wallClock: wallClockTolerance]
 
     // CPU time (user + system) per operation: the kernel counts it in scheduler ticks (10 ms), so
     // these run a million operations (batch: a thousand frames) per sample.

@@ -33,7 +33,7 @@ package final class RDKafkaConsumer {
     }
 
     deinit {
-        if !closed { rd_kafka_consumer_close(handle) }
+        close()
         rd_kafka_queue_destroy(queue)
         if abandoned {
             rd_kafka_destroy_flags(handle, Int32(RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE))

@@ -9,7 +9,7 @@ struct DashboardOptions: ParsableArguments {
     var http: String = environment("STREAMIFY_HTTP") ?? "off"
 
     @Option(name: .customLong("http-token-file"), help: "File holding the bearer token that start, stop, reset and label need; required when --http binds beyond loopback. Env: STREAMIFY_HTTP_TOKEN_FILE")
-    var tokenFile: String? = environment("STREAMIFY_HTTP_TOKEN_FILE")
+    var tokenFile: String?
 
     @Option(name: .customLong("http-max-connections"), help: "Concurrent HTTP connections. Env: STREAMIFY_HTTP_MAX_CONNECTIONS")
     var maxConnections: Int = environment("STREAMIFY_HTTP_MAX_CONNECTIONS").flatMap(Int.init) ?? 64
@@ -19,6 +19,12 @@ struct DashboardOptions: ParsableArguments {
 
     @Option(name: .customLong("dashboard-samples"), help: "Decisions the dashboard samples per second, and as many alerts (its cost on the hot path is bounded by it). Env: STREAMIFY_DASHBOARD_SAMPLES")
     var samplesPerSecond: Int = environment("STREAMIFY_DASHBOARD_SAMPLES").flatMap(Int.init) ?? 1_000
+
+    /// Fills the optional options left unset from their environment variables (argument-parser
+    /// calls it after parsing; it deprecates a default value on an optional option).
+    mutating func validate() throws {
+        tokenFile = tokenFile ?? environment("STREAMIFY_HTTP_TOKEN_FILE")
+    }
 
     /// The HTTP door's configuration, or nil when it is off.
     func makeConfiguration() throws -> DashboardConfiguration? {

@@ -19,13 +19,13 @@ struct ServerOptions: ParsableArguments {
     var tcp: String = environment("STREAMIFY_TCP") ?? "127.0.0.1:7411"
 
     @Option(help: "PEM certificate chain (leaf first) for TLS on the TCP listener; with --tls-key. Env: STREAMIFY_TLS_CERT")
-    var tlsCert: String? = environment("STREAMIFY_TLS_CERT")
+    var tlsCert: String?
 
     @Option(help: "PEM private key of --tls-cert. Env: STREAMIFY_TLS_KEY")
-    var tlsKey: String? = environment("STREAMIFY_TLS_KEY")
+    var tlsKey: String?
 
     @Option(help: "PEM CA bundle: a TCP client presenting a certificate it signed may send labels (mutual TLS); clients without one may still score. Env: STREAMIFY_TLS_CLIENT_CA")
-    var tlsClientCA: String? = environment("STREAMIFY_TLS_CLIENT_CA")
+    var tlsClientCA: String?
 
     @Flag(help: "Allow --tcp on an address beyond loopback without TLS: scores, ids and label tokens then cross the network in clear text. Env: STREAMIFY_ALLOW_INSECURE_TCP=1")
     var allowInsecureTCP: Bool = environment("STREAMIFY_ALLOW_INSECURE_TCP") == "1"
@@ -43,7 +43,7 @@ struct ServerOptions: ParsableArguments {
     var eventLoops: Int = environment("STREAMIFY_EVENT_LOOPS").flatMap(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount
 
     @Option(help: "JSON model file (weights, thresholds, version); built-in defaults if absent. Env: STREAMIFY_MODEL")
-    var model: String? = environment("STREAMIFY_MODEL")
+    var model: String?
 
     @Flag(help: "Freeze online learning: labels update card, merchant, device and IP state but never the challenger, so the champion keeps answering. Env: STREAMIFY_FREEZE_LEARNING=1")
     var freezeLearning: Bool = environment("STREAMIFY_FREEZE_LEARNING") == "1"
@@ -61,7 +61,7 @@ struct ServerOptions: ParsableArguments {
     var fraudCardHalfLife: String = environment("STREAMIFY_FRAUD_CARD_HALF_LIFE") ?? "7d"
 
     @Option(help: "Most scored transactions kept awaiting their outcome for online learning (0: none, and no learning). Env: STREAMIFY_MAX_LOGGED_TRANSACTIONS")
-    var maxLoggedTransactions: Int? = environment("STREAMIFY_MAX_LOGGED_TRANSACTIONS").flatMap(Int.init)
+    var maxLoggedTransactions: Int?
 
     @Option(help: "Frauds kept for the challenger's daily refit at most; beyond it the oldest go (0: none, and no refit). Env: STREAMIFY_REFIT_FRAUDS")
     var refitFrauds: Int = environment("STREAMIFY_REFIT_FRAUDS").flatMap(Int.init) ?? RefitSettings().fraudCapacity
@@ -79,7 +79,7 @@ struct ServerOptions: ParsableArguments {
     var snapshotJournalBytes: Int = environment("STREAMIFY_SNAPSHOT_JOURNAL_BYTES").flatMap(Int.init) ?? 256 << 20
 
     @Option(help: "Where to write the online-learned model (a model file) at shutdown. Env: STREAMIFY_LEARNING_SNAPSHOT")
-    var learningSnapshot: String? = environment("STREAMIFY_LEARNING_SNAPSHOT")
+    var learningSnapshot: String?
 
     @Option(help: "Most cards kept in memory; the least recently seen are evicted. Env: STREAMIFY_MAX_CARDS")
     var maxCards: Int = environment("STREAMIFY_MAX_CARDS").flatMap(Int.init) ?? 2_000_000
@@ -118,13 +118,13 @@ struct ServerOptions: ParsableArguments {
     var maxLabelRate: Int = environment("STREAMIFY_MAX_LABEL_RATE").flatMap(Int.init) ?? 10_000
 
     @Option(help: "A Unix group whose members may send labels over the Unix socket, besides the daemon's own user. Env: STREAMIFY_LABEL_GROUP")
-    var labelGroup: String? = environment("STREAMIFY_LABEL_GROUP")
+    var labelGroup: String?
 
     @Option(help: "A file holding the token a client presents (authenticate) to send labels, over TCP or by other users; without it TCP clients may only score. Env: STREAMIFY_LABEL_TOKEN_FILE")
-    var labelTokenFile: String? = environment("STREAMIFY_LABEL_TOKEN_FILE")
+    var labelTokenFile: String?
 
     @Option(help: "A file holding the secret key card, merchant and device ids are fingerprinted under (32 hex digits, mode 0600); created with a random key if absent. Without it each run draws a random key. Env: STREAMIFY_FINGERPRINT_KEY_FILE")
-    var fingerprintKeyFile: String? = environment("STREAMIFY_FINGERPRINT_KEY_FILE")
+    var fingerprintKeyFile: String?
 
     @Option(help: "How long shutdown waits for connections to drain, e.g. 10s. Env: STREAMIFY_SHUTDOWN_GRACE")
     var shutdownGrace: String = environment("STREAMIFY_SHUTDOWN_GRACE") ?? "10s"
@@ -134,6 +134,20 @@ struct ServerOptions: ParsableArguments {
 
     @Option(help: "Log line format: text (key=value) or json. Env: STREAMIFY_LOG_FORMAT")
     var logFormat: LogFormat = environment("STREAMIFY_LOG_FORMAT").flatMap(LogFormat.init(rawValue:)) ?? .text
+
+    /// Fills the optional options left unset from their environment variables (argument-parser
+    /// calls it after parsing; it deprecates a default value on an optional option).
+    mutating func validate() throws {
+        tlsCert = tlsCert ?? environment("STREAMIFY_TLS_CERT")
+        tlsKey = tlsKey ?? environment("STREAMIFY_TLS_KEY")
+        tlsClientCA = tlsClientCA ?? environment("STREAMIFY_TLS_CLIENT_CA")
+        model = model ?? environment("STREAMIFY_MODEL")
+        maxLoggedTransactions = maxLoggedTransactions ?? environment("STREAMIFY_MAX_LOGGED_TRANSACTIONS").flatMap(Int.init)
+        learningSnapshot = learningSnapshot ?? environment("STREAMIFY_LEARNING_SNAPSHOT")
+        labelGroup = labelGroup ?? environment("STREAMIFY_LABEL_GROUP")
+        labelTokenFile = labelTokenFile ?? environment("STREAMIFY_LABEL_TOKEN_FILE")
+        fingerprintKeyFile = fingerprintKeyFile ?? environment("STREAMIFY_FINGERPRINT_KEY_FILE")
+    }
 
     struct InvalidOption: Error, CustomStringConvertible {
         var description: String

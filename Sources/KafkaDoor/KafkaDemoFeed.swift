@@ -36,7 +36,7 @@ public final class KafkaDemoFeed: Service, Sendable {
     }
 
     public func run() async throws {
-        try? await cancelWhenGracefulShutdown { [self] in
+        await cancelWhenGracefulShutdown { [self] in
             guard let bootstrap = await bootstraps.first(where: { _ in true }) else { return }
             do {
                 try await feed(bootstrap: bootstrap)

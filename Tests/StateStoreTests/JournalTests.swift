@@ -74,7 +74,7 @@ struct JournalTests {
         let journal = try Journal(directory: path, segment: 3, layout: Self.layout, fsyncPolicy: .always)
         for index in 0..<10 {
             [UInt8(index)].withUnsafeBytes { journal.append(kind: 0, payload: $0) }
-            if index == 4 { try journal.rotate(to: 4) }
+            if index == 4 { try journal.rotate(to: 4).sync() }
         }
         try journal.close()
         #expect(try Journal.segments(in: path) == [3, 4])

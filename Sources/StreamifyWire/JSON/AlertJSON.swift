@@ -1,4 +1,3 @@
-import StreamifyWire
 
 /// The JSON form of a `FraudAlert` (`--alert-format json`) and of a bare breakdown (scores topic).
 public struct AlertJSON: Codable, Sendable, Equatable {

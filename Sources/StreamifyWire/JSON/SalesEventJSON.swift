@@ -1,5 +1,4 @@
 import Foundation
-import StreamifyWire
 
 /// One transaction as the pipeline's existing Python producers write it (JSON).
 ///

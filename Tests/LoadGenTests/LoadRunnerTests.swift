@@ -13,18 +13,30 @@ struct LoadRunnerTests {
         WorldConfiguration(seed: seed, cardCount: 2_000, merchantCount: 500, fraudRate: 0.02, transactionsPerSecond: rate)
     }
 
-    @Test func openLoopNeverRunsAheadOfItsSchedule() async throws {
-        let server = try await FakeScoringServer.start()
+    /// Runs loadgen, set up by `configure`, with the transactions of `world` against a fake
+    /// daemon that behaves as `behaviour` says, and stops the fake afterwards.
+    static func run(
+        behaviour: FakeScoringServer.Behaviour = .init(), world: WorldConfiguration = world(),
+        _ configure: (inout LoadConfiguration) -> Void
+    ) async throws -> LoadRunResult {
+        let server = try await FakeScoringServer.start(behaviour: behaviour)
         var configuration = LoadConfiguration(target: .unix(path: server.socketPath))
-        // Every answer is expected: a machine busy with other suites may delay them for seconds.
-        configuration.drainTimeoutSeconds = 30
-        configuration.connections = 2
-        configuration.pipeline = 32
-        configuration.rate = 2_000
-        configuration.count = 2_000
-        configuration.durationSeconds = nil
-        let result = try await LoadRunner.run(configuration, source: TransactionStream(configuration: Self.world()), control: RunControl())
+        configure(&configuration)
+        let result = try await LoadRunner.run(configuration, source: TransactionStream(configuration: world), control: RunControl())
         try await server.stop()
+        return result
+    }
+
+    @Test func openLoopNeverRunsAheadOfItsSchedule() async throws {
+        let result = try await Self.run { configuration in
+            // Every answer is expected: a machine busy with other suites may delay them for seconds.
+            configuration.drainTimeoutSeconds = 30
+            configuration.connections = 2
+            configuration.pipeline = 32
+            configuration.rate = 2_000
+            configuration.count = 2_000
+            configuration.durationSeconds = nil
+        }
 
         #expect(result.statistics.scoredTransactions == 2_000)
         #expect(result.statistics.errorCount == 0)
@@ -39,13 +51,11 @@ struct LoadRunnerTests {
     }
 
     @Test func durationBoundsAnOpenLoopRun() async throws {
-        let server = try await FakeScoringServer.start()
-        var configuration = LoadConfiguration(target: .unix(path: server.socketPath))
-        configuration.rate = 1_000
-        configuration.durationSeconds = 0.5
-        configuration.warmupSeconds = 0.2
-        let result = try await LoadRunner.run(configuration, source: TransactionStream(configuration: Self.world(rate: 1_000)), control: RunControl())
-        try await server.stop()
+        let result = try await Self.run(world: Self.world(rate: 1_000)) { configuration in
+            configuration.rate = 1_000
+            configuration.durationSeconds = 0.5
+            configuration.warmupSeconds = 0.2
+        }
         // 0.7 s at 1,000/s; only the 500 after the warm-up are measured.
         #expect((695...700).contains(result.statistics.transactionsSent), "sent \(result.statistics.transactionsSent)")
         #expect((490...505).contains(result.statistics.measuredTransactions), "measured \(result.statistics.measuredTransactions)")
@@ -55,15 +65,13 @@ struct LoadRunnerTests {
     /// with one request in flight. Counted from the intended send time, about 200 requests
     /// see the stall (a sixth of 1,200); counted from when they were sent, only one would.
     @Test func stallsShowInTheLatencyNoCoordinatedOmission() async throws {
-        let server = try await FakeScoringServer.start(behaviour: .init(stallOnRequest: 100, stallMilliseconds: 200))
-        var configuration = LoadConfiguration(target: .unix(path: server.socketPath))
-        configuration.connections = 1
-        configuration.pipeline = 1
-        configuration.rate = 1_000
-        configuration.count = 1_200
-        configuration.durationSeconds = nil
-        let result = try await LoadRunner.run(configuration, source: TransactionStream(configuration: Self.world(rate: 1_000)), control: RunControl())
-        try await server.stop()
+        let result = try await Self.run(behaviour: .init(stallOnRequest: 100, stallMilliseconds: 200), world: Self.world(rate: 1_000)) { configuration in
+            configuration.connections = 1
+            configuration.pipeline = 1
+            configuration.rate = 1_000
+            configuration.count = 1_200
+            configuration.durationSeconds = nil
+        }
         let latency = result.statistics.latency
         #expect(latency.count == 1_200)
         #expect(latency.max >= 195_000, "max \(latency.max) µs")
@@ -73,16 +81,6 @@ struct LoadRunnerTests {
     }
 
     @Test func closedLoopBatchesScoreEverythingAndTallyGroundTruth() async throws {
-        let server = try await FakeScoringServer.start()
-        var configuration = LoadConfiguration(target: .unix(path: server.socketPath))
-        // Every answer is expected: a machine busy with other suites may delay them for seconds.
-        configuration.drainTimeoutSeconds = 30
-        configuration.connections = 3
-        configuration.pipeline = 8
-        configuration.batchSize = 10
-        configuration.rate = nil
-        configuration.count = 5_000
-        configuration.durationSeconds = nil
         let world = WorldConfiguration(seed: 5, cardCount: 1_000, merchantCount: 300, fraudRate: 0.02, feedbackDelayMs: 3_600_000)
         var expected = TransactionStream(configuration: world)
         var expectedFraud = 0
@@ -93,8 +91,16 @@ struct LoadRunnerTests {
                 if labelled.truth.isFraud { expectedFraud += 1 }
             }
         }
-        let result = try await LoadRunner.run(configuration, source: TransactionStream(configuration: world), control: RunControl())
-        try await server.stop()
+        let result = try await Self.run(world: world) { configuration in
+            // Every answer is expected: a machine busy with other suites may delay them for seconds.
+            configuration.drainTimeoutSeconds = 30
+            configuration.connections = 3
+            configuration.pipeline = 8
+            configuration.batchSize = 10
+            configuration.rate = nil
+            configuration.count = 5_000
+            configuration.durationSeconds = nil
+        }
         let statistics = result.statistics
         #expect(statistics.scoredTransactions == 5_000)
         #expect(statistics.errorCount == 0)
@@ -137,16 +143,14 @@ struct LoadRunnerTests {
     }
 
     @Test func anAnswerWithTheWrongRequestIDIsCountedAsAnError() async throws {
-        let server = try await FakeScoringServer.start(behaviour: .init(wrongRequestIDOnRequest: 7))
-        var configuration = LoadConfiguration(target: .unix(path: server.socketPath))
-        // Every answer is expected: a machine busy with other suites may delay them for seconds.
-        configuration.drainTimeoutSeconds = 30
-        configuration.connections = 1
-        configuration.rate = nil
-        configuration.count = 50
-        configuration.durationSeconds = nil
-        let result = try await LoadRunner.run(configuration, source: TransactionStream(configuration: Self.world()), control: RunControl())
-        try await server.stop()
+        let result = try await Self.run(behaviour: .init(wrongRequestIDOnRequest: 7)) { configuration in
+            // Every answer is expected: a machine busy with other suites may delay them for seconds.
+            configuration.drainTimeoutSeconds = 30
+            configuration.connections = 1
+            configuration.rate = nil
+            configuration.count = 50
+            configuration.durationSeconds = nil
+        }
         #expect(result.statistics.unexpectedResponses == 1)
         #expect(result.statistics.scoredTransactions == 49)
     }
@@ -176,14 +180,12 @@ struct LoadRunnerTests {
     }
 
     @Test func aLostConnectionIsReportedNotHung() async throws {
-        let server = try await FakeScoringServer.start(behaviour: .init(closeOnRequest: 50))
-        var configuration = LoadConfiguration(target: .unix(path: server.socketPath))
-        configuration.connections = 1
-        configuration.rate = 5_000
-        configuration.count = 1_000
-        configuration.durationSeconds = nil
-        let result = try await LoadRunner.run(configuration, source: TransactionStream(configuration: Self.world()), control: RunControl())
-        try await server.stop()
+        let result = try await Self.run(behaviour: .init(closeOnRequest: 50)) { configuration in
+            configuration.connections = 1
+            configuration.rate = 5_000
+            configuration.count = 1_000
+            configuration.durationSeconds = nil
+        }
         #expect(result.interrupted)
         #expect(result.statistics.connectionFailures >= 1)
         #expect(result.statistics.scoredTransactions == 49)
@@ -191,13 +193,11 @@ struct LoadRunnerTests {
 
     /// Losing one connection stops the others too: the run no longer measures what was asked.
     @Test func losingOneConnectionStopsTheRun() async throws {
-        let server = try await FakeScoringServer.start(behaviour: .init(closeOnRequest: 200))
-        var configuration = LoadConfiguration(target: .unix(path: server.socketPath))
-        configuration.connections = 2
-        configuration.rate = 2_000
-        configuration.durationSeconds = nil  // endless: only the lost connection ends it
-        let result = try await LoadRunner.run(configuration, source: TransactionStream(configuration: Self.world()), control: RunControl())
-        try await server.stop()
+        let result = try await Self.run(behaviour: .init(closeOnRequest: 200)) { configuration in
+            configuration.connections = 2
+            configuration.rate = 2_000
+            configuration.durationSeconds = nil  // endless: only the lost connection ends it
+        }
         #expect(result.interrupted)
         #expect(result.statistics.connectionFailures >= 1)
         // The first connection to reach its 200th request ends the run; the other stops then.

@@ -3,7 +3,9 @@ import StreamifyWire
 extension ResponseSummary {
     /// Reads the summary straight from a response's wire bytes, without decoding the rest: no
     /// reasons, ids or versions are copied, and nothing is allocated but `items`. The load generator's closed loop reads every answer
-    /// this way. Nil when the bytes are not valid wire format.
+    /// this way. Nil when the bytes are not valid wire format, or when a field it reads comes
+    /// with another wire type than its declared one (protobuf-c refuses such a message too;
+    /// fields it skips, such as reasons, are not checked).
     init?(wire bytes: UnsafeRawBufferPointer) {
         var requestID: UInt64 = 0
         var kind = Kind.empty
@@ -29,6 +31,9 @@ extension ResponseSummary {
                 (kind, items) = (.error(code), [])
             case (number.authenticated, .lengthDelimited):
                 (kind, items) = (.empty, [])
+            case (number.requestID, _), (number.breakdown, _), (number.breakdownBatch, _), (number.ack, _),
+                (number.pong, _), (number.error, _), (number.authenticated, _):
+                return nil
             default:
                 continue
             }
@@ -43,7 +48,8 @@ extension ResponseSummary {
         let number = WireFieldNumbers.response
         var batch = ProtobufWireReader(bytes, range: range)
         while let field = batch.nextField() {
-            guard field.number == number.batchItems, field.wireType == .lengthDelimited else { continue }
+            guard field.number == number.batchItems else { continue }
+            guard field.wireType == .lengthDelimited else { return nil }
             var item: Item?
             var reader = ProtobufWireReader(bytes, range: field.payload)
             while let result = reader.nextField() {
@@ -54,6 +60,8 @@ extension ResponseSummary {
                 case (number.itemError, .lengthDelimited):
                     guard let code = errorCode(bytes, result.payload) else { return nil }
                     item = Item(riskScore: 0, level: .unspecified, errorCode: code)
+                case (number.itemBreakdown, _), (number.itemError, _):
+                    return nil
                 default:
                     continue
                 }
@@ -70,7 +78,8 @@ extension ResponseSummary {
         let number = WireFieldNumbers.response
         var reader = ProtobufWireReader(bytes, range: range)
         while let field = reader.nextField() {
-            guard field.number == number.errorCode, field.wireType == .varint else { continue }
+            guard field.number == number.errorCode else { continue }
+            guard field.wireType == .varint else { return nil }
             code = ErrorCode(rawValue: Int32(truncatingIfNeeded: field.varint)) ?? .unspecified
         }
         return reader.isMalformed ? nil : code
@@ -93,6 +102,8 @@ extension ResponseSummary.Item {
                 level = AlertLevel(rawValue: Int32(truncatingIfNeeded: field.varint)) ?? .unspecified
             case (number.serverTime, .varint):
                 serverTime = UInt32(truncatingIfNeeded: field.varint)
+            case (number.riskScore, _), (number.level, _), (number.serverTime, _):
+                return nil
             default:
                 continue
             }

@@ -68,4 +68,36 @@ struct ResponseSummaryWireTests {
         }
         #expect([0xFF, 0xFF].withUnsafeBytes { ResponseSummary(wire: $0) } == nil)
     }
+
+    /// A field's tag: its number and wire type (0 varint, 2 length-delimited).
+    static func tag(_ number: UInt64, _ wireType: UInt64) -> UInt8 { UInt8(number << 3 | wireType) }
+
+    /// Responses whose known fields come with the wrong wire type, at each level the summary reads.
+    static let wrongWireTypes: [[UInt8]] = {
+        let n = WireFieldNumbers.response
+        let errorWithCodeAsBytes = [tag(n.errorCode, 2), 0]
+        let itemWithErrorAsVarint = [tag(n.itemError, 0), 1]
+        let itemWithBreakdownAsVarint = [tag(n.itemBreakdown, 0), 1]
+        return [
+            [tag(n.requestID, 2), 0],
+            [tag(n.breakdown, 2), 2, tag(n.riskScore, 0), 1],
+            [tag(n.breakdown, 2), 2, tag(n.level, 2), 0],
+            [tag(n.breakdown, 0), 1],
+            [tag(n.breakdownBatch, 0), 1],
+            [tag(n.error, 0), 1],
+            [tag(n.error, 2), UInt8(errorWithCodeAsBytes.count)] + errorWithCodeAsBytes,
+            [tag(n.breakdownBatch, 2), 2, tag(n.batchItems, 0), 1],
+            [tag(n.breakdownBatch, 2), UInt8(itemWithErrorAsVarint.count + 2), tag(n.batchItems, 2),
+             UInt8(itemWithErrorAsVarint.count)] + itemWithErrorAsVarint,
+            [tag(n.breakdownBatch, 2), UInt8(itemWithBreakdownAsVarint.count + 2), tag(n.batchItems, 2),
+             UInt8(itemWithBreakdownAsVarint.count)] + itemWithBreakdownAsVarint,
+        ]
+    }()
+
+    @Test("a known field with the wrong wire type is refused, as a full decode refuses it", arguments: wrongWireTypes)
+    func wrongWireTypeIsRefused(_ bytes: [UInt8]) {
+        let decodes = (try? bytes.withUnsafeBytes { try WireCodec.decode(Response.self, from: $0) }) != nil
+        #expect(!decodes, "protobuf-c should refuse \(bytes)")
+        #expect(bytes.withUnsafeBytes { ResponseSummary(wire: $0) } == nil)
+    }
 }

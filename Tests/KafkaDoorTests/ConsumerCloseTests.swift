@@ -27,10 +27,16 @@ extension KafkaClusterTests {
         static let topic = "close-test"
         static let partitions: Int32 = 4
 
-        static func consumer(_ cluster: KafkaMockCluster, group: String, handler: Recorder) throws -> RDKafkaConsumer {
+        /// The eager protocol (librdkafka's default strategies) and the cooperative one.
+        static let strategies = ["range,roundrobin", "cooperative-sticky"]
+
+        static func consumer(
+            _ cluster: KafkaMockCluster, group: String, handler: Recorder, strategy: String = strategies[0]
+        ) throws -> RDKafkaConsumer {
             try RDKafkaConsumer(
                 settings: [("bootstrap.servers", cluster.bootstrapServers), ("group.id", group),
-                           ("session.timeout.ms", "6000"), ("heartbeat.interval.ms", "100")],
+                           ("session.timeout.ms", "6000"), ("heartbeat.interval.ms", "100"),
+                           ("partition.assignment.strategy", strategy)],
                 handler: handler)
         }
 
@@ -92,18 +98,18 @@ extension KafkaClusterTests {
         }
 
         /// A second member joins and close is called on the first while the group rebalances.
-        @Test func closeDuringARebalanceReturns() throws {
+        @Test(arguments: strategies) func closeDuringARebalanceReturns(strategy: String) throws {
             let cluster = try KafkaMockCluster()
             try cluster.createTopic(Self.topic, partitions: Int(Self.partitions))
             for round in 0..<2 {
-                let group = "close-rebalance-\(round)"
+                let group = "close-rebalance-\(strategy)-\(round)"
                 let first = Recorder()
-                let consumer = try Self.consumer(cluster, group: group, handler: first)
+                let consumer = try Self.consumer(cluster, group: group, handler: first, strategy: strategy)
                 try consumer.subscribe([Self.topic])
                 #expect(Self.serve(consumer) { first.assigned.count == Int(Self.partitions) })
 
                 let second = Recorder()
-                let joining = try Self.consumer(cluster, group: group, handler: second)
+                let joining = try Self.consumer(cluster, group: group, handler: second, strategy: strategy)
                 try joining.subscribe([Self.topic])
                 // The group asks the first member to give its partitions up: close then, with the
                 // revocation queued and not yet served.

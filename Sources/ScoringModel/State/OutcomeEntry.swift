@@ -5,8 +5,8 @@ public struct OutcomeEntry: TableEntry, Sendable {
     public private(set) var key: UInt64
     /// The transaction's event time. Never moved forward: it is what maturity counts from.
     public private(set) var lastSeen: UInt32
-    /// The feature vector it was scored with.
-    public var features: FeatureVector
+    /// The feature vector it was scored with, packed (the log holds a million of these).
+    public var packedFeatures: PackedFeatureVector
     /// Fingerprint of its card.
     public var card: EntityKey
     /// Fingerprint of its merchant.
@@ -30,7 +30,7 @@ public struct OutcomeEntry: TableEntry, Sendable {
     public init(key: UInt64, firstSeen: UInt32) {
         self.key = key
         self.lastSeen = firstSeen
-        self.features = FeatureVector()
+        self.packedFeatures = PackedFeatureVector()
         self.card = .none
         self.merchant = .none
         self.device = .none
@@ -44,4 +44,10 @@ public struct OutcomeEntry: TableEntry, Sendable {
 
     /// The transaction's event time.
     public var eventSeconds: UInt32 { lastSeen }
+
+    /// The feature vector it was scored with.
+    public var features: FeatureVector {
+        get { packedFeatures.unpacked }
+        set { packedFeatures = PackedFeatureVector(newValue) }
+    }
 }

@@ -23,8 +23,8 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
     private var slotMask: Int
     private var entries: UnsafeMutablePointer<Entry>
     /// Each entry's `lastSeen`, at the same position: expiry and eviction read these 4 bytes
-    /// instead of the whole entry (an expiry round over a million 312-byte outcome entries reads
-    /// 4 MB, not 312 MB). `withEntry` keeps them in step.
+    /// instead of the whole entry (an expiry round over a million 184-byte outcome entries reads
+    /// 4 MB, not 184 MB). `withEntry` keeps them in step.
     private var seen: UnsafeMutablePointer<UInt32>
     private var entryCapacity: Int
     private(set) var count = 0

@@ -119,9 +119,11 @@ struct StripedTableTests {
     @Test("keys whose index tags collide stay distinct through inserts, removals and growth")
     func tagCollisions() {
         let table = StripedTable<CardState>(stripeCount: 1, capacity: 10_000, idleSeconds: 100)
-        // Same bits 24...55 (the slot tag), different low bits (home slot) or high bits.
+        // The slot tag is a key's low 32 bits, and its home slot is taken from the tag: keys that
+        // share them share a probe chain. 0 is tagged 2^31, so those two low halves collide too.
+        let lowHalves: [UInt64] = [0, 0x8000_0000, 0x1234_5678, 0xFFFF_FFFF]
         let keys: [UInt64] = (0..<2_000).map { index in
-            0x00AB_CDEF_1200_0000 | UInt64(index & 0xFFF) | (UInt64(index >> 12) << 56) | (UInt64(index) << 12 & 0xFF_F000)
+            UInt64(index / lowHalves.count + 1) << 32 | lowHalves[index % lowHalves.count]
         }
         for (index, key) in keys.enumerated() {
             table.update(EntityKey(rawValue: key), at: 10) { card, _ in card.transactionCount = UInt32(index) }
@@ -139,5 +141,22 @@ struct StripedTableTests {
         for (index, key) in keys.enumerated() {
             #expect(table.snapshot(EntityKey(rawValue: key))?.transactionCount == (index % 2 == 0 ? nil : UInt32(index)))
         }
+    }
+
+    @Test("a full table evicting on every insert keeps its size and finds every entry it kept")
+    func evictionReusesPositions() {
+        let table = StripedTable<CardState>(stripeCount: 2, capacity: 500, idleSeconds: .max)
+        for index in 0..<5_000 {
+            table.update(EntityKey("card-\(index)"), at: UInt32(index)) { card, _ in card.transactionCount = UInt32(index) }
+        }
+        #expect(table.count == 500)
+        #expect(table.evictionCounts.evicted == 4_500)
+        var kept = 0
+        for index in 0..<5_000 {
+            guard let card = table.snapshot(EntityKey("card-\(index)")) else { continue }
+            #expect(card.transactionCount == UInt32(index))
+            kept += 1
+        }
+        #expect(kept == 500)
     }
 }

@@ -1,8 +1,9 @@
 /// One stripe of a `StripedTable`: an open-addressing index over a dense array of entries.
 ///
 /// The index (linear probing, at most 60% full, backward-shift deletion) maps a key to the
-/// entry's position. A slot is 8 bytes: 32 bits of the key as a tag and the entry's position;
-/// a tag match is confirmed against the entry's full key. Entries sit back to back, so memory
+/// entry's position. A slot is 8 bytes: the key's low 32 bits as a tag and the entry's
+/// position. The tag holds the slot's home too, so moving slots (deletion, growth) never reads
+/// an entry; a tag match is confirmed against the entry's full key. Entries sit back to back, so memory
 /// is what they need plus about 22 bytes per entry: the index, and a copy of each entry's
 /// last-seen time for expiry and eviction. Everything is manually managed memory: no
 /// copy-on-write, no uniqueness checks and no allocation on the update path except when the
@@ -11,7 +12,7 @@
 /// Callers hold `mutex` around every method.
 final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
     struct Slot {
-        /// Bits 24...55 of the key (never 0); 0 = empty.
+        /// The key's low 32 bits (never 0, see `tag(_:)`); 0 = empty.
         var tag: UInt32
         var position: UInt32
 
@@ -70,21 +71,24 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
         return slots
     }
 
+    /// The slot a tag's probe chain starts at: its low bits.
     @inline(__always)
-    private func home(_ key: UInt64) -> Int { Int(truncatingIfNeeded: key) & slotMask }
+    private func home(_ tag: UInt32) -> Int { Int(tag) & slotMask }
 
-    /// The slot tag of a key: bits clear of the home index (low bits) and of the stripe (top bits).
+    /// The slot tag of a key: its low 32 bits (the stripe is chosen by the top bits, so these
+    /// vary within a stripe). A key whose low 32 bits are 0 is tagged 2^31 instead, as 0 marks
+    /// an empty slot; homes are taken from tags, so that key's chain starts where its tag says.
     @inline(__always)
     private static func tag(_ key: UInt64) -> UInt32 {
-        let tag = UInt32(truncatingIfNeeded: key >> 24)
-        return tag == 0 ? 1 : tag
+        let tag = UInt32(truncatingIfNeeded: key)
+        return tag == 0 ? 1 << 31 : tag
     }
 
     /// Index of the slot holding `key`, or of the empty slot where it would go.
     @inline(__always)
     private func findSlot(_ key: UInt64) -> Int {
         let tag = Self.tag(key)
-        var index = home(key)
+        var index = home(tag)
         while true {
             let slot = slots[index]
             if slot.tag == 0 { return index }
@@ -114,16 +118,19 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
         if found.tag != 0 { return (Int(found.position), false) }
 
         if sweepsOnInsert { sweepIdle(steps: 2) }
-        if count >= maximumCount { evictOne() }
-        if count >= entryCapacity { growEntries() }
-        if (count + 1) * 5 > (slotMask + 1) * 3 { growSlots() }
-
-        let position = count
+        let position: Int
+        if count >= maximumCount {
+            position = evictOne()
+        } else {
+            if count >= entryCapacity { growEntries() }
+            if (count + 1) * 5 > (slotMask + 1) * 3 { growSlots() }
+            position = count
+            count += 1
+        }
         (entries + position).initialize(to: Entry(key: key, firstSeen: seconds))
         seen[position] = entries[position].lastSeen
         let freeSlot = findSlot(key)
         slots[freeSlot] = Slot(tag: Self.tag(key), position: UInt32(position))
-        count += 1
         return (position, true)
     }
 
@@ -163,15 +170,21 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
         }
     }
 
-    /// Evicts the least recently seen of eight sampled entries (approximate LRU).
-    private func evictOne() {
+    /// Evicts the least recently seen of eight sampled entries (approximate LRU) and returns its
+    /// position, left uninitialized and out of the index for the entry that takes its place
+    /// (`count` is unchanged: the caller initializes and indexes it). Reusing the position saves
+    /// moving the last entry into it, and reading the victim's key brings in the cache line the
+    /// new entry is written to.
+    private func evictOne() -> Int {
         var victim = nextRandom() % count
         for _ in 1..<8 {
             let candidate = nextRandom() % count
             if seen[candidate] < seen[victim] { victim = candidate }
         }
-        remove(at: victim)
+        deleteSlot(findSlot(entries[victim].key))
+        (entries + victim).deinitialize(count: 1)
         evictions += 1
+        return victim
     }
 
     private func nextRandom() -> Int {
@@ -205,7 +218,7 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
             index = (index + 1) & slotMask
             let slot = slots[index]
             if slot.tag == 0 { break }
-            let ideal = home(entries[Int(slot.position)].key)
+            let ideal = home(slot.tag)
             let staysPut = hole <= index ? (hole < ideal && ideal <= index) : (hole < ideal || ideal <= index)
             if staysPut { continue }
             slots[hole] = slots[index]
@@ -235,7 +248,9 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
         slots.initialize(repeating: .empty, count: newCount)
         slotMask = newCount - 1
         for index in 0..<oldCount where oldSlots[index].tag != 0 {
-            slots[findSlot(entries[Int(oldSlots[index].position)].key)] = oldSlots[index]
+            var free = home(oldSlots[index].tag)
+            while slots[free].tag != 0 { free = (free + 1) & slotMask }
+            slots[free] = oldSlots[index]
         }
         oldSlots.deallocate()
     }

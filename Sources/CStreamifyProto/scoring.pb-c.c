@@ -1278,7 +1278,7 @@ const ProtobufCMessageDescriptor streamify__v1__authenticated__descriptor =
   (ProtobufCMessageInit) streamify__v1__authenticated__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor streamify__v1__request__field_descriptors[7] =
+static const ProtobufCFieldDescriptor streamify__v1__request__field_descriptors[8] =
 {
   {
     "request_id",
@@ -1364,10 +1364,23 @@ static const ProtobufCFieldDescriptor streamify__v1__request__field_descriptors[
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "explain",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Streamify__V1__Request, explain),
+    &streamify__v1__explain__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned streamify__v1__request__field_indices_by_name[] = {
   5,   /* field[5] = authenticate */
   6,   /* field[6] = deadline_ms */
+  7,   /* field[7] = explain */
   3,   /* field[3] = feedback */
   4,   /* field[4] = ping */
   0,   /* field[0] = request_id */
@@ -1377,7 +1390,7 @@ static const unsigned streamify__v1__request__field_indices_by_name[] = {
 static const ProtobufCIntRange streamify__v1__request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor streamify__v1__request__descriptor =
 {
@@ -1387,7 +1400,7 @@ const ProtobufCMessageDescriptor streamify__v1__request__descriptor =
   "Streamify__V1__Request",
   "streamify.v1",
   sizeof(Streamify__V1__Request),
-  7,
+  8,
   streamify__v1__request__field_descriptors,
   streamify__v1__request__field_indices_by_name,
   1,  streamify__v1__request__number_ranges,
@@ -2123,6 +2136,36 @@ const ProtobufCEnumDescriptor streamify__v1__label__descriptor =
   streamify__v1__label__enum_values_by_name,
   1,
   streamify__v1__label__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue streamify__v1__explain__enum_values_by_number[3] =
+{
+  { "EXPLAIN_ALL", "STREAMIFY__V1__EXPLAIN__EXPLAIN_ALL", 0 },
+  { "EXPLAIN_TOP_FACTOR", "STREAMIFY__V1__EXPLAIN__EXPLAIN_TOP_FACTOR", 1 },
+  { "EXPLAIN_NONE", "STREAMIFY__V1__EXPLAIN__EXPLAIN_NONE", 2 },
+};
+static const ProtobufCIntRange streamify__v1__explain__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex streamify__v1__explain__enum_values_by_name[3] =
+{
+  { "EXPLAIN_ALL", 0 },
+  { "EXPLAIN_NONE", 2 },
+  { "EXPLAIN_TOP_FACTOR", 1 },
+};
+const ProtobufCEnumDescriptor streamify__v1__explain__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "streamify.v1.Explain",
+  "Explain",
+  "Streamify__V1__Explain",
+  "streamify.v1",
+  3,
+  streamify__v1__explain__enum_values_by_number,
+  3,
+  streamify__v1__explain__enum_values_by_name,
+  1,
+  streamify__v1__explain__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
 static const ProtobufCEnumValue streamify__v1__factor__enum_values_by_number[6] =

@@ -100,8 +100,12 @@ public final class ScoringClient: Sendable {
     /// - Parameter budget: how long the answer is of use; the request carries the deadline (now
     ///   plus `budget`, on this machine's wall clock), and a daemon that reaches it later answers
     ///   `DEADLINE_EXCEEDED` at once instead of scoring it.
-    public func score(_ transaction: Transaction, within budget: Duration? = nil) async throws -> RiskBreakdown {
-        let request = Request(requestID: makeRequestID(), body: .score(transaction), deadlineMs: Self.deadlineMs(budget))
+    /// - Parameter explain: which factors' reasons the breakdown carries (all by default).
+    public func score(
+        _ transaction: Transaction, within budget: Duration? = nil, explain: Explain = .all
+    ) async throws -> RiskBreakdown {
+        let request = Request(
+            requestID: makeRequestID(), body: .score(transaction), deadlineMs: Self.deadlineMs(budget), explain: explain)
         let response = try await send(request).get()
         switch response.body {
         case .breakdown(let breakdown): return breakdown
@@ -120,8 +124,11 @@ public final class ScoringClient: Sendable {
     /// Scores several transactions in one request; the results keep the transactions' order.
     ///
     /// An item the daemon refuses is an `.error` item; a refused request throws `WireError`.
-    public func scoreBatch(_ transactions: [Transaction]) async throws -> [BatchItem] {
-        let response = try await send(Request(requestID: makeRequestID(), body: .scoreBatch(transactions))).get()
+    /// `explain` says which factors' reasons the breakdowns carry (all by default).
+    public func scoreBatch(_ transactions: [Transaction], explain: Explain = .all) async throws -> [BatchItem] {
+        let response = try await send(
+            Request(requestID: makeRequestID(), body: .scoreBatch(transactions), explain: explain)
+        ).get()
         switch response.body {
         case .breakdownBatch(let items): return items
         case .error(let error): throw error

@@ -20,11 +20,13 @@ public final class BreakdownBuilder {
     public init() {}
 
     /// The breakdown of `assessment` for the transaction `transactionID` (borrowed, not copied),
-    /// with every factor's reason; `server_time_us` is left for the caller to set.
+    /// with the reasons `explain` asks for (the others empty); `server_time_us` is left for the
+    /// caller to set.
     public func make(
         _ assessment: RiskAssessment,
         transactionID: ProtobufCBinaryData,
         modelVersion version: String,
+        explain: Explain = .all,
         in arena: MessageArena
     ) -> UnsafeMutablePointer<Streamify__V1__RiskBreakdown> {
         let breakdown = arena.make(Streamify__V1__RiskBreakdown.self)
@@ -37,6 +39,7 @@ public final class BreakdownBuilder {
         let factors = arena.make(Streamify__V1__FactorScore.self, count: factorCount)
         // A span taken once: indexing the inline array in the loop would copy it at every read.
         let outcomes = assessment.factors.span
+        let explained = Self.explained(outcomes, explain)
         for factor in RiskFactor.allCases {
             let outcome = outcomes[factor.rawValue]
             let score = factors + factor.rawValue
@@ -45,13 +48,29 @@ public final class BreakdownBuilder {
             score.pointee.score = outcome.score
             score.pointee.weight = outcome.weight
             score.pointee.contribution = outcome.contribution
-            score.pointee.reason = render(outcome, in: arena)
+            if explained.contains(factor.rawValue) { score.pointee.reason = render(outcome, in: arena) }
             pointers[factor.rawValue] = score
         }
         breakdown.pointee.n_factors = factorCount
         breakdown.pointee.factors = pointers
         breakdown.pointee.model_version = arena.copy(version)
         return breakdown
+    }
+
+    /// The factors (by `RiskFactor.rawValue`) whose reasons `explain` asks for.
+    private static func explained(_ outcomes: Span<FactorOutcome>, _ explain: Explain) -> Range<Int> {
+        switch explain {
+        case .all:
+            return 0..<outcomes.count
+        case .none:
+            return 0..<0
+        case .topFactor:
+            var top = 0
+            for index in 1..<outcomes.count where outcomes[index].contribution > outcomes[top].contribution {
+                top = index
+            }
+            return top..<(top + 1)
+        }
     }
 
     /// Writes a factor's reason into the arena as a C string.

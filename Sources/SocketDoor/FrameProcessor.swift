@@ -197,6 +197,11 @@ public final class FrameProcessor {
         if peek.isWellFormed, peek.batchTransactions > maximumBatchSize {
             return batchTooLarge(requestID: peek.requestID, count: peek.batchTransactions)
         }
+        guard let explain = Explain(wireValue: peek.explain) else {
+            return refusal(
+                requestID: peek.requestID, .invalidArgument,
+                "explain \(peek.explain) is not one of \(Explain.wireNames)", field: "explain")
+        }
         // Shed before decoding: a loop that is behind must spend as little as possible per
         // request. That includes a request whose client has given up (its deadline passed while
         // it waited in buffers): it is refused even if its body would not decode.
@@ -217,7 +222,7 @@ public final class FrameProcessor {
         // A large batch is decoded a slice per turn, unless its frame has an unusual shape.
         if peek.isWellFormed, peek.batchTransactions > Self.batchSlice,
             let batch = LargeBatch(
-                frame: frame, requestID: peek.requestID, count: peek.batchTransactions, start: start,
+                frame: frame, requestID: peek.requestID, count: peek.batchTransactions, start: start, explain: explain,
                 reserving: reservation(count: peek.batchTransactions, requestBytes: bytes.count), in: input)
         {
             admit(batch)
@@ -229,9 +234,11 @@ public final class FrameProcessor {
         let requestID = request.pointee.request_id
         switch request.pointee.body_case {
         case STREAMIFY__V1__REQUEST__BODY_SCORE:
-            return scoreResponse(requestID: requestID, transaction: request.pointee.score, start: start)
+            return scoreResponse(requestID: requestID, transaction: request.pointee.score, start: start, explain: explain)
         case STREAMIFY__V1__REQUEST__BODY_SCORE_BATCH:
-            return batchResponse(requestID: requestID, batch: request.pointee.score_batch, requestBytes: bytes.count, start: start)
+            return batchResponse(
+                requestID: requestID, batch: request.pointee.score_batch, requestBytes: bytes.count, start: start,
+                explain: explain)
         case STREAMIFY__V1__REQUEST__BODY_FEEDBACK:
             return feedbackResponse(requestID: requestID, feedback: request.pointee.feedback, start: start)
         case STREAMIFY__V1__REQUEST__BODY_PING:
@@ -253,10 +260,11 @@ public final class FrameProcessor {
     private func scoreResponse(
         requestID: UInt64,
         transaction: UnsafeMutablePointer<Streamify__V1__Transaction>?,
-        start: UInt64
+        start: UInt64,
+        explain: Explain
     ) -> UnsafeMutablePointer<Streamify__V1__Response> {
         let response = makeResponse(requestID: requestID)
-        switch score(transaction, start: start) {
+        switch score(transaction, start: start, explain: explain) {
         case .success(let breakdown):
             response.pointee.body_case = STREAMIFY__V1__RESPONSE__BODY_BREAKDOWN
             response.pointee.breakdown = breakdown
@@ -273,7 +281,8 @@ public final class FrameProcessor {
         requestID: UInt64,
         batch: UnsafeMutablePointer<Streamify__V1__TransactionBatch>?,
         requestBytes: Int,
-        start: UInt64
+        start: UInt64,
+        explain: Explain
     ) -> UnsafeMutablePointer<Streamify__V1__Response>? {
         let count = batch?.pointee.n_transactions ?? 0
         // The peek already refused larger batches; this only guards the arithmetic below.
@@ -283,7 +292,7 @@ public final class FrameProcessor {
         }
         guard count <= Self.batchSlice else {
             admit(LargeBatch(
-                decoded: batch, requestID: requestID, start: start,
+                decoded: batch, requestID: requestID, start: start, explain: explain,
                 reserving: reservation(count: count, requestBytes: requestBytes)))
             return nil
         }
@@ -291,7 +300,7 @@ public final class FrameProcessor {
         let itemStructs = output.make(Streamify__V1__BatchItem.self, count: count)
         for index in 0..<count {
             let item = itemStructs + index
-            fill(item, scoring: batch.pointee.transactions[index], start: start)
+            fill(item, scoring: batch.pointee.transactions[index], start: start, explain: explain)
             items[index] = item
         }
         return batchAnswer(requestID: requestID, items: items, count: count)
@@ -303,7 +312,7 @@ public final class FrameProcessor {
         let end = min(pending.scored + Self.batchSlice, pending.count)
         var item = Streamify__V1__BatchItem()
         for index in pending.scored..<end {
-            fill(&item, scoring: pending.transactions[index], start: pending.start)
+            fill(&item, scoring: pending.transactions[index], start: pending.start, explain: pending.explain)
             pending.append(&item)
         }
         output.reset()
@@ -313,10 +322,11 @@ public final class FrameProcessor {
     private func fill(
         _ item: UnsafeMutablePointer<Streamify__V1__BatchItem>,
         scoring transaction: UnsafeMutablePointer<Streamify__V1__Transaction>?,
-        start: UInt64
+        start: UInt64,
+        explain: Explain
     ) {
         streamify__v1__batch_item__init(item)
-        switch score(transaction, start: start) {
+        switch score(transaction, start: start, explain: explain) {
         case .success(let breakdown):
             item.pointee.result_case = STREAMIFY__V1__BATCH_ITEM__RESULT_BREAKDOWN
             item.pointee.breakdown = breakdown
@@ -425,7 +435,9 @@ public final class FrameProcessor {
         case failure(UnsafeMutablePointer<Streamify__V1__Error>)
     }
 
-    private func score(_ transaction: UnsafeMutablePointer<Streamify__V1__Transaction>?, start: UInt64) -> Scored {
+    private func score(
+        _ transaction: UnsafeMutablePointer<Streamify__V1__Transaction>?, start: UInt64, explain: Explain
+    ) -> Scored {
         guard let transaction else {
             counters.errors[.malformed] += 1
             return .failure(makeError(.malformed, "transaction is missing"))
@@ -435,7 +447,7 @@ public final class FrameProcessor {
             return .success(
                 makeBreakdown(
                     decision.assessment, transactionID: transaction.pointee.transaction_id,
-                    modelVersion: decision.modelVersion, start: start))
+                    modelVersion: decision.modelVersion, explain: explain, start: start))
         case .failure(let error):
             return .failure(makeError(error.code, error.message, field: error.field))
         }
@@ -445,9 +457,11 @@ public final class FrameProcessor {
         _ assessment: RiskAssessment,
         transactionID: ProtobufCBinaryData,
         modelVersion version: String,
+        explain: Explain,
         start: UInt64
     ) -> UnsafeMutablePointer<Streamify__V1__RiskBreakdown> {
-        let breakdown = breakdowns.make(assessment, transactionID: transactionID, modelVersion: version, in: output)
+        let breakdown = breakdowns.make(
+            assessment, transactionID: transactionID, modelVersion: version, explain: explain, in: output)
         let microseconds = UInt32(clamping: (NIODeadline.now().uptimeNanoseconds &- start) / 1000)
         breakdown.pointee.server_time_us = microseconds
         counters.latency.record(microseconds: microseconds)

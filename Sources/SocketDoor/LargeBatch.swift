@@ -14,6 +14,8 @@ struct LargeBatch {
     let requestID: UInt64
     /// When the frame was read (uptime nanoseconds): each item's `server_time_us` counts from it.
     let start: UInt64
+    /// Which reasons its breakdowns carry (the request's `explain`).
+    let explain: Explain
     /// Transactions in the batch.
     let count: Int
     /// The transactions decoded so far, in order; they live in the processor's input arena.
@@ -31,11 +33,12 @@ struct LargeBatch {
     private let reservedBytes: Int
 
     /// A batch decoded a slice per turn from `frame`, which must hold a `Request` of only a
-    /// `request_id`, a `deadline_ms` and one `score_batch` of `count` transactions (what
+    /// `request_id`, a `deadline_ms`, an `explain` and one `score_batch` of `count` transactions (what
     /// `RequestPeek` counted); nil for any other shape, which the caller decodes in one piece so
     /// that protobuf's rules for repeated and unknown fields stay protobuf-c's.
     init?(
-        frame: ByteBuffer, requestID: UInt64, count: Int, start: UInt64, reserving reservedBytes: Int, in arena: MessageArena
+        frame: ByteBuffer, requestID: UInt64, count: Int, start: UInt64, explain: Explain, reserving reservedBytes: Int,
+        in arena: MessageArena
     ) {
         let number = WireFieldNumbers.request
         let batchField: Range<Int>? = frame.withUnsafeReadableBytes { bytes in
@@ -43,7 +46,7 @@ struct LargeBatch {
             var reader = ProtobufWireReader(bytes)
             while let field = reader.nextField() {
                 switch (field.number, field.wireType) {
-                case (number.requestID, .varint), (number.deadlineMs, .varint):
+                case (number.requestID, .varint), (number.deadlineMs, .varint), (number.explain, .varint):
                     continue
                 case (number.scoreBatch, .lengthDelimited) where batch == nil:
                     batch = field.payload
@@ -55,7 +58,7 @@ struct LargeBatch {
         }
         guard let batchField else { return nil }
         self.init(
-            requestID: requestID, count: count, start: start,
+            requestID: requestID, count: count, start: start, explain: explain,
             transactions: arena.makePointerArray(of: Streamify__V1__Transaction.self, count: count), decoded: 0,
             reservedBytes: reservedBytes)
         self.frame = frame
@@ -66,19 +69,21 @@ struct LargeBatch {
     /// A batch already decoded in one piece.
     init(
         decoded batch: UnsafeMutablePointer<Streamify__V1__TransactionBatch>, requestID: UInt64, start: UInt64,
-        reserving reservedBytes: Int
+        explain: Explain, reserving reservedBytes: Int
     ) {
         self.init(
-            requestID: requestID, count: batch.pointee.n_transactions, start: start, transactions: batch.pointee.transactions,
+            requestID: requestID, count: batch.pointee.n_transactions, start: start, explain: explain,
+            transactions: batch.pointee.transactions,
             decoded: batch.pointee.n_transactions, reservedBytes: reservedBytes)
     }
 
     private init(
-        requestID: UInt64, count: Int, start: UInt64,
+        requestID: UInt64, count: Int, start: UInt64, explain: Explain,
         transactions: UnsafeMutablePointer<UnsafeMutablePointer<Streamify__V1__Transaction>?>, decoded: Int,
         reservedBytes: Int
     ) {
         self.requestID = requestID
+        self.explain = explain
         self.reservedBytes = reservedBytes
         self.count = count
         self.start = start

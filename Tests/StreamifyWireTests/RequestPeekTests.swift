@@ -22,6 +22,8 @@ struct RequestPeekTests {
             Request(requestID: UInt64.max, body: .score(Self.transaction(1))),
             Request(requestID: 0, body: .ping),
             Request(requestID: 9, body: .score(Self.transaction(2)), deadlineMs: 1_793_628_000_050),
+            Request(requestID: 10, body: .score(Self.transaction(3)), explain: .none),
+            Request(requestID: 11, body: .scoreBatch((0..<batchSize).map(Self.transaction)), explain: .topFactor),
             Request(requestID: 300, body: .feedback(Feedback(transactionID: "t", cardID: "c", label: .fraud, eventTimeMs: 1, reportedTimeMs: 2))),
         ]
         for request in requests {
@@ -29,6 +31,8 @@ struct RequestPeekTests {
             let peek = try #require(Self.peek(bytes))
             #expect(peek.requestID == request.requestID)
             #expect(peek.deadlineMs == request.deadlineMs)
+            #expect(Explain(wireValue: peek.explain) == request.explain)
+            #expect(try bytes.withUnsafeBytes { try WireCodec.decode(Request.self, from: $0) }.explain == request.explain)
             switch request.body {
             case .score, .scoreBatch: #expect(peek.asksForScoring)
             default: #expect(!peek.asksForScoring)

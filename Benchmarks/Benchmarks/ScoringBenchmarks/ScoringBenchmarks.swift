@@ -93,7 +93,7 @@ final class FrameStream: @unchecked Sendable {
     let frames: [ByteBuffer]
     private var cursor = 0
 
-    init(count: Int, transactionsPerFrame: Int) {
+    init(count: Int, transactionsPerFrame: Int, explain: Explain = .all) {
         var frames: [ByteBuffer] = []
         frames.reserveCapacity(count)
         for index in 0..<count {
@@ -104,7 +104,7 @@ final class FrameStream: @unchecked Sendable {
                 let first = index * transactionsPerFrame
                 body = .scoreBatch((first..<first + transactionsPerFrame).map { population.transaction($0) })
             }
-            let bytes = WireCodec.encode(Request(requestID: UInt64(index + 1), body: body))
+            let bytes = WireCodec.encode(Request(requestID: UInt64(index + 1), body: body, explain: explain))
             frames.append(ByteBuffer(bytes: bytes))
         }
         self.frames = frames
@@ -131,14 +131,20 @@ final class FrameState: @unchecked Sendable {
     /// reading it: the cost of the archive on the hot path, page cache included.
     static let archived = FrameState(count: 1 << 18, transactionsPerFrame: 1, decisionLog: JournalFixture.decisionLog())
 
+    /// As `single`, asking for no reasons (`explain` = `EXPLAIN_NONE`).
+    static let unexplained = FrameState(count: 1 << 18, transactionsPerFrame: 1, explain: .none)
+
     let processor: FrameProcessor
     let frames: FrameStream
     var outbound = ByteBufferAllocator().buffer(capacity: 64 * 1024)
 
-    init(count: Int, transactionsPerFrame: Int, durability: Durability? = nil, decisionLog: DecisionLog? = nil) {
+    init(
+        count: Int, transactionsPerFrame: Int, explain: Explain = .all, durability: Durability? = nil,
+        decisionLog: DecisionLog? = nil
+    ) {
         processor = FrameProcessor(
             service: ScoringService(engine: WarmEngine.shared.engine, durability: durability, decisionLog: decisionLog))
-        frames = FrameStream(count: count, transactionsPerFrame: transactionsPerFrame)
+        frames = FrameStream(count: count, transactionsPerFrame: transactionsPerFrame, explain: explain)
     }
 
     /// What the daemon's handler does per frame, minus the socket: clear, process, commit the
@@ -267,6 +273,13 @@ let benchmarks: @Sendable () -> Void = {
 
     Benchmark("FrameProcessor.process.scoreFrame.archived", configuration: perOperation) { benchmark in
         let state = FrameState.archived
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { state.processNext() }
+        benchmark.stopMeasurement()
+    }
+
+    Benchmark("FrameProcessor.process.scoreFrame.explainNone", configuration: perOperation) { benchmark in
+        let state = FrameState.unexplained
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations { state.processNext() }
         benchmark.stopMeasurement()

@@ -29,6 +29,9 @@ struct LoadOptions: ParsableArguments {
     @Option(help: "Give each request deadline_ms = its intended send time + this many milliseconds; the daemon answers DEADLINE_EXCEEDED, without scoring, once it has passed.")
     var deadline: Int?
 
+    @Option(help: "Which reasons each breakdown carries: all, top-factor or none (the request's explain).")
+    var explain: Explain = .all
+
     @Option(help: "Open loop: transactions per second, on schedule (latency counts from the intended send time).")
     var rate: Double?
 
@@ -92,6 +95,7 @@ struct LoadOptions: ParsableArguments {
         configuration.pipeline = pipeline
         configuration.batchSize = batch
         configuration.deadlineMilliseconds = deadline
+        configuration.explain = explain
         configuration.rate = effectiveRate
         configuration.count = count
         configuration.pregenerateLimit = pregenerate

@@ -1,4 +1,5 @@
 import ScoringClient
+import StreamifyWire
 
 /// How to play a workload against the daemon.
 struct LoadConfiguration: Sendable {
@@ -12,6 +13,8 @@ struct LoadConfiguration: Sendable {
     var batchSize = 1
     /// Each request's `deadline_ms`: its intended send time plus this; nil sends none.
     var deadlineMilliseconds: Int? = nil
+    /// Which reasons each scoring request asks for.
+    var explain = Explain.all
     /// Open loop at this many transactions per second; `nil` for closed loop (as fast as the
     /// pipeline allows).
     var rate: Double? = 1_000

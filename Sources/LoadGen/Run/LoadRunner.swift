@@ -37,7 +37,7 @@ enum LoadRunner {
         let limit = configuration.transactionLimit
         let producer = WorkloadProducer(
             source: source, connections: configuration.connections, batchSize: configuration.batchSize,
-            transactionLimit: limit)
+            explain: configuration.explain, transactionLimit: limit)
         let ahead = max(Int((configuration.rate ?? 50_000) * configuration.aheadSeconds), 20_000)
         producer.prefill(transactions: min(limit ?? ahead, max(configuration.pregenerateLimit, ahead)))
 

@@ -18,6 +18,8 @@ struct RequestEncoder {
     }
 
     let batchSize: Int
+    /// The `explain` of every scoring request.
+    let explain: Explain
     private var buffer: ByteBuffer
     private var requests: [Placed] = []
     private var truthCodes: [UInt8] = []
@@ -28,9 +30,10 @@ struct RequestEncoder {
     /// Bytes of frames encoded so far.
     private(set) var encodedBytes = 0
 
-    init(batchSize: Int) {
+    init(batchSize: Int, explain: Explain = .all) {
         precondition(batchSize >= 1)
         self.batchSize = batchSize
+        self.explain = explain
         self.buffer = ByteBufferAllocator().buffer(capacity: 256 * 1024)
         pendingBatch.reserveCapacity(batchSize)
     }
@@ -79,7 +82,9 @@ struct RequestEncoder {
 
     private mutating func encodePendingBatch(duePosition: Int) {
         let body: Request.Body = batchSize == 1 ? .score(pendingBatch[0]) : .scoreBatch(pendingBatch)
-        encode(Request(requestID: takeRequestID(), body: body), duePosition: duePosition, truths: pendingTruths)
+        encode(
+            Request(requestID: takeRequestID(), body: body, explain: explain), duePosition: duePosition,
+            truths: pendingTruths)
         pendingBatch.removeAll(keepingCapacity: true)
         pendingTruths.removeAll(keepingCapacity: true)
     }

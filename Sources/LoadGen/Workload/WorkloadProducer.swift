@@ -28,11 +28,14 @@ final class WorkloadProducer: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var thread: Thread?
 
-    init(source: any WorkloadSource, connections: Int, batchSize: Int, transactionLimit: Int?, roundTransactions: Int = 4_096) {
+    init(
+        source: any WorkloadSource, connections: Int, batchSize: Int, explain: Explain = .all, transactionLimit: Int?,
+        roundTransactions: Int = 4_096
+    ) {
         precondition(connections >= 1)
         self.source = source
         self.queues = (0..<connections).map { _ in WorkloadQueue() }
-        self.encoders = (0..<connections).map { _ in RequestEncoder(batchSize: batchSize) }
+        self.encoders = (0..<connections).map { _ in RequestEncoder(batchSize: batchSize, explain: explain) }
         self.transactionLimit = transactionLimit
         self.roundTransactions = roundTransactions
     }

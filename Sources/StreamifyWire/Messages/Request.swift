@@ -24,10 +24,14 @@ public struct Request: Sendable, Hashable {
     /// the server reaches at or after it is answered `DEADLINE_EXCEEDED` without being scored.
     public var deadlineMs: Int64
 
+    /// Which factors' reasons the breakdowns carry (scoring requests only).
+    public var explain: Explain
+
     /// Creates a value with every field given.
-    public init(requestID: UInt64, body: Body?, deadlineMs: Int64 = 0) {
+    public init(requestID: UInt64, body: Body?, deadlineMs: Int64 = 0, explain: Explain = .all) {
         self.requestID = requestID
         self.deadlineMs = deadlineMs
+        self.explain = explain
         self.body = body
     }
 }

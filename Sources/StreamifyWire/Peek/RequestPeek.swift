@@ -1,5 +1,6 @@
 /// What a `streamify.v1.Request` frame is, read from its wire bytes without decoding it: its id,
-/// whether it asks for scoring, how many transactions a `score_batch` carries, and its deadline.
+/// whether it asks for scoring, how many transactions a `score_batch` carries, its deadline and
+/// how much explanation it asks for.
 ///
 /// Decoding a batch allocates every transaction it holds, so the server must know the count
 /// before it decodes: half a million empty transactions fit in a few megabytes of frame and cost
@@ -18,6 +19,9 @@ public struct RequestPeek: Sendable, Equatable {
     /// The request's `deadline_ms` (Unix milliseconds; 0 for none): a request past it is shed
     /// before it is decoded.
     public var deadlineMs: Int64 = 0
+    /// The request's `explain` as sent (0, `EXPLAIN_ALL`, when absent); `Explain(wireValue:)`
+    /// says whether this build knows it.
+    public var explain: UInt64 = 0
 
     /// Whether the whole frame is valid protobuf wire format (which a decode may still refuse).
     public var isWellFormed: Bool
@@ -35,6 +39,7 @@ public struct RequestPeek: Sendable, Equatable {
     public init(_ bytes: UnsafeRawBufferPointer) {
         requestID = 0
         deadlineMs = 0
+        explain = 0
         batchTransactions = 0
         asksForScoring = false
         isWellFormed = false
@@ -46,6 +51,8 @@ public struct RequestPeek: Sendable, Equatable {
                 requestID = field.varint
             case (number.deadlineMs, .varint):
                 deadlineMs = Int64(bitPattern: field.varint)
+            case (number.explain, .varint):
+                explain = field.varint
             case (number.score, .lengthDelimited):
                 asksForScoring = true
             case (number.scoreBatch, .lengthDelimited):

@@ -15,6 +15,7 @@ package enum WireFieldNumbers {
         package let score: UInt64
         package let scoreBatch: UInt64
         package let deadlineMs: UInt64
+        package let explain: UInt64
         /// `TransactionBatch.transactions`.
         package let batchTransactions: UInt64
     }
@@ -47,6 +48,7 @@ package enum WireFieldNumbers {
         score: number("score", in: streamify__v1__request__descriptor),
         scoreBatch: number("score_batch", in: streamify__v1__request__descriptor),
         deadlineMs: number("deadline_ms", in: streamify__v1__request__descriptor),
+        explain: number("explain", in: streamify__v1__request__descriptor),
         batchTransactions: number("transactions", in: streamify__v1__transaction_batch__descriptor))
 
     /// `Response`'s numbers.

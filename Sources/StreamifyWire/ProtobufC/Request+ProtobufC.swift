@@ -2,7 +2,8 @@ import CProtobufC
 import CStreamifyProto
 
 extension Request {
-    /// Reads a decoded protobuf-c request.
+    /// Reads a decoded protobuf-c request (an `explain` this build does not know reads as `.all`;
+    /// the server refuses it).
     public init(protobufC c: UnsafePointer<Streamify__V1__Request>) {
         let m = c.pointee
         let body: Body?
@@ -26,7 +27,9 @@ extension Request {
         default:
             body = nil
         }
-        self.init(requestID: m.request_id, body: body, deadlineMs: m.deadline_ms)
+        self.init(
+            requestID: m.request_id, body: body, deadlineMs: m.deadline_ms,
+            explain: Explain(rawValue: Int32(bitPattern: m.explain.rawValue)) ?? .all)
     }
 
     /// Builds the protobuf-c form of this request inside `arena`.
@@ -35,6 +38,7 @@ extension Request {
         streamify__v1__request__init(c)
         c.pointee.request_id = requestID
         c.pointee.deadline_ms = deadlineMs
+        c.pointee.explain = Streamify__V1__Explain(rawValue: .init(truncatingIfNeeded: explain.rawValue))
         switch body {
         case .score(let transaction):
             c.pointee.body_case = STREAMIFY__V1__REQUEST__BODY_SCORE

@@ -50,6 +50,27 @@ typedef enum _Streamify__V1__Label {
   STREAMIFY__V1__LABEL__LABEL_LEGITIMATE = 2
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(STREAMIFY__V1__LABEL)
 } Streamify__V1__Label;
+/*
+ * How much of the why a RiskBreakdown carries. Every breakdown still has all five factors
+ * with their score, weight and contribution; this only says which get a reason. Rendering and
+ * sending the reasons is a tenth of the server's CPU per transaction: a client that acts on the
+ * score and level alone can skip them.
+ */
+typedef enum _Streamify__V1__Explain {
+  /*
+   * every factor's reason (the default, and what older clients get)
+   */
+  STREAMIFY__V1__EXPLAIN__EXPLAIN_ALL = 0,
+  /*
+   * only the reason of the factor with the largest contribution
+   */
+  STREAMIFY__V1__EXPLAIN__EXPLAIN_TOP_FACTOR = 1,
+  /*
+   * no reasons: every reason is empty
+   */
+  STREAMIFY__V1__EXPLAIN__EXPLAIN_NONE = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(STREAMIFY__V1__EXPLAIN)
+} Streamify__V1__Explain;
 typedef enum _Streamify__V1__Factor {
   STREAMIFY__V1__FACTOR__FACTOR_UNSPECIFIED = 0,
   STREAMIFY__V1__FACTOR__FACTOR_AMOUNT = 1,
@@ -266,6 +287,11 @@ struct  Streamify__V1__Request
    * with the server's wall clock: keep the clocks in sync (NTP) or leave some slack.
    */
   int64_t deadline_ms;
+  /*
+   * Optional: which factors' reasons the breakdowns of a score or score_batch carry. A value
+   * the server does not know is refused INVALID_ARGUMENT on this field.
+   */
+  Streamify__V1__Explain explain;
   Streamify__V1__Request__BodyCase body_case;
   union {
     Streamify__V1__Transaction *score;
@@ -277,7 +303,7 @@ struct  Streamify__V1__Request
 };
 #define STREAMIFY__V1__REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&streamify__v1__request__descriptor) \
-    , 0, 0, STREAMIFY__V1__REQUEST__BODY__NOT_SET, {0} }
+    , 0, 0, STREAMIFY__V1__EXPLAIN__EXPLAIN_ALL, STREAMIFY__V1__REQUEST__BODY__NOT_SET, {0} }
 
 
 struct  Streamify__V1__FactorScore
@@ -827,6 +853,7 @@ typedef void (*Streamify__V1__FraudAlert_Closure)
 
 extern const ProtobufCEnumDescriptor    streamify__v1__channel__descriptor;
 extern const ProtobufCEnumDescriptor    streamify__v1__label__descriptor;
+extern const ProtobufCEnumDescriptor    streamify__v1__explain__descriptor;
 extern const ProtobufCEnumDescriptor    streamify__v1__factor__descriptor;
 extern const ProtobufCEnumDescriptor    streamify__v1__alert_level__descriptor;
 extern const ProtobufCEnumDescriptor    streamify__v1__error_code__descriptor;

@@ -1,0 +1,24 @@
+/// Which factors' reasons a breakdown carries (`streamify.v1.Explain`, a request's `explain`).
+///
+/// Every breakdown has all five factors with their score, weight and contribution whatever the
+/// level; it only decides which reasons are rendered. Reasons are the costliest part of an
+/// answer, so a client that acts on the score and level alone asks for `.none`.
+public enum Explain: Int32, Sendable, Hashable, CaseIterable {
+    /// Every factor's reason: the default, and what a request without the field gets.
+    case all = 0
+    /// Only the reason of the factor with the largest contribution (the first in factor order
+    /// among equals).
+    case topFactor = 1
+    /// No reasons: every factor's reason is empty.
+    case none = 2
+
+    /// The level a request's `explain` field names; nil for a value this build does not know,
+    /// which the server refuses INVALID_ARGUMENT.
+    public init?(wireValue: UInt64) {
+        guard let raw = Int32(exactly: wireValue), let level = Explain(rawValue: raw) else { return nil }
+        self = level
+    }
+
+    /// The values a request may name, for errors and help.
+    public static let wireNames = "EXPLAIN_ALL, EXPLAIN_TOP_FACTOR or EXPLAIN_NONE"
+}

@@ -53,8 +53,8 @@ typedef enum _Streamify__V1__Label {
 /*
  * How much of the why a RiskBreakdown carries. Every breakdown still has all five factors
  * with their score, weight and contribution; this only says which get a reason. Rendering and
- * sending the reasons is a tenth of the server's CPU per transaction: a client that acts on the
- * score and level alone can skip them.
+ * packing the reasons is about a sixth of the server's work per scored request: a client that
+ * acts on the score and level alone can skip them.
  */
 typedef enum _Streamify__V1__Explain {
   /*

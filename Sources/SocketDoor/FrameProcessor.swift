@@ -197,11 +197,8 @@ public final class FrameProcessor {
         if peek.isWellFormed, peek.batchTransactions > maximumBatchSize {
             return batchTooLarge(requestID: peek.requestID, count: peek.batchTransactions)
         }
-        guard let explain = Explain(wireValue: peek.explain) else {
-            return refusal(
-                requestID: peek.requestID, .invalidArgument,
-                "explain \(peek.explain) is not one of \(Explain.wireNames)", field: "explain")
-        }
+        // Checked once the request is known to score (below): other requests ignore it.
+        let explain = Explain(wireValue: peek.explain)
         // Shed before decoding: a loop that is behind must spend as little as possible per
         // request. That includes a request whose client has given up (its deadline passed while
         // it waited in buffers): it is refused even if its body would not decode.
@@ -219,8 +216,9 @@ public final class FrameProcessor {
                 return refusal(requestID: peek.requestID, .overloaded, Self.bufferedOutputExceeded)
             }
         }
-        // A large batch is decoded a slice per turn, unless its frame has an unusual shape.
-        if peek.isWellFormed, peek.batchTransactions > Self.batchSlice,
+        // A large batch is decoded a slice per turn, unless its frame has an unusual shape (or an
+        // unknown explain, refused below once decoding shows the frame is a request).
+        if peek.isWellFormed, peek.batchTransactions > Self.batchSlice, let explain,
             let batch = LargeBatch(
                 frame: frame, requestID: peek.requestID, count: peek.batchTransactions, start: start, explain: explain,
                 reserving: reservation(count: peek.batchTransactions, requestBytes: bytes.count), in: input)
@@ -232,7 +230,14 @@ public final class FrameProcessor {
             return refusal(requestID: peek.requestID, .malformed, Self.notARequest)
         }
         let requestID = request.pointee.request_id
-        switch request.pointee.body_case {
+        let body = request.pointee.body_case
+        let scores = body == STREAMIFY__V1__REQUEST__BODY_SCORE || body == STREAMIFY__V1__REQUEST__BODY_SCORE_BATCH
+        guard let explain = explain ?? (scores ? nil : .all) else {
+            return refusal(
+                requestID: requestID, .invalidArgument, "explain \(peek.explain) is not one of \(Explain.wireNames)",
+                field: "explain")
+        }
+        switch body {
         case STREAMIFY__V1__REQUEST__BODY_SCORE:
             return scoreResponse(requestID: requestID, transaction: request.pointee.score, start: start, explain: explain)
         case STREAMIFY__V1__REQUEST__BODY_SCORE_BATCH:

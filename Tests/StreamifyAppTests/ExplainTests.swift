@@ -22,6 +22,10 @@ struct ExplainTests {
         return best?.factor
     }
 
+    static func errorCode(_ response: Response?) -> ErrorCode? {
+        if case .error(let error) = response?.body { error.code } else { nil }
+    }
+
     static func breakdowns(_ items: [BatchItem]) -> [RiskBreakdown] {
         items.compactMap { item in
             if case .breakdown(let breakdown) = item { breakdown } else { nil }
@@ -93,6 +97,16 @@ struct ExplainTests {
             #expect(error.code == .invalidArgument)
             #expect(error.field == "explain")
             #expect(error.message.contains("EXPLAIN_NONE"))
+        }
+        // Large enough to be sliced: refused all the same, nothing scored.
+        let large = (0..<200).map { T.transaction($0, card: "odd-\($0)") }
+        try connection.send(RawConnection.frame(WireCodec.encode(Request(requestID: 5, body: .scoreBatch(large))) + [explainKey, 9]))
+        #expect(Self.errorCode(try connection.receiveResponse()) == .invalidArgument)
+        // A request that scores nothing ignores it.
+        try connection.send(RawConnection.frame(WireCodec.encode(Request(requestID: 6, body: .ping)) + [explainKey, 9]))
+        guard case .pong = try #require(try connection.receiveResponse()).body else {
+            Issue.record("a ping with an unknown explain was not answered with a pong")
+            return
         }
         #expect(running.application.scoring.engine.cardsTracked == 0)
         try await running.stop()

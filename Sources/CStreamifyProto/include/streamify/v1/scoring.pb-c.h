@@ -288,8 +288,9 @@ struct  Streamify__V1__Request
    */
   int64_t deadline_ms;
   /*
-   * Optional: which factors' reasons the breakdowns of a score or score_batch carry. A value
-   * the server does not know is refused INVALID_ARGUMENT on this field.
+   * Optional: which factors' reasons the breakdowns of a score or score_batch carry. On those,
+   * a value the server does not know is refused INVALID_ARGUMENT on this field; other requests
+   * ignore it.
    */
   Streamify__V1__Explain explain;
   Streamify__V1__Request__BodyCase body_case;

@@ -7,13 +7,15 @@
 /// and leaves the rest 0. For any other vector a group keeps only its largest positive member,
 /// as 1 (none if no member is positive).
 public struct PackedFeatureVector: Sendable, BitwiseCopyable {
+    /// Where the named features and the hand-set verdict are kept.
+    private typealias Dense = InlineArray<32, Float>
     /// Room for the named features and the hand-set verdict (`denseCount` of it is used).
-    public static let capacity = 32
+    public static var capacity: Int { Dense.count }
     /// Values kept as they are: the named features, then the hand-set verdict.
     public static let denseCount = Feature.allCases.count + 1
 
     /// The named features (indices as in `FeatureVector`), then the hand-set verdict.
-    private var dense: InlineArray<32, Float>
+    private var dense: Dense
     /// The set member of each one-hot group, counted from its base; `Self.noMember` for none.
     private var category: UInt8
     private var method: UInt8

@@ -29,13 +29,10 @@ struct LoadRunnerTests {
 
     @Test func openLoopNeverRunsAheadOfItsSchedule() async throws {
         let result = try await Self.run { configuration in
-            // Every answer is expected: a machine busy with other suites may delay them for seconds.
-            configuration.drainTimeoutSeconds = 30
             configuration.connections = 2
             configuration.pipeline = 32
             configuration.rate = 2_000
-            configuration.count = 2_000
-            configuration.durationSeconds = nil
+            configuration.awaitEveryAnswer(count: 2_000)
         }
 
         #expect(result.statistics.scoredTransactions == 2_000)
@@ -92,14 +89,11 @@ struct LoadRunnerTests {
             }
         }
         let result = try await Self.run(world: world) { configuration in
-            // Every answer is expected: a machine busy with other suites may delay them for seconds.
-            configuration.drainTimeoutSeconds = 30
             configuration.connections = 3
             configuration.pipeline = 8
             configuration.batchSize = 10
             configuration.rate = nil
-            configuration.count = 5_000
-            configuration.durationSeconds = nil
+            configuration.awaitEveryAnswer(count: 5_000)
         }
         let statistics = result.statistics
         #expect(statistics.scoredTransactions == 5_000)
@@ -144,12 +138,9 @@ struct LoadRunnerTests {
 
     @Test func anAnswerWithTheWrongRequestIDIsCountedAsAnError() async throws {
         let result = try await Self.run(behaviour: .init(wrongRequestIDOnRequest: 7)) { configuration in
-            // Every answer is expected: a machine busy with other suites may delay them for seconds.
-            configuration.drainTimeoutSeconds = 30
             configuration.connections = 1
             configuration.rate = nil
-            configuration.count = 50
-            configuration.durationSeconds = nil
+            configuration.awaitEveryAnswer(count: 50)
         }
         #expect(result.statistics.unexpectedResponses == 1)
         #expect(result.statistics.scoredTransactions == 49)
@@ -203,5 +194,15 @@ struct LoadRunnerTests {
         // The first connection to reach its 200th request ends the run; the other stops then.
         let scored = result.statistics.scoredTransactions
         #expect(scored >= 199 && scored < 400, "scored \(scored)")
+    }
+}
+
+extension LoadConfiguration {
+    /// Sends `count` transactions, however long that takes, and waits for every answer: a
+    /// machine busy with other suites may delay them for seconds.
+    mutating func awaitEveryAnswer(count: Int) {
+        self.count = count
+        durationSeconds = nil
+        drainTimeoutSeconds = 30
     }
 }

@@ -197,7 +197,8 @@ public final class FrameProcessor {
         if peek.isWellFormed, peek.batchTransactions > maximumBatchSize {
             return batchTooLarge(requestID: peek.requestID, count: peek.batchTransactions)
         }
-        // Checked once the request is known to score (below): other requests ignore it.
+        // Nil for a value this build does not know: refused once the request is known to score
+        // (below); other requests ignore it.
         let explain = Explain(wireValue: peek.explain)
         // Shed before decoding: a loop that is behind must spend as little as possible per
         // request. That includes a request whose client has given up (its deadline passed while
@@ -230,17 +231,12 @@ public final class FrameProcessor {
             return refusal(requestID: peek.requestID, .malformed, Self.notARequest)
         }
         let requestID = request.pointee.request_id
-        let body = request.pointee.body_case
-        let scores = body == STREAMIFY__V1__REQUEST__BODY_SCORE || body == STREAMIFY__V1__REQUEST__BODY_SCORE_BATCH
-        guard let explain = explain ?? (scores ? nil : .all) else {
-            return refusal(
-                requestID: requestID, .invalidArgument, "explain \(peek.explain) is not one of \(Explain.wireNames)",
-                field: "explain")
-        }
-        switch body {
+        switch request.pointee.body_case {
         case STREAMIFY__V1__REQUEST__BODY_SCORE:
+            guard let explain else { return unknownExplain(requestID: requestID, peek.explain) }
             return scoreResponse(requestID: requestID, transaction: request.pointee.score, start: start, explain: explain)
         case STREAMIFY__V1__REQUEST__BODY_SCORE_BATCH:
+            guard let explain else { return unknownExplain(requestID: requestID, peek.explain) }
             return batchResponse(
                 requestID: requestID, batch: request.pointee.score_batch, requestBytes: bytes.count, start: start,
                 explain: explain)
@@ -489,6 +485,10 @@ public final class FrameProcessor {
         error.pointee.message = output.copy(message)
         error.pointee.field = output.copy(field)
         return error
+    }
+
+    private func unknownExplain(requestID: UInt64, _ value: UInt64) -> UnsafeMutablePointer<Streamify__V1__Response> {
+        refusal(requestID: requestID, .invalidArgument, "explain \(value) is not one of \(Explain.wireNames)", field: "explain")
     }
 
     private func batchTooLarge(requestID: UInt64, count: Int) -> UnsafeMutablePointer<Streamify__V1__Response> {

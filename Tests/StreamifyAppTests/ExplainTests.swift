@@ -96,7 +96,7 @@ struct ExplainTests {
             }
             #expect(error.code == .invalidArgument)
             #expect(error.field == "explain")
-            #expect(error.message.contains("EXPLAIN_NONE"))
+            #expect(error.message == "explain 9 is not one of EXPLAIN_ALL, EXPLAIN_TOP_FACTOR or EXPLAIN_NONE")
         }
         // Large enough to be sliced: refused all the same, nothing scored.
         let large = (0..<200).map { T.transaction($0, card: "odd-\($0)") }

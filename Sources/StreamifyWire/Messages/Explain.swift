@@ -1,3 +1,6 @@
+import CProtobufC
+import CStreamifyProto
+
 /// Which factors' reasons a breakdown carries (`streamify.v1.Explain`, a request's `explain`).
 ///
 /// Every breakdown has all five factors with their score, weight and contribution whatever the
@@ -19,6 +22,10 @@ public enum Explain: Int32, Sendable, Hashable, CaseIterable {
         self = level
     }
 
-    /// The values a request may name, for errors and help.
-    public static let wireNames = "EXPLAIN_ALL, EXPLAIN_TOP_FACTOR or EXPLAIN_NONE"
+    /// The values a request may name, as the proto spells them ("EXPLAIN_ALL, … or
+    /// EXPLAIN_NONE"), read from the generated enum descriptor: for errors and help.
+    public static let wireNames: String = withUnsafePointer(to: streamify__v1__explain__descriptor) { descriptor in
+        let names = (0..<Int(descriptor.pointee.n_values)).map { String(cString: descriptor.pointee.values[$0].name) }
+        return names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "")
+    }
 }

@@ -91,8 +91,11 @@ let package = Package(
         /// Per-card, per-device and per-merchant state and the five-factor risk model.
         .target(
             name: "ScoringModel",
+            dependencies: ["CPrefetch"],
             swiftSettings: swiftSettings
         ),
+        /// The CPU's prefetch hint, for table probes that start before their locks are taken.
+        .target(name: "CPrefetch"),
         /// CRC-32C with the CPU's instruction, chosen at run time (StateStore's checksums).
         .target(name: "CChecksum"),
         /// Durable files of engine state: checksummed snapshots written whole or not at all.

@@ -186,6 +186,7 @@ public final class RiskEngine: @unchecked Sendable {
         let model = models.served
         let seconds = transaction.eventSeconds
         let cardShort = transaction.card.short
+        prefetchProbes(of: transaction)
 
         var otherCardsOnDevice = 0
         var deviceFraudAt: UInt32 = 0
@@ -241,6 +242,22 @@ public final class RiskEngine: @unchecked Sendable {
         clock.advance(to: seconds)
         if housekeeping.claim(reaching: seconds) { expireIdle() }
         return assessment
+    }
+
+    /// Starts the index lookups `score` makes (device, IP address, merchant, card, outcome log)
+    /// all at once: each is a likely cache miss on a table of millions, and taken one after
+    /// another under their locks they would wait in turn.
+    @inline(__always)
+    private func prefetchProbes(of transaction: TransactionFeatures) {
+        if !transaction.device.isNone { devices.prefetch(transaction.device) }
+        if transaction.ipAddress != 0 { devices.prefetch(.ipAddress(transaction.ipAddress)) }
+        merchants.prefetch(transaction.merchant)
+        cards.prefetch(transaction.card)
+        if let outcomes, !transaction.transaction.isNone { outcomes.table.prefetch(transaction.transaction) }
+        if !transaction.device.isNone { devices.prefetchEntry(transaction.device) }
+        if transaction.ipAddress != 0 { devices.prefetchEntry(.ipAddress(transaction.ipAddress)) }
+        merchants.prefetchEntry(transaction.merchant)
+        cards.prefetchEntry(transaction.card)
     }
 
     /// Whether an event at `seconds` is within `configuration.maximumClockSkewSeconds` of the

@@ -159,4 +159,43 @@ struct StripedTableTests {
         }
         #expect(kept == 500)
     }
+
+    @Test("prefetch hints change nothing, also while another thread grows the index they read")
+    func prefetchChangesNothing() {
+        // Two tables fed the same updates (the same eviction seeds, so the same victims); one
+        // gets both hints for the key before each update and for keys it never holds, while a
+        // second thread hints at it throughout, reading the index address as growth moves it.
+        let plain = StripedTable<CardState>(stripeCount: 2, capacity: 3_000, idleSeconds: 400)
+        let hinted = StripedTable<CardState>(stripeCount: 2, capacity: 3_000, idleSeconds: 400)
+        let keys = (0..<12_000).map { EntityKey("card-\($0 % 5_000)") }
+        let stop = DispatchSemaphore(value: 0)
+        let stopped = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            var index = 0
+            while stop.wait(timeout: .now()) == .timedOut {
+                hinted.prefetch(keys[index % keys.count])
+                hinted.prefetchEntry(EntityKey("absent-\(index)"))
+                index += 1
+            }
+            stopped.signal()
+        }
+        for (index, key) in keys.enumerated() {
+            let seconds = UInt32(index / 10)
+            plain.update(key, at: seconds) { card, _ in card.transactionCount &+= 1 }
+            hinted.prefetch(key)
+            hinted.prefetch(EntityKey("absent-\(index)"))
+            hinted.prefetchEntry(key)
+            hinted.update(key, at: seconds) { card, _ in card.transactionCount &+= 1 }
+        }
+        stop.signal()
+        stopped.wait()
+        #expect(hinted.count == plain.count)
+        #expect(hinted.evictionCounts.evicted == plain.evictionCounts.evicted)
+        #expect(hinted.evictionCounts.expired == plain.evictionCounts.expired)
+        #expect(plain.evictionCounts.evicted + plain.evictionCounts.expired > 0, "the run grew, evicted and expired")
+        for index in 0..<5_000 {
+            let key = EntityKey("card-\(index)")
+            #expect(hinted.snapshot(key)?.transactionCount == plain.snapshot(key)?.transactionCount)
+        }
+    }
 }

@@ -32,6 +32,22 @@ public final class StripedTable<Entry: TableEntry>: @unchecked Sendable {
         stripes.count == 1 ? stripes[0] : stripes[Int(truncatingIfNeeded: key >> stripeShift)]
     }
 
+    /// Starts loading the cache line where a lookup of `key` begins, without waiting for it or
+    /// taking a lock. A hint: it changes nothing. Issue it for every key a step will touch before
+    /// touching the first, and their cache misses overlap instead of following one another.
+    @inline(__always)
+    public func prefetch(_ key: EntityKey) {
+        stripe(for: key.rawValue).prefetch(key.rawValue)
+    }
+
+    /// Starts loading `key`'s entry, if the index knows it, under its stripe lock but without
+    /// waiting for the entry. Best after `prefetch(_:)` of every key the step touches.
+    @inline(__always)
+    public func prefetchEntry(_ key: EntityKey) {
+        let stripe = stripe(for: key.rawValue)
+        stripe.mutex.withLock { stripe.prefetchEntry(key.rawValue) }
+    }
+
     /// Runs `body` on `key`'s entry under its stripe lock, creating the entry first if needed.
     ///
     /// `body` gets the entry and whether it was just created. Keep it short: the stripe is locked.

@@ -27,16 +27,21 @@ DAEMON="$(swift build -c "$CONFIG" --show-bin-path)/scoring-server"
 
 want() { [[ " ${E2E_PHASES:-1 2 3 4} " == *" $1 "* ]]; }
 
+stop_sidecar() { # logfile what: SIGTERMs the instance started last; it must exit 0
+    local status=0
+    kill -TERM "$SIDECAR"
+    wait "$SIDECAR" || status=$?
+    echo "$2 exit status after SIGTERM: $status"
+    [ "$status" -eq 0 ] || { tail -20 "$1"; exit 1; }
+}
+
 if want 1; then
 echo "== phase 1: clean run ($VALID valid JSON + $INVALID invalid values) on tansu at $BOOT"
 create_topics p1
 python3 scripts/kafka_e2e.py produce --bootstrap "$BOOT" --topic p1_sales --count "$VALID" --invalid "$INVALID" --seed 1 --ids "$WORK/p1.ids"
 run_sidecar p1 "$WORK/p1.log"
 python3 scripts/kafka_e2e.py wait --bootstrap "$BOOT" --group p1_group --topic p1_sales --ends "$WORK/p1.ids.ends" --timeout 180
-kill -TERM "$SIDECAR"
-STATUS=0; wait "$SIDECAR" || STATUS=$?
-echo "sidecar exit status after SIGTERM: $STATUS"
-[ "$STATUS" -eq 0 ] || { tail -20 "$WORK/p1.log"; exit 1; }
+stop_sidecar "$WORK/p1.log" sidecar
 python3 scripts/kafka_e2e.py verify --bootstrap "$BOOT" --prefix p1 --ids "$WORK/p1.ids" --invalid "$INVALID" --exact
 
 fi
@@ -54,10 +59,7 @@ read -r _ DONE _ TOTAL <<<"$AT_KILL"
 [ "$DONE" -lt "$TOTAL" ] || { echo "the sidecar finished before SIGKILL: not a mid-run kill"; exit 1; }
 run_sidecar p2 "$WORK/p2.log"
 python3 scripts/kafka_e2e.py wait --bootstrap "$BOOT" --group p2_group --topic p2_sales --ends "$WORK/p2.ids.ends" --timeout 300
-kill -TERM "$SIDECAR"
-STATUS=0; wait "$SIDECAR" || STATUS=$?
-echo "restarted sidecar exit status after SIGTERM: $STATUS"
-[ "$STATUS" -eq 0 ] || { tail -20 "$WORK/p2.log"; exit 1; }
+stop_sidecar "$WORK/p2.log" "restarted sidecar"
 python3 scripts/kafka_e2e.py verify --bootstrap "$BOOT" --prefix p2 --ids "$WORK/p2.ids" --invalid "$INVALID"
 fi
 if want 3; then
@@ -87,14 +89,14 @@ create_topics p4
 python3 scripts/kafka_e2e.py produce --bootstrap "$BOOT" --topic p4ref_sales --count $((2 * MOVE_HALF)) --seed 4 --ids "$WORK/p4ref.ids"
 run_sidecar p4ref "$WORK/p4ref.log"
 python3 scripts/kafka_e2e.py wait --bootstrap "$BOOT" --group p4ref_group --topic p4ref_sales --ends "$WORK/p4ref.ids.ends" --timeout 300
-kill -TERM "$SIDECAR"; wait "$SIDECAR"
+stop_sidecar "$WORK/p4ref.log" "reference instance"
 # Both instances fingerprint ids with one key, so each can take in the other's card states.
 # Both join before any input arrives, so each owns cards when one dies.
 run_sidecar p4 "$WORK/p4a.log" --fingerprint-key-file "$WORK/group.key"
 DOOMED=$SIDECAR
 for _ in $(seq 300); do grep -q "Partition state restored from the changelog" "$WORK/p4a.log" && break; sleep 0.1; done
+# The survivor: started last, so stop_sidecar stops it at the end.
 run_sidecar p4 "$WORK/p4b.log" --fingerprint-key-file "$WORK/group.key"
-SURVIVOR=$SIDECAR
 for _ in $(seq 300); do grep -q "Partition state restored from the changelog" "$WORK/p4b.log" && break; sleep 0.1; done
 grep -q "Partition state restored from the changelog" "$WORK/p4b.log" || { echo "the second instance was given no partitions"; exit 1; }
 python3 scripts/kafka_e2e.py produce --bootstrap "$BOOT" --topic p4_sales --count "$MOVE_HALF" --seed 4 --ids "$WORK/p4a.ids"
@@ -102,9 +104,7 @@ python3 scripts/kafka_e2e.py wait --bootstrap "$BOOT" --group p4_group --topic p
 kill -KILL "$DOOMED"; wait "$DOOMED" 2>/dev/null || true
 python3 scripts/kafka_e2e.py produce --bootstrap "$BOOT" --topic p4_sales --count "$MOVE_HALF" --skip "$MOVE_HALF" --seed 4 --ids "$WORK/p4b.ids"
 python3 scripts/kafka_e2e.py wait --bootstrap "$BOOT" --group p4_group --topic p4_sales --ends "$WORK/p4b.ids.ends" --timeout 300
-kill -TERM "$SURVIVOR"
-STATUS=0; wait "$SURVIVOR" || STATUS=$?
-[ "$STATUS" -eq 0 ] || { tail -20 "$WORK/p4b.log"; exit 1; }
+stop_sidecar "$WORK/p4b.log" survivor
 grep -h "Partition state restored from the changelog" "$WORK/p4b.log" | grep -v "cards_adopted=0 " || { echo "the survivor took in no card state"; exit 1; }
 { cat "$WORK/p4a.ids"; echo; cat "$WORK/p4b.ids"; } >"$WORK/p4.ids"
 python3 scripts/kafka_e2e.py verify --bootstrap "$BOOT" --prefix p4 --ids "$WORK/p4.ids" --invalid 0

@@ -29,13 +29,7 @@ public final class RawConnection: @unchecked Sendable {
             raw.copyBytes(from: utf8)
             raw[utf8.count] = 0
         }
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard result == 0 else {
-            close(fd)
-            throw Failure(description: "connect(\(path)): \(String(cString: strerror(errno)))")
-        }
+        try Self.connect(fd, to: &address, naming: path)
         setTimeout(timeoutSeconds)
     }
 
@@ -46,14 +40,19 @@ public final class RawConnection: @unchecked Sendable {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard result == 0 else {
-            close(fd)
-            throw Failure(description: "connect(127.0.0.1:\(port)): \(String(cString: strerror(errno)))")
-        }
+        try Self.connect(fd, to: &address, naming: "127.0.0.1:\(port)")
         setTimeout(timeoutSeconds)
+    }
+
+    /// Connects `fd` to `address` (a `sockaddr_un` or `sockaddr_in`), or throws naming the
+    /// peer. The socket is closed by `deinit`, which runs when an initializer throws this.
+    private static func connect<Address>(_ fd: Int32, to address: inout Address, naming peer: String) throws {
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<Address>.size))
+            }
+        }
+        guard result == 0 else { throw Failure(description: "connect(\(peer)): \(String(cString: strerror(errno)))") }
     }
 
     private func setTimeout(_ seconds: Int) {

@@ -112,9 +112,13 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
         while slots[index].tag != 0 {
             if slots[index].tag == tag {
                 let position = Int(slots[index].position)
-                let entry = UnsafeRawPointer(entries + position)
-                for offset in stride(from: 0, to: MemoryLayout<Entry>.size, by: Self.cacheLineBytes) {
-                    streamify_prefetch_for_write(entry + offset)
+                // Every line the entry touches: an entry need not start on a line.
+                let start = UInt(bitPattern: entries + position)
+                let lineMask = ~UInt(Self.cacheLineBytes - 1)
+                var line = start & lineMask
+                while line <= (start + UInt(MemoryLayout<Entry>.size) - 1) & lineMask {
+                    streamify_prefetch_for_write(UnsafeRawPointer(bitPattern: line))
+                    line += UInt(Self.cacheLineBytes)
                 }
                 streamify_prefetch_for_write(seen + position)
                 return

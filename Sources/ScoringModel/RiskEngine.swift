@@ -186,7 +186,8 @@ public final class RiskEngine: @unchecked Sendable {
         let model = models.served
         let seconds = transaction.eventSeconds
         let cardShort = transaction.card.short
-        prefetchProbes(of: transaction)
+        let ipAddress: EntityKey = transaction.ipAddress != 0 ? .ipAddress(transaction.ipAddress) : .none
+        prefetchProbes(of: transaction, ipAddress: ipAddress)
 
         var otherCardsOnDevice = 0
         var deviceFraudAt: UInt32 = 0
@@ -199,8 +200,8 @@ public final class RiskEngine: @unchecked Sendable {
         }
         var otherCardsOnIP = 0
         var ipFraudAt: UInt32 = 0
-        if transaction.ipAddress != 0 {
-            devices.update(.ipAddress(transaction.ipAddress), at: seconds) { ip, _ in
+        if !ipAddress.isNone {
+            devices.update(ipAddress, at: seconds) { ip, _ in
                 otherCardsOnIP = ip.otherRecentCards(than: cardShort, at: seconds)
                 ipFraudAt = ip.confirmedFraudAt
                 ip.record(card: cardShort, at: seconds)
@@ -246,16 +247,17 @@ public final class RiskEngine: @unchecked Sendable {
 
     /// Starts the index lookups `score` makes (device, IP address, merchant, card, outcome log)
     /// all at once: each is a likely cache miss on a table of millions, and taken one after
-    /// another under their locks they would wait in turn.
+    /// another under their locks they would wait in turn. Absent keys (`.none`) are skipped by
+    /// the tables.
     @inline(__always)
-    private func prefetchProbes(of transaction: TransactionFeatures) {
-        if !transaction.device.isNone { devices.prefetch(transaction.device) }
-        if transaction.ipAddress != 0 { devices.prefetch(.ipAddress(transaction.ipAddress)) }
+    private func prefetchProbes(of transaction: TransactionFeatures, ipAddress: EntityKey) {
+        devices.prefetch(transaction.device)
+        devices.prefetch(ipAddress)
         merchants.prefetch(transaction.merchant)
         cards.prefetch(transaction.card)
-        if let outcomes, !transaction.transaction.isNone { outcomes.table.prefetch(transaction.transaction) }
-        if !transaction.device.isNone { devices.prefetchEntry(transaction.device) }
-        if transaction.ipAddress != 0 { devices.prefetchEntry(.ipAddress(transaction.ipAddress)) }
+        outcomes?.table.prefetch(transaction.transaction)
+        devices.prefetchEntry(transaction.device)
+        devices.prefetchEntry(ipAddress)
         merchants.prefetchEntry(transaction.merchant)
         cards.prefetchEntry(transaction.card)
     }

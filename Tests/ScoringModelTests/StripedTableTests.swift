@@ -179,6 +179,8 @@ struct StripedTableTests {
             }
             stopped.signal()
         }
+        hinted.prefetch(.none)
+        hinted.prefetchEntry(.none)
         for (index, key) in keys.enumerated() {
             let seconds = UInt32(index / 10)
             plain.update(key, at: seconds) { card, _ in card.transactionCount &+= 1 }

@@ -33,17 +33,21 @@ public final class StripedTable<Entry: TableEntry>: @unchecked Sendable {
     }
 
     /// Starts loading the cache line where a lookup of `key` begins, without waiting for it or
-    /// taking a lock. A hint: it changes nothing. Issue it for every key a step will touch before
-    /// touching the first, and their cache misses overlap instead of following one another.
+    /// taking a lock. A hint: it changes nothing, and an absent key (`.none`) has nothing to
+    /// load. Issue it for every key a step will touch before touching the first, and their
+    /// cache misses overlap instead of following one another.
     @inline(__always)
     public func prefetch(_ key: EntityKey) {
+        guard !key.isNone else { return }
         stripe(for: key.rawValue).prefetch(key.rawValue)
     }
 
     /// Starts loading `key`'s entry, if the index knows it, under its stripe lock but without
-    /// waiting for the entry. Best after `prefetch(_:)` of every key the step touches.
+    /// waiting for the entry (nothing for `.none`). Best after `prefetch(_:)` of every key the
+    /// step touches.
     @inline(__always)
     public func prefetchEntry(_ key: EntityKey) {
+        guard !key.isNone else { return }
         let stripe = stripe(for: key.rawValue)
         stripe.mutex.withLock { stripe.prefetchEntry(key.rawValue) }
     }

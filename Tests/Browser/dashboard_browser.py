@@ -2,7 +2,8 @@
 """Drives the dashboard page in headless Chromium (Debian's, through Playwright) against a
 running daemon: renders alerts and charts, Start / Stop / Reset change what the API reports,
 a label button's Feedback is applied. Prints `LABELLED <transaction_id> <card_id>`; saves a
-screenshot.
+screenshot. On a failure it prints what the page was (address, HTTP status, the start of its
+document, console messages and page errors) and saves a screenshot beside the named one.
 
     dashboard_browser.py URL SCREENSHOT_PATH
 """
@@ -22,12 +23,20 @@ def analytics(page):
     return page.request.get(URL + "api/analytics").json()
 
 
-with sync_playwright() as playwright:
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-    page = browser.new_page(viewport={"width": 1400, "height": 1800})
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(URL)
+def describe_failure(page, console, errors):
+    """What the page was when a step failed, on stderr, and a screenshot beside SCREENSHOT."""
+    print(f"page at failure: {page.url}", file=sys.stderr)
+    try:
+        print("document starts:", page.content()[:1500], sep="\n", file=sys.stderr)
+        page.screenshot(path=SCREENSHOT.replace(".png", "-failure.png"), full_page=True)
+    except Exception as error:  # the page may be gone too
+        print("could not read the page:", error, file=sys.stderr)
+    print("console:", console[-20:], "page errors:", errors, sep="\n", file=sys.stderr)
+
+
+def drive(page, errors):
+    response = page.goto(URL)
+    assert response is not None and response.ok, f"GET {URL} answered {response.status if response else 'nothing'}"
 
     # Start from the page's own control.
     page.fill("#rate", "1000")
@@ -68,4 +77,17 @@ with sync_playwright() as playwright:
     page.wait_for_function("() => document.getElementById('metric-transactions').textContent === '0'", timeout=10_000)
     assert analytics(page)["total_transactions"] == 0
     assert not errors, errors
+
+
+with sync_playwright() as playwright:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+    page = browser.new_page(viewport={"width": 1400, "height": 1800})
+    errors, console = [], []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    try:
+        drive(page, errors)
+    except Exception:
+        describe_failure(page, console, errors)
+        raise
     browser.close()

@@ -160,6 +160,60 @@ struct StripedTableTests {
         #expect(kept == 500)
     }
 
+    @Test("arrival order evicts the oldest entries first, however recently they were touched")
+    func arrivalOrderEviction() {
+        let table = StripedTable<CardState>(stripeCount: 1, capacity: 100, idleSeconds: .max, retention: .arrivalOrder)
+        for index in 0..<100 {
+            table.update(EntityKey("card-\(index)"), at: UInt32(index)) { card, _ in card.transactionCount = UInt32(index) }
+        }
+        // Touched again, the ten oldest would survive least-recently-seen eviction; not this.
+        for index in 0..<10 {
+            table.update(EntityKey("card-\(index)"), at: 200) { card, _ in card.lastSeen = 200 }
+        }
+        for index in 100..<150 {
+            table.update(EntityKey("card-\(index)"), at: UInt32(300 + index)) { card, _ in card.transactionCount = UInt32(index) }
+        }
+        #expect(table.count == 100)
+        #expect(table.evictionCounts.evicted == 50)
+        #expect((0..<50).allSatisfy { table.snapshot(EntityKey("card-\($0)")) == nil })
+        #expect((50..<150).allSatisfy { table.snapshot(EntityKey("card-\($0)"))?.transactionCount == UInt32($0) })
+    }
+
+    @Test("arrival order through removals and a written and restored copy: the same entries go, every kept one is found")
+    func arrivalOrderAfterRemovalsAndRestore() throws {
+        func makeTable() -> StripedTable<CardState> {
+            StripedTable<CardState>(stripeCount: 2, capacity: 400, idleSeconds: 300, retention: .arrivalOrder)
+        }
+        func feed(_ table: StripedTable<CardState>, _ range: Range<Int>) {
+            for index in range {
+                table.update(EntityKey("card-\(index)"), at: UInt32(index)) { card, _ in card.transactionCount = UInt32(index) }
+                if index % 700 == 0 { table.expireIdle() }
+            }
+        }
+        let original = makeTable()
+        feed(original, 0..<3_000)
+        #expect(original.evictionCounts.evicted > 0 && original.evictionCounts.expired > 0, "the run evicted and removed")
+        var writer = StateWriter()
+        original.write(to: &writer)
+        var reader = StateReader(writer.finish())
+        let restored = makeTable()
+        #expect(try restored.restore(from: &reader) == 0)
+        feed(original, 3_000..<5_000)
+        feed(restored, 3_000..<5_000)
+        #expect(restored.count == original.count)
+        #expect(restored.evictionCounts.evicted == original.evictionCounts.evicted)
+        var kept = 0
+        for index in 0..<5_000 {
+            let card = original.snapshot(EntityKey("card-\(index)"))
+            #expect(restored.snapshot(EntityKey("card-\(index)"))?.transactionCount == card?.transactionCount)
+            guard let card else { continue }
+            #expect(card.transactionCount == UInt32(index))
+            kept += 1
+        }
+        #expect(kept == original.count)
+        #expect(kept <= 400)
+    }
+
     @Test("prefetch hints change nothing, also while another thread grows the index they read")
     func prefetchChangesNothing() {
         // Two tables fed the same updates (the same eviction seeds, so the same victims); one

@@ -13,9 +13,10 @@ public final class OutcomeLog: @unchecked Sendable {
     /// An empty log of at most `capacity` entries over `stripeCount` lock stripes (a power of two).
     public init(stripeCount: Int = 64, capacity: Int, maturitySeconds: UInt32) {
         self.maturitySeconds = maturitySeconds
-        // No sweep on insert: every entry must leave through `collectMatured` to be learned from.
+        // Arrival order: no sweep on insert, as every entry must leave through `collectMatured`
+        // to be learned from, and a full log gives up its oldest transactions.
         self.table = StripedTable(
-            stripeCount: stripeCount, capacity: capacity, idleSeconds: maturitySeconds, sweepsOnInsert: false)
+            stripeCount: stripeCount, capacity: capacity, idleSeconds: maturitySeconds, retention: .arrivalOrder)
     }
 
     /// Logs a scored transaction (hot path: one stripe lock, no allocation). A transaction id

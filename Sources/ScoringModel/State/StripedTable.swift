@@ -4,7 +4,7 @@
 /// threads working on different cards rarely meet. Updates run a closure on the entry in place
 /// while its stripe is locked: read-modify-write of one key is atomic, and concurrent writers
 /// lose no update. Memory is bounded: entries idle for longer than the event-time TTL expire,
-/// and a full stripe evicts its least recently seen entry (sampled).
+/// and a full stripe evicts an entry, as its `RetentionPolicy` says.
 public final class StripedTable<Entry: TableEntry>: @unchecked Sendable {
     private let stripes: [TableStripe<Entry>]
     private let stripeShift: UInt64
@@ -13,16 +13,17 @@ public final class StripedTable<Entry: TableEntry>: @unchecked Sendable {
     ///   - stripeCount: a power of two.
     ///   - capacity: entries kept at most, across all stripes.
     ///   - idleSeconds: event-time TTL: entries not touched for this long are dropped.
-    ///   - sweepsOnInsert: whether inserts drop a couple of idle entries as they go. Turn it off
-    ///     when every idle entry must pass through `expireIdle(_:)` (the outcome log's maturity).
-    public init(stripeCount: Int = 64, capacity: Int, idleSeconds: UInt32, sweepsOnInsert: Bool = true) {
+    ///   - retention: what inserts do about idle entries and which entry a full stripe evicts.
+    public init(
+        stripeCount: Int = 64, capacity: Int, idleSeconds: UInt32, retention: RetentionPolicy = .leastRecentlySeen
+    ) {
         precondition(stripeCount > 0 && stripeCount & (stripeCount - 1) == 0, "stripe count must be a power of two")
         precondition(capacity > 0)
         let perStripe = max(1, (capacity + stripeCount - 1) / stripeCount)
         self.stripes = (0..<stripeCount).map { index in
             TableStripe(
                 maximumCount: perStripe, idleSeconds: idleSeconds, seed: Fingerprint.finalize(UInt64(index + 1)),
-                sweepsOnInsert: sweepsOnInsert)
+                retention: retention)
         }
         self.stripeShift = UInt64(64 - stripeCount.trailingZeroBitCount)
     }

@@ -39,22 +39,24 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
     private(set) var count = 0
     let maximumCount: Int
     let idleSeconds: UInt32
-    /// Whether inserts also drop a couple of idle entries (off when expiry must see every entry).
-    let sweepsOnInsert: Bool
+    /// What inserts do about idle entries, and which entry a full stripe evicts.
+    let retention: RetentionPolicy
     /// Newest event time seen in this stripe: the clock idle expiry runs on.
     private(set) var newestSeen: UInt32 = 0
-    private var sweepCursor = 0
+    /// The position the next sweep step looks at (`.leastRecentlySeen`), or the next eviction
+    /// takes (`.arrivalOrder`).
+    private var cursor = 0
     private var random: UInt64
     private(set) var evictions = 0
     private(set) var expirations = 0
     // Keeps the hot fields of neighbouring stripes off each other's cache lines.
     private var padding: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
 
-    init(maximumCount: Int, idleSeconds: UInt32, seed: UInt64, sweepsOnInsert: Bool = true) {
+    init(maximumCount: Int, idleSeconds: UInt32, seed: UInt64, retention: RetentionPolicy = .leastRecentlySeen) {
         precondition(maximumCount > 0)
         self.maximumCount = maximumCount
         self.idleSeconds = idleSeconds
-        self.sweepsOnInsert = sweepsOnInsert
+        self.retention = retention
         self.random = seed | 1
         let initialCapacity = min(maximumCount, 64)
         entryCapacity = initialCapacity
@@ -112,18 +114,24 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
         while slots[index].tag != 0 {
             if slots[index].tag == tag {
                 let position = Int(slots[index].position)
-                // Every line the entry touches: an entry need not start on a line.
-                let start = UInt(bitPattern: entries + position)
-                let lineMask = ~UInt(Self.cacheLineBytes - 1)
-                var line = start & lineMask
-                while line <= (start + UInt(MemoryLayout<Entry>.size) - 1) & lineMask {
-                    streamify_prefetch_for_write(UnsafeRawPointer(bitPattern: line))
-                    line += UInt(Self.cacheLineBytes)
-                }
+                prefetchLines(of: position)
                 streamify_prefetch_for_write(seen + position)
                 return
             }
             index = (index + 1) & slotMask
+        }
+    }
+
+    /// Starts loading every cache line the entry at `position` touches (an entry need not start
+    /// on a line).
+    @inline(__always)
+    private func prefetchLines(of position: Int) {
+        let start = UInt(bitPattern: entries + position)
+        let lineMask = ~UInt(Self.cacheLineBytes - 1)
+        var line = start & lineMask
+        while line <= (start + UInt(MemoryLayout<Entry>.size) - 1) & lineMask {
+            streamify_prefetch_for_write(UnsafeRawPointer(bitPattern: line))
+            line += UInt(Self.cacheLineBytes)
         }
     }
 
@@ -169,10 +177,10 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
         let found = slots[findSlot(key)]
         if found.tag != 0 { return (Int(found.position), false) }
 
-        if sweepsOnInsert { sweepIdle(steps: 2) }
+        if retention == .leastRecentlySeen { sweepIdle(steps: 2) }
         let position: Int
         if count >= maximumCount {
-            position = evictOne()
+            position = retention == .arrivalOrder ? evictOldest() : evictOne()
         } else {
             if count >= entryCapacity { growEntries() }
             if (count + 1) * 5 > (slotMask + 1) * 3 { growSlots() }
@@ -183,6 +191,7 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
         seen[position] = entries[position].lastSeen
         let freeSlot = findSlot(key)
         slots[freeSlot] = Slot(tag: Self.tag(key), position: UInt32(position))
+        if retention == .arrivalOrder, count >= maximumCount { prefetchComingEvictions() }
         return (position, true)
     }
 
@@ -211,13 +220,13 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
         guard count > 0, newestSeen > idleSeconds else { return }
         let cutoff = newestSeen - idleSeconds
         for _ in 0..<steps {
-            if sweepCursor >= count { sweepCursor = 0 }
-            if seen[sweepCursor] < cutoff {
-                remove(at: sweepCursor)
+            if cursor >= count { cursor = 0 }
+            if seen[cursor] < cutoff {
+                remove(at: cursor)
                 expirations += 1
                 if count == 0 { return }
             } else {
-                sweepCursor += 1
+                cursor += 1
             }
         }
     }
@@ -237,6 +246,29 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
         (entries + victim).deinitialize(count: 1)
         evictions += 1
         return victim
+    }
+
+    /// Evicts the entry at the cursor (`.arrivalOrder`) and returns its position, left as
+    /// `evictOne()` leaves it.
+    private func evictOldest() -> Int {
+        if cursor >= count { cursor = 0 }
+        let victim = cursor
+        cursor += 1
+        deleteSlot(findSlot(entries[victim].key))
+        (entries + victim).deinitialize(count: 1)
+        evictions += 1
+        return victim
+    }
+
+    /// Starts loading what the next two evictions in arrival order touch, so that neither waits
+    /// on memory: the next victim's index slot (its key, read here, came in with the hint the
+    /// insert before this one gave), and every line of the victim after it, which the entry that
+    /// takes its place is written to.
+    @inline(__always)
+    private func prefetchComingEvictions() {
+        let next = cursor < count ? cursor : 0
+        prefetchLines(of: next + 1 < count ? next + 1 : 0)
+        streamify_prefetch_for_write(slots + home(Self.tag(entries[next].key)))
     }
 
     private func nextRandom() -> Int {
@@ -313,7 +345,7 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
     func write(to writer: inout StateWriter) {
         writer.write(UnsafePointer(entries), count: count)
         writer.write(newestSeen)
-        writer.write(UInt64(sweepCursor))
+        writer.write(UInt64(cursor))
         writer.write(random)
         writer.write(UInt64(evictions))
         writer.write(UInt64(expirations))
@@ -335,14 +367,15 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
     /// What sweeping and eviction go by, as `write(to:)` writes it after the entries.
     struct Counters {
         var newestSeen: UInt32
-        var sweepCursor: UInt64
+        /// The stripe's `cursor`.
+        var cursor: UInt64
         var random: UInt64
         var evictions: UInt64
         var expirations: UInt64
 
         init(from reader: inout StateReader) throws(StateFormatError) {
             newestSeen = try reader.read()
-            sweepCursor = try reader.read()
+            cursor = try reader.read()
             random = try reader.read()
             evictions = try reader.read()
             expirations = try reader.read()
@@ -354,7 +387,7 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
     func restore(_ counters: Counters, exact: Bool) {
         newestSeen = max(newestSeen, counters.newestSeen)
         guard exact else { return }
-        sweepCursor = Int(truncatingIfNeeded: counters.sweepCursor)
+        cursor = Int(truncatingIfNeeded: counters.cursor)
         if counters.random != 0 { random = counters.random }
         evictions = Int(truncatingIfNeeded: counters.evictions)
         expirations = Int(truncatingIfNeeded: counters.expirations)

@@ -8,8 +8,9 @@ import Darwin
 /// a cache line (false sharing would make uncontended stripes slow each other down).
 ///
 /// A plain pthread mutex rather than `Synchronization.Mutex`: on Linux the latter is a
-/// priority-inheritance futex that scales worse under contention.
-final class PaddedMutex: @unchecked Sendable {
+/// priority-inheritance futex that scales worse under contention. Noncopyable, so that it lives
+/// inside its owner and taking it retains and releases nothing.
+struct PaddedMutex: ~Copyable, @unchecked Sendable {
     private static let footprint = 128
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
@@ -27,7 +28,7 @@ final class PaddedMutex: @unchecked Sendable {
     }
 
     @inline(__always)
-    func withLock<Result>(_ body: () throws -> Result) rethrows -> Result {
+    borrowing func withLock<Result>(_ body: () throws -> Result) rethrows -> Result {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body()

@@ -6,7 +6,13 @@
 /// lose no update. Memory is bounded: entries idle for longer than the event-time TTL expire,
 /// and a full stripe evicts an entry, as its `RetentionPolicy` says.
 public final class StripedTable<Entry: TableEntry>: @unchecked Sendable {
+    /// Owns the stripes; the paths that visit every stripe go through it.
     private let stripes: [TableStripe<Entry>]
+    /// The same stripes, unretained, for the lookup of one key: `withStripe(for:_:)` borrows
+    /// its stripe from here instead of retaining and releasing it, as reading it out of
+    /// `stripes` does (about 25 such pairs per score, a few percent of the daemon: docs/performance.md §20).
+    /// Valid as long as `stripes`, which never changes.
+    private let lookup: UnsafeMutableBufferPointer<Unmanaged<TableStripe<Entry>>>
     private let stripeShift: UInt64
 
     /// - Parameters:
@@ -25,12 +31,27 @@ public final class StripedTable<Entry: TableEntry>: @unchecked Sendable {
                 maximumCount: perStripe, idleSeconds: idleSeconds, seed: Fingerprint.finalize(UInt64(index + 1)),
                 retention: retention)
         }
+        self.lookup = .allocate(capacity: stripeCount)
+        _ = lookup.initialize(from: stripes.lazy.map { Unmanaged.passUnretained($0) })
         self.stripeShift = UInt64(64 - stripeCount.trailingZeroBitCount)
     }
 
+    deinit {
+        lookup.deallocate()
+    }
+
+    /// Index of `key`'s stripe: its top bits.
     @inline(__always)
-    private func stripe(for key: UInt64) -> TableStripe<Entry> {
-        stripes.count == 1 ? stripes[0] : stripes[Int(truncatingIfNeeded: key >> stripeShift)]
+    private func stripeIndex(for key: UInt64) -> Int {
+        lookup.count == 1 ? 0 : Int(truncatingIfNeeded: key >> stripeShift)
+    }
+
+    /// Runs `body` on `key`'s stripe, borrowed (see `lookup`).
+    @inline(__always)
+    private func withStripe<Result>(
+        for key: UInt64, _ body: (TableStripe<Entry>) throws -> Result
+    ) rethrows -> Result {
+        try lookup[stripeIndex(for: key)]._withUnsafeGuaranteedRef(body)
     }
 
     /// Starts loading the cache line where a lookup of `key` begins, without waiting for it or
@@ -40,7 +61,7 @@ public final class StripedTable<Entry: TableEntry>: @unchecked Sendable {
     @inline(__always)
     public func prefetch(_ key: EntityKey) {
         guard !key.isNone else { return }
-        stripe(for: key.rawValue).prefetch(key.rawValue)
+        withStripe(for: key.rawValue) { $0.prefetch(key.rawValue) }
     }
 
     /// Starts loading `key`'s entry, if the index knows it, under its stripe lock but without
@@ -49,8 +70,7 @@ public final class StripedTable<Entry: TableEntry>: @unchecked Sendable {
     @inline(__always)
     public func prefetchEntry(_ key: EntityKey) {
         guard !key.isNone else { return }
-        let stripe = stripe(for: key.rawValue)
-        stripe.mutex.withLock { stripe.prefetchEntry(key.rawValue) }
+        withStripe(for: key.rawValue) { stripe in stripe.mutex.withLock { stripe.prefetchEntry(key.rawValue) } }
     }
 
     /// Runs `body` on `key`'s entry under its stripe lock, creating the entry first if needed.
@@ -63,20 +83,22 @@ public final class StripedTable<Entry: TableEntry>: @unchecked Sendable {
         _ body: (inout Entry, _ isNew: Bool) throws -> Result
     ) rethrows -> Result {
         precondition(!key.isNone, "tables have no entry for an absent key")
-        let stripe = stripe(for: key.rawValue)
-        return try stripe.mutex.withLock {
-            let (position, inserted) = stripe.findOrInsert(key.rawValue, at: seconds)
-            return try stripe.withEntry(at: position) { try body(&$0, inserted) }
+        return try withStripe(for: key.rawValue) { stripe in
+            try stripe.mutex.withLock {
+                let (position, inserted) = stripe.findOrInsert(key.rawValue, at: seconds)
+                return try stripe.withEntry(at: position) { try body(&$0, inserted) }
+            }
         }
     }
 
     /// Runs `body` on `key`'s entry, if there is one, under its stripe lock.
     public func updateExisting<Result>(_ key: EntityKey, _ body: (inout Entry) throws -> Result) rethrows -> Result? {
         guard !key.isNone else { return nil }
-        let stripe = stripe(for: key.rawValue)
-        return try stripe.mutex.withLock {
-            guard let position = stripe.position(of: key.rawValue) else { return nil }
-            return try stripe.withEntry(at: position) { try body(&$0) }
+        return try withStripe(for: key.rawValue) { stripe in
+            try stripe.mutex.withLock {
+                guard let position = stripe.position(of: key.rawValue) else { return nil }
+                return try stripe.withEntry(at: position) { try body(&$0) }
+            }
         }
     }
 
@@ -137,7 +159,7 @@ public final class StripedTable<Entry: TableEntry>: @unchecked Sendable {
             let entries = try reader.readArray(Entry.self)
             for entry in entries {
                 guard entry.key != 0 else { throw StateFormatError("a \(Entry.self) without a key") }
-                let stripe = stripe(for: entry.key)
+                let stripe = stripes[stripeIndex(for: entry.key)]
                 if !stripe.mutex.withLock({ stripe.restore(entry) }) { dropped += 1 }
             }
             let counters = try TableStripe<Entry>.Counters(from: &reader)

@@ -160,6 +160,25 @@ struct StripedTableTests {
         #expect(kept == 500)
     }
 
+    @Test("expiry after a pass that removed nothing still finds an entry whose last-seen time an update moved back")
+    func expiryAfterEmptyPass() {
+        let table = StripedTable<CardState>(stripeCount: 1, capacity: 100, idleSeconds: 100)
+        table.update(EntityKey("card-a"), at: 1_000) { _, _ in }
+        table.update(EntityKey("card-b"), at: 1_000) { _, _ in }
+        table.update(EntityKey("card-c"), at: 1_050) { _, _ in }
+        #expect(table.expireIdle() == 0, "nothing is idle yet")
+        // The pass above knows the oldest entry is from 1,000: this update must tell expiry otherwise.
+        table.update(EntityKey("card-a"), at: 1_050) { card, _ in card.lastSeen = 10 }
+        #expect(table.expireIdle() == 1)
+        #expect(table.snapshot(EntityKey("card-a")) == nil)
+        #expect(table.count == 2)
+        // Inserting sweeps a little too, so only the end state is certain.
+        table.update(EntityKey("card-d"), at: 1_200) { _, _ in }
+        table.expireIdle()
+        #expect(table.count == 1, "card-b and card-c are idle past the TTL now")
+        #expect(table.snapshot(EntityKey("card-d")) != nil)
+    }
+
     @Test("arrival order evicts the oldest entries first, however recently they were touched")
     func arrivalOrderEviction() {
         let table = StripedTable<CardState>(stripeCount: 1, capacity: 100, idleSeconds: .max, retention: .arrivalOrder)

@@ -226,20 +226,29 @@ function factorBars(decision) {
     <span class="reason">${esc(factor.reason)}</span></div>`).join("");
 }
 
+// Lists polled every two seconds are replaced only when they change: replacing the element under
+// the pointer between a press and its release loses the click.
+const rendered = {};
+function render(id, html) {
+  if (rendered[id] === html) return;
+  rendered[id] = html;
+  $(id).innerHTML = html;
+}
+
 function showAlerts(alerts) {
-  $("alerts").innerHTML = alerts.map((alert) => `
+  render("alerts", alerts.map((alert) => `
     <div class="alert ${alert.level}" data-transaction-id="${esc(alert.transaction_id)}">
       <span class="level ${alert.level}">${alert.level}</span> <b>${esc(alert.transaction_id)}</b> · score ${alert.risk_score.toFixed(3)} · ${money(alert.amount)} ${esc(alert.currency)} · card ${esc(alert.card_id)} · ${esc(alert.time)}
       ${factorBars(alert)}
       <div class="labels">label: <button class="fraud" data-label="fraud">fraud</button><button class="legit" data-label="legitimate">legitimate</button></div>
-    </div>`).join("") || `<p class="muted">No alerts yet.</p>`;
+    </div>`).join("") || `<p class="muted">No alerts yet.</p>`);
 }
 
 function showTransactions(transactions) {
-  $("transactions").innerHTML = transactions.map((t) => `
+  render("transactions", transactions.map((t) => `
     <tr class="clickable" data-transaction-id="${esc(t.transaction_id)}"><td>${esc(t.transaction_id)}</td><td>${money(t.amount)} ${esc(t.currency)}</td><td>${esc(t.card_id)}</td>
     <td>${esc(t.category)}</td><td>${esc(t.payment_method)}</td><td>${esc(t.country)}</td><td>${esc(t.time)}</td><td>${t.risk_score.toFixed(3)}</td>
-    <td><span class="level ${t.level}">${t.level}</span></td></tr>`).join("");
+    <td><span class="level ${t.level}">${t.level}</span></td></tr>`).join(""));
 }
 
 async function showTransaction(id) {

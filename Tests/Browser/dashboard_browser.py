@@ -2,8 +2,8 @@
 """Drives the dashboard page in headless Chromium (Debian's, through Playwright) against a
 running daemon: renders alerts and charts, Start / Stop / Reset change what the API reports,
 a label button's Feedback is applied. Prints `LABELLED <transaction_id> <card_id>`; saves a
-screenshot. On a failure it prints what the page was (address, HTTP status, the start of its
-document, console messages and page errors) and saves a screenshot beside the named one.
+screenshot. On a failure it prints what the page was (address, the start of its document, its
+toasts, console messages and page errors) and saves a screenshot beside the named one.
 
     dashboard_browser.py URL SCREENSHOT_PATH
 """
@@ -28,6 +28,7 @@ def describe_failure(page, console, errors):
     print(f"page at failure: {page.url}", file=sys.stderr)
     try:
         print("document starts:", page.content()[:1500], sep="\n", file=sys.stderr)
+        print("toasts:", page.locator("#toasts").inner_text(timeout=1_000), file=sys.stderr)
         page.screenshot(path=SCREENSHOT.replace(".png", "-failure.png"), full_page=True)
     except Exception as error:  # the page may be gone too
         print("could not read the page:", error, file=sys.stderr)
@@ -56,6 +57,14 @@ def drive(page, errors):
     assert not stopped["demo"]["running"], stopped
     page.wait_for_timeout(300)
     assert analytics(page)["total_transactions"] == stopped["total_transactions"]
+
+    # Unchanged, the polled lists stay the same elements through a poll (the alerts are shown
+    # before the transactions are fetched): a click is not lost to a re-render.
+    page.evaluate("document.querySelector('#alerts .alert').dataset.kept = 'yes'")
+    for _ in range(2):  # the first may answer a poll that began before the mark
+        with page.expect_response(lambda response: "/api/transactions?limit=" in response.url, timeout=10_000):
+            pass
+    assert page.evaluate("document.querySelector('#alerts .alert').dataset.kept") == "yes", "the alerts were re-rendered"
 
     # Label the newest alert as fraud from its button.
     alert = page.locator("#alerts .alert[data-transaction-id]").first

@@ -56,8 +56,6 @@ struct ReplaySpeedTests {
             configuration.stateDirectory = stateDirectory
             configuration.engine = EngineConfiguration(
                 maximumLoggedTransactions: 50_000, outcomeMaturitySeconds: 2 * 86_400, outcomeDelayDays: 1)
-            // Admission control is wall-clock by nature: the full-speed run must be scored whole.
-            configuration.socket.maximumQueueDelay = nil
             configure(&configuration)
         }
     }

@@ -10,8 +10,8 @@ public final class StripedTable<Entry: TableEntry>: @unchecked Sendable {
     private let stripes: [TableStripe<Entry>]
     /// The same stripes, unretained, for the lookup of one key: `withStripe(for:_:)` borrows
     /// its stripe from here instead of retaining and releasing it, as reading it out of
-    /// `stripes` does (about 25 such pairs per score, a few percent of the daemon: docs/performance.md §20).
-    /// Valid as long as `stripes`, which never changes.
+    /// `stripes` does (about 25 such pairs per score, a few percent of the daemon:
+    /// docs/performance.md §20). Valid as long as `stripes`, which never changes.
     private let lookup: UnsafeMutableBufferPointer<Unmanaged<TableStripe<Entry>>>
     private let stripeShift: UInt64
 

@@ -268,29 +268,29 @@ final class TableStripe<Entry: TableEntry>: @unchecked Sendable {
         }
     }
 
-    /// Evicts the least recently seen of eight sampled entries (approximate LRU) and returns its
-    /// position, left uninitialized and out of the index for the entry that takes its place
-    /// (`count` is unchanged: the caller initializes and indexes it). Reusing the position saves
-    /// moving the last entry into it, and reading the victim's key brings in the cache line the
-    /// new entry is written to.
+    /// Evicts the least recently seen of eight sampled entries (approximate LRU); see `evict(at:)`.
     private func evictOne() -> Int {
         var victim = nextRandom() % count
         for _ in 1..<8 {
             let candidate = nextRandom() % count
             if seen[candidate] < seen[victim] { victim = candidate }
         }
-        deleteSlot(findSlot(entries[victim].key))
-        (entries + victim).deinitialize(count: 1)
-        evictions += 1
-        return victim
+        return evict(at: victim)
     }
 
-    /// Evicts the entry at the cursor (`.arrivalOrder`) and returns its position, left as
-    /// `evictOne()` leaves it.
+    /// Evicts the entry at the cursor (`.arrivalOrder`); see `evict(at:)`.
     private func evictOldest() -> Int {
         if cursor >= count { cursor = 0 }
         let victim = cursor
         cursor += 1
+        return evict(at: victim)
+    }
+
+    /// Evicts the entry at `victim` and returns its position, left uninitialized and out of the
+    /// index for the entry that takes its place (`count` is unchanged: the caller initializes and
+    /// indexes it). Reusing the position saves moving the last entry into it, and reading the
+    /// victim's key brings in the cache line the new entry is written to.
+    private func evict(at victim: Int) -> Int {
         deleteSlot(findSlot(entries[victim].key))
         (entries + victim).deinitialize(count: 1)
         evictions += 1

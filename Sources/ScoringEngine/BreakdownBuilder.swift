@@ -58,7 +58,7 @@ public final class BreakdownBuilder {
     }
 
     /// The factors (by `RiskFactor.rawValue`) whose reasons `explain` asks for.
-    private static func explained(_ outcomes: Span<FactorOutcome>, _ explain: Explain) -> Range<Int> {
+    public static func explained(_ outcomes: Span<FactorOutcome>, _ explain: Explain) -> Range<Int> {
         switch explain {
         case .all:
             return 0..<outcomes.count
@@ -75,12 +75,19 @@ public final class BreakdownBuilder {
 
     /// Writes a factor's reason into the arena as a C string.
     private func render(_ outcome: FactorOutcome, in arena: MessageArena) -> UnsafeMutablePointer<CChar> {
-        let capacity = Self.reasonCapacity
-        let memory = arena.allocate(byteCount: capacity)
-        var writer = ReasonWriter(UnsafeMutableRawBufferPointer(start: memory, count: capacity - 1))
-        outcome.render(into: &writer)
-        memory.storeBytes(of: 0, toByteOffset: writer.count, as: UInt8.self)
-        arena.shrinkLastAllocation(at: memory, to: writer.count + 1)
+        let memory = arena.allocate(byteCount: Self.reasonCapacity)
+        let count = Self.render(outcome, into: memory)
+        memory.storeBytes(of: 0, toByteOffset: count, as: UInt8.self)
+        arena.shrinkLastAllocation(at: memory, to: count + 1)
         return memory.assumingMemoryBound(to: CChar.self)
+    }
+
+    /// Writes a factor's reason, truncated as every breakdown truncates it, to `memory` (room
+    /// for `reasonCapacity` bytes: the reason and its terminator); the reason's length.
+    @inline(__always)
+    public static func render(_ outcome: FactorOutcome, into memory: UnsafeMutableRawPointer) -> Int {
+        var writer = ReasonWriter(UnsafeMutableRawBufferPointer(start: memory, count: reasonCapacity - 1))
+        outcome.render(into: &writer)
+        return writer.count
     }
 }

@@ -8,9 +8,11 @@ import StreamifyWire
 /// Turns one request frame into one response frame, synchronously: decode, validate, score, encode.
 ///
 /// This is the daemon's hot path. It decodes with protobuf-c straight from the frame's bytes
-/// into a reusable arena, keys the state tables straight from the decoded bytes, renders the
-/// reasons into arena memory and packs the response straight into the outbound buffer. After
-/// warm-up a single transaction costs no heap allocation here.
+/// into a reusable arena and keys the state tables straight from the decoded bytes. A single
+/// transaction's answer is encoded by hand straight into the outbound buffer
+/// (`BreakdownFrameWriter`); every other answer is built as protobuf-c structs in an arena, its
+/// reasons rendered into arena memory, and packed into the outbound buffer. After warm-up a
+/// single transaction costs no heap allocation here.
 ///
 /// One per connection; not thread-safe.
 public final class FrameProcessor {
@@ -25,6 +27,7 @@ public final class FrameProcessor {
     private let input = MessageArena(capacity: 32 * 1024)
     private let output = MessageArena(capacity: 32 * 1024)
     private let breakdowns = BreakdownBuilder()
+    private let breakdownFrames = BreakdownFrameWriter()
     /// Collected and reset by the handler once per read burst.
     public var counters = ScoringCounters()
 
@@ -120,9 +123,14 @@ public final class FrameProcessor {
         precondition(pendingBatch == nil, "a frame was processed while a batch was in progress")
         let start = NIODeadline.now().uptimeNanoseconds
         counters.requests += 1
-        let response = frame.withUnsafeReadableBytes { bytes in respond(to: bytes, of: frame, start: start) }
-        guard let response else { return .batchInProgress }
-        write(response, into: &outbound)
+        let answer = frame.withUnsafeReadableBytes { bytes in
+            respond(to: bytes, of: frame, start: start, into: &outbound)
+        }
+        switch answer {
+        case .response(let response): write(response, into: &outbound)
+        case .written: break
+        case .batchInProgress: return .batchInProgress
+        }
         input.reset()
         output.reset()
         return .answered
@@ -189,13 +197,23 @@ public final class FrameProcessor {
     // MARK: - Requests
 
     /// The response to a frame, or nil when it began a batch that continues in later turns.
+    /// What `respond` made of a frame.
+    private enum Answer {
+        /// A response to pack into the outbound buffer.
+        case response(UnsafeMutablePointer<Streamify__V1__Response>)
+        /// Its response frame is in the outbound buffer already (a scored transaction's).
+        case written
+        /// A large batch, answered over later turns (`continueBatch`).
+        case batchInProgress
+    }
+
     private func respond(
-        to bytes: UnsafeRawBufferPointer, of frame: ByteBuffer, start: UInt64
-    ) -> UnsafeMutablePointer<Streamify__V1__Response>? {
+        to bytes: UnsafeRawBufferPointer, of frame: ByteBuffer, start: UInt64, into outbound: inout ByteBuffer
+    ) -> Answer {
         // Count a batch before decoding it: decoding allocates every transaction it holds.
         let peek = RequestPeek(bytes)
         if peek.isWellFormed, peek.batchTransactions > maximumBatchSize {
-            return batchTooLarge(requestID: peek.requestID, count: peek.batchTransactions)
+            return .response(batchTooLarge(requestID: peek.requestID, count: peek.batchTransactions))
         }
         // Nil for a value this build does not know: refused once the request is known to score
         // (below); other requests ignore it.
@@ -205,16 +223,16 @@ public final class FrameProcessor {
         // it waited in buffers): it is refused even if its body would not decode.
         if peek.isWellFormed, peek.deadlineMs > 0, cannotMeet(deadlineMs: peek.deadlineMs) {
             counters.shedForDeadline += 1
-            return refusal(requestID: peek.requestID, .deadlineExceeded, Self.deadlineCannotBeMet)
+            return .response(refusal(requestID: peek.requestID, .deadlineExceeded, Self.deadlineCannotBeMet))
         }
         if peek.isWellFormed, peek.asksForScoring {
             if let admission, !admission.admits(atUptimeNanoseconds: start) {
                 counters.shedForQueueDelay += 1
-                return refusal(requestID: peek.requestID, .overloaded, Self.queueDelayExceeded)
+                return .response(refusal(requestID: peek.requestID, .overloaded, Self.queueDelayExceeded))
             }
             if let outputBudget, outputBudget.isExhausted {
                 counters.shedForBufferedOutput += 1
-                return refusal(requestID: peek.requestID, .overloaded, Self.bufferedOutputExceeded)
+                return .response(refusal(requestID: peek.requestID, .overloaded, Self.bufferedOutputExceeded))
             }
         }
         // A large batch is decoded a slice per turn, unless its frame has an unusual shape (or an
@@ -225,29 +243,31 @@ public final class FrameProcessor {
                 reserving: reservation(count: peek.batchTransactions, requestBytes: bytes.count), in: input)
         {
             admit(batch)
-            return nil
+            return .batchInProgress
         }
         guard peek.isWellFormed, let request = Request.unpack(bytes, into: input) else {
-            return refusal(requestID: peek.requestID, .malformed, Self.notARequest)
+            return .response(refusal(requestID: peek.requestID, .malformed, Self.notARequest))
         }
         let requestID = request.pointee.request_id
         switch request.pointee.body_case {
         case STREAMIFY__V1__REQUEST__BODY_SCORE:
-            guard let explain else { return unknownExplain(requestID: requestID, peek.explain) }
-            return scoreResponse(requestID: requestID, transaction: request.pointee.score, start: start, explain: explain)
+            guard let explain else { return .response(unknownExplain(requestID: requestID, peek.explain)) }
+            return scoreAnswer(
+                requestID: requestID, transaction: request.pointee.score, start: start, explain: explain, into: &outbound)
         case STREAMIFY__V1__REQUEST__BODY_SCORE_BATCH:
-            guard let explain else { return unknownExplain(requestID: requestID, peek.explain) }
-            return batchResponse(
+            guard let explain else { return .response(unknownExplain(requestID: requestID, peek.explain)) }
+            let response = batchResponse(
                 requestID: requestID, batch: request.pointee.score_batch, requestBytes: bytes.count, start: start,
                 explain: explain)
+            return response.map(Answer.response) ?? .batchInProgress
         case STREAMIFY__V1__REQUEST__BODY_FEEDBACK:
-            return feedbackResponse(requestID: requestID, feedback: request.pointee.feedback, start: start)
+            return .response(feedbackResponse(requestID: requestID, feedback: request.pointee.feedback, start: start))
         case STREAMIFY__V1__REQUEST__BODY_PING:
-            return pongResponse(requestID: requestID)
+            return .response(pongResponse(requestID: requestID))
         case STREAMIFY__V1__REQUEST__BODY_AUTHENTICATE:
-            return authenticateResponse(requestID: requestID, authenticate: request.pointee.authenticate)
+            return .response(authenticateResponse(requestID: requestID, authenticate: request.pointee.authenticate))
         default:
-            return refusal(requestID: requestID, .malformed, "request has no body (score, score_batch, feedback or ping)")
+            return .response(refusal(requestID: requestID, .malformed, "request has no body (score, score_batch, feedback or ping)"))
         }
     }
 
@@ -258,22 +278,30 @@ public final class FrameProcessor {
         return !overflow && WallClock.unixNanoseconds() + deadlineReserveNanoseconds >= deadline
     }
 
-    private func scoreResponse(
+    /// Scores one transaction and appends its answer: the breakdown's frame is encoded straight
+    /// into `outbound` (`BreakdownFrameWriter`); a refusal is left to pack like any response.
+    private func scoreAnswer(
         requestID: UInt64,
         transaction: UnsafeMutablePointer<Streamify__V1__Transaction>?,
         start: UInt64,
-        explain: Explain
-    ) -> UnsafeMutablePointer<Streamify__V1__Response> {
-        let response = makeResponse(requestID: requestID)
-        switch score(transaction, start: start, explain: explain) {
-        case .success(let breakdown):
-            response.pointee.body_case = STREAMIFY__V1__RESPONSE__BODY_BREAKDOWN
-            response.pointee.breakdown = breakdown
-        case .failure(let error):
-            response.pointee.body_case = STREAMIFY__V1__RESPONSE__BODY_ERROR
-            response.pointee.error = error
+        explain: Explain,
+        into outbound: inout ByteBuffer
+    ) -> Answer {
+        guard let transaction else {
+            return .response(refusal(requestID: requestID, .malformed, Self.transactionMissing))
         }
-        return response
+        switch service.score(transaction, counters: &counters) {
+        case .success(let decision):
+            let microseconds = serverTime(since: start)
+            let id = transaction.pointee.transaction_id
+            breakdownFrames.write(
+                requestID: requestID, decision.assessment, transactionID: UnsafeRawBufferPointer(start: id.data, count: id.len),
+                modelVersion: decision.modelVersion, explain: explain, serverTimeMicroseconds: microseconds,
+                into: &outbound)
+            return .written
+        case .failure(let error):
+            return .response(errorResponse(requestID: requestID, error.code, error.message, field: error.field))
+        }
     }
 
     /// Scores a batch of up to `batchSlice` transactions to its answer; a larger one (decoded in
@@ -382,6 +410,8 @@ public final class FrameProcessor {
 
     /// Why a frame was refused MALFORMED: it is not a `Request` protobuf-c can decode.
     static let notARequest = "frame is not a valid streamify.v1.Request"
+    /// Why a `score` request, or an item of a batch, was refused MALFORMED: it holds no transaction.
+    static let transactionMissing = "transaction is missing"
     /// Why a request was refused DEADLINE_EXCEEDED without being scored.
     static let deadlineCannotBeMet = "deadline_ms passed, or is too close to answer in time, before the server reached the request"
     /// Why a scoring request was shed.
@@ -441,7 +471,7 @@ public final class FrameProcessor {
     ) -> Scored {
         guard let transaction else {
             counters.errors[.malformed] += 1
-            return .failure(makeError(.malformed, "transaction is missing"))
+            return .failure(makeError(.malformed, Self.transactionMissing))
         }
         switch service.score(transaction, counters: &counters) {
         case .success(let decision):
@@ -463,10 +493,17 @@ public final class FrameProcessor {
     ) -> UnsafeMutablePointer<Streamify__V1__RiskBreakdown> {
         let breakdown = breakdowns.make(
             assessment, transactionID: transactionID, modelVersion: version, explain: explain, in: output)
-        let microseconds = UInt32(clamping: (NIODeadline.now().uptimeNanoseconds &- start) / 1000)
-        breakdown.pointee.server_time_us = microseconds
-        counters.latency.record(microseconds: microseconds)
+        breakdown.pointee.server_time_us = serverTime(since: start)
         return breakdown
+    }
+
+    /// The microseconds since `start` that an answer reports as `server_time_us`, recorded in
+    /// the latency histogram.
+    @inline(__always)
+    private func serverTime(since start: UInt64) -> UInt32 {
+        let microseconds = UInt32(clamping: (NIODeadline.now().uptimeNanoseconds &- start) / 1000)
+        counters.latency.record(microseconds: microseconds)
+        return microseconds
     }
 
     // MARK: - Encoding

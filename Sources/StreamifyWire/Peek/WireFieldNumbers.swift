@@ -42,6 +42,23 @@ package enum WireFieldNumbers {
         package let errorCode: UInt64
     }
 
+    /// `RiskBreakdown` and the `FactorScore`s inside it: what the socket door's
+    /// `BreakdownFrameWriter` writes by hand.
+    package struct Breakdown: Sendable {
+        package let transactionID: UInt64
+        package let riskScore: UInt64
+        package let level: UInt64
+        package let factors: UInt64
+        package let modelVersion: UInt64
+        package let serverTime: UInt64
+        /// `FactorScore.factor`, `.score`, `.weight`, `.contribution` and `.reason`.
+        package let factor: UInt64
+        package let score: UInt64
+        package let weight: UInt64
+        package let contribution: UInt64
+        package let reason: UInt64
+    }
+
     /// `Request`'s numbers.
     package static let request = Request(
         requestID: number("request_id", in: streamify__v1__request__descriptor),
@@ -67,6 +84,20 @@ package enum WireFieldNumbers {
         itemBreakdown: number("breakdown", in: streamify__v1__batch_item__descriptor),
         itemError: number("error", in: streamify__v1__batch_item__descriptor),
         errorCode: number("code", in: streamify__v1__error__descriptor))
+
+    /// `RiskBreakdown`'s and `FactorScore`'s numbers.
+    package static let breakdown = Breakdown(
+        transactionID: number("transaction_id", in: streamify__v1__risk_breakdown__descriptor),
+        riskScore: number("risk_score", in: streamify__v1__risk_breakdown__descriptor),
+        level: number("level", in: streamify__v1__risk_breakdown__descriptor),
+        factors: number("factors", in: streamify__v1__risk_breakdown__descriptor),
+        modelVersion: number("model_version", in: streamify__v1__risk_breakdown__descriptor),
+        serverTime: number("server_time_us", in: streamify__v1__risk_breakdown__descriptor),
+        factor: number("factor", in: streamify__v1__factor_score__descriptor),
+        score: number("score", in: streamify__v1__factor_score__descriptor),
+        weight: number("weight", in: streamify__v1__factor_score__descriptor),
+        contribution: number("contribution", in: streamify__v1__factor_score__descriptor),
+        reason: number("reason", in: streamify__v1__factor_score__descriptor))
 
     /// The number of the field called `name` in `descriptor`.
     package static func number(_ name: String, in descriptor: ProtobufCMessageDescriptor) -> UInt64 {

@@ -68,6 +68,17 @@ public final class ScoringService: Sendable {
         public var modelVersion: String
         /// The card's key in the state tables.
         public var card: EntityKey
+
+        /// A decision not made yet: the place `score(_:from:counters:into:)` writes one to.
+        public init() {
+            self.init(assessment: RiskAssessment(), modelVersion: "", card: .none)
+        }
+
+        init(assessment: RiskAssessment, modelVersion: String, card: EntityKey) {
+            self.assessment = assessment
+            self.modelVersion = modelVersion
+            self.card = card
+        }
     }
 
     /// Validates `transaction`, scores it against the state and folds it in; counts the result.
@@ -75,39 +86,53 @@ public final class ScoringService: Sendable {
     /// An invalid transaction leaves the state untouched and comes back as the error to answer with.
     /// A door reading a partitioned log passes the message's `position`: with a state directory
     /// it is journalled with the change and kept in `inputs` (see `InputLedger`).
-    @inline(__always)
     public func score(
         _ transaction: UnsafePointer<Streamify__V1__Transaction>, from position: InputPosition? = nil,
         counters: inout ScoringCounters
     ) -> Result<Decision, WireError> {
+        var decision = Decision()
+        if let error = score(transaction, from: position, counters: &counters, into: &decision) {
+            return .failure(error)
+        }
+        return .success(decision)
+    }
+
+    /// `score(_:from:counters:)` for the hot path: the decision is written into `decision`, and
+    /// the error to answer with comes back instead when there is none. Returned, the decision's
+    /// 400-odd bytes were copied at every step on their way to the answer (docs/performance.md §22).
+    @inline(__always)
+    public func score(
+        _ transaction: UnsafePointer<Streamify__V1__Transaction>, from position: InputPosition? = nil,
+        counters: inout ScoringCounters, into decision: inout Decision
+    ) -> WireError? {
         switch TransactionIntake.features(of: transaction, key: engine.configuration.fingerprintKey) {
         case .success(let features):
             guard engine.admits(eventSeconds: features.eventSeconds) else {
                 counters.errors[.invalidArgument] += 1
                 counters.clockSkewRefusals += 1
-                return .failure(Self.tooFarAhead)
+                return Self.tooFarAhead
             }
             // Read the models once: a reload during this call must not mix two versions.
             let models = engine.models
             // The numbers the decision was made on, for the archive (filled whether kept or not: same cost).
             var vector = FeatureVector()
-            guard
-                let assessment = change(
-                    .transaction, recording: features, from: position, counters: &counters,
-                    { engine.score(features, with: models, features: &vector) })
-            else { return .failure(Self.journalFailing) }
-            let modelVersion = models.servedVersion
-            if let position { inputs.record(position, .scored(assessment, modelVersion: modelVersion)) }
+            let applied: Void? = change(.transaction, recording: features, from: position, counters: &counters) {
+                decision.assessment = engine.score(features, with: models, features: &vector)
+            }
+            guard applied != nil else { return Self.journalFailing }
+            decision.modelVersion = models.servedVersion
+            decision.card = features.card
+            let level = decision.assessment.level
+            if let position { inputs.record(position, .scored(decision.assessment, modelVersion: decision.modelVersion)) }
             counters.transactions += 1
             counters.amountMinor &+= Int(truncatingIfNeeded: transaction.pointee.amount_minor)
-            counters.levels[assessment.level] += 1
-            let decision = Decision(assessment: assessment, modelVersion: modelVersion, card: features.card)
-            if let feed, feed.wantsSample(of: assessment.level) { feed.record(transaction, decision) }
-            decisionLog?.record(transaction, assessment, features: vector, modelVersion: modelVersion)
-            return .success(decision)
+            counters.levels[level] += 1
+            if let feed, feed.wantsSample(of: level) { feed.record(transaction, decision) }
+            decisionLog?.record(transaction, decision.assessment, features: vector, modelVersion: decision.modelVersion)
+            return nil
         case .failure(let error):
             counters.errors[error.code] += 1
-            return .failure(error)
+            return error
         }
     }
 

@@ -290,18 +290,17 @@ public final class FrameProcessor {
         guard let transaction else {
             return .response(refusal(requestID: requestID, .malformed, Self.transactionMissing))
         }
-        switch service.score(transaction, counters: &counters) {
-        case .success(let decision):
-            let microseconds = serverTime(since: start)
-            let id = transaction.pointee.transaction_id
-            breakdownFrames.write(
-                requestID: requestID, decision.assessment, transactionID: UnsafeRawBufferPointer(start: id.data, count: id.len),
-                modelVersion: decision.modelVersion, explain: explain, serverTimeMicroseconds: microseconds,
-                into: &outbound)
-            return .written
-        case .failure(let error):
+        var decision = ScoringService.Decision()
+        if let error = service.score(transaction, counters: &counters, into: &decision) {
             return .response(errorResponse(requestID: requestID, error.code, error.message, field: error.field))
         }
+        let microseconds = serverTime(since: start)
+        let id = transaction.pointee.transaction_id
+        breakdownFrames.write(
+            requestID: requestID, decision.assessment, transactionID: UnsafeRawBufferPointer(start: id.data, count: id.len),
+            modelVersion: decision.modelVersion, explain: explain, serverTimeMicroseconds: microseconds,
+            into: &outbound)
+        return .written
     }
 
     /// Scores a batch of up to `batchSlice` transactions to its answer; a larger one (decoded in
@@ -473,15 +472,14 @@ public final class FrameProcessor {
             counters.errors[.malformed] += 1
             return .failure(makeError(.malformed, Self.transactionMissing))
         }
-        switch service.score(transaction, counters: &counters) {
-        case .success(let decision):
-            return .success(
-                makeBreakdown(
-                    decision.assessment, transactionID: transaction.pointee.transaction_id,
-                    modelVersion: decision.modelVersion, explain: explain, start: start))
-        case .failure(let error):
+        var decision = ScoringService.Decision()
+        if let error = service.score(transaction, counters: &counters, into: &decision) {
             return .failure(makeError(error.code, error.message, field: error.field))
         }
+        return .success(
+            makeBreakdown(
+                decision.assessment, transactionID: transaction.pointee.transaction_id,
+                modelVersion: decision.modelVersion, explain: explain, start: start))
     }
 
     private func makeBreakdown(

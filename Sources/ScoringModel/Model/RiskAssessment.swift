@@ -49,6 +49,12 @@ public struct RiskAssessment: Sendable, BitwiseCopyable {
         self.factors = factors
     }
 
+    /// A zero score at the lowest level, every factor at 0 with no evidence: a placeholder to
+    /// score into.
+    public init() {
+        self.init(score: 0, level: .low, factors: .init(repeating: FactorOutcome(score: 0, primary: .none)))
+    }
+
     /// The outcome of `factor`.
     public subscript(factor: RiskFactor) -> FactorOutcome { factors[factor.rawValue] }
 }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import NIOCore
 import ScoringEngine
 import ScoringModel
@@ -97,7 +102,7 @@ final class BreakdownFrameWriter {
         var version = modelVersion
         version.withUTF8 { versionBytes in
             // protobuf-c reads the version as a C string: it ends at a NUL, if it holds one.
-            let versionLength = versionBytes.firstIndex(of: 0) ?? versionBytes.count
+            let versionLength = Self.cString(versionBytes.baseAddress, count: versionBytes.count)
             let breakdownSize =
                 Self.bytesFieldSize(keys.transactionID, transactionID.count)
                 + Self.floatFieldSize(keys.riskScore, assessment.score)
@@ -142,7 +147,15 @@ final class BreakdownFrameWriter {
     private func render(_ outcome: FactorOutcome, at index: Int) -> Int {
         let memory = reasons + index * BreakdownBuilder.reasonCapacity
         let count = BreakdownBuilder.render(outcome, into: memory)
-        return UnsafeRawBufferPointer(start: memory, count: count).firstIndex(of: 0) ?? count
+        return Self.cString(memory, count: count)
+    }
+
+    /// How many of the `count` bytes at `bytes` protobuf-c packs from them as a C string: up to
+    /// the first NUL. With memchr: `firstIndex(of:)`, a byte loop, was a third of this writer.
+    @inline(__always)
+    private static func cString(_ bytes: UnsafeRawPointer?, count: Int) -> Int {
+        guard let bytes, let nul = memchr(bytes, 0, count) else { return count }
+        return bytes.distance(to: UnsafeRawPointer(nul))
     }
 
     // MARK: - Sizes (0 for a field proto3 leaves out), by each field's key

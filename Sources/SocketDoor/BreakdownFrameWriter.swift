@@ -3,21 +3,23 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CStreamifyProto
 import NIOCore
 import ScoringEngine
 import ScoringModel
 import StreamifyWire
 
-/// Encodes the answer to one scored transaction, a `Response` holding its `RiskBreakdown`, as
-/// one length-prefixed frame written straight into the outbound buffer.
+/// Encodes scored transactions' answers by hand, straight into the outbound buffer: a single
+/// transaction's `Response` frame holding its `RiskBreakdown`, and each `BatchItem` of a batch's
+/// `BreakdownBatch` (`Envelope`), then the batch's `Response` frame around them.
 ///
 /// The bytes are those protobuf-c packs from the structs `BreakdownBuilder` makes: fields in
 /// number order, proto3 defaults (0, empty) left out, the same truncated reasons
 /// (`BreakdownFrameWriterTests` compares the two on every explain level and on edge values). It
 /// skips what the general path costs: building the structs in an arena, protobuf-c sizing the
 /// whole tree through its descriptors (a `strlen` per reason), then walking it again to pack it
-/// and moving the breakdown once its length is known (docs/performance.md §22). Batches, errors
-/// and every other answer still go through protobuf-c.
+/// and moving each breakdown once its length is known (docs/performance.md §22). Errors, and
+/// every other answer, still go through protobuf-c.
 ///
 /// One per connection; not thread-safe.
 final class BreakdownFrameWriter {
@@ -36,6 +38,9 @@ final class BreakdownFrameWriter {
         let weight: UInt64
         let contribution: UInt64
         let reason: UInt64
+        let batch: UInt64
+        let batchItems: UInt64
+        let itemBreakdown: UInt64
 
         init(response: WireFieldNumbers.Response, breakdown number: WireFieldNumbers.Breakdown) {
             typealias Wire = ProtobufWireReader
@@ -52,6 +57,9 @@ final class BreakdownFrameWriter {
             weight = Wire.key(number.weight, .fixed32)
             contribution = Wire.key(number.contribution, .fixed32)
             reason = Wire.key(number.reason, .lengthDelimited)
+            batch = Wire.key(response.breakdownBatch, .lengthDelimited)
+            batchItems = Wire.key(response.batchItems, .lengthDelimited)
+            itemBreakdown = Wire.key(response.itemBreakdown, .lengthDelimited)
         }
     }
 
@@ -70,11 +78,20 @@ final class BreakdownFrameWriter {
         reasons.deallocate()
     }
 
-    /// Appends the frame answering request `requestID` with the breakdown of `assessment` for
-    /// the transaction `transactionID`, scored by `modelVersion` in `serverTimeMicroseconds`,
-    /// with the reasons `explain` asks for.
+    /// What a breakdown is written inside.
+    enum Envelope {
+        /// The whole answer to request `requestID`: a length-prefixed `Response` frame.
+        case frame(requestID: UInt64)
+        /// One `BatchItem` of a `BreakdownBatch`, key and length included; the items go into the
+        /// batch's answer with `writeBatchAnswer`.
+        case batchItem
+    }
+
+    /// Appends the breakdown of `assessment` for the transaction `transactionID`, scored by
+    /// `modelVersion` in `serverTimeMicroseconds`, with the reasons `explain` asks for, inside
+    /// `envelope`.
     func write(
-        requestID: UInt64,
+        _ envelope: Envelope,
         _ assessment: RiskAssessment,
         transactionID: UnsafeRawBufferPointer,
         modelVersion: String,
@@ -109,15 +126,27 @@ final class BreakdownFrameWriter {
                 + Self.varintFieldSize(keys.level, UInt64(truncatingIfNeeded: Int64(assessment.level.rawValue)))
                 + factorsSize + Self.bytesFieldSize(keys.modelVersion, versionLength)
                 + Self.varintFieldSize(keys.serverTime, UInt64(serverTimeMicroseconds))
-            let responseSize =
-                Self.varintFieldSize(keys.requestID, requestID)
-                + Self.messageFieldSize(keys.breakdown, breakdownSize)
-            let frameSize = MemoryLayout<UInt32>.size + responseSize
-            _ = outbound.writeWithUnsafeMutableBytes(minimumWritableBytes: frameSize) { memory in
+            // The envelope's size (the length prefix of a frame, the key and length of an item) and its content's.
+            let (size, contentSize): (Int, Int)
+            switch envelope {
+            case .frame(let requestID):
+                contentSize = Self.varintFieldSize(keys.requestID, requestID) + Self.messageFieldSize(keys.breakdown, breakdownSize)
+                size = MemoryLayout<UInt32>.size + contentSize
+            case .batchItem:
+                contentSize = Self.messageFieldSize(keys.itemBreakdown, breakdownSize)
+                size = Self.messageFieldSize(keys.batchItems, contentSize)
+            }
+            _ = outbound.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { memory in
                 var out = FieldWriter(memory.baseAddress!)
-                out.bigEndian(UInt32(responseSize))
-                out.varintField(keys.requestID, requestID)
-                out.lengthPrefix(keys.breakdown, breakdownSize)
+                switch envelope {
+                case .frame(let requestID):
+                    out.bigEndian(UInt32(contentSize))
+                    out.varintField(keys.requestID, requestID)
+                    out.lengthPrefix(keys.breakdown, breakdownSize)
+                case .batchItem:
+                    out.lengthPrefix(keys.batchItems, contentSize)
+                    out.lengthPrefix(keys.itemBreakdown, breakdownSize)
+                }
                 out.bytesField(keys.transactionID, transactionID.baseAddress, transactionID.count)
                 out.floatField(keys.riskScore, assessment.score)
                 out.varintField(keys.level, UInt64(truncatingIfNeeded: Int64(assessment.level.rawValue)))
@@ -135,10 +164,34 @@ final class BreakdownFrameWriter {
                 out.bytesField(keys.modelVersion, versionBytes.baseAddress, versionLength)
                 out.varintField(keys.serverTime, UInt64(serverTimeMicroseconds))
                 let written = out.cursor - memory.baseAddress!
-                precondition(written == frameSize, "a breakdown frame was sized \(frameSize) bytes but \(written) were written")
+                precondition(written == size, "a breakdown was sized \(size) bytes but \(written) were written")
                 return written
             }
         }
+    }
+
+    /// Appends `item` (a protobuf-c `BatchItem`: an error) to the items of a batch's answer.
+    func append(_ item: UnsafeMutablePointer<Streamify__V1__BatchItem>, to items: inout ByteBuffer) {
+        let size = ProtobufCPacking.size(of: item)
+        items.writeProtobufVarint(keys.batchItems)
+        items.writeProtobufVarint(UInt64(size))
+        items.writeProtobufCMessage(item, packedSize: size)
+    }
+
+    /// Appends the answer to batch request `requestID`: one `Response` frame whose
+    /// `breakdown_batch` holds `items` (each with its key and length, as `write(.batchItem, …)`
+    /// and `append(_:to:)` leave them), which it consumes.
+    func writeBatchAnswer(requestID: UInt64, items: inout ByteBuffer, into outbound: inout ByteBuffer) {
+        let itemBytes = items.readableBytes
+        let size = Self.varintFieldSize(keys.requestID, requestID) + Self.messageFieldSize(keys.batch, itemBytes)
+        _ = outbound.writeWithUnsafeMutableBytes(minimumWritableBytes: MemoryLayout<UInt32>.size + size) { memory in
+            var out = FieldWriter(memory.baseAddress!)
+            out.bigEndian(UInt32(size))
+            out.varintField(keys.requestID, requestID)
+            out.lengthPrefix(keys.batch, itemBytes)
+            return out.cursor - memory.baseAddress!
+        }
+        outbound.writeBuffer(&items)
     }
 
     /// Renders factor `index`'s reason into its place in `reasons`; its length as protobuf-c

@@ -26,8 +26,9 @@ public final class FrameProcessor {
     /// Sized so a 100-transaction batch decodes without an overflow chunk.
     private let input = MessageArena(capacity: 32 * 1024)
     private let output = MessageArena(capacity: 32 * 1024)
-    private let breakdowns = BreakdownBuilder()
     private let breakdownFrames = BreakdownFrameWriter()
+    /// The items of a batch's answer while it is scored; kept, so its memory is reused.
+    private var batchItems = ByteBufferAllocator().buffer(capacity: 0)
     /// Collected and reset by the handler once per read burst.
     public var counters = ScoringCounters()
 
@@ -174,7 +175,7 @@ public final class FrameProcessor {
         }
         // From here the connection's own count of its unread output takes the answer over.
         outputBudget?.adjust(by: -pending.budgetBytes)
-        pending.writeAnswer(into: &outbound)
+        pending.writeAnswer(with: breakdownFrames, into: &outbound)
         input.reset()
         output.reset()
         return .answered
@@ -256,10 +257,9 @@ public final class FrameProcessor {
                 requestID: requestID, transaction: request.pointee.score, start: start, explain: explain, into: &outbound)
         case STREAMIFY__V1__REQUEST__BODY_SCORE_BATCH:
             guard let explain else { return .response(unknownExplain(requestID: requestID, peek.explain)) }
-            let response = batchResponse(
+            return batchAnswer(
                 requestID: requestID, batch: request.pointee.score_batch, requestBytes: bytes.count, start: start,
-                explain: explain)
-            return response.map(Answer.response) ?? .batchInProgress
+                explain: explain, into: &outbound)
         case STREAMIFY__V1__REQUEST__BODY_FEEDBACK:
             return .response(feedbackResponse(requestID: requestID, feedback: request.pointee.feedback, start: start))
         case STREAMIFY__V1__REQUEST__BODY_PING:
@@ -297,84 +297,86 @@ public final class FrameProcessor {
         let microseconds = serverTime(since: start)
         let id = transaction.pointee.transaction_id
         breakdownFrames.write(
-            requestID: requestID, decision.assessment, transactionID: UnsafeRawBufferPointer(start: id.data, count: id.len),
+            .frame(requestID: requestID), decision.assessment,
+            transactionID: UnsafeRawBufferPointer(start: id.data, count: id.len),
             modelVersion: decision.modelVersion, explain: explain, serverTimeMicroseconds: microseconds,
             into: &outbound)
         return .written
     }
 
-    /// Scores a batch of up to `batchSlice` transactions to its answer; a larger one (decoded in
-    /// one piece because of its frame's shape) is left to later turns (`pendingBatch`): nil.
-    private func batchResponse(
+    /// Scores a batch of up to `batchSlice` transactions and appends its answer; a larger one
+    /// (decoded in one piece because of its frame's shape) is left to later turns (`pendingBatch`).
+    private func batchAnswer(
         requestID: UInt64,
         batch: UnsafeMutablePointer<Streamify__V1__TransactionBatch>?,
         requestBytes: Int,
         start: UInt64,
-        explain: Explain
-    ) -> UnsafeMutablePointer<Streamify__V1__Response>? {
+        explain: Explain,
+        into outbound: inout ByteBuffer
+    ) -> Answer {
         let count = batch?.pointee.n_transactions ?? 0
         // The peek already refused larger batches; this only guards the arithmetic below.
-        guard count <= maximumBatchSize else { return batchTooLarge(requestID: requestID, count: count) }
-        guard let batch else {
-            return batchAnswer(requestID: requestID, items: output.makePointerArray(of: Streamify__V1__BatchItem.self, count: 0), count: 0)
-        }
-        guard count <= Self.batchSlice else {
+        guard count <= maximumBatchSize else { return .response(batchTooLarge(requestID: requestID, count: count)) }
+        if let batch, count > Self.batchSlice {
             admit(LargeBatch(
                 decoded: batch, requestID: requestID, start: start, explain: explain,
                 reserving: reservation(count: count, requestBytes: requestBytes)))
-            return nil
+            return .batchInProgress
         }
-        let items = output.makePointerArray(of: Streamify__V1__BatchItem.self, count: count)
-        let itemStructs = output.make(Streamify__V1__BatchItem.self, count: count)
-        for index in 0..<count {
-            let item = itemStructs + index
-            fill(item, scoring: batch.pointee.transactions[index], start: start, explain: explain)
-            items[index] = item
+        batchItems.clear()
+        if let transactions = batch?.pointee.transactions {
+            for index in 0..<count {
+                appendItem(scoring: transactions[index], start: start, explain: explain, to: &batchItems)
+            }
         }
-        return batchAnswer(requestID: requestID, items: items, count: count)
+        breakdownFrames.writeBatchAnswer(requestID: requestID, items: &batchItems, into: &outbound)
+        return .written
     }
 
-    /// Scores up to `batchSlice` more of a large batch's transactions and packs their items into
-    /// its answer; what they were built from is then released.
+    /// Scores up to `batchSlice` more of a large batch's transactions and appends their items to
+    /// its answer.
     private func scoreSlice(of pending: inout LargeBatch) {
         let end = min(pending.scored + Self.batchSlice, pending.count)
-        var item = Streamify__V1__BatchItem()
-        for index in pending.scored..<end {
-            fill(&item, scoring: pending.transactions[index], start: pending.start, explain: pending.explain)
-            pending.append(&item)
+        let (start, explain) = (pending.start, pending.explain)
+        while pending.scored < end {
+            pending.appendNext { transaction, items in
+                appendItem(scoring: transaction, start: start, explain: explain, to: &items)
+            }
         }
         output.reset()
     }
 
-    /// Scores `transaction` into `item`: its breakdown, or the error that refused it.
-    private func fill(
-        _ item: UnsafeMutablePointer<Streamify__V1__BatchItem>,
+    /// Scores `transaction` and appends its `BatchItem` to `items`: its breakdown, encoded by
+    /// hand, or the error that refused it, packed by protobuf-c.
+    private func appendItem(
         scoring transaction: UnsafeMutablePointer<Streamify__V1__Transaction>?,
         start: UInt64,
-        explain: Explain
+        explain: Explain,
+        to items: inout ByteBuffer
     ) {
-        streamify__v1__batch_item__init(item)
-        switch score(transaction, start: start, explain: explain) {
-        case .success(let breakdown):
-            item.pointee.result_case = STREAMIFY__V1__BATCH_ITEM__RESULT_BREAKDOWN
-            item.pointee.breakdown = breakdown
-        case .failure(let error):
-            item.pointee.result_case = STREAMIFY__V1__BATCH_ITEM__RESULT_ERROR
-            item.pointee.error = error
+        guard let transaction else {
+            counters.errors[.malformed] += 1
+            appendError(makeError(.malformed, Self.transactionMissing), to: &items)
+            return
         }
+        var decision = ScoringService.Decision()
+        if let error = service.score(transaction, counters: &counters, into: &decision) {
+            appendError(makeError(error.code, error.message, field: error.field), to: &items)
+            return
+        }
+        let id = transaction.pointee.transaction_id
+        breakdownFrames.write(
+            .batchItem, decision.assessment, transactionID: UnsafeRawBufferPointer(start: id.data, count: id.len),
+            modelVersion: decision.modelVersion, explain: explain, serverTimeMicroseconds: serverTime(since: start),
+            into: &items)
     }
 
-    private func batchAnswer(
-        requestID: UInt64, items: UnsafeMutablePointer<UnsafeMutablePointer<Streamify__V1__BatchItem>?>, count: Int
-    ) -> UnsafeMutablePointer<Streamify__V1__Response> {
-        let result = output.make(Streamify__V1__BreakdownBatch.self)
-        streamify__v1__breakdown_batch__init(result)
-        result.pointee.n_items = count
-        result.pointee.items = items
-        let response = makeResponse(requestID: requestID)
-        response.pointee.body_case = STREAMIFY__V1__RESPONSE__BODY_BREAKDOWN_BATCH
-        response.pointee.breakdown_batch = result
-        return response
+    private func appendError(_ error: UnsafeMutablePointer<Streamify__V1__Error>, to items: inout ByteBuffer) {
+        var item = Streamify__V1__BatchItem()
+        streamify__v1__batch_item__init(&item)
+        item.result_case = STREAMIFY__V1__BATCH_ITEM__RESULT_ERROR
+        item.error = error
+        breakdownFrames.append(&item, to: &items)
     }
 
     private func feedbackResponse(
@@ -459,41 +461,6 @@ public final class FrameProcessor {
     }
 
     // MARK: - Scoring
-
-    private enum Scored {
-        case success(UnsafeMutablePointer<Streamify__V1__RiskBreakdown>)
-        case failure(UnsafeMutablePointer<Streamify__V1__Error>)
-    }
-
-    private func score(
-        _ transaction: UnsafeMutablePointer<Streamify__V1__Transaction>?, start: UInt64, explain: Explain
-    ) -> Scored {
-        guard let transaction else {
-            counters.errors[.malformed] += 1
-            return .failure(makeError(.malformed, Self.transactionMissing))
-        }
-        var decision = ScoringService.Decision()
-        if let error = service.score(transaction, counters: &counters, into: &decision) {
-            return .failure(makeError(error.code, error.message, field: error.field))
-        }
-        return .success(
-            makeBreakdown(
-                decision.assessment, transactionID: transaction.pointee.transaction_id,
-                modelVersion: decision.modelVersion, explain: explain, start: start))
-    }
-
-    private func makeBreakdown(
-        _ assessment: RiskAssessment,
-        transactionID: ProtobufCBinaryData,
-        modelVersion version: String,
-        explain: Explain,
-        start: UInt64
-    ) -> UnsafeMutablePointer<Streamify__V1__RiskBreakdown> {
-        let breakdown = breakdowns.make(
-            assessment, transactionID: transactionID, modelVersion: version, explain: explain, in: output)
-        breakdown.pointee.server_time_us = serverTime(since: start)
-        return breakdown
-    }
 
     /// The microseconds since `start` that an answer reports as `server_time_us`, recorded in
     /// the latency histogram.

@@ -125,13 +125,12 @@ struct LargeBatch {
         return !malformed
     }
 
-    /// Packs the next transaction's item (a `BatchItem`) into the answer.
-    mutating func append(_ item: UnsafeMutablePointer<Streamify__V1__BatchItem>) {
-        let number = WireFieldNumbers.response.batchItems
-        let size = ProtobufCPacking.size(of: item)
-        items.writeProtobufKey(number, .lengthDelimited)
-        items.writeProtobufVarint(UInt64(size))
-        items.writeProtobufCMessage(item, packedSize: size)
+    /// Scores the next transaction with `body`, which appends its item (a `BatchItem`, with its
+    /// key and length) to the answer's items.
+    mutating func appendNext(
+        _ body: (UnsafeMutablePointer<Streamify__V1__Transaction>?, inout ByteBuffer) -> Void
+    ) {
+        body(transactions[scored], &items)
         scored += 1
     }
 
@@ -145,23 +144,9 @@ struct LargeBatch {
     /// bytes reserved when it was admitted, or the answer packed so far once that is larger.
     var budgetBytes: Int { max(reservedBytes, answerBytes) }
 
-    /// Appends the answer: one `Response` frame with the `breakdown_batch` of every item, laid
-    /// out as protobuf-c lays out a packed `Response` (fields in number order, a zero
-    /// `request_id` left out).
-    mutating func writeAnswer(into outbound: inout ByteBuffer) {
-        let number = WireFieldNumbers.response
-        let idKey = ProtobufWireReader.key(number.requestID, .varint)
-        let batchKey = ProtobufWireReader.key(number.breakdownBatch, .lengthDelimited)
-        let itemBytes = UInt64(items.readableBytes)
-        var size = ProtobufWireReader.varintSize(batchKey) + ProtobufWireReader.varintSize(itemBytes) + items.readableBytes
-        if requestID != 0 { size += ProtobufWireReader.varintSize(idKey) + ProtobufWireReader.varintSize(requestID) }
-        outbound.writeInteger(UInt32(size), endianness: .big)
-        if requestID != 0 {
-            outbound.writeProtobufVarint(idKey)
-            outbound.writeProtobufVarint(requestID)
-        }
-        outbound.writeProtobufVarint(batchKey)
-        outbound.writeProtobufVarint(itemBytes)
-        outbound.writeBuffer(&items)
+    /// Appends the answer: one `Response` frame with the `breakdown_batch` of every item
+    /// (`BreakdownFrameWriter.writeBatchAnswer`).
+    mutating func writeAnswer(with writer: BreakdownFrameWriter, into outbound: inout ByteBuffer) {
+        writer.writeBatchAnswer(requestID: requestID, items: &items, into: &outbound)
     }
 }

@@ -40,7 +40,7 @@ struct BreakdownFrameWriterTests {
         var frame = ByteBuffer()
         transactionID.withUnsafeBytes { id in
             writer.write(
-                requestID: requestID, assessment, transactionID: id, modelVersion: modelVersion, explain: explain,
+                .frame(requestID: requestID), assessment, transactionID: id, modelVersion: modelVersion, explain: explain,
                 serverTimeMicroseconds: serverTime, into: &frame)
         }
         return frame
@@ -121,6 +121,85 @@ struct BreakdownFrameWriterTests {
             }
         }
         #expect(compared == assessments.count * Explain.allCases.count)
+    }
+
+    @Test("a batch's answer, items by hand and errors by protobuf-c, is protobuf-c's")
+    func batchAnswerSameBytes() {
+        let assessments = Array(Self.assessments(count: 60).prefix(40))
+        for explain in Explain.allCases {
+            for requestID: UInt64 in [0, 77] {
+                let arena = MessageArena(capacity: 64 * 1024)
+                let builder = BreakdownBuilder()
+                let writer = BreakdownFrameWriter()
+                var items = ByteBuffer()
+                let pointers = arena.makePointerArray(of: Streamify__V1__BatchItem.self, count: assessments.count + 1)
+                let structs = arena.make(Streamify__V1__BatchItem.self, count: assessments.count + 1)
+                let id: [UInt8] = Array("tx".utf8)
+                id.withUnsafeBufferPointer { idBytes in
+                    for (index, assessment) in assessments.enumerated() {
+                        let item = structs + index
+                        streamify__v1__batch_item__init(item)
+                        item.pointee.result_case = STREAMIFY__V1__BATCH_ITEM__RESULT_BREAKDOWN
+                        item.pointee.breakdown = builder.make(
+                            assessment,
+                            transactionID: ProtobufCBinaryData(
+                                len: idBytes.count, data: UnsafeMutablePointer(mutating: idBytes.baseAddress)),
+                            modelVersion: "v\(index)", explain: explain, in: arena)
+                        item.pointee.breakdown.pointee.server_time_us = UInt32(index)
+                        pointers[index] = item
+                        writer.write(
+                            .batchItem, assessment, transactionID: UnsafeRawBufferPointer(idBytes), modelVersion: "v\(index)",
+                            explain: explain, serverTimeMicroseconds: UInt32(index), into: &items)
+                    }
+                }
+                // One refused transaction among them.
+                let refused = structs + assessments.count
+                streamify__v1__batch_item__init(refused)
+                refused.pointee.result_case = STREAMIFY__V1__BATCH_ITEM__RESULT_ERROR
+                let error = arena.make(Streamify__V1__Error.self)
+                streamify__v1__error__init(error)
+                error.pointee.code = STREAMIFY__V1__ERROR_CODE__ERROR_CODE_INVALID_ARGUMENT
+                error.pointee.message = arena.copy("amount_minor must be positive")
+                error.pointee.field = arena.copy("amount_minor")
+                refused.pointee.error = error
+                pointers[assessments.count] = refused
+                writer.append(refused, to: &items)
+
+                let batch = arena.make(Streamify__V1__BreakdownBatch.self)
+                streamify__v1__breakdown_batch__init(batch)
+                batch.pointee.n_items = assessments.count + 1
+                batch.pointee.items = pointers
+                let response = arena.make(Streamify__V1__Response.self)
+                streamify__v1__response__init(response)
+                response.pointee.request_id = requestID
+                response.pointee.body_case = STREAMIFY__V1__RESPONSE__BODY_BREAKDOWN_BATCH
+                response.pointee.breakdown_batch = batch
+                var expected = ByteBuffer()
+                expected.writeProtobufCFrame(response)
+
+                var actual = ByteBuffer()
+                writer.writeBatchAnswer(requestID: requestID, items: &items, into: &actual)
+                #expect(actual == expected, "explain \(explain), request \(requestID)")
+            }
+        }
+    }
+
+    @Test("an empty batch's answer is protobuf-c's")
+    func emptyBatchAnswer() {
+        let arena = MessageArena(capacity: 1024)
+        let batch = arena.make(Streamify__V1__BreakdownBatch.self)
+        streamify__v1__breakdown_batch__init(batch)
+        let response = arena.make(Streamify__V1__Response.self)
+        streamify__v1__response__init(response)
+        response.pointee.request_id = 5
+        response.pointee.body_case = STREAMIFY__V1__RESPONSE__BODY_BREAKDOWN_BATCH
+        response.pointee.breakdown_batch = batch
+        var expected = ByteBuffer()
+        expected.writeProtobufCFrame(response)
+        var items = ByteBuffer()
+        var actual = ByteBuffer()
+        BreakdownFrameWriter().writeBatchAnswer(requestID: 5, items: &items, into: &actual)
+        #expect(actual == expected)
     }
 
     @Test("a reason longer than a breakdown holds is cut where protobuf-c's is")

@@ -3,7 +3,9 @@ import ScoringModel
 import StreamifyWire
 
 /// Turns an assessment into the wire breakdown, built as protobuf-c structs in an arena: the
-/// one place a `RiskAssessment` becomes a `streamify.v1.RiskBreakdown`.
+/// form the Kafka door and the tools use, and the reference the socket door's hand-written
+/// encoder (`BreakdownFrameWriter`, which shares `explained` and `render` with it) is tested
+/// against byte for byte.
 ///
 /// Reasons and the model version are written straight into arena memory, so a breakdown costs no
 /// heap allocation, and every breakdown in an arena keeps its own version even when the model

@@ -8,11 +8,11 @@ import StreamifyWire
 /// Turns one request frame into one response frame, synchronously: decode, validate, score, encode.
 ///
 /// This is the daemon's hot path. It decodes with protobuf-c straight from the frame's bytes
-/// into a reusable arena and keys the state tables straight from the decoded bytes. A single
-/// transaction's answer is encoded by hand straight into the outbound buffer
-/// (`BreakdownFrameWriter`); every other answer is built as protobuf-c structs in an arena, its
-/// reasons rendered into arena memory, and packed into the outbound buffer. After warm-up a
-/// single transaction costs no heap allocation here.
+/// into a reusable arena and keys the state tables straight from the decoded bytes. Scored
+/// transactions' answers, alone or in a batch, are encoded by hand straight into the outbound
+/// buffer (`BreakdownFrameWriter`); errors and every other answer are built as protobuf-c structs
+/// in an arena and packed into it. After warm-up a single transaction costs no heap allocation
+/// here.
 ///
 /// One per connection; not thread-safe.
 public final class FrameProcessor {
@@ -197,7 +197,6 @@ public final class FrameProcessor {
 
     // MARK: - Requests
 
-    /// The response to a frame, or nil when it began a batch that continues in later turns.
     /// What `respond` made of a frame.
     private enum Answer {
         /// A response to pack into the outbound buffer.
@@ -208,6 +207,8 @@ public final class FrameProcessor {
         case batchInProgress
     }
 
+    /// Answers one frame: a scored transaction or batch straight into `outbound`, anything else
+    /// as a response to pack; or begins a batch that continues in later turns.
     private func respond(
         to bytes: UnsafeRawBufferPointer, of frame: ByteBuffer, start: UInt64, into outbound: inout ByteBuffer
     ) -> Answer {

@@ -2,6 +2,7 @@ import CStreamifyProto
 import NIOCore
 import ScoringEngine
 import ScoringModel
+import ScoringTestSupport
 import StreamifyWire
 import Testing
 
@@ -50,13 +51,8 @@ struct BreakdownFrameWriterTests {
     /// known, travel, shared devices, risky categories and methods, bursts; every third with its
     /// scores, weights and contributions set to edge values (0, -0, tiny, 1) on top.
     static func assessments(count: Int) -> [RiskAssessment] {
-        var random: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next(_ bound: Int) -> Int {
-            random ^= random << 13
-            random ^= random >> 7
-            random ^= random << 17
-            return Int(truncatingIfNeeded: random >> 1) % bound
-        }
+        var random = XorShift(seed: 0x9E37_79B9_7F4A_7C15)
+        func next(_ bound: Int) -> Int { random.next(bound) }
         let places = [GeoPoint(latitude: 40.71, longitude: -74.01), GeoPoint(latitude: 51.51, longitude: -0.13)]
         let categories = ["5411", "5732", "6051", "7995", "4829", ""]
         let methods = ["credit_card", "crypto", "bnpl", "gift_card", "wire", ""]

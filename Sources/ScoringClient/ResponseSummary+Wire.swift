@@ -92,7 +92,7 @@ extension ResponseSummary.Item {
         var score: Float = 0
         var level = AlertLevel.unspecified
         var serverTime: UInt32 = 0
-        let number = WireFieldNumbers.response
+        let number = WireFieldNumbers.breakdown
         var reader = ProtobufWireReader(bytes, range: range)
         while let field = reader.nextField() {
             switch (field.number, field.wireType) {

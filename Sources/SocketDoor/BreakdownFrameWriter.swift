@@ -67,8 +67,6 @@ final class BreakdownFrameWriter {
     private static let factorCount = RiskFactor.allCases.count
     /// Each factor's reason, rendered before the sizes can be known.
     private let reasons: UnsafeMutableRawPointer
-    private var reasonLengths = FactorSlots<Int>(repeating: 0)
-    private var factorSizes = FactorSlots<Int>(repeating: 0)
 
     init() {
         reasons = .allocate(byteCount: Self.factorCount * BreakdownBuilder.reasonCapacity, alignment: 1)
@@ -102,6 +100,8 @@ final class BreakdownFrameWriter {
         // Spans taken once: indexing the inline arrays directly would copy them at every read.
         let outcomes = assessment.factors.span
         let explained = BreakdownBuilder.explained(outcomes, explain)
+        var reasonLengths = FactorSlots<Int>(repeating: 0)
+        var factorSizes = FactorSlots<Int>(repeating: 0)
         var factorsSize = 0
         for factor in RiskFactor.allCases {
             let index = factor.rawValue

@@ -288,21 +288,8 @@ public final class FrameProcessor {
         explain: Explain,
         into outbound: inout ByteBuffer
     ) -> Answer {
-        guard let transaction else {
-            return .response(refusal(requestID: requestID, .malformed, Self.transactionMissing))
-        }
-        var decision = ScoringService.Decision()
-        if let error = service.score(transaction, counters: &counters, into: &decision) {
-            return .response(errorResponse(requestID: requestID, error.code, error.message, field: error.field))
-        }
-        let microseconds = serverTime(since: start)
-        let id = transaction.pointee.transaction_id
-        breakdownFrames.write(
-            .frame(requestID: requestID), decision.assessment,
-            transactionID: UnsafeRawBufferPointer(start: id.data, count: id.len),
-            modelVersion: decision.modelVersion, explain: explain, serverTimeMicroseconds: microseconds,
-            into: &outbound)
-        return .written
+        let refused = score(transaction, start: start, explain: explain, as: .frame(requestID: requestID), into: &outbound)
+        return refused.map { .response(errorResponse(requestID: requestID, $0)) } ?? .written
     }
 
     /// Scores a batch of up to `batchSlice` transactions and appends its answer; a larger one
@@ -355,21 +342,35 @@ public final class FrameProcessor {
         explain: Explain,
         to items: inout ByteBuffer
     ) {
+        if let refused = score(transaction, start: start, explain: explain, as: .batchItem, into: &items) {
+            appendError(refused, to: &items)
+        }
+    }
+
+    /// Scores `transaction` and writes its breakdown inside `envelope` into `buffer`; or, when
+    /// it is missing or refused, leaves `buffer` alone and returns the error to answer with
+    /// (counted).
+    private func score(
+        _ transaction: UnsafeMutablePointer<Streamify__V1__Transaction>?,
+        start: UInt64,
+        explain: Explain,
+        as envelope: BreakdownFrameWriter.Envelope,
+        into buffer: inout ByteBuffer
+    ) -> UnsafeMutablePointer<Streamify__V1__Error>? {
         guard let transaction else {
             counters.errors[.malformed] += 1
-            appendError(makeError(.malformed, Self.transactionMissing), to: &items)
-            return
+            return makeError(.malformed, Self.transactionMissing)
         }
         var decision = ScoringService.Decision()
         if let error = service.score(transaction, counters: &counters, into: &decision) {
-            appendError(makeError(error.code, error.message, field: error.field), to: &items)
-            return
+            return makeError(error.code, error.message, field: error.field)
         }
         let id = transaction.pointee.transaction_id
         breakdownFrames.write(
-            .batchItem, decision.assessment, transactionID: UnsafeRawBufferPointer(start: id.data, count: id.len),
+            envelope, decision.assessment, transactionID: UnsafeRawBufferPointer(start: id.data, count: id.len),
             modelVersion: decision.modelVersion, explain: explain, serverTimeMicroseconds: serverTime(since: start),
-            into: &items)
+            into: &buffer)
+        return nil
     }
 
     private func appendError(_ error: UnsafeMutablePointer<Streamify__V1__Error>, to items: inout ByteBuffer) {
@@ -512,9 +513,15 @@ public final class FrameProcessor {
     private func errorResponse(
         requestID: UInt64, _ code: ErrorCode, _ message: String, field: String = ""
     ) -> UnsafeMutablePointer<Streamify__V1__Response> {
+        errorResponse(requestID: requestID, makeError(code, message, field: field))
+    }
+
+    private func errorResponse(
+        requestID: UInt64, _ error: UnsafeMutablePointer<Streamify__V1__Error>
+    ) -> UnsafeMutablePointer<Streamify__V1__Response> {
         let response = makeResponse(requestID: requestID)
         response.pointee.body_case = STREAMIFY__V1__RESPONSE__BODY_ERROR
-        response.pointee.error = makeError(code, message, field: field)
+        response.pointee.error = error
         return response
     }
 

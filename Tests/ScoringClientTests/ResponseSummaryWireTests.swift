@@ -75,13 +75,14 @@ struct ResponseSummaryWireTests {
     /// Responses whose known fields come with the wrong wire type, at each level the summary reads.
     static let wrongWireTypes: [[UInt8]] = {
         let n = WireFieldNumbers.response
+        let b = WireFieldNumbers.breakdown
         let errorWithCodeAsBytes = [tag(n.errorCode, 2), 0]
         let itemWithErrorAsVarint = [tag(n.itemError, 0), 1]
         let itemWithBreakdownAsVarint = [tag(n.itemBreakdown, 0), 1]
         return [
             [tag(n.requestID, 2), 0],
-            [tag(n.breakdown, 2), 2, tag(n.riskScore, 0), 1],
-            [tag(n.breakdown, 2), 2, tag(n.level, 2), 0],
+            [tag(n.breakdown, 2), 2, tag(b.riskScore, 0), 1],
+            [tag(n.breakdown, 2), 2, tag(b.level, 2), 0],
             [tag(n.breakdown, 0), 1],
             [tag(n.breakdownBatch, 0), 1],
             [tag(n.error, 0), 1],

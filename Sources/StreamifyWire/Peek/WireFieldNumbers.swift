@@ -20,7 +20,7 @@ package enum WireFieldNumbers {
         package let batchTransactions: UInt64
     }
 
-    /// `Response`, and the messages inside it that a summary reads.
+    /// `Response`, and the messages inside it that a summary reads (a breakdown's own: `Breakdown`).
     package struct Response: Sendable {
         package let requestID: UInt64
         package let breakdown: UInt64
@@ -29,10 +29,6 @@ package enum WireFieldNumbers {
         package let pong: UInt64
         package let error: UInt64
         package let authenticated: UInt64
-        /// `RiskBreakdown.risk_score`, `.level` and `.server_time_us`.
-        package let riskScore: UInt64
-        package let level: UInt64
-        package let serverTime: UInt64
         /// `BreakdownBatch.items`.
         package let batchItems: UInt64
         /// `BatchItem.breakdown` and `.error`.
@@ -43,7 +39,7 @@ package enum WireFieldNumbers {
     }
 
     /// `RiskBreakdown` and the `FactorScore`s inside it: what the socket door's
-    /// `BreakdownFrameWriter` writes by hand.
+    /// `BreakdownFrameWriter` writes by hand and the client's summary reads.
     package struct Breakdown: Sendable {
         package let transactionID: UInt64
         package let riskScore: UInt64
@@ -77,9 +73,6 @@ package enum WireFieldNumbers {
         pong: number("pong", in: streamify__v1__response__descriptor),
         error: number("error", in: streamify__v1__response__descriptor),
         authenticated: number("authenticated", in: streamify__v1__response__descriptor),
-        riskScore: number("risk_score", in: streamify__v1__risk_breakdown__descriptor),
-        level: number("level", in: streamify__v1__risk_breakdown__descriptor),
-        serverTime: number("server_time_us", in: streamify__v1__risk_breakdown__descriptor),
         batchItems: number("items", in: streamify__v1__breakdown_batch__descriptor),
         itemBreakdown: number("breakdown", in: streamify__v1__batch_item__descriptor),
         itemError: number("error", in: streamify__v1__batch_item__descriptor),

@@ -80,8 +80,12 @@ final class EventLoopDelayProbe {
     private func stillBehindSinceLastTick(atUptimeNanoseconds now: UInt64) -> Bool {
         let sinceTick = now &- (due &- period)
         let worked = Self.threadCPUNanoseconds() &- cpuAtLastTick
-        return Self.keptWorking(sinceTick: sinceTick, worked: worked, blocked: Self.threadBlocks() != blocksAtLastTick, idleSlack: idleSlack)
+        return Self.keptWorking(sinceTick: sinceTick, worked: worked, blocked: hasBlockedSinceLateTick, idleSlack: idleSlack)
     }
+
+    /// Whether the thread has blocked (waited in its poll) since the last late tick ran (a
+    /// system call).
+    var hasBlockedSinceLateTick: Bool { Self.threadBlocks() != blocksAtLastTick }
 
     /// Whether a thread that worked `worked` of the `sinceTick` nanoseconds since a tick, and
     /// `blocked` or not in between, has kept working all along: it never blocked, and was idle

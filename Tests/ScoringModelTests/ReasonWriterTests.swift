@@ -35,3 +35,34 @@ struct ReasonWriterTests {
         #expect(signal.text == "1,870 km from last use 12 min ago: 9,350 km/h (impossible travel)")
     }
 }
+
+@Suite("Reasons from any values")
+struct SignalValueRangeTests {
+    static let extremes: [Double] = [.nan, .infinity, -.infinity, 1e300, -1e300, 9.3e18, -9.3e18, 65_536.5, -0.5]
+
+    @Test("every kind renders every value, out of range ones included, without trapping")
+    func extremeValues() {
+        for raw in 0...UInt8.max {
+            guard let kind = Signal.Kind(rawValue: raw) else { continue }
+            for value in Self.extremes {
+                for position in 0..<3 {
+                    let values = (0..<3).map { $0 == position ? value : 1 }
+                    let text = Signal(kind, values[0], values[1], values[2]).text
+                    #expect(text.utf8.allSatisfy { $0 < 0x80 }, "\(kind) with \(values): \(text)")
+                }
+            }
+        }
+    }
+
+    @Test("a value that is not a number reads n/a; one too large for the page, its bound")
+    func outOfRangeText() {
+        #expect(String { $0.append(whole: .nan) } == "n/a")
+        #expect(String { $0.append(whole: 1e300) } == "9,000,000,000,000,000")
+        #expect(String { $0.append(whole: -12.7) } == "-12")
+        #expect(Signal(.countryChange, 0x4445, .nan).text == "country changed DE -> ??, not seen on this card before")
+        #expect(Signal(.countryChange, 0x4445, 0x0A0A).text == "country changed DE -> ??, not seen on this card before")
+        #expect(Signal(.riskyCategory, 1e12).text == "high-risk category: unknown")
+        #expect(Signal(.learnedFeature, .infinity, 2).text == "learned from outcomes: unknown feature (+2.0 log-odds)")
+        #expect(Signal(.travelImpossible, .nan, 12, .infinity).text == "n/a km from last use 12 min ago: n/a km/h (impossible travel)")
+    }
+}

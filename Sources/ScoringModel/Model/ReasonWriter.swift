@@ -49,6 +49,22 @@ public struct ReasonWriter {
         }
     }
 
+    /// The whole part of `value` with thousands separators, as `append(grouped:)` writes it;
+    /// `n/a` for a value that is not finite, and a value beyond ±9e15 written as that bound.
+    ///
+    /// Signals keep their values as `Double`s, and a signal read back from a file may hold
+    /// anything: a reason is written for every value, never a trap on converting it.
+    public mutating func append(whole value: Double) {
+        guard value.isFinite else {
+            append("n/a")
+            return
+        }
+        append(grouped: Int(min(max(value, -Self.largestWritten), Self.largestWritten)))
+    }
+
+    /// The largest magnitude written as it is (well inside `Int`, and exact in a `Double`).
+    static let largestWritten = 9e15
+
     /// A number with `fractionDigits` decimals (grouped integer part): 1,234.56.
     public mutating func append(_ value: Double, fractionDigits: Int) {
         guard value.isFinite else {
@@ -57,7 +73,7 @@ public struct ReasonWriter {
         }
         var scale = 1.0
         for _ in 0..<fractionDigits { scale *= 10 }
-        let clamped = min(max(value, -9e15 / scale), 9e15 / scale)
+        let clamped = min(max(value, -Self.largestWritten / scale), Self.largestWritten / scale)
         var scaled = Int((abs(clamped) * scale).rounded())
         if clamped < 0, scaled > 0 { byte(UInt8(ascii: "-")) }
         let unit = Int(scale)
@@ -86,10 +102,10 @@ public struct ReasonWriter {
     /// A duration given in minutes, as "45 s", "12 min", "3.5 h" or "2.0 days".
     public mutating func append(durationMinutes minutes: Double) {
         if minutes < 1 {
-            append(grouped: Int((minutes * 60).rounded()))
+            append(whole: (minutes * 60).rounded())
             append(" s")
         } else if minutes < 120 {
-            append(grouped: Int(minutes.rounded()))
+            append(whole: minutes.rounded())
             append(" min")
         } else if minutes < 48 * 60 {
             append(minutes / 60, fractionDigits: 1)

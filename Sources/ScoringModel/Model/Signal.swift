@@ -65,18 +65,18 @@ public struct Signal: Sendable, BitwiseCopyable {
         case .amountColdStart:
             w.append(money: a)
             w.append(" on a card with ")
-            w.append(grouped: Int(b))
+            w.append(whole: b)
             w.append(b == 1 ? " earlier transaction; judged against all cards" : " earlier transactions; judged against all cards")
         case .amountLarge:
             w.append(money: a)
             w.append(" is a large amount in absolute terms")
         case .velocityQuiet:
-            w.append(grouped: Int(a))
+            w.append(whole: a)
             w.append(a == 1 ? " transaction in 1 h; card's usual rate " : " transactions in 1 h; card's usual rate ")
             w.append(compact: b)
             w.append("/day")
         case .velocityMinute, .velocityHour, .velocityDay:
-            w.append(grouped: Int(a))
+            w.append(whole: a)
             w.append(kind == .velocityMinute ? " transactions in 60 s" : kind == .velocityHour ? " transactions in 1 h" : " transactions in 24 h")
             w.append("; card's usual rate ")
             w.append(compact: b)
@@ -91,21 +91,21 @@ public struct Signal: Sendable, BitwiseCopyable {
         case .firstLocation:
             w.append("first located use of this card")
         case .travelPlausible, .travelFast, .travelImpossible:
-            w.append(grouped: Int(a.rounded()))
+            w.append(whole: a.rounded())
             w.append(" km from last use ")
             w.append(durationMinutes: b)
             w.append(" ago")
             if kind != .travelPlausible {
                 w.append(": ")
-                w.append(grouped: Int(c.rounded()))
+                w.append(whole: c.rounded())
                 w.append(" km/h")
                 if kind == .travelImpossible { w.append(" (impossible travel)") }
             }
         case .countryChange:
             w.append("country changed ")
-            w.append(country: CountryCode(rawValue: UInt16(a)))
+            w.append(country: Self.country(a))
             w.append(" -> ")
-            w.append(country: CountryCode(rawValue: UInt16(b)))
+            w.append(country: Self.country(b))
             w.append(", not seen on this card before")
         case .noDevice:
             w.append("no device fingerprint given")
@@ -113,15 +113,15 @@ public struct Signal: Sendable, BitwiseCopyable {
             w.append("first device seen on this card")
         case .knownDevice:
             w.append("known device, used ")
-            w.append(grouped: Int(a))
+            w.append(whole: a)
             w.append(a == 1 ? " time before" : " times before")
         case .newDevice:
             w.append("new device; card has ")
-            w.append(grouped: Int(a))
+            w.append(whole: a)
             w.append(a == 1 ? " established device" : " established devices")
         case .sharedDevice:
             w.append("device used by ")
-            w.append(grouped: Int(a))
+            w.append(whole: a)
             w.append(a >= 6 ? "+ other cards in 24 h" : " other cards in 24 h")
         case .networkChange:
             w.append("IP address and user agent both changed")
@@ -133,16 +133,16 @@ public struct Signal: Sendable, BitwiseCopyable {
             w.append("no risky pattern")
         case .riskyCategory:
             w.append("high-risk category: ")
-            w.append(MerchantCategory(rawValue: UInt8(a))?.name ?? "unknown")
+            w.append(UInt8(exactly: a).flatMap(MerchantCategory.init(rawValue:))?.name ?? "unknown")
         case .riskyMethod:
             w.append("high-risk payment method: ")
-            w.append(PaymentMethod(rawValue: UInt8(a))?.name ?? "unknown")
+            w.append(UInt8(exactly: a).flatMap(PaymentMethod.init(rawValue:))?.name ?? "unknown")
         case .microAmount:
             w.append(money: a)
             w.append(" card-not-present: typical card-testing amount")
             if b >= 2 {
                 w.append(" (")
-                w.append(grouped: Int(b))
+                w.append(whole: b)
                 w.append(" in 60 s)")
             }
         case .roundAmount:
@@ -150,9 +150,9 @@ public struct Signal: Sendable, BitwiseCopyable {
             w.append(money: a)
         case .unusualHour:
             if a < 10 { w.append("0") }
-            w.append(grouped: Int(a))
+            w.append(whole: a)
             w.append(":00 local time is unusual for this card (")
-            w.append(grouped: Int(b.rounded()))
+            w.append(whole: b.rounded())
             w.append("% of its history)")
         case .confirmedFraud:
             w.append("card has confirmed fraud reported ")
@@ -166,17 +166,24 @@ public struct Signal: Sendable, BitwiseCopyable {
             w.append("merchant fraud rate ")
             w.append(a, fractionDigits: 1)
             w.append(kind == .merchantFraudWeek ? "% over 7 days (" : "% over 30 days (")
-            w.append(grouped: Int(b))
+            w.append(whole: b)
             w.append(" of ")
-            w.append(grouped: Int(c))
+            w.append(whole: c)
             w.append(" transactions with known outcome)")
         case .learnedFeature:
             w.append("learned from outcomes: ")
-            let index = Int(a)
+            let index = Int(exactly: a) ?? -1
             w.append(index >= 0 && index < FeatureVector.count ? FeatureVector.names[index] : "unknown feature")
             w.append(" (+")
             w.append(b, fractionDigits: 1)
             w.append(" log-odds)")
         }
+    }
+
+    /// The country whose code a signal keeps as a value: unknown for a value that is not two
+    /// letters (a signal read back from a file may hold anything; a reason stays ASCII).
+    private static func country(_ value: Double) -> CountryCode {
+        guard let code = UInt16(exactly: value) else { return .unknown }
+        return withUnsafeBytes(of: (UInt8(code >> 8), UInt8(code & 0xFF))) { CountryCode(bytes: $0) } ?? .unknown
     }
 }

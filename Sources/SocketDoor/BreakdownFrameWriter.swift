@@ -194,13 +194,12 @@ final class BreakdownFrameWriter {
         outbound.writeBuffer(&items)
     }
 
-    /// Renders factor `index`'s reason into its place in `reasons`; its length as protobuf-c
-    /// reads the C string `BreakdownBuilder` makes: up to a NUL, should a value render one.
+    /// Renders factor `index`'s reason into its place in `reasons`; its length. A reason is
+    /// printable ASCII, never a NUL (`SignalValueRangeTests` renders every kind with any
+    /// values), so its length is the C string's protobuf-c would pack.
     @inline(__always)
     private func render(_ outcome: FactorOutcome, at index: Int) -> Int {
-        let memory = reasons + index * BreakdownBuilder.reasonCapacity
-        let count = BreakdownBuilder.render(outcome, into: memory)
-        return Self.cString(memory, count: count)
+        BreakdownBuilder.render(outcome, into: reasons + index * BreakdownBuilder.reasonCapacity)
     }
 
     /// How many of the `count` bytes at `bytes` protobuf-c packs from them as a C string: up to

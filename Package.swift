@@ -220,7 +220,7 @@ let package = Package(
             dependencies: ["StreamifyWire", "SyntheticWorld", nioCore, nioEmbedded],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ScoringModelTests", dependencies: ["ScoringModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "ScoringModelTests", dependencies: ["ScoringModel", "ScoringTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "ScoringTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ScoringEngineTests",

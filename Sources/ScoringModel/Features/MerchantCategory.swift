@@ -45,7 +45,7 @@ public enum MerchantCategory: UInt8, Sendable, CaseIterable, BitwiseCopyable {
             self = Self(mcc: mcc)
             return
         }
-        self = ASCIIName.lookup(bytes, in: Self.names) ?? .unknown
+        self = Self.names.value(for: bytes) ?? .unknown
     }
 
     /// Parses an MCC or a category name from a `String`; unrecognised text is `.unknown`.
@@ -79,7 +79,7 @@ public enum MerchantCategory: UInt8, Sendable, CaseIterable, BitwiseCopyable {
         }
     }
 
-    private static let names: [([StaticString], MerchantCategory)] = [
+    private static let names = ASCIIName.Table<MerchantCategory>([
         (["grocery", "groceries", "supermarket", "food"], .grocery),
         (["restaurant", "restaurants", "dining", "fast food", "cafe"], .restaurant),
         (["fuel", "gas", "gas station", "petrol"], .fuel),
@@ -98,7 +98,7 @@ public enum MerchantCategory: UInt8, Sendable, CaseIterable, BitwiseCopyable {
         (["utilities", "utility", "telecom"], .utilities),
         (["entertainment", "movies", "streaming", "events", "tickets"], .entertainment),
         (["services", "subscription", "education"], .services),
-    ]
+    ])
 
     /// Human-readable name, for reasons.
     public var name: StaticString {

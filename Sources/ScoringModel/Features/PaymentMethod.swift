@@ -23,7 +23,7 @@ public enum PaymentMethod: UInt8, Sendable, CaseIterable, BitwiseCopyable {
 
     /// Parses names such as "credit_card", "Debit Card", "crypto"; unrecognised text is `.unknown`.
     public init(bytes: UnsafeRawBufferPointer) {
-        self = ASCIIName.lookup(bytes, in: Self.names) ?? .unknown
+        self = Self.names.value(for: bytes) ?? .unknown
     }
 
     /// Parses a method name from a `String`; unrecognised text is `.unknown`.
@@ -32,7 +32,7 @@ public enum PaymentMethod: UInt8, Sendable, CaseIterable, BitwiseCopyable {
         self = text.withUTF8 { PaymentMethod(bytes: UnsafeRawBufferPointer($0)) }
     }
 
-    private static let names: [([StaticString], PaymentMethod)] = [
+    private static let names = ASCIIName.Table<PaymentMethod>([
         (["credit_card", "credit"], .creditCard),
         (["debit_card", "debit"], .debitCard),
         (["wallet", "digital_wallet", "paypal", "apple_pay", "google_pay"], .wallet),
@@ -42,7 +42,7 @@ public enum PaymentMethod: UInt8, Sendable, CaseIterable, BitwiseCopyable {
         (["prepaid_card", "prepaid"], .prepaidCard),
         (["bank_transfer", "ach", "sepa"], .bankTransfer),
         (["bnpl", "buy_now_pay_later"], .buyNowPayLater),
-    ]
+    ])
 
     /// Human-readable name, for reasons.
     public var name: StaticString {

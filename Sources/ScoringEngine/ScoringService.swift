@@ -117,7 +117,7 @@ public final class ScoringService: Sendable {
             // The numbers the decision was made on, for the archive (filled whether kept or not: same cost).
             var vector = FeatureVector()
             let applied: Void? = change(.transaction, recording: features, from: position, counters: &counters) {
-                decision.assessment = engine.score(features, with: models, features: &vector)
+                engine.score(features, with: models, features: &vector, into: &decision.assessment)
             }
             guard applied != nil else { return Self.journalFailing }
             decision.modelVersion = models.servedVersion

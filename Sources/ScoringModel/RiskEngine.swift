@@ -183,7 +183,17 @@ public final class RiskEngine: @unchecked Sendable {
     public func score(
         _ transaction: TransactionFeatures, with models: ServingModels, features: inout FeatureVector
     ) -> RiskAssessment {
-        let model = models.served
+        var assessment = RiskAssessment()
+        score(transaction, with: models, features: &features, into: &assessment)
+        return assessment
+    }
+
+    /// `score(_:with:features:)` for the hot path: the assessment is written into `assessment`
+    /// (every field), not returned: returned, its 400-odd bytes were copied at every step.
+    public func score(
+        _ transaction: TransactionFeatures, with models: ServingModels, features: inout FeatureVector,
+        into assessment: inout RiskAssessment
+    ) {
         let seconds = transaction.eventSeconds
         let cardShort = transaction.card.short
         let ipAddress: EntityKey = transaction.ipAddress != 0 ? .ipAddress(transaction.ipAddress) : .none
@@ -217,7 +227,7 @@ public final class RiskEngine: @unchecked Sendable {
         features = FeatureVector()
         let quiet = configuration.confirmedFraudQuietSeconds
         let halfLife = configuration.confirmedFraudHalfLifeSeconds
-        let assessment = cards.update(transaction.card, at: seconds) { card, _ in
+        cards.update(transaction.card, at: seconds) { card, _ in
             if quiet > 0, card.confirmedFraudAt != 0, seconds > card.lastSeen, seconds - card.lastSeen >= quiet {
                 card.confirmedFraudAt = 0
             }
@@ -226,9 +236,8 @@ public final class RiskEngine: @unchecked Sendable {
                 otherCardsOnDevice: otherCardsOnDevice, deviceFraudAt: deviceFraudAt,
                 otherCardsOnIP: otherCardsOnIP, ipFraudAt: ipFraudAt, merchantRisk: merchantRisk,
                 fraudHalfLifeSeconds: halfLife)
-            let assessment = model.assess(context, features: &features)
+            models.assess(context, features: &features, into: &assessment)
             card.apply(transaction, localHour: context.localHour)
-            return assessment
         }
         if let outcomes, !transaction.transaction.isNone {
             // The model that did not answer is scored from the same features, in its shadow.
@@ -242,7 +251,6 @@ public final class RiskEngine: @unchecked Sendable {
         }
         clock.advance(to: seconds)
         if housekeeping.claim(reaching: seconds) { expireIdle() }
-        return assessment
     }
 
     /// Starts the index lookups `score` makes (device, IP address, merchant, card, outcome log)

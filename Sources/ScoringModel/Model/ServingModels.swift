@@ -30,6 +30,18 @@ public final class ServingModels: Sendable {
     @inline(__always)
     public var servedVersion: String { challengerServes ? challenger.version : champion.version }
 
+    /// Assesses `context` with the model that answers, in place: reading `served` copies the
+    /// model (569 bytes, twice per transaction as `RiskEngine.score` used it), calling a method
+    /// on a stored model does not.
+    @inline(__always)
+    func assess(_ context: ScoringContext, features: inout FeatureVector, into assessment: inout RiskAssessment) {
+        if challengerServes {
+            challenger.assess(context, features: &features, into: &assessment)
+        } else {
+            champion.assess(context, features: &features, into: &assessment)
+        }
+    }
+
     /// `model` answering alone, scored against itself in the shadow (tools that need one model).
     public convenience init(only model: RiskModel) {
         self.init(champion: model, challenger: model, challengerServes: false)
@@ -48,7 +60,10 @@ extension RiskModel {
     /// `handset_logit`, which its weights computed.
     @inline(__always)
     func shadowScore(_ features: FeatureVector) -> Float {
-        if let logistic { return Float(logistic.probability(features)) }
-        return Float(LogOdds.probability(Double(features[FeatureVector.handsetLogit])))
+        // A switch, not `logistic`: that property copies the combiner's 520 bytes out.
+        switch combiner {
+        case .logistic(let logistic): Float(logistic.probability(features))
+        case .noisyOr: Float(LogOdds.probability(Double(features[FeatureVector.handsetLogit])))
+        }
     }
 }

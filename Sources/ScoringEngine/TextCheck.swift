@@ -12,6 +12,16 @@ enum TextCheck: Equatable {
         var index = 0
         let count = bytes.count
         while index < count {
+            // Eight bytes at once while they are ASCII and not NUL: no high bit set, and no zero
+            // byte (`(w - 0x01…) & ~w & 0x80…` is nonzero exactly when some byte of w is zero).
+            // A byte loop alone was 3 % of a batch's scoring.
+            if count - index >= MemoryLayout<UInt64>.size {
+                let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                if word & Self.highBits == 0, (word &- Self.lowBits) & ~word & Self.highBits == 0 {
+                    index += MemoryLayout<UInt64>.size
+                    continue
+                }
+            }
             let lead = bytes[index]
             if lead == 0 { return .containsNUL }
             if lead < 0x80 {
@@ -41,4 +51,9 @@ enum TextCheck: Equatable {
         }
         return .valid
     }
+
+    /// The high bit of every byte of a word.
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+    /// The low bit of every byte of a word.
+    private static let lowBits: UInt64 = 0x0101_0101_0101_0101
 }

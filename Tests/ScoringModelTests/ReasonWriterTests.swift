@@ -7,6 +7,9 @@ struct ReasonWriterTests {
     func numbers() {
         #expect(String { $0.append(grouped: 9_350) } == "9,350")
         #expect(String { $0.append(grouped: 0) } == "0")
+        for value in [7, 10, 99, 100, 101, 999, 1_000, 1_001, 65_536, 999_999, 1_000_000] {
+            #expect(String { $0.append(grouped: value) } == Self.withSeparators(value))
+        }
         #expect(String { $0.append(grouped: -1_234_567) } == "-1,234,567")
         #expect(String { $0.append(money: 1_234.5) } == "1,234.50")
         #expect(String { $0.append(money: 0.99) } == "0.99")
@@ -16,6 +19,17 @@ struct ReasonWriterTests {
         #expect(String { $0.append(durationMinutes: 0.5) } == "30 s")
         #expect(String { $0.append(durationMinutes: 180) } == "3.0 h")
         #expect(String { $0.append(.nan, fractionDigits: 1) } == "n/a")
+    }
+
+    /// `value`'s digits with a comma before each group of three from the right.
+    static func withSeparators(_ value: Int) -> String {
+        let digits = Array(String(value))
+        var text = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { text.append(",") }
+            text.append(digit)
+        }
+        return text
     }
 
     @Test("output is cut at the buffer's end, never past it")

@@ -40,6 +40,13 @@ public struct ReasonWriter {
             append(grouped: value == .min ? .max : -value)
             return
         }
+        // Below a thousand, no separator and no digit buffer: most counts, distances and money.
+        if value < 1_000 {
+            if value >= 100 { byte(UInt8(ascii: "0") + UInt8(value / 100)) }
+            if value >= 10 { byte(UInt8(ascii: "0") + UInt8(value / 10 % 10)) }
+            byte(UInt8(ascii: "0") + UInt8(value % 10))
+            return
+        }
         var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var length = 0
         var rest = value

@@ -237,7 +237,7 @@ public final class RiskEngine: @unchecked Sendable {
                 otherCardsOnIP: otherCardsOnIP, ipFraudAt: ipFraudAt, merchantRisk: merchantRisk,
                 fraudHalfLifeSeconds: halfLife)
             models.assess(context, features: &features, into: &assessment)
-            card.apply(transaction, localHour: context.localHour)
+            card.apply(transaction, localHour: context.localHour, logAmount: context.logAmount)
         }
         if let outcomes, !transaction.transaction.isNone {
             // The model that did not answer is scored from the same features, in its shadow.

@@ -21,7 +21,7 @@ enum AmountFactor {
     static func evaluate(_ context: ScoringContext, into features: inout FeatureVector) -> FactorOutcome {
         let amount = context.transaction.amountMajor
         let profile = context.profile
-        let z = (log(max(amount, 0.01)) - profile.mean) / profile.deviation
+        let z = (context.logAmount - profile.mean) / profile.deviation
         let typical = exp(profile.mean)
 
         var zScore = unit((z - 1.5) / 2.5)

@@ -23,6 +23,9 @@ struct ScoringContext {
     /// Confirmed fraud on the card, fading: 1 for `fraudHalfLifeSeconds` of event time after the
     /// report, then halving every `fraudHalfLifeSeconds` (never, when that is 0); 0 without one.
     let cardFraudMark: Double
+    /// ln of the amount in major units (from a cent up): the amount factor's z and the card's
+    /// spending profile both take it, computed once.
+    let logAmount: Double
     /// Transactions the card had before this one.
     let priorCount: Int
     /// Window figures including this transaction.
@@ -56,6 +59,7 @@ struct ScoringContext {
         } else {
             self.cardFraudMark = min(1, exp2(1 - Double(seconds - card.confirmedFraudAt) / Double(fraudHalfLifeSeconds)))
         }
+        self.logAmount = log(max(transaction.amountMajor, 0.01))
         self.priorCount = Int(card.transactionCount)
 
         let longitude: Double? =

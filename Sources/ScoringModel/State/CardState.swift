@@ -74,15 +74,16 @@ public struct CardState: TableEntry, Sendable {
     /// Transactions the profile's moving averages remember, roughly.
     public static let profileMemory: Float = 50
 
-    /// Folds a transaction (already scored against the state before it) into the state.
-    public mutating func apply(_ transaction: TransactionFeatures, localHour: Int) {
+    /// Folds a transaction (already scored against the state before it) into the state;
+    /// `logAmount` is ln of its amount in major units from a cent up, as scoring computed it.
+    public mutating func apply(_ transaction: TransactionFeatures, localHour: Int, logAmount: Double) {
         let seconds = transaction.eventSeconds
         let amount = Float(transaction.amountMajor)
         minuteWindow.add(at: seconds, width: WindowWidth.minute, amount: amount)
         hourWindow.add(at: seconds, width: WindowWidth.hour, amount: amount)
         dayWindow.add(at: seconds, width: WindowWidth.day, amount: amount)
 
-        let logAmount = Float(log(max(transaction.amountMajor, 0.01)))
+        let logAmount = Float(logAmount)
         transactionCount &+= 1
         if transactionCount == 1 {
             logAmountMean = logAmount

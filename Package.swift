@@ -224,7 +224,7 @@ let package = Package(
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "ScoringTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ScoringEngineTests",
-            dependencies: ["ScoringEngine", "ScoringModel", "StreamifyWire", "CStreamifyProto", "CProtobufC"],
+            dependencies: ["ScoringEngine", "ScoringModel", "StreamifyWire", "CStreamifyProto", "CProtobufC", "ScoringTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import ScoringTestSupport
 import Testing
 
 @testable import ScoringEngine
@@ -32,13 +33,8 @@ struct TextCheckTests {
 
     @Test("random byte strings, mostly ASCII, are classified as the standard library validates them")
     func randomStrings() {
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next(_ bound: Int) -> Int {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return Int(state >> 1) % bound
-        }
+        var random = XorShift(seed: 0x9E37_79B9_7F4A_7C15)
+        func next(_ bound: Int) -> Int { random.next(bound) }
         let rare: [UInt8] = [0, 0x80, 0xBF, 0xC2, 0xC3, 0xE0, 0xED, 0xF0, 0xF4, 0xF5, 0xA9, 0x9F]
         for _ in 0..<20_000 {
             let length = next(40)

@@ -1,4 +1,5 @@
 import ScoringModel
+import ScoringTestSupport
 import Testing
 
 @Suite("Merchant fraud rates")
@@ -52,13 +53,8 @@ struct MerchantOutcomesTests {
 
     @Test("the one-pass week and month totals match the windowed totals")
     func onePass() {
-        var random: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next(_ bound: Int) -> Int {
-            random ^= random << 13
-            random ^= random >> 7
-            random ^= random << 17
-            return Int(truncatingIfNeeded: random >> 1) % bound
-        }
+        var random = XorShift(seed: 0x9E37_79B9_7F4A_7C15)
+        func next(_ bound: Int) -> Int { random.next(bound) }
         var outcomes = MerchantOutcomes()
         var now = Self.start
         for _ in 0..<2_000 {

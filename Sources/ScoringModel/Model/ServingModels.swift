@@ -30,9 +30,9 @@ public final class ServingModels: Sendable {
     @inline(__always)
     public var servedVersion: String { challengerServes ? challenger.version : champion.version }
 
-    /// Assesses `context` with the model that answers, in place: reading `served` copies the
-    /// model (569 bytes, twice per transaction as `RiskEngine.score` used it), calling a method
-    /// on a stored model does not.
+    /// Assesses `context` with the model that answers, in place. Reading `served` first copied
+    /// the 569-byte model twice per transaction; the compiler still hands `assess` one copy
+    /// (docs/performance.md §23).
     @inline(__always)
     func assess(_ context: ScoringContext, features: inout FeatureVector, into assessment: inout RiskAssessment) {
         if challengerServes {
@@ -60,10 +60,7 @@ extension RiskModel {
     /// `handset_logit`, which its weights computed.
     @inline(__always)
     func shadowScore(_ features: FeatureVector) -> Float {
-        // A switch, not `logistic`: that property copies the combiner's 520 bytes out.
-        switch combiner {
-        case .logistic(let logistic): Float(logistic.probability(features))
-        case .noisyOr: Float(LogOdds.probability(Double(features[FeatureVector.handsetLogit])))
-        }
+        if let logistic { return Float(logistic.probability(features)) }
+        return Float(LogOdds.probability(Double(features[FeatureVector.handsetLogit])))
     }
 }

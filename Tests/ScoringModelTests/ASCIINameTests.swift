@@ -3,8 +3,8 @@ import Testing
 
 @testable import ScoringModel
 
-/// Category and payment-method names: read as `ASCIIName.matches` compares them, through one
-/// table probe.
+/// Category and payment-method names: read as a plain comparison of their letters and digits
+/// would read them, through one table probe.
 @Suite("Free-text names")
 struct ASCIINameTests {
     static let entries: [([StaticString], Int)] = [
@@ -15,12 +15,31 @@ struct ASCIINameTests {
         (["abcdefghijklmnopqrstuvwxyz012345"], 5),
     ]
 
+    /// Whether `bytes` and `name` are equal once both keep only their ASCII letters (lower-cased)
+    /// and digits: the comparison the table's keys stand for, one byte at a time.
+    static func matches(_ bytes: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {
+        name.withUTF8Buffer { expected in
+            var i = 0
+            var j = 0
+            while true {
+                while i < bytes.count, ASCIIName.normalized(bytes[i]) == nil { i += 1 }
+                while j < expected.count, ASCIIName.normalized(expected[j]) == nil { j += 1 }
+                if i == bytes.count || j == expected.count {
+                    return i == bytes.count && j == expected.count
+                }
+                if ASCIIName.normalized(bytes[i]) != ASCIIName.normalized(expected[j]) { return false }
+                i += 1
+                j += 1
+            }
+        }
+    }
+
     /// The first entry one of whose names `text` matches, in order: what the table stands for.
     static func scan(_ text: String) -> Int? {
         var text = text
         return text.withUTF8 { utf8 in
             for (names, value) in entries {
-                for name in names where ASCIIName.matches(UnsafeRawBufferPointer(utf8), name) { return value }
+                for name in names where matches(UnsafeRawBufferPointer(utf8), name) { return value }
             }
             return nil
         }

@@ -1,26 +1,8 @@
 /// Compares free-text names ("Gift Cards", "gift_card", "GIFT-CARDS") without allocating:
 /// ASCII letters and digits are kept (lower-cased) and everything else is dropped.
 enum ASCIIName {
-    /// Whether `bytes`, normalised, equal the normalised `name`.
-    static func matches(_ bytes: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {
-        name.withUTF8Buffer { expected in
-            var i = 0
-            var j = 0
-            while true {
-                while i < bytes.count, normalized(bytes[i]) == nil { i += 1 }
-                while j < expected.count, normalized(expected[j]) == nil { j += 1 }
-                if i == bytes.count || j == expected.count {
-                    return i == bytes.count && j == expected.count
-                }
-                if normalized(bytes[i]) != normalized(expected[j]) { return false }
-                i += 1
-                j += 1
-            }
-        }
-    }
-
-    /// A name normalised as `matches` compares it, packed into a fixed-size key: the bytes kept,
-    /// in order, zero-padded (a kept byte is never zero, so no two names share a key).
+    /// A name normalised (letters and digits kept, lower-cased), packed into a fixed-size key:
+    /// the bytes kept, in order, zero-padded (a kept byte is never zero, so no two names share a key).
     struct Key: Equatable {
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 
@@ -49,8 +31,8 @@ enum ASCIIName {
     }
 
     /// Names and the values they stand for, each name normalised once, here: a lookup
-    /// normalises its text once and compares whole words (normalising both sides of every
-    /// comparison was 2 % of a batch's scoring; a `Dictionary`'s SipHash cost as much again).
+    /// normalises its text once and compares whole words (a scan normalising both sides of
+    /// every comparison was 2 % of a batch's scoring; a `Dictionary`'s SipHash cost as much again).
     struct Table<Value: Sendable>: Sendable {
         private let keys: [Key]
         private let values: [Value]
@@ -71,8 +53,8 @@ enum ASCIIName {
             self.values = values
         }
 
-        /// The value of the first entry one of whose names `bytes` match (as `matches`
-        /// compares), or `nil`.
+        /// The value of the first entry one of whose names `bytes` match once both are
+        /// normalised, or `nil`.
         @inline(__always)
         func value(for bytes: UnsafeRawBufferPointer) -> Value? {
             guard let key = Key(bytes) else { return nil }

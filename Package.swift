@@ -204,20 +204,26 @@ let package = Package(
         /// libFuzzer target for the request path (scripts/fuzz.sh); a corpus replayer in normal builds.
         .executableTarget(
             name: "FrameFuzzer",
-            dependencies: ["SocketDoor", "ScoringEngine", "ScoringModel", "StreamifyWire", nioCore, nioEmbedded],
+            dependencies: [
+                "SocketDoor", "ScoringEngine", "ScoringModel", "StreamifyWire", "ScoringTestSupport", "CStreamifyProto",
+                nioCore, nioEmbedded,
+            ],
             swiftSettings: swiftSettings
         ),
 
         /// Shared by the test targets: an in-process fake daemon and the `scoring-server` child process.
         .target(
             name: "ScoringTestSupport",
-            dependencies: ["StreamifyWire", nioCore, nioPosix],
+            dependencies: ["StreamifyWire", "CProtobufC", nioCore, nioPosix],
             path: "Tests/ScoringTestSupport",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "StreamifyWireTests",
-            dependencies: ["StreamifyWire", "SyntheticWorld", nioCore, nioEmbedded],
+            dependencies: [
+                "StreamifyWire", "SyntheticWorld", "ScoringTestSupport", "CStreamifyProto", "CProtobufC", nioCore,
+                nioEmbedded,
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ScoringModelTests", dependencies: ["ScoringModel", "ScoringTestSupport"], swiftSettings: swiftSettings),
@@ -247,7 +253,7 @@ let package = Package(
             name: "ScoringServerTests",
             dependencies: [
                 "ScoringClient", "StreamifyWire", "ScoringTestSupport", "SocketDoor", "ScoringEngine", "ScoringModel",
-                nioCore, nioPosix, nioEmbedded, logging,
+                "CStreamifyProto", nioCore, nioPosix, nioEmbedded, logging,
             ],
             swiftSettings: swiftSettings
         ),

@@ -7,17 +7,20 @@
 // builds a replayer: `FrameFuzzer FILE...` runs each file through the same checks, which is how
 // a crash reproducer or the seed corpus is re-run without sanitizers.
 //
-// Each input is used three ways:
+// Each input is used four ways:
 //  1. as a byte stream on a connection: FrameDecoder (a ByteToMessageHandler in an
 //     EmbeddedChannel, delivered in two reads) -> FrameProcessor, as the daemon's pipeline does;
 //  2. as one frame body: FrameProcessor.answer(frame:into:) directly;
 //  3. as a message: WireCodec.decodeRequest / decodeResponse / decodeTransaction /
-//     decodeFeedback / decodeFraudAlert, plus an encode-decode round trip of what decodes.
+//     decodeFeedback / decodeFraudAlert, plus an encode-decode round trip of what decodes;
+//  4. as a request for the socket door's BorrowingDecoder, compared field by field with
+//     protobuf-c's decoding of it whenever the borrowing decoder takes it.
 // Besides "no crash, no memory error", it checks that every request frame gets exactly one
 // well-formed response frame that decodes as a streamify.v1.Response.
 
 import NIOCore
 import NIOEmbedded
+import ScoringTestSupport
 import SocketDoor
 import ScoringEngine
 import ScoringModel
@@ -175,10 +178,28 @@ func fuzzCodec(_ bytes: UnsafeRawBufferPointer) {
     _ = try? WireCodec.decode(FraudAlert.self, from: bytes)
 }
 
+/// 4. The socket door's borrowing decoder against protobuf-c: a request it takes, protobuf-c
+/// must decode to the same values (`BorrowingDecoder`'s contract).
+nonisolated(unsafe) let borrowingArena = MessageArena(capacity: 16 * 1024)
+
+func fuzzBorrowingDecoder(_ bytes: UnsafeRawBufferPointer) {
+    defer { borrowingArena.reset() }
+    guard
+        let borrowed = BorrowingDecoder.request(bytes, maximumRepeated: FrameProcessor.batchSlice, into: borrowingArena)
+    else { return }
+    guard let unpacked = Request.unpack(bytes, into: borrowingArena) else {
+        fatalError("the borrowing decoder took a request protobuf-c refuses")
+    }
+    if let difference = firstDifference(borrowed, unpacked, layout: BorrowingDecoder.requestLayout) {
+        fatalError("the borrowing decoder read \(difference) otherwise than protobuf-c")
+    }
+}
+
 func fuzzOne(_ bytes: UnsafeRawBufferPointer) {
     fuzzPipeline(bytes)
     fuzzProcessor(bytes)
     fuzzCodec(bytes)
+    fuzzBorrowingDecoder(bytes)
 }
 
 // MARK: - Seeds

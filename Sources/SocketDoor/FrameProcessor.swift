@@ -7,8 +7,9 @@ import StreamifyWire
 
 /// Turns one request frame into one response frame, synchronously: decode, validate, score, encode.
 ///
-/// This is the daemon's hot path. It decodes with protobuf-c straight from the frame's bytes
-/// into a reusable arena and keys the state tables straight from the decoded bytes. Scored
+/// This is the daemon's hot path. It decodes straight from the frame's bytes into a reusable
+/// arena (scoring requests by `BorrowingDecoder`, whose strings stay in the frame; the rest by
+/// protobuf-c) and keys the state tables straight from the decoded bytes. Scored
 /// transactions' answers, alone or in a batch, are encoded by hand straight into the outbound
 /// buffer (`BreakdownFrameWriter`); errors and every other answer are built as protobuf-c structs
 /// in an arena and packed into it. After warm-up a single transaction costs no heap allocation
@@ -247,7 +248,7 @@ public final class FrameProcessor {
             admit(batch)
             return .batchInProgress
         }
-        guard peek.isWellFormed, let request = Request.unpack(bytes, into: input) else {
+        guard peek.isWellFormed, let request = decode(bytes, asksForScoring: peek.asksForScoring) else {
             return .response(refusal(requestID: peek.requestID, .malformed, Self.notARequest))
         }
         let requestID = request.pointee.request_id
@@ -270,6 +271,17 @@ public final class FrameProcessor {
         default:
             return .response(refusal(requestID: requestID, .malformed, "request has no body (score, score_batch, feedback or ping)"))
         }
+    }
+
+    /// Decodes a frame into the input arena: a scoring request of the usual shape with its
+    /// strings left in the frame (`BorrowingDecoder`), anything else with protobuf-c. Only
+    /// batches answered in this turn are borrowed: a large one decoded in one piece outlives the
+    /// frame's bytes.
+    private func decode(_ bytes: UnsafeRawBufferPointer, asksForScoring: Bool) -> UnsafeMutablePointer<Streamify__V1__Request>? {
+        if asksForScoring, let request = BorrowingDecoder.request(bytes, maximumRepeated: Self.batchSlice, into: input) {
+            return request
+        }
+        return Request.unpack(bytes, into: input)
     }
 
     /// Whether the answer could not reach the client by `deadlineMs` (Unix milliseconds).

@@ -1,5 +1,6 @@
 import CStreamifyProto
 import NIOCore
+import ScoringTestSupport
 import ScoringEngine
 import ScoringModel
 import StreamifyWire
@@ -14,18 +15,8 @@ import Testing
 struct FrameDecodingPathTests {
     static let number = WireFieldNumbers.request
 
-    static func varint(_ value: UInt64) -> [UInt8] {
-        var value = value
-        var bytes: [UInt8] = []
-        while value >= 0x80 {
-            bytes.append(UInt8(value & 0x7F) | 0x80)
-            value >>= 7
-        }
-        return bytes + [UInt8(value)]
-    }
-
     static func lengthDelimited(_ number: UInt64, _ payload: [UInt8]) -> [UInt8] {
-        varint(ProtobufWireReader.key(number, .lengthDelimited)) + varint(UInt64(payload.count)) + payload
+        WireBytes.field(number, .lengthDelimited, payload)
     }
 
     static func transaction(card: String, at seconds: Int64, location: GeoPoint? = nil) -> Transaction {
@@ -73,7 +64,7 @@ struct FrameDecodingPathTests {
             + Self.lengthDelimited(WireFieldNumbers.number("card_id", in: streamify__v1__transaction__descriptor), Array("b".utf8))
         var twice = plain
         twice.transactionID = Self.transaction(card: "a", at: 60).transactionID
-        let unusual = Self.varint(ProtobufWireReader.key(Self.number.requestID, .varint)) + [9]
+        let unusual = WireBytes.field(Self.number.requestID, .varint, [9])
             + Self.lengthDelimited(Self.number.score, body)
         let expected = try Self.answers(history + [WireCodec.encode(Request(requestID: 9, body: .score(twice)))])
         #expect(try Self.answers(history + [Self.asProtobufCReads(unusual)]) == expected)

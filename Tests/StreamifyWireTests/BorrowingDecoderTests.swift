@@ -77,19 +77,10 @@ struct BorrowingDecoderTests {
     static let latitudeNumber = number("latitude", in: streamify__v1__geo_point__descriptor)
     static let pingNumber = number("ping", in: streamify__v1__request__descriptor)
 
-    static func varint(_ value: UInt64) -> [UInt8] {
-        var value = value
-        var bytes: [UInt8] = []
-        while value >= 0x80 {
-            bytes.append(UInt8(value & 0x7F) | 0x80)
-            value >>= 7
-        }
-        return bytes + [UInt8(value)]
-    }
+    static func varint(_ value: UInt64) -> [UInt8] { WireBytes.varint(value) }
 
     static func field(_ number: UInt64, _ wireType: ProtobufWireReader.WireType, _ payload: [UInt8]) -> [UInt8] {
-        varint(ProtobufWireReader.key(number, wireType))
-            + (wireType == .lengthDelimited ? varint(UInt64(payload.count)) : []) + payload
+        WireBytes.field(number, wireType, payload)
     }
 
     /// The fields of the message in `bytes`, each with its key and payload.

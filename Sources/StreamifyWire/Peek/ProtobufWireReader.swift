@@ -89,11 +89,23 @@ package struct ProtobufWireReader {
         return true
     }
 
-    /// A base-128 varint of at most ten bytes.
+    /// A base-128 varint of at most `longestVarint` bytes.
     private mutating func readVarint() -> UInt64? {
+        Self.varint(in: bytes, at: &position, before: end, longest: Self.longestVarint)
+    }
+
+    /// The most bytes a varint takes: ten, seven bits each, for 64 bits.
+    package static let longestVarint = (UInt64.bitWidth + 6) / 7
+
+    /// Reads a base-128 varint of at most `longest` bytes from `bytes`, starting at `position`
+    /// and ending before `end`, and moves `position` past it; nil when it does not end in time.
+    package static func varint(
+        in bytes: UnsafeRawBufferPointer, at position: inout Int, before end: Int, longest: Int
+    ) -> UInt64? {
         var value: UInt64 = 0
         var shift: UInt64 = 0
-        while position < end, shift < 64 {
+        let last = min(end, position + longest)
+        while position < last {
             let byte = bytes[position]
             position += 1
             value |= UInt64(byte & 0x7F) << shift

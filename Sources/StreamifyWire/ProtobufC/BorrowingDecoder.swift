@@ -52,10 +52,11 @@ package enum BorrowingDecoder {
         let arena: MessageArena
         var position = 0
 
-        /// The longest key and length prefix protobuf-c reads, and the longest varint.
-        static let longestKey = 5
-        static let longestLength = 5
-        static let longestVarint = 10
+        /// The longest key and length prefix protobuf-c reads (a 32-bit value's five bytes), and
+        /// the longest varint.
+        static let longestKey = (UInt32.bitWidth + 6) / 7
+        static let longestLength = (UInt32.bitWidth + 6) / 7
+        static let longestVarint = ProtobufWireReader.longestVarint
 
         /// Decodes the message in `start..<end` into `message`, already initialised.
         mutating func decode(
@@ -186,21 +187,7 @@ package enum BorrowingDecoder {
                 position += 1
                 return UInt64(bytes[position - 1])
             }
-            return longVarint(before: end, longest: longest)
-        }
-
-        private mutating func longVarint(before end: Int, longest: Int) -> UInt64? {
-            var value: UInt64 = 0
-            var shift: UInt64 = 0
-            let last = min(end, position + longest)
-            while position < last {
-                let byte = bytes[position]
-                position += 1
-                value |= UInt64(byte & 0x7F) << shift
-                if byte & 0x80 == 0 { return value }
-                shift += 7
-            }
-            return nil
+            return ProtobufWireReader.varint(in: bytes, at: &position, before: end, longest: longest)
         }
     }
 }

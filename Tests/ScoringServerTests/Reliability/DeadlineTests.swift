@@ -8,16 +8,6 @@ import Testing
 struct DeadlineTests {
     static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1_000) }
 
-    static func varint(_ value: UInt64) -> [UInt8] {
-        var value = value
-        var bytes: [UInt8] = []
-        while value >= 0x80 {
-            bytes.append(UInt8(value & 0x7F) | 0x80)
-            value >>= 7
-        }
-        return bytes + [UInt8(value)]
-    }
-
     @Test("a request past its deadline_ms, or less than an answer's hold before it, is answered DEADLINE_EXCEEDED and changes nothing")
     func pastDeadlineShed() throws {
         let daemon = try DaemonProcess.start()
@@ -61,8 +51,8 @@ struct DeadlineTests {
             end += frame.count
             frameEnds.append(end)
         }
-        let deadline = Self.varint(UInt64(Self.nowMs() + 250))
-        #expect(deadline.count == Self.varint(UInt64(placeholder)).count)
+        let deadline = WireBytes.varint(UInt64(Self.nowMs() + 250))
+        #expect(deadline.count == WireBytes.varint(UInt64(placeholder)).count)
         bytes.withUnsafeMutableBufferPointer { buffer in
             // protobuf-c writes fields in number order: deadline_ms (7) comes last.
             for end in frameEnds {

@@ -205,8 +205,7 @@ let package = Package(
         .executableTarget(
             name: "FrameFuzzer",
             dependencies: [
-                "SocketDoor", "ScoringEngine", "ScoringModel", "StreamifyWire", "ScoringTestSupport", "CStreamifyProto",
-                nioCore, nioEmbedded,
+                "SocketDoor", "ScoringEngine", "ScoringModel", "StreamifyWire", "ScoringTestSupport", nioCore, nioEmbedded,
             ],
             swiftSettings: swiftSettings
         ),

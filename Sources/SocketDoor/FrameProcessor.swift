@@ -248,7 +248,7 @@ public final class FrameProcessor {
             admit(batch)
             return .batchInProgress
         }
-        guard peek.isWellFormed, let request = decode(bytes, asksForScoring: peek.asksForScoring) else {
+        guard peek.isWellFormed, let request = decode(bytes, peek) else {
             return .response(refusal(requestID: peek.requestID, .malformed, Self.notARequest))
         }
         let requestID = request.pointee.request_id
@@ -276,9 +276,12 @@ public final class FrameProcessor {
     /// Decodes a frame into the input arena: a scoring request of the usual shape with its
     /// strings left in the frame (`BorrowingDecoder`), anything else with protobuf-c. Only
     /// batches answered in this turn are borrowed: a large one decoded in one piece outlives the
-    /// frame's bytes.
-    private func decode(_ bytes: UnsafeRawBufferPointer, asksForScoring: Bool) -> UnsafeMutablePointer<Streamify__V1__Request>? {
-        if asksForScoring, let request = BorrowingDecoder.request(bytes, maximumRepeated: Self.batchSlice, into: input) {
+    /// frame's bytes, so one the peek counted as large goes to protobuf-c at once (the borrowing
+    /// decoder would decline it, but only after decoding a slice of it).
+    private func decode(_ bytes: UnsafeRawBufferPointer, _ peek: RequestPeek) -> UnsafeMutablePointer<Streamify__V1__Request>? {
+        if peek.asksForScoring, peek.batchTransactions <= Self.batchSlice,
+            let request = BorrowingDecoder.request(bytes, maximumRepeated: Self.batchSlice, into: input)
+        {
             return request
         }
         return Request.unpack(bytes, into: input)

@@ -77,12 +77,6 @@ struct BorrowingDecoderTests {
     static let latitudeNumber = number("latitude", in: streamify__v1__geo_point__descriptor)
     static let pingNumber = number("ping", in: streamify__v1__request__descriptor)
 
-    static func varint(_ value: UInt64) -> [UInt8] { WireBytes.varint(value) }
-
-    static func field(_ number: UInt64, _ wireType: ProtobufWireReader.WireType, _ payload: [UInt8]) -> [UInt8] {
-        WireBytes.field(number, wireType, payload)
-    }
-
     /// The fields of the message in `bytes`, each with its key and payload.
     static func fields(of bytes: [UInt8]) -> [[UInt8]] {
         bytes.withUnsafeBytes { raw in
@@ -99,8 +93,11 @@ struct BorrowingDecoderTests {
 
     /// One unknown field of each wire type, numbered past every field of the schema.
     static let unknownFields: [[UInt8]] = [
-        field(900, .varint, varint(UInt64.max)), field(901, .fixed64, Array(repeating: 7, count: 8)),
-        field(902, .lengthDelimited, [1, 2, 3]), field(903, .fixed32, [9, 9, 9, 9]), field(536_870_911, .lengthDelimited, []),
+        WireBytes.field(900, .varint, WireBytes.varint(UInt64.max)),
+        WireBytes.field(901, .fixed64, Array(repeating: 7, count: 8)),
+        WireBytes.field(902, .lengthDelimited, [1, 2, 3]),
+        WireBytes.field(903, .fixed32, [9, 9, 9, 9]),
+        WireBytes.field(536_870_911, .lengthDelimited, []),
     ]
 
     /// A single transaction's request rebuilt with its fields in a random order and unknown
@@ -120,9 +117,9 @@ struct BorrowingDecoderTests {
         for (fieldNumber, entry) in transactionLayout.fields.enumerated() where !present.contains(UInt64(fieldNumber)) {
             let fieldNumber = UInt64(fieldNumber)
             switch entry.kind {
-            case .bytes: transactionFields.append(field(fieldNumber, .lengthDelimited, []))
-            case .varint64, .varint32: transactionFields.append(field(fieldNumber, .varint, [0]))
-            case .fixed64: transactionFields.append(field(fieldNumber, .fixed64, Array(repeating: 0, count: 8)))
+            case .bytes: transactionFields.append(WireBytes.field(fieldNumber, .lengthDelimited, []))
+            case .varint64, .varint32: transactionFields.append(WireBytes.field(fieldNumber, .varint, [0]))
+            case .fixed64: transactionFields.append(WireBytes.field(fieldNumber, .fixed64, Array(repeating: 0, count: 8)))
             default: continue
             }
         }
@@ -131,9 +128,9 @@ struct BorrowingDecoderTests {
             let locationField = fields(of: encoded)[0]
             transactionFields.removeAll { $0 == locationField }
             let point = fields(of: Array(locationField.dropFirst(2)))
-            transactionFields.append(field(locationNumber, .lengthDelimited, shuffleIn(point)))
+            transactionFields.append(WireBytes.field(locationNumber, .lengthDelimited, shuffleIn(point)))
         }
-        return shuffleIn([field(number.requestID, .varint, varint(requestID)), field(number.score, .lengthDelimited, shuffleIn(transactionFields))])
+        return shuffleIn([WireBytes.field(number.requestID, .varint, WireBytes.varint(requestID)), WireBytes.field(number.score, .lengthDelimited, shuffleIn(transactionFields))])
     }
 
     // MARK: Tests
@@ -162,41 +159,41 @@ struct BorrowingDecoderTests {
     func declinesUnusualShapes() throws {
         let number = WireFieldNumbers.request
         let transaction = WireCodec.encode(RequestPeekTests.transaction(1))
-        let score = Self.field(number.score, .lengthDelimited, transaction)
-        let id = Self.field(number.requestID, .varint, [5])
-        let cardID = Self.field(Self.cardIDNumber, .lengthDelimited, Array("card".utf8))
-        let latitude = Self.field(Self.latitudeNumber, .fixed64, Array(repeating: 1, count: 8))
-        let location = Self.field(Self.locationNumber, .lengthDelimited, latitude)
+        let score = WireBytes.field(number.score, .lengthDelimited, transaction)
+        let id = WireBytes.field(number.requestID, .varint, [5])
+        let cardID = WireBytes.field(Self.cardIDNumber, .lengthDelimited, Array("card".utf8))
+        let latitude = WireBytes.field(Self.latitudeNumber, .fixed64, Array(repeating: 1, count: 8))
+        let location = WireBytes.field(Self.locationNumber, .lengthDelimited, latitude)
         let cases: [(String, [UInt8])] = [
             ("request_id twice", id + id + score),
             ("score twice", id + score + score),
-            ("score and ping", score + Self.field(Self.pingNumber, .lengthDelimited, [])),
-            ("card_id twice", Self.field(number.score, .lengthDelimited, transaction + cardID)),
-            ("location twice", Self.field(number.score, .lengthDelimited, transaction + location)),
-            ("latitude twice", Self.field(number.score, .lengthDelimited, Self.field(Self.locationNumber, .lengthDelimited, latitude + latitude))),
-            ("request_id length-delimited", Self.field(number.requestID, .lengthDelimited, [1]) + score),
-            ("amount as fixed64", Self.field(number.score, .lengthDelimited, Self.field(Self.amountNumber, .fixed64, Array(repeating: 0, count: 8)))),
+            ("score and ping", score + WireBytes.field(Self.pingNumber, .lengthDelimited, [])),
+            ("card_id twice", WireBytes.field(number.score, .lengthDelimited, transaction + cardID)),
+            ("location twice", WireBytes.field(number.score, .lengthDelimited, transaction + location)),
+            ("latitude twice", WireBytes.field(number.score, .lengthDelimited, WireBytes.field(Self.locationNumber, .lengthDelimited, latitude + latitude))),
+            ("request_id length-delimited", WireBytes.field(number.requestID, .lengthDelimited, [1]) + score),
+            ("amount as fixed64", WireBytes.field(number.score, .lengthDelimited, WireBytes.field(Self.amountNumber, .fixed64, Array(repeating: 0, count: 8)))),
             ("a group", id + [UInt8(9 << 3 | 3)] + score),
             ("wire type 7", id + [UInt8(9 << 3 | 7)] + score),
             ("field number 0", [0x02, 0x00] + score),
-            ("a six-byte key", [0x92, 0x80, 0x80, 0x80, 0x80, 0x00] + Self.varint(UInt64(transaction.count)) + transaction),
+            ("a six-byte key", [0x92, 0x80, 0x80, 0x80, 0x80, 0x00] + WireBytes.varint(UInt64(transaction.count)) + transaction),
             ("a six-byte length", [0x12, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00]),
             ("an eleven-byte varint", [0x08] + Array(repeating: 0xFF, count: 10) + [0x01]),
             ("a length past the end", id + [0x12, 0x7F] + transaction),
             ("a truncated transaction", Array((id + score).dropLast())),
-            ("a string in the transaction past its end", Self.field(number.score, .lengthDelimited, [0x12, 0x05, 0x41])),
+            ("a string in the transaction past its end", WireBytes.field(number.score, .lengthDelimited, [0x12, 0x05, 0x41])),
             ("a batch over the limit",
-                id + Self.field(number.scoreBatch, .lengthDelimited,
-                    Array(repeating: Self.field(number.batchTransactions, .lengthDelimited, transaction), count: Self.maximumRepeated + 1).flatMap { $0 })),
+                id + WireBytes.field(number.scoreBatch, .lengthDelimited,
+                    Array(repeating: WireBytes.field(number.batchTransactions, .lengthDelimited, transaction), count: Self.maximumRepeated + 1).flatMap { $0 })),
         ]
         for (name, bytes) in cases {
             #expect(Self.decodeBoth(bytes) == nil, "\(name)")
         }
         // The same shapes short of the unusual part are taken: the cases above are declined for it.
         #expect(Self.decodeBoth(id + score) == true)
-        #expect(Self.decodeBoth(Self.field(number.score, .lengthDelimited, transaction + Self.field(900, .lengthDelimited, cardID))) == true)
-        let batch = Array(repeating: Self.field(number.batchTransactions, .lengthDelimited, transaction), count: Self.maximumRepeated)
-        #expect(Self.decodeBoth(id + Self.field(number.scoreBatch, .lengthDelimited, batch.flatMap { $0 })) == true)
+        #expect(Self.decodeBoth(WireBytes.field(number.score, .lengthDelimited, transaction + WireBytes.field(900, .lengthDelimited, cardID))) == true)
+        let batch = Array(repeating: WireBytes.field(number.batchTransactions, .lengthDelimited, transaction), count: Self.maximumRepeated)
+        #expect(Self.decodeBoth(id + WireBytes.field(number.scoreBatch, .lengthDelimited, batch.flatMap { $0 })) == true)
     }
 
     @Test("on mutated frames, whatever it takes protobuf-c reads the same")

@@ -109,8 +109,10 @@ package enum BorrowingDecoder {
             case (.bytes, .lengthDelimited):
                 guard let length = length(before: end) else { return false }
                 // protobuf-c leaves `data` NULL for an empty value.
-                let data = length == 0 ? nil : UnsafeMutablePointer(mutating: (bytes.baseAddress! + position).assumingMemoryBound(to: UInt8.self))
-                message.storeBytes(of: ProtobufCBinaryData(len: length, data: data), toByteOffset: field.offset, as: ProtobufCBinaryData.self)
+                let start = length == 0 ? nil : (bytes.baseAddress! + position).assumingMemoryBound(to: UInt8.self)
+                message.storeBytes(
+                    of: ProtobufCBinaryData(len: length, data: UnsafeMutablePointer(mutating: start)),
+                    toByteOffset: field.offset, as: ProtobufCBinaryData.self)
                 position += length
             case (.message, .lengthDelimited):
                 guard let nested = self.nested(layout.children[field.child], before: end) else { return false }

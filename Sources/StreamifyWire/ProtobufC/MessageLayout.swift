@@ -42,7 +42,8 @@ package struct MessageLayout: @unchecked Sendable {
         package var offset: Int { Int(storedOffset) }
         /// The offset of its count (repeated) or its oneof's case (`isOneof`).
         package var quantifierOffset: Int { Int(storedQuantifierOffset) }
-        /// Its index among the message's fields, for finding repeats.
+        /// Its index among the message's fields, for finding repeats (at most 64 fields, so
+        /// fields and children alike fit a byte).
         package var bit: Int { Int(storedBit) }
         /// For a message field: its layout's index in `children`.
         package var child: Int { Int(storedChild) }
@@ -77,6 +78,7 @@ package struct MessageLayout: @unchecked Sendable {
         self.size = descriptor.pointee.sizeof_message
         let count = Int(descriptor.pointee.n_fields)
         let declared = UnsafeBufferPointer(start: descriptor.pointee.fields, count: count)
+        precondition(count <= UInt64.bitWidth, "MessageLayout tracks repeats in one UInt64: \(count) fields")
         let largest = declared.map { Int($0.id) }.max() ?? 0
         let fields = UnsafeMutableBufferPointer<Field>.allocate(capacity: largest + 1)
         fields.initialize(repeating: .unknown)
@@ -96,8 +98,6 @@ package struct MessageLayout: @unchecked Sendable {
         _ = childStorage.initialize(from: children)
         self.fields = UnsafeBufferPointer(fields)
         self.children = UnsafeBufferPointer(childStorage)
-        precondition(count <= UInt64.bitWidth, "MessageLayout tracks repeats in one UInt64: \(count) fields")
-        precondition(children.count <= UInt8.max, "MessageLayout numbers children in a byte")
     }
 
     private static func kind(of field: ProtobufCFieldDescriptor) -> Kind {

@@ -16,10 +16,11 @@ struct LoadGen: AsyncParsableCommand {
               loadgen replay day.frames --target unix:/tmp/streamify.sock --rate 10000
               loadgen train --seed 7 --days 21 --output model.json                         # fit a logistic model
               loadgen evaluate --model model.json --seed 43 --days 21                      # held-out comparison
+              loadgen floor                                                                # this host's round-trip floor
             """,
         subcommands: [
             RunCommand.self, GenerateCommand.self, ReplayCommand.self, TrainCommand.self, EvaluateCommand.self,
-            KafkaProduceCommand.self, KafkaWatchCommand.self,
+            KafkaProduceCommand.self, KafkaWatchCommand.self, FloorCommand.self,
         ]
     )
 }

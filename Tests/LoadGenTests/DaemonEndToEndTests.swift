@@ -87,4 +87,17 @@ struct DaemonEndToEndTests {
         // Graceful shutdown on SIGTERM.
         #expect(daemon.terminate(timeout: 10) == 0, "scoring-server did not exit 0 within 10 s of SIGTERM")
     }
+
+    @Test(
+        "The floor's blocking client scores one request at a time against the real daemon",
+        .enabled(if: DaemonBinary.path != nil, Comment(rawValue: DaemonBinary.skipReason)),
+        .timeLimit(.minutes(1)))
+    func floorClientAgainstTheRealDaemon() throws {
+        let daemon = try DaemonProcess.start(arguments: ["--tcp", "off"] + DaemonProcess.scoreEverything)
+        let client = BlockingRoundTrips(warmup: 20, roundTrips: 500)
+        // Every answer is checked: a breakdown carrying its request's id.
+        let latencies = try client.measure(unixPath: daemon.socketPath, server: .daemon)
+        #expect(latencies.count == 500)
+        #expect(daemon.terminate(timeout: 10) == 0, "scoring-server did not exit 0 within 10 s of SIGTERM")
+    }
 }

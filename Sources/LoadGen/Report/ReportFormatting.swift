@@ -18,6 +18,15 @@ enum ReportFormatting {
         String(format: "%.3f ms", Double(microseconds) / 1_000)
     }
 
+    /// The header of a latency table: the columns `latencyRow` fills.
+    static let latencyHeader = ["", "p50", "p90", "p99", "p99.9", "max", "count"]
+
+    /// One row of a latency table: `label`, then `summary`'s percentiles, maximum and count.
+    static func latencyRow(_ label: String, _ summary: LatencySummary) -> [String] {
+        [label, milliseconds(summary.p50), milliseconds(summary.p90), milliseconds(summary.p99), milliseconds(summary.p999),
+            milliseconds(summary.max), grouped(Int(summary.count))]
+    }
+
     static func percent(_ value: Double?) -> String {
         guard let value else { return "n/a" }
         return String(format: "%.1f%%", value * 100)

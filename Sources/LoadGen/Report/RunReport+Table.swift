@@ -26,20 +26,14 @@ extension RunReport {
                     ["measured seconds", String(format: "%.3f", throughput.measuredSeconds)],
                     ["sent / scored (all)", "\(F.grouped(throughput.transactionsSent)) / \(F.grouped(throughput.transactionsScored))"],
                 ]))
-        let l = latencyMicroseconds
-        let lag = sendLagMicroseconds
-        var latencyRows = [
-            ["", "p50", "p90", "p99", "p99.9", "max", "count"],
-            ["latency", F.milliseconds(l.p50), F.milliseconds(l.p90), F.milliseconds(l.p99), F.milliseconds(l.p999), F.milliseconds(l.max), F.grouped(Int(l.count))],
-        ]
-        let refusals = refusalLatencyMicroseconds
-        if refusals.count > 0 {
+        var latencyRows = [F.latencyHeader, F.latencyRow("latency", latencyMicroseconds)]
+        if refusalLatencyMicroseconds.count > 0 {
             // Requests the daemon refused (shed): not in the latency row above.
-            latencyRows.append(["refused requests", F.milliseconds(refusals.p50), F.milliseconds(refusals.p90), F.milliseconds(refusals.p99), F.milliseconds(refusals.p999), F.milliseconds(refusals.max), F.grouped(Int(refusals.count))])
+            latencyRows.append(F.latencyRow("refused requests", refusalLatencyMicroseconds))
         }
-        if lag.count > 0 {
+        if sendLagMicroseconds.count > 0 {
             // Open loop only: how late loadgen sent relative to the schedule.
-            latencyRows.append(["loadgen send lag", F.milliseconds(lag.p50), F.milliseconds(lag.p90), F.milliseconds(lag.p99), F.milliseconds(lag.p999), F.milliseconds(lag.max), F.grouped(Int(lag.count))])
+            latencyRows.append(F.latencyRow("loadgen send lag", sendLagMicroseconds))
         }
         sections.append(
             "Latency (HdrHistogram, \(settings.rate == nil ? "from send" : "from intended send time"))\n" + F.table(latencyRows))

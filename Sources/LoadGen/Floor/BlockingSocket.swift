@@ -1,0 +1,98 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NIOCore
+import StreamifyWire
+
+/// A stream socket used with plain blocking calls, for the round-trip floor: no event loop, no
+/// readiness polling, so a round trip costs only what the kernel and the host's scheduler cost.
+struct BlockingSocket: ~Copyable {
+    /// A system call failed, or the peer broke the framing.
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+
+        static func systemCall(_ call: String, _ code: Int32) -> Failure {
+            Failure(description: "\(call) failed: \(String(cString: strerror(code)))")
+        }
+    }
+
+    let descriptor: Int32
+
+    /// Takes ownership of `descriptor`; it is closed when the socket goes away.
+    init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    /// A new Unix-domain stream socket, not yet bound or connected.
+    static func unixStream() throws -> BlockingSocket {
+        #if canImport(Glibc)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+        let fd = socket(AF_UNIX, SOCK_STREAM, 0)
+        #endif
+        guard fd >= 0 else { throw Failure.systemCall("socket", errno) }
+        return BlockingSocket(descriptor: fd)
+    }
+
+    /// Connects to the Unix-domain socket at `path`.
+    static func connected(toUnixPath path: String) throws -> BlockingSocket {
+        let address = try SocketAddress(unixDomainSocketPath: path)
+        let socket = try unixStream()
+        let result = address.withSockAddr { connect(socket.descriptor, $0, socklen_t($1)) }
+        guard result == 0 else { throw Failure.systemCall("connect(\(path))", errno) }
+        return socket
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// Reads exactly `buffer.count` bytes; `false` when the peer closed before the first byte.
+    func receive(into buffer: UnsafeMutableRawBufferPointer) throws -> Bool {
+        var done = 0
+        while done < buffer.count {
+            let count = read(descriptor, buffer.baseAddress! + done, buffer.count - done)
+            if count > 0 {
+                done += count
+            } else if count == 0 {
+                if done == 0 { return false }
+                throw Failure(description: "the peer closed the connection inside a frame")
+            } else if errno != EINTR {
+                throw Failure.systemCall("read", errno)
+            }
+        }
+        return true
+    }
+
+    /// Writes all of `bytes`.
+    func send(_ bytes: UnsafeRawBufferPointer) throws {
+        var done = 0
+        while done < bytes.count {
+            let count = write(descriptor, bytes.baseAddress! + done, bytes.count - done)
+            if count >= 0 {
+                done += count
+            } else if errno != EINTR {
+                throw Failure.systemCall("write", errno)
+            }
+        }
+    }
+
+    /// Reads one length-prefixed frame into `body` (resized to the frame's length); `false` when
+    /// the peer closed between frames. A length over `maximumLength` is refused before reading it.
+    func receiveFrame(into body: inout [UInt8], maximumLength: Int) throws -> Bool {
+        var header: UInt32 = 0
+        guard try withUnsafeMutableBytes(of: &header, { try receive(into: $0) }) else { return false }
+        let length = Int(UInt32(bigEndian: header))
+        guard length <= maximumLength else {
+            throw Failure(description: "a frame of \(length) bytes is over the limit of \(maximumLength)")
+        }
+        if body.count != length { body = [UInt8](repeating: 0, count: length) }
+        guard length > 0 else { return true }
+        guard try body.withUnsafeMutableBytes({ try receive(into: $0) }) else {
+            throw Failure(description: "the peer closed the connection inside a frame")
+        }
+        return true
+    }
+}

@@ -36,10 +36,13 @@ struct RoundTripFloorTests {
         }
     }
 
-    @Test func anAnswerLongerThanAnyRequestIsRefusedBeforeItIsRead() {
-        #expect(throws: BlockingSocket.Failure.self) {
-            _ = try FloorCommand.measureAgainstEcho(Self.client) { $0 + [UInt8](repeating: 0, count: 4_096) }
+    @Test func anAnswerLongerThanAnyRequestIsRefusedBeforeItIsRead() throws {
+        // A megabyte: more than the socket buffers hold, so the server is still writing when the
+        // client refuses the length and closes. The server's write must fail, not raise SIGPIPE.
+        let error = try #require(throws: BlockingSocket.Failure.self) {
+            _ = try FloorCommand.measureAgainstEcho(Self.client) { $0 + [UInt8](repeating: 0, count: 1 << 20) }
         }
+        #expect(error.description.contains("over the limit"), "\(error)")
     }
 
     @Test func aDaemonAnswerThatIsNotTheRequestsBreakdownFailsTheRun() throws {

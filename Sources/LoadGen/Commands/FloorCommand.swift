@@ -61,7 +61,10 @@ struct FloorCommand: ParsableCommand {
         defer { try? FileManager.default.removeItem(at: directory) }
         let server = try EchoServer(path: directory.appendingPathComponent("echo.sock").path, answer: answer)
         let measured = Result { try client.measure(unixPath: server.path, server: .echo) }
-        if let failure = server.stop() { throw BlockingSocket.Failure(description: "echo server: \(failure)") }
-        return try measured.get()
+        let serverFailure = server.stop()
+        // The client's failure first: a server that failed after it only saw the client go.
+        let latencies = try measured.get()
+        if let serverFailure { throw BlockingSocket.Failure(description: "echo server: \(serverFailure)") }
+        return latencies
     }
 }

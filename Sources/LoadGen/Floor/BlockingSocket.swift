@@ -49,6 +49,21 @@ struct BlockingSocket: ~Copyable {
         close(descriptor)
     }
 
+    /// Gives up ownership: the descriptor stays open, and closing it is the caller's.
+    consuming func releaseDescriptor() -> Int32 {
+        let descriptor = self.descriptor
+        discard self
+        return descriptor
+    }
+
+    private static func sendNoSignal(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+        #if canImport(Glibc)
+        Glibc.send(descriptor, bytes, count, Int32(MSG_NOSIGNAL))
+        #else
+        Darwin.send(descriptor, bytes, count, 0)
+        #endif
+    }
+
     /// Reads exactly `buffer.count` bytes; `false` when the peer closed before the first byte.
     func receive(into buffer: UnsafeMutableRawBufferPointer) throws -> Bool {
         var done = 0
@@ -66,15 +81,15 @@ struct BlockingSocket: ~Copyable {
         return true
     }
 
-    /// Writes all of `bytes`.
+    /// Writes all of `bytes`. A peer that has gone is an error, not a SIGPIPE.
     func send(_ bytes: UnsafeRawBufferPointer) throws {
         var done = 0
         while done < bytes.count {
-            let count = write(descriptor, bytes.baseAddress! + done, bytes.count - done)
+            let count = Self.sendNoSignal(descriptor, bytes.baseAddress! + done, bytes.count - done)
             if count >= 0 {
                 done += count
             } else if errno != EINTR {
-                throw Failure.systemCall("write", errno)
+                throw Failure.systemCall("send", errno)
             }
         }
     }

@@ -36,8 +36,7 @@ final class EchoServer: Sendable {
         guard listen(socket.descriptor, 1) == 0 else { throw BlockingSocket.Failure.systemCall("listen", errno) }
         self.path = path
         self.answer = answer
-        self.listener = dup(socket.descriptor)
-        guard listener >= 0 else { throw BlockingSocket.Failure.systemCall("dup", errno) }
+        self.listener = socket.releaseDescriptor()
         let thread = Thread { [self] in
             serveOneConnection()
             finished.signal()

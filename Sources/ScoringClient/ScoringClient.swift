@@ -232,6 +232,21 @@ public final class ScoringClient: Sendable {
         writeOnEventLoop(frame, waiting: .receiver(receiver), flush: false)
     }
 
+    /// Writes `count` pre-encoded request frames that lie back to back in `frames` with one
+    /// write, without flushing; each answer's summary goes to `receiver`, in order, as with
+    /// `writeOnEventLoop(frame:to:)`. A closed loop pays the channel's write path once for a burst
+    /// of requests instead of once for each.
+    ///
+    /// Must be called on `eventLoop`; `frames` must hold exactly `count` whole frames.
+    public func writeOnEventLoop(frames: ByteBuffer, count: Int, to receiver: any ResponseSummaryReceiver) {
+        precondition(count >= 1, "a burst holds at least one frame")
+        // On a closed connection each registration fails its own request, as `count` separate
+        // writes would have; nothing is written then.
+        var open = true
+        for _ in 0..<count where !router.value.enqueue(.receiver(receiver)) { open = false }
+        if open { channel.write(frames, promise: nil) }
+    }
+
     /// Flushes frames written with `writeOnEventLoop(frame:)`. Must be called on `eventLoop`.
     public func flushOnEventLoop() {
         channel.flush()

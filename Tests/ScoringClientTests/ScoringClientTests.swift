@@ -140,6 +140,66 @@ struct ScoringClientTests {
         try await server.stop()
     }
 
+    /// Collects the summaries a burst's answers hand over, on the client's event loop.
+    final class SummaryCollector: ResponseSummaryReceiver, @unchecked Sendable {
+        private var results: [Result<ResponseSummary, any Error>] = []
+        private let expected: Int
+        let done: EventLoopPromise<[Result<ResponseSummary, any Error>]>
+
+        init(expected: Int, eventLoop: any EventLoop) {
+            self.expected = expected
+            self.done = eventLoop.makePromise()
+        }
+
+        func receive(_ result: Result<ResponseSummary, any Error>) {
+            results.append(result)
+            if results.count == expected { done.succeed(results) }
+        }
+    }
+
+    static func backToBackFrames(requestIDs: ClosedRange<Int>) -> ByteBuffer {
+        var frames = ByteBuffer()
+        for index in requestIDs {
+            frames.writeFrame(WireCodec.encode(Request(requestID: UInt64(index), body: .score(Self.transaction(index, amountMinor: Int64(index) * 1_000)))))
+        }
+        return frames
+    }
+
+    @Test func aBurstOfBackToBackFramesIsAnsweredFrameByFrameInOrder() async throws {
+        let server = try await FakeScoringServer.start(behaviour: .init(answerInGroupsOf: 5))
+        let client = try await ScoringClient.connect(to: .unix(path: server.socketPath))
+        let collector = SummaryCollector(expected: 10, eventLoop: client.eventLoop)
+        let frames = Self.backToBackFrames(requestIDs: 1...10)
+        try await client.eventLoop.submit {
+            client.writeOnEventLoop(frames: frames, count: 10, to: collector)
+            client.flushOnEventLoop()
+        }.get()
+        let summaries = try await collector.done.futureResult.get().map { try $0.get() }
+        #expect(summaries.map(\.requestID) == Array(1...10))
+        #expect(summaries.allSatisfy { $0.kind == .breakdown })
+        try await client.close()
+        try await server.stop()
+    }
+
+    @Test func aBurstOnAClosedConnectionFailsEachOfItsRequests() async throws {
+        let server = try await FakeScoringServer.start(behaviour: .init(closeOnRequest: 1))
+        let client = try await ScoringClient.connect(to: .unix(path: server.socketPath))
+        await #expect(throws: ScoringClientError.connectionClosed) { try await client.ping() }
+        let collector = SummaryCollector(expected: 4, eventLoop: client.eventLoop)
+        let frames = Self.backToBackFrames(requestIDs: 1...4)
+        try await client.eventLoop.submit {
+            client.writeOnEventLoop(frames: frames, count: 4, to: collector)
+            client.flushOnEventLoop()
+        }.get()
+        let results = try await collector.done.futureResult.get()
+        #expect(results.count == 4)
+        for result in results {
+            #expect(throws: ScoringClientError.connectionClosed) { try result.get() }
+        }
+        try await client.close()
+        try await server.stop()
+    }
+
     @Test func waitingRequestsFailWhenTheConnectionCloses() async throws {
         // The server answers nothing until 100 requests wait, and hangs up on the 3rd.
         let server = try await FakeScoringServer.start(behaviour: .init(answerInGroupsOf: 100, closeOnRequest: 3))

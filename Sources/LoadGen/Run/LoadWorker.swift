@@ -26,6 +26,9 @@ final class LoadWorker: ResponseSummaryReceiver, @unchecked Sendable {
 
     private var chunk: WorkloadChunk?
     private var cursor = 0
+    /// Requests taken by `pump` whose frames are not written yet: back to back in one chunk, so
+    /// they go out as one slice.
+    private var burst: (chunk: WorkloadChunk, start: Int, end: Int, count: Int)?
     private var inFlight = CircularBuffer<InFlight>(initialCapacity: 256)
     private var sendingFinished = false
     private var isDone = false
@@ -129,9 +132,16 @@ final class LoadWorker: ResponseSummaryReceiver, @unchecked Sendable {
                 intended = now
             }
             cursor += 1
-            let frame = deadline.map { $0.stamp(request.frame, intendedNanos: intended) } ?? request.frame
             inFlight.append(InFlight(intendedNanos: intended, chunk: current, requestIndex: cursor - 1))
-            client.writeOnEventLoop(frame: frame, to: self)
+            if let deadline {
+                // Each stamped frame is a buffer of its own.
+                client.writeOnEventLoop(frame: deadline.stamp(current.frame(of: request), intendedNanos: intended), to: self)
+            } else if let pending = burst, pending.chunk === current, pending.end == request.frameOffset {
+                burst = (current, pending.start, request.frameEnd, pending.count + 1)
+            } else {
+                writeBurst()
+                burst = (current, request.frameOffset, request.frameEnd, 1)
+            }
             statistics.requestsSent += 1
             if request.isFeedback {
                 statistics.feedbackSent += 1
@@ -141,8 +151,16 @@ final class LoadWorker: ResponseSummaryReceiver, @unchecked Sendable {
             }
             wrote = true
         }
+        writeBurst()
         if wrote { client.flushOnEventLoop() }
         checkDone()
+    }
+
+    /// Writes the requests `pump` has gathered, with one write.
+    private func writeBurst() {
+        guard let pending = burst else { return }
+        burst = nil
+        client.writeOnEventLoop(frames: pending.chunk.frames(from: pending.start, to: pending.end), count: pending.count, to: self)
     }
 
     /// The chunk holding the next request, taking a new one from the queue when needed.

@@ -4,24 +4,14 @@ import StreamifyWire
 /// Builds one connection's chunks: groups its transactions into batches, encodes each request
 /// into a shared buffer, and records each transaction's ground truth.
 ///
-/// Frames are sliced out of the buffer only when the chunk is handed over: a slice shares the
-/// buffer's storage, so writing after slicing would copy the whole buffer each time.
+/// The buffer is handed over whole with the chunk, and a new one started: a slice shares the
+/// buffer's storage, so writing to it after slicing would copy the whole buffer each time.
 struct RequestEncoder {
-    /// A request encoded into `buffer`, not yet sliced out.
-    private struct Placed {
-        var requestID: UInt64
-        var start: Int
-        var length: Int
-        var duePosition: Int
-        var truthStart: Int32
-        var transactionCount: Int32
-    }
-
     let batchSize: Int
     /// The `explain` of every scoring request.
     let explain: Explain
     private var buffer: ByteBuffer
-    private var requests: [Placed] = []
+    private var requests: [EncodedRequest] = []
     private var truthCodes: [UInt8] = []
     private var chunkTransactions = 0
     private var pendingBatch: [Transaction] = []
@@ -60,17 +50,12 @@ struct RequestEncoder {
     /// Hands over the requests encoded so far.
     mutating func takeChunk() -> WorkloadChunk? {
         guard !requests.isEmpty else { return nil }
-        let frames = requests.map { placed in
-            EncodedRequest(
-                frame: buffer.getSlice(at: placed.start, length: placed.length)!, requestID: placed.requestID,
-                duePosition: placed.duePosition,
-                truthStart: placed.truthStart, transactionCount: placed.transactionCount)
-        }
-        let chunk = WorkloadChunk(requests: frames, truthCodes: truthCodes, transactionCount: chunkTransactions)
+        let chunk = WorkloadChunk(requests: requests, frames: buffer, truthCodes: truthCodes, transactionCount: chunkTransactions)
         requests = []
         truthCodes = []
         chunkTransactions = 0
-        // Frames already handed out keep the old storage alive; start a fresh one.
+        // The chunk's frames keep the old storage alive; start a fresh one rather than copy it
+        // on the next write.
         buffer = ByteBufferAllocator().buffer(capacity: 256 * 1024)
         return chunk
     }
@@ -95,9 +80,9 @@ struct RequestEncoder {
         let length = buffer.writerIndex - start
         encodedBytes += length
         requests.append(
-            Placed(
-                requestID: request.requestID, start: start, length: length, duePosition: duePosition, truthStart: Int32(truthCodes.count),
-                transactionCount: Int32(truths.count)))
+            EncodedRequest(
+                frameOffset: start, frameLength: Int32(length), requestID: request.requestID, duePosition: duePosition,
+                truthStart: Int32(truthCodes.count), transactionCount: Int32(truths.count)))
         truthCodes.append(contentsOf: truths)
         chunkTransactions += truths.count
     }

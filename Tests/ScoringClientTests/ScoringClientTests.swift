@@ -157,24 +157,25 @@ struct ScoringClientTests {
         }
     }
 
-    static func backToBackFrames(requestIDs: ClosedRange<Int>) -> ByteBuffer {
+    /// Sends requests `requestIDs`, encoded back to back, as one burst on `client`; returns what
+    /// their answers handed over, in order.
+    static func sendBurst(requestIDs: ClosedRange<Int>, on client: ScoringClient) async throws -> [Result<ResponseSummary, any Error>] {
         var frames = ByteBuffer()
         for index in requestIDs {
             frames.writeFrame(WireCodec.encode(Request(requestID: UInt64(index), body: .score(Self.transaction(index, amountMinor: Int64(index) * 1_000)))))
         }
-        return frames
+        let collector = SummaryCollector(expected: requestIDs.count, eventLoop: client.eventLoop)
+        try await client.eventLoop.submit { [frames] in
+            client.writeOnEventLoop(frames: frames, count: requestIDs.count, to: collector)
+            client.flushOnEventLoop()
+        }.get()
+        return try await collector.done.futureResult.get()
     }
 
     @Test func aBurstOfBackToBackFramesIsAnsweredFrameByFrameInOrder() async throws {
         let server = try await FakeScoringServer.start(behaviour: .init(answerInGroupsOf: 5))
         let client = try await ScoringClient.connect(to: .unix(path: server.socketPath))
-        let collector = SummaryCollector(expected: 10, eventLoop: client.eventLoop)
-        let frames = Self.backToBackFrames(requestIDs: 1...10)
-        try await client.eventLoop.submit {
-            client.writeOnEventLoop(frames: frames, count: 10, to: collector)
-            client.flushOnEventLoop()
-        }.get()
-        let summaries = try await collector.done.futureResult.get().map { try $0.get() }
+        let summaries = try await Self.sendBurst(requestIDs: 1...10, on: client).map { try $0.get() }
         #expect(summaries.map(\.requestID) == Array(1...10))
         #expect(summaries.allSatisfy { $0.kind == .breakdown })
         try await client.close()
@@ -185,13 +186,7 @@ struct ScoringClientTests {
         let server = try await FakeScoringServer.start(behaviour: .init(closeOnRequest: 1))
         let client = try await ScoringClient.connect(to: .unix(path: server.socketPath))
         await #expect(throws: ScoringClientError.connectionClosed) { try await client.ping() }
-        let collector = SummaryCollector(expected: 4, eventLoop: client.eventLoop)
-        let frames = Self.backToBackFrames(requestIDs: 1...4)
-        try await client.eventLoop.submit {
-            client.writeOnEventLoop(frames: frames, count: 4, to: collector)
-            client.flushOnEventLoop()
-        }.get()
-        let results = try await collector.done.futureResult.get()
+        let results = try await Self.sendBurst(requestIDs: 1...4, on: client)
         #expect(results.count == 4)
         for result in results {
             #expect(throws: ScoringClientError.connectionClosed) { try result.get() }

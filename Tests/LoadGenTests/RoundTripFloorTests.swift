@@ -49,14 +49,14 @@ struct RoundTripFloorTests {
         let frame = Self.client.frames[0]
         let refused = WireCodec.encode(Response(requestID: 1, body: .error(WireError(code: .overloaded, message: "shed"))))
         #expect(throws: BlockingRoundTrips.WrongAnswer.self) {
-            try Self.client.check(refused, to: frame, roundTrip: 0, from: .daemon)
+            try Self.client.check(refused[...], to: frame, roundTrip: 0, from: .daemon)
         }
         let anotherRequests = WireCodec.encode(Response(requestID: 2, body: .error(WireError(code: .overloaded, message: "shed"))))
         #expect(throws: BlockingRoundTrips.WrongAnswer.self) {
-            try Self.client.check(anotherRequests, to: frame, roundTrip: 0, from: .daemon)
+            try Self.client.check(anotherRequests[...], to: frame, roundTrip: 0, from: .daemon)
         }
         #expect(throws: WireError.self) {
-            try Self.client.check(Array(frame.dropFirst(Framing.headerLength)) + [0xFF], to: frame, roundTrip: 0, from: .daemon)
+            try Self.client.check(frame.dropFirst(Framing.headerLength) + [0xFF], to: frame, roundTrip: 0, from: .daemon)
         }
     }
 

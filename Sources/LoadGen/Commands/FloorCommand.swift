@@ -54,7 +54,7 @@ struct FloorCommand: ParsableCommand {
     /// Runs `client` against a fresh `EchoServer` (answering with `answer`, by default the echo)
     /// in a temporary directory of its own.
     static func measureAgainstEcho(
-        _ client: BlockingRoundTrips, answer: @escaping @Sendable ([UInt8]) -> [UInt8] = { $0 }
+        _ client: BlockingRoundTrips, answer: (@Sendable ([UInt8]) -> [UInt8])? = nil
     ) throws -> LatencyHistogram {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-floor-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)

@@ -60,18 +60,18 @@ struct BlockingRoundTrips {
         for (index, frame) in frames.enumerated() {
             let started = LoadWorker.nowNanos()
             try frame.withUnsafeBytes { try socket.send($0) }
-            guard try socket.receiveFrame(into: &answer, maximumLength: maximumAnswer) else {
+            guard let length = try socket.receiveFrame(into: &answer, maximumLength: maximumAnswer) else {
                 throw WrongAnswer(roundTrip: index, reason: "the server closed the connection")
             }
             let finished = LoadWorker.nowNanos()
-            try check(answer, to: frame, roundTrip: index, from: server)
+            try check(answer[..<length], to: frame, roundTrip: index, from: server)
             if index >= warmup { latencies.record(nanoseconds: finished - started) }
         }
         return latencies
     }
 
     /// Throws `WrongAnswer` unless `answer` is what `server` gives to round trip `index`, `frame`.
-    func check(_ answer: [UInt8], to frame: [UInt8], roundTrip index: Int, from server: Server) throws {
+    func check(_ answer: ArraySlice<UInt8>, to frame: [UInt8], roundTrip index: Int, from server: Server) throws {
         switch server {
         case .echo:
             guard answer.elementsEqual(frame[Framing.headerLength...]) else {

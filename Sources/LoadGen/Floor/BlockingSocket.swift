@@ -94,20 +94,22 @@ struct BlockingSocket: ~Copyable {
         }
     }
 
-    /// Reads one length-prefixed frame into `body` (resized to the frame's length); `false` when
-    /// the peer closed between frames. A length over `maximumLength` is refused before reading it.
-    func receiveFrame(into body: inout [UInt8], maximumLength: Int) throws -> Bool {
+    /// Reads one length-prefixed frame into the start of `buffer`, which only grows (so a
+    /// round trip allocates only when an answer is longer than any before it), and returns its
+    /// length; `nil` when the peer closed between frames. A length over `maximumLength` is
+    /// refused before reading it.
+    func receiveFrame(into buffer: inout [UInt8], maximumLength: Int) throws -> Int? {
         var header: UInt32 = 0
-        guard try withUnsafeMutableBytes(of: &header, { try receive(into: $0) }) else { return false }
+        guard try withUnsafeMutableBytes(of: &header, { try receive(into: $0) }) else { return nil }
         let length = Int(UInt32(bigEndian: header))
         guard length <= maximumLength else {
             throw Failure(description: "a frame of \(length) bytes is over the limit of \(maximumLength)")
         }
-        if body.count != length { body = [UInt8](repeating: 0, count: length) }
-        guard length > 0 else { return true }
-        guard try body.withUnsafeMutableBytes({ try receive(into: $0) }) else {
+        if buffer.count < length { buffer = [UInt8](repeating: 0, count: length) }
+        guard length > 0 else { return 0 }
+        guard try buffer.withUnsafeMutableBytes({ try receive(into: UnsafeMutableRawBufferPointer(rebasing: $0[..<length])) }) else {
             throw Failure(description: "the peer closed the connection inside a frame")
         }
-        return true
+        return length
     }
 }

@@ -23,11 +23,11 @@ final class EchoServer: Sendable {
     private let finished = DispatchSemaphore(value: 0)
     /// Why serving ended early, if it did.
     private let failure = Mutex<String?>(nil)
-    private let answer: @Sendable ([UInt8]) -> [UInt8]
+    private let answer: (@Sendable ([UInt8]) -> [UInt8])?
 
     /// Binds and listens at `path` (which must not exist) and starts serving, answering each
-    /// frame's body with `answer` of it (by default the body itself).
-    init(path: String, answer: @escaping @Sendable ([UInt8]) -> [UInt8] = { $0 }) throws {
+    /// frame's body with `answer` of it, or with the frame itself when `answer` is `nil`.
+    init(path: String, answer: (@Sendable ([UInt8]) -> [UInt8])? = nil) throws {
         let address = try SocketAddress(unixDomainSocketPath: path)
         let socket = try BlockingSocket.unixStream()
         guard address.withSockAddr({ bind(socket.descriptor, $0, socklen_t($1)) }) == 0 else {
@@ -61,12 +61,17 @@ final class EchoServer: Sendable {
         let descriptor = accept(listener, nil, nil)
         guard descriptor >= 0 else { return }
         let connection = BlockingSocket(descriptor: descriptor)
-        var frame: [UInt8] = []
+        var buffer: [UInt8] = []
         do {
-            while try connection.receiveFrame(into: &frame, maximumLength: Framing.defaultMaximumFrameLength) {
-                let body = answer(frame)
-                try withUnsafeBytes(of: UInt32(body.count).bigEndian) { try connection.send($0) }
-                try body.withUnsafeBytes { try connection.send($0) }
+            while let length = try connection.receiveFrame(into: &buffer, maximumLength: Framing.defaultMaximumFrameLength) {
+                if let answer {
+                    let body = answer(Array(buffer[..<length]))
+                    try withUnsafeBytes(of: UInt32(body.count).bigEndian) { try connection.send($0) }
+                    try body.withUnsafeBytes { try connection.send($0) }
+                } else {
+                    try withUnsafeBytes(of: UInt32(length).bigEndian) { try connection.send($0) }
+                    try buffer.withUnsafeBytes { try connection.send(UnsafeRawBufferPointer(rebasing: $0[..<length])) }
+                }
             }
         } catch {
             failure.withLock { $0 = "\(error)" }

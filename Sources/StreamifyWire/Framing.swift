@@ -11,6 +11,14 @@ public enum Framing {
     /// about 3 MB in practice) with margin. Responses come from the server the client chose, so
     /// the limit only guards against a broken stream, not a hostile peer.
     public static let defaultMaximumResponseLength = 64 << 20
+
+    /// `body` as one frame: its length prefix, then the bytes.
+    public static func frame(_ body: some Collection<UInt8>) -> [UInt8] {
+        var frame = ByteBuffer()
+        frame.reserveCapacity(headerLength + body.count)
+        frame.writeFrame(body)
+        return Array(frame.readableBytesView)
+    }
 }
 
 extension ByteBuffer {

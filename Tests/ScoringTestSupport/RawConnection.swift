@@ -74,10 +74,7 @@ public final class RawConnection: @unchecked Sendable {
 
     public func send(_ request: Request) throws { try send(Self.frame(WireCodec.encode(request))) }
 
-    public static func frame(_ body: [UInt8]) -> [UInt8] {
-        let length = UInt32(body.count)
-        return [UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)] + body
-    }
+    public static func frame(_ body: [UInt8]) -> [UInt8] { Framing.frame(body) }
 
     /// Reads exactly `count` bytes; `nil` if the daemon closed the connection first.
     public func receive(exactly count: Int) throws -> [UInt8]? {

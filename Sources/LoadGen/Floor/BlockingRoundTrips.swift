@@ -38,12 +38,7 @@ struct BlockingRoundTrips {
         frames.reserveCapacity(warmup + roundTrips)
         while frames.count < warmup + roundTrips {
             guard case .transaction(let labelled) = stream.next() else { continue }
-            let body = WireCodec.encode(Request(requestID: UInt64(frames.count + 1), body: .score(labelled.transaction)))
-            var frame = [UInt8]()
-            frame.reserveCapacity(Framing.headerLength + body.count)
-            withUnsafeBytes(of: UInt32(body.count).bigEndian) { frame.append(contentsOf: $0) }
-            frame.append(contentsOf: body)
-            frames.append(frame)
+            frames.append(Framing.frame(WireCodec.encode(Request(requestID: UInt64(frames.count + 1), body: .score(labelled.transaction)))))
         }
         self.frames = frames
         self.warmup = warmup
@@ -64,7 +59,7 @@ struct BlockingRoundTrips {
                 throw WrongAnswer(roundTrip: index, reason: "the server closed the connection")
             }
             let finished = LoadWorker.nowNanos()
-            try check(answer[..<length], to: frame, roundTrip: index, from: server)
+            try check(answer[Framing.headerLength..<length], to: frame, roundTrip: index, from: server)
             if index >= warmup { latencies.record(nanoseconds: finished - started) }
         }
         return latencies

@@ -94,20 +94,24 @@ struct BlockingSocket: ~Copyable {
         }
     }
 
-    /// Reads one length-prefixed frame into the start of `buffer`, which only grows (so a
-    /// round trip allocates only when an answer is longer than any before it), and returns its
-    /// length; `nil` when the peer closed between frames. A length over `maximumLength` is
-    /// refused before reading it.
+    /// Reads one length-prefixed frame, prefix included, into the start of `buffer`, which only
+    /// grows (so a round trip allocates only when a frame is longer than any before it), and
+    /// returns the frame's whole length: its body is `buffer[Framing.headerLength..<length]`.
+    /// `nil` when the peer closed between frames. A body over `maximumLength` is refused before
+    /// reading it.
     func receiveFrame(into buffer: inout [UInt8], maximumLength: Int) throws -> Int? {
-        var header: UInt32 = 0
-        guard try withUnsafeMutableBytes(of: &header, { try receive(into: $0) }) else { return nil }
-        let length = Int(UInt32(bigEndian: header))
-        guard length <= maximumLength else {
-            throw Failure(description: "a frame of \(length) bytes is over the limit of \(maximumLength)")
+        if buffer.count < Framing.headerLength { buffer = [UInt8](repeating: 0, count: Framing.headerLength) }
+        guard try buffer.withUnsafeMutableBytes({ try receive(into: UnsafeMutableRawBufferPointer(rebasing: $0[..<Framing.headerLength])) })
+        else { return nil }
+        let bodyLength = buffer[..<Framing.headerLength].reduce(0) { $0 << 8 | Int($1) }
+        guard bodyLength <= maximumLength else {
+            throw Failure(description: "a frame of \(bodyLength) bytes is over the limit of \(maximumLength)")
         }
-        if buffer.count < length { buffer = [UInt8](repeating: 0, count: length) }
-        guard length > 0 else { return 0 }
-        guard try buffer.withUnsafeMutableBytes({ try receive(into: UnsafeMutableRawBufferPointer(rebasing: $0[..<length])) }) else {
+        let length = Framing.headerLength + bodyLength
+        if buffer.count < length { buffer += [UInt8](repeating: 0, count: length - buffer.count) }
+        guard bodyLength > 0 else { return length }
+        guard try buffer.withUnsafeMutableBytes({ try receive(into: UnsafeMutableRawBufferPointer(rebasing: $0[Framing.headerLength..<length])) })
+        else {
             throw Failure(description: "the peer closed the connection inside a frame")
         }
         return length

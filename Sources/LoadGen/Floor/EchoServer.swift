@@ -64,12 +64,11 @@ final class EchoServer: Sendable {
         var buffer: [UInt8] = []
         do {
             while let length = try connection.receiveFrame(into: &buffer, maximumLength: Framing.defaultMaximumFrameLength) {
+                // One send per answer: a prefix sent apart could wake the client twice.
                 if let answer {
-                    let body = answer(Array(buffer[..<length]))
-                    try withUnsafeBytes(of: UInt32(body.count).bigEndian) { try connection.send($0) }
-                    try body.withUnsafeBytes { try connection.send($0) }
+                    let reply = Framing.frame(answer(Array(buffer[Framing.headerLength..<length])))
+                    try reply.withUnsafeBytes { try connection.send($0) }
                 } else {
-                    try withUnsafeBytes(of: UInt32(length).bigEndian) { try connection.send($0) }
                     try buffer.withUnsafeBytes { try connection.send(UnsafeRawBufferPointer(rebasing: $0[..<length])) }
                 }
             }

@@ -75,7 +75,7 @@ final class Dashboard: Sendable {
         let snapshot = feed.snapshot()
         let (since, history) = state.withLock { state in (totals.since(state.baseline), state.history) }
         let revenue = Double(since.amountMinor) / 100
-        let sampledAmount = snapshot.categories.values.reduce(0) { $0 + $1.amountMinor }
+        let sampledAmount = snapshot.categories.values.reduce(0.0) { $0 + Double($1.amountMinor) }
         var levels: [String: Int] = [:]
         for level in RiskLevel.allCases { levels[level.name] = since.levels[level] }
         let rate = history.meanThroughput(overLast: 10)

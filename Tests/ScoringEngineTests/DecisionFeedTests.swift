@@ -80,4 +80,31 @@ struct DecisionFeedTests {
         #expect(snapshot.sampled == 0)
         #expect(snapshot.recent.isEmpty && snapshot.alerts.isEmpty && snapshot.categories.isEmpty)
     }
+
+    @Test("amounts summing past Int.max saturate a share and wrap the totals, whose differences stay exact")
+    func hugeAmountsDoNotTrap() {
+        var settings = DecisionFeed.Settings()
+        settings.samplesPerGrant = 10
+        let feed = DecisionFeed(settings: settings)
+        feed.grant()
+        let arena = MessageArena()
+        var huge = Self.transaction(1)
+        huge.amountMinor = Int64.max / 2 + 1
+        for _ in 0..<3 {
+            arena.reset()
+            feed.record(huge.protobufC(in: arena), ScoringService.Decision())
+        }
+        #expect(feed.snapshot().categories["5411"] == DecisionFeed.Share(count: 3, amountMinor: .max))
+
+        let metrics = ScoringMetrics()
+        var counters = ScoringCounters()
+        counters.transactions = 1
+        counters.amountMinor = .max - 5
+        metrics.collect(&counters)
+        let before = metrics.totalsSnapshot
+        counters.transactions = 1
+        counters.amountMinor = 10
+        metrics.collect(&counters)
+        #expect(metrics.totalsSnapshot.since(before).amountMinor == 10)
+    }
 }

@@ -9,7 +9,9 @@ public struct ScoringTotals: Sendable {
     public var transactions = 0
     /// Feedback reports that passed validation.
     public var feedback = 0
-    /// Sum of the scored transactions' `amount_minor`, whatever their currency.
+    /// Sum of the scored transactions' `amount_minor`, whatever their currency. It wraps around
+    /// past `Int.max` (a client may send amounts up to the intake's limit, and enough of them add
+    /// up), so read differences (`since(_:)`), which stay exact, not the absolute value.
     public var amountMinor = 0
     /// Requests refused, any code.
     public var refusals = 0
@@ -25,7 +27,7 @@ public struct ScoringTotals: Sendable {
     mutating func add(_ counters: ScoringCounters) {
         transactions += counters.transactions
         feedback += counters.feedback
-        amountMinor += counters.amountMinor
+        amountMinor &+= counters.amountMinor
         refusals += counters.errors.total
         for level in RiskLevel.allCases { levels[level] += counters.levels[level] }
         latency.add(counters.latency)
@@ -36,7 +38,7 @@ public struct ScoringTotals: Sendable {
         var difference = ScoringTotals()
         difference.transactions = transactions - earlier.transactions
         difference.feedback = feedback - earlier.feedback
-        difference.amountMinor = amountMinor - earlier.amountMinor
+        difference.amountMinor = amountMinor &- earlier.amountMinor
         difference.refusals = refusals - earlier.refusals
         for level in RiskLevel.allCases { difference.levels[level] = levels[level] - earlier.levels[level] }
         difference.latency = latency.since(earlier.latency)

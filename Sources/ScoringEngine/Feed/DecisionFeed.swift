@@ -169,7 +169,9 @@ public final class DecisionFeed: Sendable {
     private static func count(_ value: String, _ amountMinor: Int64, in shares: inout [String: Share], distinct: Int) {
         let key = value.isEmpty ? "unknown" : (shares[value] != nil || shares.count < distinct ? value : otherValue)
         shares[key, default: Share()].count += 1
-        shares[key, default: Share()].amountMinor += Int(amountMinor)
+        // Saturating: a share is shown as it stands, and enough large amounts would pass `Int.max`.
+        let (sum, overflow) = shares[key, default: Share()].amountMinor.addingReportingOverflow(Int(amountMinor))
+        shares[key, default: Share()].amountMinor = overflow ? .max : sum
     }
 
     /// Grants the allowances for the next period (the dashboard's tick).

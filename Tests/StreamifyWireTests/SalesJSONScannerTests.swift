@@ -43,4 +43,22 @@ import SyntheticWorld
             #expect(Array(broken.utf8).withUnsafeBytes { SalesJSONScanner.scan($0) } == nil)
         }
     }
+
+    /// An unknown value nested deeper than the scanner skips goes to `JSONDecoder`; a message of
+    /// 400,000 brackets is refused as malformed (it once overflowed the stack, a poison pill
+    /// that crashed the daemon on every restart).
+    @Test func deepNestingIsRefusedNotACrash() throws {
+        func event(nesting: Int) -> [UInt8] {
+            Array((#"{"user_id": "c1", "product_id": "p", "amount": 5, "timestamp": "2024-01-15T10:30:00Z", "x": "#
+                + String(repeating: "[", count: nesting) + String(repeating: "]", count: nesting) + "}").utf8)
+        }
+        let shallow = event(nesting: SalesJSONScanner.maximumSkippedDepth)
+        #expect(shallow.withUnsafeBytes { SalesJSONScanner.scan($0) }?.userID == "c1")
+        let deeper = event(nesting: SalesJSONScanner.maximumSkippedDepth + 1)
+        #expect(deeper.withUnsafeBytes { SalesJSONScanner.scan($0) } == nil)
+        #expect(try deeper.withUnsafeBytes { try SalesEventJSON.decode($0) }.userID == "c1")
+        let hostile = event(nesting: 400_000)
+        #expect(hostile.withUnsafeBytes { SalesJSONScanner.scan($0) } == nil)
+        #expect(throws: WireError.self) { try hostile.withUnsafeBytes { try SalesEventJSON.decode($0) } }
+    }
 }

@@ -149,18 +149,24 @@ struct SalesJSONScanner {
         }
     }
 
-    private mutating func skipValue() -> Bool {
+    /// Arrays and objects an unknown value may nest before the scanner gives up and leaves it to
+    /// `JSONDecoder`, which bounds nesting itself. Skipping recurses once a level, and a message
+    /// of a megabyte of brackets would otherwise overflow the worker thread's stack.
+    static let maximumSkippedDepth = 32
+
+    private mutating func skipValue(depth: Int = 0) -> Bool {
+        guard depth < Self.maximumSkippedDepth else { return false }
         skipWhitespace()
         guard let first = peek else { return false }
         switch first {
         case UInt8(ascii: "\""): return stringRange() != nil
-        case UInt8(ascii: "{"): return object { _, scanner in scanner.skipValue() }
+        case UInt8(ascii: "{"): return object { _, scanner in scanner.skipValue(depth: depth + 1) }
         case UInt8(ascii: "["):
             i += 1
             skipWhitespace()
             if consume(UInt8(ascii: "]")) { return true }
             while true {
-                guard skipValue() else { return false }
+                guard skipValue(depth: depth + 1) else { return false }
                 skipWhitespace()
                 if consume(UInt8(ascii: ",")) { continue }
                 return consume(UInt8(ascii: "]"))

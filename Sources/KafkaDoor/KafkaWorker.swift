@@ -183,7 +183,6 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
             for message in batch { rd_kafka_message_destroy(message) }
             arena.reset()
         }
-        var consumed = 0
         for case let message? in batch {
             let m = message.pointee
             if m.err != RD_KAFKA_RESP_ERR_NO_ERROR {
@@ -193,7 +192,9 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
                 continue
             }
             guard let rkt = m.rkt else { continue }
-            consumed += 1
+            // Counted as it is taken, not at the end of the batch: an output that waits for the
+            // producer holds the batch, and what was consumed must still show.
+            counters.consumed.add(1, ordering: .relaxed)
             let topic = kind(of: rkt)
             let input = InputMessage(
                 value: UnsafeRawBufferPointer(start: m.payload, count: m.len),
@@ -209,7 +210,6 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
             case .labels: processFeedback(input)
             }
         }
-        counters.consumed.add(consumed, ordering: .relaxed)
     }
 
     private func processTransaction(_ input: InputMessage) {
@@ -425,28 +425,45 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
 
     // MARK: - Producing and acknowledgements
 
-    /// Enqueues one output (to `partition`, or the one its key hashes to), waiting for room when
-    /// librdkafka's queue is full.
+    /// Enqueues one output (to `partition`, or the one its key hashes to). While librdkafka cannot
+    /// take it (its queue is full, or the cluster does not know the topic or partition: a topic
+    /// not created yet, auto-creation off) it waits, serving delivery reports, so its input stays
+    /// uncommitted and nothing is skipped; a stop ends the wait, and the input, uncommitted, is
+    /// consumed again by the next owner. Only an output too large to ever enqueue is skipped.
     private func send(
         topic: OpaquePointer, partition: Int32 = RD_KAFKA_PARTITION_UA, key: UnsafeRawBufferPointer,
         value: UnsafeRawBufferPointer, opaque: UInt64
     ) {
+        var refusals = 0
         while true {
             let result = producer.produce(topic: topic, partition: partition, key: key, value: value, opaque: opaque)
-            if result == RD_KAFKA_RESP_ERR_NO_ERROR { return }
-            if result == RD_KAFKA_RESP_ERR__QUEUE_FULL {
-                drainReports(timeoutMs: 5)
-                continue
-            }
-            if result == RD_KAFKA_RESP_ERR__FATAL {
+            switch result {
+            case RD_KAFKA_RESP_ERR_NO_ERROR:
+                return
+            case RD_KAFKA_RESP_ERR__FATAL:
                 noteFatal(KafkaError(result, context: "produce"))
                 return
+            case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
+                // Larger than message.max.bytes: it can never be enqueued. Counted and acknowledged,
+                // so its partition is not stalled forever.
+                logger.error("Output could not be enqueued; skipped", metadata: ["error": "\(KafkaError(result))"])
+                ledger.acknowledge(opaque: opaque)
+                return
+            default:
+                guard stop.requested == .none else { return }
+                if result != RD_KAFKA_RESP_ERR__QUEUE_FULL {
+                    refusals += 1
+                    if refusals == 1 || refusals % 600 == 0 {
+                        logger.error(
+                            "Output refused by the producer; consumption waits until it is taken",
+                            metadata: [
+                                "topic": "\(String(cString: rd_kafka_topic_name(topic)))", "partition": "\(partition)",
+                                "error": "\(KafkaError(result))", "attempts": "\(refusals)",
+                            ])
+                    }
+                }
+                drainReports(timeoutMs: result == RD_KAFKA_RESP_ERR__QUEUE_FULL ? 5 : 100)
             }
-            // Not retriable (for example a value larger than message.max.bytes): counted and
-            // acknowledged, so its partition is not stalled forever.
-            logger.error("Output could not be enqueued; skipped", metadata: ["error": "\(KafkaError(result))"])
-            ledger.acknowledge(opaque: opaque)
-            return
         }
     }
 

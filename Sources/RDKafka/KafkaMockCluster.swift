@@ -36,6 +36,12 @@ public final class KafkaMockCluster: @unchecked Sendable {
         if result != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(result, context: "create topic \(topic)") }
     }
 
+    /// Makes the cluster answer metadata requests for `topic` with the broker error `code`
+    /// (3, UNKNOWN_TOPIC_OR_PART: as if it did not exist); 0 clears it.
+    public func setTopicError(_ topic: String, code: Int32) {
+        rd_kafka_mock_topic_set_error(cluster, topic, rd_kafka_resp_err_t(code))
+    }
+
     /// Makes broker `id` drop its connections and refuse new ones.
     public func setBrokerDown(_ id: Int32) {
         rd_kafka_mock_broker_set_down(cluster, id)

@@ -105,6 +105,36 @@ extension KafkaClusterTests {
             print("fault run: \(duplicates) duplicate score records, \(statistics.redelivered) outputs produced again")
         }
 
+        /// An output topic the cluster does not know (auto-creation off, or not created yet) must
+        /// hold back its inputs' offsets, not skip the outputs: once the topic is there, every
+        /// dead letter arrives. (They were logged as skipped and their offsets committed.)
+        @Test(.timeLimit(.minutes(3))) func waitsForAMissingOutputTopic() async throws {
+            let cluster = try Self.cluster()
+            cluster.setTopicError("sales.dlq", code: 3 /* UNKNOWN_TOPIC_OR_PART */)
+            var configuration = Self.configuration(bootstrap: cluster.bootstrapServers, group: "sidecar-missing-topic")
+            // Unknown at once, and asked again often, so the test need not wait librdkafka's defaults.
+            configuration.librdkafkaSettings = [
+                ("producer.topic.metadata.propagation.max.ms", "0"), ("producer.topic.metadata.refresh.interval.ms", "500"),
+            ]
+            let input = TestInput.make(valid: 2000, garbage: 40, invalid: 0, seed: 4)
+            try TestTopics.produce(bootstrap: cluster.bootstrapServers, topic: "sales", input.records)
+
+            let harness = KafkaDoorHarness(configuration: configuration)
+            #expect(try await harness.wait(seconds: 30) { $0.consumed > 0 })
+            let committedEarly = try await TestTopics.waitUntilFullyCommitted(
+                bootstrap: cluster.bootstrapServers, group: configuration.groupID, topic: "sales",
+                partitions: Self.partitions, timeoutSeconds: 5)
+            #expect(!committedEarly, "inputs whose dead letters could not be produced must stay uncommitted")
+
+            cluster.setTopicError("sales.dlq", code: 0)
+            let committed = try await TestTopics.waitUntilFullyCommitted(
+                bootstrap: cluster.bootstrapServers, group: configuration.groupID, topic: "sales",
+                partitions: Self.partitions, timeoutSeconds: 90)
+            #expect(committed)
+            try await harness.stopGracefully()
+            _ = try Self.verify(input, cluster: cluster, configuration: configuration)
+        }
+
         @Test(.timeLimit(.minutes(3))) func crashAndRestartLeavesNothingUnscored() async throws {
             let cluster = try Self.cluster()
             let configuration = Self.configuration(bootstrap: cluster.bootstrapServers, group: "sidecar-crash")

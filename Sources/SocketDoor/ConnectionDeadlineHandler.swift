@@ -53,15 +53,16 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler {
     private let inputBudget: ByteBudget?
     /// This connection's share of `inputBudget`, as last added.
     private var reportedHeld = 0
-    private var tracker = FrameBoundaryTracker()
+    private var tracker: FrameBoundaryTracker
     private var lastInput = NIODeadline.now()
     private var frameStarted: NIODeadline?
     private var check: Scheduled<Void>?
     /// Whether a `read` has passed through since the last read burst ended: the daemon wants input.
     private var reading = true
 
-    init(timeouts: Timeouts, inputBudget: ByteBudget? = nil) {
+    init(timeouts: Timeouts, maximumFrameLength: Int, inputBudget: ByteBudget? = nil) {
         self.timeouts = timeouts
+        self.tracker = FrameBoundaryTracker(maximumFrameLength: maximumFrameLength)
         self.inputBudget = inputBudget
     }
 

@@ -194,6 +194,8 @@ final class ScoringHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
+        // A closing connection reads nothing more: it only waits for its answers to leave.
+        guard lifecycle != .closing else { return }
         // Read no more while answers are owed for what was read: `waiting` stays one read burst.
         if isBusy {
             readHeld = true
@@ -213,6 +215,11 @@ final class ScoringHandler: ChannelDuplexHandler {
         guard lifecycle != .closing else { return }
         if let tooLarge = error as? FrameTooLargeError {
             end(.frameTooLarge(tooLarge), context: context)
+        } else if pendingEnd != nil, error is ByteToMessageDecoderError {
+            // The decoder refusing the bytes that follow the frame it failed on (NIO goes on
+            // reading within the same read cycle): that failure's end is already pending behind
+            // the batch still being answered, and closing now would lose those answers.
+            return
         } else {
             logger.debug("closing connection after error", metadata: ["error": "\(error)"])
             metrics.collect(&processor.counters)
@@ -222,6 +229,8 @@ final class ScoringHandler: ChannelDuplexHandler {
 
     /// Ends the connection for `reason` now, or once the answers still owed are written.
     private func end(_ reason: End, context: ChannelHandlerContext) {
+        // Already ending: one refusal per connection, counted and answered once.
+        guard lifecycle != .closing else { return }
         if isBusy {
             if pendingEnd == nil { pendingEnd = reason }
         } else {

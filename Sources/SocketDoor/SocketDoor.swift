@@ -250,7 +250,7 @@ public final class SocketDoor: Service, Sendable {
                     }
                     let handlers: [any ChannelHandler] = [
                         // First, so it sees every read that no handler after it holds back.
-                        ConnectionDeadlineHandler(timeouts: timeouts, inputBudget: inputBudget),
+                        ConnectionDeadlineHandler(timeouts: timeouts, maximumFrameLength: maximumFrameLength, inputBudget: inputBudget),
                         BackPressureHandler(),
                         ByteToMessageHandler(FrameDecoder(maximumFrameLength: maximumFrameLength)),
                         ScoringHandler(

@@ -141,6 +141,30 @@ struct BatchSlicingTests {
         #expect(!busy.isActive)
     }
 
+    @Test("a frame over the limit behind a large batch, bytes following it, is refused only after the batch and the ping before it")
+    func oversizedFrameWaitsForTheBatch() throws {
+        let loop = EmbeddedEventLoop()
+        let busy = try Self.connection(on: loop, service: ScoringService(engine: RiskEngine()))
+        let size = 2 * FrameProcessor.batchSlice + 3
+        var bytes = Self.frame(Request(requestID: 1, body: .scoreBatch((0..<size).map(Self.transaction))), busy)
+        var ping = Self.frame(Request(requestID: 2, body: .ping), busy)
+        bytes.writeBuffer(&ping)
+        bytes.writeInteger(UInt32(16 << 20))  // over the decoder's 8 MiB
+        bytes.writeRepeatingByte(0, count: 1_000)
+        try busy.writeInbound(bytes)
+        // NIO reads on within the same read cycle; the decoder, failed, refuses these bytes with
+        // an error of its own, which must not close the connection before the batch is answered.
+        var more = busy.allocator.buffer(capacity: 1_000)
+        more.writeRepeatingByte(0, count: 1_000)
+        try busy.writeInbound(more)
+        #expect(busy.isActive)
+        loop.advanceTime(by: .seconds(1))
+        let answers = try Self.answers(busy)
+        #expect(answers.map(\.requestID) == [1, 2, 0])
+        #expect(Fixtures.error(answers.last)?.code == .frameTooLarge)
+        #expect(!busy.isActive)
+    }
+
     // MARK: - Decoding and encoding a slice per turn (`LargeBatch`)
 
     /// The one response frame `processor` appends for the request body `body`, answered to the

@@ -147,8 +147,16 @@ enum DashboardRoutes {
         return limit
     }
 
-    /// Refuses a write without the configured bearer token.
+    /// Refuses a write from another site's page, and one without the configured bearer token.
     private static func authorize(_ request: Request, _ configuration: DashboardConfiguration) throws {
+        let hasToken = configuration.writeToken.map { !$0.isEmpty } ?? false
+        if let refusal = crossSiteRefusal(
+            host: request.head.authority, origin: request.headers[.origin],
+            fetchSite: request.headers.first { $0.name.canonicalName == "sec-fetch-site" }?.value,
+            requireLoopbackHost: !hasToken)
+        {
+            throw HTTPError(.forbidden, message: refusal)
+        }
         guard let token = configuration.writeToken, !token.isEmpty else { return }
         let given = request.headers[.authorization] ?? ""
         guard constantTimeEqual(Array(given.utf8), Array("Bearer \(token)".utf8)) else {
@@ -156,10 +164,47 @@ enum DashboardRoutes {
         }
     }
 
+    /// Why a write must be refused as coming from another site's page; nil when it need not be.
+    ///
+    /// Any page the operator opens can make the browser post to this port (a form or a
+    /// `no-cors` fetch needs no CORS preflight), so a browser's write must come from the
+    /// dashboard's own page: its `Origin`, when sent, names the host it was sent to, and
+    /// `Sec-Fetch-Site` does not say cross-site. A site that rebinds its DNS name to 127.0.0.1
+    /// passes that check, so without a token (`requireLoopbackHost`) the `Host` must also be a
+    /// loopback name or address. Clients that are not browsers (curl) send neither header.
+    static func crossSiteRefusal(host: String?, origin: String?, fetchSite: String?, requireLoopbackHost: Bool) -> String? {
+        let host = (host ?? "").lowercased()
+        if fetchSite?.lowercased() == "cross-site" {
+            return "cross-site request refused: writes are taken from the dashboard's own page only"
+        }
+        if let origin, !host.isEmpty, origin.lowercased() != "http://" + host, origin.lowercased() != "https://" + host {
+            return "cross-site request refused: Origin '\(origin)' is not this dashboard (\(host))"
+        }
+        if requireLoopbackHost, !isLoopback(host: host) {
+            return "writes without --http-token-file are taken only for a loopback Host (localhost, 127.0.0.1, [::1]), got '\(host)'"
+        }
+        return nil
+    }
+
+    /// Whether `host` (a Host header: a name or address, with or without a port) names this machine's loopback.
+    static func isLoopback(host: String) -> Bool {
+        var name = Substring(host)
+        if name.hasPrefix("[") {
+            guard let close = name.firstIndex(of: "]") else { return false }
+            name = name[name.index(after: name.startIndex)..<close]
+            return name == "::1"
+        }
+        if let colon = name.lastIndex(of: ":") { name = name[..<colon] }
+        if name == "localhost" || name.hasSuffix(".localhost") { return true }
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+    }
+
     /// Compares without stopping at the first difference, so timing does not reveal a prefix.
-    private static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
-        for index in 0..<min(a.count, b.count) { difference |= a[index] ^ b[index] }
+    /// Lengths are compared whole (not a byte of them), so no other length can pass.
+    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        var difference = UInt(truncatingIfNeeded: a.count ^ b.count)
+        for index in 0..<min(a.count, b.count) { difference |= UInt(a[index] ^ b[index]) }
         return difference == 0
     }
 

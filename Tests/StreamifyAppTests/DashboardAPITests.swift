@@ -1,4 +1,4 @@
-import DashboardDoor
+@testable import DashboardDoor
 import Foundation
 import ScoringClient
 import ScoringEngine
@@ -181,6 +181,38 @@ struct DashboardAPITests {
         #expect(try await withToken.post("/api/reset_data").status == 200)
         #expect(try await anonymous.get("/api/analytics").status == 200)
         try await running.stop()
+    }
+
+    @Test("a write from another site's page is refused; the dashboard's own page and clients that are not browsers are served")
+    func crossSiteWritesRefused() async throws {
+        let (running, http) = try await Self.start()
+        let own = "http://127.0.0.1:\(http.base.port!)"
+        for headers in [["Origin": "http://evil.example"], ["Origin": own, "Sec-Fetch-Site": "cross-site"]] {
+            let refused = try await http.post("/api/reset_data", headers: headers)
+            #expect(refused.status == 403, "\(headers): \(refused.text)")
+            #expect(try refused.errorMessage().contains("cross-site"))
+        }
+        #expect(try await http.post("/api/reset_data", headers: ["Origin": own, "Sec-Fetch-Site": "same-origin"]).status == 200)
+        #expect(try await http.post("/api/reset_data").status == 200)
+        try await running.stop()
+    }
+
+    @Test("a site rebinding its name to 127.0.0.1 is refused without a token; token comparison takes whole lengths")
+    func rebindingAndTokenLengths() {
+        let refusal = DashboardRoutes.crossSiteRefusal
+        #expect(refusal("evil.example:8080", "http://evil.example:8080", nil, true)?.contains("loopback") == true)
+        #expect(refusal("evil.example:8080", "http://evil.example:8080", nil, false) == nil)
+        for host in ["localhost:8080", "127.0.0.1:8080", "127.8.0.1", "[::1]:8080", "app.localhost"] {
+            #expect(refusal(host, nil, nil, true) == nil, "\(host)")
+        }
+        for host in ["10.0.0.1:8080", "127.0.0.1.evil.example", "[::2]:80", "", "1270.0.0.1"] {
+            #expect(refusal(host, nil, nil, true) != nil, "\(host)")
+        }
+        let token = Array("Bearer \(String(repeating: "t", count: 249))".utf8)
+        #expect(token.count == 256)
+        #expect(!DashboardRoutes.constantTimeEqual([], token))
+        #expect(!DashboardRoutes.constantTimeEqual(Array("Bearer".utf8), token))
+        #expect(DashboardRoutes.constantTimeEqual(token, token))
     }
 
     @Test("an idle connection is closed after the idle timeout")

@@ -38,11 +38,12 @@ struct DashboardHTTPClient {
         try await send(URLRequest(url: URL(string: path, relativeTo: base)!))
     }
 
-    func post(_ path: String, json: String? = nil) async throws -> Answer {
+    func post(_ path: String, json: String? = nil, headers: [String: String] = [:]) async throws -> Answer {
         var request = URLRequest(url: URL(string: path, relativeTo: base)!)
         request.httpMethod = "POST"
         request.httpBody = json.map { Data($0.utf8) }
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         return try await send(request)
     }
 

@@ -108,7 +108,7 @@ public struct EngineStateStore: Sendable {
         case .transaction:
             _ = engine.score(try load(TransactionFeatures.self, from: payload, "a transaction record"))
         case .feedback:
-            _ = engine.record(try load(FeedbackFeatures.self, from: payload, "a label record"))
+            _ = engine.recordAdmitted(try load(FeedbackFeatures.self, from: payload, "a label record"))
         case .sourcedTransaction:
             let record = try load(Durability.Sourced<TransactionFeatures>.self, from: payload, "a transaction record")
             let models = engine.models
@@ -116,7 +116,7 @@ public struct EngineStateStore: Sendable {
             inputs.record(record.position, .scored(assessment, modelVersion: models.servedVersion))
         case .sourcedFeedback:
             let record = try load(Durability.Sourced<FeedbackFeatures>.self, from: payload, "a label record")
-            _ = engine.record(record.features)
+            _ = engine.recordAdmitted(record.features)
             inputs.record(record.position, nil)
         case .refusal:
             var reader = StateReader(Array(payload))

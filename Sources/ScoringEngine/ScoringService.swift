@@ -185,10 +185,18 @@ public final class ScoringService: Sendable {
     ) -> Result<LabelDisposition, WireError> {
         switch TransactionIntake.features(of: feedback, key: engine.configuration.fingerprintKey) {
         case .success(let features):
-            guard
-                let disposition = change(
-                    .feedback, recording: features, from: position, counters: &counters, { engine.record(features) })
-            else { return .failure(Self.journalFailing) }
+            let disposition: LabelDisposition
+            if engine.admitsReport(of: features) {
+                guard
+                    let applied = change(
+                        .feedback, recording: features, from: position, counters: &counters, { engine.recordAdmitted(features) })
+                else { return .failure(Self.journalFailing) }
+                disposition = applied
+            } else {
+                // Dated too far ahead: refused, changing nothing, and not journalled, so a
+                // restart's replay never asks the wall clock again (`RiskEngine.admitsReport`).
+                disposition = .refused
+            }
             if let position { inputs.record(position, nil) }
             decisionLog?.record(feedback, disposition)
             counters.feedback += 1

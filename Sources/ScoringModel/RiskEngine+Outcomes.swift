@@ -32,9 +32,26 @@ extension RiskEngine {
     /// reported time, so nothing is learned before it could have been known.
     @discardableResult
     public func record(_ feedback: FeedbackFeatures) -> LabelDisposition {
+        guard admitsReport(of: feedback) else { return .refused }
+        return recordAdmitted(feedback)
+    }
+
+    /// Whether `feedback`'s reported time is within the clock skew of the event clock or, ahead
+    /// of it, of the wall clock (`admits(eventSeconds:)`): the one question about a label whose
+    /// answer depends on when it is asked. A door that journals labels asks it first and journals
+    /// only labels admitted, which a restart replays with `recordAdmitted(_:)`: asked again hours
+    /// later, the wall clock would admit a label refused at the time.
+    public func admitsReport(of feedback: FeedbackFeatures) -> Bool {
+        EventTime.isValid(unixMs: feedback.reportedTimeMs)
+            && admits(eventSeconds: EventTime.seconds(fromUnixMs: feedback.reportedTimeMs))
+    }
+
+    /// `record(_:)` for a label `admitsReport(of:)` has admitted (or a journal's replay of one):
+    /// everything it does follows from the label and the engine's state, never the wall clock.
+    @discardableResult
+    public func recordAdmitted(_ feedback: FeedbackFeatures) -> LabelDisposition {
         guard EventTime.isValid(unixMs: feedback.eventTimeMs), EventTime.isValid(unixMs: feedback.reportedTimeMs),
-            feedback.reportedTimeMs >= feedback.eventTimeMs, !feedback.card.isNone,
-            admits(eventSeconds: EventTime.seconds(fromUnixMs: feedback.reportedTimeMs))
+            feedback.reportedTimeMs >= feedback.eventTimeMs, !feedback.card.isNone
         else { return .refused }
         let clock = eventClock
         releaseDueLabels(at: clock)

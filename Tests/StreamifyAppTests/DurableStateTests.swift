@@ -147,6 +147,34 @@ struct DurableStateTests {
         #expect(firstDifference == nil, "answer \(firstDifference ?? -1) differs")
     }
 
+    @Test("a label refused as dated ahead of every clock stays refused after a crash, however late the restart")
+    func wallClockRefusalIsNotReplayed() async throws {
+        let directory = try TestStateDirectory()
+        let oneSecondSkew: (inout StreamifyConfiguration) -> Void = { $0.engine.maximumClockSkewSeconds = 1 }
+        let first = try await ReplaySpeedTests.startServer(stateDirectory: directory.path, oneSecondSkew)
+        let eventTime: Int64 = 1_793_628_000_000  // 2026-11-02: the event clock stays there
+        let transaction = Transaction(
+            transactionID: "tx-1", cardID: "card-ahead", merchantID: "m-1", amountMinor: 4_500, currency: "USD",
+            eventTimeMs: eventTime, country: "US")
+        let reported = WallClock.unixMilliseconds() + 3_000
+        let label = Feedback(
+            transactionID: "tx-1", cardID: "card-ahead", merchantID: "m-1", label: .fraud, eventTimeMs: eventTime,
+            reportedTimeMs: reported)
+        let answers = try await Self.play(
+            [Request(requestID: 1, body: .score(transaction)), Request(requestID: 2, body: .feedback(label))], on: first)
+        #expect(answers.last?.body == .ack(.refused))
+        // By the restart the wall clock has passed the label's reported time: asked again, it
+        // would admit the label (and hold it for the event clock).
+        while WallClock.unixMilliseconds() <= reported + 1_000 { try await Task.sleep(for: .milliseconds(100)) }
+        let image = try TestStateDirectory()
+        try FileManager.default.copyItem(atPath: directory.path, toPath: image.path)
+        let second = try await ReplaySpeedTests.startServer(stateDirectory: image.path, oneSecondSkew)
+        #expect(second.application.scoring.engine.cardsTracked == 1, "the transaction was replayed")
+        #expect(second.application.scoring.engine.pendingLabelCount == 0, "the refused label was not")
+        try await second.stop()
+        try await first.stop()
+    }
+
     @Test("a damaged newest snapshot is set aside and the one before it, with the longer journal since, gives the same state")
     func damagedSnapshotFallsBack() async throws {
         let (requests, _, _) = ReplaySpeedTests.requests()

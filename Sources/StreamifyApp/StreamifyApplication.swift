@@ -7,6 +7,7 @@ import SocketDoor
 import ScoringEngine
 import ScoringModel
 import ServiceLifecycle
+import StateStore
 import UnixSignals
 
 /// The whole server, built but not yet running: one engine and the doors that call it.
@@ -29,6 +30,8 @@ public struct StreamifyApplication: Sendable {
     public let archiveService: ArchiveService?
     /// Every service, in start order.
     public let services: [any Service]
+    /// The holds on the state directory and the archive's log, kept while the application lives.
+    let directoryLocks: [DirectoryLock]
 
     /// A service group over `services` that shuts down gracefully on SIGTERM and SIGINT.
     public func makeServiceGroup(logger: Logger, signals: [UnixSignal] = [.sigterm, .sigint]) -> ServiceGroup {
@@ -53,6 +56,14 @@ public func buildApplication(
     let scoring: ScoringService
     var stateStore: EngineStateStore?
     let feed = configuration.dashboard.map { DecisionFeed(settings: $0.feed) }
+    // Before anything is written: a second daemon on the same directories must change nothing.
+    var directoryLocks: [DirectoryLock] = []
+    if let directory = configuration.stateDirectory {
+        directoryLocks.append(try DirectoryLock(directory: directory, use: "--state-dir"))
+    }
+    if let archive = configuration.archive {
+        directoryLocks.append(try DirectoryLock(directory: archive.logDirectory, use: "--archive"))
+    }
     let decisionLog = try configuration.archive.map { archive in
         // A lane for each event loop, and as many again for the other threads that score (the
         // cooperative pool's: the demo load, the dashboard's labels; the Kafka door's). Threads
@@ -92,8 +103,9 @@ public func buildApplication(
             configuration: dashboard, scoring: scoring, metricsText: { socketDoor.metricsExposition() }, logger: logger)
     }
     // Start order; shutdown runs in reverse: the dashboard and the demo feed stop first, then
-    // the doors, then the archive (which archives what they answered to the end), the engine last.
-    var services: [any Service] = [engineService]
+    // the doors, then the archive (which archives what they answered to the end), then the
+    // engine, and last the directory locks are given up.
+    var services: [any Service] = [DirectoryLockService(locks: directoryLocks), engineService]
     if let archiveService { services.append(archiveService) }
     services.append(socketDoor)
     if let kafkaDoor { services.append(kafkaDoor) }
@@ -101,7 +113,7 @@ public func buildApplication(
     if let dashboardDoor { services.append(dashboardDoor) }
     return StreamifyApplication(
         scoring: scoring, engineService: engineService, socketDoor: socketDoor, kafkaDoor: kafkaDoor,
-        dashboardDoor: dashboardDoor, archiveService: archiveService, services: services)
+        dashboardDoor: dashboardDoor, archiveService: archiveService, services: services, directoryLocks: directoryLocks)
 }
 
 /// Both values, or nil if either is missing.

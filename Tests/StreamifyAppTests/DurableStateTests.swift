@@ -1,4 +1,6 @@
+import Archive
 import Foundation
+import Logging
 import ScoringClient
 import ScoringModel
 import StateStore
@@ -173,6 +175,31 @@ struct DurableStateTests {
         #expect(second.application.scoring.engine.pendingLabelCount == 0, "the refused label was not")
         try await second.stop()
         try await first.stop()
+    }
+
+    @Test("a second server on the same state directory or archive is refused before it writes, and starts once the first has stopped")
+    func directoriesAreHeldByOneServer() async throws {
+        let directory = try TestStateDirectory()
+        let database = directory.path + "/archive.sqlite"
+        let configure: (inout StreamifyConfiguration) -> Void = { $0.archive = ArchiveConfiguration(databasePath: database) }
+        let first = try await ReplaySpeedTests.startServer(stateDirectory: directory.path, configure)
+        let segments = try Journal.segments(in: JournalLanes.directory(of: 0, in: database + ".log"))
+        for (state, archive) in [(directory.path, nil), (nil, database), (directory.path + "/other", database)] {
+            var configuration = StreamifyConfiguration()
+            configuration.stateDirectory = state
+            configuration.archive = archive.map(ArchiveConfiguration.init(databasePath:))
+            do {
+                _ = try buildApplication(configuration: configuration, logger: Logger(label: "second-server"))
+                Issue.record("a second server on \(state ?? "-") / \(archive ?? "-") was built")
+            } catch {
+                #expect("\(error)".contains("in use by another scoring-server"), "\(error)")
+            }
+        }
+        // The refused server made no segment of its own, which the first one's archive reader would follow.
+        #expect(try Journal.segments(in: JournalLanes.directory(of: 0, in: database + ".log")) == segments)
+        try await first.stop()
+        let second = try await ReplaySpeedTests.startServer(stateDirectory: directory.path, configure)
+        try await second.stop()
     }
 
     @Test("a damaged newest snapshot is set aside and the one before it, with the longer journal since, gives the same state")

@@ -156,6 +156,14 @@ struct ServerOptions: ParsableArguments {
     /// - Parameter listenersRequired: false with the Kafka door on, where the daemon may listen on nothing.
     func makeConfiguration(listenersRequired: Bool = true) throws -> StreamifyConfiguration {
         let unixPath: String? = unix == "off" ? nil : unix
+        if let unixPath {
+            // sockaddr_un holds 108 bytes, the terminating NUL included.
+            let limit = MemoryLayout.size(ofValue: sockaddr_un().sun_path) - 1
+            guard !unixPath.isEmpty, unixPath.utf8.count <= limit, !unixPath.utf8.contains(0) else {
+                throw InvalidOption(
+                    description: "--unix must be a socket path of 1 to \(limit) bytes or 'off', got '\(unixPath)'")
+            }
+        }
         let tcpAddress = try address(tcp, option: "--tcp")
         let metricsAddress = try address(metrics, option: "--metrics")
         guard unixPath != nil || tcpAddress != nil || !listenersRequired else {

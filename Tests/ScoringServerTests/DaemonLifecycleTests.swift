@@ -57,7 +57,7 @@ struct DaemonLifecycleTests {
 
     @Test("bad configuration exits non-zero with a clear message")
     func badConfiguration() throws {
-        for arguments in [["--tcp", "nonsense"], ["--unix", "off", "--tcp", "off"], ["--model", "/nonexistent/model.json"], ["--card-ttl", "soon"], ["--outcome-delay", "12h"], ["--fraud-card-quiet", "later"], ["--outcome-maturity", "0s"], ["--kafka-demo-rate", "5"], ["--kafka-brokers", "embedded", "--alert-level", "severe"], ["--refit-frauds=-1"]] {
+        for arguments in [["--tcp", "nonsense"], ["--unix", "off", "--tcp", "off"], ["--model", "/nonexistent/model.json"], ["--card-ttl", "soon"], ["--outcome-delay", "12h"], ["--fraud-card-quiet", "later"], ["--outcome-maturity", "0s"], ["--kafka-demo-rate", "5"], ["--kafka-brokers", "embedded", "--alert-level", "severe"], ["--refit-frauds=-1"], ["--unix", ""], ["--unix", String(repeating: "s", count: 200)]] {
             let process = try DaemonProcess(exactArguments: arguments)
             #expect(process.waitForExit(timeout: 15) == 2, "\(arguments): \(process.log)")
             #expect(process.log.contains("invalid configuration"), "\(arguments): \(process.log)")

@@ -170,14 +170,10 @@ public final class Journal: @unchecked Sendable {
         try mutex.withLock { _ throws(StateFileError) in
             try commitLocked()
             let retired = RetiredSegment(descriptor: descriptor, path: segmentFile)
-            descriptor = -1
+            // On failure (a disk full as the new segment's header is written) nothing changes:
+            // records go on into the segment they were going to, and a later rotation tries again.
+            try open(segment: next)
             unsynced = false
-            do throws(StateFileError) {
-                try open(segment: next)
-            } catch {
-                try? retired.sync()
-                throw error
-            }
             return retired
         }
     }
@@ -232,6 +228,8 @@ public final class Journal: @unchecked Sendable {
                 try DurableFile.writeAll(Self.header(layout: layout).bytes, to: fd, path: path)
                 try DurableFile.syncDirectory(of: path)
             } catch {
+                // Not left with part of a header, which a later open would append after.
+                ftruncate(fd, 0)
                 Glibc.close(fd)
                 throw error
             }

@@ -67,6 +67,30 @@ struct JournalTests {
         #expect(report.truncated.isEmpty, "\(report.truncated)")
     }
 
+    @Test("a rotation whose new segment cannot be opened changes nothing: records go on into the old segment, and a later rotation succeeds")
+    func failedRotationKeepsTheSegment() throws {
+        let path = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let journal = try Journal(directory: path, segment: 0, layout: Self.layout, fsyncPolicy: .never)
+        for index in 0..<3 { Self.append(index, to: journal) }
+        // Segment 1's name taken by a directory: opening it fails, as a full disk or EMFILE would.
+        let blocker = path + "/journal-0000000000000001.log"
+        try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: false)
+        #expect(throws: StateFileError.self) { _ = try journal.rotate(to: 1) }
+        #expect(journal.segment == 0 && journal.isHealthy)
+        for index in 3..<5 { Self.append(index, to: journal) }
+        try journal.commit()
+        #expect(journal.isHealthy)
+        try FileManager.default.removeItem(atPath: blocker)
+        try journal.rotate(to: 1).sync()
+        for index in 5..<7 { Self.append(index, to: journal) }
+        try journal.close()
+        #expect(try Journal.segments(in: path) == [0, 1])
+        let (records, report) = try Self.replay(path)
+        #expect(records == (0..<7).map { [UInt8](repeating: UInt8($0), count: $0) })
+        #expect(report.truncated.isEmpty, "\(report.truncated)")
+    }
+
     @Test("records come back in order, across segments, from the segment asked for")
     func roundTrip() throws {
         let path = try Self.directory()

@@ -14,7 +14,8 @@ import Synchronization
 /// the log for the next start. At idle priority it also holds back while the machine's CPUs
 /// are saturated (`ArchiveDeferral`). Its metrics: `streamify_archive_records_total{kind}`,
 /// `streamify_archive_backlog_bytes`, `streamify_archive_shed_total`,
-/// `streamify_archive_deferred_waits_total`.
+/// `streamify_archive_deferred_waits_total`, `streamify_archive_failures_total` (batches that
+/// failed and were tried again).
 public final class ArchiveService: Service, Sendable {
     private let configuration: ArchiveConfiguration
     private let log: DecisionLog
@@ -39,16 +40,25 @@ public final class ArchiveService: Service, Sendable {
     public var cursor: Archiver.Cursor { lastCursor.withLock { $0 } }
 
     public func run() async throws {
-        try await withGracefulShutdownHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let thread = Thread { [self] in continuation.resume(with: Result { try work() }) }
-                thread.name = "streamify-archive"
-                thread.start()
+        // A graceful shutdown stops the thread once it has archived to the end; so does a
+        // cancellation (another service failed): the thread does not see the task's.
+        try await withTaskCancellationHandler {
+            try await withGracefulShutdownHandler {
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                    let thread = Thread { [self] in continuation.resume(with: Result { try work() }) }
+                    thread.name = "streamify-archive"
+                    thread.start()
+                }
+            } onGracefulShutdown: {
+                self.stopping.store(true, ordering: .relaxed)
             }
-        } onGracefulShutdown: {
+        } onCancel: {
             self.stopping.store(true, ordering: .relaxed)
         }
     }
+
+    /// How long the thread waits after a failed batch before it tries again.
+    static let retryWait = 1.0
 
     /// The thread's loop: archive, publish, rotate; at a stop, archive to the end and close the log.
     private func work() throws {
@@ -70,49 +80,75 @@ public final class ArchiveService: Service, Sendable {
         var idleness = CPUIdleness()
         var deferral = ArchiveDeferral(maximum: configuration.priority == .idle ? configuration.maximumDeferral : .zero)
         var share = ThreadCPUShare()
+        let failedBatches = Counter(label: "streamify_archive_failures_total")
+        var failures = 0
         while true {
             // Read the flag first: a stop seen here still archives everything committed before it.
             let stop = stopping.load(ordering: .relaxed)
             if stop { log.commitEveryLane() }
-            // Sampled every turn, so that after a wait it measures the wait, when this thread did
-            // not run; the backlog read and published now, once a turn, so that a burst that
-            // began during a wait is seen and shedding follows it.
-            let idleShare = idleness.sample()
-            let behind = try archiver.backlog()
-            backlog.record(behind)
-            log.archiveBacklog(behind)
-            let decision = deferral.decide(now: .now, idleShare: idleShare, backlog: behind, backlogLimit: log.backlogLimit)
-            if !stop, case .wait(let pause) = decision {
-                deferredWaits.increment()
-                Thread.sleep(forTimeInterval: pause / .seconds(1))
-                continue
+            // A failure (SQLite busy past its timeout behind a long retention delete, a full
+            // disk) costs this batch, rolled back, and never the daemon's answers: the decision
+            // log keeps the records, and the batch is tried again.
+            do {
+                // Sampled every turn, so that after a wait it measures the wait, when this thread did
+                // not run; the backlog read and published now, once a turn, so that a burst that
+                // began during a wait is seen and shedding follows it.
+                let idleShare = idleness.sample()
+                let behind = try archiver.backlog()
+                backlog.record(behind)
+                log.archiveBacklog(behind)
+                let decision = deferral.decide(now: .now, idleShare: idleShare, backlog: behind, backlogLimit: log.backlogLimit)
+                if !stop, case .wait(let pause) = decision {
+                    deferredWaits.increment()
+                    Thread.sleep(forTimeInterval: pause / .seconds(1))
+                    continue
+                }
+                let mayYield = !stop && decision == .archive(mayYield: true)
+                var yielded = false
+                share.restart()
+                let count = try archiver.archiveAvailable(
+                    maximumRecords: configuration.batchRecords, chunkRecords: mayYield ? Self.yieldingChunkRecords : .max
+                ) {
+                    // Goes on while this thread gets most of a CPU; a sample too early to tell goes on.
+                    yielded = mayYield && (share.sample() ?? 1) < ArchiveDeferral.yieldsBelowCPUShare
+                    return !yielded
+                }
+                if mayYield { deferral.finished(yielded: yielded, now: .now) }
+                let cursor = archiver.cursor
+                records.decisions.increment(by: cursor.decisions - published.decisions)
+                records.labels.increment(by: cursor.labels - published.labels)
+                if cursor.droppedBytes > published.droppedBytes {
+                    logger.warning(
+                        "decision log bytes skipped (a torn tail or a record that would not read)",
+                        metadata: ["bytes": "\(cursor.droppedBytes - published.droppedBytes)"])
+                }
+                published = cursor
+                lastCursor.withLock { $0 = cursor }
+                shed.increment(by: log.shedCount - shedPublished)
+                shedPublished = log.shedCount
+                try log.rotate(beyond: configuration.segmentBytes)
+                if failures > 0 {
+                    logger.notice("archive writing again", metadata: ["failed_batches": "\(failures)"])
+                    failures = 0
+                }
+                if stop, count == 0 { break }
+                if count == 0 { Thread.sleep(forTimeInterval: Self.idleWait) }
+            } catch {
+                failures += 1
+                failedBatches.increment()
+                if stop {
+                    logger.error(
+                        "archive stopping with records left in the decision log; the next start archives them",
+                        metadata: ["error": "\(error)"])
+                    break
+                }
+                if failures == 1 || failures % 60 == 0 {
+                    logger.error(
+                        "archive batch failed; trying again (the decision log keeps the records)",
+                        metadata: ["error": "\(error)", "failed_batches": "\(failures)"])
+                }
+                Thread.sleep(forTimeInterval: Self.retryWait)
             }
-            let mayYield = !stop && decision == .archive(mayYield: true)
-            var yielded = false
-            share.restart()
-            let count = try archiver.archiveAvailable(
-                maximumRecords: configuration.batchRecords, chunkRecords: mayYield ? Self.yieldingChunkRecords : .max
-            ) {
-                // Goes on while this thread gets most of a CPU; a sample too early to tell goes on.
-                yielded = mayYield && (share.sample() ?? 1) < ArchiveDeferral.yieldsBelowCPUShare
-                return !yielded
-            }
-            if mayYield { deferral.finished(yielded: yielded, now: .now) }
-            let cursor = archiver.cursor
-            records.decisions.increment(by: cursor.decisions - published.decisions)
-            records.labels.increment(by: cursor.labels - published.labels)
-            if cursor.droppedBytes > published.droppedBytes {
-                logger.warning(
-                    "decision log bytes skipped (a torn tail or a record that would not read)",
-                    metadata: ["bytes": "\(cursor.droppedBytes - published.droppedBytes)"])
-            }
-            published = cursor
-            lastCursor.withLock { $0 = cursor }
-            shed.increment(by: log.shedCount - shedPublished)
-            shedPublished = log.shedCount
-            try log.rotate(beyond: configuration.segmentBytes)
-            if stop, count == 0 { break }
-            if count == 0 { Thread.sleep(forTimeInterval: Self.idleWait) }
         }
         try log.close()
         logger.info(

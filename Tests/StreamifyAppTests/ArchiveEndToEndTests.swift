@@ -57,4 +57,51 @@ struct ArchiveEndToEndTests {
         // A cursor row per lane of the log; together they count everything archived.
         #expect(sqliteValue(database, "SELECT SUM(decisions) || ' ' || SUM(labels) FROM archive_cursor") == "200 2")
     }
+
+    /// Polls `condition` every 50 ms for up to `seconds`.
+    static func waitUntil(seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
+            if try condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try condition()
+    }
+
+    @Test("the warehouse locked by another writer past SQLite's busy timeout costs a retry, not the daemon; it catches up after", .timeLimit(.minutes(2)))
+    func lockedWarehouseIsRetried() async throws {
+        let directory = try makeTestDirectory("archive-locked")
+        let database = directory.appendingPathComponent("warehouse.db").path
+        var archive = ArchiveConfiguration(databasePath: database)
+        archive.priority = .normal
+        let running = try await RunningApplication.start { $0.archive = archive }
+        let client = try await ScoringClient.connect(to: .unix(path: try #require(running.addresses.unixSocketPath)))
+        func score(_ range: Range<Int>) async throws {
+            for index in range { _ = try await client.score(CompositionRootTests.transaction(index, card: "card-\(index % 9)")) }
+        }
+        try await score(0..<20)
+        #expect(try await Self.waitUntil(seconds: 30) { try Self.count("raw_transactions", in: database) == 20 })
+
+        // Another writer holds the database for 7 s: longer than the archive's 5 s busy timeout.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = [
+            "python3", "-c",
+            "import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN IMMEDIATE');"
+                + " print('locked', flush=True); time.sleep(7); c.execute('ROLLBACK')",
+            database,
+        ]
+        let output = Pipe()
+        holder.standardOutput = output
+        try holder.run()
+        let locked = try await blocking { output.fileHandleForReading.availableData }
+        #expect(String(decoding: locked, as: UTF8.self).hasPrefix("locked"))
+        try await score(20..<60)
+        while holder.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        try await score(60..<80)
+        #expect(try await Self.waitUntil(seconds: 30) { try Self.count("raw_transactions", in: database) == 80 })
+        try await client.close()
+        try await running.stop()
+        #expect(try Self.count("raw_transactions", in: database) == 80)
+    }
 }

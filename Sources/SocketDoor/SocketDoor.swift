@@ -88,34 +88,56 @@ public final class SocketDoor: Service, Sendable {
     /// Binds, serves until graceful shutdown, then drains. Everything bound here is closed on return,
     /// and the quiescing helpers are released before the event loops stop.
     private func serveUntilShutdown() async throws {
+        let probes = try await startDelayProbes()
+        do {
+            try await serve(probes: probes)
+        } catch {
+            await stop(probes)
+            throw error
+        }
+        await stop(probes)
+    }
+
+    /// Stops the delay probes, and waits until they have: the event loops shut down next, and
+    /// a probe still ticking then would schedule on a loop that has stopped.
+    private func stop(_ probes: DelayProbes) async {
+        for probe in probes.values {
+            try? await probe.eventLoop.submit { probe.value.stop() }.get()
+        }
+    }
+
+    private func serve(probes: DelayProbes) async throws {
         var listeners: [(channel: any Channel, quiesce: ServerQuiescingHelper)] = []
         var metricsChannel: (any Channel)?
         var boundUnixSocket = false
-        let probes = try await startDelayProbes()
         defer {
             if boundUnixSocket, let path = configuration.unixSocketPath { UnixSocketFile.remove(path) }
-            for probe in probes.values { probe.eventLoop.execute { probe.value.stop() } }
         }
         do {
             if let path = configuration.unixSocketPath {
                 try UnixSocketFile.removeIfStale(path)
                 let quiesce = ServerQuiescingHelper(group: group)
                 let bootstrap = makeScoringBootstrap(quiesce: quiesce, tcp: false, probes: probes)
-                let channel = try await UnixSocketFile.creatingRestricted(path) {
-                    try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false).get()
+                let channel = try await ListenFailed.naming("the Unix socket \(path)") {
+                    try await UnixSocketFile.creatingRestricted(path) {
+                        try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false).get()
+                    }
                 }
                 boundUnixSocket = true
                 listeners.append((channel, quiesce))
             }
             if let address = configuration.tcpAddress {
                 let quiesce = ServerQuiescingHelper(group: group)
-                let channel = try await makeScoringBootstrap(quiesce: quiesce, tcp: true, probes: probes)
-                    .bind(host: address.host, port: address.port).get()
+                let channel = try await ListenFailed.naming("TCP \(address.host):\(address.port)") {
+                    try await makeScoringBootstrap(quiesce: quiesce, tcp: true, probes: probes)
+                        .bind(host: address.host, port: address.port).get()
+                }
                 listeners.append((channel, quiesce))
             }
             if let address = configuration.metricsAddress, let registry {
-                metricsChannel = try await makeMetricsBootstrap(registry: registry)
-                    .bind(host: address.host, port: address.port).get()
+                metricsChannel = try await ListenFailed.naming("the metrics address \(address.host):\(address.port)") {
+                    try await makeMetricsBootstrap(registry: registry).bind(host: address.host, port: address.port).get()
+                }
             }
         } catch {
             for listener in listeners { try? await listener.channel.close() }

@@ -55,6 +55,16 @@ struct DaemonLifecycleTests {
         #expect(answered)
     }
 
+    @Test("a listener that cannot be opened exits 1 naming it and the reason")
+    func listenerFailure() throws {
+        let process = try DaemonProcess(exactArguments: ["--unix", "/nonexistent-streamify-dir/s.sock", "--tcp", "off"])
+        #expect(process.waitForExit(timeout: 15) == 1, "\(process.log)")
+        #expect(
+            process.log.contains("cannot listen on the Unix socket /nonexistent-streamify-dir/s.sock: No such file or directory"),
+            "\(process.log)")
+        #expect(!process.log.contains("Cannot schedule tasks"), "\(process.log)")
+    }
+
     @Test("bad configuration exits non-zero with a clear message")
     func badConfiguration() throws {
         for arguments in [["--tcp", "nonsense"], ["--unix", "off", "--tcp", "off"], ["--model", "/nonexistent/model.json"], ["--card-ttl", "soon"], ["--outcome-delay", "12h"], ["--fraud-card-quiet", "later"], ["--outcome-maturity", "0s"], ["--kafka-demo-rate", "5"], ["--kafka-brokers", "embedded", "--alert-level", "severe"], ["--refit-frauds=-1"], ["--unix", ""], ["--unix", String(repeating: "s", count: 200)]] {

@@ -176,9 +176,13 @@ final class Dashboard: Sendable {
         stopping.store(true, ordering: .relaxed)
     }
 
-    /// Takes a live-stream slot; false when `maxStreams` are open.
-    func openStream() -> Bool {
-        state.withLock { state in
+    /// Takes a live-stream slot, given back when the returned value goes away; nil when
+    /// `maxStreams` are open.
+    ///
+    /// Given back by the value's lifetime, not by the stream's body: a client that resets the
+    /// connection before the response head is written ends the response without running it.
+    func openStream() -> StreamSlot? {
+        let taken = state.withLock { state in
             guard state.streams < configuration.maxStreams else {
                 metrics.streamsRefused.increment()
                 return false
@@ -187,12 +191,26 @@ final class Dashboard: Sendable {
             metrics.streams.set(state.streams)
             return true
         }
+        return taken ? StreamSlot(dashboard: self) : nil
     }
 
-    func closeStream() {
+    fileprivate func closeStream() {
         state.withLock { state in
             state.streams -= 1
             metrics.streams.set(state.streams)
+        }
+    }
+
+    /// One live stream's hold on a slot of `maxStreams`.
+    final class StreamSlot: Sendable {
+        private let dashboard: Dashboard
+
+        fileprivate init(dashboard: Dashboard) {
+            self.dashboard = dashboard
+        }
+
+        deinit {
+            dashboard.closeStream()
         }
     }
 }

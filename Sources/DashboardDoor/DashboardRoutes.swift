@@ -63,13 +63,14 @@ enum DashboardRoutes {
             try lookup(context, dashboard.merchant(id:)) { "merchant '\($0)' is not tracked" }
         }
         router.get("/api/stream") { _, _ in
-            guard dashboard.openStream() else {
+            guard let slot = dashboard.openStream() else {
                 throw HTTPError(.serviceUnavailable, message: "\(configuration.maxStreams) live streams are open already; poll /api/analytics")
             }
             return Response(
                 status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
                 body: ResponseBody { writer in
-                    defer { dashboard.closeStream() }
+                    // The slot goes with the body, run or not.
+                    withExtendedLifetime(slot) {}
                     while !Task.isCancelled && !isStopping() {
                         let data = try DashboardJSON.encode(dashboard.analytics().live)
                         try await writer.write(ByteBuffer(string: "event: analytics\ndata: \(String(decoding: data, as: UTF8.self))\n\n"))

@@ -1,7 +1,10 @@
 @testable import DashboardDoor
 import Foundation
+import Hummingbird
+import Logging
 import ScoringClient
 import ScoringEngine
+import ScoringModel
 import ScoringTestSupport
 import StreamifyApp
 import StreamifyWire
@@ -213,6 +216,27 @@ struct DashboardAPITests {
         #expect(!DashboardRoutes.constantTimeEqual([], token))
         #expect(!DashboardRoutes.constantTimeEqual(Array("Bearer".utf8), token))
         #expect(DashboardRoutes.constantTimeEqual(token, token))
+    }
+
+    @Test("a live-stream slot is given back when its response goes away, whether its body ran or not")
+    func streamSlotsComeBack() {
+        var configuration = DashboardConfiguration()
+        configuration.maxStreams = 2
+        let dashboard = Dashboard(
+            configuration: configuration, scoring: ScoringService(engine: RiskEngine()),
+            feed: DecisionFeed(settings: configuration.feed), logger: Logger(label: "stream-slots"))
+        let first = dashboard.openStream()
+        var second = dashboard.openStream()
+        #expect(first != nil && second != nil)
+        #expect(dashboard.openStream() == nil)
+        // The route's response holds its slot: dropped before its body ran (a client that reset
+        // the connection before the head was written), it gives the slot back.
+        var response: ResponseBody? = { [second] in ResponseBody { _ in withExtendedLifetime(second) {} } }()
+        second = nil
+        #expect(dashboard.openStream() == nil, "still held by the response")
+        response = nil
+        #expect(dashboard.openStream() != nil)
+        withExtendedLifetime((first, response)) {}
     }
 
     @Test("an idle connection is closed after the idle timeout")

@@ -48,6 +48,10 @@ public struct EngineStateStore: Sendable {
     /// Throws `StateFormatError` (with `isOtherFormat`) for state of another format, and
     /// `StateFileError` when the directory cannot be used.
     public func open(configuration: EngineConfiguration, model: RiskModel) throws -> (RiskEngine, Durability, Loaded) {
+        let unfinished = try snapshots.removeUnfinished()
+        if unfinished > 0 {
+            logger.notice("removed snapshots a crash left unfinished", metadata: ["files": "\(unfinished)"])
+        }
         let (engine, inputs, loaded) = try rebuild(
             configuration: configuration, model: model, adoptingChampion: false, before: .max)
         let first = loaded.snapshot?.sequence ?? 0

@@ -1,11 +1,7 @@
 import Logging
 import ScoringModel
+import StateStore
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -13,7 +9,8 @@ import Foundation
 #endif
 
 /// Writes the online-learned model as a model file (start the daemon with `--model` on it to
-/// resume from there). Written to a temporary file and renamed, so a reader never sees half.
+/// resume from there). Written as `DurableFile.write` writes, so a reader, or a start after a
+/// power cut, never sees half of it.
 struct LearningSnapshot {
     let path: String
     let engine: RiskEngine
@@ -25,11 +22,7 @@ struct LearningSnapshot {
             return
         }
         do {
-            let temporary = path + ".tmp"
-            try model.encodedJSON().write(to: URL(fileURLWithPath: temporary))
-            guard rename(temporary, path) == 0 else {
-                throw SnapshotError(description: "rename \(temporary) -> \(path) failed: errno \(errno)")
-            }
+            try DurableFile.write([Array(model.encodedJSON())], to: path)
             logger.notice("learned model written", metadata: ["path": "\(path)", "model": "\(model.version)"])
         } catch {
             logger.error("learned model snapshot failed", metadata: ["path": "\(path)", "error": "\(error)"])
@@ -37,6 +30,3 @@ struct LearningSnapshot {
     }
 }
 
-private struct SnapshotError: Error, CustomStringConvertible {
-    var description: String
-}

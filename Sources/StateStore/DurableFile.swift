@@ -19,12 +19,16 @@ public struct StateFileError: Error, CustomStringConvertible {
 }
 
 /// Whole-file reads and crash-safe whole-file writes.
-enum DurableFile {
+public enum DurableFile {
+    /// What `write(_:to:)` appends to the path of the file it writes first: such a file left
+    /// behind was cut short by a crash, and is never a whole one.
+    public static let temporarySuffix = ".tmp"
+
     /// Writes `chunks` to `path` so that after a crash the path holds either its old content or
     /// all of the new, never a mix: a temporary file in the same directory, fsynced, renamed over
     /// `path`, then the directory fsynced so the rename itself survives a power cut.
-    static func write(_ chunks: [[UInt8]], to path: String) throws(StateFileError) {
-        let temporary = path + ".tmp"
+    public static func write(_ chunks: [[UInt8]], to path: String) throws(StateFileError) {
+        let temporary = path + temporarySuffix
         let descriptor = open(temporary, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw StateFileError("create", path: temporary) }
         do throws(StateFileError) {

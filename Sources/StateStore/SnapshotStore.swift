@@ -44,6 +44,18 @@ public struct SnapshotStore: Sendable {
         }.sorted { $0.sequence > $1.sequence }
     }
 
+    /// Removes what writes cut short by a crash left (`snapshot-<n>.state.tmp`, never a whole
+    /// snapshot, and each as large as one); returns how many. Only for the directory's one
+    /// writer, at its start (`DirectoryLock`): beside a writer at work it would remove the
+    /// snapshot being written.
+    public func removeUnfinished() throws(StateFileError) -> Int {
+        let unfinished = try DurableFile.list(directory).filter {
+            $0.hasPrefix(Self.names.prefix) && $0.hasSuffix(Self.names.suffix + DurableFile.temporarySuffix)
+        }
+        for name in unfinished { unlink(directory + "/" + name) }
+        return unfinished.count
+    }
+
     /// The number the next snapshot gets: past every one ever written here, set aside or not,
     /// so a new snapshot never takes the name of one kept for a post-mortem.
     public func nextSequence() throws(StateFileError) -> UInt64 {

@@ -60,6 +60,21 @@ struct SnapshotStoreTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: path).allSatisfy { !$0.hasSuffix(".tmp") })
     }
 
+    @Test("what a crash left of a snapshot being written is removed at the writer's start, and numbers no later snapshot")
+    func unfinishedWritesRemoved() throws {
+        let path = Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try SnapshotStore(directory: path)
+        try store.write(Array(repeating: 1, count: 100))
+        for name in ["snapshot-0000000000000007.state.tmp", "notes.tmp"] {
+            FileManager.default.createFile(atPath: path + "/" + name, contents: Data(repeating: 9, count: 5_000))
+        }
+        #expect(try store.removeUnfinished() == 1)
+        #expect(try store.removeUnfinished() == 0)
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: path)) == ["snapshot-0000000000000001.state", "notes.tmp"])
+        #expect(try store.nextSequence() == 2)
+    }
+
     @Test("a flipped byte, a cut, a foreign file: each is refused as damaged", arguments: ["flip", "cut", "foreign", "empty"])
     func damage(kind: String) throws {
         let path = Self.directory()

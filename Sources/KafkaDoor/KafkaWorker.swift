@@ -548,7 +548,10 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         let offsets = ledger.takeCommittable()
         guard !offsets.isEmpty else { return }
         // A committed offset is never consumed again: its state change must be in the journal first.
-        journalDelivered(offsets)
+        guard journalDelivered(offsets) else {
+            ledger.commitFailed(offsets)
+            return
+        }
         do {
             try consumer.commit(offsets, async: true)
             counters.commits.add(1, ordering: .relaxed)
@@ -560,19 +563,24 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
 
     /// Journals that every output below `offsets` was delivered, and commits the journal: the
     /// state changes of everything about to be committed are then durable, and a restart will
-    /// not send those outputs again.
-    private func journalDelivered(_ offsets: [(TopicPartition, Int64)]) {
+    /// not send those outputs again. False when the journal could not be written: the offsets
+    /// must not be committed then (the log says why; the next round tries again).
+    private func journalDelivered(_ offsets: [(TopicPartition, Int64)]) -> Bool {
         for (partition, offset) in offsets {
             scoring.delivered(InputPartition(name: partition.topic, partition: partition.partition), before: offset)
         }
-        scoring.commitJournal()
+        return scoring.commitJournal()
     }
 
     /// Commits synchronously every done position in `partitions` (or everywhere).
     private func commitAll(in partitions: Set<TopicPartition>?) {
         let offsets = ledger.takeCommittable(in: partitions, includingCommitted: true)
         guard !offsets.isEmpty else { return }
-        journalDelivered(offsets)
+        guard journalDelivered(offsets) else {
+            ledger.commitFailed(offsets)
+            logger.warning("Final offset commit skipped: the state journal cannot be written; those offsets will be consumed again")
+            return
+        }
         do {
             try consumer.commit(offsets, async: false)
             counters.commits.add(1, ordering: .relaxed)

@@ -108,13 +108,15 @@ public final class Durability: Sendable {
     }
 
     /// Writes what was appended since the last commit (and forces it to the disk under
-    /// `--fsync always`). A failure is logged once and counted; state changes are refused
-    /// until a commit succeeds again.
-    func commit() {
+    /// `--fsync always`); false when it could not. A failure is logged once and counted; state
+    /// changes are refused until a commit succeeds again.
+    @discardableResult
+    func commit() -> Bool {
         let wasHealthy = journal.isHealthy
         do {
             try journal.commit()
             if !wasHealthy { logger.notice("state journal writable again: state changes accepted") }
+            return true
         } catch {
             commitFailures.increment()
             if wasHealthy {
@@ -122,6 +124,7 @@ public final class Durability: Sendable {
                     "state journal cannot be written: state changes are refused until it can",
                     metadata: ["error": "\(error)", "segment": "\(journal.segment)"])
             }
+            return false
         }
     }
 }

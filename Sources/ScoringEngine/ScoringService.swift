@@ -54,10 +54,17 @@ public final class ScoringService: Sendable {
     /// Writes the journal records of the state changes made so far, and the decision log's
     /// records of what the calling thread scored; a door calls it once per burst of answers,
     /// before they leave, on the thread that scored them. Nothing to do without a journal.
+    ///
+    /// False when the journal could not be written (a full or failing disk): the changes are
+    /// made but not durable, so their answers must wait, and their offsets stay uncommitted,
+    /// until a later call returns true. (The decision log sheds on its own; it never holds
+    /// answers back.)
     @inline(__always)
-    public func commitJournal() {
-        durability?.commit()
+    @discardableResult
+    public func commitJournal() -> Bool {
+        let durable = durability?.commit() ?? true
         decisionLog?.commit()
+        return durable
     }
 
     /// A transaction scored: the assessment and the version of the model that made it.

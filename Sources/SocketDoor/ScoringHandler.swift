@@ -59,8 +59,14 @@ final class ScoringHandler: ChannelDuplexHandler {
         case inputBudgetExceeded
     }
     private var pendingEnd: End?
+    /// Whether the answers in `outbound` wait for the state journal, which could not be written
+    /// (a full or failing disk): an answer never leaves before the change it reports is durable.
+    /// Tried again every `journalRetryInterval`; meanwhile nothing more is read.
+    private var holdingForJournal = false
+    /// How often held answers try the journal again.
+    static let journalRetryInterval = TimeAmount.milliseconds(100)
     /// Whether answers are still owed for frames already received.
-    private var isBusy: Bool { processor.hasBatchInProgress || !waiting.isEmpty }
+    private var isBusy: Bool { processor.hasBatchInProgress || !waiting.isEmpty || holdingForJournal }
 
     /// Requests answered on this connection.
     private var answered = 0
@@ -151,8 +157,14 @@ final class ScoringHandler: ChannelDuplexHandler {
             return
         }
         answered += 1
-        // The frames that waited, in order, until one of them starts another long batch.
-        while !processor.hasBatchInProgress, let frame = waiting.popFirst() {
+        resume(context: context)
+    }
+
+    /// Goes on after a batch finished or held answers left: answers the frames that waited,
+    /// in order, until one of them starts another long batch; then ends the connection if an
+    /// end is pending, or reads again.
+    private func resume(context: ChannelHandlerContext) {
+        while !processor.hasBatchInProgress, !holdingForJournal, let frame = waiting.popFirst() {
             process(frame, context: context)
         }
         metrics.collect(&processor.counters)
@@ -164,6 +176,23 @@ final class ScoringHandler: ChannelDuplexHandler {
         } else if readHeld {
             readHeld = false
             context.read()
+        }
+    }
+
+    /// Holds this burst's answers until the journal can be written, trying again every
+    /// `journalRetryInterval` while the connection lasts.
+    private func holdForJournal(context: ChannelHandlerContext) {
+        guard !holdingForJournal else { return }
+        holdingForJournal = true
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: Self.journalRetryInterval) {
+            let (handler, context) = loopBound.value
+            handler.holdingForJournal = false
+            guard context.channel.isActive, handler.lifecycle != .closing else { return }
+            // The held answers first: the frames that waited are answered once they have left.
+            handler.flushResponses(context: context)
+            guard !handler.holdingForJournal else { return }
+            handler.resume(context: context)
         }
     }
 
@@ -349,11 +378,15 @@ final class ScoringHandler: ChannelDuplexHandler {
     }
 
     /// Writes this burst's answers, once the journal holds the state changes they report
-    /// (`--state-dir`): an answer never leaves before its request is durable.
+    /// (`--state-dir`): an answer never leaves before its request is durable. While the journal
+    /// cannot be written they stay in `outbound` (`holdForJournal`).
     private func flushResponses(context: ChannelHandlerContext) {
-        if let buffer = outbound, buffer.readableBytes > 0 {
+        if let buffer = outbound, buffer.readableBytes > 0, !holdingForJournal {
+            guard processor.service.commitJournal() else {
+                holdForJournal(context: context)
+                return
+            }
             outbound = nil
-            processor.service.commitJournal()
             context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
         }
         reportOutput(context: context)

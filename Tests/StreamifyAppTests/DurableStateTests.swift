@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ScoringClient
 import ScoringModel
+import ScoringTestSupport
 import StateStore
 import StreamifyApp
 import StreamifyWire
@@ -94,7 +95,7 @@ struct DurableStateTests {
                     try await Task.sleep(for: .milliseconds(20))
                 }
             }
-            try FileManager.default.copyItem(atPath: directory.path, toPath: image.path)
+            try image.copyAsCrashImage(of: directory.path)
             stateDirectory = image.path
             let snapshots = try SnapshotStore(directory: image.path).snapshots()
             #expect((stop == .crash) == snapshots.isEmpty, "snapshots taken while scoring: \(snapshots.map(\.sequence))")
@@ -132,7 +133,7 @@ struct DurableStateTests {
             var server = first
             let image = try TestStateDirectory()
             if crashing {
-                try FileManager.default.copyItem(atPath: directory.path, toPath: image.path)
+                try image.copyAsCrashImage(of: directory.path)
                 server = try await ReplaySpeedTests.startServer(stateDirectory: image.path)
             }
             answers += try await Self.play(requests.dropFirst(2_500), on: server)
@@ -169,12 +170,49 @@ struct DurableStateTests {
         // would admit the label (and hold it for the event clock).
         while WallClock.unixMilliseconds() <= reported + 1_000 { try await Task.sleep(for: .milliseconds(100)) }
         let image = try TestStateDirectory()
-        try FileManager.default.copyItem(atPath: directory.path, toPath: image.path)
+        try image.copyAsCrashImage(of: directory.path)
         let second = try await ReplaySpeedTests.startServer(stateDirectory: image.path, oneSecondSkew)
         #expect(second.application.scoring.engine.cardsTracked == 1, "the transaction was replayed")
         #expect(second.application.scoring.engine.pendingLabelCount == 0, "the refused label was not")
         try await second.stop()
         try await first.stop()
+    }
+
+    @Test("while the journal cannot be written an answer waits, and leaves once its change is durable", .timeLimit(.minutes(2)))
+    func answersWaitForTheJournal() async throws {
+        let directory = try TestStateDirectory()
+        let running = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
+        let path = try #require(running.addresses.unixSocketPath)
+        let state = directory.path
+        try await blocking {
+            func isBreakdown(_ response: Response?) -> Bool {
+                if case .breakdown = response?.body { return true }
+                return false
+            }
+            let connection = try RawConnection(unixPath: path, timeoutSeconds: 1)
+            #expect(isBreakdown(try connection.call(Request(requestID: 1, body: .score(Self.transaction(1))))))
+            let disk = try FullDisk(directory: state, prefix: "journal-")
+            try disk.fill()
+            try connection.send(Request(requestID: 2, body: .score(Self.transaction(2))))
+            // Scored, but its journal record cannot be written: no answer (a second's wait).
+            #expect(throws: (any Error).self) { _ = try connection.receiveResponse() }
+            try disk.free()
+            let answer = try connection.receiveResponse()
+            #expect(answer?.requestID == 2 && isBreakdown(answer), "\(String(describing: answer))")
+        }
+        // What was answered is in the journal: a crash now loses none of it.
+        let image = try TestStateDirectory()
+        try image.copyAsCrashImage(of: directory.path)
+        let restarted = try await ReplaySpeedTests.startServer(stateDirectory: image.path)
+        #expect(restarted.application.scoring.engine.cardsTracked == 2)
+        try await restarted.stop()
+        try await running.stop()
+    }
+
+    static func transaction(_ index: Int) -> Transaction {
+        Transaction(
+            transactionID: "tx-\(index)", cardID: "card-\(index)", merchantID: "m-1", amountMinor: 4_500, currency: "USD",
+            eventTimeMs: 1_793_628_000_000 + Int64(index) * 60_000, country: "US")
     }
 
     @Test("a second server on the same state directory or archive is refused before it writes, and starts once the first has stopped")
@@ -256,6 +294,20 @@ final class TestStateDirectory {
 
     init() throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("streamify-state-\(UUID().uuidString.prefix(8))").path
+    }
+
+    /// Copies the state directory at `source`, which a server may still be writing, here: what
+    /// kill -9 would leave. A snapshot compaction can remove a file between the listing and
+    /// its copy; the copy then starts again, a few times at most.
+    func copyAsCrashImage(of source: String) throws {
+        for attempt in 1...10 {
+            do {
+                try FileManager.default.copyItem(atPath: source, toPath: path)
+                return
+            } catch let error as CocoaError where error.code == .fileNoSuchFile && attempt < 10 {
+                try? FileManager.default.removeItem(atPath: path)
+            }
+        }
     }
 
     func flipByte(in file: String, at offset: Int) throws {

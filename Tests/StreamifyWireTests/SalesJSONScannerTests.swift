@@ -61,4 +61,12 @@ import SyntheticWorld
         #expect(hostile.withUnsafeBytes { SalesJSONScanner.scan($0) } == nil)
         #expect(throws: WireError.self) { try hostile.withUnsafeBytes { try SalesEventJSON.decode($0) } }
     }
+
+    /// A string that is not UTF-8 is not decoded with replacement characters (two such user ids
+    /// would be one card): the scanner leaves it to JSONDecoder, which refuses it.
+    @Test func invalidUTF8IsRefused() {
+        let bytes = Array(#"{"user_id": "c"#.utf8) + [0xFF, 0xFE] + Array(#"", "product_id": "p", "amount": 5, "timestamp": "2024-01-15T10:30:00Z"}"#.utf8)
+        #expect(bytes.withUnsafeBytes { SalesJSONScanner.scan($0) } == nil)
+        #expect(throws: WireError.self) { try bytes.withUnsafeBytes { try SalesEventJSON.decode($0) } }
+    }
 }

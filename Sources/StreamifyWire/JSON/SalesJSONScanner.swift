@@ -105,8 +105,10 @@ struct SalesJSONScanner {
     private mutating func text(_ target: inout String?) -> Bool {
         skipWhitespace()
         if isNull() { return true }
-        guard let range = stringRange() else { return false }
-        target = String(decoding: slice(range), as: UTF8.self)
+        // Invalid UTF-8 goes to JSONDecoder, which refuses it: decoded here it would become
+        // U+FFFD, and distinct ids would collapse into one card.
+        guard let range = stringRange(), let text = String(validating: slice(range), as: UTF8.self) else { return false }
+        target = text
         return true
     }
 

@@ -4,6 +4,12 @@ import NIOSSL
 import StreamifyWire
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A connection to the Streamify scoring daemon, with pipelining.
 ///
 /// Every method may be called from any thread; requests sent on one client are answered in the
@@ -66,16 +72,30 @@ public final class ScoringClient: Sendable {
                 }
             }
         let channel: any NIOCore.Channel
-        switch target {
-        case .unix(let path):
-            channel = try await bootstrap.connect(unixDomainSocketPath: path).get()
-        case .tcp(let host, let port):
-            channel = try await bootstrap.channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .connect(host: host, port: port).get()
+        do {
+            switch target {
+            case .unix(let path):
+                channel = try await bootstrap.connect(unixDomainSocketPath: path).get()
+            case .tcp(let host, let port):
+                channel = try await bootstrap.channelOption(.socketOption(.tcp_nodelay), value: 1)
+                    .connect(host: host, port: port).get()
+            }
+        } catch {
+            throw ScoringClientError.connectFailed(target: "\(target)", reason: Self.reason(error))
         }
         return try await channel.eventLoop.submit {
             ScoringClient(channel: channel, router: try channel.pipeline.syncOperations.handler(type: ResponseRouter.self))
         }.get()
+    }
+
+    /// Why a connect failed, in the system's words where NIO has them: its own errors name the
+    /// system call ("connect(descriptor:addr:size:): No such file or directory) (errno: 2)").
+    private static func reason(_ error: any Error) -> String {
+        if let error = error as? IOError { return String(cString: strerror(error.errnoCode)) }
+        if let error = error as? NIOConnectionError, let first = error.connectionErrors.first?.error as? IOError {
+            return String(cString: strerror(first.errnoCode))
+        }
+        return "\(error)"
     }
 
     /// Closes the connection; requests still waiting fail with `ScoringClientError.connectionClosed`.

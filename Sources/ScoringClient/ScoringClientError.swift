@@ -2,6 +2,8 @@
 public enum ScoringClientError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A target string could not be parsed.
     case invalidTarget(String, reason: String)
+    /// The connection to `target` could not be opened, for `reason` (the system's words).
+    case connectFailed(target: String, reason: String)
     /// The connection closed (or was never open) before the daemon answered this request.
     case connectionClosed
     /// A response frame is not a valid `streamify.v1.Response`.
@@ -21,6 +23,7 @@ public enum ScoringClientError: Error, Sendable, Hashable, CustomStringConvertib
     public var description: String {
         switch self {
         case .invalidTarget(let text, let reason): "invalid target '\(text)': \(reason)"
+        case .connectFailed(let target, let reason): "cannot connect to \(target): \(reason)"
         case .connectionClosed: "the connection to the scoring daemon closed before it answered"
         case .malformedResponse: "the daemon sent a frame that is not a valid streamify.v1.Response"
         case .requestIDMismatch(let expected, let received):

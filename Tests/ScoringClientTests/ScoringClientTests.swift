@@ -46,6 +46,14 @@ struct ScoringClientTests {
         try await server.stop()
     }
 
+    @Test("a connection that cannot be opened is an error naming the target and the reason")
+    func connectFailureNamesTheTarget() async throws {
+        let path = "/nonexistent-streamify-dir/s.sock"
+        await #expect(throws: ScoringClientError.connectFailed(target: "unix:\(path)", reason: "No such file or directory")) {
+            _ = try await ScoringClient.connect(to: .unix(path: path))
+        }
+    }
+
     @Test func scoresOverTCP() async throws {
         let server = try await FakeScoringServer.start(tcp: true)
         let client = try await ScoringClient.connect(to: try ScoringTarget(parsing: "tcp://127.0.0.1:\(server.port)"))

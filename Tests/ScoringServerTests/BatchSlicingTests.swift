@@ -125,15 +125,20 @@ struct BatchSlicingTests {
         }
     }
 
+    /// A batch of a few slices (request 1), then a ping (request 2), in one buffer.
+    static func batchThenPing(on channel: EmbeddedChannel) -> ByteBuffer {
+        let size = 2 * FrameProcessor.batchSlice + 3
+        var bytes = Self.frame(Request(requestID: 1, body: .scoreBatch((0..<size).map(Self.transaction))), channel)
+        var ping = Self.frame(Request(requestID: 2, body: .ping), channel)
+        bytes.writeBuffer(&ping)
+        return bytes
+    }
+
     @Test("a half-close while a batch is scored closes only after its answer and the frames behind it")
     func halfCloseWaitsForTheBatch() throws {
         let loop = EmbeddedEventLoop()
         let busy = try Self.connection(on: loop, service: ScoringService(engine: RiskEngine()))
-        let size = 2 * FrameProcessor.batchSlice + 3
-        var bytes = Self.frame(Request(requestID: 1, body: .scoreBatch((0..<size).map(Self.transaction))), busy)
-        var ping = Self.frame(Request(requestID: 2, body: .ping), busy)
-        bytes.writeBuffer(&ping)
-        try busy.writeInbound(bytes)
+        try busy.writeInbound(Self.batchThenPing(on: busy))
         busy.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
         #expect(busy.isActive)
         loop.advanceTime(by: .seconds(1))
@@ -145,10 +150,7 @@ struct BatchSlicingTests {
     func oversizedFrameWaitsForTheBatch() throws {
         let loop = EmbeddedEventLoop()
         let busy = try Self.connection(on: loop, service: ScoringService(engine: RiskEngine()))
-        let size = 2 * FrameProcessor.batchSlice + 3
-        var bytes = Self.frame(Request(requestID: 1, body: .scoreBatch((0..<size).map(Self.transaction))), busy)
-        var ping = Self.frame(Request(requestID: 2, body: .ping), busy)
-        bytes.writeBuffer(&ping)
+        var bytes = Self.batchThenPing(on: busy)
         bytes.writeInteger(UInt32(16 << 20))  // over the decoder's 8 MiB
         bytes.writeRepeatingByte(0, count: 1_000)
         try busy.writeInbound(bytes)

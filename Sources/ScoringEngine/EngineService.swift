@@ -89,9 +89,6 @@ public final class EngineService: Service, Sendable {
             try? await gracefulShutdown()
             tasks.cancelAll()
         }
-        if let path = configuration.learningSnapshotPath {
-            LearningSnapshot(path: path, engine: scoring.engine, logger: logger).write()
-        }
         if let stateStore, let durability = scoring.durability {
             await takeSnapshot(in: stateStore) { [scoring] in try $0.snapshot(scoring.engine, durability: durability) }
             do {
@@ -99,6 +96,12 @@ public final class EngineService: Service, Sendable {
             } catch {
                 logger.error("state journal not closed cleanly", metadata: ["error": "\(error)"])
             }
+        }
+        // After the state's last snapshot: writing the file publishes what was learned since the
+        // last version as the challenger, a change no journal holds, so a restart must not start
+        // from it (it would serve a version an uninterrupted daemon never had).
+        if let path = configuration.learningSnapshotPath {
+            LearningSnapshot(path: path, engine: scoring.engine, logger: logger).write()
         }
         logger.info("engine stopped", metadata: ["cards_tracked": "\(scoring.engine.cardsTracked)"])
     }

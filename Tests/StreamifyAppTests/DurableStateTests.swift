@@ -74,7 +74,11 @@ struct DurableStateTests {
         let reference = try await Self.uninterrupted(requests)
         let directory = try TestStateDirectory()
 
+        let learned = FileManager.default.temporaryDirectory.appendingPathComponent("learned-\(UUID().uuidString.prefix(8)).json")
+        defer { try? FileManager.default.removeItem(at: learned) }
         let first = try await ReplaySpeedTests.startServer(stateDirectory: directory.path) { configuration in
+            // A graceful stop also writes the learned model; the state must not take that in.
+            configuration.engineService.learningSnapshotPath = learned.path
             if stop == .crashWithSnapshots {
                 configuration.engineService.gaugeInterval = .milliseconds(10)
                 configuration.engineService.snapshotJournalBytes = 16 << 10

@@ -37,6 +37,12 @@ public struct KafkaDoorConfiguration: Sendable {
     public var alertFormat: AlertFormat
     /// Length of an analytics window, in seconds; 0 turns analytics off.
     public var analyticsIntervalSeconds: Double
+    /// Distinct values each breakdown of an analytics window tracks (merchants, categories,
+    /// payment methods, devices, countries); later new ones are tallied as "other"
+    /// (`streamify_kafka_analytics_folded_total`).
+    public var analyticsMaximumDistinct = Self.defaultAnalyticsMaximumDistinct
+    /// `analyticsMaximumDistinct` unless set: a window's record stays well under a megabyte.
+    public static let defaultAnalyticsMaximumDistinct = 10_000
     /// librdkafka settings passed through to both clients (`-X key=value`), applied last.
     public var librdkafkaSettings: [(String, String)]
     /// Messages taken from the consumer per batch.

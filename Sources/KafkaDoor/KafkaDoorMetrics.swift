@@ -14,6 +14,7 @@ struct KafkaDoorMetrics {
     private let alreadyApplied = Counter(label: "streamify_kafka_already_applied_total")
     private let resent = Counter(label: "streamify_kafka_outputs_resent_total")
     private let restoredCards = Counter(label: "streamify_kafka_cards_restored_total")
+    private let analyticsFolded = Counter(label: "streamify_kafka_analytics_folded_total")
     private let pendingOutputs = Gauge(label: "streamify_kafka_outputs_pending")
     private let assignedPartitions = Gauge(label: "streamify_kafka_assigned_partitions")
     private var reported = KafkaDoorStatistics(
@@ -32,6 +33,7 @@ struct KafkaDoorMetrics {
         alreadyApplied.increment(by: now.alreadyApplied - reported.alreadyApplied)
         resent.increment(by: now.resent - reported.resent)
         restoredCards.increment(by: now.restoredCards - reported.restoredCards)
+        analyticsFolded.increment(by: now.analyticsFolded - reported.analyticsFolded)
         pendingOutputs.record(pending)
         assignedPartitions.record(now.assignedPartitions)
         reported = now

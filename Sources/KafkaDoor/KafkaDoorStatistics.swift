@@ -30,6 +30,9 @@ public struct KafkaDoorStatistics: Sendable, Equatable {
     public var assignedPartitions: Int = 0
     /// Times this instance was given partitions (group rebalances it took part in).
     public var assignments: Int = 0
+    /// Analytics values tallied as "other" because their breakdown was full
+    /// (`KafkaDoorConfiguration.analyticsMaximumDistinct`).
+    public var analyticsFolded: Int = 0
 }
 
 /// Lock-free counters shared between the worker thread and readers.
@@ -47,6 +50,7 @@ final class KafkaDoorCounters: Sendable {
     let restoredCards = Atomic<Int>(0)
     let assignedPartitions = Atomic<Int>(0)
     let assignments = Atomic<Int>(0)
+    let analyticsFolded = Atomic<Int>(0)
 
     var snapshot: KafkaDoorStatistics {
         KafkaDoorStatistics(
@@ -56,6 +60,7 @@ final class KafkaDoorCounters: Sendable {
             redelivered: redelivered.load(ordering: .relaxed), commits: commits.load(ordering: .relaxed),
             alreadyApplied: alreadyApplied.load(ordering: .relaxed), resent: resent.load(ordering: .relaxed),
             restoredCards: restoredCards.load(ordering: .relaxed),
-            assignedPartitions: assignedPartitions.load(ordering: .relaxed), assignments: assignments.load(ordering: .relaxed))
+            assignedPartitions: assignedPartitions.load(ordering: .relaxed), assignments: assignments.load(ordering: .relaxed),
+            analyticsFolded: analyticsFolded.load(ordering: .relaxed))
     }
 }

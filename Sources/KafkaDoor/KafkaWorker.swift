@@ -106,7 +106,7 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         self.logger = logger
         self.counters = counters
         self.stop = stop
-        self.window = AnalyticsWindow(startMs: WallClock.unixMilliseconds())
+        self.window = AnalyticsWindow(startMs: WallClock.unixMilliseconds(), maximumDistinct: configuration.analyticsMaximumDistinct)
         let producer = try RDKafkaProducer(settings: KafkaClientSettings.producer(configuration, bootstrap: bootstrap))
         self.producer = producer
         self.alertTopic = producer.topic(configuration.alertTopic)
@@ -734,7 +734,10 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         guard now >= end || (force && !window.isEmpty) else { return }
         let closedAt = force ? now : end
         let record = window.record(endMs: closedAt)
-        window = AnalyticsWindow(startMs: closedAt > now ? now : max(closedAt, now - Int64(interval * 1000)))
+        counters.analyticsFolded.add(window.folded, ordering: .relaxed)
+        window = AnalyticsWindow(
+            startMs: closedAt > now ? now : max(closedAt, now - Int64(interval * 1000)),
+            maximumDistinct: configuration.analyticsMaximumDistinct)
         guard let bytes = try? jsonEncoder.encode(record) else { return }
         let key = Array("analytics".utf8)
         key.withUnsafeBytes { key in

@@ -31,6 +31,10 @@ struct KafkaOptions: ParsableArguments {
     var alertFormat: String?
     @Option(name: .customLong("analytics-interval"), help: "Seconds per merchant-analytics window. Env: KAFKA_ANALYTICS_INTERVAL (default 10)")
     var analyticsInterval: Double?
+    @Option(
+        name: .customLong("analytics-max-distinct"),
+        help: "Distinct merchants, categories, payment methods, devices and countries an analytics window tracks each; later new ones count as 'other' (default 10000)")
+    var analyticsMaxDistinct: Int?
     @Option(name: .customLong("kafka-demo-rate"), help: "With --kafka-brokers embedded: feed the input topic this many synthetic transactions per second (0: none)")
     var demoRate: Int = 0
     @Option(name: .customShort("X"), help: "librdkafka setting key=value, repeatable (prefix consumer. or producer. for one client)")
@@ -69,6 +73,10 @@ struct KafkaOptions: ParsableArguments {
         if let analyticsInterval {
             guard analyticsInterval > 0 else { throw ServerOptions.InvalidOption(description: "--analytics-interval must be positive") }
             configuration.analyticsIntervalSeconds = analyticsInterval
+        }
+        if let analyticsMaxDistinct {
+            guard analyticsMaxDistinct >= 1 else { throw ServerOptions.InvalidOption(description: "--analytics-max-distinct must be at least 1") }
+            configuration.analyticsMaximumDistinct = analyticsMaxDistinct
         }
         guard demoRate >= 0, demoRate == 0 || configuration.isEmbedded else {
             throw ServerOptions.InvalidOption(description: "--kafka-demo-rate needs --kafka-brokers embedded and a rate of 0 or more")

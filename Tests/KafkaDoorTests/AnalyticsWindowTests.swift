@@ -55,4 +55,19 @@ import ScoringModel
         #expect(setting.0 == "sasl.password" && setting.1 == "a=b")
         #expect(throws: ConfigurationError.self) { try KafkaDoorConfiguration.parseSetting("novalue") }
     }
+
+    /// Input naming a new merchant in every message must not grow a window without bound.
+    @Test func breakdownsAreBounded() {
+        var window = AnalyticsWindow(startMs: 1_705_314_600_000, maximumDistinct: 3)
+        for index in 0..<10 {
+            window.add(amountMinor: 100, card: UInt64(index), category: "c\(index % 2)", merchant: "m\(index)",
+                       paymentMethod: "card", device: "d\(index)", country: "US", level: .low, alerted: false)
+        }
+        let record = window.record(endMs: 1_705_314_660_000)
+        #expect(record.topMerchants.count == 4)
+        #expect(record.topMerchants.first == .init(name: AnalyticsWindow.otherValue, transactions: 7, revenue: 7))
+        #expect(record.topCategories.count == 2)
+        #expect(Set(record.devices.keys) == ["d0", "d1", "d2", AnalyticsWindow.otherValue])
+        #expect(window.folded == 14)
+    }
 }

@@ -14,7 +14,15 @@ struct AnalyticsWindow {
         }
     }
 
+    /// What a breakdown tallies values under once it holds `maximumDistinct` others.
+    static let otherValue = "other"
+
     let startMs: Int64
+    /// Distinct values each breakdown (categories, merchants, payment methods, devices,
+    /// countries) tracks; a value first seen beyond that is tallied as `otherValue`.
+    let maximumDistinct: Int
+    /// Values tallied as `otherValue` for want of room, in every breakdown.
+    private(set) var folded = 0
     private var transactions = 0
     private var revenueMinor: Int64 = 0
     private var cards = Set<UInt64>()
@@ -27,8 +35,12 @@ struct AnalyticsWindow {
     private var alerts = 0
     private var deadLettered = 0
 
-    init(startMs: Int64) {
+    /// An empty window from `startMs`, each breakdown tracking `maximumDistinct` values at most
+    /// (at least 1): input carrying a new merchant id in every message must not grow a window
+    /// without bound.
+    init(startMs: Int64, maximumDistinct: Int = KafkaDoorConfiguration.defaultAnalyticsMaximumDistinct) {
         self.startMs = startMs
+        self.maximumDistinct = max(maximumDistinct, 1)
     }
 
     var isEmpty: Bool { transactions == 0 && deadLettered == 0 }
@@ -40,16 +52,24 @@ struct AnalyticsWindow {
         transactions += 1
         revenueMinor &+= amountMinor
         cards.insert(card)
-        categories[category.isEmpty ? "unknown" : category, default: Tally()].add(amountMinor)
-        merchants[merchant, default: Tally()].add(amountMinor)
-        paymentMethods[paymentMethod.isEmpty ? "unknown" : paymentMethod, default: 0] += 1
-        devices[device.isEmpty ? "unknown" : device, default: 0] += 1
-        countries[country.isEmpty ? "unknown" : country, default: 0] += 1
+        categories[key(category.isEmpty ? "unknown" : category, in: categories), default: Tally()].add(amountMinor)
+        merchants[key(merchant, in: merchants), default: Tally()].add(amountMinor)
+        paymentMethods[key(paymentMethod.isEmpty ? "unknown" : paymentMethod, in: paymentMethods), default: 0] += 1
+        devices[key(device.isEmpty ? "unknown" : device, in: devices), default: 0] += 1
+        countries[key(country.isEmpty ? "unknown" : country, in: countries), default: 0] += 1
         levels[level] += 1
         if alerted { alerts += 1 }
     }
 
     mutating func addDeadLetter() { deadLettered += 1 }
+
+    /// The key `value` is tallied under in `breakdown`: itself while the breakdown holds it or
+    /// has room, `otherValue` (counted in `folded`) beyond `maximumDistinct`.
+    private mutating func key<Tallied>(_ value: String, in breakdown: [String: Tallied]) -> String {
+        if breakdown[value] != nil || breakdown.count < maximumDistinct { return value }
+        folded += 1
+        return Self.otherValue
+    }
 
     /// The record for this window, closed at `endMs`.
     func record(endMs: Int64) -> MerchantAnalyticsRecord {

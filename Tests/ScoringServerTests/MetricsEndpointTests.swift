@@ -29,6 +29,39 @@ struct MetricsEndpointTests {
         #expect(try httpGet(port: port, path: "/nope").contains("not found"))
         #expect(daemon.terminate() == 0)
     }
+
+    @Test("tables at their --max-* size evict, and the evictions and table sizes are metrics")
+    func evictionsAreCounted() throws {
+        let daemon = try DaemonProcess.start(
+            arguments: ["--metrics", "127.0.0.1:0", "--max-cards", "64", "--max-devices", "64"] + DaemonProcess.scoreEverything)
+        let port = try #require(daemon.metricsPort)
+        let connection = try RawConnection(unixPath: daemon.socketPath)
+        for index in 0..<300 {
+            var transaction = Fixtures.transaction(index, card: "card-\(index)")
+            transaction.deviceID = "device-\(index)"
+            _ = try connection.call(Request(requestID: UInt64(index), body: .score(transaction)))
+        }
+        // The gauges are refreshed once a second.
+        func value(_ sample: String, in body: String) -> Double? {
+            body.split(separator: "\n").first { $0.hasPrefix(sample + " ") }.flatMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+        }
+        let cardsEvictedSample = #"streamify_table_removals_total{table="cards",reason="capacity"}"#
+        var body = ""
+        let deadline = Date().addingTimeInterval(20)
+        repeat {
+            body = try httpGet(port: port, path: "/metrics")
+            if value(cardsEvictedSample, in: body) ?? 0 > 0 { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        } while Date() < deadline
+        let cardsEvicted = value(cardsEvictedSample, in: body) ?? 0
+        let devicesEvicted = value(#"streamify_table_removals_total{table="devices",reason="capacity"}"#, in: body) ?? 0
+        let cardsTracked = value("streamify_cards_tracked", in: body) ?? -1
+        #expect(cardsEvicted > 0 && devicesEvicted > 0, "\(body)")
+        #expect(cardsTracked <= 64 + 64 && cardsTracked + cardsEvicted == 300, "\(body)")
+        #expect(value("streamify_devices_tracked", in: body).map { $0 > 0 && $0 <= 128 } == true, "\(body)")
+        #expect(value("streamify_merchants_tracked", in: body) == 5, "\(body)")
+        #expect(daemon.terminate() == 0)
+    }
 }
 
 @Suite("Dashboard door (real binary, .offCooperativePool)")

@@ -28,6 +28,11 @@ public final class ScoringMetrics: Sendable {
     private let reservoirLegitimate = Meter(label: "streamify_refit_reservoir_samples", dimensions: [("kind", "legitimate")])
     private let learnerUpdates = Meter(label: "streamify_learner_updates")
     private let cards = Meter(label: "streamify_cards_tracked")
+    private let devices = Meter(label: "streamify_devices_tracked")
+    private let merchants = Meter(label: "streamify_merchants_tracked")
+    /// Entries the card, device and merchant tables dropped: for room at their `--max-*` size,
+    /// or idle past their TTL. Kept as totals by the tables; counted up here from the last totals seen.
+    private let removed = TableRemovals()
     private let housekeepingRounds = Meter(label: "streamify_housekeeping_rounds")
     private let eventClock = Meter(label: "streamify_event_clock_seconds")
     private let challengerServing = Meter(label: "streamify_challenger_serving")
@@ -85,6 +90,10 @@ public final class ScoringMetrics: Sendable {
     /// answers and both models' rolling quality.
     public func recordEngineGauges(of engine: RiskEngine) {
         cards.set(engine.cardsTracked)
+        devices.set(engine.devices.count)
+        merchants.set(engine.merchants.count)
+        removed.record(
+            cards: engine.cards.evictionCounts, devices: engine.devices.evictionCounts, merchants: engine.merchants.evictionCounts)
         eventClock.set(Int(engine.eventClock))
         housekeepingRounds.set(engine.housekeepingRounds)
         outcomesLogged.set(engine.outcomes?.count ?? 0)

@@ -55,10 +55,22 @@ extension RiskEngine {
         else { return .refused }
         let clock = eventClock
         releaseDueLabels(at: clock)
+        // The first label to arrive for a transaction wins, held or not: one that comes while an
+        // earlier one is held is a duplicate (held labels are released by reported time, so
+        // the later one could otherwise be applied first and the first dropped).
+        if pendingLabels.holds(feedback.transaction) { return .duplicate }
         if EventTime.seconds(fromUnixMs: feedback.reportedTimeMs) > clock {
+            if isLabelled(feedback.transaction) { return .duplicate }
             return pendingLabels.push(feedback) ? .deferred : .refused
         }
         return apply(feedback)
+    }
+
+    /// Whether a label was applied to `transaction` (never for `.none`).
+    private func isLabelled(_ transaction: EntityKey) -> Bool {
+        guard !transaction.isNone else { return false }
+        if let outcomes { return outcomes.entry(transaction)?.labelled ?? false }
+        return labelled?.snapshot(transaction) != nil
     }
 
     /// The event-time clock: the newest event time scored (one atomic load, no stripe locks).

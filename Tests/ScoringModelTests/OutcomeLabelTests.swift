@@ -53,6 +53,35 @@ struct OutcomeLabelTests {
         #expect(engine.model.version == version)
     }
 
+    @Test("the first label to arrive wins while it is held: a later one is a duplicate, whatever its reported time", arguments: [true, false])
+    func firstHeldLabelWins(outcomeLog: Bool) throws {
+        var configuration = F.configuration(delayDays: 0)
+        // Without an outcome log, duplicates are known from the label ledger instead.
+        if !outcomeLog { configuration.maximumLoggedTransactions = 0 }
+        let engine = RiskEngine(configuration: configuration, model: try F.logisticModel())
+        #expect((engine.outcomes != nil) == outcomeLog)
+        _ = engine.score(F.transaction("t1", card: "A", merchant: "M", at: Self.t0))
+        // Legitimate first, reported 20 s after the clock; then fraud, reported earlier (10 s).
+        var legitimate = F.label("t1", card: "A", merchant: "M", eventTimeMs: Self.t0, reportedTimeMs: Self.t0 + 20_000)
+        legitimate.outcome = .legitimate
+        let fraud = F.label("t1", card: "A", merchant: "M", eventTimeMs: Self.t0, reportedTimeMs: Self.t0 + 10_000)
+        #expect(engine.record(legitimate) == .deferred)
+        #expect(engine.record(fraud) == .duplicate)
+        #expect(engine.pendingLabelCount == 1)
+        // Reported at once too: still the held one's.
+        var now = fraud
+        now.reportedTimeMs = Self.t0
+        #expect(engine.record(now) == .duplicate)
+
+        _ = engine.score(F.transaction("t2", card: "Z", at: Self.t0 + 60_000))
+        engine.settleOutcomes()
+        #expect(engine.pendingLabelCount == 0)
+        #expect(engine.cards.snapshot(EntityKey("A"))?.confirmedFraudAt == 0, "the first label, legitimate, was applied")
+        var late = fraud
+        late.reportedTimeMs = Self.t0 + 120_000
+        #expect(engine.record(late) == .duplicate, "labelled before: not held to be dropped later")
+    }
+
     @Test("a label for a transaction never logged updates card and merchant but not the learner")
     func unknownTransaction() throws {
         let engine = RiskEngine(configuration: F.configuration(), model: try F.logisticModel())

@@ -6,6 +6,9 @@
 final class PendingLabels: @unchecked Sendable {
     private let mutex = PaddedMutex()
     private var heap: [FeedbackFeatures] = []
+    /// The transactions of the held labels that name one, so that a second label for one of
+    /// them is known while the first is held (membership only: its order never matters).
+    private var transactions = Set<UInt64>()
     let capacity: Int
 
     init(capacity: Int) {
@@ -14,11 +17,18 @@ final class PendingLabels: @unchecked Sendable {
 
     var count: Int { mutex.withLock { heap.count } }
 
+    /// Whether a label for `transaction` is held (never for `.none`).
+    func holds(_ transaction: EntityKey) -> Bool {
+        guard !transaction.isNone else { return false }
+        return mutex.withLock { transactions.contains(transaction.rawValue) }
+    }
+
     /// Holds `label`; false when full.
     func push(_ label: FeedbackFeatures) -> Bool {
         mutex.withLock {
             guard heap.count < capacity else { return false }
             heap.append(label)
+            if !label.transaction.isNone { transactions.insert(label.transaction.rawValue) }
             var child = heap.count - 1
             while child > 0 {
                 let parent = (child - 1) / 2
@@ -36,6 +46,7 @@ final class PendingLabels: @unchecked Sendable {
             var due: [FeedbackFeatures] = []
             while let first = heap.first, first.reportedTimeMs <= unixMs {
                 due.append(first)
+                transactions.remove(first.transaction.rawValue)
                 let last = heap.removeLast()
                 guard !heap.isEmpty else { break }
                 heap[0] = last
@@ -65,7 +76,10 @@ final class PendingLabels: @unchecked Sendable {
     func restore(from reader: inout StateReader) throws(StateFormatError) -> Int {
         let labels = try reader.readArray(FeedbackFeatures.self)
         if labels.count <= capacity {
-            mutex.withLock { heap = labels }
+            mutex.withLock {
+                heap = labels
+                transactions = Set(labels.lazy.filter { !$0.transaction.isNone }.map(\.transaction.rawValue))
+            }
             return 0
         }
         let kept = labels.sorted { $0.reportedTimeMs < $1.reportedTimeMs }.prefix(capacity)

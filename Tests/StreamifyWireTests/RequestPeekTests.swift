@@ -85,4 +85,12 @@ struct RequestPeekTests {
         #expect(!peek.isWellFormed)
         #expect(peek.requestID == 42)
     }
+
+    @Test("an id after a malformed batch is read too: the batch's length says where the walk goes on")
+    func idAfterMalformedBatch() {
+        // score_batch holding a cut-short varint, then request_id 78.
+        let peek = ([0x1A, 0x01, 0x08, 0x08, 0x4E] as [UInt8]).withUnsafeBytes { RequestPeek($0) }
+        #expect(!peek.isWellFormed)
+        #expect(peek.requestID == 78)
+    }
 }

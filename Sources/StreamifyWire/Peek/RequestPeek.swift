@@ -45,6 +45,9 @@ public struct RequestPeek: Sendable, Equatable {
         isWellFormed = false
         let number = WireFieldNumbers.request
         var reader = ProtobufWireReader(bytes)
+        // A malformed batch payload still has a length, so the walk goes on past it: a
+        // `request_id` after it is read too, and the refusal echoes it.
+        var batchMalformed = false
         while let field = reader.nextField() {
             switch (field.number, field.wireType) {
             case (number.requestID, .varint):
@@ -63,11 +66,11 @@ public struct RequestPeek: Sendable, Equatable {
                         batchTransactions += 1
                     }
                 }
-                if batch.isMalformed { return }
+                if batch.isMalformed { batchMalformed = true }
             default:
                 continue
             }
         }
-        isWellFormed = !reader.isMalformed
+        isWellFormed = !reader.isMalformed && !batchMalformed
     }
 }

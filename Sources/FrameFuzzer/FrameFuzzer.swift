@@ -14,7 +14,9 @@
 //  3. as a message: WireCodec.decodeRequest / decodeResponse / decodeTransaction /
 //     decodeFeedback / decodeFraudAlert, plus an encode-decode round trip of what decodes;
 //  4. as a request for the socket door's BorrowingDecoder, compared field by field with
-//     protobuf-c's decoding of it whenever the borrowing decoder takes it.
+//     protobuf-c's decoding of it whenever the borrowing decoder takes it;
+//  5. as a Kafka door input value in the sales JSON shape: SalesEventJSON.decode (the fast
+//     scanner, then JSONDecoder) and the transaction made of what decodes.
 // Besides "no crash, no memory error", it checks that every request frame gets exactly one
 // well-formed response frame that decodes as a streamify.v1.Response.
 
@@ -195,7 +197,15 @@ func fuzzBorrowingDecoder(_ bytes: UnsafeRawBufferPointer) {
     }
 }
 
+/// 5. A sales JSON value, as the Kafka door reads one: no crash (a value nested a million
+/// deep once overflowed the scanner's stack), whatever the bytes.
+func fuzzSalesJSON(_ bytes: UnsafeRawBufferPointer) {
+    guard let event = try? SalesEventJSON.decode(bytes) else { return }
+    _ = try? event.transaction()
+}
+
 func fuzzOne(_ bytes: UnsafeRawBufferPointer) {
+    fuzzSalesJSON(bytes)
     fuzzPipeline(bytes)
     fuzzProcessor(bytes)
     fuzzCodec(bytes)
@@ -253,6 +263,8 @@ func seedInputs() -> [(name: String, bytes: [UInt8])] {
     seeds.append(("stream-oversized", Array(oversized.readableBytesView)))
     let response = Response(requestID: 9, body: .error(WireError(code: .invalidArgument, message: "bad", field: "card_id")))
     seeds.append(("response-error", WireCodec.encode(response)))
+    seeds.append(("sales-json", Array(SalesEventJSON.encode(full).utf8)))
+    seeds.append(("sales-json-minimal", Array(SalesEventJSON.encode(minimal).utf8)))
     return seeds
 }
 

@@ -164,13 +164,19 @@ struct DurableStateTests {
             transactionID: "tx-1", cardID: "card-ahead", merchantID: "m-1", amountMinor: 4_500, currency: "USD",
             eventTimeMs: eventTime, country: "US")
         _ = try await Self.play([Request(requestID: 1, body: .score(transaction))], on: first)
-        // Ten seconds ahead of the wall clock: refused, however slowly a busy host delivers it.
-        let reported = WallClock.unixMilliseconds() + 10_000
-        let label = Feedback(
-            transactionID: "tx-1", cardID: "card-ahead", merchantID: "m-1", label: .fraud, eventTimeMs: eventTime,
-            reportedTimeMs: reported)
-        let answers = try await Self.play([Request(requestID: 2, body: .feedback(label))], on: first)
-        #expect(answers.last?.body == .ack(.refused))
+        // Dated 30 s ahead of the wall clock just before it is sent, from a blocking client on a
+        // thread of its own (a starved cooperative pool once delayed an async client's label
+        // past a 10 s margin on a loaded CI host): refused.
+        let path = try #require(first.addresses.unixSocketPath)
+        let (answer, reported) = try await blocking { () throws -> (Response, Int64) in
+            let connection = try RawConnection(unixPath: path, timeoutSeconds: 60)
+            let reported = WallClock.unixMilliseconds() + 30_000
+            let label = Feedback(
+                transactionID: "tx-1", cardID: "card-ahead", merchantID: "m-1", label: .fraud, eventTimeMs: eventTime,
+                reportedTimeMs: reported)
+            return (try connection.call(Request(requestID: 2, body: .feedback(label))), reported)
+        }
+        #expect(answer.body == .ack(.refused))
         // By the restart the wall clock has passed the label's reported time: asked again, it
         // would admit the label (and hold it for the event clock).
         while WallClock.unixMilliseconds() <= reported + 1_000 { try await Task.sleep(for: .milliseconds(100)) }

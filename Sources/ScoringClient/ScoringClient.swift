@@ -4,12 +4,6 @@ import NIOSSL
 import StreamifyWire
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A connection to the Streamify scoring daemon, with pipelining.
 ///
 /// Every method may be called from any thread; requests sent on one client are answered in the
@@ -88,12 +82,11 @@ public final class ScoringClient: Sendable {
         }.get()
     }
 
-    /// Why a connect failed, in the system's words where NIO has them: its own errors name the
-    /// system call ("connect(descriptor:addr:size:): No such file or directory) (errno: 2)").
+    /// Why a connect failed, in the system's words where NIO has them (`IOError.reason`).
     private static func reason(_ error: any Error) -> String {
-        if let error = error as? IOError { return String(cString: strerror(error.errnoCode)) }
+        if let error = error as? IOError { return error.reason }
         if let error = error as? NIOConnectionError, let first = error.connectionErrors.first?.error as? IOError {
-            return String(cString: strerror(first.errnoCode))
+            return first.reason
         }
         return "\(error)"
     }

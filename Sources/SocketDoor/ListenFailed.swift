@@ -1,12 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import NIOCore
+import StreamifyWire
 
-/// A listener that could not be opened, naming it and the reason in words: NIO's own error
-/// names the system call ("bind(descriptor:ptr:bytes:): No such file or directory) (errno: 2)").
+/// A listener that could not be opened, naming it and the reason in the system's words
+/// (`IOError.reason`).
 public struct ListenFailed: Error, CustomStringConvertible {
     /// What was to listen: "the Unix socket PATH", "TCP HOST:PORT".
     public var listener: String
@@ -20,7 +16,7 @@ public struct ListenFailed: Error, CustomStringConvertible {
         do {
             return try await bind()
         } catch let error as IOError {
-            throw ListenFailed(listener: listener, reason: String(cString: strerror(error.errnoCode)))
+            throw ListenFailed(listener: listener, reason: error.reason)
         } catch {
             throw ListenFailed(listener: listener, reason: "\(error)")
         }

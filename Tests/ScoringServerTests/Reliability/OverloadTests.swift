@@ -59,7 +59,9 @@ struct OverloadTests {
         }
         #expect(admitted)
         let metrics = try httpGet(port: try #require(daemon.metricsPort), path: "/metrics")
-        #expect(metrics.contains(#"streamify_requests_shed_total{reason="queue_delay"} \#(shed.count + shedWhileWaiting)"#))
+        // On a busy host the batch itself can arrive late and be shed: the metric counts it too.
+        let batchShed = Fixtures.error(batch)?.code == .overloaded ? 1 : 0
+        #expect(metrics.contains(#"streamify_requests_shed_total{reason="queue_delay"} \#(batchShed + shed.count + shedWhileWaiting)"#))
         #expect(daemon.terminate() == 0)
     }
 

@@ -1,6 +1,8 @@
+import StreamifyWire
+
 /// What a protobuf `string` field a client sent holds: proto3 requires valid UTF-8, and the
 /// daemon also refuses NUL bytes, which C tools, logs and the warehouse would cut the text at.
-enum TextCheck: Equatable {
+public enum TextCheck: Equatable, Sendable {
     case valid
     case containsNUL
     case invalidUTF8
@@ -8,7 +10,7 @@ enum TextCheck: Equatable {
     /// Classifies `bytes`: a byte loop for ASCII, then the well-formed sequences of Unicode's
     /// table 3-7 (no overlongs, no surrogates, nothing above U+10FFFF) once a byte ≥ 0x80 appears.
     @inline(__always)
-    static func classify(_ bytes: UnsafeRawBufferPointer) -> TextCheck {
+    public static func classify(_ bytes: UnsafeRawBufferPointer) -> TextCheck {
         var index = 0
         let count = bytes.count
         while index < count {
@@ -56,4 +58,13 @@ enum TextCheck: Equatable {
     private static let highBits: UInt64 = 0x8080_8080_8080_8080
     /// The low bit of every byte of a word.
     private static let lowBits: UInt64 = 0x0101_0101_0101_0101
+
+    /// The `INVALID_ARGUMENT` for a string field `field` holding `bytes`, or nil when they are text.
+    public static func error(field: String, _ bytes: UnsafeRawBufferPointer) -> WireError? {
+        switch classify(bytes) {
+        case .valid: nil
+        case .containsNUL: WireError(code: .invalidArgument, message: "\(field) contains a NUL byte", field: field)
+        case .invalidUTF8: WireError(code: .invalidArgument, message: "\(field) is not valid UTF-8", field: field)
+        }
+    }
 }

@@ -150,11 +150,7 @@ public enum TransactionIntake {
         if value.count > limit {
             return WireError(code: .invalidArgument, message: "\(field) is longer than \(limit) bytes", field: field)
         }
-        switch TextCheck.classify(value) {
-        case .valid: return nil
-        case .containsNUL: return WireError(code: .invalidArgument, message: "\(field) contains a NUL byte", field: field)
-        case .invalidUTF8: return WireError(code: .invalidArgument, message: "\(field) is not valid UTF-8", field: field)
-        }
+        return TextCheck.error(field: field, value)
     }
 
     private static func invalid<T>(_ field: String, _ message: String) -> Result<T, WireError> {

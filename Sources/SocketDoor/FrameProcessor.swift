@@ -218,6 +218,12 @@ public final class FrameProcessor {
         if peek.isWellFormed, peek.batchTransactions > maximumBatchSize {
             return .response(batchTooLarge(requestID: peek.requestID, count: peek.batchTransactions))
         }
+        if peek.isWellFormed, peek.bodyFields > 1 {
+            return .response(refusal(requestID: peek.requestID, .invalidArgument, Self.bodyRepeated, field: "body"))
+        }
+        if peek.isWellFormed, peek.deadlineMs < 0 {
+            return .response(refusal(requestID: peek.requestID, .invalidArgument, Self.deadlineNegative, field: "deadline_ms"))
+        }
         // Nil for a value this build does not know: refused once the request is known to score
         // (below); other requests ignore it.
         let explain = Explain(wireValue: peek.explain)
@@ -431,6 +437,14 @@ public final class FrameProcessor {
     /// Why a `score` request, or an item of a batch, was refused MALFORMED: it holds no transaction.
     static let transactionMissing = "transaction is missing"
     /// Why a request was refused DEADLINE_EXCEEDED without being scored.
+    /// Why a request holding two bodies (two `score_batch` fields, or `score` and `feedback`) is
+    /// refused: decoding keeps only the last, and what came before it would go unanswered.
+    static let bodyRepeated =
+        "the request holds more than one field of its body oneof; send one body per request, a batch's transactions in one score_batch"
+
+    /// Why a negative `deadline_ms` is refused rather than read as no deadline.
+    static let deadlineNegative = "deadline_ms must be Unix epoch milliseconds, or 0 for no deadline"
+
     static let deadlineCannotBeMet = "deadline_ms passed, or is too close to answer in time, before the server reached the request"
     /// Why a scoring request was shed.
     static let queueDelayExceeded =
@@ -451,7 +465,10 @@ public final class FrameProcessor {
     private func authenticateResponse(
         requestID: UInt64, authenticate: UnsafeMutablePointer<Streamify__V1__Authenticate>?
     ) -> UnsafeMutablePointer<Streamify__V1__Response> {
-        guard let authenticate, labelPolicy.accepts(token: bytes(of: authenticate.pointee.token)) else {
+        let token = authenticate.map { bytes(of: $0.pointee.token) } ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        // Not text is a malformed request, not a wrong token (the check reads no secret).
+        if let error = TextCheck.error(field: "token", token) { return refusal(requestID: requestID, error) }
+        guard authenticate != nil, labelPolicy.accepts(token: token) else {
             return refusal(requestID: requestID, .unauthenticated, "the label token is wrong, or the server has none")
         }
         mayLabel = true
@@ -523,6 +540,10 @@ public final class FrameProcessor {
     ) -> UnsafeMutablePointer<Streamify__V1__Response> {
         counters.errors[code] += 1
         return errorResponse(requestID: requestID, code, message, field: field)
+    }
+
+    private func refusal(requestID: UInt64, _ error: WireError) -> UnsafeMutablePointer<Streamify__V1__Response> {
+        refusal(requestID: requestID, error.code, error.message, field: error.field)
     }
 
     private func errorResponse(

@@ -98,8 +98,8 @@ struct FrameDecodingPathTests {
         #expect(transaction.location == GeoPoint(latitude: 0, longitude: 139.7))
     }
 
-    @Test("a batch sent in two score_batch fields: only the last is scored")
-    func batchTwice() throws {
+    @Test("two body fields in one request (two score_batch, score and score_batch, score and feedback) are refused on body, nothing scored")
+    func bodyTwice() throws {
         let one = (0..<3).map { Self.transaction(card: "d\($0)", at: Int64($0)) }
         let two = (3..<5).map { Self.transaction(card: "d\($0)", at: Int64($0)) }
         func batch(_ transactions: [Transaction]) -> [UInt8] {
@@ -107,9 +107,33 @@ struct FrameDecodingPathTests {
                 Self.number.scoreBatch,
                 transactions.flatMap { Self.lengthDelimited(Self.number.batchTransactions, WireCodec.encode($0)) })
         }
-        let unusual = batch(one) + batch(two)
-        let expected = try Self.answers([WireCodec.encode(Request(requestID: 0, body: .scoreBatch(two)))])
-        #expect(try Self.answers([Self.asProtobufCReads(unusual)]) == expected)
-        #expect(try Self.answers([unusual]) == expected)
+        let score = Self.lengthDelimited(Self.number.score, WireCodec.encode(one[0]))
+        let label = WireCodec.encode(Request(requestID: 0, body: .feedback(Feedback(
+            transactionID: "t", cardID: "d9", label: .fraud, eventTimeMs: 1_793_628_000_000, reportedTimeMs: 1_793_628_000_000))))
+        let requestID = WireBytes.field(Self.number.requestID, .varint, WireBytes.varint(31))
+        for unusual in [batch(one) + batch(two), score + batch(two), batch(two) + score, score + label] {
+            // protobuf-c keeps the last body: the first one's transactions would go unanswered.
+            let answers = try Self.answers([requestID + unusual, WireCodec.encode(Request(requestID: 32, body: .ping))])
+            #expect(answers.count == 2)
+            #expect(answers.first?.requestID == 31)
+            guard case .error(let error)? = answers.first?.body else {
+                Issue.record("answered \(String(describing: answers.first))")
+                continue
+            }
+            #expect(error.code == .invalidArgument)
+            #expect(error.field == "body")
+            guard case .pong(let pong)? = answers.last?.body else {
+                Issue.record("no pong: \(String(describing: answers.last))")
+                continue
+            }
+            #expect(pong.cardsTracked == 0, "nothing was scored")
+        }
+        // The same transactions in one score_batch are answered as usual.
+        let plain = try Self.answers([WireCodec.encode(Request(requestID: 0, body: .scoreBatch(two)))])
+        guard case .breakdownBatch(let items)? = plain.first?.body else {
+            Issue.record("not a batch answer: \(String(describing: plain.first))")
+            return
+        }
+        #expect(items.count == two.count)
     }
 }

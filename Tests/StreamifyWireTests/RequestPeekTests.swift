@@ -32,6 +32,7 @@ struct RequestPeekTests {
             #expect(peek.requestID == request.requestID)
             #expect(peek.deadlineMs == request.deadlineMs)
             #expect(Explain(wireValue: peek.explain) == request.explain)
+            #expect(peek.bodyFields == 1)
             #expect(try bytes.withUnsafeBytes { try WireCodec.decode(Request.self, from: $0) }.explain == request.explain)
             switch request.body {
             case .score, .scoreBatch: #expect(peek.asksForScoring)
@@ -51,7 +52,7 @@ struct RequestPeekTests {
         let batch: [UInt8] = [0x1A, 10] + Array(repeating: [0x0A, 0x00], count: 5).flatMap { $0 }
         let bytes: [UInt8] = [0x08, 0x07] + batch + batch
         let peek = try #require(Self.peek(bytes))
-        #expect(peek == RequestPeek(requestID: 7, batchTransactions: 10, asksForScoring: true))
+        #expect(peek == RequestPeek(requestID: 7, batchTransactions: 10, asksForScoring: true, bodyFields: 2))
         let decoded = try bytes.withUnsafeBytes { try WireCodec.decode(Request.self, from: $0) }
         guard case .scoreBatch(let transactions) = decoded.body else {
             Issue.record("decoded as \(String(describing: decoded.body))")

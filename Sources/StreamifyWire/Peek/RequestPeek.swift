@@ -22,13 +22,20 @@ public struct RequestPeek: Sendable, Equatable {
     /// The request's `explain` as sent (0, `EXPLAIN_ALL`, when absent); `Explain(wireValue:)`
     /// says whether this build knows it.
     public var explain: UInt64 = 0
+    /// How many fields of the `body` oneof the frame holds. More than one is refused: protobuf-c
+    /// keeps only the last, so the others (a first `score_batch`'s transactions) would go
+    /// unanswered.
+    public var bodyFields = 0
 
     /// Whether the whole frame is valid protobuf wire format (which a decode may still refuse).
     public var isWellFormed: Bool
 
     /// A peek's result, for tests and tools.
-    public init(requestID: UInt64, batchTransactions: Int, asksForScoring: Bool = false, isWellFormed: Bool = true) {
+    public init(
+        requestID: UInt64, batchTransactions: Int, asksForScoring: Bool = false, bodyFields: Int = 1, isWellFormed: Bool = true
+    ) {
         self.requestID = requestID
+        self.bodyFields = bodyFields
         self.batchTransactions = batchTransactions
         self.asksForScoring = asksForScoring
         self.isWellFormed = isWellFormed
@@ -40,6 +47,7 @@ public struct RequestPeek: Sendable, Equatable {
         requestID = 0
         deadlineMs = 0
         explain = 0
+        bodyFields = 0
         batchTransactions = 0
         asksForScoring = false
         isWellFormed = false
@@ -49,6 +57,7 @@ public struct RequestPeek: Sendable, Equatable {
         // `request_id` after it is read too, and the refusal echoes it.
         var batchMalformed = false
         while let field = reader.nextField() {
+            if field.number < UInt64.bitWidth, number.bodyMembers & (1 << field.number) != 0 { bodyFields += 1 }
             switch (field.number, field.wireType) {
             case (number.requestID, .varint):
                 requestID = field.varint

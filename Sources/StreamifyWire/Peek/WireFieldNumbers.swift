@@ -18,6 +18,8 @@ package enum WireFieldNumbers {
         package let explain: UInt64
         /// `TransactionBatch.transactions`.
         package let batchTransactions: UInt64
+        /// The members of the `body` oneof, bit `n` for field number `n`.
+        package let bodyMembers: UInt64
     }
 
     /// `Response`, and the messages inside it that a summary reads (a breakdown's own: `Breakdown`).
@@ -62,7 +64,8 @@ package enum WireFieldNumbers {
         scoreBatch: number("score_batch", in: streamify__v1__request__descriptor),
         deadlineMs: number("deadline_ms", in: streamify__v1__request__descriptor),
         explain: number("explain", in: streamify__v1__request__descriptor),
-        batchTransactions: number("transactions", in: streamify__v1__transaction_batch__descriptor))
+        batchTransactions: number("transactions", in: streamify__v1__transaction_batch__descriptor),
+        bodyMembers: oneofMembers(sharingWith: "score", in: streamify__v1__request__descriptor))
 
     /// `Response`'s numbers.
     package static let response = Response(
@@ -91,6 +94,27 @@ package enum WireFieldNumbers {
         weight: number("weight", in: streamify__v1__factor_score__descriptor),
         contribution: number("contribution", in: streamify__v1__factor_score__descriptor),
         reason: number("reason", in: streamify__v1__factor_score__descriptor))
+
+    /// The fields of the oneof that holds the field called `name` in `descriptor`, bit `n` set for
+    /// field number `n` (protobuf-c gives a oneof's members one case offset).
+    package static func oneofMembers(sharingWith name: String, in descriptor: ProtobufCMessageDescriptor) -> UInt64 {
+        withUnsafePointer(to: descriptor) { descriptor in
+            guard let member = protobuf_c_message_descriptor_get_field_by_name(descriptor, name),
+                member.pointee.flags & UInt32(PROTOBUF_C_FIELD_FLAG_ONEOF.rawValue) != 0
+            else {
+                fatalError("streamify.v1: no oneof field \(name) in \(String(cString: descriptor.pointee.name))")
+            }
+            var mask: UInt64 = 0
+            for field in UnsafeBufferPointer(start: descriptor.pointee.fields, count: Int(descriptor.pointee.n_fields))
+            where field.flags & UInt32(PROTOBUF_C_FIELD_FLAG_ONEOF.rawValue) != 0
+                && field.quantifier_offset == member.pointee.quantifier_offset
+            {
+                precondition(field.id < UInt64.bitWidth, "streamify.v1: oneof member \(field.id) does not fit the mask")
+                mask |= 1 << UInt64(field.id)
+            }
+            return mask
+        }
+    }
 
     /// The number of the field called `name` in `descriptor`.
     package static func number(_ name: String, in descriptor: ProtobufCMessageDescriptor) -> UInt64 {

@@ -283,7 +283,8 @@ struct  Streamify__V1__Request
    * for example the payment's 50 ms, from when it sent the request). A request the server
    * reaches at or after it, or less than 1 ms before it (the longest an answer may wait for the
    * rest of its read burst), is answered DEADLINE_EXCEEDED at once, without being scored, so a
-   * backlog sheds instead of being scored too late. 0: no deadline. Compared
+   * backlog sheds instead of being scored too late. 0: no deadline; negative: refused
+   * INVALID_ARGUMENT on this field. Compared
    * with the server's wall clock: keep the clocks in sync (NTP) or leave some slack.
    */
   int64_t deadline_ms;

@@ -45,6 +45,8 @@ public final class EngineService: Service, Sendable {
     private let configuration: Configuration
     private let stateStore: EngineStateStore?
     private let snapshots = Counter(label: "streamify_state_snapshots_total")
+    /// Snapshots that failed (a full or failing disk): each leaves a longer journal to replay.
+    private let snapshotFailures = Counter(label: "streamify_state_snapshot_failures_total")
     private let snapshotDuration = Timer(label: "streamify_state_snapshot_seconds")
     private let logger: Logger
 
@@ -107,12 +109,12 @@ public final class EngineService: Service, Sendable {
     }
 
     /// Takes a snapshot with `take` on a thread of its own (it blocks on the disk and, compacting,
-    /// on replay), counting and timing it. A failure is logged; the journal still holds
+    /// on replay), counting and timing it. A failure is logged and counted; the journal still holds
     /// everything, so nothing is lost by it.
     private func takeSnapshot(
         in store: EngineStateStore, _ take: @escaping @Sendable (EngineStateStore) throws -> EngineStateStore.SnapshotTaken
     ) async {
-        let (snapshots, duration, logger) = (self.snapshots, snapshotDuration, self.logger)
+        let (snapshots, failures, duration, logger) = (self.snapshots, snapshotFailures, snapshotDuration, self.logger)
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             DispatchQueue.global(qos: .utility).async {
                 do {
@@ -120,6 +122,7 @@ public final class EngineService: Service, Sendable {
                     snapshots.increment()
                     duration.record(duration: taken.took)
                 } catch {
+                    failures.increment()
                     logger.error("state snapshot failed; the journal keeps everything", metadata: ["error": "\(error)"])
                 }
                 done.resume()

@@ -79,6 +79,9 @@ extension RiskEngine {
     /// Labels waiting for the clock to reach their reported time.
     public var pendingLabelCount: Int { pendingLabels.count }
 
+    /// Labelled transactions the label ledger remembers (0 with an outcome log, which keeps that itself).
+    public var labelledCount: Int { labelled?.count ?? 0 }
+
     /// Applies held labels the clock has reached, then learns from matured transactions (no
     /// fraud label within the maturity period) as legitimate. Returns the log entries dropped.
     /// `expireIdle()` runs it, and scoring runs that at each event-time housekeeping crossing.

@@ -63,6 +63,13 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Most scored transactions kept awaiting their outcome for online learning (0: none, and no learning). Env: STREAMIFY_MAX_LOGGED_TRANSACTIONS")
     var maxLoggedTransactions: Int?
 
+    @Option(help: "Labels reported ahead of the event clock held until it gets there, at most; past it such a label is acknowledged REFUSED (0: none held). Env: STREAMIFY_MAX_PENDING_LABELS")
+    var maxPendingLabels: Int = environment("STREAMIFY_MAX_PENDING_LABELS").flatMap(Int.init) ?? EngineConfiguration().maximumPendingLabels
+
+    @Option(help: "With --max-logged-transactions 0: labelled transactions remembered, so a repeated label is acknowledged DUPLICATE; beyond it older ones are forgotten. Env: STREAMIFY_MAX_LABELLED_TRANSACTIONS")
+    var maxLabelledTransactions: Int =
+        environment("STREAMIFY_MAX_LABELLED_TRANSACTIONS").flatMap(Int.init) ?? EngineConfiguration().maximumLabelledTransactions
+
     @Option(help: "Frauds kept for the challenger's daily refit at most; beyond it the oldest go (0: none, and no refit). Env: STREAMIFY_REFIT_FRAUDS")
     var refitFrauds: Int = environment("STREAMIFY_REFIT_FRAUDS").flatMap(Int.init) ?? RefitSettings().fraudCapacity
 
@@ -194,6 +201,10 @@ struct ServerOptions: ParsableArguments {
         guard (maxLoggedTransactions ?? 0) >= 0 else {
             throw InvalidOption(description: "--max-logged-transactions must be 0 or more")
         }
+        guard maxPendingLabels >= 0 else { throw InvalidOption(description: "--max-pending-labels must be 0 or more") }
+        guard maxLabelledTransactions >= 1 else {
+            throw InvalidOption(description: "--max-labelled-transactions must be at least 1")
+        }
         guard maxConnections >= 1 else { throw InvalidOption(description: "--max-connections must be at least 1") }
         guard maxBufferedInput >= 0 else { throw InvalidOption(description: "--max-buffered-input must be 0 (no limit) or more") }
         guard maxBufferedOutput >= 0 else { throw InvalidOption(description: "--max-buffered-output must be 0 (no limit) or more") }
@@ -221,6 +232,8 @@ struct ServerOptions: ParsableArguments {
         engine.outcomeMaturitySeconds = maturitySeconds
         // The outcome log feeds the challenger's learning and the champion/challenger scoreboard.
         engine.maximumLoggedTransactions = maxLoggedTransactions ?? 1_000_000
+        engine.maximumPendingLabels = maxPendingLabels
+        engine.maximumLabelledTransactions = maxLabelledTransactions
         engine.learning.enabled = !freezeLearning
         engine.learning.refit.fraudCapacity = refitFrauds
         engine.learning.refit.legitimateCapacity = refitLegitimate

@@ -24,6 +24,9 @@ public final class ScoringMetrics: Sendable {
     private let levels: [(RiskLevel, Counter)]
     private let outcomesLogged = Meter(label: "streamify_outcome_log_entries")
     private let labelsPending = Meter(label: "streamify_labels_pending")
+    /// Labelled transactions remembered to acknowledge a repeat (only without an outcome log,
+    /// which remembers them itself).
+    private let labelledRemembered = Meter(label: "streamify_labelled_transactions")
     private let reservoirFrauds = Meter(label: "streamify_refit_reservoir_samples", dimensions: [("kind", "fraud")])
     private let reservoirLegitimate = Meter(label: "streamify_refit_reservoir_samples", dimensions: [("kind", "legitimate")])
     private let learnerUpdates = Meter(label: "streamify_learner_updates")
@@ -98,6 +101,7 @@ public final class ScoringMetrics: Sendable {
         housekeepingRounds.set(engine.housekeepingRounds)
         outcomesLogged.set(engine.outcomes?.count ?? 0)
         labelsPending.set(engine.pendingLabelCount)
+        labelledRemembered.set(engine.labelledCount)
         reservoirFrauds.set(engine.reservoir.fraudCount)
         reservoirLegitimate.set(engine.reservoir.legitimateCount)
         learnerUpdates.set(engine.learner.updateCount)

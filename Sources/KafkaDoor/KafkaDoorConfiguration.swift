@@ -43,6 +43,14 @@ public struct KafkaDoorConfiguration: Sendable {
     public var analyticsMaximumDistinct = Self.defaultAnalyticsMaximumDistinct
     /// `analyticsMaximumDistinct` unless set: a window's record stays well under a megabyte.
     public static let defaultAnalyticsMaximumDistinct = 10_000
+    /// Input messages consumed whose offsets cannot be committed yet (their outputs, or an
+    /// earlier message's, not all acknowledged) at most: at the bound the door pauses its
+    /// partitions until half of them are (`streamify_kafka_uncommitted_inputs`). Each holds a
+    /// place in the offset ledger and, with a state directory, its outcome for a resend.
+    public var maximumUncommittedInputs = Self.defaultMaximumUncommittedInputs
+    /// `maximumUncommittedInputs` unless set: far more than a healthy broker leaves waiting,
+    /// about 100 MB of outcomes kept for resending at the most.
+    public static let defaultMaximumUncommittedInputs = 200_000
     /// librdkafka settings passed through to both clients (`-X key=value`), applied last.
     public var librdkafkaSettings: [(String, String)]
     /// Messages taken from the consumer per batch.

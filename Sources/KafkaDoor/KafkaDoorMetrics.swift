@@ -17,6 +17,8 @@ struct KafkaDoorMetrics {
     private let analyticsFolded = Counter(label: "streamify_kafka_analytics_folded_total")
     private let pendingOutputs = Gauge(label: "streamify_kafka_outputs_pending")
     private let assignedPartitions = Gauge(label: "streamify_kafka_assigned_partitions")
+    private let uncommittedInputs = Gauge(label: "streamify_kafka_uncommitted_inputs")
+    private let pauses = Counter(label: "streamify_kafka_pauses_total")
     private var reported = KafkaDoorStatistics(
         consumed: 0, scored: 0, alerted: 0, deadLettered: 0, feedback: 0, acknowledged: 0, redelivered: 0, commits: 0)
 
@@ -34,6 +36,8 @@ struct KafkaDoorMetrics {
         resent.increment(by: now.resent - reported.resent)
         restoredCards.increment(by: now.restoredCards - reported.restoredCards)
         analyticsFolded.increment(by: now.analyticsFolded - reported.analyticsFolded)
+        pauses.increment(by: now.pauses - reported.pauses)
+        uncommittedInputs.record(now.uncommittedInputs)
         pendingOutputs.record(pending)
         assignedPartitions.record(now.assignedPartitions)
         reported = now

@@ -33,6 +33,10 @@ public struct KafkaDoorStatistics: Sendable, Equatable {
     /// Analytics values tallied as "other" because their breakdown was full
     /// (`KafkaDoorConfiguration.analyticsMaximumDistinct`).
     public var analyticsFolded: Int = 0
+    /// Input messages consumed whose offsets cannot be committed yet, as last counted.
+    public var uncommittedInputs: Int = 0
+    /// Times fetching was paused at `KafkaDoorConfiguration.maximumUncommittedInputs`.
+    public var pauses: Int = 0
 }
 
 /// Lock-free counters shared between the worker thread and readers.
@@ -51,6 +55,8 @@ final class KafkaDoorCounters: Sendable {
     let assignedPartitions = Atomic<Int>(0)
     let assignments = Atomic<Int>(0)
     let analyticsFolded = Atomic<Int>(0)
+    let uncommittedInputs = Atomic<Int>(0)
+    let pauses = Atomic<Int>(0)
 
     var snapshot: KafkaDoorStatistics {
         KafkaDoorStatistics(
@@ -61,6 +67,7 @@ final class KafkaDoorCounters: Sendable {
             alreadyApplied: alreadyApplied.load(ordering: .relaxed), resent: resent.load(ordering: .relaxed),
             restoredCards: restoredCards.load(ordering: .relaxed),
             assignedPartitions: assignedPartitions.load(ordering: .relaxed), assignments: assignments.load(ordering: .relaxed),
-            analyticsFolded: analyticsFolded.load(ordering: .relaxed))
+            analyticsFolded: analyticsFolded.load(ordering: .relaxed),
+            uncommittedInputs: uncommittedInputs.load(ordering: .relaxed), pauses: pauses.load(ordering: .relaxed))
     }
 }

@@ -63,6 +63,9 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
     private let bootstrap: String
 
     private var ledger = OffsetLedger()
+    /// Whether fetching is paused: `maximumUncommittedInputs` input messages waited for their
+    /// outputs' acknowledgements (`boundUncommitted`).
+    private var pausedForUncommitted = false
     /// Outputs whose delivery failed and that librdkafka would not take back at once (its queue
     /// was full): copied out of their reports and produced again on the next drain. At most one
     /// per output the ledger is waiting for.
@@ -144,6 +147,7 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
                 process(batch: UnsafeMutableBufferPointer(rebasing: batch[0..<count]))
             }
             drainReports(timeoutMs: 0)
+            boundUncommitted()
             maybeCommit(force: false)
             maybePublishAnalytics(now: WallClock.unixMilliseconds(), force: false)
         }
@@ -537,6 +541,39 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         }
     }
 
+    /// Pauses fetching once `maximumUncommittedInputs` input messages wait for their outputs (or
+    /// an earlier message's) to be acknowledged, and resumes once half of them are: while one
+    /// output partition stalls, the others' acknowledgements would not let anything commit, and
+    /// every message consumed meanwhile would be kept. Checked after each batch, so at most one
+    /// batch goes past the bound. The consumer keeps polling, so it stays in its group.
+    private func boundUncommitted() {
+        let waiting = ledger.uncommittedInputs
+        counters.uncommittedInputs.store(waiting, ordering: .relaxed)
+        let limit = configuration.maximumUncommittedInputs
+        if !pausedForUncommitted, waiting >= limit {
+            do {
+                try consumer.pause()
+            } catch {
+                logger.error("Pausing the input partitions failed", metadata: ["error": "\(error)"])
+                return
+            }
+            pausedForUncommitted = true
+            counters.pauses.add(1, ordering: .relaxed)
+            logger.warning(
+                "Input paused: too many consumed messages wait for their outputs to be acknowledged (--kafka-max-uncommitted)",
+                metadata: ["uncommitted": "\(waiting)", "limit": "\(limit)"])
+        } else if pausedForUncommitted, waiting <= limit / 2 {
+            do {
+                try consumer.resume()
+            } catch {
+                logger.error("Resuming the input partitions failed", metadata: ["error": "\(error)"])
+                return
+            }
+            pausedForUncommitted = false
+            logger.notice("Input resumed", metadata: ["uncommitted": "\(waiting)", "limit": "\(limit)"])
+        }
+    }
+
     // MARK: - Commits
 
     private func maybeCommit(force: Bool) {
@@ -631,6 +668,14 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         }
         counters.assignedPartitions.add(partitions.count, ordering: .relaxed)
         if !partitions.isEmpty { counters.assignments.add(1, ordering: .relaxed) }
+        // Newly assigned partitions fetch unless paused too.
+        if pausedForUncommitted, !partitions.isEmpty {
+            do {
+                try consumer.pause(partitions)
+            } catch {
+                logger.error("Pausing newly assigned partitions failed", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     // MARK: - Changelog

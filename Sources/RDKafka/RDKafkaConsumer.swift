@@ -77,6 +77,34 @@ package final class RDKafkaConsumer {
         return Dictionary(TopicPartition.list(list), uniquingKeysWith: { first, _ in first })
     }
 
+    /// Stops fetching from `partitions` (every partition assigned now when nil) until
+    /// `resume`; `poll` goes on serving rebalances and errors, so the consumer stays in its
+    /// group. Messages fetched but not yet returned are not returned: fetching resumes after the
+    /// last message `poll` gave out. Partitions assigned later are not paused.
+    package func pause(_ partitions: [TopicPartition]? = nil) throws(KafkaError) {
+        try changeFetching(partitions, pausing: true)
+    }
+
+    /// Fetches again from `partitions` (every partition assigned now when nil) after `pause`.
+    package func resume(_ partitions: [TopicPartition]? = nil) throws(KafkaError) {
+        try changeFetching(partitions, pausing: false)
+    }
+
+    private func changeFetching(_ partitions: [TopicPartition]?, pausing: Bool) throws(KafkaError) {
+        var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        if let partitions {
+            list = TopicPartition.makeList(partitions.map { ($0, Int64(RD_KAFKA_OFFSET_INVALID)) })
+        } else {
+            let result = rd_kafka_assignment(handle, &list)
+            if result != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(result, context: "assignment") }
+        }
+        guard let list else { return }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        guard list.pointee.cnt > 0 else { return }
+        let result = pausing ? rd_kafka_pause_partitions(handle, list) : rd_kafka_resume_partitions(handle, list)
+        if result != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError(result, context: pausing ? "pause" : "resume") }
+    }
+
     /// Leaves the group, revoking through the handler first.
     ///
     /// Unsubscribes and serves the revocation through the consumer queue, for up to

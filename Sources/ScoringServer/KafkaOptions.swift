@@ -35,6 +35,10 @@ struct KafkaOptions: ParsableArguments {
         name: .customLong("analytics-max-distinct"),
         help: "Distinct merchants, categories, payment methods, devices and countries an analytics window tracks each; later new ones count as 'other' (default 10000)")
     var analyticsMaxDistinct: Int?
+    @Option(
+        name: .customLong("kafka-max-uncommitted"),
+        help: "Input messages consumed but not yet committable (outputs not all acknowledged) at most; at the bound the Kafka door stops fetching until half are (default 200000)")
+    var maxUncommitted: Int?
     @Option(name: .customLong("kafka-demo-rate"), help: "With --kafka-brokers embedded: feed the input topic this many synthetic transactions per second (0: none)")
     var demoRate: Int = 0
     @Option(name: .customShort("X"), help: "librdkafka setting key=value, repeatable (prefix consumer. or producer. for one client)")
@@ -77,6 +81,10 @@ struct KafkaOptions: ParsableArguments {
         if let analyticsMaxDistinct {
             guard analyticsMaxDistinct >= 1 else { throw ServerOptions.InvalidOption(description: "--analytics-max-distinct must be at least 1") }
             configuration.analyticsMaximumDistinct = analyticsMaxDistinct
+        }
+        if let maxUncommitted {
+            guard maxUncommitted >= 1 else { throw ServerOptions.InvalidOption(description: "--kafka-max-uncommitted must be at least 1") }
+            configuration.maximumUncommittedInputs = maxUncommitted
         }
         guard demoRate >= 0, demoRate == 0 || configuration.isEmbedded else {
             throw ServerOptions.InvalidOption(description: "--kafka-demo-rate needs --kafka-brokers embedded and a rate of 0 or more")

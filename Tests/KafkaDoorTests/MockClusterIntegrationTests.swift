@@ -135,6 +135,49 @@ extension KafkaClusterTests {
             _ = try Self.verify(input, cluster: cluster, configuration: configuration)
         }
 
+        /// One output partition without a leader holds back the commits of every input message
+        /// with an output there (the scores of an input partition go to the same partition),
+        /// while the other partitions' outputs are acknowledged. Consumption must stop once
+        /// `maximumUncommittedInputs` wait (plus at most a batch), not keep every message it
+        /// takes, and go on once the partition is back.
+        @Test(.timeLimit(.minutes(3))) func pausesAtTheUncommittedBound() async throws {
+            let cluster = try Self.cluster()
+            var configuration = Self.configuration(bootstrap: cluster.bootstrapServers, group: "sidecar-uncommitted")
+            configuration.maximumUncommittedInputs = 1_000
+            configuration.batchSize = 100
+            let input = TestInput.make(valid: 6_000, garbage: 0, invalid: 0, seed: 5)
+            try TestTopics.produce(bootstrap: cluster.bootstrapServers, topic: "sales", input.records)
+            cluster.setPartitionLeader("scores", partition: 0, broker: -1)
+
+            let harness = KafkaDoorHarness(configuration: configuration)
+            #expect(try await harness.wait(seconds: 60) { $0.pauses >= 1 })
+            let atPause = harness.sidecar.statistics
+            #expect(atPause.consumed < input.records.count, "paused before the input ran out")
+            // While paused nothing more is consumed, and what waits stays within the bound:
+            // watched for two seconds.
+            for _ in 0..<20 {
+                let statistics = harness.sidecar.statistics
+                #expect(statistics.consumed == atPause.consumed, "consumed while paused")
+                #expect(statistics.pauses == 1)
+                #expect(
+                    (configuration.maximumUncommittedInputs...(configuration.maximumUncommittedInputs + configuration.batchSize))
+                        .contains(statistics.uncommittedInputs), "\(statistics.uncommittedInputs) waiting")
+                try await Task.sleep(for: .milliseconds(100))
+            }
+
+            cluster.setPartitionLeader("scores", partition: 0, broker: 1)
+            let committed = try await TestTopics.waitUntilFullyCommitted(
+                bootstrap: cluster.bootstrapServers, group: configuration.groupID, topic: "sales",
+                partitions: Self.partitions, timeoutSeconds: 90)
+            #expect(committed)
+            try await harness.stopGracefully()
+            let statistics = harness.sidecar.statistics
+            print("uncommitted bound run statistics: \(statistics)")
+            #expect(statistics.consumed == input.records.count)
+            #expect(statistics.uncommittedInputs == 0)
+            _ = try Self.verify(input, cluster: cluster, configuration: configuration)
+        }
+
         @Test(.timeLimit(.minutes(3))) func crashAndRestartLeavesNothingUnscored() async throws {
             let cluster = try Self.cluster()
             let configuration = Self.configuration(bootstrap: cluster.bootstrapServers, group: "sidecar-crash")

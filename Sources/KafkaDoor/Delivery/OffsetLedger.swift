@@ -46,6 +46,12 @@ struct OffsetLedger {
         return total
     }
 
+    /// Input messages consumed whose offsets cannot be committed yet, in every partition: theirs
+    /// or an earlier message's outputs are not all acknowledged.
+    var uncommittedInputs: Int {
+        progress.reduce(0) { $0 + $1.waitingOffsets }
+    }
+
     /// The positions that moved since the last commit, in `only` (or everywhere); marks them committed.
     /// With `includingCommitted`, every known position (for a final, synchronous commit).
     mutating func takeCommittable(

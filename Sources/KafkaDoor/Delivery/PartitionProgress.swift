@@ -45,6 +45,10 @@ struct PartitionProgress {
         return true
     }
 
+    /// Offsets consumed and not yet done, or done behind one that is not: what a commit must
+    /// still wait for.
+    var waitingOffsets: Int { offsets.count - head }
+
     /// Whether there is a position newer than the last commit.
     var hasUncommittedProgress: Bool {
         guard let commitPosition else { return false }

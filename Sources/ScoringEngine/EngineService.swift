@@ -47,6 +47,8 @@ public final class EngineService: Service, Sendable {
     private let snapshots = Counter(label: "streamify_state_snapshots_total")
     /// Snapshots that failed (a full or failing disk): each leaves a longer journal to replay.
     private let snapshotFailures = Counter(label: "streamify_state_snapshot_failures_total")
+    /// Failed fdatasyncs of the journal; each is followed by a snapshot (`Journal.needsSnapshot`).
+    private let journalSyncFailures = Counter(label: "streamify_state_journal_sync_failures_total")
     private let snapshotDuration = Timer(label: "streamify_state_snapshot_seconds")
     private let logger: Logger
 
@@ -76,10 +78,21 @@ public final class EngineService: Service, Sendable {
                 }
             }
             if let stateStore, let durability = scoring.durability {
-                tasks.addTask { [configuration] in
+                tasks.addTask { [configuration, journalSyncFailures, logger] in
+                    var syncFailures = 0
                     while !Task.isCancelled {
                         try? await Task.sleep(for: configuration.gaugeInterval)
-                        guard !Task.isCancelled, durability.journal.bytesInSegment >= configuration.snapshotJournalBytes else { continue }
+                        let journal = durability.journal
+                        if journal.syncFailures > syncFailures {
+                            journalSyncFailures.increment(by: journal.syncFailures - syncFailures)
+                            syncFailures = journal.syncFailures
+                            logger.error(
+                                "an fdatasync of the state journal failed: what it covered may not be on the disk; taking a snapshot now",
+                                metadata: ["failures": "\(syncFailures)", "fsync": "\(journal.fsyncPolicy)"])
+                        }
+                        guard !Task.isCancelled,
+                            journal.needsSnapshot || journal.bytesInSegment >= configuration.snapshotJournalBytes
+                        else { continue }
                         await self.takeSnapshot(in: stateStore) { try $0.compact(durability: durability) }
                     }
                 }

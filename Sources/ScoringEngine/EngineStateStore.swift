@@ -204,7 +204,9 @@ public struct EngineStateStore: Sendable {
     public func snapshot(_ engine: RiskEngine, durability: Durability) throws -> SnapshotTaken {
         let started = ContinuousClock.now
         let next = try startNextSegment(of: durability.journal)
-        return try write(engine, inputs: durability.inputs, as: next, started: started, kind: "at stop")
+        let taken = try write(engine, inputs: durability.inputs, as: next, started: started, kind: "at stop")
+        durability.journal.snapshotWritten(before: next)
+        return taken
     }
 
     /// Makes a new snapshot from the last one and the journal since, while the daemon goes on
@@ -219,7 +221,9 @@ public struct EngineStateStore: Sendable {
         let next = try startNextSegment(of: durability.journal)
         let (shadow, inputs, _) = try rebuild(
             configuration: durability.origin.configuration, model: durability.origin.model, adoptingChampion: true, before: next)
-        return try write(shadow, inputs: inputs, as: next, started: started, kind: "compacted from the journal")
+        let taken = try write(shadow, inputs: inputs, as: next, started: started, kind: "compacted from the journal")
+        durability.journal.snapshotWritten(before: next)
+        return taken
     }
 
     /// Moves `journal` on to the segment the next snapshot is numbered after (past every

@@ -32,6 +32,8 @@ public final class Journal: @unchecked Sendable {
     private var segmentBytes = 0
     private var unsynced = false
     private let failed = Atomic<Bool>(false)
+    /// The latest segment an fdatasync failed on (-1: none since the last snapshot after it).
+    private let syncLostSegment = Atomic<Int64>(-1)
     /// The segment now appended to.
     public private(set) var segment: UInt64 = 0
     /// Its path, made once per segment: commits name it only when they fail.
@@ -73,6 +75,37 @@ public final class Journal: @unchecked Sendable {
     /// Whether every commit so far reached the file. Once one fails, the journal refuses to
     /// promise durability: the caller should refuse state changes until `commit` succeeds again.
     public var isHealthy: Bool { !failed.load(ordering: .relaxed) }
+
+    /// Whether an fdatasync failed since the last snapshot taken after it: records written
+    /// before it may be in the page cache only, and no later fdatasync can tell (Linux reports a
+    /// writeback error once, and no longer counts the failed pages as dirty). A power cut could
+    /// then cut a hole in the journal, and a replay stops at the first record missing. Only a
+    /// snapshot taken after them makes those records unneeded: take one, then call
+    /// `snapshotWritten(before:)`. Meanwhile, with `.always`, `commit` fails: answers wait.
+    public var needsSnapshot: Bool { syncLostSegment.load(ordering: .relaxed) >= 0 }
+
+    /// fdatasync failures so far (the background one of `.interval`, and `.always` commits').
+    public var syncFailures: Int { syncFailureCount.load(ordering: .relaxed) }
+    private let syncFailureCount = Atomic<Int>(0)
+
+    /// Notes that a snapshot of everything journalled in segments before `segment` is on the
+    /// disk: a failed fdatasync in them no longer matters.
+    public func snapshotWritten(before segment: UInt64) {
+        let lost = syncLostSegment.load(ordering: .relaxed)
+        guard lost >= 0, UInt64(lost) < segment else { return }
+        // Only if no failure in a later segment came in between.
+        _ = syncLostSegment.compareExchange(expected: lost, desired: -1, ordering: .relaxed)
+    }
+
+    private func syncFailed(in segment: UInt64) {
+        syncFailureCount.add(1, ordering: .relaxed)
+        var current = syncLostSegment.load(ordering: .relaxed)
+        while current < Int64(segment) {
+            let (exchanged, original) = syncLostSegment.compareExchange(expected: current, desired: Int64(segment), ordering: .relaxed)
+            if exchanged { return }
+            current = original
+        }
+    }
 
     /// Bytes in the current segment, header and pending records included.
     public var bytesInSegment: Int { mutex.withLock { _ in segmentBytes + pending.count } }
@@ -128,12 +161,18 @@ public final class Journal: @unchecked Sendable {
     /// Writes the records appended so far to the current segment (one write(2)); with
     /// `.always`, also waits for them to reach the disk. Call it before answering the requests
     /// whose records were appended.
+    ///
+    /// With `.always`, it fails while `needsSnapshot`: what an earlier failed fdatasync covered
+    /// is not known to be on the disk until a snapshot is.
     public func commit() throws(StateFileError) {
-        try mutex.withLock { _ throws(StateFileError) in try commitLocked() }
+        try mutex.withLock { _ throws(StateFileError) in try commitLocked(waitingForSnapshot: true) }
     }
 
-    private func commitLocked() throws(StateFileError) {
-        guard !pending.isEmpty else { return }
+    private func commitLocked(waitingForSnapshot: Bool) throws(StateFileError) {
+        if pending.isEmpty {
+            try checkSynced(waitingForSnapshot)
+            return
+        }
         do throws(StateFileError) {
             // After a failure, first make sure nothing of it is left in the file (below).
             if !isHealthy { try cutBackToLastCommit() }
@@ -141,11 +180,15 @@ public final class Journal: @unchecked Sendable {
             segmentBytes += pending.count
             pending.removeAll()
             if fsyncPolicy == .always {
-                guard fdatasync(descriptor) == 0 else { throw StateFileError("fdatasync", path: segmentFile) }
+                guard fdatasync(descriptor) == 0 else {
+                    let error = StateFileError("fdatasync", path: segmentFile)
+                    syncFailed(in: segment)
+                    throw error
+                }
             } else {
                 unsynced = true
             }
-            failed.store(false, ordering: .relaxed)
+            try checkSynced(waitingForSnapshot)
         } catch {
             failed.store(true, ordering: .relaxed)
             // A write cut short (a disk filling up) leaves the first part of these records in
@@ -158,6 +201,16 @@ public final class Journal: @unchecked Sendable {
         }
     }
 
+    /// Fails (marking the journal unhealthy) while `.always` commits wait for a snapshot after
+    /// a failed fdatasync; otherwise marks it healthy.
+    private func checkSynced(_ waitingForSnapshot: Bool) throws(StateFileError) {
+        if fsyncPolicy == .always, waitingForSnapshot, needsSnapshot {
+            failed.store(true, ordering: .relaxed)
+            throw StateFileError("an fdatasync of the journal failed: commits wait for a state snapshot to be written")
+        }
+        failed.store(false, ordering: .relaxed)
+    }
+
     /// Truncates the segment to the end of its last successful commit.
     private func cutBackToLastCommit() throws(StateFileError) {
         guard ftruncate(descriptor, off_t(segmentBytes)) == 0 else { throw StateFileError("ftruncate", path: segmentFile) }
@@ -168,7 +221,8 @@ public final class Journal: @unchecked Sendable {
     /// `RetiredSegment.sync()` (outside any pause: it waits for the disk).
     public func rotate(to next: UInt64) throws(StateFileError) -> RetiredSegment {
         try mutex.withLock { _ throws(StateFileError) in
-            try commitLocked()
+            // Not waiting for a snapshot: the snapshot a failed fdatasync waits for starts here.
+            try commitLocked(waitingForSnapshot: false)
             let retired = RetiredSegment(descriptor: descriptor, path: segmentFile)
             // On failure (a disk full as the new segment's header is written) nothing changes:
             // records go on into the segment they were going to, and a later rotation tries again.
@@ -194,7 +248,7 @@ public final class Journal: @unchecked Sendable {
     public func close() throws(StateFileError) {
         syncTimer?.cancel()
         try mutex.withLock { _ throws(StateFileError) in
-            try commitLocked()
+            try commitLocked(waitingForSnapshot: false)
             guard descriptor >= 0 else { return }
             guard fdatasync(descriptor) == 0 else { throw StateFileError("fdatasync", path: segmentPath(segment)) }
             unsynced = false
@@ -202,15 +256,17 @@ public final class Journal: @unchecked Sendable {
     }
 
     private func syncIfDirty() {
-        let target: Int32? = mutex.withLock { _ in
+        let target: (descriptor: Int32, segment: UInt64)? = mutex.withLock { _ in
             guard unsynced, descriptor >= 0 else { return nil }
             unsynced = false
-            return dup(descriptor)
+            return (dup(descriptor), segment)
         }
-        guard let target, target >= 0 else { return }
-        // Outside the lock: commits go on while the disk catches up.
-        if fdatasync(target) != 0 { failed.store(true, ordering: .relaxed) }
-        Glibc.close(target)
+        guard let target, target.descriptor >= 0 else { return }
+        // Outside the lock: commits go on while the disk catches up. A failure does not stop
+        // them (this policy already accepts losing a second to a power cut); it asks for a
+        // snapshot (`needsSnapshot`), after which what it covered no longer matters.
+        if fdatasync(target.descriptor) != 0 { syncFailed(in: target.segment) }
+        Glibc.close(target.descriptor)
     }
 
     /// Opens (creating with a header, or appending to) segment `number`; call under the lock or in init.

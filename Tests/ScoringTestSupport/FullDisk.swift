@@ -32,6 +32,12 @@ public struct FullDisk {
         try redirect(to: open("/dev/full", O_WRONLY))
     }
 
+    /// From now on, writes seem to succeed and `fdatasync` fails (EINVAL): the descriptor points
+    /// at `/dev/null`, so what is written meanwhile never reaches the file.
+    public func failSyncs() throws {
+        try redirect(to: open("/dev/null", O_WRONLY))
+    }
+
     /// From now on, writes append to the file again.
     public func free() throws {
         try redirect(to: open(path, O_WRONLY | O_APPEND))

@@ -67,6 +67,66 @@ struct JournalTests {
         #expect(report.truncated.isEmpty, "\(report.truncated)")
     }
 
+    /// Waits (bounded) until the background fdatasync of `.interval` has failed.
+    static func waitForSyncFailure(of journal: Journal) throws {
+        for _ in 0..<200 where journal.syncFailures == 0 { usleep(50_000) }
+        try #require(journal.syncFailures > 0, "the background fdatasync never failed")
+    }
+
+    @Test("with .interval, a failed background fdatasync does not stop commits; it asks for a snapshot, which a later one answers")
+    func intervalSyncFailureAsksForSnapshot() throws {
+        let path = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let journal = try Journal(directory: path, segment: 0, layout: Self.layout, fsyncPolicy: .interval)
+        for index in 0..<3 { Self.append(index, to: journal) }
+        try journal.commit()
+        let disk = try FullDisk(directory: path, prefix: "journal-")
+        try disk.failSyncs()
+        Self.append(3, to: journal)
+        try journal.commit()
+        try Self.waitForSyncFailure(of: journal)
+        try disk.free()
+        #expect(journal.isHealthy, "commits go on: this policy already accepts a second's loss to a power cut")
+        #expect(journal.needsSnapshot)
+        Self.append(4, to: journal)
+        try journal.commit()
+        #expect(journal.isHealthy)
+        // A snapshot that ends before the failed segment does not cover it; one after it does.
+        journal.snapshotWritten(before: journal.segment)
+        #expect(journal.needsSnapshot)
+        journal.snapshotWritten(before: journal.segment + 1)
+        #expect(!journal.needsSnapshot)
+        try journal.close()
+    }
+
+    @Test("with .always, a failed fdatasync holds every commit (answers wait) until a snapshot after it is written")
+    func alwaysSyncFailureWaitsForSnapshot() throws {
+        let path = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let journal = try Journal(directory: path, segment: 0, layout: Self.layout, fsyncPolicy: .always)
+        for index in 0..<2 { Self.append(index, to: journal) }
+        try journal.commit()
+        let disk = try FullDisk(directory: path, prefix: "journal-")
+        try disk.failSyncs()
+        Self.append(2, to: journal)
+        #expect(throws: StateFileError.self) { try journal.commit() }
+        try disk.free()
+        #expect(!journal.isHealthy)
+        #expect(journal.needsSnapshot)
+        #expect(journal.syncFailures == 1)
+        // Nothing pending, and the fdatasync would pass now: still not known to be on the disk.
+        #expect(throws: StateFileError.self) { try journal.commit() }
+        #expect(!journal.isHealthy)
+        // The snapshot's own rotation goes ahead, and once it is written commits pass again.
+        try journal.rotate(to: 1).sync()
+        journal.snapshotWritten(before: 1)
+        Self.append(3, to: journal)
+        try journal.commit()
+        #expect(journal.isHealthy)
+        #expect(!journal.needsSnapshot)
+        try journal.close()
+    }
+
     @Test("a rotation whose new segment cannot be opened changes nothing: records go on into the old segment, and a later rotation succeeds")
     func failedRotationKeepsTheSegment() throws {
         let path = try Self.directory()

@@ -220,6 +220,41 @@ struct DurableStateTests {
         try await running.stop()
     }
 
+    @Test("with --fsync interval, a failed background fdatasync keeps the daemon scoring and brings a snapshot forward", .timeLimit(.minutes(2)))
+    func syncFailureBringsASnapshot() async throws {
+        let directory = try TestStateDirectory()
+        let running = try await ReplaySpeedTests.startServer(stateDirectory: directory.path) {
+            $0.fsyncPolicy = .interval
+            $0.engineService.gaugeInterval = .milliseconds(200)
+        }
+        let journal = try #require(running.application.scoring.durability?.journal)
+        let path = try #require(running.addresses.unixSocketPath)
+        let state = directory.path
+        let snapshotsBefore = try FileManager.default.contentsOfDirectory(atPath: state).filter { $0.hasPrefix("snapshot-") }
+        try await blocking {
+            func isBreakdown(_ response: Response?) -> Bool {
+                if case .breakdown = response?.body { return true }
+                return false
+            }
+            let connection = try RawConnection(unixPath: path, timeoutSeconds: 10)
+            let disk = try FullDisk(directory: state, prefix: "journal-")
+            // Its record is written to nowhere, and the next background fdatasync fails.
+            try disk.failSyncs()
+            #expect(isBreakdown(try connection.call(Request(requestID: 1, body: .score(Self.transaction(1))))))
+            for _ in 0..<200 where journal.syncFailures == 0 { usleep(50_000) }
+            try disk.free()
+            #expect(journal.syncFailures > 0, "the background fdatasync never failed")
+            // Still scoring (it refused every change from then on), and a snapshot is taken.
+            #expect(isBreakdown(try connection.call(Request(requestID: 2, body: .score(Self.transaction(2))))))
+            for _ in 0..<200 where journal.needsSnapshot { usleep(50_000) }
+            #expect(!journal.needsSnapshot, "no snapshot was taken after the failed fdatasync")
+            #expect(isBreakdown(try connection.call(Request(requestID: 3, body: .score(Self.transaction(3))))))
+        }
+        let snapshotsAfter = try FileManager.default.contentsOfDirectory(atPath: state).filter { $0.hasPrefix("snapshot-") }
+        #expect(snapshotsAfter != snapshotsBefore)
+        try await running.stop()
+    }
+
     static func transaction(_ index: Int) -> Transaction {
         Transaction(
             transactionID: "tx-\(index)", cardID: "card-\(index)", merchantID: "m-1", amountMinor: 4_500, currency: "USD",

@@ -56,8 +56,10 @@ public struct EngineStateStore: Sendable {
             configuration: configuration, model: model, adoptingChampion: false, before: .max)
         let first = loaded.snapshot?.sequence ?? 0
         let segment = max(try Journal.segments(in: snapshots.directory).last ?? first, first)
+        // The engine service takes the snapshot a failed fdatasync waits for.
         let journal = try Journal(
-            directory: snapshots.directory, segment: segment, layout: EngineStateFormat.layout, fsyncPolicy: fsyncPolicy)
+            directory: snapshots.directory, segment: segment, layout: EngineStateFormat.layout, fsyncPolicy: fsyncPolicy,
+            syncFailureWaitsForSnapshot: true)
         log(loaded, engine: engine, inputs: inputs)
         let durability = Durability(journal: journal, configuration: configuration, model: model, inputs: inputs, logger: logger)
         if loaded.report.replacedChampion != nil {

@@ -48,12 +48,20 @@ public final class Journal: @unchecked Sendable {
     /// The longest payload a record may have (records are engine structs of a few hundred bytes).
     public static let maximumPayload = 1 << 16
 
+    /// Whether, with `.always`, commits fail after a failed fdatasync until `snapshotWritten`:
+    /// for a journal whose owner takes snapshots (the state's). Otherwise the next commit that
+    /// writes goes on.
+    public let syncFailureWaitsForSnapshot: Bool
+
     /// Opens `segment` in `directory` for appending, creating it (with its header) if missing.
     /// With `.interval`, a background thread fsyncs once a second while there is new data.
-    public init(directory: String, segment: UInt64, layout: UInt64, fsyncPolicy: FsyncPolicy) throws(StateFileError) {
+    public init(
+        directory: String, segment: UInt64, layout: UInt64, fsyncPolicy: FsyncPolicy, syncFailureWaitsForSnapshot: Bool = false
+    ) throws(StateFileError) {
         self.directory = directory
         self.layout = layout
         self.fsyncPolicy = fsyncPolicy
+        self.syncFailureWaitsForSnapshot = syncFailureWaitsForSnapshot
         try open(segment: segment)
         if fsyncPolicy == .interval {
             let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "streamify.journal.fsync"))
@@ -81,7 +89,8 @@ public final class Journal: @unchecked Sendable {
     /// writeback error once, and no longer counts the failed pages as dirty). A power cut could
     /// then cut a hole in the journal, and a replay stops at the first record missing. Only a
     /// snapshot taken after them makes those records unneeded: take one, then call
-    /// `snapshotWritten(before:)`. Meanwhile, with `.always`, `commit` fails: answers wait.
+    /// `snapshotWritten(before:)`. Meanwhile, with `.always` and `syncFailureWaitsForSnapshot`,
+    /// `commit` fails: answers wait.
     public var needsSnapshot: Bool { syncLostSegment.load(ordering: .relaxed) >= 0 }
 
     /// fdatasync failures so far (the background one of `.interval`, and `.always` commits').
@@ -162,8 +171,8 @@ public final class Journal: @unchecked Sendable {
     /// `.always`, also waits for them to reach the disk. Call it before answering the requests
     /// whose records were appended.
     ///
-    /// With `.always`, it fails while `needsSnapshot`: what an earlier failed fdatasync covered
-    /// is not known to be on the disk until a snapshot is.
+    /// With `.always` and `syncFailureWaitsForSnapshot`, it fails while `needsSnapshot`: what an
+    /// earlier failed fdatasync covered is not known to be on the disk until a snapshot is.
     public func commit() throws(StateFileError) {
         try mutex.withLock { _ throws(StateFileError) in try commitLocked(waitingForSnapshot: true) }
     }
@@ -204,7 +213,7 @@ public final class Journal: @unchecked Sendable {
     /// Fails (marking the journal unhealthy) while `.always` commits wait for a snapshot after
     /// a failed fdatasync; otherwise marks it healthy.
     private func checkSynced(_ waitingForSnapshot: Bool) throws(StateFileError) {
-        if fsyncPolicy == .always, waitingForSnapshot, needsSnapshot {
+        if fsyncPolicy == .always, syncFailureWaitsForSnapshot, waitingForSnapshot, needsSnapshot {
             failed.store(true, ordering: .relaxed)
             throw StateFileError("an fdatasync of the journal failed: commits wait for a state snapshot to be written")
         }

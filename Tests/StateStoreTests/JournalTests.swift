@@ -103,7 +103,8 @@ struct JournalTests {
     func alwaysSyncFailureWaitsForSnapshot() throws {
         let path = try Self.directory()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let journal = try Journal(directory: path, segment: 0, layout: Self.layout, fsyncPolicy: .always)
+        let journal = try Journal(
+            directory: path, segment: 0, layout: Self.layout, fsyncPolicy: .always, syncFailureWaitsForSnapshot: true)
         for index in 0..<2 { Self.append(index, to: journal) }
         try journal.commit()
         let disk = try FullDisk(directory: path, prefix: "journal-")
@@ -124,6 +125,24 @@ struct JournalTests {
         try journal.commit()
         #expect(journal.isHealthy)
         #expect(!journal.needsSnapshot)
+        try journal.close()
+    }
+
+    @Test("without a snapshot to wait for (the decision log's lanes), a failed fdatasync fails its commit only")
+    func alwaysSyncFailureWithoutSnapshots() throws {
+        let path = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let journal = try Journal(directory: path, segment: 0, layout: Self.layout, fsyncPolicy: .always)
+        Self.append(0, to: journal)
+        try journal.commit()
+        let disk = try FullDisk(directory: path, prefix: "journal-")
+        try disk.failSyncs()
+        Self.append(1, to: journal)
+        #expect(throws: StateFileError.self) { try journal.commit() }
+        try disk.free()
+        Self.append(2, to: journal)
+        try journal.commit()
+        #expect(journal.isHealthy)
         try journal.close()
     }
 

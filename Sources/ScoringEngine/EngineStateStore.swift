@@ -52,18 +52,28 @@ public struct EngineStateStore: Sendable {
         if unfinished > 0 {
             logger.notice("removed snapshots a crash left unfinished", metadata: ["files": "\(unfinished)"])
         }
-        let (engine, inputs, loaded) = try rebuild(
-            configuration: configuration, model: model, adoptingChampion: false, before: .max)
+        // The state's own champion (the snapshot's, then every install journalled since) is
+        // the one that scored what is replayed; the model configured now comes after it.
+        let (engine, inputs, rebuilt) = try rebuild(
+            configuration: configuration, model: model, adoptingChampion: true, before: .max)
+        var loaded = rebuilt
         let first = loaded.snapshot?.sequence ?? 0
         let segment = max(try Journal.segments(in: snapshots.directory).last ?? first, first)
         // The engine service takes the snapshot a failed fdatasync waits for.
         let journal = try Journal(
             directory: snapshots.directory, segment: segment, layout: EngineStateFormat.layout, fsyncPolicy: fsyncPolicy,
             syncFailureWaitsForSnapshot: true)
-        log(loaded, engine: engine, inputs: inputs)
         let durability = Durability(journal: journal, configuration: configuration, model: model, inputs: inputs, logger: logger)
+        if engine.models.champion != model {
+            // The operator's new model (the file changed while the daemon was down; a reload
+            // is in the journal already): installed as a reload installs it, after everything
+            // the state holds, and journalled.
+            loaded.report.replacedChampion = engine.models.champion.version
+            durability.install(model, in: engine)
+        }
+        log(loaded, engine: engine, inputs: inputs)
         if loaded.report.replacedChampion != nil {
-            // The new champion is not in the journal: a snapshot now makes it part of the state.
+            // A snapshot now, so a restart need not replay the state up to the new champion.
             try snapshot(engine, durability: durability)
         }
         return (engine, durability, loaded)

@@ -145,7 +145,7 @@ extension TransactionStream {
             victims.append(purchase.cardIndex)
             if victims.count == 6 { break }
         }
-        breaches.append(Breach(merchantIndex: breached, timeMs: startMs, victims: victims))
+        if recordsBreaches { breaches.append(Breach(merchantIndex: breached, timeMs: startMs, victims: victims)) }
         for cardIndex in victims {
             let card = world.cards[cardIndex]
             let cityIndex = distantCity(from: card.homeCityIndex, minimumKilometres: 1_000)

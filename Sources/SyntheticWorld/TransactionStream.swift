@@ -61,8 +61,11 @@ public struct TransactionStream: Sendable {
     package var recentPurchasesNext = 0
     package static let recentPurchasesCapacity = 4096
 
-    /// Every breach so far.
+    /// Every breach so far, while `recordsBreaches` (for checking the stream: a stream that runs
+    /// for days, as the demo feed does, must not keep them all).
     package var breaches: [Breach] = []
+    /// Whether `breaches` keeps each breach; off unless a check asks for it.
+    package var recordsBreaches = false
 
     /// Cards reissued after a chargeback, and how many times: the issuer blocks a number it
     /// knows is compromised, so the cardholder shops on with a new one (`-r1`, `-r2`, ...).

@@ -18,6 +18,7 @@ enum SampleStream {
 
     static let sample: Sample = {
         var stream = TransactionStream(configuration: configuration)
+        stream.recordsBreaches = true
         var transactions: [LabelledTransaction] = []
         var feedback: [Feedback] = []
         transactions.reserveCapacity(transactionCount)

@@ -27,11 +27,19 @@ public final class DaemonProcess: @unchecked Sendable {
     public static var binaryPath: String { builtProgramPath("scoring-server") }
 
     /// Starts the daemon on `socketName` in a new directory and a free TCP port, then `arguments`.
+    ///
+    /// Unless `arguments` name a `--max-queue-delay`, the daemon gets `testQueueDelay`: the
+    /// production default (5 ms, shedding once a loop is 1.7 ms behind) sheds requests on a busy
+    /// CI host, which only the tests of admission control want, and they name it.
     public convenience init(arguments: [String] = [], socketName: String = "streamify.sock") throws {
+        let queueDelay = arguments.contains { $0.hasPrefix("--max-queue-delay") } ? [] : ["--max-queue-delay", Self.testQueueDelay]
         try self.init(socketName: socketName) { socketPath in
-            ["--unix", socketPath, "--tcp", "127.0.0.1:0", "--log-format", "json", "--event-loops", "2"] + arguments
+            ["--unix", socketPath, "--tcp", "127.0.0.1:0", "--log-format", "json", "--event-loops", "2"] + queueDelay + arguments
         }
     }
+
+    /// The admission budget of daemons whose test does not name one.
+    public static let testQueueDelay = "250ms"
 
     /// Starts the daemon with exactly `arguments` (for tests of its command line and its socket
     /// file); `socketPath` is then only where a test may point it.

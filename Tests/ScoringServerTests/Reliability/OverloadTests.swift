@@ -33,7 +33,7 @@ struct OverloadTests {
 
     @Test("requests that waited behind a long batch are answered OVERLOADED; pings pass; scoring resumes")
     func shedsWhenBehind() throws {
-        let daemon = try DaemonProcess.start(arguments: ["--event-loops", "1", "--metrics", "127.0.0.1:0"])
+        let daemon = try DaemonProcess.start(arguments: ["--event-loops", "1", "--max-queue-delay", "5ms", "--metrics", "127.0.0.1:0"])
         let (batch, answers) = try Self.flood(daemon)
         #expect(batch.requestID == 2)
         #expect(answers.map(\.requestID) == (0..<Self.queued).map { UInt64(100 + $0) } + [99_999])

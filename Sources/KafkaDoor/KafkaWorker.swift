@@ -550,28 +550,28 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         let waiting = ledger.uncommittedInputs
         counters.uncommittedInputs.store(waiting, ordering: .relaxed)
         let limit = configuration.maximumUncommittedInputs
-        if !pausedForUncommitted, waiting >= limit {
-            do {
-                try consumer.pause()
-            } catch {
-                logger.error("Pausing the input partitions failed", metadata: ["error": "\(error)"])
-                return
-            }
-            pausedForUncommitted = true
+        if !pausedForUncommitted, waiting >= limit, setFetching(paused: true) {
             counters.pauses.add(1, ordering: .relaxed)
             logger.warning(
                 "Input paused: too many consumed messages wait for their outputs to be acknowledged (--kafka-max-uncommitted)",
                 metadata: ["uncommitted": "\(waiting)", "limit": "\(limit)"])
-        } else if pausedForUncommitted, waiting <= limit / 2 {
-            do {
-                try consumer.resume()
-            } catch {
-                logger.error("Resuming the input partitions failed", metadata: ["error": "\(error)"])
-                return
-            }
-            pausedForUncommitted = false
+        } else if pausedForUncommitted, waiting <= limit / 2, setFetching(paused: false) {
             logger.notice("Input resumed", metadata: ["uncommitted": "\(waiting)", "limit": "\(limit)"])
         }
+    }
+
+    /// Pauses or resumes fetching from `partitions` (every assigned one when nil); whether it did.
+    /// Without `partitions`, `pausedForUncommitted` follows.
+    @discardableResult
+    private func setFetching(paused: Bool, _ partitions: [TopicPartition]? = nil) -> Bool {
+        do {
+            if paused { try consumer.pause(partitions) } else { try consumer.resume(partitions) }
+        } catch {
+            logger.error(paused ? "Pausing input partitions failed" : "Resuming input partitions failed", metadata: ["error": "\(error)"])
+            return false
+        }
+        if partitions == nil { pausedForUncommitted = paused }
+        return true
     }
 
     // MARK: - Commits
@@ -669,13 +669,7 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         counters.assignedPartitions.add(partitions.count, ordering: .relaxed)
         if !partitions.isEmpty { counters.assignments.add(1, ordering: .relaxed) }
         // Newly assigned partitions fetch unless paused too.
-        if pausedForUncommitted, !partitions.isEmpty {
-            do {
-                try consumer.pause(partitions)
-            } catch {
-                logger.error("Pausing newly assigned partitions failed", metadata: ["error": "\(error)"])
-            }
-        }
+        if pausedForUncommitted, !partitions.isEmpty { setFetching(paused: true, partitions) }
     }
 
     // MARK: - Changelog

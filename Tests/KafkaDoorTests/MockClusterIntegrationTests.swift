@@ -45,6 +45,19 @@ extension KafkaClusterTests {
             return accounting.duplicateScores
         }
 
+        /// Waits (90 s at most) until the group has committed every input, stops `harness`
+        /// gracefully, and returns its statistics.
+        static func finish(
+            _ harness: KafkaDoorHarness, on cluster: KafkaMockCluster, configuration: KafkaDoorConfiguration
+        ) async throws -> KafkaDoorStatistics {
+            let committed = try await TestTopics.waitUntilFullyCommitted(
+                bootstrap: cluster.bootstrapServers, group: configuration.groupID, topic: "sales",
+                partitions: partitions, timeoutSeconds: 90)
+            #expect(committed, "not every input was committed")
+            try await harness.stopGracefully()
+            return harness.sidecar.statistics
+        }
+
         @Test(.timeLimit(.minutes(2))) func scoresAlertsAndDeadLettersEverything() async throws {
             let cluster = try Self.cluster()
             let configuration = Self.configuration(bootstrap: cluster.bootstrapServers)
@@ -93,12 +106,7 @@ extension KafkaClusterTests {
             cluster.setBrokerUp(1)
             cluster.pushRequestErrors(apiKey: 0, errors: Array(repeating: 6, count: 3))
 
-            let committed = try await TestTopics.waitUntilFullyCommitted(
-                bootstrap: cluster.bootstrapServers, group: configuration.groupID, topic: "sales",
-                partitions: Self.partitions, timeoutSeconds: 90)
-            #expect(committed)
-            try await harness.stopGracefully()
-            let statistics = harness.sidecar.statistics
+            let statistics = try await Self.finish(harness, on: cluster, configuration: configuration)
             print("fault run statistics: \(statistics)")
             #expect(statistics.redelivered > 0, "the outage should have failed some deliveries, which must be produced again")
             let duplicates = try Self.verify(input, cluster: cluster, configuration: configuration)
@@ -166,12 +174,7 @@ extension KafkaClusterTests {
             }
 
             cluster.setPartitionLeader("scores", partition: 0, broker: 1)
-            let committed = try await TestTopics.waitUntilFullyCommitted(
-                bootstrap: cluster.bootstrapServers, group: configuration.groupID, topic: "sales",
-                partitions: Self.partitions, timeoutSeconds: 90)
-            #expect(committed)
-            try await harness.stopGracefully()
-            let statistics = harness.sidecar.statistics
+            let statistics = try await Self.finish(harness, on: cluster, configuration: configuration)
             print("uncommitted bound run statistics: \(statistics)")
             #expect(statistics.consumed == input.records.count)
             #expect(statistics.uncommittedInputs == 0)

@@ -67,6 +67,20 @@ struct JournalTests {
         #expect(report.truncated.isEmpty, "\(report.truncated)")
     }
 
+    /// A journal in `path` holding records 0..<`committed`, committed, whose fdatasyncs fail
+    /// from now on (until the returned disk is freed).
+    static func journalFailingSyncs(
+        in path: String, _ policy: FsyncPolicy, waitsForSnapshot: Bool = false, committed: Int
+    ) throws -> (Journal, FullDisk) {
+        let journal = try Journal(
+            directory: path, segment: 0, layout: layout, fsyncPolicy: policy, syncFailureWaitsForSnapshot: waitsForSnapshot)
+        for index in 0..<committed { append(index, to: journal) }
+        try journal.commit()
+        let disk = try FullDisk(directory: path, prefix: "journal-")
+        try disk.failSyncs()
+        return (journal, disk)
+    }
+
     /// Waits (bounded) until the background fdatasync of `.interval` has failed.
     static func waitForSyncFailure(of journal: Journal) throws {
         for _ in 0..<200 where journal.syncFailures == 0 { usleep(50_000) }
@@ -77,11 +91,7 @@ struct JournalTests {
     func intervalSyncFailureAsksForSnapshot() throws {
         let path = try Self.directory()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let journal = try Journal(directory: path, segment: 0, layout: Self.layout, fsyncPolicy: .interval)
-        for index in 0..<3 { Self.append(index, to: journal) }
-        try journal.commit()
-        let disk = try FullDisk(directory: path, prefix: "journal-")
-        try disk.failSyncs()
+        let (journal, disk) = try Self.journalFailingSyncs(in: path, .interval, committed: 3)
         Self.append(3, to: journal)
         try journal.commit()
         try Self.waitForSyncFailure(of: journal)
@@ -103,12 +113,7 @@ struct JournalTests {
     func alwaysSyncFailureWaitsForSnapshot() throws {
         let path = try Self.directory()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let journal = try Journal(
-            directory: path, segment: 0, layout: Self.layout, fsyncPolicy: .always, syncFailureWaitsForSnapshot: true)
-        for index in 0..<2 { Self.append(index, to: journal) }
-        try journal.commit()
-        let disk = try FullDisk(directory: path, prefix: "journal-")
-        try disk.failSyncs()
+        let (journal, disk) = try Self.journalFailingSyncs(in: path, .always, waitsForSnapshot: true, committed: 2)
         Self.append(2, to: journal)
         #expect(throws: StateFileError.self) { try journal.commit() }
         try disk.free()
@@ -132,11 +137,7 @@ struct JournalTests {
     func alwaysSyncFailureWithoutSnapshots() throws {
         let path = try Self.directory()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let journal = try Journal(directory: path, segment: 0, layout: Self.layout, fsyncPolicy: .always)
-        Self.append(0, to: journal)
-        try journal.commit()
-        let disk = try FullDisk(directory: path, prefix: "journal-")
-        try disk.failSyncs()
+        let (journal, disk) = try Self.journalFailingSyncs(in: path, .always, committed: 1)
         Self.append(1, to: journal)
         #expect(throws: StateFileError.self) { try journal.commit() }
         try disk.free()

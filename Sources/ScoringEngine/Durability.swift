@@ -1,5 +1,6 @@
 import CoreMetrics
 import Logging
+import NIOConcurrencyHelpers
 import ScoringModel
 import StateStore
 
@@ -46,6 +47,11 @@ public final class Durability: Sendable {
     let origin: (configuration: EngineConfiguration, model: RiskModel)
     private let logger: Logger
     private let commitFailures = Counter(label: "streamify_journal_commit_failures_total")
+    /// Held across each change and its record, so the journal holds the changes in the order
+    /// they were made: two event loops scoring at once otherwise applied in one order and
+    /// appended in the other, and what does not commute (a card's entry, the outcome log's
+    /// arrival order, the learner's steps, housekeeping rounds) replayed differently.
+    private let order = NIOLock()
 
     /// Journals into `journal`, logging failures to `logger`. `EngineStateStore.open` makes the
     /// one the daemon uses, after recovery; tools and benchmarks may make their own.
@@ -63,12 +69,14 @@ public final class Durability: Sendable {
     @inline(__always)
     var acceptsChanges: Bool { journal.isHealthy }
 
-    /// Applies `body` and appends `record`: one state change.
+    /// Applies `body` and appends `record`: one state change, in journal order.
     @inline(__always)
     func change<Record: BitwiseCopyable, Result>(_ kind: RecordKind, recording record: Record, _ body: () -> Result) -> Result {
-        let result = body()
-        withUnsafeBytes(of: record) { journal.append(kind: kind.rawValue, payload: $0) }
-        return result
+        order.withLock {
+            let result = body()
+            withUnsafeBytes(of: record) { journal.append(kind: kind.rawValue, payload: $0) }
+            return result
+        }
     }
 
     /// Journals that the message at `position` was refused (`outcome`), so a restart that reads
@@ -85,15 +93,19 @@ public final class Durability: Sendable {
         withUnsafeBytes(of: InputPosition(input, offset: offset)) { journal.append(kind: RecordKind.delivered.rawValue, payload: $0) }
     }
 
-    /// Journals `card` adopted as of `position`, with the outcome of the message at `position`
-    /// kept if its outputs may be undelivered. The caller adopts it and updates `inputs`.
-    func journalAdoption(_ card: CardState, at position: InputPosition, outcome: InputOutcome?) {
+    /// Adopts `card` with `adopt` and journals it as of `position`, with the outcome of the
+    /// message at `position` kept if its outputs may be undelivered. The caller updates `inputs`.
+    func adopt(_ card: CardState, at position: InputPosition, outcome: InputOutcome?, _ adopt: () -> Void) {
         var writer = StateWriter()
         writer.write(card)
         writer.write(position)
         writer.writeFlag(outcome != nil)
         outcome?.write(to: &writer)
-        writer.finish().withUnsafeBytes { journal.append(kind: RecordKind.adoptedCard.rawValue, payload: $0) }
+        let bytes = writer.finish()
+        order.withLock {
+            adopt()
+            bytes.withUnsafeBytes { journal.append(kind: RecordKind.adoptedCard.rawValue, payload: $0) }
+        }
     }
 
     /// Installs `model` as `engine`'s champion and journals it, committed at once (a reload is
@@ -102,8 +114,10 @@ public final class Durability: Sendable {
         var writer = StateWriter()
         writer.write(model)
         let bytes = writer.finish()
-        engine.install(model)
-        bytes.withUnsafeBytes { journal.append(kind: RecordKind.install.rawValue, payload: $0) }
+        order.withLock {
+            engine.install(model)
+            bytes.withUnsafeBytes { journal.append(kind: RecordKind.install.rawValue, payload: $0) }
+        }
         commit()
     }
 

@@ -119,14 +119,17 @@ public final class ScoringService: Sendable {
                 counters.clockSkewRefusals += 1
                 return Self.tooFarAhead
             }
-            // Read the models once: a reload during this call must not mix two versions.
-            let models = engine.models
             // The numbers the decision was made on, for the archive (filled whether kept or not: same cost).
             var vector = FeatureVector()
-            let applied: Void? = change(.transaction, recording: features, from: position, counters: &counters) {
+            let applied = change(.transaction, recording: features, from: position, counters: &counters) {
+                // Read once (a reload during this call must not mix two versions), and within
+                // the change: read before it, a model another loop's change published in between
+                // would score here and not on replay.
+                let models = engine.models
                 engine.score(features, with: models, features: &vector, into: &decision.assessment)
+                return models
             }
-            guard applied != nil else { return Self.journalFailing }
+            guard let models = applied else { return Self.journalFailing }
             decision.modelVersion = models.servedVersion
             decision.card = features.card
             let level = decision.assessment.level
@@ -254,9 +257,10 @@ public final class ScoringService: Sendable {
         }
         if let durability {
             guard durability.acceptsChanges else { return .journalFailing }
-            durability.journalAdoption(card, at: position, outcome: outcome)
+            durability.adopt(card, at: position, outcome: outcome) { engine.adopt(card) }
+        } else {
+            engine.adopt(card)
         }
-        engine.adopt(card)
         inputs.record(position, outcome)
         return .adopted
     }

@@ -164,6 +164,39 @@ struct DurableStateTests {
         #expect(firstDifference == nil, "answer \(firstDifference ?? -1) differs")
     }
 
+    /// The engine's whole state as a snapshot would write it.
+    static func stateBytes(_ engine: RiskEngine) -> [UInt8] {
+        var writer = StateWriter()
+        engine.writeState(to: &writer)
+        return writer.finish()
+    }
+
+    @Test("two event loops scoring at once: a crash replays to the very state the live engine holds", .timeLimit(.minutes(2)))
+    func concurrentLoopsReplayExactly() async throws {
+        let (requests, _, _) = ReplaySpeedTests.requests()
+        let directory = try TestStateDirectory()
+        let running = try await ReplaySpeedTests.startServer(stateDirectory: directory.path) { $0.socket.eventLoopThreads = 2 }
+        // Four connections (two per loop), each a quarter of the stream, all at once.
+        let connections = 4
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for part in 0..<connections {
+                let share = requests.enumerated().filter { $0.offset % connections == part }.map(\.element)
+                group.addTask { _ = try await Self.play(share, on: running) }
+            }
+            try await group.waitForAll()
+        }
+        let image = try TestStateDirectory()
+        try image.copyAsCrashImage(of: directory.path)
+        let live = Self.stateBytes(running.application.scoring.engine)
+        let restarted = try await ReplaySpeedTests.startServer(stateDirectory: image.path)
+        let replayed = Self.stateBytes(restarted.application.scoring.engine)
+        try await restarted.stop()
+        try await running.stop()
+        #expect(live.count == replayed.count)
+        let firstDifference = zip(live, replayed).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+        #expect(firstDifference == nil, "the replayed state differs from byte \(firstDifference ?? -1) of \(live.count)")
+    }
+
     @Test("a label refused as dated ahead of every clock stays refused after a crash, however late the restart")
     func wallClockRefusalIsNotReplayed() async throws {
         let directory = try TestStateDirectory()

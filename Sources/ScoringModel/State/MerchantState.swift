@@ -16,6 +16,10 @@ public struct MerchantState: TableEntry, Sendable {
     public var dayWindow: SlidingWindow
     /// Transactions and confirmed frauds per day, for the merchant's fraud rate.
     public var outcomes: MerchantOutcomes
+    /// The four bytes the fields above leave before the stride, spelled out so that a snapshot
+    /// writes zeros there rather than whatever the memory held (the stride, and so the state
+    /// layout, is the same).
+    private var unused: UInt32 = 0
 
     /// A merchant with no history, created at event time `firstSeen` (table seconds).
     public init(key: UInt64, firstSeen: UInt32) {

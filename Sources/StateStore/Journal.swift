@@ -211,9 +211,11 @@ public final class Journal: @unchecked Sendable {
     }
 
     /// Fails (marking the journal unhealthy) while `.always` commits wait for a snapshot after
-    /// a failed fdatasync; otherwise marks it healthy.
+    /// a failed fdatasync; otherwise marks it healthy. The snapshot's own rotation, and `close`,
+    /// leave the health as it is while the snapshot is still to be written.
     private func checkSynced(_ waitingForSnapshot: Bool) throws(StateFileError) {
-        if fsyncPolicy == .always, syncFailureWaitsForSnapshot, waitingForSnapshot, needsSnapshot {
+        if fsyncPolicy == .always, syncFailureWaitsForSnapshot, needsSnapshot {
+            guard waitingForSnapshot else { return }
             failed.store(true, ordering: .relaxed)
             throw StateFileError("an fdatasync of the journal failed: commits wait for a state snapshot to be written")
         }
@@ -232,7 +234,7 @@ public final class Journal: @unchecked Sendable {
         try mutex.withLock { _ throws(StateFileError) in
             // Not waiting for a snapshot: the snapshot a failed fdatasync waits for starts here.
             try commitLocked(waitingForSnapshot: false)
-            let retired = RetiredSegment(descriptor: descriptor, path: segmentFile)
+            let retired = RetiredSegment(descriptor: descriptor, path: segmentFile, segment: segment, journal: self)
             // On failure (a disk full as the new segment's header is written) nothing changes:
             // records go on into the segment they were going to, and a later rotation tries again.
             try open(segment: next)
@@ -245,11 +247,18 @@ public final class Journal: @unchecked Sendable {
     public struct RetiredSegment: Sendable {
         let descriptor: Int32
         let path: String
+        let segment: UInt64
+        /// Told of a failed fdatasync, which no later one would report again.
+        let journal: Journal
 
         /// Forces the segment to the disk and closes it.
         public func sync() throws(StateFileError) {
             defer { Glibc.close(descriptor) }
-            guard fdatasync(descriptor) == 0 else { throw StateFileError("fdatasync", path: path) }
+            guard fdatasync(descriptor) == 0 else {
+                let error = StateFileError("fdatasync", path: path)
+                journal.syncFailed(in: segment)
+                throw error
+            }
         }
     }
 
@@ -259,7 +268,11 @@ public final class Journal: @unchecked Sendable {
         try mutex.withLock { _ throws(StateFileError) in
             try commitLocked(waitingForSnapshot: false)
             guard descriptor >= 0 else { return }
-            guard fdatasync(descriptor) == 0 else { throw StateFileError("fdatasync", path: segmentPath(segment)) }
+            guard fdatasync(descriptor) == 0 else {
+                let error = StateFileError("fdatasync", path: segmentPath(segment))
+                syncFailed(in: segment)
+                throw error
+            }
             unsynced = false
         }
     }

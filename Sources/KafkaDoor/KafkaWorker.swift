@@ -228,12 +228,19 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         }
         let started = SystemClock.monotonicNanoseconds()
         let decision: ScoringService.Decision
-        switch scoring.score(inbound.message, from: input.position, counters: &scoringCounters) {
-        case .failure(let error):
-            deadLetter(input, error: error)
-            return
-        case .success(let scored):
-            decision = scored
+        var waits = 0
+        while true {
+            switch scoring.score(inbound.message, from: input.position, counters: &scoringCounters) {
+            case .failure(let error) where error == ScoringService.journalFailing:
+                guard waitForJournal(&waits, holding: input) else { return }
+                continue
+            case .failure(let error):
+                deadLetter(input, error: error)
+                return
+            case .success(let scored):
+                decision = scored
+            }
+            break
         }
         let assessment = decision.assessment
         counters.scored.add(1, ordering: .relaxed)
@@ -302,7 +309,13 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         case .success(let decoded):
             feedback = decoded
         }
-        switch scoring.record(feedback, from: input.position, counters: &scoringCounters) {
+        var waits = 0
+        var result = scoring.record(feedback, from: input.position, counters: &scoringCounters)
+        while case .failure(let error) = result, error == ScoringService.journalFailing {
+            guard waitForJournal(&waits, holding: input) else { return }
+            result = scoring.record(feedback, from: input.position, counters: &scoringCounters)
+        }
+        switch result {
         case .failure(let error):
             deadLetter(input, error: error)
         case .success(let disposition):
@@ -316,6 +329,28 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
             counters.feedback.add(1, ordering: .relaxed)
             ledger.begin(slot: input.slot, offset: input.offset, outputs: 0)
         }
+    }
+
+    /// Waits a moment after `input` was refused because the state journal cannot be written
+    /// (a full or failing disk, or a failed fdatasync awaiting its snapshot), as for a full
+    /// producer queue: the message is the daemon's to take in, not a dead letter. False when a
+    /// stop came first: `input` is then held back, so no commit passes it and it is read again
+    /// after the restart.
+    private func waitForJournal(_ waits: inout Int, holding input: InputMessage) -> Bool {
+        guard stop.requested == .none else {
+            ledger.holdBack(slot: input.slot, offset: input.offset)
+            return false
+        }
+        waits += 1
+        if waits == 1 || waits % 600 == 0 {
+            logger.error(
+                "The state journal cannot be written; consumption waits until it can",
+                metadata: ["topic": "\(input.topic)", "partition": "\(input.partition)", "offset": "\(input.offset)", "attempts": "\(waits)"])
+        }
+        drainReports(timeoutMs: 100)
+        // Writes what an earlier failure left pending: once that succeeds, changes go ahead.
+        _ = scoring.commitJournal()
+        return true
     }
 
     /// A message the state took in before a restart: not scored or applied again. Its outputs

@@ -179,8 +179,9 @@ public final class ScoringService: Sendable {
         return durability.change(kind == .transaction ? .sourcedTransaction : .sourcedFeedback, recording: sourced, body)
     }
 
-    /// The answer to a state change while the journal cannot be written (`--state-dir`).
-    static let journalFailing = WireError(
+    /// The answer to a state change while the journal cannot be written (`--state-dir`): the
+    /// daemon's own failure, not the input's (a door reading a log waits, never dead-letters it).
+    public static let journalFailing = WireError(
         code: .internal,
         message: "the state journal cannot be written (disk full or failing): state changes are refused until it can; see the daemon's log")
 

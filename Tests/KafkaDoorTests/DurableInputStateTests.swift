@@ -3,6 +3,7 @@ import Logging
 import RDKafka
 import ScoringEngine
 import ScoringModel
+import ScoringTestSupport
 import StreamifyWire
 import Testing
 @testable import KafkaDoor
@@ -138,6 +139,36 @@ extension KafkaClusterTests {
             #expect(secondService.engine.learner.updateCount == referenceEngine.learner.updateCount)
             #expect(secondService.inputs.appliedThrough(InputPartition(name: "sales", partition: 0)) == Int64(input.records.count - 1))
             #expect(secondService.inputs.undeliveredCount == 0, "everything delivered and committed at a graceful stop")
+        }
+
+        /// A state journal that cannot be written is the daemon's failure, not the input's: the
+        /// door waits, dead-letters nothing, and takes everything in once the disk has room.
+        @Test(.timeLimit(.minutes(3))) func unwritableJournalHoldsInputBack() async throws {
+            let cluster = try Self.cluster()
+            var configuration = MockClusterIntegrationTests.configuration(bootstrap: cluster.bootstrapServers, group: "durable-disk-full")
+            configuration.batchSize = 100
+            let input = TestInput.make(valid: 3_000, garbage: 0, invalid: 0, seed: 6)
+            try TestTopics.produce(bootstrap: cluster.bootstrapServers, topic: "sales", input.records)
+            let directory = try makeDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let (service, _) = try Self.open(directory)
+            let disk = try FullDisk(directory: directory.path, prefix: "journal-")
+            try disk.fill()
+            let harness = KafkaDoorHarness(configuration: configuration, scoring: service)
+            #expect(try await harness.wait(seconds: 30) { $0.consumed > 0 })
+            // Refused while the disk is full: held, not dead-lettered. Watched for two seconds.
+            for _ in 0..<20 {
+                let statistics = harness.sidecar.statistics
+                #expect(statistics.deadLettered == 0)
+                #expect(statistics.scored < input.records.count, "everything scored while the journal could not be written")
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            try disk.free()
+            let statistics = try await MockClusterIntegrationTests.finish(harness, on: cluster, configuration: configuration, partitions: 1)
+            #expect(statistics.deadLettered == 0)
+            let accounting = try Accounting.read(bootstrap: cluster.bootstrapServers, configuration: configuration, partitions: 1)
+            #expect(Set(accounting.scores.map(\.breakdown.transactionID)) == input.validIDs)
+            #expect(accounting.deadLetters.isEmpty)
         }
 
         private func makeDirectory() throws -> URL {

@@ -28,6 +28,11 @@ struct OffsetLedger {
         progress[slot].begin(offset: offset, outputs: outputs)
     }
 
+    /// Holds back `offset` of `slot`'s partition: it and what follows stay uncommitted.
+    mutating func holdBack(slot: Int, offset: Int64) {
+        progress[slot].holdBack(offset: offset)
+    }
+
     /// Records the acknowledgement of the output carrying `opaque`; 0 (not input-bound) is ignored.
     @discardableResult
     mutating func acknowledge(opaque: UInt64) -> Bool {

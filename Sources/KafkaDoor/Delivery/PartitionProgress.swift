@@ -29,6 +29,14 @@ struct PartitionProgress {
         advance()
     }
 
+    /// Records that `offset` was consumed but not taken in (a stop came while it waited):
+    /// nothing from it on is committed, and no flush waits for it (it has no output).
+    mutating func holdBack(offset: Int64) {
+        offsets.append(offset)
+        remaining.append(1)
+        advance()
+    }
+
     /// Records one acknowledged output of `offset`. Returns `false` if the offset is unknown.
     @discardableResult
     mutating func acknowledge(offset: Int64) -> Bool {

@@ -703,8 +703,10 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         }
         counters.assignedPartitions.add(partitions.count, ordering: .relaxed)
         if !partitions.isEmpty { counters.assignments.add(1, ordering: .relaxed) }
-        // Newly assigned partitions fetch unless paused too.
-        if pausedForUncommitted, !partitions.isEmpty { setFetching(paused: true, partitions) }
+        // Newly assigned partitions are paused with the rest, or fetch: said each time, as
+        // librdkafka keeps a partition's pause across an unassignment (a partition revoked
+        // while paused, and assigned again after the door resumed, would stay paused for good).
+        if !partitions.isEmpty { setFetching(paused: pausedForUncommitted, partitions) }
     }
 
     // MARK: - Changelog

@@ -57,7 +57,11 @@ public struct RequestPeek: Sendable, Equatable {
         // `request_id` after it is read too, and the refusal echoes it.
         var batchMalformed = false
         while let field = reader.nextField() {
-            if field.number < UInt64.bitWidth, number.bodyMembers & (1 << field.number) != 0 { bodyFields += 1 }
+            // Every member is a message: under another wire type the frame is malformed, which
+            // decoding says.
+            if field.wireType == .lengthDelimited, field.number < UInt64.bitWidth, number.bodyMembers & (1 << field.number) != 0 {
+                bodyFields += 1
+            }
             switch (field.number, field.wireType) {
             case (number.requestID, .varint):
                 requestID = field.varint

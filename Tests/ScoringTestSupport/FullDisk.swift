@@ -38,8 +38,12 @@ public struct FullDisk {
         try redirect(to: open("/dev/null", O_WRONLY))
     }
 
-    /// From now on, writes append to the file again.
+    /// From now on, writes append to the file again. Nothing is done if the descriptor no longer
+    /// points where `fill` or `failSyncs` pointed it: the code under test closed it meanwhile
+    /// (a journal segment retired), and the number may now be another file's.
     public func free() throws {
+        let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(descriptor)")
+        guard target == "/dev/full" || target == "/dev/null" else { return }
         try redirect(to: open(path, O_WRONLY | O_APPEND))
     }
 

@@ -120,7 +120,7 @@ struct DurableStateTests {
     }
 
     @Test(
-        "a model reloaded mid-stream is in the journal: after a crash the restart (configured with the reloaded file) installs it at the same point, and replays what came before under the model that scored it",
+        "a model reloaded mid-stream is in the journal: after a crash the restart (configured with the reloaded file) installs it at the same point; after a snapshot, what came between is replayed under the model that scored it",
         arguments: [false, true])
     func reloadIsReplayed(snapshotBeforeReload: Bool) async throws {
         let (requests, _, _) = ReplaySpeedTests.requests()

@@ -1,3 +1,4 @@
+import ScoringTestSupport
 import StreamifyWire
 import Testing
 
@@ -60,6 +61,16 @@ struct RequestPeekTests {
         }
         // protobuf-c keeps the last occurrence, but parses both: the peek's count bounds the work.
         #expect(transactions.count == 5)
+    }
+
+    @Test("counts the body's fields as messages only: a body field number under another wire type is left to decoding")
+    func bodyFieldsAreMessages() throws {
+        let number = WireFieldNumbers.request
+        let batch = WireBytes.field(number.scoreBatch, .lengthDelimited, [])
+        let wrongType = WireBytes.field(number.score, .varint, WireBytes.varint(1))
+        #expect(try #require(Self.peek(batch + batch)).bodyFields == 2)
+        #expect(try #require(Self.peek(wrongType + batch)).bodyFields == 1)
+        #expect(try #require(Self.peek(WireBytes.field(number.requestID, .varint, WireBytes.varint(3)))).bodyFields == 0)
     }
 
     @Test(

@@ -228,19 +228,14 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         }
         let started = SystemClock.monotonicNanoseconds()
         let decision: ScoringService.Decision
-        var waits = 0
-        while true {
-            switch scoring.score(inbound.message, from: input.position, counters: &scoringCounters) {
-            case .failure(let error) where error == ScoringService.journalFailing:
-                guard waitForJournal(&waits, holding: input) else { return }
-                continue
-            case .failure(let error):
-                deadLetter(input, error: error)
-                return
-            case .success(let scored):
-                decision = scored
-            }
-            break
+        guard let scored = waitingForJournal(input, { scoring.score(inbound.message, from: input.position, counters: &scoringCounters) })
+        else { return }
+        switch scored {
+        case .failure(let error):
+            deadLetter(input, error: error)
+            return
+        case .success(let scored):
+            decision = scored
         }
         let assessment = decision.assessment
         counters.scored.add(1, ordering: .relaxed)
@@ -309,12 +304,8 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         case .success(let decoded):
             feedback = decoded
         }
-        var waits = 0
-        var result = scoring.record(feedback, from: input.position, counters: &scoringCounters)
-        while case .failure(let error) = result, error == ScoringService.journalFailing {
-            guard waitForJournal(&waits, holding: input) else { return }
-            result = scoring.record(feedback, from: input.position, counters: &scoringCounters)
-        }
+        guard let result = waitingForJournal(input, { scoring.record(feedback, from: input.position, counters: &scoringCounters) })
+        else { return }
         switch result {
         case .failure(let error):
             deadLetter(input, error: error)
@@ -331,26 +322,32 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         }
     }
 
-    /// Waits a moment after `input` was refused because the state journal cannot be written
-    /// (a full or failing disk, or a failed fdatasync awaiting its snapshot), as for a full
-    /// producer queue: the message is the daemon's to take in, not a dead letter. False when a
-    /// stop came first: `input` is then held back, so no commit passes it and it is read again
-    /// after the restart.
-    private func waitForJournal(_ waits: inout Int, holding input: InputMessage) -> Bool {
-        guard stop.requested == .none else {
-            ledger.holdBack(slot: input.slot, offset: input.offset)
-            return false
+    /// What `take` (taking `input` into the state) answers, tried again while it is refused
+    /// because the state journal cannot be written (a full or failing disk, or a failed
+    /// fdatasync awaiting its snapshot), waiting as for a full producer queue: the message is the
+    /// daemon's to take in, not a dead letter. Nil when a stop came first: `input` is then held
+    /// back, so no commit passes it and it is read again after the restart.
+    private func waitingForJournal<Value>(
+        _ input: InputMessage, _ take: () -> Result<Value, WireError>
+    ) -> Result<Value, WireError>? {
+        var waits = 0
+        while true {
+            let result = take()
+            guard case .failure(let error) = result, error == ScoringService.journalFailing else { return result }
+            guard stop.requested == .none else {
+                ledger.holdBack(slot: input.slot, offset: input.offset)
+                return nil
+            }
+            waits += 1
+            if waits == 1 || waits % 600 == 0 {
+                logger.error(
+                    "The state journal cannot be written; consumption waits until it can",
+                    metadata: ["topic": "\(input.topic)", "partition": "\(input.partition)", "offset": "\(input.offset)", "attempts": "\(waits)"])
+            }
+            drainReports(timeoutMs: 100)
+            // Writes what an earlier failure left pending: once that succeeds, changes go ahead.
+            _ = scoring.commitJournal()
         }
-        waits += 1
-        if waits == 1 || waits % 600 == 0 {
-            logger.error(
-                "The state journal cannot be written; consumption waits until it can",
-                metadata: ["topic": "\(input.topic)", "partition": "\(input.partition)", "offset": "\(input.offset)", "attempts": "\(waits)"])
-        }
-        drainReports(timeoutMs: 100)
-        // Writes what an earlier failure left pending: once that succeeds, changes go ahead.
-        _ = scoring.commitJournal()
-        return true
     }
 
     /// A message the state took in before a restart: not scored or applied again. Its outputs

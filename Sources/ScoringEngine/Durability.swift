@@ -74,9 +74,15 @@ public final class Durability: Sendable {
     /// Applies `body` and appends `record`: one state change, in journal order.
     @inline(__always)
     func change<Record: BitwiseCopyable, Result>(_ kind: RecordKind, recording record: Record, _ body: () -> Result) -> Result {
+        withUnsafeBytes(of: record) { inOrder(kind, payload: $0, body) }
+    }
+
+    /// Runs `body` and appends its record (`kind`, `payload`) under the ordering lock.
+    @inline(__always)
+    private func inOrder<Result>(_ kind: RecordKind, payload: UnsafeRawBufferPointer, _ body: () -> Result) -> Result {
         order.withLock { _ in
             let result = body()
-            withUnsafeBytes(of: record) { journal.append(kind: kind.rawValue, payload: $0) }
+            journal.append(kind: kind.rawValue, payload: payload)
             return result
         }
     }
@@ -103,11 +109,7 @@ public final class Durability: Sendable {
         writer.write(position)
         writer.writeFlag(outcome != nil)
         outcome?.write(to: &writer)
-        let bytes = writer.finish()
-        order.withLock { _ in
-            adopt()
-            bytes.withUnsafeBytes { journal.append(kind: RecordKind.adoptedCard.rawValue, payload: $0) }
-        }
+        writer.finish().withUnsafeBytes { inOrder(.adoptedCard, payload: $0, adopt) }
     }
 
     /// Installs `model` as `engine`'s champion and journals it, committed at once (a reload is
@@ -115,11 +117,7 @@ public final class Durability: Sendable {
     func install(_ model: RiskModel, in engine: RiskEngine) {
         var writer = StateWriter()
         writer.write(model)
-        let bytes = writer.finish()
-        order.withLock { _ in
-            engine.install(model)
-            bytes.withUnsafeBytes { journal.append(kind: RecordKind.install.rawValue, payload: $0) }
-        }
+        writer.finish().withUnsafeBytes { inOrder(.install, payload: $0) { engine.install(model) } }
         commit()
     }
 

@@ -436,7 +436,6 @@ public final class FrameProcessor {
     static let notARequest = "frame is not a valid streamify.v1.Request"
     /// Why a `score` request, or an item of a batch, was refused MALFORMED: it holds no transaction.
     static let transactionMissing = "transaction is missing"
-    /// Why a request was refused DEADLINE_EXCEEDED without being scored.
     /// Why a request holding two bodies (two `score_batch` fields, or `score` and `feedback`) is
     /// refused: decoding keeps only the last, and what came before it would go unanswered.
     static let bodyRepeated =
@@ -445,6 +444,7 @@ public final class FrameProcessor {
     /// Why a negative `deadline_ms` is refused rather than read as no deadline.
     static let deadlineNegative = "deadline_ms must be Unix epoch milliseconds, or 0 for no deadline"
 
+    /// Why a request was refused DEADLINE_EXCEEDED without being scored.
     static let deadlineCannotBeMet = "deadline_ms passed, or is too close to answer in time, before the server reached the request"
     /// Why a scoring request was shed.
     static let queueDelayExceeded =

@@ -189,11 +189,7 @@ public final class Journal: @unchecked Sendable {
             segmentBytes += pending.count
             pending.removeAll()
             if fsyncPolicy == .always {
-                guard fdatasync(descriptor) == 0 else {
-                    let error = StateFileError("fdatasync", path: segmentFile)
-                    syncFailed(in: segment)
-                    throw error
-                }
+                try forceToDisk(descriptor, segment: segment, path: segmentFile)
             } else {
                 unsynced = true
             }
@@ -254,11 +250,7 @@ public final class Journal: @unchecked Sendable {
         /// Forces the segment to the disk and closes it.
         public func sync() throws(StateFileError) {
             defer { Glibc.close(descriptor) }
-            guard fdatasync(descriptor) == 0 else {
-                let error = StateFileError("fdatasync", path: path)
-                journal.syncFailed(in: segment)
-                throw error
-            }
+            try journal.forceToDisk(descriptor, segment: segment, path: path)
         }
     }
 
@@ -268,11 +260,7 @@ public final class Journal: @unchecked Sendable {
         try mutex.withLock { _ throws(StateFileError) in
             try commitLocked(waitingForSnapshot: false)
             guard descriptor >= 0 else { return }
-            guard fdatasync(descriptor) == 0 else {
-                let error = StateFileError("fdatasync", path: segmentPath(segment))
-                syncFailed(in: segment)
-                throw error
-            }
+            try forceToDisk(descriptor, segment: segment, path: segmentFile)
             unsynced = false
         }
     }
@@ -287,8 +275,18 @@ public final class Journal: @unchecked Sendable {
         // Outside the lock: commits go on while the disk catches up. A failure does not stop
         // them (this policy already accepts losing a second to a power cut); it asks for a
         // snapshot (`needsSnapshot`), after which what it covered no longer matters.
-        if fdatasync(target.descriptor) != 0 { syncFailed(in: target.segment) }
+        try? forceToDisk(target.descriptor, segment: target.segment, path: segmentPath(target.segment))
         Glibc.close(target.descriptor)
+    }
+
+    /// fdatasync(2) of `descriptor`, open on `segment`: a failure is noted (`needsSnapshot`),
+    /// since no later fdatasync would report it again, and thrown.
+    fileprivate func forceToDisk(_ descriptor: Int32, segment: UInt64, path: String) throws(StateFileError) {
+        guard fdatasync(descriptor) == 0 else {
+            let error = StateFileError("fdatasync", path: path)
+            syncFailed(in: segment)
+            throw error
+        }
     }
 
     /// Opens (creating with a header, or appending to) segment `number`; call under the lock or in init.

@@ -7,15 +7,9 @@ import Testing
 /// and a label past the bound gets a clear answer.
 @Suite("Reliability: label bounds (real binary, .offCooperativePool)")
 struct LabelLimitsTests {
-    /// A fraud label for transaction `index`, reported a second after it; ahead of an event clock
-    /// nothing has moved yet, so it is held.
+    /// A fraud label for transaction `index`, held: nothing has moved the event clock yet.
     static func heldLabel(_ index: Int) -> Request {
-        Request(
-            requestID: UInt64(100 + index),
-            body: .feedback(
-                Feedback(
-                    transactionID: "held-\(index)", cardID: "card-\(index)", label: .fraud, eventTimeMs: Fixtures.start,
-                    reportedTimeMs: Fixtures.start + 1_000)))
+        Fixtures.label(index, card: "card-\(index)", requestID: UInt64(100 + index))
     }
 
     static func outcome(_ response: Response) -> LabelOutcome? {

@@ -46,12 +46,7 @@ struct TLSTests {
         """
 
     static func label(_ index: Int) -> Request {
-        Request(
-            requestID: UInt64(500 + index),
-            body: .feedback(
-                Feedback(
-                    transactionID: "tx-\(index)", cardID: "tls-card", label: .fraud, eventTimeMs: Fixtures.start,
-                    reportedTimeMs: Fixtures.start + 1_000)))
+        Fixtures.label(index, card: "tls-card", requestID: UInt64(500 + index))
     }
 
     static var hasTools: Bool {

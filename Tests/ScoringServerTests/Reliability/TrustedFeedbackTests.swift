@@ -14,12 +14,7 @@ import Glibc
 @Suite("Reliability: trusted feedback (real binary, .offCooperativePool)")
 struct TrustedFeedbackTests {
     static func label(_ index: Int, card: String) -> Request {
-        Request(
-            requestID: UInt64(1_000 + index),
-            body: .feedback(
-                Feedback(
-                    transactionID: "tx-\(index)", cardID: card, label: .fraud, eventTimeMs: Fixtures.start,
-                    reportedTimeMs: Fixtures.start + 1_000)))
+        Fixtures.label(index, card: card, requestID: UInt64(1_000 + index))
     }
 
     static func writeToken(_ token: String, mode: mode_t, in directory: URL) throws -> String {

@@ -14,6 +14,16 @@ enum Fixtures {
             merchantCategory: "5411", paymentMethod: "credit_card", channel: .cardPresent)
     }
 
+    /// A fraud label for transaction `tx-<index>` of `card`, made at `start` and reported a second
+    /// later: ahead of an event clock nothing has moved yet, so the engine holds it.
+    static func label(_ index: Int, card: String, requestID: UInt64) -> Request {
+        Request(
+            requestID: requestID,
+            body: .feedback(
+                Feedback(
+                    transactionID: "tx-\(index)", cardID: card, label: .fraud, eventTimeMs: start, reportedTimeMs: start + 1_000)))
+    }
+
     static func breakdown(_ response: Response?) -> RiskBreakdown? {
         if case .breakdown(let breakdown) = response?.body { return breakdown }
         return nil

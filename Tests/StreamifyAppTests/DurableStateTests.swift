@@ -94,15 +94,16 @@ struct DurableStateTests {
             try await first.stop()
         case .crash, .crashWithSnapshots:
             if stop == .crashWithSnapshots {
-                // Snapshots are compacted from the journal in the background: wait for one.
+                // Snapshots are compacted from the journal in the background: wait for one
+                // beyond the empty state's, which every fresh start writes.
                 let deadline = ContinuousClock.now + .seconds(30)
-                while try SnapshotStore(directory: directory.path).snapshots().isEmpty, ContinuousClock.now < deadline {
+                while try Self.takenWhileScoring(in: directory.path).isEmpty, ContinuousClock.now < deadline {
                     try await Task.sleep(for: .milliseconds(20))
                 }
             }
             try image.copyAsCrashImage(of: directory.path)
             stateDirectory = image.path
-            let snapshots = try SnapshotStore(directory: image.path).snapshots()
+            let snapshots = try Self.takenWhileScoring(in: image.path)
             #expect((stop == .crash) == snapshots.isEmpty, "snapshots taken while scoring: \(snapshots.map(\.sequence))")
         }
 
@@ -162,6 +163,49 @@ struct DurableStateTests {
         #expect(crashed.1.models.hasPrefix("reloaded-1"), "\(crashed.1.models)")
         let firstDifference = crashed.0.indices.first { crashed.0[$0] != uninterrupted.0[$0] }
         #expect(firstDifference == nil, "answer \(firstDifference ?? -1) differs")
+    }
+
+    @Test("a model changed while the daemon was down, before any snapshot but the fresh start's: the journal is replayed under the model that scored it, then the new one is installed")
+    func modelChangedBeforeFirstSnapshot() async throws {
+        let (requests, _, _) = ReplaySpeedTests.requests()
+        var changed = try RiskModel.decode(json: Array("""
+            {"version": "changed", "combiner": "logistic",
+             "logistic": {"bias": -4, "coefficients": {"amount_score": 6, "velocity_score": 6, "geographic_score": 6,
+                                                        "device_score": 4, "pattern_score": 4}},
+             "thresholds": {"medium": 0.3, "high": 0.6, "critical": 0.85}}
+            """.utf8))
+        changed.version = "changed-1"
+        let stopAfter = 1_500
+
+        // Reference: one daemon, the new model installed at that point as a reload would.
+        let directory = try TestStateDirectory()
+        let live = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
+        var expected = try await Self.play(requests.prefix(stopAfter), on: live)
+        let image = try TestStateDirectory()
+        try image.copyAsCrashImage(of: directory.path)
+        live.application.scoring.install(changed)
+        expected += try await Self.play(requests.dropFirst(stopAfter), on: live)
+        let expectedFacts = EngineFacts(live.application.scoring.engine)
+        let expectedState = Self.stateBytes(live.application.scoring.engine)
+        try await live.stop()
+
+        // The same state as a crash left it, restarted with the changed model file.
+        #expect(try Self.takenWhileScoring(in: image.path).isEmpty, "only the fresh start's snapshot")
+        let restarted = try await ReplaySpeedTests.startServer(stateDirectory: image.path) { $0.model = changed }
+        let answers = try await Self.play(requests.dropFirst(stopAfter), on: restarted)
+        let facts = EngineFacts(restarted.application.scoring.engine)
+        let state = Self.stateBytes(restarted.application.scoring.engine)
+        try await restarted.stop()
+
+        #expect(facts == expectedFacts)
+        #expect(state == expectedState, "the restarted engine's state differs from the live one's")
+        let firstDifference = answers.indices.first { answers[$0] != expected[stopAfter + $0] }
+        #expect(firstDifference == nil, "answer \(stopAfter + (firstDifference ?? 0)) differs")
+    }
+
+    /// The snapshots in `directory` but the one of the empty state a fresh start writes.
+    static func takenWhileScoring(in directory: String) throws -> [SnapshotStore.Snapshot] {
+        try SnapshotStore(directory: directory).snapshots().filter { $0.sequence > 0 }
     }
 
     /// The engine's whole state as a snapshot would write it.

@@ -90,4 +90,32 @@ struct DurableStateDaemonTests {
         #expect(answers == expected, "killed after \(killedAfter) of \(Self.history.count)")
         #expect(second.terminate() == 0)
     }
+
+    @Test("a snapshot that cannot be written is logged and counted, scoring goes on, and a later check writes it once it can")
+    func failedSnapshotIsCounted() throws {
+        let directory = try makeTestDirectory("streamify-snapshot")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let state = directory.path + "/state"
+        let daemon = try DaemonProcess.start(
+            arguments: Self.arguments + ["--state-dir", state, "--snapshot-journal-bytes", "1048576", "--metrics", "127.0.0.1:0"])
+        let port = try #require(daemon.metricsPort)
+        // The next snapshot moves the journal on to segment 1; a directory in that file's place
+        // makes the move, and so the snapshot, fail.
+        let obstruction = state + "/journal-0000000000000001.log"
+        try FileManager.default.createDirectory(atPath: obstruction, withIntermediateDirectories: false)
+        // Enough for more than a MiB of journal, in bursts the answers of which fit the buffers.
+        let transactions = (0..<12_000).map { Fixtures.transaction($0, card: "c\($0 % 500)") }
+        for start in stride(from: 0, to: transactions.count, by: 1_000) {
+            _ = try Self.score(transactions[start..<start + 1_000], on: daemon)
+        }
+        #expect(try waitForMetric("streamify_state_snapshot_failures_total", port: port) { $0 >= 1 })
+        #expect(daemon.logLines().contains { $0["message"] as? String == "state snapshot failed; the journal keeps everything" })
+        #expect(try Self.score(Self.next, on: daemon).count == Self.next.count, "scoring goes on")
+
+        try FileManager.default.removeItem(atPath: obstruction)
+        #expect(try waitForMetric("streamify_state_snapshots_total", port: port) { $0 >= 1 })
+        let names = try FileManager.default.contentsOfDirectory(atPath: state)
+        #expect(names.contains { $0.hasPrefix("snapshot-") && $0.hasSuffix(".state") && $0 != "snapshot-0000000000000000.state" }, "\(names)")
+        #expect(daemon.terminate() == 0)
+    }
 }

@@ -131,3 +131,14 @@ public func metricSamples(_ name: String, in metrics: String) -> [Int] {
         .filter { $0.hasPrefix(name + " ") || $0.hasPrefix(name + "{") }
         .compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }
 }
+
+/// Polls the daemon's `/metrics` on `port` every 50 ms until the first sample of `name` satisfies
+/// `holds`, for at most `seconds` (the engine's counters and gauges move on its 5-second timer).
+public func waitForMetric(_ name: String, port: Int, seconds: Double = 30, until holds: (Int) -> Bool) throws -> Bool {
+    let deadline = Date(timeIntervalSinceNow: seconds)
+    repeat {
+        if let value = metricSamples(name, in: try httpGet(port: port, path: "/metrics")).first, holds(value) { return true }
+        usleep(50_000)
+    } while Date() < deadline
+    return false
+}

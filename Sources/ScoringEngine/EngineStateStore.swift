@@ -41,12 +41,6 @@ public struct EngineStateStore: Sendable {
         public var setAside: [SnapshotStore.Snapshot] = []
         /// The journal records replayed and any tail cut off.
         public var replay = Journal.ReplayReport()
-
-        /// Whether the directory held no state at all: no snapshot, damaged or not, and no
-        /// journal record, torn or whole.
-        public var isFresh: Bool {
-            snapshot == nil && setAside.isEmpty && replay.records == 0 && replay.truncated.isEmpty
-        }
     }
 
     /// A new engine holding the state the directory records, and the journal to go on with.
@@ -78,13 +72,11 @@ public struct EngineStateStore: Sendable {
             durability.install(model, in: engine)
         }
         log(loaded, engine: engine, inputs: inputs)
-        if loaded.isFresh {
-            // Snapshot `segment` of the empty state: it records the champion the journal begins
-            // under, which no record does, so a restart with another --model replays under this one.
-            _ = try write(engine, inputs: inputs, as: segment, started: .now, kind: "at a fresh start")
-        }
-        if loaded.report.replacedChampion != nil {
-            // A snapshot now, so a restart need not replay the state up to the new champion.
+        if loaded.snapshot == nil || loaded.report.replacedChampion != nil {
+            // A snapshot now. Without one no file would say which champion the journal goes on
+            // under (no record does: a new directory, every snapshot damaged, or a journal an
+            // older build began), and a restart with another --model would replay under that one.
+            // And after a new champion, so that a restart need not replay the state up to it.
             try snapshot(engine, durability: durability)
         }
         return (engine, durability, loaded)

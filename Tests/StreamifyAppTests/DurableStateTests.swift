@@ -85,6 +85,7 @@ struct DurableStateTests {
                 configuration.engineService.snapshotJournalBytes = 16 << 10
             }
         }
+        let atStart = try #require(try Self.newestSnapshot(in: directory.path), "a start without a snapshot takes one")
         var answers = try await Self.play(requests.prefix(stopAfter), on: first)
         let cardsBefore = first.application.scoring.engine.cardsTracked
         var stateDirectory = directory.path
@@ -95,15 +96,15 @@ struct DurableStateTests {
         case .crash, .crashWithSnapshots:
             if stop == .crashWithSnapshots {
                 // Snapshots are compacted from the journal in the background: wait for one
-                // beyond the empty state's, which every fresh start writes.
+                // beyond the start's.
                 let deadline = ContinuousClock.now + .seconds(30)
-                while try Self.takenWhileScoring(in: directory.path).isEmpty, ContinuousClock.now < deadline {
+                while try Self.newestSnapshot(in: directory.path) == atStart, ContinuousClock.now < deadline {
                     try await Task.sleep(for: .milliseconds(20))
                 }
             }
             try image.copyAsCrashImage(of: directory.path)
             stateDirectory = image.path
-            let snapshots = try Self.takenWhileScoring(in: image.path)
+            let snapshots = try SnapshotStore(directory: image.path).snapshots().filter { $0.sequence > atStart }
             #expect((stop == .crash) == snapshots.isEmpty, "snapshots taken while scoring: \(snapshots.map(\.sequence))")
         }
 
@@ -165,7 +166,7 @@ struct DurableStateTests {
         #expect(firstDifference == nil, "answer \(firstDifference ?? -1) differs")
     }
 
-    @Test("a model changed while the daemon was down, before any snapshot but the fresh start's: the journal is replayed under the model that scored it, then the new one is installed")
+    @Test("a model changed while the daemon was down, before any snapshot but the first start's: the journal is replayed under the model that scored it, then the new one is installed")
     func modelChangedBeforeFirstSnapshot() async throws {
         let (requests, _, _) = ReplaySpeedTests.requests()
         var changed = try RiskModel.decode(json: Array("""
@@ -180,6 +181,7 @@ struct DurableStateTests {
         // Reference: one daemon, the new model installed at that point as a reload would.
         let directory = try TestStateDirectory()
         let live = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
+        let atStart = try #require(try Self.newestSnapshot(in: directory.path), "a start without a snapshot takes one")
         var expected = try await Self.play(requests.prefix(stopAfter), on: live)
         let image = try TestStateDirectory()
         try image.copyAsCrashImage(of: directory.path)
@@ -190,7 +192,7 @@ struct DurableStateTests {
         try await live.stop()
 
         // The same state as a crash left it, restarted with the changed model file.
-        #expect(try Self.takenWhileScoring(in: image.path).isEmpty, "only the fresh start's snapshot")
+        #expect(try Self.newestSnapshot(in: image.path) == atStart, "no snapshot but the start's")
         let restarted = try await ReplaySpeedTests.startServer(stateDirectory: image.path) { $0.model = changed }
         let answers = try await Self.play(requests.dropFirst(stopAfter), on: restarted)
         let facts = EngineFacts(restarted.application.scoring.engine)
@@ -203,9 +205,9 @@ struct DurableStateTests {
         #expect(firstDifference == nil, "answer \(stopAfter + (firstDifference ?? 0)) differs")
     }
 
-    /// The snapshots in `directory` but the one of the empty state a fresh start writes.
-    static func takenWhileScoring(in directory: String) throws -> [SnapshotStore.Snapshot] {
-        try SnapshotStore(directory: directory).snapshots().filter { $0.sequence > 0 }
+    /// The number of the newest snapshot in `directory` (a start without one writes one).
+    static func newestSnapshot(in directory: String) throws -> UInt64? {
+        try SnapshotStore(directory: directory).snapshots().first?.sequence
     }
 
     /// The engine's whole state as a snapshot would write it.

@@ -77,7 +77,7 @@ public struct EngineStateStore: Sendable {
             // under (no record does: a new directory, every snapshot damaged, or a journal an
             // older build began), and a restart with another --model would replay under that one.
             // And after a new champion, so that a restart need not replay the state up to it.
-            try snapshot(engine, durability: durability)
+            try snapshot(engine, durability: durability, kind: "at start")
         }
         return (engine, durability, loaded)
     }
@@ -217,9 +217,14 @@ public struct EngineStateStore: Sendable {
     /// scores or labels any more: it reads the live engine.
     @discardableResult
     public func snapshot(_ engine: RiskEngine, durability: Durability) throws -> SnapshotTaken {
+        try snapshot(engine, durability: durability, kind: "at stop")
+    }
+
+    /// `snapshot(_:durability:)`, logged as taken `kind` ("at stop", "at start").
+    private func snapshot(_ engine: RiskEngine, durability: Durability, kind: String) throws -> SnapshotTaken {
         let started = ContinuousClock.now
         let next = try startNextSegment(of: durability.journal)
-        let taken = try write(engine, inputs: durability.inputs, as: next, started: started, kind: "at stop")
+        let taken = try write(engine, inputs: durability.inputs, as: next, started: started, kind: kind)
         durability.journal.snapshotWritten(before: next)
         return taken
     }

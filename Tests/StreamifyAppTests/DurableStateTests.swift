@@ -121,18 +121,24 @@ struct DurableStateTests {
         #expect(facts == reference.facts)
     }
 
+    /// A logistic champion unlike the built-in one: the model file an operator changes to.
+    static func newModel(version: String) throws -> RiskModel {
+        var model = try RiskModel.decode(json: Array("""
+            {"version": "new", "combiner": "logistic",
+             "logistic": {"bias": -4, "coefficients": {"amount_score": 5, "velocity_score": 7, "geographic_score": 5,
+                                                        "device_score": 5, "pattern_score": 5}},
+             "thresholds": {"medium": 0.3, "high": 0.6, "critical": 0.85}}
+            """.utf8))
+        model.version = version
+        return model
+    }
+
     @Test(
         "a model reloaded mid-stream is in the journal: after a crash the restart (configured with the reloaded file) installs it at the same point; after a snapshot, what came between is replayed under the model that scored it",
         arguments: [false, true])
     func reloadIsReplayed(snapshotBeforeReload: Bool) async throws {
         let (requests, _, _) = ReplaySpeedTests.requests()
-        var reloaded = try RiskModel.decode(json: Array("""
-            {"version": "reloaded", "combiner": "logistic",
-             "logistic": {"bias": -4, "coefficients": {"amount_score": 5, "velocity_score": 7, "geographic_score": 5,
-                                                        "device_score": 5, "pattern_score": 5}},
-             "thresholds": {"medium": 0.3, "high": 0.6, "critical": 0.85}}
-            """.utf8))
-        reloaded.version = "reloaded-1"
+        let reloaded = try Self.newModel(version: "reloaded-1")
         func run(crashing: Bool) async throws -> ([Response], EngineFacts) {
             let directory = try TestStateDirectory()
             let first = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
@@ -169,13 +175,7 @@ struct DurableStateTests {
     @Test("a model changed while the daemon was down, before any snapshot but the first start's: the journal is replayed under the model that scored it, then the new one is installed")
     func modelChangedBeforeFirstSnapshot() async throws {
         let (requests, _, _) = ReplaySpeedTests.requests()
-        var changed = try RiskModel.decode(json: Array("""
-            {"version": "changed", "combiner": "logistic",
-             "logistic": {"bias": -4, "coefficients": {"amount_score": 6, "velocity_score": 6, "geographic_score": 6,
-                                                        "device_score": 4, "pattern_score": 4}},
-             "thresholds": {"medium": 0.3, "high": 0.6, "critical": 0.85}}
-            """.utf8))
-        changed.version = "changed-1"
+        let changed = try Self.newModel(version: "changed-1")
         let stopAfter = 1_500
 
         // Reference: one daemon, the new model installed at that point as a reload would.

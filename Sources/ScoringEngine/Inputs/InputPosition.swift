@@ -33,6 +33,11 @@ public struct InputPartition: Hashable, Sendable, BitwiseCopyable, CustomStringC
 public struct InputPosition: Hashable, Sendable, BitwiseCopyable, CustomStringConvertible {
     /// The partition the message came from.
     public var input: InputPartition
+    /// The bytes the alignment of `offset` leaves after `input`: zeros, spelled out so that a
+    /// journal record of this position writes zeros there rather than whatever the memory held
+    /// (the layout is unchanged; `RecordPaddingTests` checks nothing is left uncovered). Not
+    /// part of the value: a record an earlier build wrote holds whatever it held there.
+    private var spare: UInt32 = 0
     /// Its offset in that partition.
     public var offset: Int64
 
@@ -40,6 +45,15 @@ public struct InputPosition: Hashable, Sendable, BitwiseCopyable, CustomStringCo
     public init(_ input: InputPartition, offset: Int64) {
         self.input = input
         self.offset = offset
+    }
+
+    public static func == (left: InputPosition, right: InputPosition) -> Bool {
+        left.input == right.input && left.offset == right.offset
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(input)
+        hasher.combine(offset)
     }
 
     public var description: String { "\(input)@\(offset)" }

@@ -7,6 +7,10 @@ public struct OutcomeEntry: TableEntry, Sendable {
     public private(set) var lastSeen: UInt32
     /// The feature vector it was scored with, packed (the log holds a million of these).
     public var packedFeatures: PackedFeatureVector
+    /// The byte the alignment of `card` leaves after `packedFeatures`: zero, spelled out so that
+    /// a snapshot writes a zero there rather than whatever the memory held (the layout is
+    /// unchanged; `RecordPaddingTests` checks nothing is left uncovered).
+    private var spareAfterFeatures: UInt8 = 0
     /// Fingerprint of its card.
     public var card: EntityKey
     /// Fingerprint of its merchant.

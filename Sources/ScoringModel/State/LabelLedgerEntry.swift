@@ -5,6 +5,10 @@ public struct LabelLedgerEntry: TableEntry, Sendable {
     public private(set) var key: UInt64
     /// The labelled transaction's event time: the entry expires a maturity period after it.
     public private(set) var lastSeen: UInt32
+    /// The bytes up to the stride (a snapshot writes entries a stride apart): zeros, spelled out
+    /// so that it writes zeros there rather than whatever the memory held (the stride, and so the
+    /// state layout, is unchanged; `RecordPaddingTests` checks nothing is left uncovered).
+    private var spare: UInt32 = 0
 
     /// The first label for `key`, on a transaction at event time `firstSeen`.
     public init(key: UInt64, firstSeen: UInt32) {

@@ -36,9 +36,9 @@ public struct TransactionFeatures: Sendable, BitwiseCopyable {
     public var eventTimeMs: Int64
     /// Whether `latitude` and `longitude` hold a location (both are 0 otherwise).
     public var hasLocation: Bool
-    /// The bytes the alignment of `latitude` leaves after `hasLocation`: zeros, spelled out so that a journal record of these
-    /// features writes zeros there rather than whatever the memory held (the layout is unchanged;
-    /// `RecordPaddingTests` checks nothing is left uncovered).
+    /// The bytes the alignment of `latitude` leaves after `hasLocation`: zeros, spelled out so that
+    /// a journal record of these features writes zeros there rather than whatever the memory held
+    /// (the layout is unchanged; `RecordPaddingTests` checks nothing is left uncovered).
     private var spareAfterHasLocation = InlineArray<7, UInt8>(repeating: 0)
     /// Degrees north; 0 without a location.
     public var latitude: Double
@@ -52,9 +52,9 @@ public struct TransactionFeatures: Sendable, BitwiseCopyable {
     public var paymentMethod: PaymentMethod
     /// How the card was used.
     public var channel: TransactionChannel
-    /// The bytes the alignment of `transaction` leaves after `channel`: zeros, spelled out so that a journal record of these
-    /// features writes zeros there rather than whatever the memory held (the layout is unchanged;
-    /// `RecordPaddingTests` checks nothing is left uncovered).
+    /// The bytes the alignment of `transaction` leaves after `channel`: zeros, spelled out so that
+    /// a journal record of these features writes zeros there rather than whatever the memory held
+    /// (the layout is unchanged; `RecordPaddingTests` checks nothing is left uncovered).
     private var spareAfterChannel = InlineArray<3, UInt8>(repeating: 0)
     /// Fingerprint of the transaction id: the key its outcome is logged under (`.none`: not logged).
     public var transaction: EntityKey

@@ -16,9 +16,9 @@ public struct FeedbackFeatures: Sendable, BitwiseCopyable {
     public var merchant: EntityKey
     /// What the transaction turned out to be.
     public var outcome: Outcome
-    /// The bytes the alignment of `eventTimeMs` leaves after `outcome`: zeros, spelled out so that a journal record of these
-    /// features writes zeros there rather than whatever the memory held (the layout is unchanged;
-    /// `RecordPaddingTests` checks nothing is left uncovered).
+    /// The bytes the alignment of `eventTimeMs` leaves after `outcome`: zeros, spelled out so that
+    /// a journal record of these features writes zeros there rather than whatever the memory held
+    /// (the layout is unchanged; `RecordPaddingTests` checks nothing is left uncovered).
     private var spareAfterOutcome = InlineArray<7, UInt8>(repeating: 0)
     /// Unix epoch milliseconds of the labelled transaction.
     public var eventTimeMs: Int64

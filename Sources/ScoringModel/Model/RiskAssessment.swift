@@ -6,9 +6,10 @@ public struct FactorOutcome: Sendable, BitwiseCopyable {
     public var weight: Float
     /// This factor's share of the total score; the five add up to it. 0 until combined.
     public var contribution: Float
-    /// The bytes the alignment of `primary` leaves after `contribution`: zeros, spelled out so that a raw copy written
-    /// to the state (an input's recorded answer) holds zeros there rather than whatever the memory
-    /// held (the layout is unchanged; `RecordPaddingTests` checks nothing is left uncovered).
+    /// The bytes the alignment of `primary` leaves after `contribution`: zeros, spelled out so that
+    /// a raw copy written to the state (an input's recorded answer) holds zeros there rather than
+    /// whatever the memory held (the layout is unchanged; `RecordPaddingTests` checks nothing is
+    /// left uncovered).
     private var spare: UInt32 = 0
     /// The strongest evidence.
     public var primary: Signal

@@ -23,9 +23,10 @@ public struct Signal: Sendable, BitwiseCopyable {
 
     /// What was seen; says what `a`, `b` and `c` mean.
     public var kind: Kind
-    /// The bytes the alignment of `a` leaves after `kind`: zeros, spelled out so that a raw copy written
-    /// to the state (an input's recorded answer) holds zeros there rather than whatever the memory
-    /// held (the layout is unchanged; `RecordPaddingTests` checks nothing is left uncovered).
+    /// The bytes the alignment of `a` leaves after `kind`: zeros, spelled out so that a raw copy
+    /// written to the state (an input's recorded answer) holds zeros there rather than whatever the
+    /// memory held (the layout is unchanged; `RecordPaddingTests` checks nothing is left
+    /// uncovered).
     private var spare = InlineArray<7, UInt8>(repeating: 0)
     /// First value (its meaning depends on `kind`, e.g. the amount for `.amountInLine`).
     public var a: Double

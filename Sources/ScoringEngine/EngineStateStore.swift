@@ -221,6 +221,7 @@ public struct EngineStateStore: Sendable {
     }
 
     /// `snapshot(_:durability:)`, logged as taken `kind` ("at stop", "at start").
+    @discardableResult
     private func snapshot(_ engine: RiskEngine, durability: Durability, kind: String) throws -> SnapshotTaken {
         let started = ContinuousClock.now
         let next = try startNextSegment(of: durability.journal)

@@ -252,7 +252,7 @@ let package = Package(
             name: "ScoringServerTests",
             dependencies: [
                 "ScoringClient", "StreamifyWire", "ScoringTestSupport", "SocketDoor", "ScoringEngine", "ScoringModel",
-                "CStreamifyProto", nioCore, nioPosix, nioEmbedded, logging,
+                "StateStore", "CStreamifyProto", nioCore, nioPosix, nioEmbedded, logging,
             ],
             swiftSettings: swiftSettings
         ),

@@ -323,7 +323,8 @@ public final class Journal: @unchecked Sendable {
 
     func segmentPath(_ number: UInt64) -> String { Self.segmentPath(number, in: directory) }
 
-    static func segmentPath(_ number: UInt64, in directory: String) -> String {
+    /// The path of segment `number`'s file in `directory`.
+    package static func segmentPath(_ number: UInt64, in directory: String) -> String {
         directory + "/" + names.name(number)
     }
 

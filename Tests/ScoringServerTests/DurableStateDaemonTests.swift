@@ -1,5 +1,6 @@
 import Foundation
 import ScoringTestSupport
+import StateStore
 import StreamifyWire
 import Testing
 
@@ -102,10 +103,8 @@ struct DurableStateDaemonTests {
         let port = try #require(daemon.metricsPort)
         // The next snapshot moves the journal on to its next segment; a directory in that
         // file's place makes the move, and so the snapshot, fail.
-        let segments = try FileManager.default.contentsOfDirectory(atPath: state).filter { $0.hasPrefix("journal-") }.sorted()
-        let current = try #require(segments.last.flatMap { UInt64($0.dropFirst("journal-".count).prefix { $0 != "." }) })
-        let next = String(current + 1)
-        let obstruction = state + "/journal-" + String(repeating: "0", count: 16 - next.count) + next + ".log"
+        let current = try #require(try Journal.segments(in: state).last)
+        let obstruction = Journal.segmentPath(current + 1, in: state)
         let snapshotsBefore = try FileManager.default.contentsOfDirectory(atPath: state).filter { $0.hasSuffix(".state") }
         try FileManager.default.createDirectory(atPath: obstruction, withIntermediateDirectories: false)
         // Enough for more than a MiB of journal, in bursts the answers of which fit the buffers.

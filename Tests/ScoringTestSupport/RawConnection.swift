@@ -132,13 +132,20 @@ public func metricSamples(_ name: String, in metrics: String) -> [Int] {
         .compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }
 }
 
+/// Polls `condition` every `interval` seconds for up to `seconds`; whether it came to hold.
+public func eventually(within seconds: Double, every interval: Double = 0.01, _ condition: () throws -> Bool) rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    repeat {
+        if try condition() { return true }
+        Thread.sleep(forTimeInterval: interval)
+    } while Date() < deadline
+    return false
+}
+
 /// Polls the daemon's `/metrics` on `port` every 50 ms until the first sample of `name` satisfies
 /// `holds`, for at most `seconds` (the engine's counters and gauges move on its 5-second timer).
 public func waitForMetric(_ name: String, port: Int, seconds: Double = 30, until holds: (Int) -> Bool) throws -> Bool {
-    let deadline = Date(timeIntervalSinceNow: seconds)
-    repeat {
-        if let value = metricSamples(name, in: try httpGet(port: port, path: "/metrics")).first, holds(value) { return true }
-        usleep(50_000)
-    } while Date() < deadline
-    return false
+    try eventually(within: seconds, every: 0.05) {
+        metricSamples(name, in: try httpGet(port: port, path: "/metrics")).first.map(holds) ?? false
+    }
 }

@@ -10,16 +10,6 @@ struct ConnectionLimitsTests {
         Fixtures.pong(try connection.call(Request(requestID: id, body: .ping))) != nil
     }
 
-    /// Polls `condition` every 10 ms for up to `seconds`.
-    static func eventually(within seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        repeat {
-            if try condition() { return true }
-            Thread.sleep(forTimeInterval: 0.01)
-        } while Date() < deadline
-        return false
-    }
-
     @Test("one client opening 300 connections against --max-connections 100: 100 served, 200 told OVERLOADED")
     func connectionCap() throws {
         let daemon = try DaemonProcess.start(arguments: ["--max-connections", "100"])
@@ -47,7 +37,7 @@ struct ConnectionLimitsTests {
         served.removeLast()
         // Until the daemon has seen the close, a new connection is still refused (and closed: its
         // send may fail with a broken pipe): that is "not yet", not a failure.
-        #expect(Self.eventually(within: 5) { (try? Self.ping(RawConnection(unixPath: daemon.socketPath))) == true })
+        #expect(eventually(within: 5) { (try? Self.ping(RawConnection(unixPath: daemon.socketPath))) == true })
         #expect(daemon.terminate() == 0)
     }
 
@@ -68,7 +58,7 @@ struct ConnectionLimitsTests {
         }
         for _ in 0..<64 where !pausedAccepting() {
             connections.append(try RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 5))
-            _ = Self.eventually(within: 0.2) { pausedAccepting() }
+            _ = eventually(within: 0.2) { pausedAccepting() }
         }
         try #require(pausedAccepting(), "accept(2) never failed with \(connections.count) connections against a limit of \(limit)")
         let before = daemon.cpuSeconds
@@ -80,7 +70,7 @@ struct ConnectionLimitsTests {
         connections.removeAll()
         // Within 30 s on however busy a machine; one client that connected too early may wait
         // behind the backlog, so each try gets 5 s (CI once saw a single 15 s try go unanswered).
-        #expect(Self.eventually(within: 30) { (try? Self.ping(RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 5))) == true })
+        #expect(eventually(within: 30) { (try? Self.ping(RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 5))) == true })
         // A descriptor freed for a moment may let one accept through and start a new run of
         // failures, whose recovery is logged at the next accept: connect until each run has ended.
         func runs() -> (warnings: [[String: Any]], recoveries: [[String: Any]]) {
@@ -90,7 +80,7 @@ struct ConnectionLimitsTests {
                 lines.filter { $0["message"] as? String == "accepting connections again" }
             )
         }
-        _ = Self.eventually(within: 10) {
+        _ = eventually(within: 10) {
             _ = try? Self.ping(RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 5))
             let (warnings, recoveries) = runs()
             return warnings.count == recoveries.count

@@ -20,12 +20,10 @@ struct LabelLimitsTests {
     /// Polls `/metrics` until the gauge `name` reads `value` (gauges refresh on the engine's
     /// timer, every 5 s, and print as decimals), bounded at 20 s.
     static func waitForGauge(_ name: String, _ value: Double, port: Int) throws -> Bool {
-        for _ in 0..<400 {
+        try eventually(within: 20, every: 0.05) {
             let line = try httpGet(port: port, path: "/metrics").split(separator: "\n").first { $0.hasPrefix(name + " ") }
-            if line?.split(separator: " ").last.flatMap({ Double($0) }) == value { return true }
-            usleep(50_000)
+            return line?.split(separator: " ").last.flatMap({ Double($0) }) == value
         }
-        return false
     }
 
     @Test("past --max-pending-labels a label reported ahead of the clock is REFUSED; the gauge shows the held ones")

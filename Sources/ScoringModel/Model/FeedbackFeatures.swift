@@ -1,7 +1,7 @@
 /// A confirmed outcome, reduced to what the state tables need.
 public struct FeedbackFeatures: Sendable, BitwiseCopyable {
     /// What the label says.
-    public enum Outcome: UInt8, Sendable, BitwiseCopyable {
+    public enum Outcome: UInt8, Sendable, BitwiseCopyable, CaseIterable {
         /// Confirmed fraud.
         case fraud
         /// Confirmed legitimate.

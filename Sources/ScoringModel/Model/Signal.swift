@@ -4,7 +4,7 @@
 /// the reason is written out only when a response is encoded.
 public struct Signal: Sendable, BitwiseCopyable {
     /// What was seen; it decides what `a`, `b` and `c` mean and how the reason reads.
-    public enum Kind: UInt8, Sendable, BitwiseCopyable {
+    public enum Kind: UInt8, Sendable, BitwiseCopyable, CaseIterable {
         /// No evidence; renders as nothing.
         case none
         // amount

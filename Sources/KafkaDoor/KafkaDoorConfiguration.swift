@@ -37,6 +37,9 @@ public struct KafkaDoorConfiguration: Sendable {
     public var alertFormat: AlertFormat
     /// Length of an analytics window, in seconds; 0 turns analytics off.
     public var analyticsIntervalSeconds: Double
+    /// The longest analytics window the options take: a day. A window keeps what it counts in
+    /// memory until it closes, and its end is counted in milliseconds.
+    public static let maximumAnalyticsIntervalSeconds: Double = 86_400
     /// Distinct values each breakdown of an analytics window tracks (merchants, categories,
     /// payment methods, devices, countries); later new ones are tallied as "other"
     /// (`streamify_kafka_analytics_folded_total`).
@@ -140,8 +143,9 @@ public struct KafkaDoorConfiguration: Sendable {
             configuration.alertFormat = format
         }
         if let text = value("KAFKA_ANALYTICS_INTERVAL") {
-            guard let seconds = Double(text), seconds >= 0 else {
-                throw ConfigurationError("KAFKA_ANALYTICS_INTERVAL: expected seconds, got \(text)")
+            guard let seconds = Double(text), seconds >= 0, seconds <= maximumAnalyticsIntervalSeconds else {
+                throw ConfigurationError(
+                    "KAFKA_ANALYTICS_INTERVAL: expected seconds from 0 (off) to \(Int(maximumAnalyticsIntervalSeconds)), got \(text)")
             }
             configuration.analyticsIntervalSeconds = seconds
         }

@@ -75,7 +75,11 @@ struct KafkaOptions: ParsableArguments {
             configuration.alertFormat = format
         }
         if let analyticsInterval {
-            guard analyticsInterval > 0 else { throw ServerOptions.InvalidOption(description: "--analytics-interval must be positive") }
+            guard analyticsInterval > 0, analyticsInterval <= KafkaDoorConfiguration.maximumAnalyticsIntervalSeconds else {
+                throw ServerOptions.InvalidOption(
+                    description: "--analytics-interval must be seconds above 0 and at most "
+                        + "\(Int(KafkaDoorConfiguration.maximumAnalyticsIntervalSeconds)) (a day), got \(analyticsInterval)")
+            }
             configuration.analyticsIntervalSeconds = analyticsInterval
         }
         if let analyticsMaxDistinct {

@@ -212,8 +212,8 @@ struct ServerOptions: ParsableArguments {
         let idle = try wallClockTimeout(idleTimeout, option: "--idle-timeout")
         let frame = try wallClockTimeout(frameTimeout, option: "--frame-timeout")
         let queueDelay = try wallClockTimeout(maxQueueDelay, option: "--max-queue-delay", minimum: (0.000_5, "0.5ms"))
-        guard let graceSeconds = DurationText.seconds(shutdownGrace) else {
-            throw InvalidOption(description: "--shutdown-grace must be a duration such as 10s or 500ms")
+        guard let graceSeconds = DurationText.seconds(shutdownGrace), graceSeconds <= Self.maximumShutdownGraceSeconds else {
+            throw InvalidOption(description: "--shutdown-grace must be a duration from 0s to 1h, such as 10s or 500ms, got '\(shutdownGrace)'")
         }
 
         var riskModel = RiskModel.builtIn
@@ -280,6 +280,10 @@ struct ServerOptions: ParsableArguments {
             certificate: tlsCert, key: tlsKey, clientCA: tlsClientCA, tcp: tcpAddress, allowInsecure: allowInsecureTCP)
         return configuration
     }
+
+    /// The longest drain `--shutdown-grace` may ask for: longer than any supervisor waits for a
+    /// stop, and far inside what the drain's timers can count.
+    static let maximumShutdownGraceSeconds: Double = 3_600
 
     /// An event-time span of at least a minute in whole seconds; 'off' is 0 where `offAllowed`.
     private func eventTimeSpan(_ text: String, option: String, example: String, offAllowed: Bool = false) throws -> UInt32 {

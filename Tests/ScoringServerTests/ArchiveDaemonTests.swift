@@ -63,12 +63,7 @@ struct ArchiveDaemonTests {
     func badOption(arguments: [String], message: String) throws {
         let directory = try makeTestDirectory("archive-option")
         let database = directory.appendingPathComponent("warehouse.db").path
-        do {
-            let daemon = try DaemonProcess.start(arguments: ["--archive", database] + arguments)
-            Issue.record("started with \(arguments)")
-            _ = daemon.terminate()
-        } catch let failure as DaemonProcess.StartFailed {
-            #expect(failure.description.contains(message), "\(failure)")
-        }
+        let refusal = try #require(try DaemonProcess.refusal(arguments: ["--archive", database] + arguments), "started with \(arguments)")
+        #expect(refusal.contains(message), "\(refusal)")
     }
 }

@@ -55,6 +55,18 @@ struct DaemonLifecycleTests {
         #expect(answered)
     }
 
+    @Test(
+        "a duration past what its option allows refuses to start and says why, rather than trapping later",
+        arguments: [
+            (["--shutdown-grace", "200000d"], "--shutdown-grace must be a duration from 0s to 1h, such as 10s or 500ms, got '200000d'"),
+            (["--shutdown-grace", "2h"], "--shutdown-grace must be a duration from 0s to 1h"),
+            (["--kafka-brokers", "127.0.0.1:9", "--analytics-interval", "1e17"], "--analytics-interval must be seconds above 0 and at most 86400"),
+        ])
+    func durationOutOfRange(arguments: [String], message: String) throws {
+        let refusal = try #require(try DaemonProcess.refusal(arguments: arguments), "started with \(arguments)")
+        #expect(refusal.contains(message), "\(refusal)")
+    }
+
     @Test("a listener that cannot be opened exits 1 naming it and the reason")
     func listenerFailure() throws {
         let process = try DaemonProcess(exactArguments: ["--unix", "/nonexistent-streamify-dir/s.sock", "--tcp", "off"])

@@ -67,6 +67,18 @@ public final class DaemonProcess: @unchecked Sendable {
         return daemon
     }
 
+    /// Why the daemon refused to start with `arguments`: what it said, or `nil` when it started
+    /// (it is stopped again).
+    public static func refusal(arguments: [String]) throws -> String? {
+        do {
+            let daemon = try start(arguments: arguments)
+            _ = daemon.terminate()
+            return nil
+        } catch let failure as StartFailed {
+            return failure.description
+        }
+    }
+
     /// Waits for the daemon's `listening` log line and reads the bound ports from it.
     public func waitUntilListening(timeout: TimeInterval = 20) throws {
         let deadline = Date().addingTimeInterval(timeout)

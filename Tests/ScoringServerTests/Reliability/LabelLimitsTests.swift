@@ -60,12 +60,7 @@ struct LabelLimitsTests {
             (["--max-labelled-transactions", "0"], "--max-labelled-transactions must be at least 1"),
         ])
     func badOption(arguments: [String], message: String) throws {
-        do {
-            let daemon = try DaemonProcess.start(arguments: arguments)
-            Issue.record("started with \(arguments)")
-            _ = daemon.terminate()
-        } catch let failure as DaemonProcess.StartFailed {
-            #expect(failure.description.contains(message), "\(failure)")
-        }
+        let refusal = try #require(try DaemonProcess.refusal(arguments: arguments), "started with \(arguments)")
+        #expect(refusal.contains(message), "\(refusal)")
     }
 }

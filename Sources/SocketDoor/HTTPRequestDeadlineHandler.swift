@@ -1,12 +1,14 @@
 import NIOCore
 import NIOHTTP1
 
-/// Closes an HTTP connection whose next request head does not arrive in time.
+/// Closes an HTTP connection whose next request does not arrive whole in time.
 ///
-/// An idle keep-alive connection and a client trickling its headers one byte at a time both hold
-/// a descriptor and a parser buffer for as long as they like. The deadline is armed when the
-/// connection opens and again when a response has been written, and disarmed once a request
-/// head has been parsed, so one bound covers both. Sits after the HTTP request decoder.
+/// An idle keep-alive connection, a client trickling its headers one byte at a time and one
+/// whose head announces a body it never sends all hold a descriptor and a parser buffer for as
+/// long as they like (the handler behind answers at the request's end). The deadline is armed
+/// when the connection opens and again when a response has been written, and disarmed once a
+/// request has been parsed to its end, so one bound covers all three. Sits after the HTTP
+/// request decoder.
 final class HTTPRequestDeadlineHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -17,7 +19,7 @@ final class HTTPRequestDeadlineHandler: ChannelDuplexHandler {
     private let onTimeout: @Sendable () -> Void
     private var deadline: Scheduled<Void>?
 
-    /// Closes the connection when no request head arrives within `timeout`, after calling `onTimeout`.
+    /// Closes the connection when no whole request arrives within `timeout`, after calling `onTimeout`.
     init(timeout: TimeAmount, onTimeout: @escaping @Sendable () -> Void) {
         self.timeout = timeout
         self.onTimeout = onTimeout
@@ -34,7 +36,7 @@ final class HTTPRequestDeadlineHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head = unwrapInboundIn(data) { disarm() }
+        if case .end = unwrapInboundIn(data) { disarm() }
         context.fireChannelRead(data)
     }
 

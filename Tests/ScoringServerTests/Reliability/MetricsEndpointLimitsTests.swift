@@ -3,7 +3,8 @@ import ScoringTestSupport
 import Testing
 
 /// Reliability: the metrics endpoint is bounded like the scoring listeners: a client that
-/// pipelines and never reads, an idle one and a header trickle cannot hold memory or a descriptor.
+/// pipelines and never reads, an idle one, a header trickle and a request whose body never comes
+/// cannot hold memory or a descriptor.
 @Suite("Reliability: metrics endpoint limits (real binary, .offCooperativePool)")
 struct MetricsEndpointLimitsTests {
     @Test("14 MB of pipelined GET /metrics, never read: the connection is closed, memory stays bounded")
@@ -28,12 +29,15 @@ struct MetricsEndpointLimitsTests {
         #expect(daemon.terminate() == 0)
     }
 
-    @Test("an idle connection and a header trickle are closed after --idle-timeout")
+    @Test("an idle connection, a header trickle and a body that never comes are closed after --idle-timeout")
     func idleAndTrickleClosed() throws {
         let daemon = try DaemonProcess.start(arguments: ["--metrics", "127.0.0.1:0", "--idle-timeout", "400ms"])
         let port = try #require(daemon.metricsPort)
         let idle = try RawConnection(tcpPort: port, timeoutSeconds: 5)
         let trickle = try RawConnection(tcpPort: port, timeoutSeconds: 5)
+        // A whole head announcing one byte of body, which never follows.
+        let bodiless = try RawConnection(tcpPort: port, timeoutSeconds: 5)
+        try bodiless.send(Array("GET /metrics HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1\r\n\r\n".utf8))
         let started = Date()
         let trickling = Thread {
             for byte in "GET /metrics HTTP/1.1\r\nHost: localhost\r\nX-Slow: ".utf8 + Array(repeating: UInt8(ascii: "a"), count: 100) {
@@ -44,10 +48,11 @@ struct MetricsEndpointLimitsTests {
         trickling.start()
         #expect(idle.isClosedByPeer())
         #expect(trickle.isClosedByPeer())
+        #expect(bodiless.isClosedByPeer())
         let seconds = Date().timeIntervalSince(started)
         #expect(seconds < 4, "closed after \(seconds) s")
         let metrics = try httpGet(port: port, path: "/metrics")
-        #expect(metrics.contains(#"streamify_connections_timed_out_total{reason="metrics_request"} 2"#), "\(metrics)")
+        #expect(metrics.contains(#"streamify_connections_timed_out_total{reason="metrics_request"} 3"#), "\(metrics)")
         #expect(daemon.terminate() == 0)
     }
 }

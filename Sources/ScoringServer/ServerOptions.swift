@@ -106,6 +106,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Most scoring connections open at once (Unix and TCP together); more are answered OVERLOADED and closed. Env: STREAMIFY_MAX_CONNECTIONS")
     var maxConnections: Int = environment("STREAMIFY_MAX_CONNECTIONS").flatMap(Int.init) ?? 4_096
 
+    @Option(help: "Most connections open at once on the --metrics endpoint; more are closed at once. Env: STREAMIFY_METRICS_MAX_CONNECTIONS")
+    var metricsMaxConnections: Int = environment("STREAMIFY_METRICS_MAX_CONNECTIONS").flatMap(Int.init) ?? 64
+
     @Option(help: "Answer a scoring request OVERLOADED at once when its event loop runs further behind than this, e.g. 5ms ('off': score everything, however late). Env: STREAMIFY_MAX_QUEUE_DELAY")
     var maxQueueDelay: String = environment("STREAMIFY_MAX_QUEUE_DELAY") ?? "5ms"
 
@@ -206,6 +209,7 @@ struct ServerOptions: ParsableArguments {
             throw InvalidOption(description: "--max-labelled-transactions must be at least 1")
         }
         guard maxConnections >= 1 else { throw InvalidOption(description: "--max-connections must be at least 1") }
+        guard metricsMaxConnections >= 1 else { throw InvalidOption(description: "--metrics-max-connections must be at least 1") }
         guard maxBufferedInput >= 0 else { throw InvalidOption(description: "--max-buffered-input must be 0 (no limit) or more") }
         guard maxBufferedOutput >= 0 else { throw InvalidOption(description: "--max-buffered-output must be 0 (no limit) or more") }
         guard maxLabelRate >= 0 else { throw InvalidOption(description: "--max-label-rate must be 0 (no limit) or more") }
@@ -269,6 +273,7 @@ struct ServerOptions: ParsableArguments {
         configuration.socket.eventLoopThreads = eventLoops
         configuration.socket.shutdownGracePeriodSeconds = graceSeconds
         configuration.socket.maximumConnections = maxConnections
+        configuration.socket.maximumMetricsConnections = metricsMaxConnections
         configuration.socket.idleTimeout = idle
         configuration.socket.frameTimeout = frame
         configuration.socket.maximumQueueDelay = queueDelay

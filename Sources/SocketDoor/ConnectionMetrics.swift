@@ -11,8 +11,8 @@ public final class ConnectionMetrics: Sendable {
         label: "streamify_connections_timed_out_total", dimensions: [("reason", "metrics_request")])
 
     /// Makes `streamify_connections` (a gauge), `streamify_connections_opened_total`,
-    /// `streamify_connections_refused_total{reason}` (over `--max-connections`, or a partial frame
-    /// past `--max-buffered-input`) and
+    /// `streamify_connections_refused_total{reason}` (over `--max-connections`, a partial frame
+    /// past `--max-buffered-input`, or over `--metrics-max-connections`) and
     /// `streamify_connections_timed_out_total{reason}`; bootstrap the metrics system first, or
     /// they report nowhere.
     public init() {}
@@ -26,12 +26,18 @@ public final class ConnectionMetrics: Sendable {
 
     func connectionRefused() { refused.increment() }
 
+    private let metricsRefused = Counter(
+        label: "streamify_connections_refused_total", dimensions: [("reason", "metrics_max_connections")])
+
+    /// A metrics connection was closed because `--metrics-max-connections` were open.
+    func metricsConnectionRefused() { metricsRefused.increment() }
+
     private let inputRefused = Counter(label: "streamify_connections_refused_total", dimensions: [("reason", "buffered_input")])
 
     /// A connection was closed because its partial frame took the input budget past its limit.
     func connectionRefusedForInput() { inputRefused.increment() }
 
-    /// A metrics connection sent no complete request head within the idle timeout.
+    /// A metrics connection sent no whole request within the idle timeout.
     func metricsConnectionTimedOut() { metricsRequestClosed.increment() }
 
     func connectionTimedOut(_ timeout: ConnectionTimeout) {

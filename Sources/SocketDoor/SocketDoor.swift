@@ -321,7 +321,7 @@ public final class SocketDoor: Service, Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     guard limit.admit(channel) else {
-                        connections.connectionRefused()
+                        connections.metricsConnectionRefused()
                         channel.close(promise: nil)
                         return
                     }

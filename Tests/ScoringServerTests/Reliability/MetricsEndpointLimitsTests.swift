@@ -55,4 +55,29 @@ struct MetricsEndpointLimitsTests {
         #expect(metrics.contains(#"streamify_connections_timed_out_total{reason="metrics_request"} 3"#), "\(metrics)")
         #expect(daemon.terminate() == 0)
     }
+
+    @Test("a connection past --metrics-max-connections is closed at once and counted under its own reason")
+    func connectionCap() throws {
+        let daemon = try DaemonProcess.start(arguments: ["--metrics", "127.0.0.1:0", "--metrics-max-connections", "2"])
+        let port = try #require(daemon.metricsPort)
+        var held = try (0..<2).map { _ in try RawConnection(tcpPort: port, timeoutSeconds: 5) }
+        // Each held one is admitted once it answers.
+        for connection in held {
+            try connection.send(Array("GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8))
+            var byte: UInt8 = 0
+            #expect(recv(connection.fd, &byte, 1, 0) == 1)
+        }
+        let third = try RawConnection(tcpPort: port, timeoutSeconds: 5)
+        #expect(third.isClosedByPeer())
+        held.removeAll()
+        // The held slots are given back as their closes reach the daemon.
+        var metrics = ""
+        #expect(eventually(within: 5) {
+            metrics = (try? httpGet(port: port, path: "/metrics")) ?? ""
+            return metrics.contains("streamify_requests_total")
+        })
+        #expect(metrics.contains(#"streamify_connections_refused_total{reason="metrics_max_connections"} 1"#), "\(metrics)")
+        #expect(!metrics.contains(#"streamify_connections_refused_total{reason="max_connections"} 1"#))
+        #expect(daemon.terminate() == 0)
+    }
 }

@@ -25,6 +25,8 @@ public struct DashboardConfiguration: Sendable {
     public var idleTimeoutSeconds = 60
     /// Concurrent live streams (`/api/stream`).
     public var maxStreams = 16
+    /// How often a live stream sends the page's numbers, in milliseconds.
+    public var streamIntervalMilliseconds = 1_000
     /// Highest demo rate the page may ask for, transactions per second.
     public var maxDemoRate = 20_000
 

@@ -37,6 +37,9 @@ public final class DashboardDoor: Service, Sendable {
         (ports, announce) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
     }
 
+    /// Connections whose peer takes none of their answer now, and how many were closed for it.
+    var stalledPeers: StalledPeerHandler.Tally { dashboard.metrics.stalledPeers }
+
     /// The port the server listens on, once it does (useful with port 0); nil if it stopped first.
     public func waitUntilListening() async -> Int? {
         await ports.first { _ in true }
@@ -54,9 +57,13 @@ public final class DashboardDoor: Service, Sendable {
             isStopping: { dashboard.isStopping })
         let announce = self.announce
         let logger = self.logger
+        let idleTimeout = TimeAmount.seconds(Int64(configuration.idleTimeoutSeconds))
+        let stalledPeers: @Sendable () -> StalledPeerHandler = { [tally = dashboard.metrics.stalledPeers] in
+            StalledPeerHandler(limit: idleTimeout, isStopping: { dashboard.isStopping }, tally: tally)
+        }
         let application = Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds)))),
+            server: .http1(configuration: .init(additionalChannelHandlers: [stalledPeers()], idleTimeout: idleTimeout)),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "streamify",
                 availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),

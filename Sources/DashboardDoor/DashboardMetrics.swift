@@ -8,6 +8,8 @@ struct DashboardMetrics: Sendable {
     let streams = Meter(label: "streamify_dashboard_streams")
     /// Live streams refused because `maxStreams` were open.
     let streamsRefused = Counter(label: "streamify_dashboard_streams_refused_total")
+    /// Connections whose peer takes none of their answer (`StalledPeerHandler`).
+    let stalledPeers = StalledPeerHandler.Tally()
 
     /// Status classes counted: 1xx ... 5xx.
     private static let statusClasses = 1...5

@@ -74,7 +74,7 @@ enum DashboardRoutes {
                     while !Task.isCancelled && !isStopping() {
                         let data = try DashboardJSON.encode(dashboard.analytics().live)
                         try await writer.write(ByteBuffer(string: "event: analytics\ndata: \(String(decoding: data, as: UTF8.self))\n\n"))
-                        try await Task.sleep(for: .seconds(1))
+                        try await Task.sleep(for: .milliseconds(configuration.streamIntervalMilliseconds))
                     }
                     try await writer.finish(nil)
                 })

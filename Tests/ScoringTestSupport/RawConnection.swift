@@ -33,9 +33,14 @@ public final class RawConnection: @unchecked Sendable {
         setTimeout(timeoutSeconds)
     }
 
-    public init(tcpPort port: Int, timeoutSeconds: Int = 10) throws {
+    /// A connection to loopback `port`; `receiveBufferBytes` sets the socket's receive buffer
+    /// before connecting (so the window offered matches it), to play a peer that takes little.
+    public init(tcpPort port: Int, timeoutSeconds: Int = 10, receiveBufferBytes: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
+        if var bytes = receiveBufferBytes {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, socklen_t(MemoryLayout<Int32>.size))
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)

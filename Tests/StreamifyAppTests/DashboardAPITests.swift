@@ -309,4 +309,56 @@ struct DashboardAPITests {
         #expect(received.contains("\"total_transactions\":0"))
         try await running.stop()
     }
+
+    @Test("a live stream whose reader takes nothing is closed after --http-idle-timeout and gives its slot back")
+    func stalledStreamClosed() async throws {
+        let (running, http) = try await Self.start {
+            $0.idleTimeoutSeconds = 3
+            $0.maxStreams = 1
+            // Fast enough to fill the socket's buffers and NIO's within a few seconds.
+            $0.streamIntervalMilliseconds = 1
+        }
+        let door = try #require(running.application.dashboardDoor)
+        let port = http.base.port!
+        let stalled = try RawConnection(tcpPort: port, timeoutSeconds: 30, receiveBufferBytes: 4_096)
+        try stalled.send(Array("GET /api/stream HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8))
+        #expect(try await Self.waitUntil(seconds: 30) { door.stalledPeers.now == 1 }, "the stream never stalled")
+        #expect(try await blocking { try Self.streamStatus(port: port) } == 503, "the stalled stream holds the one slot")
+        #expect(try await Self.waitUntil(seconds: 30) { try await blocking { try Self.streamStatus(port: port) } == 200 })
+        #expect(door.stalledPeers.now == 0)
+        withExtendedLifetime(stalled) {}
+        try await running.stop()
+    }
+
+    @Test("a stop does not wait for a live stream whose reader takes nothing", .timeLimit(.minutes(1)))
+    func stopWithStalledStream() async throws {
+        let (running, http) = try await Self.start {
+            $0.idleTimeoutSeconds = 600
+            $0.streamIntervalMilliseconds = 1
+        }
+        let door = try #require(running.application.dashboardDoor)
+        let stalled = try RawConnection(tcpPort: http.base.port!, timeoutSeconds: 30, receiveBufferBytes: 4_096)
+        try stalled.send(Array("GET /api/stream HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8))
+        #expect(try await Self.waitUntil(seconds: 30) { door.stalledPeers.now == 1 }, "the stream never stalled")
+        // Before StalledPeerHandler the stream's write waited for the reader for good, and the
+        // stop with it.
+        let started = ContinuousClock.now
+        try await running.stop()
+        let took = ContinuousClock.now - started
+        #expect(took < .seconds(20), "the stop took \(took)")
+        withExtendedLifetime(stalled) {}
+    }
+
+    /// The status a new `/api/stream` request on `port` is answered with; its connection is then closed.
+    static func streamStatus(port: Int) throws -> Int {
+        let probe = try RawConnection(tcpPort: port, timeoutSeconds: 10)
+        try probe.send(Array("GET /api/stream HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8))
+        var statusLine = ""
+        while !statusLine.hasSuffix("\r\n"), statusLine.count < 200, let byte = try probe.receive(exactly: 1) {
+            statusLine += String(decoding: byte, as: UTF8.self)
+        }
+        // "HTTP/1.1 503 Service Unavailable"
+        let fields = statusLine.split(separator: " ")
+        return fields.count > 1 ? Int(fields[1]) ?? 0 : 0
+    }
 }

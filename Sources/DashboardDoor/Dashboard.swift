@@ -112,11 +112,21 @@ final class Dashboard: Sendable {
     enum LabelFailure: Error {
         case unknownTransaction
         case invalid(WireError)
+        /// The state journal could not be written within `journalWait`: the label is applied and
+        /// waits for the journal, or (while the journal refused changes) not applied at all.
+        case notDurable(applied: Bool)
     }
 
+    /// How long a label's answer waits for the state journal to take it, trying again every
+    /// `journalRetryInterval`, before the analyst is told it is not durable yet. The socket door
+    /// holds its answers the same way, for as long as its client waits.
+    static let journalWait = Duration.seconds(5)
+    static let journalRetryInterval = Duration.milliseconds(100)
+
     /// Sends an analyst's label for a sampled transaction through the normal feedback path,
-    /// reported at the engine's event clock (or the transaction's time, if later).
-    func label(transactionID: String, as label: Label) -> Result<LabelView, LabelFailure> {
+    /// reported at the engine's event clock (or the transaction's time, if later), and answers
+    /// once the label is in the state journal, as every door does.
+    func label(transactionID: String, as label: Label) async -> Result<LabelView, LabelFailure> {
         guard let entry = feed.entry(transactionID: transactionID) else { return .failure(.unknownTransaction) }
         let transaction = entry.transaction
         let feedback = Feedback(
@@ -125,10 +135,26 @@ final class Dashboard: Sendable {
             reportedTimeMs: max(transaction.eventTimeMs, EventTime.unixMs(fromSeconds: scoring.engine.eventClock)),
             amountMinor: transaction.amountMinor)
         let arena = MessageArena(capacity: 1024)
+        let message = feedback.protobufC(in: arena)
+        defer { withExtendedLifetime(arena) {} }
         var counters = ScoringCounters()
-        let result = scoring.record(feedback.protobufC(in: arena), counters: &counters)
-        scoring.commitJournal()
-        scoring.metrics.collect(&counters)
+        defer { scoring.metrics.collect(&counters) }
+        // As the Kafka door does: while the journal refuses changes, writing what an earlier
+        // failure left pending lets them go ahead again; an applied label waits to be written.
+        var result = scoring.record(message, counters: &counters)
+        let deadline = ContinuousClock.now + Self.journalWait
+        while true {
+            let applied = result != .failure(ScoringService.journalFailing)
+            if applied, scoring.commitJournal() { break }
+            guard ContinuousClock.now < deadline, !Task.isCancelled else {
+                logger.error(
+                    "analyst label not durable: the state journal cannot be written",
+                    metadata: ["transaction": "\(transactionID)", "applied": "\(applied)"])
+                return .failure(.notDurable(applied: applied))
+            }
+            try? await Task.sleep(for: Self.journalRetryInterval)
+            if !applied, scoring.commitJournal() { result = scoring.record(message, counters: &counters) }
+        }
         switch result {
         case .success(let disposition):
             logger.info(

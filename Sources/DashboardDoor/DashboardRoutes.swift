@@ -108,7 +108,7 @@ enum DashboardRoutes {
             case "legitimate": label = .legitimate
             default: throw HTTPError(.badRequest, message: "label must be \"fraud\" or \"legitimate\", got \"\(body.label)\"")
             }
-            switch dashboard.label(transactionID: body.transactionId, as: label) {
+            switch await dashboard.label(transactionID: body.transactionId, as: label) {
             case .success(let view):
                 return try DashboardJSON.response(view)
             case .failure(.unknownTransaction):
@@ -116,6 +116,15 @@ enum DashboardRoutes {
                     .notFound, message: "no recent decision for transaction '\(body.transactionId)': only sampled transactions can be labelled here")
             case .failure(.invalid(let error)):
                 throw HTTPError(.badRequest, message: "\(error.field.isEmpty ? "" : "\(error.field): ")\(error.message)")
+            case .failure(.notDurable(let applied)):
+                let outcome =
+                    applied
+                    ? "the label is applied and waits for the journal (lost if the daemon stops before it is written)"
+                    : "the label is not applied"
+                throw HTTPError(
+                    .serviceUnavailable,
+                    message: "the state journal cannot be written (see the daemon's log): \(outcome); send it again later, "
+                        + "a repeat counts once")
             }
         }
         return router

@@ -142,6 +142,44 @@ struct DashboardAPITests {
         try await running.stop()
     }
 
+    @Test("a label from the page is answered once it is in the state journal; 503 while the journal cannot be written", .timeLimit(.minutes(2)))
+    func labelWaitsForTheJournal() async throws {
+        let directory = try TestStateDirectory()
+        let running = try await RunningApplication.start { configuration in
+            configuration.stateDirectory = directory.path
+            var dashboard = DashboardConfiguration()
+            dashboard.port = 0
+            configuration.dashboard = dashboard
+        }
+        let door = try #require(running.application.dashboardDoor)
+        let http = DashboardHTTPClient(port: try #require(await door.waitUntilListening()), token: nil)
+        let client = try await ScoringClient.connect(to: .unix(path: try #require(running.addresses.unixSocketPath)))
+        _ = try await client.score(CompositionRootTests.transaction(1, card: "card-journal"))
+        #expect(try await Self.waitUntil { try await Self.total(http) == 1 })
+
+        let disk = try FullDisk(directory: directory.path, prefix: "journal-")
+        try disk.fill()
+        let label = #"{"transaction_id": "tx-1", "label": "fraud"}"#
+        let refused = try await http.post("/api/label", json: label)
+        #expect(refused.status == 503)
+        #expect(refused.text.contains("state journal cannot be written"), "\(refused.text)")
+        try disk.free()
+        let again = try await http.post("/api/label", json: label)
+        #expect(again.status == 200)
+        #expect(try again.object()["disposition"] as? String == "duplicate", "the first was applied")
+
+        // Answered, so in the journal: a crash now keeps the label.
+        let image = try TestStateDirectory()
+        try image.copyAsCrashImage(of: directory.path)
+        let restarted = try await RunningApplication.start { $0.stateDirectory = image.path }
+        let engine = restarted.application.scoring.engine
+        let card = engine.cards.snapshot(EntityKey("card-journal", key: engine.configuration.fingerprintKey))
+        #expect(card?.confirmedFraudAt ?? 0 != 0, "the label survived the crash")
+        try await restarted.stop()
+        try await client.close()
+        try await running.stop()
+    }
+
     @Test("bad input gets a clear 4xx: unknown ids, malformed JSON, oversized bodies, bad parameters")
     func badInput() async throws {
         let (running, http) = try await Self.start()

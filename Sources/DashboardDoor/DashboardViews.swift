@@ -158,6 +158,8 @@ struct DemoView: Encodable {
     var rate: Int
     var transactionsSent: Int
     var labelsSent: Int
+    /// Due at the rate but never played, as scoring fell behind it.
+    var transactionsShed: Int
     var recallByScenario: [Recall]
     var precisionByLevel: [Precision]
 
@@ -170,6 +172,7 @@ struct DemoView: Encodable {
         rate = status.rate
         transactionsSent = status.transactionsSent
         labelsSent = status.labelsSent
+        transactionsShed = status.transactionsShed
         let tally = status.tally
         let flaggedLevels = Int(DecisionFeed.alertLevel.rawValue)..<DetectionTally.levels
         recallByScenario = FraudScenario.allCases.compactMap { scenario in

@@ -21,6 +21,9 @@ final class DemoLoad: Sendable {
         var rate = 0
         var transactionsSent = 0
         var labelsSent = 0
+        /// Transactions due that were never played: scoring fell more than a few steps behind
+        /// the rate, and the demo sheds rather than catch up without end.
+        var transactionsShed = 0
         var tally = DetectionTally()
     }
 
@@ -127,24 +130,35 @@ final class DemoLoad: Sendable {
         }
     }
 
+    /// The most steps' worth of transactions one step plays: a step that finds more due (the
+    /// engine scores slower than the rate, or the host stalled) plays these and sheds the rest,
+    /// so every step ends soon, sees a stop, and counts a bounded batch of decisions.
+    static let stepsCaughtUp = 4
+
     /// Plays the world at the plan's rate, one step every `stepInterval`, until the plan changes.
     private func play(_ plan: Plan) async {
         let (rate, generation) = (plan.rate, plan.generation)
-        let startMs = Int64(Date().timeIntervalSince1970 * 1000)
+        let startMs = WorldConfiguration.demoStartMs(wallClockMs: WallClock.unixMilliseconds(), eventClockMs: scoring.eventClockMs)
         var stream = TransactionStream(configuration: .demo(rate: rate, startMs: startMs))
+        let perStep = max(1, Int(Double(rate) * (Self.stepInterval / .seconds(1)) * Double(Self.stepsCaughtUp)))
         let arena = MessageArena()
         var counters = ScoringCounters()
         let clock = ContinuousClock()
         let started = clock.now
         var sent = 0
+        var shed = 0
         /// This step's decisions (score, level, truth), counted under the lock once per step.
         var decisions: [(Float, Int32, UInt8)] = []
+        decisions.reserveCapacity(perStep)
         while !Task.isCancelled, state.withLock({ $0.plan == plan }) {
-            let due = Int((clock.now - started) / .seconds(1) * Double(rate))
+            let due = Int((clock.now - started) / .seconds(1) * Double(rate)) - shed
+            let shedNow = max(0, due - sent - perStep)
+            shed += shedNow
+            let stepDue = due - shedNow
             var transactionsSent = 0
             var labelsSent = 0
             decisions.removeAll(keepingCapacity: true)
-            while sent < due, !Task.isCancelled {
+            while sent < stepDue, !Task.isCancelled {
                 arena.reset()
                 switch stream.next() {
                 case .transaction(let labelled):
@@ -168,6 +182,7 @@ final class DemoLoad: Sendable {
                 guard state.generation == generation else { return false }
                 state.status.transactionsSent += transactionsSent
                 state.status.labelsSent += labelsSent
+                state.status.transactionsShed += shedNow
                 for (score, level, truth) in decisions {
                     state.status.tally.record(score: score, levelRawValue: level, truthCode: truth)
                 }

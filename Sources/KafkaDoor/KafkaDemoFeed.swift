@@ -15,6 +15,7 @@ import SyntheticWorld
 public final class KafkaDemoFeed: Service, Sendable {
     private let topic: String
     private let rate: Int
+    private let eventClockMs: @Sendable () -> Int64?
     private let logger: Logger
     private let bootstraps: AsyncStream<String>
     private let announce: AsyncStream<String>.Continuation
@@ -22,9 +23,12 @@ public final class KafkaDemoFeed: Service, Sendable {
     /// - Parameters:
     ///   - topic: the Kafka door's input topic.
     ///   - rate: transactions per second.
-    public init(topic: String, rate: Int, logger: Logger) {
+    ///   - eventClockMs: the scoring engine's event clock (Unix ms, nil before any event), which
+    ///     the feed starts past when it is ahead of the wall clock (`WorldConfiguration.demoStartMs`).
+    public init(topic: String, rate: Int, eventClockMs: @escaping @Sendable () -> Int64?, logger: Logger) {
         self.topic = topic
         self.rate = max(rate, 1)
+        self.eventClockMs = eventClockMs
         self.logger = logger
         (bootstraps, announce) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(1))
     }
@@ -50,7 +54,7 @@ public final class KafkaDemoFeed: Service, Sendable {
     private func feed(bootstrap: String) async throws {
         let producer = try KafkaRecordProducer(bootstrapServers: bootstrap)
         defer { _ = producer.flush(timeoutSeconds: 5) }
-        let startMs = Int64(Date().timeIntervalSince1970 * 1000)
+        let startMs = WorldConfiguration.demoStartMs(wallClockMs: WallClock.unixMilliseconds(), eventClockMs: eventClockMs())
         var stream = TransactionStream(configuration: .demo(rate: rate, startMs: startMs))
         logger.info("demo feed producing", metadata: ["topic": "\(topic)", "rate": "\(rate)"])
         let clock = ContinuousClock()

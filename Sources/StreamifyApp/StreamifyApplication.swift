@@ -91,7 +91,8 @@ public func buildApplication(
     let socketDoor = SocketDoor(configuration: configuration.socket, scoring: scoring, logger: logger, registry: registry)
     var demoFeed: KafkaDemoFeed?
     if let kafka = configuration.kafka, kafka.isEmbedded, configuration.kafkaDemoRate > 0 {
-        demoFeed = KafkaDemoFeed(topic: kafka.inputTopic, rate: configuration.kafkaDemoRate, logger: logger)
+        demoFeed = KafkaDemoFeed(
+            topic: kafka.inputTopic, rate: configuration.kafkaDemoRate, eventClockMs: { scoring.eventClockMs }, logger: logger)
     }
     let kafkaDoor = configuration.kafka.map { [demoFeed] kafka in
         KafkaDoor(

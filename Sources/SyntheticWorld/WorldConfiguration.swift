@@ -50,6 +50,16 @@ extension WorldConfiguration {
     /// The world the built-in demo loads play (the dashboard's and the embedded Kafka feed's):
     /// 10,000 cards, 2,000 merchants, 2 % fraud, outcomes reported, event time starting at
     /// `startMs` and running a minute per second at `rate` transactions per second.
+    /// Where a demo play's event time starts: the wall clock, or a second past the scoring
+    /// engine's event clock (`eventClockMs`, nil before any event) when that is ahead, as an
+    /// earlier play at a minute a second leaves it, or a state directory from one. Its
+    /// transactions then move the clock on, rather than arriving behind it and leaving outcome
+    /// maturity, label release and housekeeping stalled until they catch up.
+    public static func demoStartMs(wallClockMs: Int64, eventClockMs: Int64?) -> Int64 {
+        guard let eventClockMs else { return wallClockMs }
+        return max(wallClockMs, eventClockMs + 1_000)
+    }
+
     public static func demo(rate: Int, startMs: Int64) -> WorldConfiguration {
         WorldConfiguration(
             seed: UInt64(startMs), cardCount: 10_000, merchantCount: 2_000, fraudRate: 0.02, speedup: 60,

@@ -8,6 +8,7 @@ import ScoringModel
 import ScoringTestSupport
 import StreamifyApp
 import StreamifyWire
+import SyntheticWorld
 import Testing
 
 /// The HTTP door's JSON API, against the whole server built from its composition root, over
@@ -77,6 +78,7 @@ struct DashboardAPITests {
         let demo = try #require(analytics["demo"] as? [String: Any])
         #expect(demo["running"] as? Bool == true)
         #expect((demo["precision_by_level"] as? [Any])?.count == 4)
+        #expect(demo["transactions_shed"] is Int)
 
         let stopped = try await http.post("/api/stop_generation")
         #expect(try stopped.object()["running"] as? Bool == false)
@@ -140,6 +142,33 @@ struct DashboardAPITests {
         #expect(try again.object()["disposition"] as? String == "duplicate")
         try await client.close()
         try await running.stop()
+    }
+
+    @Test("the demo load starts past the engine's event clock when that is ahead of the wall clock, and moves it on")
+    func demoStartsPastTheEventClock() async throws {
+        let (running, http) = try await Self.start()
+        let client = try await ScoringClient.connect(to: .unix(path: try #require(running.addresses.unixSocketPath)))
+        // As an earlier play at a minute a second leaves it: the event clock 50 minutes ahead
+        // (inside the default --max-clock-skew of an hour).
+        var ahead = CompositionRootTests.transaction(1, card: "card-ahead")
+        ahead.eventTimeMs = WallClock.unixMilliseconds() + 50 * 60_000
+        _ = try await client.score(ahead)
+        let engine = running.application.scoring.engine
+        let clock = engine.eventClock
+        _ = try await http.post("/api/start_generation", json: #"{"rate": 200}"#)
+        // Started at the wall clock instead, the demo would take 50 s to reach it.
+        #expect(try await Self.waitUntil(seconds: 20) { engine.eventClock > clock }, "the demo never moved the event clock on")
+        _ = try await http.post("/api/stop_generation")
+        try await client.close()
+        try await running.stop()
+    }
+
+    @Test("a demo play starts at the wall clock, or a second past an event clock ahead of it")
+    func demoStart() {
+        let wall: Int64 = 1_800_000_000_000
+        #expect(WorldConfiguration.demoStartMs(wallClockMs: wall, eventClockMs: nil) == wall)
+        #expect(WorldConfiguration.demoStartMs(wallClockMs: wall, eventClockMs: wall - 3_600_000) == wall)
+        #expect(WorldConfiguration.demoStartMs(wallClockMs: wall, eventClockMs: wall + 3_600_000) == wall + 3_601_000)
     }
 
     @Test("a label from the page is answered once it is in the state journal; 503 while the journal cannot be written", .timeLimit(.minutes(2)))

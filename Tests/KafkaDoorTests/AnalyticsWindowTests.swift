@@ -34,6 +34,38 @@ import ScoringModel
         #expect(try JSONDecoder().decode(MerchantAnalyticsRecord.self, from: json) == record)
     }
 
+    @Test("distinct cards: exact up to the limit, then an estimate in bounded memory")
+    func distinctCards() {
+        var count = DistinctCount()
+        let limit = UInt64(DistinctCount.exactLimit)
+        for card in 0..<limit {
+            count.insert(card)
+            count.insert(card)
+        }
+        #expect(count.count == DistinctCount.exactLimit)
+        #expect(!count.isEstimate)
+        for card in limit..<20_000 { count.insert(card) }
+        #expect(count.isEstimate)
+        #expect(count.exactlyHeld == 0, "the exact set is dropped")
+        #expect(abs(Double(count.count) - 20_000) / 20_000 < 0.03, "\(count.count)")
+        for card in 20_000..<UInt64(1_000_000) { count.insert(card) }
+        // A relative standard error of 0.8 %: 3 % is about four of them.
+        #expect(abs(Double(count.count) - 1_000_000) / 1_000_000 < 0.03, "\(count.count)")
+        let before = count.count
+        for card in 0..<UInt64(10_000) { count.insert(card) }
+        #expect(count.count == before, "cards seen before change nothing")
+
+        var window = AnalyticsWindow(startMs: 0)
+        for card in 0..<50_000 {
+            window.add(
+                amountMinor: 100, card: UInt64(card) &* 0x9E37_79B9, category: "", merchant: "m", paymentMethod: "",
+                device: "", country: "", level: .low, alerted: false)
+        }
+        let record = window.record(endMs: 60_000)
+        #expect(record.uniqueCardsEstimated)
+        #expect(abs(Double(record.uniqueCards) - 50_000) / 50_000 < 0.03, "\(record.uniqueCards)")
+    }
+
     @Test func configurationReadsEnvironment() throws {
         #expect(try KafkaDoorConfiguration.fromEnvironment([:]) == nil)
         let configuration = try #require(

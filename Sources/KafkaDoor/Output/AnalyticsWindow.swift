@@ -25,7 +25,8 @@ struct AnalyticsWindow {
     private(set) var folded = 0
     private var transactions = 0
     private var revenueMinor: Int64 = 0
-    private var cards = Set<UInt64>()
+    /// Distinct cards: exact up to `DistinctCount.exactLimit`, estimated beyond.
+    private(set) var cards = DistinctCount()
     private var categories: [String: Tally] = [:]
     private var merchants: [String: Tally] = [:]
     private var paymentMethods: [String: Int] = [:]
@@ -92,6 +93,7 @@ struct AnalyticsWindow {
             revenue: Double(revenueMinor) / 100,
             averageAmount: transactions == 0 ? 0 : Double(revenueMinor) / 100 / Double(transactions),
             uniqueCards: cards.count,
+            uniqueCardsEstimated: cards.isEstimate,
             topCategories: top(categories),
             topMerchants: top(merchants),
             paymentMethods: shares(paymentMethods),

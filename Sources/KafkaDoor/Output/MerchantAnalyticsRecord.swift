@@ -24,8 +24,11 @@ public struct MerchantAnalyticsRecord: Codable, Sendable, Equatable {
     public var revenue: Double
     /// `revenue` per transaction; 0 for an empty window.
     public var averageAmount: Double
-    /// Distinct cards in the window.
+    /// Distinct cards in the window: exact up to 16,384, a HyperLogLog estimate beyond
+    /// (`uniqueCardsEstimated`), so that a window's memory is bounded whatever the input.
     public var uniqueCards: Int
+    /// Whether `uniqueCards` is an estimate (relative standard error 0.8 %).
+    public var uniqueCardsEstimated: Bool
     /// Up to ten, by revenue.
     public var topCategories: [Entry]
     /// Up to ten, by revenue.
@@ -53,6 +56,7 @@ public struct MerchantAnalyticsRecord: Codable, Sendable, Equatable {
         case transactions, revenue
         case averageAmount = "average_amount"
         case uniqueCards = "unique_cards"
+        case uniqueCardsEstimated = "unique_cards_estimated"
         case topCategories = "top_categories"
         case topMerchants = "top_merchants"
         case paymentMethods = "payment_methods"

@@ -19,6 +19,7 @@ struct KafkaDoorMetrics {
     private let assignedPartitions = Gauge(label: "streamify_kafka_assigned_partitions")
     private let uncommittedInputs = Gauge(label: "streamify_kafka_uncommitted_inputs")
     private let pauses = Counter(label: "streamify_kafka_pauses_total")
+    private let outputsSkipped = Counter(label: "streamify_kafka_outputs_skipped_total")
     private var reported = KafkaDoorStatistics(
         consumed: 0, scored: 0, alerted: 0, deadLettered: 0, feedback: 0, acknowledged: 0, redelivered: 0, commits: 0)
 
@@ -37,6 +38,7 @@ struct KafkaDoorMetrics {
         restoredCards.increment(by: now.restoredCards - reported.restoredCards)
         analyticsFolded.increment(by: now.analyticsFolded - reported.analyticsFolded)
         pauses.increment(by: now.pauses - reported.pauses)
+        outputsSkipped.increment(by: now.outputsSkipped - reported.outputsSkipped)
         uncommittedInputs.record(now.uncommittedInputs)
         pendingOutputs.record(pending)
         assignedPartitions.record(now.assignedPartitions)

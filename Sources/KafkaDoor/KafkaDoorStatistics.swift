@@ -37,6 +37,9 @@ public struct KafkaDoorStatistics: Sendable, Equatable {
     public var uncommittedInputs: Int = 0
     /// Times fetching was paused at `KafkaDoorConfiguration.maximumUncommittedInputs`.
     public var pauses: Int = 0
+    /// Outputs larger than the producer's `message.max.bytes`, which can never be sent: skipped
+    /// (and their inputs committed) so their partitions go on.
+    public var outputsSkipped: Int = 0
 }
 
 /// Lock-free counters shared between the worker thread and readers.
@@ -57,6 +60,7 @@ final class KafkaDoorCounters: Sendable {
     let analyticsFolded = Atomic<Int>(0)
     let uncommittedInputs = Atomic<Int>(0)
     let pauses = Atomic<Int>(0)
+    let outputsSkipped = Atomic<Int>(0)
 
     var snapshot: KafkaDoorStatistics {
         KafkaDoorStatistics(
@@ -68,6 +72,7 @@ final class KafkaDoorCounters: Sendable {
             restoredCards: restoredCards.load(ordering: .relaxed),
             assignedPartitions: assignedPartitions.load(ordering: .relaxed), assignments: assignments.load(ordering: .relaxed),
             analyticsFolded: analyticsFolded.load(ordering: .relaxed),
-            uncommittedInputs: uncommittedInputs.load(ordering: .relaxed), pauses: pauses.load(ordering: .relaxed))
+            uncommittedInputs: uncommittedInputs.load(ordering: .relaxed), pauses: pauses.load(ordering: .relaxed),
+            outputsSkipped: outputsSkipped.load(ordering: .relaxed))
     }
 }

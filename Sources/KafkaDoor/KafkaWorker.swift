@@ -407,7 +407,7 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         ledger.begin(slot: input.slot, offset: input.offset, outputs: 1)
         let record = DeadLetterJSON(
             error: error.message, field: error.field, sourceTopic: input.topic, sourcePartition: input.partition,
-            sourceOffset: input.offset, valueBase64: Data(input.value).base64EncodedString())
+            sourceOffset: input.offset, value: input.value)
         let bytes = (try? jsonEncoder.encode(record)) ?? Data()
         bytes.withUnsafeBytes {
             send(topic: deadLetterTopic, key: input.key, value: $0, opaque: OffsetLedger.opaque(slot: input.slot, offset: input.offset))
@@ -481,8 +481,17 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
                 return
             case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
                 // Larger than message.max.bytes: it can never be enqueued. Counted and acknowledged,
-                // so its partition is not stalled forever.
-                logger.error("Output could not be enqueued; skipped", metadata: ["error": "\(KafkaError(result))"])
+                // so its partition is not stalled forever; the log shows the first ten and then
+                // every thousandth.
+                let skipped = counters.outputsSkipped.wrappingAdd(1, ordering: .relaxed).newValue
+                if skipped <= 10 || skipped % 1000 == 0 {
+                    logger.error(
+                        "Output larger than message.max.bytes; skipped",
+                        metadata: [
+                            "topic": "\(String(cString: rd_kafka_topic_name(topic)))", "bytes": "\(value.count)",
+                            "error": "\(KafkaError(result))", "skipped_total": "\(skipped)",
+                        ])
+                }
                 ledger.acknowledge(opaque: opaque)
                 return
             default:

@@ -90,6 +90,29 @@ extension KafkaClusterTests {
             #expect(records.reduce(0) { $0 + $1.deadLettered } == input.invalidCount)
         }
 
+        @Test("a value too large to dead-letter whole is dead-lettered cut, not skipped", .timeLimit(.minutes(2)))
+        func oversizedValueDeadLetteredCut() async throws {
+            let cluster = try Self.cluster()
+            let configuration = Self.configuration(bootstrap: cluster.bootstrapServers, group: "sidecar-oversized")
+            var input = TestInput.make(valid: 300, garbage: 0, invalid: 0)
+            // Whole, as base64 in a JSON dead letter, it would pass message.max.bytes (1,000,000).
+            let oversized = [UInt8](repeating: 0xFF, count: 900_000)
+            input.records.append((Array("card-oversized".utf8), oversized))
+            input.invalidCount += 1
+            try TestTopics.produce(bootstrap: cluster.bootstrapServers, topic: "sales", input.records)
+
+            let harness = KafkaDoorHarness(configuration: configuration)
+            let statistics = try await Self.finish(harness, on: cluster, configuration: configuration)
+            #expect(statistics.outputsSkipped == 0)
+            #expect(statistics.deadLettered == 1)
+            let accounting = try Accounting.read(
+                bootstrap: cluster.bootstrapServers, configuration: configuration, partitions: Self.partitions)
+            let letter = try #require(accounting.deadLetters.first, "no dead letter arrived")
+            #expect(letter.valueBytes == oversized.count)
+            #expect(letter.valueTruncated)
+            #expect(Data(base64Encoded: letter.valueBase64) == Data(oversized.prefix(DeadLetterJSON.maximumValueBytes)))
+        }
+
         @Test(.timeLimit(.minutes(3))) func survivesBrokerOutageAndProduceErrors() async throws {
             let cluster = try Self.cluster(brokers: 1)
             var configuration = Self.configuration(bootstrap: cluster.bootstrapServers, group: "sidecar-faults")

@@ -1,6 +1,11 @@
+import Foundation
+
 /// The value published on the dead-letter topic for an input that could not be scored.
 ///
-/// The original value is kept byte for byte in `value_base64`; the record's key is the input's key.
+/// The original value is kept byte for byte in `value_base64`, up to `maximumValueBytes`: a
+/// longer one is cut there (`value_truncated`, its whole length in `value_bytes`; the source
+/// topic, partition and offset find it whole), so that the dead letter always fits a Kafka
+/// message. The record's key is the input's key.
 public struct DeadLetterJSON: Codable, Sendable, Equatable {
     /// Why the input could not be scored (the `WireError` message).
     public var error: String
@@ -12,17 +17,27 @@ public struct DeadLetterJSON: Codable, Sendable, Equatable {
     public var sourcePartition: Int32
     /// Its offset in that partition.
     public var sourceOffset: Int64
-    /// The input's value, byte for byte, in base64.
+    /// The input's value, byte for byte, in base64: the first `maximumValueBytes` of it.
     public var valueBase64: String
+    /// The whole value's length in bytes.
+    public var valueBytes: Int
+    /// Whether `valueBase64` holds only the start of the value.
+    public var valueTruncated: Bool
 
-    /// Creates a value with every field given.
-    public init(error: String, field: String, sourceTopic: String, sourcePartition: Int32, sourceOffset: Int64, valueBase64: String) {
+    /// The most bytes of an input's value a dead letter carries: 256 KiB, 342 KiB as base64,
+    /// well inside librdkafka's default `message.max.bytes` of 1,000,000.
+    public static let maximumValueBytes = 256 * 1024
+
+    /// A dead letter for `value`, cut to `maximumValueBytes`.
+    public init(error: String, field: String, sourceTopic: String, sourcePartition: Int32, sourceOffset: Int64, value: some Collection<UInt8>) {
         self.error = error
         self.field = field
         self.sourceTopic = sourceTopic
         self.sourcePartition = sourcePartition
         self.sourceOffset = sourceOffset
-        self.valueBase64 = valueBase64
+        self.valueBase64 = Data(value.prefix(Self.maximumValueBytes)).base64EncodedString()
+        self.valueBytes = value.count
+        self.valueTruncated = value.count > Self.maximumValueBytes
     }
 
     enum CodingKeys: String, CodingKey {
@@ -31,5 +46,7 @@ public struct DeadLetterJSON: Codable, Sendable, Equatable {
         case sourcePartition = "source_partition"
         case sourceOffset = "source_offset"
         case valueBase64 = "value_base64"
+        case valueBytes = "value_bytes"
+        case valueTruncated = "value_truncated"
     }
 }

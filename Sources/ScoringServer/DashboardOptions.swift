@@ -17,6 +17,12 @@ struct DashboardOptions: ParsableArguments {
     @Option(name: .customLong("http-idle-timeout"), help: "Close an HTTP connection idle this long, e.g. 60s. Env: STREAMIFY_HTTP_IDLE_TIMEOUT")
     var idleTimeout: String = environment("STREAMIFY_HTTP_IDLE_TIMEOUT") ?? "60s"
 
+    @Option(name: .customLong("http-max-streams"), help: "Concurrent live streams (/api/stream); more are answered 503. Env: STREAMIFY_HTTP_MAX_STREAMS")
+    var maxStreams: Int = environment("STREAMIFY_HTTP_MAX_STREAMS").flatMap(Int.init) ?? DashboardConfiguration().maxStreams
+
+    @Option(name: .customLong("http-max-body-bytes"), help: "Largest HTTP request body accepted; larger ones are answered 413. Env: STREAMIFY_HTTP_MAX_BODY_BYTES")
+    var maxBodyBytes: Int = environment("STREAMIFY_HTTP_MAX_BODY_BYTES").flatMap(Int.init) ?? DashboardConfiguration().maxBodyBytes
+
     @Option(name: .customLong("dashboard-samples"), help: "Decisions the dashboard samples per second, and as many alerts (its cost on the hot path is bounded by it). Env: STREAMIFY_DASHBOARD_SAMPLES")
     var samplesPerSecond: Int = environment("STREAMIFY_DASHBOARD_SAMPLES").flatMap(Int.init) ?? 1_000
 
@@ -33,6 +39,10 @@ struct DashboardOptions: ParsableArguments {
             throw ServerOptions.InvalidOption(description: "--http must be HOST:PORT or 'off', got '\(http)'")
         }
         guard maxConnections >= 1 else { throw ServerOptions.InvalidOption(description: "--http-max-connections must be at least 1") }
+        guard maxStreams >= 0 else { throw ServerOptions.InvalidOption(description: "--http-max-streams must be 0 (none) or more") }
+        guard (1...(1 << 20)).contains(maxBodyBytes) else {
+            throw ServerOptions.InvalidOption(description: "--http-max-body-bytes must be within 1...1048576")
+        }
         guard (1...1_000_000).contains(samplesPerSecond) else {
             throw ServerOptions.InvalidOption(description: "--dashboard-samples must be within 1...1000000")
         }
@@ -44,6 +54,8 @@ struct DashboardOptions: ParsableArguments {
         configuration.host = address.host
         configuration.port = address.port
         configuration.maxConnections = maxConnections
+        configuration.maxStreams = maxStreams
+        configuration.maxBodyBytes = maxBodyBytes
         let grantsPerSecond = 1000 / configuration.tickMilliseconds
         configuration.feed.samplesPerGrant = max(1, samplesPerSecond / grantsPerSecond)
         configuration.feed.alertsPerGrant = max(1, samplesPerSecond / grantsPerSecond)

@@ -56,13 +56,14 @@ struct DaemonLifecycleTests {
     }
 
     @Test(
-        "a duration past what its option allows refuses to start and says why, rather than trapping later",
+        "a bound past what its option allows refuses to start and says why, rather than trapping or misbehaving later",
         arguments: [
             (["--shutdown-grace", "200000d"], "--shutdown-grace must be a duration from 0s to 1h, such as 10s or 500ms, got '200000d'"),
             (["--shutdown-grace", "2h"], "--shutdown-grace must be a duration from 0s to 1h"),
             (["--kafka-brokers", "127.0.0.1:9", "--analytics-interval", "1e17"], "--analytics-interval must be seconds above 0 and at most 86400"),
+            (["--http", "127.0.0.1:0", "--http-max-body-bytes", "0"], "--http-max-body-bytes must be within 1...1048576"),
         ])
-    func durationOutOfRange(arguments: [String], message: String) throws {
+    func boundOutOfRange(arguments: [String], message: String) throws {
         let refusal = try #require(try DaemonProcess.refusal(arguments: arguments), "started with \(arguments)")
         #expect(refusal.contains(message), "\(refusal)")
     }

@@ -100,6 +100,23 @@ struct DashboardDoorBinaryTests {
         #expect(Date().timeIntervalSince(stopping) < 5)
     }
 
+    @Test("--http-max-streams and --http-max-body-bytes bound the HTTP door")
+    func streamAndBodyBounds() throws {
+        let daemon = try DaemonProcess.start(arguments: ["--http", "127.0.0.1:0", "--http-max-streams", "0", "--http-max-body-bytes", "64"])
+        let port = try #require(Self.dashboardPort(daemon), "\(daemon.log)")
+        let refused = try httpGet(port: port, path: "/api/stream")
+        #expect(refused.hasPrefix("HTTP/1.1 503"), "\(refused)")
+        #expect(refused.contains("0 live streams are open already"), "\(refused)")
+        let body = #"{"transaction_id": "a-transaction-id-long-enough-to-pass-64-bytes", "label": "fraud"}"#
+        let connection = try RawConnection(tcpPort: port)
+        try connection.send(Array(
+            "POST /api/label HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)".utf8))
+        var answer = ""
+        while let bytes = try connection.receive(exactly: 1) { answer += String(decoding: bytes, as: UTF8.self) }
+        #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer)")
+        #expect(daemon.terminate() == 0)
+    }
+
     @Test("--http beyond loopback without a token file refuses to start")
     func beyondLoopbackNeedsToken() throws {
         #expect(throws: DaemonProcess.StartFailed.self) { try DaemonProcess.start(arguments: ["--http", "0.0.0.0:0"]) }

@@ -29,10 +29,16 @@ extension KafkaClusterTests {
             let referenceDirectory = try makeTestDirectory("kafka-daemon-reference")
             defer { try? FileManager.default.removeItem(at: referenceDirectory) }
             let uninterrupted = try DaemonProcess.start(
-                arguments: Self.arguments(bootstrap: reference.bootstrapServers, state: referenceDirectory.path + "/state"))
+                arguments: Self.arguments(bootstrap: reference.bootstrapServers, state: referenceDirectory.path + "/state")
+                    + ["--metrics", "127.0.0.1:0"])
             #expect(
                 try await TestTopics.waitUntilFullyCommitted(
                     bootstrap: reference.bootstrapServers, group: "daemon", topic: "sales", partitions: 1, timeoutSeconds: 90))
+            // The door's counters reach /metrics.
+            let metricsPort = try #require(uninterrupted.metricsPort)
+            #expect(try waitForMetric("streamify_kafka_consumed_total", port: metricsPort, seconds: 10) { $0 == input.records.count })
+            #expect(try waitForMetric("streamify_kafka_dead_lettered_total", port: metricsPort, seconds: 10) { $0 == input.invalidCount })
+            #expect(try waitForMetric("streamify_kafka_outputs_skipped_total", port: metricsPort, seconds: 10) { $0 == 0 })
             #expect(uninterrupted.terminate(timeout: 30) == 0, "\(uninterrupted.log.suffix(3000))")
             let expected = Dictionary(
                 DurableInputStateTests.breakdowns(

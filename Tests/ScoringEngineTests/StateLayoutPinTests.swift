@@ -11,10 +11,11 @@ import Testing
 /// record's field layout is pinned here beside the format version and fingerprint it belongs to.
 @Suite("Raw-written record layouts are pinned to their format")
 struct StateLayoutPinTests {
-    /// Records in snapshots, in the state journal and in changelog values.
+    /// Records in snapshots, in the state journal and in changelog values. A transaction's and a
+    /// label's features, journalled alone too, are pinned as the first field of their `Sourced`.
     static let engineStateRecords: [Any.Type] = [
         CardState.self, DeviceState.self, MerchantState.self, OutcomeEntry.self, LabelLedgerEntry.self,
-        TransactionFeatures.self, FeedbackFeatures.self, FeatureVector.self, LogisticCombiner.self, ScoreHistogram.self,
+        FeatureVector.self, LogisticCombiner.self, ScoreHistogram.self,
         OutcomeReservoir.Sample.self, RiskModel.Thresholds.self, RiskAssessment.self, InputPosition.self,
         Durability.Sourced<TransactionFeatures>.self, Durability.Sourced<FeedbackFeatures>.self,
     ]

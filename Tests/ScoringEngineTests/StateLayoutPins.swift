@@ -18,7 +18,7 @@ enum StateLayoutPins {
             CardState.logAmountVariance @40 4 Float
             CardState.lastCountry.rawValue @44 2 UInt16
             CardState.recentCountries @46 6 InlineArray<3, CountryCode>
-            CardState.recentCountries[0].rawValue @46 2 UInt16
+            CardState.recentCountries[0] @46 2 CountryCode (fields as above)
             CardState.devices @52 16 InlineArray<4, UInt32>
             CardState.devices[0] @52 4 UInt32
             CardState.deviceUses @68 4 InlineArray<4, UInt8>
@@ -32,16 +32,8 @@ enum StateLayoutPins {
             CardState.minuteWindow.amounts @116 24 InlineArray<6, Float>
             CardState.minuteWindow.amounts[0] @116 4 Float
             CardState.minuteWindow.newestBucket @140 4 UInt32
-            CardState.hourWindow.counts @144 12 InlineArray<6, UInt16>
-            CardState.hourWindow.counts[0] @144 2 UInt16
-            CardState.hourWindow.amounts @156 24 InlineArray<6, Float>
-            CardState.hourWindow.amounts[0] @156 4 Float
-            CardState.hourWindow.newestBucket @180 4 UInt32
-            CardState.dayWindow.counts @184 12 InlineArray<6, UInt16>
-            CardState.dayWindow.counts[0] @184 2 UInt16
-            CardState.dayWindow.amounts @196 24 InlineArray<6, Float>
-            CardState.dayWindow.amounts[0] @196 4 Float
-            CardState.dayWindow.newestBucket @220 4 UInt32
+            CardState.hourWindow @144 40 SlidingWindow (fields as above)
+            CardState.dayWindow @184 40 SlidingWindow (fields as above)
             DeviceState.key @0 8 UInt64
             DeviceState.lastSeen @8 4 UInt32
             DeviceState.confirmedFraudAt @12 4 UInt32
@@ -59,11 +51,7 @@ enum StateLayoutPins {
             MerchantState.hourWindow.amounts @36 24 InlineArray<6, Float>
             MerchantState.hourWindow.amounts[0] @36 4 Float
             MerchantState.hourWindow.newestBucket @60 4 UInt32
-            MerchantState.dayWindow.counts @64 12 InlineArray<6, UInt16>
-            MerchantState.dayWindow.counts[0] @64 2 UInt16
-            MerchantState.dayWindow.amounts @76 24 InlineArray<6, Float>
-            MerchantState.dayWindow.amounts[0] @76 4 Float
-            MerchantState.dayWindow.newestBucket @100 4 UInt32
+            MerchantState.dayWindow @64 40 SlidingWindow (fields as above)
             MerchantState.outcomes.transactions @104 160 InlineArray<40, UInt32>
             MerchantState.outcomes.transactions[0] @104 4 UInt32
             MerchantState.outcomes.frauds @264 80 InlineArray<40, UInt16>
@@ -83,8 +71,8 @@ enum StateLayoutPins {
             OutcomeEntry.packedFeatures.channel @142 1 UInt8
             OutcomeEntry.spareAfterFeatures @143 1 UInt8
             OutcomeEntry.card.rawValue @144 8 UInt64
-            OutcomeEntry.merchant.rawValue @152 8 UInt64
-            OutcomeEntry.device.rawValue @160 8 UInt64
+            OutcomeEntry.merchant @152 8 EntityKey (fields as above)
+            OutcomeEntry.device @160 8 EntityKey (fields as above)
             OutcomeEntry.ipAddress @168 4 UInt32
             OutcomeEntry.championScore @172 4 Float
             OutcomeEntry.challengerScore @176 4 Float
@@ -94,34 +82,6 @@ enum StateLayoutPins {
             LabelLedgerEntry.key @0 8 UInt64
             LabelLedgerEntry.lastSeen @8 4 UInt32
             LabelLedgerEntry.spare @12 4 UInt32
-            TransactionFeatures.card.rawValue @0 8 UInt64
-            TransactionFeatures.merchant.rawValue @8 8 UInt64
-            TransactionFeatures.device.rawValue @16 8 UInt64
-            TransactionFeatures.ipAddress @24 4 UInt32
-            TransactionFeatures.userAgent @28 4 UInt32
-            TransactionFeatures.amountMinor @32 8 Int64
-            TransactionFeatures.eventTimeMs @40 8 Int64
-            TransactionFeatures.hasLocation @48 1 Bool
-            TransactionFeatures.spareAfterHasLocation @49 7 InlineArray<7, UInt8>
-            TransactionFeatures.spareAfterHasLocation[0] @49 1 UInt8
-            TransactionFeatures.latitude @56 8 Double
-            TransactionFeatures.longitude @64 8 Double
-            TransactionFeatures.country.rawValue @72 2 UInt16
-            TransactionFeatures.category @74 1 MerchantCategory cases: unknown grocery restaurant fuel retail clothing electronics jewelry travel digitalGoods giftCards moneyTransfer crypto gambling cash health utilities entertainment services
-            TransactionFeatures.paymentMethod @75 1 PaymentMethod cases: unknown creditCard debitCard wallet crypto wireTransfer giftCard prepaidCard bankTransfer buyNowPayLater
-            TransactionFeatures.channel @76 1 TransactionChannel cases: unspecified cardPresent online contactless atm
-            TransactionFeatures.spareAfterChannel @77 3 InlineArray<3, UInt8>
-            TransactionFeatures.spareAfterChannel[0] @77 1 UInt8
-            TransactionFeatures.transaction.rawValue @80 8 UInt64
-            FeedbackFeatures.transaction.rawValue @0 8 UInt64
-            FeedbackFeatures.card.rawValue @8 8 UInt64
-            FeedbackFeatures.merchant.rawValue @16 8 UInt64
-            FeedbackFeatures.outcome @24 1 Outcome cases: fraud legitimate
-            FeedbackFeatures.spareAfterOutcome @25 7 InlineArray<7, UInt8>
-            FeedbackFeatures.spareAfterOutcome[0] @25 1 UInt8
-            FeedbackFeatures.eventTimeMs @32 8 Int64
-            FeedbackFeatures.reportedTimeMs @40 8 Int64
-            FeedbackFeatures.amountMinor @48 8 Int64
             FeatureVector.values @0 256 InlineArray<64, Float>
             FeatureVector.values[0] @0 4 Float
             LogisticCombiner.bias @0 4 Float
@@ -155,19 +115,14 @@ enum StateLayoutPins {
             RiskAssessment.factors[0].primary.a @32 8 Double
             RiskAssessment.factors[0].primary.b @40 8 Double
             RiskAssessment.factors[0].primary.c @48 8 Double
-            RiskAssessment.factors[0].secondary.kind @56 1 Kind cases: none amountInLine amountAboveProfile amountColdStart amountLarge velocityQuiet velocityMinute velocityHour velocityDay spendDay noLocation firstLocation travelPlausible travelFast travelImpossible countryChange noDevice firstDevice knownDevice newDevice sharedDevice networkChange fraudDevice noPattern riskyCategory riskyMethod microAmount roundAmount unusualHour confirmedFraud fraudIP merchantFraudWeek merchantFraudMonth learnedFeature
-            RiskAssessment.factors[0].secondary.spare @57 7 InlineArray<7, UInt8>
-            RiskAssessment.factors[0].secondary.spare[0] @57 1 UInt8
-            RiskAssessment.factors[0].secondary.a @64 8 Double
-            RiskAssessment.factors[0].secondary.b @72 8 Double
-            RiskAssessment.factors[0].secondary.c @80 8 Double
+            RiskAssessment.factors[0].secondary @56 32 Signal (fields as above)
             InputPosition.input.source @0 8 UInt64
             InputPosition.input.partition @8 4 Int32
             InputPosition.spare @12 4 UInt32
             InputPosition.offset @16 8 Int64
             Sourced<TransactionFeatures>.features.card.rawValue @0 8 UInt64
-            Sourced<TransactionFeatures>.features.merchant.rawValue @8 8 UInt64
-            Sourced<TransactionFeatures>.features.device.rawValue @16 8 UInt64
+            Sourced<TransactionFeatures>.features.merchant @8 8 EntityKey (fields as above)
+            Sourced<TransactionFeatures>.features.device @16 8 EntityKey (fields as above)
             Sourced<TransactionFeatures>.features.ipAddress @24 4 UInt32
             Sourced<TransactionFeatures>.features.userAgent @28 4 UInt32
             Sourced<TransactionFeatures>.features.amountMinor @32 8 Int64
@@ -183,14 +138,14 @@ enum StateLayoutPins {
             Sourced<TransactionFeatures>.features.channel @76 1 TransactionChannel cases: unspecified cardPresent online contactless atm
             Sourced<TransactionFeatures>.features.spareAfterChannel @77 3 InlineArray<3, UInt8>
             Sourced<TransactionFeatures>.features.spareAfterChannel[0] @77 1 UInt8
-            Sourced<TransactionFeatures>.features.transaction.rawValue @80 8 UInt64
+            Sourced<TransactionFeatures>.features.transaction @80 8 EntityKey (fields as above)
             Sourced<TransactionFeatures>.position.input.source @88 8 UInt64
             Sourced<TransactionFeatures>.position.input.partition @96 4 Int32
             Sourced<TransactionFeatures>.position.spare @100 4 UInt32
             Sourced<TransactionFeatures>.position.offset @104 8 Int64
             Sourced<FeedbackFeatures>.features.transaction.rawValue @0 8 UInt64
-            Sourced<FeedbackFeatures>.features.card.rawValue @8 8 UInt64
-            Sourced<FeedbackFeatures>.features.merchant.rawValue @16 8 UInt64
+            Sourced<FeedbackFeatures>.features.card @8 8 EntityKey (fields as above)
+            Sourced<FeedbackFeatures>.features.merchant @16 8 EntityKey (fields as above)
             Sourced<FeedbackFeatures>.features.outcome @24 1 Outcome cases: fraud legitimate
             Sourced<FeedbackFeatures>.features.spareAfterOutcome @25 7 InlineArray<7, UInt8>
             Sourced<FeedbackFeatures>.features.spareAfterOutcome[0] @25 1 UInt8

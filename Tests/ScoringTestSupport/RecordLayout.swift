@@ -10,17 +10,23 @@
 /// A state file holds records as these bytes: two builds whose lines differ read each other's
 /// files wrongly, even where sizes and strides, all that a layout fingerprint sees, agree (two
 /// fields of one type swapped, say). `StateLayoutPinTests` pins these lines.
+///
+/// A struct met again within one record (the same window type at three offsets, say) gets one
+/// line, `… (fields as above)`: its fields' places relative to it were given the first time.
 public func recordLayout(of type: Any.Type, path: String? = nil) -> [String] {
     var lines: [String] = []
-    describeFields(of: type, at: 0, path: path ?? "\(type)", into: &lines)
+    var described: Set<ObjectIdentifier> = []
+    describeFields(of: type, at: 0, path: path ?? "\(type)", into: &lines, described: &described)
     return lines
 }
 
-private func describeFields(of type: Any.Type, at base: Int, path: String, into lines: inout [String]) {
+private func describeFields(
+    of type: Any.Type, at base: Int, path: String, into lines: inout [String], described: inout Set<ObjectIdentifier>
+) {
     let leaf = "\(path) @\(base) \(_openExistential(type, do: sizeOfType)) \(type)"
     if let array = type as? any InlineArrayElements.Type {
         lines.append(leaf)
-        describeFields(of: array.elementType, at: base, path: path + "[0]", into: &lines)
+        describeFields(of: array.elementType, at: base, path: path + "[0]", into: &lines, described: &described)
         return
     }
     // The standard library's numbers are structs around a builtin: they end the walk.
@@ -42,9 +48,13 @@ private func describeFields(of type: Any.Type, at base: Int, path: String, into 
         }
         return
     }
+    guard described.insert(ObjectIdentifier(type)).inserted else {
+        lines.append(leaf + " (fields as above)")
+        return
+    }
     for (index, field) in fields.enumerated() {
         let name = field.name.isEmpty ? "\(index)" : field.name
-        describeFields(of: field.type, at: base + field.offset, path: path + "." + name, into: &lines)
+        describeFields(of: field.type, at: base + field.offset, path: path + "." + name, into: &lines, described: &described)
     }
 }
 

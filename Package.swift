@@ -151,7 +151,7 @@ let package = Package(
             name: "DashboardDoor",
             dependencies: [
                 "ScoringEngine", "ScoringModel", "StreamifyWire", "CStreamifyProto", "CProtobufC", "SyntheticWorld",
-                hummingbird, logging, metrics, serviceLifecycle, nioCore,
+                hummingbird, logging, metrics, serviceLifecycle, nioCore, .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -3,7 +3,9 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTPTypes
 import ScoringEngine
+import StreamifyWire
 import ServiceLifecycle
 import Synchronization
 
@@ -58,12 +60,21 @@ public final class DashboardDoor: Service, Sendable {
         let announce = self.announce
         let logger = self.logger
         let idleTimeout = TimeAmount.seconds(Int64(configuration.idleTimeoutSeconds))
-        let stalledPeers: @Sendable () -> StalledPeerHandler = { [tally = dashboard.metrics.stalledPeers] in
-            StalledPeerHandler(limit: idleTimeout, isStopping: { dashboard.isStopping }, tally: tally)
+        let metrics = dashboard.metrics
+        // Bounds on slow peers, each connection its own: a request must arrive whole, and an
+        // answer be taken, within the idle timeout.
+        let slowPeers: @Sendable () -> [any RemovableChannelHandler] = {
+            [
+                HTTPRequestDeadlineHandler<HTTPRequestPart, HTTPResponsePart>(
+                    timeout: idleTimeout, isRequestEnd: { if case .end = $0 { true } else { false } },
+                    isResponseEnd: { if case .end = $0 { true } else { false } },
+                    onTimeout: { metrics.requestsTimedOut.increment() }),
+                StalledPeerHandler(limit: idleTimeout, isStopping: { dashboard.isStopping }, tally: metrics.stalledPeers),
+            ]
         }
         let application = Application(
             router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [stalledPeers()], idleTimeout: idleTimeout)),
+            server: .http1(configuration: .init(additionalChannelHandlers: slowPeers(), idleTimeout: idleTimeout)),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "streamify",
                 availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),

@@ -10,6 +10,9 @@ struct DashboardMetrics: Sendable {
     let streamsRefused = Counter(label: "streamify_dashboard_streams_refused_total")
     /// Connections whose peer takes none of their answer (`StalledPeerHandler`).
     let stalledPeers = StalledPeerHandler.Tally()
+    /// Connections closed because a request did not arrive whole within `--http-idle-timeout`
+    /// (`HTTPRequestDeadlineHandler`): a header trickle, or a body sent slowly or never.
+    let requestsTimedOut = Counter(label: "streamify_http_requests_timed_out_total")
 
     /// Status classes counted: 1xx ... 5xx.
     private static let statusClasses = 1...5

@@ -330,7 +330,10 @@ public final class SocketDoor: Service, Sendable {
                     try channel.pipeline.syncOperations.addHandler(BackPressureHandler())
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandlers(
-                        HTTPRequestDeadlineHandler(timeout: requestTimeout) { connections.metricsConnectionTimedOut() },
+                        HTTPRequestDeadlineHandler<HTTPServerRequestPart, HTTPServerResponsePart>(
+                            timeout: requestTimeout, isRequestEnd: { if case .end = $0 { true } else { false } },
+                            isResponseEnd: { if case .end = $0 { true } else { false } },
+                            onTimeout: { connections.metricsConnectionTimedOut() }),
                         MetricsHTTPHandler(registry: registry, metrics: metrics, budgets: budgets))
                 }
             }

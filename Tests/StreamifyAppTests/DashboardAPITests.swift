@@ -397,6 +397,34 @@ struct DashboardAPITests {
         try await running.stop()
     }
 
+    @Test("a request whose body never comes, or trickles in, is closed after --http-idle-timeout")
+    func slowRequestsClosed() async throws {
+        let (running, http) = try await Self.start { $0.idleTimeoutSeconds = 1 }
+        let port = http.base.port!
+        let head = "POST /api/label HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+        let (bodiless, trickling) = try await blocking {
+            let bodiless = try RawConnection(tcpPort: port, timeoutSeconds: 10)
+            try bodiless.send(Array(head.utf8))
+            let trickle = try RawConnection(tcpPort: port, timeoutSeconds: 10)
+            try trickle.send(Array(head.utf8))
+            let started = Date()
+            // A byte every 200 ms: each would reset an idle timer, none completes the request.
+            Thread.detachNewThread {
+                for _ in 0..<50 {
+                    guard (try? trickle.send([UInt8(ascii: " ")])) != nil else { return }
+                    Thread.sleep(forTimeInterval: 0.2)
+                }
+            }
+            let closed = (bodiless.isClosedByPeer(), trickle.isClosedByPeer())
+            return (closed.0, (closed.1, Date().timeIntervalSince(started)))
+        }
+        #expect(bodiless, "a request whose body never came was not closed")
+        #expect(trickling.0, "a trickled request was not closed")
+        #expect(trickling.1 < 8, "closed after \(trickling.1) s")
+        #expect(try await http.get("/api/analytics").status == 200, "the door serves others")
+        try await running.stop()
+    }
+
     @Test("a stop does not wait for a live stream whose reader takes nothing", .timeLimit(.minutes(1)))
     func stopWithStalledStream() async throws {
         let (running, http) = try await Self.start {

@@ -142,7 +142,12 @@ final class Dashboard: Sendable {
         // As the Kafka door does: while the journal refuses changes, writing what an earlier
         // failure left pending lets them go ahead again; an applied label waits to be written.
         var result = scoring.record(message, counters: &counters)
+        if case .failure(let error) = result, error != ScoringService.journalFailing { return .failure(.invalid(error)) }
         let deadline = ContinuousClock.now + Self.journalWait
+        // After a wait this task may go on on another thread than the one whose decision-log
+        // lane took the label's record: every lane is committed then.
+        var waited = false
+        defer { if waited { scoring.decisionLog?.commitEveryLane() } }
         while true {
             let applied = result != .failure(ScoringService.journalFailing)
             if applied, scoring.commitJournal() { break }
@@ -153,6 +158,7 @@ final class Dashboard: Sendable {
                 return .failure(.notDurable(applied: applied))
             }
             try? await Task.sleep(for: Self.journalRetryInterval)
+            waited = true
             if !applied, scoring.commitJournal() { result = scoring.record(message, counters: &counters) }
         }
         switch result {

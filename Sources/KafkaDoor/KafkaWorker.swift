@@ -121,7 +121,8 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         self.consumer = try RDKafkaConsumer(
             settings: KafkaClientSettings.consumer(configuration, bootstrap: bootstrap), handler: PlaceholderHandler())
         consumer.handler = self
-        jsonEncoder.outputFormatting = [.sortedKeys]
+        // Unescaped slashes: base64 is full of them, and a dead letter must stay under message.max.bytes.
+        jsonEncoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
     // MARK: - Loop

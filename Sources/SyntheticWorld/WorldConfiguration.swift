@@ -47,9 +47,6 @@ public struct WorldConfiguration: Sendable, Hashable, Codable {
 }
 
 extension WorldConfiguration {
-    /// The world the built-in demo loads play (the dashboard's and the embedded Kafka feed's):
-    /// 10,000 cards, 2,000 merchants, 2 % fraud, outcomes reported, event time starting at
-    /// `startMs` and running a minute per second at `rate` transactions per second.
     /// Where a demo play's event time starts: the wall clock, or a second past the scoring
     /// engine's event clock (`eventClockMs`, nil before any event) when that is ahead, as an
     /// earlier play at a minute a second leaves it, or a state directory from one. Its
@@ -60,6 +57,9 @@ extension WorldConfiguration {
         return max(wallClockMs, eventClockMs + 1_000)
     }
 
+    /// The world the built-in demo loads play (the dashboard's and the embedded Kafka feed's):
+    /// 10,000 cards, 2,000 merchants, 2 % fraud, outcomes reported, event time starting at
+    /// `startMs` and running a minute per second at `rate` transactions per second.
     public static func demo(rate: Int, startMs: Int64) -> WorldConfiguration {
         WorldConfiguration(
             seed: UInt64(startMs), cardCount: 10_000, merchantCount: 2_000, fraudRate: 0.02, speedup: 60,

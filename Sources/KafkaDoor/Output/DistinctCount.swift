@@ -10,7 +10,8 @@ import Darwin
 /// The analytics window counts distinct cards this way, since the cards a window sees grow with
 /// the input, not with anything the daemon bounds. Once the exact set reaches `exactLimit`, its
 /// members go into `2^precision` one-byte registers and the set is dropped: 16 KiB whatever the
-/// input, with a relative standard error of 1.04 / √(2^precision), 0.8 %.
+/// input, with a relative standard error of 1.04 / √(2^precision), 0.8 %, for large counts (up
+/// to about 1 % around the switch from linear counting).
 struct DistinctCount {
     /// Fingerprints counted exactly before the estimate takes over: 16,384, a set of about 256
     /// KiB at most.
@@ -50,8 +51,10 @@ struct DistinctCount {
         }
         let alpha = 0.7213 / (1 + 1.079 / m)
         let raw = alpha * m * m / sum
-        // Small counts: linear counting over the empty registers is the better estimate.
-        if raw <= 2.5 * m, zeros > 0 { return Int((m * log(m / Double(zeros))).rounded()) }
+        // Smaller counts: linear counting over the empty registers is the better estimate. The
+        // classic switch at 2.5 m hands over where the raw estimate still runs 2 % high; at 3 m
+        // both are within about 1 %.
+        if raw <= 3 * m, zeros > 0 { return Int((m * log(m / Double(zeros))).rounded()) }
         return Int(raw.rounded())
     }
 

@@ -27,7 +27,7 @@ public struct MerchantAnalyticsRecord: Codable, Sendable, Equatable {
     /// Distinct cards in the window: exact up to 16,384, a HyperLogLog estimate beyond
     /// (`uniqueCardsEstimated`), so that a window's memory is bounded whatever the input.
     public var uniqueCards: Int
-    /// Whether `uniqueCards` is an estimate (relative standard error 0.8 %).
+    /// Whether `uniqueCards` is an estimate (relative standard error 0.8 % to 1 %).
     public var uniqueCardsEstimated: Bool
     /// Up to ten, by revenue.
     public var topCategories: [Entry]

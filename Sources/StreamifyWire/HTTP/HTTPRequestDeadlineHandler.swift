@@ -4,9 +4,13 @@ import NIOCore
 ///
 /// An idle keep-alive connection, a client trickling its headers one byte at a time and one
 /// whose head announces a body it sends slowly or never all hold a descriptor and a parser
-/// buffer for as long as they like. The deadline is armed when the connection opens and again
-/// when a response has been written, and disarmed once a request has been parsed to its end, so
-/// one bound covers all three; a response that takes long (a live stream) is not under it.
+/// buffer for as long as they like. So the deadline runs whenever the server waits on the peer:
+/// from the connection's start, and from each response's end, until a request has arrived
+/// whole. While a request has arrived whole and its answer has not ended (a live stream, a
+/// label waiting for the journal, requests pipelined behind it) the wait is the server's and
+/// the deadline is off. Requests and answers are counted apart: a server that answers before a
+/// request's body has ended (a 413, a 404) leaves that request under the deadline until its end,
+/// and the next one from then on.
 ///
 /// Generic over the HTTP parts of the pipeline it sits in, after the request decoder: NIOHTTP1's
 /// on the metrics endpoint, HTTP types' behind Hummingbird on the dashboard.
@@ -21,6 +25,9 @@ public final class HTTPRequestDeadlineHandler<RequestPart, ResponsePart>: Channe
     private let isResponseEnd: (ResponsePart) -> Bool
     private let onTimeout: @Sendable () -> Void
     private var deadline: Scheduled<Void>?
+    /// Requests arrived whole less responses ended: above 0, answers are owed; 0 or below, the
+    /// server waits on the peer (below 0: a request answered before its end).
+    private var owed = 0
 
     /// Closes the connection when no whole request arrives within `timeout`, after calling
     /// `onTimeout`; `isRequestEnd` and `isResponseEnd` tell the parts that end a message.
@@ -53,12 +60,19 @@ public final class HTTPRequestDeadlineHandler<RequestPart, ResponsePart>: Channe
     }
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if isRequestEnd(unwrapInboundIn(data)) { disarm() }
+        if isRequestEnd(unwrapInboundIn(data)) {
+            owed += 1
+            // Answered already: the next request is awaited from now.
+            if owed <= 0 { arm(context: context) } else { disarm() }
+        }
         context.fireChannelRead(data)
     }
 
     public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if isResponseEnd(unwrapOutboundIn(data)) { arm(context: context) }
+        if isResponseEnd(unwrapOutboundIn(data)) {
+            owed -= 1
+            if owed <= 0 { arm(context: context) }
+        }
         context.write(data, promise: promise)
     }
 

@@ -104,10 +104,11 @@ struct ServerOptions: ParsableArguments {
     var maxClockSkew: String = environment("STREAMIFY_MAX_CLOCK_SKEW") ?? "1h"
 
     @Option(help: "Most scoring connections open at once (Unix and TCP together); more are answered OVERLOADED and closed. Env: STREAMIFY_MAX_CONNECTIONS")
-    var maxConnections: Int = environment("STREAMIFY_MAX_CONNECTIONS").flatMap(Int.init) ?? 4_096
+    var maxConnections: Int = environment("STREAMIFY_MAX_CONNECTIONS").flatMap(Int.init) ?? SocketDoorConfiguration().maximumConnections
 
     @Option(help: "Most connections open at once on the --metrics endpoint; more are closed at once. Env: STREAMIFY_METRICS_MAX_CONNECTIONS")
-    var metricsMaxConnections: Int = environment("STREAMIFY_METRICS_MAX_CONNECTIONS").flatMap(Int.init) ?? 64
+    var metricsMaxConnections: Int =
+        environment("STREAMIFY_METRICS_MAX_CONNECTIONS").flatMap(Int.init) ?? SocketDoorConfiguration().maximumMetricsConnections
 
     @Option(help: "Answer a scoring request OVERLOADED at once when its event loop runs further behind than this, e.g. 5ms ('off': score everything, however late). Env: STREAMIFY_MAX_QUEUE_DELAY")
     var maxQueueDelay: String = environment("STREAMIFY_MAX_QUEUE_DELAY") ?? "5ms"

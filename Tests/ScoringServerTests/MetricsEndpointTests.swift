@@ -108,11 +108,7 @@ struct DashboardDoorBinaryTests {
         #expect(refused.hasPrefix("HTTP/1.1 503"), "\(refused)")
         #expect(refused.contains("0 live streams are open already"), "\(refused)")
         let body = #"{"transaction_id": "a-transaction-id-long-enough-to-pass-64-bytes", "label": "fraud"}"#
-        let connection = try RawConnection(tcpPort: port)
-        try connection.send(Array(
-            "POST /api/label HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)".utf8))
-        var answer = ""
-        while let bytes = try connection.receive(exactly: 1) { answer += String(decoding: bytes, as: UTF8.self) }
+        let answer = try httpRequest(port: port, method: "POST", path: "/api/label", json: body)
         #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer)")
         #expect(daemon.terminate() == 0)
     }

@@ -122,8 +122,15 @@ public final class RawConnection: @unchecked Sendable {
 /// The whole answer (status line, headers, body) to one `GET path` on loopback `port`, read
 /// until the server closes the connection.
 public func httpGet(port: Int, path: String) throws -> String {
+    try httpRequest(port: port, method: "GET", path: path)
+}
+
+/// The whole answer to one `method path` request on loopback `port`, with `json` as its body if
+/// given, read until the server closes the connection.
+public func httpRequest(port: Int, method: String, path: String, json: String? = nil) throws -> String {
     let connection = try RawConnection(tcpPort: port)
-    try connection.send(Array("GET \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8))
+    let body = json.map { "Content-Type: application/json\r\nContent-Length: \($0.utf8.count)\r\n" } ?? ""
+    try connection.send(Array("\(method) \(path) HTTP/1.1\r\nHost: localhost\r\n\(body)Connection: close\r\n\r\n\(json ?? "")".utf8))
     var bytes: [UInt8] = []
     while let byte = try connection.receive(exactly: 1) { bytes += byte }
     return String(decoding: bytes, as: UTF8.self)

@@ -4,8 +4,8 @@ import Foundation
 ///
 /// The original value is kept byte for byte in `value_base64`, up to `maximumValueBytes`: a
 /// longer one is cut there (`value_truncated`, its whole length in `value_bytes`; the source
-/// topic, partition and offset find it whole), so that the dead letter always fits a Kafka
-/// message. The record's key is the input's key.
+/// topic, partition and offset find it whole), so that the dead letter fits a Kafka message
+/// unless the record's key, which is the input's key copied whole, is itself near the limit.
 public struct DeadLetterJSON: Codable, Sendable, Equatable {
     /// Why the input could not be scored (the `WireError` message).
     public var error: String

@@ -364,7 +364,7 @@ struct DashboardAPITests {
         let port = http.base.port!
         let received = try await blocking {
             let stream = try RawConnection(tcpPort: port, timeoutSeconds: 30)
-            try stream.send(Array("GET /api/stream HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8))
+            try stream.send(Self.streamRequest)
             var received = ""
             while !received.contains("\n\n"), received.count < 100_000, let byte = try stream.receive(exactly: 1) {
                 received += String(decoding: byte, as: UTF8.self)
@@ -388,9 +388,7 @@ struct DashboardAPITests {
         }
         let door = try #require(running.application.dashboardDoor)
         let port = http.base.port!
-        let stalled = try RawConnection(tcpPort: port, timeoutSeconds: 30, receiveBufferBytes: 4_096)
-        try stalled.send(Array("GET /api/stream HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8))
-        #expect(try await Self.waitUntil(seconds: 30) { door.stalledPeers.now == 1 }, "the stream never stalled")
+        let stalled = try await Self.stalledStream(port: port, door: door)
         #expect(try await blocking { try Self.streamStatus(port: port) } == 503, "the stalled stream holds the one slot")
         #expect(try await Self.waitUntil(seconds: 30) { try await blocking { try Self.streamStatus(port: port) } == 200 })
         #expect(door.stalledPeers.now == 0)
@@ -432,10 +430,7 @@ struct DashboardAPITests {
             $0.idleTimeoutSeconds = 600
             $0.streamIntervalMilliseconds = 1
         }
-        let door = try #require(running.application.dashboardDoor)
-        let stalled = try RawConnection(tcpPort: http.base.port!, timeoutSeconds: 30, receiveBufferBytes: 4_096)
-        try stalled.send(Array("GET /api/stream HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8))
-        #expect(try await Self.waitUntil(seconds: 30) { door.stalledPeers.now == 1 }, "the stream never stalled")
+        let stalled = try await Self.stalledStream(port: http.base.port!, door: try #require(running.application.dashboardDoor))
         // Before StalledPeerHandler the stream's write waited for the reader for good, and the
         // stop with it.
         let started = ContinuousClock.now
@@ -445,10 +440,22 @@ struct DashboardAPITests {
         withExtendedLifetime(stalled) {}
     }
 
+    /// The request that opens a live stream.
+    static let streamRequest = Array("GET /api/stream HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8)
+
+    /// A live stream on `port` from a reader that takes nothing (a small receive buffer, never
+    /// read), once `door` sees it stalled.
+    static func stalledStream(port: Int, door: DashboardDoor) async throws -> RawConnection {
+        let stalled = try RawConnection(tcpPort: port, timeoutSeconds: 30, receiveBufferBytes: 4_096)
+        try stalled.send(streamRequest)
+        #expect(try await waitUntil(seconds: 30) { door.stalledPeers.now == 1 }, "the stream never stalled")
+        return stalled
+    }
+
     /// The status a new `/api/stream` request on `port` is answered with; its connection is then closed.
     static func streamStatus(port: Int) throws -> Int {
         let probe = try RawConnection(tcpPort: port, timeoutSeconds: 10)
-        try probe.send(Array("GET /api/stream HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8))
+        try probe.send(Self.streamRequest)
         var statusLine = ""
         while !statusLine.hasSuffix("\r\n"), statusLine.count < 200, let byte = try probe.receive(exactly: 1) {
             statusLine += String(decoding: byte, as: UTF8.self)

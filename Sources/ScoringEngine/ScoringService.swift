@@ -14,12 +14,6 @@ import StreamifyWire
 public final class ScoringService: Sendable {
     /// The state tables and the model.
     public let engine: RiskEngine
-
-    /// The engine's event clock in Unix milliseconds; nil before the first event.
-    public var eventClockMs: Int64? {
-        let seconds = engine.eventClock
-        return seconds == 0 ? nil : EventTime.unixMs(fromSeconds: seconds)
-    }
     /// Where every door's counters are collected.
     public let metrics: ScoringMetrics
     /// Journals every state change; nil when the state is kept in memory only.
@@ -45,6 +39,12 @@ public final class ScoringService: Sendable {
         self.feed = feed
         self.decisionLog = decisionLog
         self.inputs = durability?.inputs ?? InputLedger()
+    }
+
+    /// The engine's event clock in Unix milliseconds; nil before the first event.
+    public var eventClockMs: Int64? {
+        let seconds = engine.eventClock
+        return seconds == 0 ? nil : EventTime.unixMs(fromSeconds: seconds)
     }
 
     /// Installs `model` as the champion (journalled with a state directory, so recovery installs

@@ -106,6 +106,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "Most scoring connections open at once (Unix and TCP together); more are answered OVERLOADED and closed. Env: STREAMIFY_MAX_CONNECTIONS")
     var maxConnections: Int = environment("STREAMIFY_MAX_CONNECTIONS").flatMap(Int.init) ?? SocketDoorConfiguration().maximumConnections
 
+    @Option(help: "Most of --max-connections TCP peers may hold at once, so local clients on the Unix socket keep the rest; more are answered OVERLOADED and closed. Default: three quarters of --max-connections. Env: STREAMIFY_TCP_MAX_CONNECTIONS")
+    var tcpMaxConnections: Int? = environment("STREAMIFY_TCP_MAX_CONNECTIONS").flatMap(Int.init)
+
     @Option(help: "Most connections open at once on the --metrics endpoint; more are closed at once. Env: STREAMIFY_METRICS_MAX_CONNECTIONS")
     var metricsMaxConnections: Int =
         environment("STREAMIFY_METRICS_MAX_CONNECTIONS").flatMap(Int.init) ?? SocketDoorConfiguration().maximumMetricsConnections
@@ -210,6 +213,9 @@ struct ServerOptions: ParsableArguments {
             throw InvalidOption(description: "--max-labelled-transactions must be at least 1")
         }
         guard maxConnections >= 1 else { throw InvalidOption(description: "--max-connections must be at least 1") }
+        if let tcpMaxConnections, !(1...maxConnections).contains(tcpMaxConnections) {
+            throw InvalidOption(description: "--tcp-max-connections must be from 1 to --max-connections (\(maxConnections))")
+        }
         guard metricsMaxConnections >= 1 else { throw InvalidOption(description: "--metrics-max-connections must be at least 1") }
         guard maxBufferedInput >= 0 else { throw InvalidOption(description: "--max-buffered-input must be 0 (no limit) or more") }
         guard maxBufferedOutput >= 0 else { throw InvalidOption(description: "--max-buffered-output must be 0 (no limit) or more") }
@@ -274,6 +280,7 @@ struct ServerOptions: ParsableArguments {
         configuration.socket.eventLoopThreads = eventLoops
         configuration.socket.shutdownGracePeriodSeconds = graceSeconds
         configuration.socket.maximumConnections = maxConnections
+        configuration.socket.maximumTCPConnections = tcpMaxConnections
         configuration.socket.maximumMetricsConnections = metricsMaxConnections
         configuration.socket.idleTimeout = idle
         configuration.socket.frameTimeout = frame

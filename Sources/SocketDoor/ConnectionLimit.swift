@@ -1,7 +1,8 @@
 import NIOCore
 import Synchronization
 
-/// How many scoring connections may be open at once, across the Unix socket and TCP listeners.
+/// How many scoring connections may be open at once: across the Unix socket and TCP listeners
+/// (`--max-connections`), or over TCP alone (`--tcp-max-connections`).
 ///
 /// Each accepted connection takes a slot before its pipeline is built and gives it back when it
 /// closes; a connection that finds none free is refused with an answer (`ConnectionRefusalHandler`)

@@ -11,8 +11,9 @@ public final class ConnectionMetrics: Sendable {
         label: "streamify_connections_timed_out_total", dimensions: [("reason", "metrics_request")])
 
     /// Makes `streamify_connections` (a gauge), `streamify_connections_opened_total`,
-    /// `streamify_connections_refused_total{reason}` (over `--max-connections`, a partial frame
-    /// past `--max-buffered-input`, or over `--metrics-max-connections`) and
+    /// `streamify_connections_refused_total{reason}` (over `--max-connections` or
+    /// `--tcp-max-connections`, a partial frame past `--max-buffered-input`, or over
+    /// `--metrics-max-connections`) and
     /// `streamify_connections_timed_out_total{reason}`; bootstrap the metrics system first, or
     /// they report nowhere.
     public init() {}
@@ -24,13 +25,21 @@ public final class ConnectionMetrics: Sendable {
 
     func connectionClosed() { open.decrement() }
 
-    func connectionRefused() { refused.increment() }
+    /// A scoring connection was refused because `limit` was full.
+    func connectionRefused(_ limit: ConnectionRefusalHandler.Limit) {
+        switch limit {
+        case .all: refused.increment()
+        case .tcp: tcpRefused.increment()
+        }
+    }
 
     private let metricsRefused = Counter(
         label: "streamify_connections_refused_total", dimensions: [("reason", "metrics_max_connections")])
 
     /// A metrics connection was closed because `--metrics-max-connections` were open.
     func metricsConnectionRefused() { metricsRefused.increment() }
+
+    private let tcpRefused = Counter(label: "streamify_connections_refused_total", dimensions: [("reason", "tcp_max_connections")])
 
     private let inputRefused = Counter(label: "streamify_connections_refused_total", dimensions: [("reason", "buffered_input")])
 

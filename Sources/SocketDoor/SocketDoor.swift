@@ -34,6 +34,8 @@ public final class SocketDoor: Service, Sendable {
     public let scoring: ScoringService
     private let connections = ConnectionMetrics()
     private let connectionLimit: ConnectionLimit
+    /// The part of `connectionLimit` TCP peers may take, so they cannot crowd out the Unix socket.
+    private let tcpConnectionLimit: ConnectionLimit
     /// Unread answers across scoring connections; nil without `maximumBufferedOutput`.
     private let outputBudget: ByteBudget?
     /// What large batches reserve against `outputBudget`, learned from every connection's answers.
@@ -61,6 +63,7 @@ public final class SocketDoor: Service, Sendable {
         self.scoring = scoring
         self.registry = registry
         self.connectionLimit = ConnectionLimit(maximum: configuration.maximumConnections)
+        self.tcpConnectionLimit = ConnectionLimit(maximum: configuration.tcpConnectionShare)
         self.outputBudget = configuration.maximumBufferedOutput > 0 ? ByteBudget.output(limit: configuration.maximumBufferedOutput) : nil
         self.inputBudget = configuration.maximumBufferedInput > 0 ? ByteBudget.input(limit: configuration.maximumBufferedInput) : nil
         self.metricsConnectionLimit = ConnectionLimit(maximum: configuration.maximumMetricsConnections)
@@ -213,6 +216,7 @@ public final class SocketDoor: Service, Sendable {
         let scoring = self.scoring
         let connections = self.connections
         let limit = self.connectionLimit
+        let tcpLimit = tcp ? self.tcpConnectionLimit : nil
         let logger = self.logger
         let maximumFrameLength = configuration.maximumFrameLength
         let maximumBatchSize = configuration.maximumBatchSize
@@ -238,14 +242,24 @@ public final class SocketDoor: Service, Sendable {
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    guard limit.admit(channel) else {
-                        connections.connectionRefused()
+                    // The TCP share first: a TCP peer refused there takes no slot of the whole.
+                    // A slot taken is given back when the channel closes, refused or not.
+                    let refused: (count: Int, limit: ConnectionRefusalHandler.Limit)? =
+                        if let tcpLimit, !tcpLimit.admit(channel) {
+                            (tcpLimit.maximum, .tcp)
+                        } else if !limit.admit(channel) {
+                            (limit.maximum, .all)
+                        } else {
+                            nil
+                        }
+                    if let refused {
+                        connections.connectionRefused(refused.limit)
                         // A TLS client could not read a clear-text refusal: it is only closed.
                         if tls != nil {
                             channel.close(promise: nil)
                         } else {
                             try channel.pipeline.syncOperations.addHandler(
-                                ConnectionRefusalHandler(limit: limit.maximum, allocator: channel.allocator))
+                                ConnectionRefusalHandler(count: refused.count, limit: refused.limit, allocator: channel.allocator))
                         }
                         return
                     }

@@ -22,6 +22,11 @@ public struct SocketDoorConfiguration: Sendable {
     /// Most scoring connections open at once, Unix socket and TCP together; one more is answered
     /// `OVERLOADED` and closed.
     public var maximumConnections = 4_096
+    /// Most of `maximumConnections` that TCP peers may hold at once, so that however many connect
+    /// over the network, the local clients on the Unix socket keep the rest; one more TCP
+    /// connection is refused like one over `maximumConnections`. `nil`: three quarters of
+    /// `maximumConnections`.
+    public var maximumTCPConnections: Int?
     /// A connection that sends nothing for this long between frames is closed; `nil`: never.
     public var idleTimeout: TimeAmount? = .minutes(10)
     /// A request frame must arrive whole within this long of its first byte, or the connection is
@@ -48,4 +53,10 @@ public struct SocketDoorConfiguration: Sendable {
 
     /// The defaults: `streamify.sock`, `127.0.0.1:7411`, no metrics listener.
     public init() {}
+
+    /// The TCP connections allowed: `maximumTCPConnections`, or three quarters of
+    /// `maximumConnections` without it; at least 1 and never more than `maximumConnections`.
+    public var tcpConnectionShare: Int {
+        min(max(maximumTCPConnections ?? maximumConnections * 3 / 4, 1), max(maximumConnections, 1))
+    }
 }

@@ -41,6 +41,54 @@ struct ConnectionLimitsTests {
         #expect(daemon.terminate() == 0)
     }
 
+    @Test("TCP peers hold at most --tcp-max-connections: the Unix socket keeps the rest of --max-connections")
+    func tcpShare() throws {
+        let daemon = try DaemonProcess.start(
+            arguments: ["--max-connections", "8", "--tcp-max-connections", "5", "--metrics", "127.0.0.1:0"])
+        func refusal(_ connection: RawConnection) throws -> WireError {
+            let answer = try connection.receiveResponse()
+            let error = try #require(Fixtures.error(answer), "a refused connection gets an answer")
+            #expect(error.code == .overloaded)
+            #expect(answer?.requestID == 0)
+            #expect(connection.isClosedByPeer())
+            return error
+        }
+        var held: [RawConnection] = []
+        for index in 0..<5 {
+            let connection = try RawConnection(tcpPort: daemon.tcpPort, timeoutSeconds: 10)
+            #expect(try Self.ping(connection, id: UInt64(index)), "TCP connection \(index) is within its share")
+            held.append(connection)
+        }
+        for _ in 0..<3 {
+            let error = try refusal(try RawConnection(tcpPort: daemon.tcpPort, timeoutSeconds: 10))
+            #expect(error.message.contains("5 TCP connections open (--tcp-max-connections)"), "\(error.message)")
+        }
+        // The TCP flood took none of the Unix socket's three.
+        for index in 0..<3 {
+            let connection = try RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 10)
+            #expect(try Self.ping(connection, id: UInt64(index)), "Unix connection \(index) is within the whole")
+            held.append(connection)
+        }
+        let error = try refusal(try RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 10))
+        #expect(error.message.contains("8 connections open (--max-connections)"), "\(error.message)")
+        let port = try #require(daemon.metricsPort)
+        let metrics = try httpGet(port: port, path: "/metrics")
+        #expect(metrics.contains(#"streamify_connections_refused_total{reason="tcp_max_connections"} 3"#), "\(metrics)")
+        #expect(metrics.contains(#"streamify_connections_refused_total{reason="max_connections"} 1"#), "\(metrics)")
+        // A TCP slot freed is a TCP slot reused.
+        held.removeFirst()
+        #expect(eventually(within: 5) { (try? Self.ping(RawConnection(tcpPort: daemon.tcpPort))) == true })
+        #expect(daemon.terminate() == 0)
+    }
+
+    @Test("--tcp-max-connections must fit within --max-connections")
+    func tcpShareOutOfRange() throws {
+        for arguments in [["--max-connections", "8", "--tcp-max-connections", "9"], ["--tcp-max-connections", "0"]] {
+            let refusal = try #require(try DaemonProcess.refusal(arguments: arguments))
+            #expect(refusal.contains("--tcp-max-connections must be from 1 to --max-connections"), "\(refusal)")
+        }
+    }
+
     @Test("with descriptors exhausted the listener backs off instead of spinning, and recovers")
     func acceptBackoff() throws {
         let daemon = try DaemonProcess.start(arguments: ["--max-connections", "1000"])

@@ -24,7 +24,8 @@ struct CardChangelogRecord {
     /// The decision on the transaction at `offset`, when the record was written for it.
     var decision: (assessment: RiskAssessment, modelVersion: String)?
 
-    private struct Header: BitwiseCopyable {
+    /// What precedes the card's bytes; its layout is pinned to `version` (CardChangelogRecordTests).
+    struct Header: BitwiseCopyable {
         var version: UInt32
         var hasDecision: UInt32
         var layout: UInt64

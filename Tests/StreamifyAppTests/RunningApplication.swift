@@ -5,6 +5,7 @@ import ServiceLifecycle
 import SocketDoor
 import StreamifyApp
 import StreamifyWire
+import Synchronization
 
 /// A running application and the task its service group runs in.
 struct RunningApplication {
@@ -40,5 +41,25 @@ struct RunningApplication {
         await group.triggerGracefulShutdown()
         try await task.value
         try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Stops as `stop()` does, but waits at most `seconds`: false when the application had not
+    /// stopped by then. It is then left running, so that a test of a stop that must not wait
+    /// fails instead of hanging the run (a time limit would wait for the stuck task too).
+    func stop(within seconds: Double) async throws -> Bool {
+        await group.triggerGracefulShutdown()
+        let finished = Mutex<Result<Void, any Error>?>(nil)
+        let task = self.task
+        Task { finished.withLock { [result = await task.result] in $0 = result } }
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
+            if let result = finished.withLock({ $0 }) {
+                try result.get()
+                try? FileManager.default.removeItem(at: directory)
+                return true
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return false
     }
 }

@@ -13,10 +13,26 @@ import Glibc
 enum FingerprintKeyOptions {
     /// The key in `path`, created there (mode 0600, a fresh random key) when the file does not
     /// exist; without a file, a random key for this run only.
-    static func key(file path: String?) throws -> FingerprintKey {
+    ///
+    /// A missing key is refused when `stateDirectory` already holds state (a snapshot or a
+    /// journal): that state was fingerprinted under the lost key, and a new one would start
+    /// every card afresh while the old entries linger. An empty key file is what a crash between
+    /// its creation and its write leaves: replaced while no state depends on it.
+    static func key(file path: String?, stateDirectory: String?) throws -> FingerprintKey {
         guard let path else { return .random() }
-        if let created = try create(path) { return created }
+        let stateHeld = stateDirectory.map(StateDirectoryOptions.holdsState) ?? false
         var info = stat()
+        if stat(path, &info) != 0 {
+            if errno == ENOENT, stateHeld, let stateDirectory {
+                throw failure(
+                    path,
+                    "is missing, but \(stateDirectory) holds state fingerprinted under it: with a new key every id "
+                        + "would start afresh. Restore the key file, or start on an empty --state-dir")
+            }
+        } else if info.st_size == 0, !stateHeld {
+            unlink(path)
+        }
+        if let created = try create(path) { return created }
         guard stat(path, &info) == 0 else { throw failure(path, String(cString: strerror(errno))) }
         guard info.st_mode & 0o077 == 0 else {
             throw failure(path, "is readable by others than its owner (mode \(String(info.st_mode & 0o777, radix: 8))); chmod 600 it")
@@ -39,12 +55,21 @@ enum FingerprintKeyOptions {
         let key = FingerprintKey.random()
         let line = Array((key.hex + "\n").utf8)
         let written = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        guard written == line.count, fsync(descriptor) == 0 else {
+        guard written == line.count, fsync(descriptor) == 0, syncDirectory(of: path) else {
             let reason = String(cString: strerror(errno))
             unlink(path)
             throw failure(path, "cannot be written: \(reason)")
         }
         return key
+    }
+
+    /// Fsyncs the directory holding `path`, so the new file's name survives a power cut.
+    private static func syncDirectory(of path: String) -> Bool {
+        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
+        let descriptor = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        return fsync(descriptor) == 0
     }
 
     private static func failure(_ path: String, _ reason: String) -> ServerOptions.InvalidOption {

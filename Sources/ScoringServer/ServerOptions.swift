@@ -256,7 +256,8 @@ struct ServerOptions: ParsableArguments {
         let stateDirectory = try StateDirectoryOptions.directory(stateDir)
         // The key is state too: ids must fingerprint after a restart as they did before it.
         engine.fingerprintKey = try FingerprintKeyOptions.key(
-            file: fingerprintKeyFile ?? stateDirectory.map { $0 + "/" + StateDirectoryOptions.keyFileName })
+            file: fingerprintKeyFile ?? stateDirectory.map { $0 + "/" + StateDirectoryOptions.keyFileName },
+            stateDirectory: stateDirectory)
 
         var configuration = StreamifyConfiguration()
         configuration.engine = engine

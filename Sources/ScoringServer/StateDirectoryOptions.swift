@@ -18,4 +18,11 @@ enum StateDirectoryOptions {
         }
         return path
     }
+
+    /// Whether `path` holds engine state: a snapshot or a journal segment.
+    static func holdsState(_ path: String) -> Bool {
+        let snapshots = (try? SnapshotStore(directory: path).snapshots()) ?? []
+        let segments = (try? Journal.segments(in: path)) ?? []
+        return !snapshots.isEmpty || !segments.isEmpty
+    }
 }

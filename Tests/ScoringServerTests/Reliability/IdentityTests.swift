@@ -97,4 +97,25 @@ struct IdentityTests {
         #expect(malformed.waitForExit(timeout: 15) == 2)
         #expect(malformed.log.contains("32 hexadecimal digits"))
     }
+
+    @Test("a state directory's key lost while its state is kept is refused; an empty key a crash left before any state is replaced")
+    func keyLostBesideState() throws {
+        let directory = try makeTestDirectory("streamify-state")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let state = directory.appendingPathComponent("state").path
+        let key = state + "/fingerprint.key"
+
+        // What a crash between the key's creation and its write leaves, before any state: replaced.
+        try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: false)
+        #expect(FileManager.default.createFile(atPath: key, contents: nil, attributes: [.posixPermissions: 0o600]))
+        let first = try DaemonProcess.start(arguments: ["--state-dir", state])
+        #expect(first.terminate() == 0)
+        #expect(try String(contentsOfFile: key, encoding: .utf8).count == 33)
+
+        // Its state now holds a snapshot fingerprinted under that key.
+        try FileManager.default.removeItem(atPath: key)
+        let refusal = try #require(try DaemonProcess.refusal(arguments: ["--state-dir", state]))
+        #expect(refusal.contains("is missing, but") && refusal.contains("holds state fingerprinted under it"), "\(refusal)")
+        #expect(!FileManager.default.fileExists(atPath: key), "no new key was made")
+    }
 }

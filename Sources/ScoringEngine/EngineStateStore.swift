@@ -13,10 +13,12 @@ import Glibc
 /// readable snapshot and replays every segment from its number on, so a kill -9 loses nothing
 /// that was answered. A snapshot that is damaged (cut short, checksum wrong) is set aside and
 /// the one before it is loaded (with the longer journal since); with none readable the engine
-/// replays the whole journal from empty. A torn or corrupt journal tail is cut at its last good
-/// record, and the loss logged. The daemon never refuses to start for either. A whole snapshot
-/// or journal of another format is refused with a clear error instead: loading older state in
-/// its place would silently go back in time.
+/// replays the whole journal from empty. Replay stops at the first record missing: a torn or
+/// corrupt journal tail is cut at its last good record, any later segment is set aside
+/// unreplayed, and the loss logged. The daemon never refuses to start for either. A whole
+/// snapshot or journal of another format is refused with a clear error instead, as is a
+/// snapshot that cannot be read at all (permissions, I/O errors): loading older state in its
+/// place would silently go back in time.
 public struct EngineStateStore: Sendable {
     /// The snapshot files.
     public let snapshots: SnapshotStore
@@ -55,7 +57,7 @@ public struct EngineStateStore: Sendable {
         // The state's own champion (the snapshot's, then every install journalled since) is
         // the one that scored what is replayed; the model configured now comes after it.
         let (engine, inputs, rebuilt) = try rebuild(
-            configuration: configuration, model: model, adoptingChampion: true, before: .max)
+            configuration: configuration, model: model, adoptingChampion: true, before: .max, repairing: true)
         var loaded = rebuilt
         let first = loaded.snapshot?.sequence ?? 0
         let segment = max(try Journal.segments(in: snapshots.directory).last ?? first, first)
@@ -83,9 +85,11 @@ public struct EngineStateStore: Sendable {
     }
 
     /// The state the directory records up to journal segment `end` (excluded), in a new engine:
-    /// the newest readable snapshot, then the journal after it.
+    /// the newest readable snapshot, then the journal after it. Only when `repairing` (at start)
+    /// is a damaged journal cut, and the segments after the damage set aside; otherwise damage
+    /// throws `Journal.Damaged`, and the files stay as they are.
     private func rebuild(
-        configuration: EngineConfiguration, model: RiskModel, adoptingChampion: Bool, before end: UInt64
+        configuration: EngineConfiguration, model: RiskModel, adoptingChampion: Bool, before end: UInt64, repairing: Bool
     ) throws -> (RiskEngine, InputLedger, Loaded) {
         let (engine, inputs, snapshotLoaded) = try loadSnapshot(
             configuration: configuration, model: model, adoptingChampion: adoptingChampion, before: end)
@@ -97,9 +101,9 @@ public struct EngineStateStore: Sendable {
                 metadata: ["first_segment": "\(earliest)"])
         }
         do {
-            loaded.replay = try Journal.replay(from: first, before: end, in: snapshots.directory, layout: EngineStateFormat.layout) {
-                kind, payload in try Self.apply(kind: kind, payload: payload, to: engine, inputs: inputs)
-            }
+            loaded.replay = try Journal.replay(
+                from: first, before: end, in: snapshots.directory, layout: EngineStateFormat.layout, repairing: repairing
+            ) { kind, payload in try Self.apply(kind: kind, payload: payload, to: engine, inputs: inputs) }
         } catch let error as Journal.OtherLayout {
             throw StateFormatError(
                 "\(error.description). Start this build on an empty --state-dir, or the build that wrote it", isOtherFormat: true)
@@ -113,6 +117,14 @@ public struct EngineStateStore: Sendable {
                 metadata: [
                     "segment": "\(cut.segment)", "offset": "\(cut.offset)", "dropped_bytes": "\(cut.droppedBytes)",
                     "reason": "\(cut.reason)",
+                ])
+        }
+        if !loaded.replay.setAside.isEmpty {
+            logger.error(
+                "journal segments after the damage not replayed: their changes came after a gap; set aside for a post-mortem",
+                metadata: [
+                    "segments": "\(loaded.replay.setAside.map(String.init).joined(separator: ","))",
+                    "renamed_with": "\(Journal.unreplayedSuffix)",
                 ])
         }
         return (engine, inputs, loaded)
@@ -191,6 +203,13 @@ public struct EngineStateStore: Sendable {
                 throw StateFormatError(
                     "\(snapshot.path): \(error.description). Start this build on an empty --state-dir, or the build that wrote it",
                     isOtherFormat: true)
+            } catch let error as SnapshotStore.OtherFormat {
+                throw StateFormatError(
+                    "\(error.description). Start this build on an empty --state-dir, or the build that wrote it", isOtherFormat: true)
+            } catch let error as StateFileError {
+                // Not damage: a file that cannot be opened or read (permissions, an I/O error)
+                // is the operator's to fix, and setting it aside would lose its history for good.
+                throw error
             } catch {
                 logger.error(
                     "snapshot damaged: set aside, trying the one before",
@@ -240,8 +259,11 @@ public struct EngineStateStore: Sendable {
     public func compact(durability: Durability) throws -> SnapshotTaken {
         let started = ContinuousClock.now
         let next = try startNextSegment(of: durability.journal)
+        // Never repairing: a damaged segment here is one the live engine read past, and a
+        // snapshot without its records would release answers and drop segments they are in.
         let (shadow, inputs, _) = try rebuild(
-            configuration: durability.origin.configuration, model: durability.origin.model, adoptingChampion: true, before: next)
+            configuration: durability.origin.configuration, model: durability.origin.model, adoptingChampion: true, before: next,
+            repairing: false)
         let taken = try write(shadow, inputs: inputs, as: next, started: started, kind: "compacted from the journal")
         durability.journal.snapshotWritten(before: next)
         return taken

@@ -92,6 +92,16 @@ public enum DurableFile {
         return done == size ? bytes : Array(bytes[..<done])
     }
 
+    /// Cuts `path` to its first `length` bytes and forces the cut to the disk: bytes appended
+    /// after it must never come to follow the old tail again after a power cut.
+    static func truncate(_ path: String, to length: Int) throws(StateFileError) {
+        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw StateFileError("open", path: path) }
+        defer { close(descriptor) }
+        guard ftruncate(descriptor, off_t(length)) == 0 else { throw StateFileError("truncate", path: path) }
+        guard fdatasync(descriptor) == 0 else { throw StateFileError("fdatasync", path: path) }
+    }
+
     /// Fsyncs the directory holding `path`, making a rename or a new file in it durable.
     static func syncDirectory(of path: String) throws(StateFileError) {
         let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."

@@ -14,6 +14,9 @@ extension Journal {
         /// Torn or corrupt tails cut off: the segment, the offset of the first bad byte and how
         /// many bytes followed it.
         public var truncated: [Truncation] = []
+        /// Segments after a cut one, not replayed and set aside (renamed `…` +
+        /// `Journal.unreplayedSuffix`): their records came after a gap.
+        public var setAside: [UInt64] = []
 
         /// A report of nothing read yet.
         public init() {}
@@ -31,6 +34,16 @@ extension Journal {
         }
     }
 
+    /// A journal that a replay which may not repair it (`repairing: false`) found damaged: a
+    /// segment cut short, or a record whose checksum does not match.
+    public struct Damaged: Error, CustomStringConvertible {
+        /// Which segment, where, and why.
+        public var description: String
+    }
+
+    /// What a segment not replayed because it came after a gap is renamed with, appended to its name.
+    public static let unreplayedSuffix = ".unreplayed"
+
     /// A journal written under another record layout: whole, but not this build's to read.
     public struct OtherLayout: Error, CustomStringConvertible {
         /// Which segment, and both layouts.
@@ -40,17 +53,26 @@ extension Journal {
     /// Reads every record of the segments numbered `from` or later (and before `end`, if given)
     /// in `directory`, oldest first, and hands each to `apply`.
     ///
-    /// A segment whose tail is torn (a record cut short by a crash) or corrupt (checksum
-    /// mismatch) is read up to its last good record and truncated there, so appending resumes
-    /// on a clean end; the report says what was dropped. A segment of another layout throws
+    /// Replay stops at the first record missing. A segment whose tail is torn (a record cut
+    /// short by a crash) or corrupt (checksum mismatch) is read up to its last good record and,
+    /// when `repairing`, truncated there (and forced to the disk), so appending resumes on a
+    /// clean end; any later segment is not replayed, as its records came after the gap, and is
+    /// set aside for a post-mortem (renamed with `unreplayedSuffix`). The report says what was
+    /// dropped. Without `repairing` nothing is changed on the disk and such damage throws
+    /// `Damaged` after the records before it were applied. A segment of another layout throws
     /// `OtherLayout`.
     public static func replay(
-        from first: UInt64, before end: UInt64 = .max, in directory: String, layout: UInt64,
+        from first: UInt64, before end: UInt64 = .max, in directory: String, layout: UInt64, repairing: Bool = true,
         apply: (_ kind: UInt8, _ payload: UnsafeRawBufferPointer) throws -> Void
     ) throws -> ReplayReport {
         var report = ReplayReport()
         for segment in try segments(in: directory) where segment >= first && segment < end {
             let path = segmentPath(segment, in: directory)
+            guard report.truncated.isEmpty else {
+                if rename(path, path + unreplayedSuffix) != 0 { throw StateFileError("rename", path: path) }
+                report.setAside.append(segment)
+                continue
+            }
             let bytes = try DurableFile.read(path)
             report.segments.append(segment)
             var offset = 0
@@ -69,15 +91,19 @@ extension Journal {
                 problem = scan.problem
             }
             if let problem {
+                guard repairing else {
+                    throw Damaged(description: "\(path): \(problem) at byte \(offset) of \(bytes.count)")
+                }
                 report.truncated.append(.init(segment: segment, offset: offset, droppedBytes: bytes.count - offset, reason: problem))
                 if offset == 0 {
                     // Not even a header: the segment is rewritten empty by the next open.
                     unlink(path)
-                } else if truncate(path, off_t(offset)) != 0 {
-                    throw StateFileError("truncate", path: path)
+                } else {
+                    try DurableFile.truncate(path, to: offset)
                 }
             }
         }
+        if !report.setAside.isEmpty { try DurableFile.syncDirectory(of: segmentPath(0, in: directory)) }
         return report
     }
 

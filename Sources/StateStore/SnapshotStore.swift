@@ -20,6 +20,13 @@ public struct SnapshotStore: Sendable {
         public var description: String
     }
 
+    /// A whole snapshot file of another file format (another build's): not damaged, and not
+    /// this build's to read. Loading an older snapshot in its place would go back in time.
+    public struct OtherFormat: Error, CustomStringConvertible {
+        /// Which file, and both formats.
+        public var description: String
+    }
+
     /// The directory the snapshots live in.
     public let directory: String
     /// Snapshots kept: the newest and the ones before it, for when the newest proves damaged.
@@ -80,14 +87,18 @@ public struct SnapshotStore: Sendable {
         return snapshot
     }
 
-    /// The payload of `snapshot`, checked against its header: its length and checksum.
+    /// The payload of `snapshot`, checked against its header: its length and checksum. Throws
+    /// `DamagedSnapshot` when it is not whole, `OtherFormat` for another build's file, and
+    /// `StateFileError` when it cannot be read at all.
     public func read(_ snapshot: Snapshot) throws -> [UInt8] {
         let bytes = try DurableFile.read(snapshot.path)
         func damaged(_ what: String) -> DamagedSnapshot { DamagedSnapshot(description: "\(snapshot.path): \(what)") }
         guard let header = FileHeader(reading: bytes, magic: Self.magic) else {
             throw damaged("not a snapshot (no STRMSNAP header)")
         }
-        guard header.format == Self.fileFormat else { throw damaged("file format \(header.format); this build reads \(Self.fileFormat)") }
+        guard header.format == Self.fileFormat else {
+            throw OtherFormat(description: "\(snapshot.path): snapshot file format \(header.format); this build reads \(Self.fileFormat)")
+        }
         guard header.value == UInt64(bytes.count - FileHeader.length) else {
             throw damaged("\(bytes.count - FileHeader.length) payload bytes where the header says \(header.value): cut short")
         }

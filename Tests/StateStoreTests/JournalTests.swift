@@ -261,6 +261,43 @@ struct JournalTests {
         #expect(again.count == records.count + 1 && clean.truncated.isEmpty)
     }
 
+    @Test("damage in a segment ends the replay there: later segments are set aside unreplayed, or, when not repairing, nothing is touched")
+    func damageBeforeLaterSegments() throws {
+        let path = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let journal = try Journal(directory: path, segment: 3, layout: Self.layout, fsyncPolicy: .never)
+        for index in 0..<30 {
+            Self.append(index, to: journal)
+            if index == 9 || index == 19 { try journal.rotate(to: index == 9 ? 4 : 5).sync() }
+        }
+        try journal.close()
+        let damaged = Journal.segmentPath(4, in: path)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: damaged))
+        bytes[bytes.count - 30] ^= 0x40
+        try bytes.write(to: URL(fileURLWithPath: damaged))
+        let files = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
+
+        var seen = 0
+        #expect(throws: Journal.Damaged.self) {
+            try Journal.replay(from: 0, in: path, layout: Self.layout, repairing: false) { _, _ in seen += 1 }
+        }
+        #expect(seen > 10 && seen < 20, "records before the damage were read: \(seen)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: path).sorted() == files)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: damaged)) == bytes, "not repairing, nothing is cut")
+
+        let (records, report) = try Self.replay(path)
+        #expect(records.count == seen, "nothing after the damage, in segment 4 or after it")
+        #expect(report.truncated.map(\.segment) == [4] && report.setAside == [5])
+        #expect(try Journal.segments(in: path) == [3, 4])
+        #expect(FileManager.default.fileExists(atPath: Journal.segmentPath(5, in: path) + Journal.unreplayedSuffix))
+        // Appending resumes after the last good record, and a replay then finds no gap.
+        let resumed = try Journal(directory: path, segment: 4, layout: Self.layout, fsyncPolicy: .never)
+        Self.append(records.count, to: resumed)
+        try resumed.close()
+        let (again, clean) = try Self.replay(path)
+        #expect(again.count == records.count + 1 && clean.truncated.isEmpty && clean.setAside.isEmpty)
+    }
+
     @Test("a journal of another layout is refused, not replayed")
     func otherLayout() throws {
         let path = try Self.directory()

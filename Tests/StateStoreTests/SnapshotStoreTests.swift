@@ -75,6 +75,23 @@ struct SnapshotStoreTests {
         #expect(try store.nextSequence() == 2)
     }
 
+    @Test("a whole snapshot of another file format is refused as another build's, not as damaged")
+    func otherFileFormat() throws {
+        let path = Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = try SnapshotStore(directory: path)
+        let snapshot = try store.write(Array(repeating: 7, count: 64))
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: snapshot.path))
+        // The format follows the 8-byte magic.
+        bytes[8] &+= 1
+        try bytes.write(to: URL(fileURLWithPath: snapshot.path))
+        #expect {
+            try store.read(snapshot)
+        } throws: { error in
+            (error as? SnapshotStore.OtherFormat)?.description.contains("this build reads 1") == true
+        }
+    }
+
     @Test("a flipped byte, a cut, a foreign file: each is refused as damaged", arguments: ["flip", "cut", "foreign", "empty"])
     func damage(kind: String) throws {
         let path = Self.directory()

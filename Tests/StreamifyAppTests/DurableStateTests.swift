@@ -405,6 +405,52 @@ struct DurableStateTests {
         #expect(names.filter { $0.hasSuffix(".damaged") }.count == 3, "damaged snapshots are kept aside: \(names)")
     }
 
+    @Test("a journal damaged mid-way: compaction refuses and touches nothing; a restart stops at the damage and sets the later segments aside")
+    func damagedJournalSegment() async throws {
+        let (requests, _, _) = ReplaySpeedTests.requests()
+        let directory = try TestStateDirectory()
+        let live = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
+        _ = try await Self.play(requests[..<1_000], on: live)
+        let segment = try #require(try Journal.segments(in: directory.path).last)
+        let segmentPath = Journal.segmentPath(segment, in: directory.path)
+        try directory.flipByte(in: segmentPath, at: 5_000)
+        let damaged = try Data(contentsOf: URL(fileURLWithPath: segmentPath))
+        let store = try EngineStateStore(directory: directory.path, logger: Logger(label: "compact-test"))
+        #expect(throws: Journal.Damaged.self) {
+            try store.compact(durability: try #require(live.application.scoring.durability))
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: segmentPath)) == damaged, "compaction cut nothing")
+        // The live engine goes on in the segment compaction moved the journal to.
+        _ = try await Self.play(requests[1_000..<2_000], on: live)
+        #expect(try Journal.segments(in: directory.path).last == segment + 1)
+
+        let image = try TestStateDirectory()
+        try image.copyAsCrashImage(of: directory.path)
+        let restarted = try await ReplaySpeedTests.startServer(stateDirectory: image.path)
+        #expect(restarted.application.scoring.engine.cardsTracked < live.application.scoring.engine.cardsTracked)
+        let names = try FileManager.default.contentsOfDirectory(atPath: image.path)
+        #expect(names.contains { $0.hasSuffix(Journal.unreplayedSuffix) }, "the segment after the damage is kept aside: \(names)")
+        try await restarted.stop()
+        try await live.stop()
+    }
+
+    @Test("a snapshot that cannot be read (an I/O error, not damage) is refused, and nothing is set aside")
+    func unreadableSnapshotIsRefused() async throws {
+        let directory = try TestStateDirectory()
+        let running = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
+        try await running.stop()
+        let newest = try #require(try SnapshotStore(directory: directory.path).snapshots().first)
+        // A directory in its place: open(2) works, read(2) fails with EISDIR, as a bad sector
+        // fails with EIO (and permissions cannot be taken away from root, who runs CI).
+        try FileManager.default.removeItem(atPath: newest.path)
+        try FileManager.default.createDirectory(atPath: newest.path, withIntermediateDirectories: false)
+        await #expect(throws: StateFileError.self) {
+            _ = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        #expect(!names.contains { $0.hasSuffix(".damaged") }, "\(names)")
+    }
+
     @Test("a whole snapshot of another format is refused with a message naming both formats")
     func otherFormatIsRefused() async throws {
         let directory = try TestStateDirectory()

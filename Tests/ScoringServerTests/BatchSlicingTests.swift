@@ -3,6 +3,7 @@ import NIOCore
 import NIOEmbedded
 import ScoringEngine
 import ScoringModel
+import ScoringTestSupport
 import StreamifyWire
 import Testing
 
@@ -268,6 +269,48 @@ struct BatchSlicingTests {
         let (next, _) = try Self.answer(WireCodec.encode(nextBatch), with: processor)
         #expect(Self.decided(next).count == 300)
         #expect(budget.heldBytes == 0)
+    }
+
+    /// `value` as a varint padded with empty continuation bytes to `length` bytes: the same
+    /// number to a lenient reader, too long a key or length for protobuf-c past five bytes.
+    static func paddedVarint(_ value: UInt64, to length: Int) -> [UInt8] {
+        var bytes = WireBytes.varint(value)
+        while bytes.count < length {
+            bytes[bytes.count - 1] |= 0x80
+            bytes.append(0)
+        }
+        return bytes
+    }
+
+    @Test(
+        "a batch whose key or length is padded past five bytes is refused MALFORMED, as protobuf-c refuses it, whether it is sliced or not",
+        arguments: [FrameProcessor.batchSlice, FrameProcessor.batchSlice + 1])
+    func paddedFramingRefused(size: Int) throws {
+        let number = WireFieldNumbers.request
+        let items = (0..<size).flatMap { WireBytes.field(number.batchTransactions, .lengthDelimited, WireCodec.encode(Self.transaction($0))) }
+        let requestID = WireBytes.field(number.requestID, .varint, WireBytes.varint(5))
+        let batchKey = ProtobufWireReader.key(number.scoreBatch, .lengthDelimited)
+        let paddedKey = requestID + Self.paddedVarint(batchKey, to: 6) + WireBytes.varint(UInt64(items.count)) + items
+        let paddedLength = requestID + WireBytes.varint(batchKey) + Self.paddedVarint(UInt64(items.count), to: 6) + items
+        // Five bytes are still protobuf-c's, and scored.
+        let fiveBytes = requestID + Self.paddedVarint(batchKey, to: 5) + Self.paddedVarint(UInt64(items.count), to: 5) + items
+        for (name, body) in [("padded key", paddedKey), ("padded length", paddedLength)] {
+            let service = ScoringService(engine: RiskEngine())
+            let (answer, _) = try Self.answer(body, with: FrameProcessor(service: service))
+            guard case .error(let error) = answer.body else {
+                Issue.record("\(name): answered \(answer)")
+                continue
+            }
+            #expect(error.code == .malformed, "\(name): \(error)")
+            #expect(service.engine.cardsTracked == 0, "\(name): nothing was scored")
+        }
+        let service = ScoringService(engine: RiskEngine())
+        let (answer, _) = try Self.answer(fiveBytes, with: FrameProcessor(service: service))
+        guard case .breakdownBatch(let answers) = answer.body else {
+            Issue.record("five-byte key and length: answered \(answer)")
+            return
+        }
+        #expect(answers.count == size)
     }
 
     @Test("a large batch in a frame of unusual shape (two score_batch fields) is refused before any of it is scored")

@@ -47,6 +47,18 @@ struct RequestPeekTests {
         }
     }
 
+    @Test("an explain value past 32 bits counts by its low 32 bits, as protobuf-c reads an enum")
+    func explainLow32Bits() throws {
+        let number = WireFieldNumbers.request
+        let bytes = WireBytes.field(number.requestID, .varint, WireBytes.varint(1))
+            + WireBytes.field(number.explain, .varint, WireBytes.varint(1 << 32 | 1))
+            + WireBytes.field(number.score, .lengthDelimited, WireCodec.encode(Self.transaction(1)))
+        let peek = try #require(Self.peek(bytes))
+        let decoded = try bytes.withUnsafeBytes { try WireCodec.decode(Request.self, from: $0) }
+        #expect(Explain(wireValue: peek.explain) == decoded.explain)
+        #expect(decoded.explain == .topFactor)
+    }
+
     @Test("counts empty transactions, and every occurrence of a repeated batch field: a bound on what decoding parses")
     func emptyAndMerged() throws {
         // score_batch (field 3) holding 5 empty transactions (field 1, length 0), twice over.
@@ -84,6 +96,8 @@ struct RequestPeekTests {
             [0x80, 0x00, 0x08],  // field number 0 in a two-byte key (a fuzzer find)
             [0x0B],  // a group
             [0x0D, 0x01, 0x02],  // fixed32 cut short
+            [0x88, 0x80, 0x80, 0x80, 0x80, 0x00, 0x01],  // a key padded to six bytes (protobuf-c reads five)
+            [0x1A, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00],  // a length padded to six bytes
         ] as [[UInt8]])
     func malformed(bytes: [UInt8]) {
         #expect(Self.peek(bytes) == nil)

@@ -16,9 +16,10 @@ public enum Explain: Int32, Sendable, Hashable, CaseIterable {
     case none = 2
 
     /// The level a request's `explain` field names; nil for a value this build does not know,
-    /// which the server refuses INVALID_ARGUMENT.
+    /// which the server refuses INVALID_ARGUMENT. An enum is an int32 on the wire: of a longer
+    /// varint only the low 32 bits count, as protobuf-c and every protobuf parser read it.
     public init?(wireValue: UInt64) {
-        guard let raw = Int32(exactly: wireValue), let level = Explain(rawValue: raw) else { return nil }
+        guard let level = Explain(rawValue: Int32(truncatingIfNeeded: wireValue)) else { return nil }
         self = level
     }
 

@@ -53,13 +53,14 @@ package struct ProtobufWireReader {
     /// The next field, or nil at the end (or at malformed bytes).
     package mutating func nextField() -> Field? {
         guard position < end, !isMalformed else { return nil }
-        guard let key = readVarint(), let wireType = WireType(rawValue: key & 7), key >> 3 != 0 else {
+        guard let key = readVarint(longest: Self.longestKeyOrLength), let wireType = WireType(rawValue: key & 7), key >> 3 != 0
+        else {
             return malformed()
         }
         var field = Field(number: key >> 3, wireType: wireType, varint: 0, payload: position..<position)
         switch wireType {
         case .varint:
-            guard let value = readVarint() else { return malformed() }
+            guard let value = readVarint(longest: Self.longestVarint) else { return malformed() }
             field.varint = value
         case .fixed64:
             guard skip(8) else { return malformed() }
@@ -68,7 +69,9 @@ package struct ProtobufWireReader {
             guard skip(4) else { return malformed() }
             field.payload = (position - 4)..<position
         case .lengthDelimited:
-            guard let length = readVarint(), length <= UInt64(end - position) else { return malformed() }
+            guard let length = readVarint(longest: Self.longestKeyOrLength), length <= UInt64(end - position) else {
+                return malformed()
+            }
             field.payload = position..<(position + Int(length))
             position += Int(length)
         case .startGroup, .endGroup:
@@ -89,13 +92,18 @@ package struct ProtobufWireReader {
         return true
     }
 
-    /// A base-128 varint of at most `longestVarint` bytes.
-    private mutating func readVarint() -> UInt64? {
-        Self.varint(in: bytes, at: &position, before: end, longest: Self.longestVarint)
+    /// A base-128 varint of at most `longest` bytes.
+    private mutating func readVarint(longest: Int) -> UInt64? {
+        Self.varint(in: bytes, at: &position, before: end, longest: longest)
     }
 
     /// The most bytes a varint takes: ten, seven bits each, for 64 bits.
     package static let longestVarint = (UInt64.bitWidth + 6) / 7
+
+    /// The most bytes of a field key or a length prefix: protobuf-c reads both as 32-bit values,
+    /// five bytes at most, and refuses a longer one. A walk that stands in for decoding (a large
+    /// batch taken apart item by item, `LargeBatch`) must refuse what it refuses.
+    package static let longestKeyOrLength = (UInt32.bitWidth + 6) / 7
 
     /// Reads a base-128 varint of at most `longest` bytes from `bytes`, starting at `position`
     /// and ending before `end`, and moves `position` past it; nil when it does not end in time.

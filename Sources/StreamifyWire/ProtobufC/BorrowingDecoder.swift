@@ -54,8 +54,8 @@ package enum BorrowingDecoder {
 
         /// The longest key and length prefix protobuf-c reads (a 32-bit value's five bytes), and
         /// the longest varint.
-        static let longestKey = (UInt32.bitWidth + 6) / 7
-        static let longestLength = (UInt32.bitWidth + 6) / 7
+        static let longestKey = ProtobufWireReader.longestKeyOrLength
+        static let longestLength = ProtobufWireReader.longestKeyOrLength
         static let longestVarint = ProtobufWireReader.longestVarint
 
         /// Decodes the message in `start..<end` into `message`, already initialised.

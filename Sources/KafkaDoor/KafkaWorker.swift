@@ -364,10 +364,14 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
                 ledger.begin(slot: input.slot, offset: input.offset, outputs: 0)
                 return
             }
-            // The card's changelog record may be undelivered too: its state now holds everything
-            // this partition's state holds, so it goes out as of that offset.
+            // The card's changelog record may be undelivered too. It goes out as of this message's
+            // offset, though the card's state may hold later transactions of the partition: an
+            // instance that adopts it takes the partition as applied through the newest offset
+            // its changelog holds, and the later messages' own records may not be delivered yet.
+            // Stamped with a later offset, a move now would skip those messages (a gap); stamped
+            // with this one, it scores them again (duplicates, as the contract allows).
             let card = EntityKey(bytes: bytes(of: inbound.message.pointee.card_id), key: scoring.engine.configuration.fingerprintKey)
-            let changelog = changelogRecord(of: card, offset: appliedThrough[input.slot], decision: nil)
+            let changelog = changelogRecord(of: card, offset: input.offset, decision: nil)
             _ = produceOutputs(
                 of: inbound, assessment: assessment, modelVersion: modelVersion, for: input,
                 started: SystemClock.monotonicNanoseconds(), changelog: changelog)
@@ -765,6 +769,9 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         var newest = local
         var adopted = 0
         var refused: [String] = []
+        // The offset each card was adopted at: a record sent again after a failed delivery can
+        // land behind a newer one of the same card, and must not replace it.
+        var adoptedAt: [UInt64: Int64] = [:]
         do {
             let records = try KafkaPartitionReader.read(
                 settings: KafkaClientSettings.consumer(configuration, bootstrap: bootstrap), topic: changelog,
@@ -777,11 +784,12 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
                     if refused.count < 3 { refused.append("\(error)") }
                     return
                 }
-                guard record.offset > local else { return }
+                guard record.offset > local, record.offset > adoptedAt[record.card.key, default: local] else { return }
                 let outcome = record.offset >= committed ? record.decision.map { InputOutcome.scored($0.assessment, modelVersion: $0.modelVersion) } : nil
                 switch scoring.adopt(record.card, cardID: key, at: InputPosition(input, offset: record.offset), outcome: outcome) {
                 case .adopted:
                     adopted += 1
+                    adoptedAt[record.card.key] = record.offset
                     newest = max(newest, record.offset)
                 case .otherFingerprintKey:
                     if refused.count < 3 { refused.append("card state fingerprinted under another key: give every instance of the group the same --fingerprint-key-file") }

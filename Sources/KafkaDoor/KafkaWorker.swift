@@ -500,7 +500,12 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
                 ledger.acknowledge(opaque: opaque)
                 return
             default:
-                guard stop.requested == .none else { return }
+                guard stop.requested == .none else {
+                    // Never produced: its input stays uncommitted (read again after the restart),
+                    // and the stop's flushes do not wait for it.
+                    ledger.abandon(opaque: opaque)
+                    return
+                }
                 if result != RD_KAFKA_RESP_ERR__QUEUE_FULL {
                     refusals += 1
                     if refusals == 1 || refusals % 600 == 0 {

@@ -167,6 +167,29 @@ extension KafkaClusterTests {
             _ = try Self.verify(input, cluster: cluster, configuration: configuration)
         }
 
+        /// A stop while the producer refuses an output (its topic unknown) must not wait for that
+        /// output: it was never produced. Before, the stop's flush and then the revocation's each
+        /// waited their whole 30 s for it.
+        @Test(.timeLimit(.minutes(3))) func stopsPromptlyWhileAnOutputIsRefused() async throws {
+            let cluster = try Self.cluster()
+            cluster.setTopicError("sales.dlq", code: 3 /* UNKNOWN_TOPIC_OR_PART */)
+            var configuration = Self.configuration(bootstrap: cluster.bootstrapServers, group: "sidecar-refused-stop")
+            configuration.librdkafkaSettings = [
+                ("producer.topic.metadata.propagation.max.ms", "0"), ("producer.topic.metadata.refresh.interval.ms", "500"),
+            ]
+            let input = TestInput.make(valid: 200, garbage: 40, invalid: 0, seed: 5)
+            try TestTopics.produce(bootstrap: cluster.bootstrapServers, topic: "sales", input.records)
+            let harness = KafkaDoorHarness(configuration: configuration)
+            #expect(try await harness.wait(seconds: 30) { $0.consumed > 0 })
+            let started = ContinuousClock.now
+            try await harness.stopGracefully()
+            let took = ContinuousClock.now - started
+            #expect(took < .seconds(20), "the stop took \(took)")
+            let progress = try TestTopics.progress(
+                bootstrap: cluster.bootstrapServers, group: configuration.groupID, topic: "sales", partitions: Self.partitions)
+            #expect(progress.contains { $0.committed < $0.end }, "an input whose dead letter was never produced stays uncommitted")
+        }
+
         /// The scores topic without a leader holds back the commit of every input message, while
         /// the alerts and changelog are acknowledged. Consumption must stop once
         /// `maximumUncommittedInputs` wait (plus at most a batch), not keep every message it

@@ -29,6 +29,22 @@ import Testing
         #expect(!ack5)
     }
 
+    @Test("an output abandoned at a stop is waited for by no flush, and its offset is never committed")
+    func abandonedOutputHoldsItsOffset() {
+        var progress = PartitionProgress()
+        progress.begin(offset: 19, outputs: 0)
+        progress.begin(offset: 20, outputs: 2)
+        progress.begin(offset: 21, outputs: 1)
+        progress.abandonOutput(of: 20)
+        #expect(progress.pendingOutputs == 2)
+        let acknowledged = progress.acknowledge(offset: 20) && progress.acknowledge(offset: 21)
+        #expect(acknowledged)
+        #expect(progress.pendingOutputs == 0, "nothing left for a flush to wait for")
+        #expect(progress.commitPosition == 20, "20 and what follows stay uncommitted")
+        progress.abandonOutput(of: 99)
+        #expect(progress.pendingOutputs == 0, "an unknown offset changes nothing")
+    }
+
     @Test func handlesOffsetGapsAndLongRuns() {
         var progress = PartitionProgress()
         for offset in stride(from: Int64(0), to: 20_000, by: 2) { progress.begin(offset: offset, outputs: 1) }

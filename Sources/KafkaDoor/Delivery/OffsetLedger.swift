@@ -33,13 +33,26 @@ struct OffsetLedger {
         progress[slot].holdBack(offset: offset)
     }
 
+    /// Records that the output carrying `opaque` will never be produced (`PartitionProgress.abandonOutput(of:)`);
+    /// 0 (not input-bound) is ignored.
+    mutating func abandon(opaque: UInt64) {
+        guard let (slot, offset) = position(of: opaque) else { return }
+        progress[slot].abandonOutput(of: offset)
+    }
+
+    /// The slot and offset `opaque` carries; nil for 0 (not input-bound) or a slot not known.
+    private func position(of opaque: UInt64) -> (slot: Int, offset: Int64)? {
+        guard opaque != 0 else { return nil }
+        let slot = Int(opaque >> Self.offsetBits) - 1
+        guard slot >= 0, slot < progress.count else { return nil }
+        return (slot, Int64(opaque & ((1 << Self.offsetBits) - 1)))
+    }
+
     /// Records the acknowledgement of the output carrying `opaque`; 0 (not input-bound) is ignored.
     @discardableResult
     mutating func acknowledge(opaque: UInt64) -> Bool {
-        guard opaque != 0 else { return false }
-        let slot = Int(opaque >> Self.offsetBits) - 1
-        guard slot >= 0, slot < progress.count else { return false }
-        return progress[slot].acknowledge(offset: Int64(opaque & ((1 << Self.offsetBits) - 1)))
+        guard let (slot, offset) = position(of: opaque) else { return false }
+        return progress[slot].acknowledge(offset: offset)
     }
 
     /// Outputs not yet acknowledged, in `only` (or in every partition when `nil`).

@@ -37,20 +37,32 @@ struct PartitionProgress {
         advance()
     }
 
+    /// Records that one output of `offset` will never be produced (a stop came while the
+    /// producer refused it): no flush waits for it any more, and `offset` is never committed.
+    mutating func abandonOutput(of offset: Int64) {
+        guard let index = index(of: offset), remaining[index] > 0 else { return }
+        pendingOutputs -= 1
+    }
+
     /// Records one acknowledged output of `offset`. Returns `false` if the offset is unknown.
     @discardableResult
     mutating func acknowledge(offset: Int64) -> Bool {
+        guard let index = index(of: offset), remaining[index] > 0 else { return false }
+        remaining[index] -= 1
+        pendingOutputs -= 1
+        if index == head { advance() }
+        return true
+    }
+
+    /// Where `offset` is among the offsets not yet done, if it is.
+    private func index(of offset: Int64) -> Int? {
         var low = head
         var high = offsets.count
         while low < high {
             let middle = (low + high) / 2
             if offsets[middle] < offset { low = middle + 1 } else { high = middle }
         }
-        guard low < offsets.count, offsets[low] == offset, remaining[low] > 0 else { return false }
-        remaining[low] -= 1
-        pendingOutputs -= 1
-        if low == head { advance() }
-        return true
+        return low < offsets.count && offsets[low] == offset ? low : nil
     }
 
     /// Offsets consumed and not yet done, or done behind one that is not: what a commit must

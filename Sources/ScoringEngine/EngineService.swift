@@ -80,6 +80,8 @@ public final class EngineService: Service, Sendable {
             if let stateStore, let durability = scoring.durability {
                 tasks.addTask { [configuration, journalSyncFailures, logger] in
                     var syncFailures = 0
+                    var failedInARow = 0
+                    var checksToSkip = 0
                     while !Task.isCancelled {
                         try? await Task.sleep(for: configuration.gaugeInterval)
                         let journal = durability.journal
@@ -91,9 +93,21 @@ public final class EngineService: Service, Sendable {
                                 metadata: ["failures": "\(syncFailures)", "fsync": "\(journal.fsyncPolicy)"])
                         }
                         guard !Task.isCancelled,
-                            journal.needsSnapshot || journal.bytesInSegment >= configuration.snapshotJournalBytes
+                            journal.needsSnapshot || journal.bytesSinceSnapshot >= configuration.snapshotJournalBytes
                         else { continue }
-                        await self.takeSnapshot(in: stateStore) { try $0.compact(durability: durability) }
+                        if checksToSkip > 0 {
+                            checksToSkip -= 1
+                            continue
+                        }
+                        if await self.takeSnapshot(in: stateStore, { try $0.compact(durability: durability) }) {
+                            failedInARow = 0
+                        } else {
+                            // Each try rotates the journal and replays all of it: back off, 1, 2,
+                            // 4… checks, up to `longestSnapshotBackoff`.
+                            failedInARow += 1
+                            let longest = Int(Self.longestSnapshotBackoff / configuration.gaugeInterval)
+                            checksToSkip = min(1 << min(failedInARow - 1, Int.bitWidth - 2), max(longest, 1))
+                        }
                     }
                 }
             }
@@ -124,24 +138,30 @@ public final class EngineService: Service, Sendable {
     /// Takes a snapshot with `take` on a thread of its own (it blocks on the disk and, compacting,
     /// on replay), counting and timing it. A failure is logged and counted; the journal still holds
     /// everything, so nothing is lost by it.
+    /// Takes a snapshot with `take` off the cooperative pool; whether it was written.
+    @discardableResult
     private func takeSnapshot(
         in store: EngineStateStore, _ take: @escaping @Sendable (EngineStateStore) throws -> EngineStateStore.SnapshotTaken
-    ) async {
+    ) async -> Bool {
         let (snapshots, failures, duration, logger) = (self.snapshots, snapshotFailures, snapshotDuration, self.logger)
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+        return await withCheckedContinuation { (done: CheckedContinuation<Bool, Never>) in
             DispatchQueue.global(qos: .utility).async {
                 do {
                     let taken = try take(store)
                     snapshots.increment()
                     duration.record(duration: taken.took)
+                    done.resume(returning: true)
                 } catch {
                     failures.increment()
                     logger.error("state snapshot failed; the journal keeps everything", metadata: ["error": "\(error)"])
+                    done.resume(returning: false)
                 }
-                done.resume()
             }
         }
     }
+
+    /// The longest a compaction that failed waits before the next try.
+    static let longestSnapshotBackoff = Duration.seconds(60)
 
     /// Logs which model answers when that changed since `seen` switches; returns the count now.
     private static func logSwitch(of engine: RiskEngine, after seen: Int, logger: Logger) -> Int {

@@ -30,6 +30,8 @@ public final class Journal: @unchecked Sendable {
     private var pending = PendingBytes()
     private var descriptor: Int32 = -1
     private var segmentBytes = 0
+    /// Bytes of the segments rotated away since the last `snapshotWritten(before:)`.
+    private var retiredBytes = 0
     private var unsynced = false
     private let failed = Atomic<Bool>(false)
     /// The latest segment an fdatasync failed on (-1: none since the last snapshot after it).
@@ -100,6 +102,7 @@ public final class Journal: @unchecked Sendable {
     /// Notes that a snapshot of everything journalled in segments before `segment` is on the
     /// disk: a failed fdatasync in them no longer matters.
     public func snapshotWritten(before segment: UInt64) {
+        mutex.withLock { _ in retiredBytes = 0 }
         let lost = syncLostSegment.load(ordering: .relaxed)
         guard lost >= 0, UInt64(lost) < segment else { return }
         // Only if no failure in a later segment came in between.
@@ -118,6 +121,12 @@ public final class Journal: @unchecked Sendable {
 
     /// Bytes in the current segment, header and pending records included.
     public var bytesInSegment: Int { mutex.withLock { _ in segmentBytes + pending.count } }
+
+    /// Bytes journalled since the last `snapshotWritten(before:)` of this journal: the current
+    /// segment and every one rotated away since (a snapshot that failed after its rotation
+    /// leaves its segment to count). What a restart replays, about, and what says when to
+    /// take the next snapshot.
+    public var bytesSinceSnapshot: Int { mutex.withLock { _ in retiredBytes + segmentBytes + pending.count } }
 
     /// Adds a record to be written by the next `commit`.
     public func append(kind: UInt8, payload: UnsafeRawBufferPointer) {
@@ -231,9 +240,11 @@ public final class Journal: @unchecked Sendable {
             // Not waiting for a snapshot: the snapshot a failed fdatasync waits for starts here.
             try commitLocked(waitingForSnapshot: false)
             let retired = RetiredSegment(descriptor: descriptor, path: segmentFile, segment: segment, journal: self)
+            let leaving = segmentBytes
             // On failure (a disk full as the new segment's header is written) nothing changes:
             // records go on into the segment they were going to, and a later rotation tries again.
             try open(segment: next)
+            retiredBytes += leaving
             unsynced = false
             return retired
         }

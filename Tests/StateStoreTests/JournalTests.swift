@@ -298,6 +298,25 @@ struct JournalTests {
         #expect(again.count == records.count + 1 && clean.truncated.isEmpty && clean.setAside.isEmpty)
     }
 
+    @Test("bytes since the last snapshot count every segment rotated away until a snapshot is written")
+    func bytesSinceSnapshot() throws {
+        let path = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let journal = try Journal(directory: path, segment: 1, layout: Self.layout, fsyncPolicy: .never)
+        for index in 0..<20 { Self.append(index, to: journal) }
+        try journal.commit()
+        let first = journal.bytesInSegment
+        #expect(journal.bytesSinceSnapshot == first)
+        // A compaction that rotates and then fails leaves its segment to count.
+        try journal.rotate(to: 2).sync()
+        for index in 0..<5 { Self.append(index, to: journal) }
+        #expect(journal.bytesSinceSnapshot == first + journal.bytesInSegment)
+        try journal.rotate(to: 3).sync()
+        journal.snapshotWritten(before: 3)
+        #expect(journal.bytesSinceSnapshot == journal.bytesInSegment)
+        try journal.close()
+    }
+
     @Test("a journal of another layout is refused, not replayed")
     func otherLayout() throws {
         let path = try Self.directory()

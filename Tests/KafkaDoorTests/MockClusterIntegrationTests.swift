@@ -140,19 +140,27 @@ extension KafkaClusterTests {
         /// An output topic the cluster does not know (auto-creation off, or not created yet) must
         /// hold back its inputs' offsets, not skip the outputs: once the topic is there, every
         /// dead letter arrives. (They were logged as skipped and their offsets committed.)
-        @Test(.timeLimit(.minutes(3))) func waitsForAMissingOutputTopic() async throws {
+        /// A door consuming `input` (with undecodable values) while the cluster does not know the
+        /// dead-letter topic, once it has consumed something.
+        static func refusingDeadLetters(
+            _ input: TestInput, group: String
+        ) async throws -> (KafkaMockCluster, KafkaDoorConfiguration, KafkaDoorHarness) {
             let cluster = try Self.cluster()
             cluster.setTopicError("sales.dlq", code: 3 /* UNKNOWN_TOPIC_OR_PART */)
-            var configuration = Self.configuration(bootstrap: cluster.bootstrapServers, group: "sidecar-missing-topic")
+            var configuration = Self.configuration(bootstrap: cluster.bootstrapServers, group: group)
             // Unknown at once, and asked again often, so the test need not wait librdkafka's defaults.
             configuration.librdkafkaSettings = [
                 ("producer.topic.metadata.propagation.max.ms", "0"), ("producer.topic.metadata.refresh.interval.ms", "500"),
             ]
-            let input = TestInput.make(valid: 2000, garbage: 40, invalid: 0, seed: 4)
             try TestTopics.produce(bootstrap: cluster.bootstrapServers, topic: "sales", input.records)
-
             let harness = KafkaDoorHarness(configuration: configuration)
             #expect(try await harness.wait(seconds: 30) { $0.consumed > 0 })
+            return (cluster, configuration, harness)
+        }
+
+        @Test(.timeLimit(.minutes(3))) func waitsForAMissingOutputTopic() async throws {
+            let input = TestInput.make(valid: 2000, garbage: 40, invalid: 0, seed: 4)
+            let (cluster, configuration, harness) = try await Self.refusingDeadLetters(input, group: "sidecar-missing-topic")
             let committedEarly = try await TestTopics.waitUntilFullyCommitted(
                 bootstrap: cluster.bootstrapServers, group: configuration.groupID, topic: "sales",
                 partitions: Self.partitions, timeoutSeconds: 5)
@@ -171,16 +179,8 @@ extension KafkaClusterTests {
         /// output: it was never produced. Before, the stop's flush and then the revocation's each
         /// waited their whole 30 s for it.
         @Test(.timeLimit(.minutes(3))) func stopsPromptlyWhileAnOutputIsRefused() async throws {
-            let cluster = try Self.cluster()
-            cluster.setTopicError("sales.dlq", code: 3 /* UNKNOWN_TOPIC_OR_PART */)
-            var configuration = Self.configuration(bootstrap: cluster.bootstrapServers, group: "sidecar-refused-stop")
-            configuration.librdkafkaSettings = [
-                ("producer.topic.metadata.propagation.max.ms", "0"), ("producer.topic.metadata.refresh.interval.ms", "500"),
-            ]
             let input = TestInput.make(valid: 200, garbage: 40, invalid: 0, seed: 5)
-            try TestTopics.produce(bootstrap: cluster.bootstrapServers, topic: "sales", input.records)
-            let harness = KafkaDoorHarness(configuration: configuration)
-            #expect(try await harness.wait(seconds: 30) { $0.consumed > 0 })
+            let (cluster, configuration, harness) = try await Self.refusingDeadLetters(input, group: "sidecar-refused-stop")
             let started = ContinuousClock.now
             try await harness.stopGracefully()
             let took = ContinuousClock.now - started

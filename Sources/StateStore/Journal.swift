@@ -315,8 +315,11 @@ public final class Journal: @unchecked Sendable {
                 try DurableFile.writeAll(Self.header(layout: layout).bytes, to: fd, path: path)
                 try DurableFile.syncDirectory(of: path)
             } catch {
-                // Not left with part of a header, which a later open would append after.
-                ftruncate(fd, 0)
+                // Not left behind, not even empty: a reader following the segments (the
+                // archiver) takes a newer segment's file as the sign that this one's writer has
+                // moved on, and would finish with (and delete) the segment still written to.
+                // Nor with part of a header, which a later open would append after.
+                unlink(path)
                 Glibc.close(fd)
                 throw error
             }

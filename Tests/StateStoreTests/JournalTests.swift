@@ -171,6 +171,23 @@ struct JournalTests {
         #expect(report.truncated.isEmpty, "\(report.truncated)")
     }
 
+    @Test("a rotation whose new segment's header cannot be written (a full disk) leaves no file behind")
+    func failedHeaderLeavesNoSegment() throws {
+        let path = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let journal = try Journal(directory: path, segment: 0, layout: Self.layout, fsyncPolicy: .never)
+        for index in 0..<3 { Self.append(index, to: journal) }
+        // Segment 1's name leads to /dev/full: it opens, and the header's write fails with ENOSPC.
+        try FileManager.default.createSymbolicLink(atPath: Journal.segmentPath(1, in: path), withDestinationPath: "/dev/full")
+        #expect(throws: StateFileError.self) { _ = try journal.rotate(to: 1) }
+        // A newer segment's file tells a follower (the archiver) that segment 0 is finished.
+        #expect(try Journal.segments(in: path) == [0])
+        for index in 3..<5 { Self.append(index, to: journal) }
+        try journal.close()
+        let (records, _) = try Self.replay(path)
+        #expect(records.count == 5)
+    }
+
     @Test("records come back in order, across segments, from the segment asked for")
     func roundTrip() throws {
         let path = try Self.directory()

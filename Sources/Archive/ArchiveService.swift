@@ -28,6 +28,9 @@ public final class ArchiveService: Service, Sendable {
     /// Records between two looks at whether a batch that may yield should (about 25 ms of the
     /// archive's CPU, at 20,000–25,000 rows a second).
     static let yieldingChunkRecords = 500
+    /// Records a batch that may not yield reads between two looks at the backlog: a batch of
+    /// 100k records on a busy machine can take tens of seconds, while the log goes on growing.
+    static let backlogCheckChunkRecords = 10_000
 
     /// An archive of what `log` records, as `configuration` sets.
     public init(configuration: ArchiveConfiguration, log: DecisionLog, logger: Logger) {
@@ -60,12 +63,34 @@ public final class ArchiveService: Service, Sendable {
     /// How long the thread waits after a failed batch before it tries again.
     static let retryWait = 1.0
 
+    /// The archiver, once the warehouse opens; nil if a stop came first. A warehouse another
+    /// writer holds past SQLite's busy timeout (a long `retention` run) is tried again every
+    /// `retryWait`: scoring goes on meanwhile, as for a batch that fails so. Any other failure
+    /// (not a database, no room for its schema) ends the thread with the error.
+    private func openArchiver() throws -> Archiver? {
+        var attempts = 0
+        while true {
+            do {
+                return try Archiver(
+                    databasePath: configuration.databasePath, logDirectory: configuration.logDirectory,
+                    alertLevel: configuration.alertLevel)
+            } catch let error as SQLiteError where error.isBusy {
+                attempts += 1
+                if attempts == 1 || attempts % 60 == 0 {
+                    logger.error(
+                        "archive busy (another writer holds it): opening it again in a moment",
+                        metadata: ["path": "\(configuration.databasePath)", "error": "\(error)", "attempts": "\(attempts)"])
+                }
+                if stopping.load(ordering: .relaxed) { return nil }
+                Thread.sleep(forTimeInterval: Self.retryWait)
+            }
+        }
+    }
+
     /// The thread's loop: archive, publish, rotate; at a stop, archive to the end and close the log.
     private func work() throws {
         yieldCPU()
-        let archiver = try Archiver(
-            databasePath: configuration.databasePath, logDirectory: configuration.logDirectory,
-            alertLevel: configuration.alertLevel)
+        guard let archiver = try openArchiver() else { return }
         logger.info(
             "archive open", metadata: ["path": "\(configuration.databasePath)", "resumes_at": "\(archiver.cursor)"])
         let records = (
@@ -107,8 +132,11 @@ public final class ArchiveService: Service, Sendable {
                 var yielded = false
                 share.restart()
                 let count = try archiver.archiveAvailable(
-                    maximumRecords: configuration.batchRecords, chunkRecords: mayYield ? Self.yieldingChunkRecords : .max
+                    maximumRecords: configuration.batchRecords,
+                    chunkRecords: mayYield ? Self.yieldingChunkRecords : Self.backlogCheckChunkRecords
                 ) {
+                    // The backlog as it grows during a long batch, so shedding follows it.
+                    if let behind = try? archiver.backlog() { log.archiveBacklog(behind) }
                     // Goes on while this thread gets most of a CPU; a sample too early to tell goes on.
                     yielded = mayYield && (share.sample() ?? 1) < ArchiveDeferral.yieldsBelowCPUShare
                     return !yielded

@@ -117,7 +117,9 @@ public final class Archiver {
             guard let directory = row[0].text else { continue }
             if let logDirectory, directory != logDirectory, !directory.hasPrefix(logDirectory + "/") { continue }
             cursor.lanes[directory] = LaneCursor(
-                position: JournalTail.Position(segment: UInt64(row[1].integer ?? 0), offset: Int(row[2].integer ?? 0)),
+                // Read as written; a value no cursor could hold (negative) starts the lane over.
+                position: JournalTail.Position(
+                    segment: UInt64(exactly: row[1].integer ?? 0) ?? 0, offset: max(Int(row[2].integer ?? 0), 0)),
                 decisions: Int(row[3].integer ?? 0), labels: Int(row[4].integer ?? 0), droppedBytes: Int(row[5].integer ?? 0))
         }
         return cursor
@@ -397,8 +399,10 @@ public final class Archiver {
         json.append("}")
     }
 
-    /// Event time as ISO 8601 in UTC, to the millisecond (`2026-11-02T14:00:00.000Z`).
-    public static func isoTime(_ milliseconds: Int64) -> String {
+    /// Event time as ISO 8601 in UTC, to the millisecond (`2026-11-02T14:00:00.000Z`); a time
+    /// before 1970 or after 9999 is written as the nearest of those (four-digit years only).
+    public static func isoTime(_ requested: Int64) -> String {
+        let milliseconds = min(max(requested, 0), latestISOTimeMs)
         var seconds = time_t(milliseconds / 1000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
@@ -417,10 +421,13 @@ public final class Archiver {
         put(Int(parts.tm_hour), at: 11, digits: 2)
         put(Int(parts.tm_min), at: 14, digits: 2)
         put(Int(parts.tm_sec), at: 17, digits: 2)
-        put(Int(milliseconds % 1000 + 1000) % 1000, at: 20, digits: 3)
+        put(Int(milliseconds % 1000), at: 20, digits: 3)
         for (offset, character) in [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "."), (23, "Z")] as [(Int, Unicode.Scalar)] {
             text[offset] = UInt8(ascii: character)
         }
         return String(decoding: text, as: UTF8.self)
     }
+
+    /// 9999-12-31T23:59:59.999Z, the last time `isoTime` writes.
+    static let latestISOTimeMs: Int64 = 253_402_300_799_999
 }

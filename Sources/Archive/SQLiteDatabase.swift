@@ -6,6 +6,9 @@ public struct SQLiteError: Error, CustomStringConvertible {
     public var code: Int32
     /// What failed and SQLite's message.
     public var description: String
+
+    /// Whether another connection held the database past the busy timeout: worth trying again.
+    public var isBusy: Bool { code & 0xFF == SQLITE_BUSY || code & 0xFF == SQLITE_LOCKED }
 }
 
 /// One SQLite connection: the thin layer over the C library that the archive and the admin
@@ -34,7 +37,11 @@ public final class SQLiteDatabase {
             // 3.3 GB of writes instead of 6.7 (docs/archive.md).
             try execute("PRAGMA page_size = \(Self.pageBytes)")
             try execute("PRAGMA journal_mode = WAL")
-            try execute("PRAGMA synchronous = NORMAL")
+            // FULL: each commit's WAL frames are fsynced. The archiver deletes decision-log
+            // segments right after the commit that archived them; under NORMAL a power cut could
+            // roll the warehouse back to a cursor in a segment already gone (a gap). A commit is a
+            // batch of up to 100k rows, so one fsync each costs little.
+            try execute("PRAGMA synchronous = FULL")
             // Index pages stay cached across batches (64 MiB), and the WAL is checkpointed (and
             // fsynced) every 64 MiB rather than every 4: a batch of rows is tens of MiB.
             try execute("PRAGMA cache_size = -\(Self.cacheBytes / 1024)")
@@ -113,7 +120,8 @@ public enum SQLiteValue: Sendable, Equatable {
     public var integer: Int64? {
         switch self {
         case .integer(let value): value
-        case .real(let value): Int64(value)
+        // A real past Int64's range (or not finite) is no integer; converting it would trap.
+        case .real(let value): Int64(exactly: value.rounded(.towardZero))
         default: nil
         }
     }

@@ -33,11 +33,14 @@ struct ArchiveLocation: ParsableArguments {
 
     /// Milliseconds in `text` ("15m", "30d"), or a usage error naming `option`.
     static func milliseconds(_ text: String, option: String) throws -> Int64 {
-        guard let seconds = DurationText.seconds(text), seconds > 0 else {
-            throw ValidationError("\(option) must be a duration such as 15m or 30d, got '\(text)'")
+        guard let seconds = DurationText.seconds(text), seconds > 0, seconds <= longestSeconds else {
+            throw ValidationError("\(option) must be a duration such as 15m or 30d, at most \(Int(longestSeconds / 86_400))d, got '\(text)'")
         }
         return Int64(seconds * 1000)
     }
+
+    /// The longest duration an option takes: a hundred years, past any archive's age.
+    static let longestSeconds: Double = 36_500 * 86_400
 
     /// Now, in Unix ms.
     static var nowMs: Int64 { Int64(Date().timeIntervalSince1970 * 1000) }

@@ -154,6 +154,12 @@ struct AdminCommandTests {
         let badWindow = try runProgram([builtProgramPath("streamify-admin"), "monitor", "--window", "soon", "--archive", database])
         #expect(badWindow.status == 64)
         #expect(badWindow.errors.contains("--window must be a duration"))
+        // Durations past any archive's age are refused, not turned into a trap.
+        for arguments in [["monitor", "--window", "1e12d"], ["monitor", "--window", "800000d"], ["retention", "--raw", "1e17s"]] {
+            let huge = try runProgram([builtProgramPath("streamify-admin")] + arguments + ["--archive", database])
+            #expect(huge.status == 64, "\(arguments): \(huge.errors)")
+            #expect(huge.errors.contains("at most 36500d"), "\(arguments): \(huge.errors)")
+        }
     }
 
     @Test("export writes hourly partitions of gzipped JSON Lines that DuckDB reads back whole; a second run adds only what is new")

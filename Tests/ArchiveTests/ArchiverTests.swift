@@ -243,6 +243,13 @@ struct ArchiverTests {
         #expect(Archiver.isoTime(1_793_628_000_000) == "2026-11-02T14:00:00.000Z")
         #expect(Archiver.isoTime(951_782_400_007) == "2000-02-29T00:00:00.007Z")
         #expect(Archiver.isoTime(4_102_444_799_999) == "2099-12-31T23:59:59.999Z")
+        // Far outside: the nearest time four digits of year can write, never a trap.
+        #expect(Archiver.isoTime(-69_119_999_999_000) == "1970-01-01T00:00:00.000Z")
+        #expect(Archiver.isoTime(.min) == "1970-01-01T00:00:00.000Z")
+        #expect(Archiver.isoTime(.max) == "9999-12-31T23:59:59.999Z")
+        // A REAL a backfill left where an integer belongs reads as one only if it is one.
+        #expect(SQLiteValue.real(1e19).integer == nil && SQLiteValue.real(-.infinity).integer == nil)
+        #expect(SQLiteValue.real(.nan).integer == nil && SQLiteValue.real(42.9).integer == 42)
         let awkward = "say \"hi\"\\ then\nnext\ttab \u{1} é"
         let parsed = try JSONSerialization.jsonObject(with: Data("[\(JSONText.quoted(awkward))]".utf8)) as? [String]
         #expect(parsed == [awkward])

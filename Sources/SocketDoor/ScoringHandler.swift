@@ -1,6 +1,7 @@
 import Logging
 import ScoringEngine
 import NIOCore
+import NIOSSL
 import StreamifyWire
 
 /// Answers request frames on one connection: one response frame per request, in order.
@@ -244,6 +245,11 @@ final class ScoringHandler: ChannelDuplexHandler {
         guard lifecycle != .closing else { return }
         if let tooLarge = error as? FrameTooLargeError {
             end(.frameTooLarge(tooLarge), context: context)
+        } else if let tls = error as? NIOSSLError, case .uncleanShutdown = tls {
+            // A TLS peer that shut its sending side without a close_notify: NIOSSL says so, then
+            // sends the input-closed event, which ends the connection once every answer owed is
+            // written, as a half-close over plain TCP does.
+            return
         } else if pendingEnd != nil, error is ByteToMessageDecoderError {
             // The decoder refusing the bytes that follow the frame it failed on (NIO goes on
             // reading within the same read cycle): that failure's end is already pending behind

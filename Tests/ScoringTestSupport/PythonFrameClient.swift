@@ -12,9 +12,11 @@ public enum PythonFrameClient {
 
     /// Runs `connect`, Python statements that leave a connected socket in `s` (they read their
     /// settings from `args`), then sends each request and reads one answer per request.
-    /// `launcher` runs in front of python3 (e.g. setpriv to change user).
+    /// `launcher` runs in front of python3 (e.g. setpriv to change user). With
+    /// `halfClosingAfterAll`, every request is sent first, then the socket's sending side is shut
+    /// at the TCP level (over TLS: without a close_notify), then the answers are read.
     public static func call(
-        connect: String, arguments: [String], requests: [Request], launcher: [String] = []
+        connect: String, arguments: [String], requests: [Request], launcher: [String] = [], halfClosingAfterAll: Bool = false
     ) throws -> [Response] {
         let script = """
             import socket, ssl, struct, sys
@@ -28,8 +30,11 @@ public enum PythonFrameClient {
                     if not chunk: sys.exit("closed")
                     data += chunk
                 return data
+            if \(halfClosingAfterAll ? "True" : "False"):
+                s.sendall(b"".join(bytes.fromhex(frame) for frame in frames))
+                socket.socket.shutdown(s, socket.SHUT_WR)
             for frame in frames:
-                s.sendall(bytes.fromhex(frame))
+                if not \(halfClosingAfterAll ? "True" : "False"): s.sendall(bytes.fromhex(frame))
                 (length,) = struct.unpack(">I", exactly(4))
                 print(exactly(length).hex(), flush=True)
             """

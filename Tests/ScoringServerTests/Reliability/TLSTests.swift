@@ -55,6 +55,31 @@ struct TLSTests {
     }
 
     @Test(
+        "a TLS client that half-closes without close_notify behind a large batch still gets every answer, as over plain TCP",
+        .enabled(if: hasTools, "needs /usr/bin/openssl and /usr/bin/python3"))
+    func halfCloseWithoutCloseNotify() async throws {
+        let certificates = try Certificates()
+        defer { try? FileManager.default.removeItem(at: certificates.directory) }
+        let daemon = try DaemonProcess.start(arguments: [
+            "--tls-cert", certificates.path("server.pem"), "--tls-key", certificates.path("server.key"),
+        ])
+        // A batch scored a slice per turn, then three requests waiting behind it.
+        let batch = Request(requestID: 1, body: .scoreBatch((0..<500).map { Fixtures.transaction($0, card: "tls-batch-\($0 % 40)") }))
+        let scores = (2...4).map { Request(requestID: UInt64($0), body: .score(Fixtures.transaction($0, card: "tls-card"))) }
+        let answers = try PythonFrameClient.call(
+            connect: Self.tlsConnect, arguments: ["127.0.0.1", "\(daemon.tcpPort)", certificates.path("ca.pem")],
+            requests: [batch] + scores, halfClosingAfterAll: true)
+        #expect(answers.map(\.requestID) == [1, 2, 3, 4])
+        guard case .breakdownBatch(let items) = answers.first?.body else {
+            Issue.record("the batch was answered \(String(describing: answers.first))")
+            return
+        }
+        #expect(items.count == 500)
+        #expect(answers.dropFirst().allSatisfy { Fixtures.breakdown($0) != nil })
+        #expect(daemon.terminate() == 0)
+    }
+
+    @Test(
         "over TLS anyone may score; a client certificate from --tls-client-ca may label; others are refused",
         .enabled(if: hasTools, "needs /usr/bin/openssl and /usr/bin/python3"))
     func mutualTLS() async throws {

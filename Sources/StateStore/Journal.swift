@@ -44,6 +44,8 @@ public final class Journal: @unchecked Sendable {
 
     static let magic = Array("STRMJRNL".utf8)
     static let format: UInt32 = 1
+    /// Bytes of a segment's header, before its first record.
+    public static var headerBytes: Int { FileHeader.length }
     private static let names = SequencedFileName(prefix: "journal-", suffix: ".log")
     /// Bytes before a record's payload: length, checksum, kind.
     static let recordOverhead = MemoryLayout<UInt32>.size * 2 + 1

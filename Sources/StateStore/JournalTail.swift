@@ -52,7 +52,8 @@ public enum JournalTail {
     /// Reads the records after `position` in `directory`, up to about `maximumRecords` of them,
     /// handing each to `apply` with the position just past it.
     ///
-    /// A segment of another format or layout throws `Journal.OtherLayout`.
+    /// A segment of another format or layout (another build's) is skipped whole and reported in
+    /// `dropped`, as a damaged one is: this build can never read it.
     public static func read(
         after position: Position, in directory: String, layout: UInt64, maximumRecords: Int = .max,
         apply: (_ kind: UInt8, _ payload: UnsafeRawBufferPointer, _ end: Position) throws -> Void
@@ -71,8 +72,26 @@ public enum JournalTail {
             var bytes = try DurableFile.read(path, from: start, limit: chunkBytes)
             // Whether this read reached the end of what the file holds now.
             let atEnd = bytes.count < chunkBytes
+            let hasHeader: Bool
+            do {
+                // Checked on every visit, not only from the start: a position another build
+                // saved part-way into its own segment must not be read with this build's records.
+                let header = start == 0 ? bytes : try DurableFile.read(path, limit: FileHeader.length)
+                hasHeader = try Journal.checkHeader(of: header, path: path, layout: layout)
+            } catch let other as Journal.OtherLayout {
+                // Written by another build, which this one can never read: skipped whole and
+                // counted, so that one such segment (a crash, then an upgrade) cannot stop the reader.
+                let size = fileSize(path)
+                progress.dropped.append(.init(segment: segment, offset: start, droppedBytes: max(size - start, 0), reason: other.description))
+                guard let next = segments.first(where: { $0 > segment }) else {
+                    progress.position = Position(segment: segment, offset: max(size, start))
+                    return progress
+                }
+                progress.position = Position(segment: next, offset: 0)
+                continue
+            }
             if start == 0 {
-                guard try Journal.checkHeader(of: bytes, path: path, layout: layout) else {
+                guard hasHeader else {
                     // No header yet (the writer is making the file) or none at all (damaged).
                     if isNewest { return progress }
                     progress.dropped.append(.init(segment: segment, offset: 0, droppedBytes: bytes.count, reason: "no journal header"))
@@ -95,11 +114,19 @@ public enum JournalTail {
             // The writer may still be writing here.
             if isNewest { return progress }
             if let problem = scan.problem {
-                progress.dropped.append(.init(segment: segment, offset: start + scan.end, droppedBytes: bytes.count - scan.end, reason: problem))
+                // The rest of the segment, not only of this read, is skipped.
+                let droppedBytes = max(fileSize(path) - (start + scan.end), bytes.count - scan.end)
+                progress.dropped.append(.init(segment: segment, offset: start + scan.end, droppedBytes: droppedBytes, reason: problem))
             }
             progress.position = Position(segment: segments.first { $0 > segment }!, offset: 0)
         }
         return progress
+    }
+
+    /// The size of the file at `path` now; 0 if it cannot be read.
+    private static func fileSize(_ path: String) -> Int {
+        var status = stat()
+        return stat(path, &status) == 0 ? Int(status.st_size) : 0
     }
 
     /// The bytes in `directory`'s segments from `position` on: what a reader there has yet to read.

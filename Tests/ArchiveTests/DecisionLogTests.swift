@@ -211,4 +211,36 @@ struct DecisionLogTests {
         #expect(read.position.segment == 1)
         #expect(try JournalTail.backlog(after: read.position, in: directory) == 0)
     }
+
+    @Test("another build's segment, from its start or part-way, is skipped whole and counted; a corrupt record drops the rest of its segment, counted in full")
+    func tailSkipsOtherLayoutsAndCountsCorruption() throws {
+        let directory = try makeTestDirectory("decision-tail-layout").path
+        let layout = DecisionRecord.layout
+        let payload: [UInt8] = Array(repeating: 7, count: 100)
+        // Segment 0 from an older build; segments 1 and 2 from this one.
+        let older = try Journal(directory: directory, segment: 0, layout: layout &+ 1, fsyncPolicy: .never)
+        for _ in 0..<3 { payload.withUnsafeBytes { older.append(kind: 1, payload: $0) } }
+        try older.close()
+        let olderBytes = try Data(contentsOf: URL(fileURLWithPath: Journal.segmentPath(0, in: directory))).count
+        let current = try Journal(directory: directory, segment: 1, layout: layout, fsyncPolicy: .never)
+        for _ in 0..<40 { payload.withUnsafeBytes { current.append(kind: 1, payload: $0) } }
+        try current.rotate(to: 2).sync()
+        for _ in 0..<2 { payload.withUnsafeBytes { current.append(kind: 2, payload: $0) } }
+        try current.close()
+        // A corrupt record early in segment 1: the 39 after it go with it.
+        let damaged = Journal.segmentPath(1, in: directory)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: damaged))
+        bytes[Journal.headerBytes + 9 + 50] ^= 0xFF
+        try bytes.write(to: URL(fileURLWithPath: damaged))
+
+        for start in [JournalTail.Position.start, JournalTail.Position(segment: 0, offset: olderBytes - 109)] {
+            var kinds: [UInt8] = []
+            let read = try JournalTail.read(after: start, in: directory, layout: layout) { kind, _, _ in kinds.append(kind) }
+            #expect(kinds == [2, 2], "from \(start): only this build's whole records")
+            #expect(read.dropped.map(\.segment) == [0, 1])
+            #expect(read.dropped.first?.droppedBytes == olderBytes - start.offset)
+            #expect(read.dropped.last?.droppedBytes == bytes.count - Journal.headerBytes, "the whole of segment 1 after its header")
+            #expect(read.position.segment == 2)
+        }
+    }
 }

@@ -82,6 +82,12 @@ public final class ArchiveService: Service, Sendable {
                         metadata: ["path": "\(configuration.databasePath)", "error": "\(error)", "attempts": "\(attempts)"])
                 }
                 if stopping.load(ordering: .relaxed) { return nil }
+                // Meanwhile the log is bounded as when batches fail: without the warehouse's
+                // cursor, all of it counts as behind.
+                if let behind = try? Archiver.backlog(in: configuration.logDirectory, after: Archiver.Cursor()) {
+                    log.archiveBacklog(behind)
+                }
+                try? log.rotate(beyond: configuration.segmentBytes)
                 Thread.sleep(forTimeInterval: Self.retryWait)
             }
         }
@@ -90,7 +96,12 @@ public final class ArchiveService: Service, Sendable {
     /// The thread's loop: archive, publish, rotate; at a stop, archive to the end and close the log.
     private func work() throws {
         yieldCPU()
-        guard let archiver = try openArchiver() else { return }
+        guard let archiver = try openArchiver() else {
+            // Stopped before the warehouse opened: the log keeps everything for the next start.
+            log.commitEveryLane()
+            try log.close()
+            return
+        }
         logger.info(
             "archive open", metadata: ["path": "\(configuration.databasePath)", "resumes_at": "\(archiver.cursor)"])
         let records = (

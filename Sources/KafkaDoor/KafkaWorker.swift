@@ -568,7 +568,9 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
             if result == RD_KAFKA_RESP_ERR__FATAL {
                 noteFatal(KafkaError(result, context: "produce"))
             } else if result != RD_KAFKA_RESP_ERR_NO_ERROR {
-                kept.append(redelivery)
+                // At a stop, given up as `send` gives up a refused output: its input stays
+                // uncommitted, and no flush waits for it.
+                if stop.requested == .none { kept.append(redelivery) } else { ledger.abandon(opaque: redelivery.opaque) }
             }
         }
         redeliveries = kept

@@ -3,6 +3,7 @@ import Logging
 import Metrics
 import ScoringModel
 import ServiceLifecycle
+import StateStore
 
 /// The engine's own lifecycle, apart from any door: its gauges, model reloads and the learned
 /// model's snapshot.
@@ -50,6 +51,8 @@ public final class EngineService: Service, Sendable {
     /// Failed fdatasyncs of the journal; each is followed by a snapshot (`Journal.needsSnapshot`).
     private let journalSyncFailures = Counter(label: "streamify_state_journal_sync_failures_total")
     private let snapshotDuration = Timer(label: "streamify_state_snapshot_seconds")
+    /// 1 once a compaction found the journal damaged in a segment already applied (see `run()`).
+    private let journalDamage = Gauge(label: "streamify_state_journal_damaged")
     private let logger: Logger
 
     /// A service for the engine behind `scoring`; nothing runs until `run()`. With `stateStore`
@@ -78,10 +81,12 @@ public final class EngineService: Service, Sendable {
                 }
             }
             if let stateStore, let durability = scoring.durability {
-                tasks.addTask { [configuration, journalSyncFailures, logger] in
+                tasks.addTask { [configuration, journalSyncFailures, journalDamage, logger] in
                     var syncFailures = 0
                     var failedInARow = 0
                     var checksToSkip = 0
+                    // Set once a compaction found the journal damaged: no later one can succeed.
+                    var journalDamaged = false
                     while !Task.isCancelled {
                         try? await Task.sleep(for: configuration.gaugeInterval)
                         let journal = durability.journal
@@ -92,15 +97,29 @@ public final class EngineService: Service, Sendable {
                                 "an fdatasync of the state journal failed: what it covered may not be on the disk; taking a snapshot now",
                                 metadata: ["failures": "\(syncFailures)", "fsync": "\(journal.fsyncPolicy)"])
                         }
-                        guard !Task.isCancelled,
+                        guard !Task.isCancelled, !journalDamaged,
                             journal.needsSnapshot || journal.bytesSinceSnapshot >= configuration.snapshotJournalBytes
                         else { continue }
                         if checksToSkip > 0 {
                             checksToSkip -= 1
                             continue
                         }
-                        if await self.takeSnapshot(in: stateStore, { try $0.compact(durability: durability) }) {
+                        let failure = await self.takeSnapshot(in: stateStore) { try $0.compact(durability: durability) }
+                        if failure == nil {
                             failedInARow = 0
+                        } else if let damage = failure as? Journal.Damaged {
+                            // Every try would rotate, replay and fail again, the journal growing
+                            // by a segment each time. The live engine holds everything: the
+                            // snapshot at a graceful stop is written from it.
+                            journalDamaged = true
+                            journalDamage.record(1)
+                            logger.critical(
+                                """
+                                the state journal is damaged in a segment already applied: no snapshot can be compacted from it. \
+                                Stop the daemon gracefully (SIGTERM) soon: the snapshot it then writes from the live engine \
+                                repairs the state. Until then a crash would lose every change after the damage
+                                """,
+                                metadata: ["damage": "\(damage)"])
                         } else {
                             // Each try rotates the journal and replays all of it: back off, 1, 2,
                             // 4… checks, up to `longestSnapshotBackoff`.
@@ -136,25 +155,24 @@ public final class EngineService: Service, Sendable {
     }
 
     /// Takes a snapshot with `take` on a thread of its own (it blocks on the disk and, compacting,
-    /// on replay), counting and timing it. A failure is logged and counted; the journal still holds
-    /// everything, so nothing is lost by it.
-    /// Takes a snapshot with `take` off the cooperative pool; whether it was written.
+    /// on replay), counting and timing it; nil when it was written, else why not. A failure is
+    /// logged and counted; the journal still holds everything, so nothing is lost by it.
     @discardableResult
     private func takeSnapshot(
         in store: EngineStateStore, _ take: @escaping @Sendable (EngineStateStore) throws -> EngineStateStore.SnapshotTaken
-    ) async -> Bool {
+    ) async -> (any Error)? {
         let (snapshots, failures, duration, logger) = (self.snapshots, snapshotFailures, snapshotDuration, self.logger)
-        return await withCheckedContinuation { (done: CheckedContinuation<Bool, Never>) in
+        return await withCheckedContinuation { (done: CheckedContinuation<(any Error)?, Never>) in
             DispatchQueue.global(qos: .utility).async {
                 do {
                     let taken = try take(store)
                     snapshots.increment()
                     duration.record(duration: taken.took)
-                    done.resume(returning: true)
+                    done.resume(returning: nil)
                 } catch {
                     failures.increment()
                     logger.error("state snapshot failed; the journal keeps everything", metadata: ["error": "\(error)"])
-                    done.resume(returning: false)
+                    done.resume(returning: error)
                 }
             }
         }

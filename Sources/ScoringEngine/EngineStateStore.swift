@@ -65,6 +65,9 @@ public struct EngineStateStore: Sendable {
         let journal = try Journal(
             directory: snapshots.directory, segment: segment, layout: EngineStateFormat.layout, fsyncPolicy: fsyncPolicy,
             syncFailureWaitsForSnapshot: true)
+        // Segments an earlier run left since its last snapshot (compactions that failed) count
+        // toward the next one, as they would have in that run.
+        try journal.countEarlierSegments(from: first)
         let durability = Durability(journal: journal, configuration: configuration, model: model, inputs: inputs, logger: logger)
         if engine.models.champion != model {
             // The operator's new model (the file changed while the daemon was down; a reload

@@ -16,20 +16,22 @@ enum FingerprintKeyOptions {
     ///
     /// A missing key is refused when `stateDirectory` already holds state (a snapshot or a
     /// journal): that state was fingerprinted under the lost key, and a new one would start
-    /// every card afresh while the old entries linger. An empty key file is what a crash between
-    /// its creation and its write leaves: replaced while no state depends on it.
-    static func key(file path: String?, stateDirectory: String?) throws -> FingerprintKey {
+    /// every card afresh while the old entries linger. When the file is the daemon's own (the
+    /// state directory's, `ownsFile`), an empty one is what a crash between its creation and its
+    /// write leaves: replaced while no state depends on it. A file the operator named is never
+    /// replaced (it may be a link to a secret provisioned later).
+    static func key(file path: String?, stateDirectory: String?, ownsFile: Bool) throws -> FingerprintKey {
         guard let path else { return .random() }
         let stateHeld = stateDirectory.map(StateDirectoryOptions.holdsState) ?? false
         var info = stat()
-        if stat(path, &info) != 0 {
+        if lstat(path, &info) != 0 {
             if errno == ENOENT, stateHeld, let stateDirectory {
                 throw failure(
                     path,
                     "is missing, but \(stateDirectory) holds state fingerprinted under it: with a new key every id "
                         + "would start afresh. Restore the key file, or start on an empty --state-dir")
             }
-        } else if info.st_size == 0, !stateHeld {
+        } else if ownsFile, info.st_mode & S_IFMT == S_IFREG, info.st_size == 0, !stateHeld {
             unlink(path)
         }
         if let created = try create(path) { return created }

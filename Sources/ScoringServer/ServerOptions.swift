@@ -257,7 +257,7 @@ struct ServerOptions: ParsableArguments {
         // The key is state too: ids must fingerprint after a restart as they did before it.
         engine.fingerprintKey = try FingerprintKeyOptions.key(
             file: fingerprintKeyFile ?? stateDirectory.map { $0 + "/" + StateDirectoryOptions.keyFileName },
-            stateDirectory: stateDirectory)
+            stateDirectory: stateDirectory, ownsFile: fingerprintKeyFile == nil)
 
         var configuration = StreamifyConfiguration()
         configuration.engine = engine

@@ -126,9 +126,20 @@ public final class Journal: @unchecked Sendable {
 
     /// Bytes journalled since the last `snapshotWritten(before:)` of this journal: the current
     /// segment and every one rotated away since (a snapshot that failed after its rotation
-    /// leaves its segment to count). What a restart replays, about, and what says when to
-    /// take the next snapshot.
+    /// leaves its segment to count), and those `countEarlierSegments(from:)` found. What a
+    /// restart replays, about, and what says when to take the next snapshot.
     public var bytesSinceSnapshot: Int { mutex.withLock { _ in retiredBytes + segmentBytes + pending.count } }
+
+    /// Counts the segments from `first` up to the current one, left by an earlier run since its
+    /// last snapshot (numbered `first`), in `bytesSinceSnapshot`.
+    public func countEarlierSegments(from first: UInt64) throws(StateFileError) {
+        var total = 0
+        for number in try Self.segments(in: directory) where number >= first && number < segment {
+            var status = stat()
+            if stat(segmentPath(number), &status) == 0 { total += Int(status.st_size) }
+        }
+        mutex.withLock { _ in retiredBytes += total }
+    }
 
     /// Adds a record to be written by the next `commit`.
     public func append(kind: UInt8, payload: UnsafeRawBufferPointer) {

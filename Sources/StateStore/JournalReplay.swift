@@ -66,13 +66,9 @@ extension Journal {
         apply: (_ kind: UInt8, _ payload: UnsafeRawBufferPointer) throws -> Void
     ) throws -> ReplayReport {
         var report = ReplayReport()
-        for segment in try segments(in: directory) where segment >= first && segment < end {
+        let chosen = try segments(in: directory).filter { $0 >= first && $0 < end }
+        for segment in chosen {
             let path = segmentPath(segment, in: directory)
-            guard report.truncated.isEmpty else {
-                if rename(path, path + unreplayedSuffix) != 0 { throw StateFileError("rename", path: path) }
-                report.setAside.append(segment)
-                continue
-            }
             let bytes = try DurableFile.read(path)
             report.segments.append(segment)
             var offset = 0
@@ -90,20 +86,27 @@ extension Journal {
                 offset = scan.end
                 problem = scan.problem
             }
-            if let problem {
-                guard repairing else {
-                    throw Damaged(description: "\(path): \(problem) at byte \(offset) of \(bytes.count)")
-                }
-                report.truncated.append(.init(segment: segment, offset: offset, droppedBytes: bytes.count - offset, reason: problem))
-                if offset == 0 {
-                    // Not even a header: the segment is rewritten empty by the next open.
-                    unlink(path)
-                } else {
-                    try DurableFile.truncate(path, to: offset)
-                }
+            guard let problem else { continue }
+            guard repairing else {
+                throw Damaged(description: "\(path): \(problem) at byte \(offset) of \(bytes.count)")
             }
+            report.truncated.append(.init(segment: segment, offset: offset, droppedBytes: bytes.count - offset, reason: problem))
+            // The later segments go aside first, durably: cut first, a crash in between would
+            // leave this segment looking whole, and the next replay would apply them past the gap.
+            for later in chosen where later > segment {
+                let laterPath = segmentPath(later, in: directory)
+                if rename(laterPath, laterPath + unreplayedSuffix) != 0 { throw StateFileError("rename", path: laterPath) }
+                report.setAside.append(later)
+            }
+            if !report.setAside.isEmpty { try DurableFile.syncDirectory(of: path) }
+            if offset == 0 {
+                // Not even a header: the segment is rewritten empty by the next open.
+                unlink(path)
+            } else {
+                try DurableFile.truncate(path, to: offset)
+            }
+            break
         }
-        if !report.setAside.isEmpty { try DurableFile.syncDirectory(of: segmentPath(0, in: directory)) }
         return report
     }
 

@@ -82,7 +82,9 @@ public enum JournalTail {
                 // Written by another build, which this one can never read: skipped whole and
                 // counted, so that one such segment (a crash, then an upgrade) cannot stop the reader.
                 let size = fileSize(path)
-                progress.dropped.append(.init(segment: segment, offset: start, droppedBytes: max(size - start, 0), reason: other.description))
+                if size > start {
+                    progress.dropped.append(.init(segment: segment, offset: start, droppedBytes: size - start, reason: other.description))
+                }
                 guard let next = segments.first(where: { $0 > segment }) else {
                     progress.position = Position(segment: segment, offset: max(size, start))
                     return progress
@@ -94,7 +96,8 @@ public enum JournalTail {
                 guard hasHeader else {
                     // No header yet (the writer is making the file) or none at all (damaged).
                     if isNewest { return progress }
-                    progress.dropped.append(.init(segment: segment, offset: 0, droppedBytes: bytes.count, reason: "no journal header"))
+                    progress.dropped.append(
+                        .init(segment: segment, offset: 0, droppedBytes: max(fileSize(path), bytes.count), reason: "no journal header"))
                     progress.position = Position(segment: segments.first { $0 > segment }!, offset: 0)
                     continue
                 }

@@ -440,10 +440,10 @@ struct DurableStateTests {
         let running = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
         try await running.stop()
         let newest = try #require(try SnapshotStore(directory: directory.path).snapshots().first)
-        // A directory in its place: open(2) works, read(2) fails with EISDIR, as a bad sector
-        // fails with EIO (and permissions cannot be taken away from root, who runs CI).
+        // A link to nothing in its place: open(2) fails, as it fails with EACCES or EIO (and
+        // permissions cannot be taken away from root, who runs CI).
         try FileManager.default.removeItem(atPath: newest.path)
-        try FileManager.default.createDirectory(atPath: newest.path, withIntermediateDirectories: false)
+        try FileManager.default.createSymbolicLink(atPath: newest.path, withDestinationPath: newest.path + ".gone")
         await #expect(throws: StateFileError.self) {
             _ = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
         }

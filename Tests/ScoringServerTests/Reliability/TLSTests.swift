@@ -13,6 +13,8 @@ struct TLSTests {
     struct Certificates {
         let directory: URL
         func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+        /// The daemon's TLS certificate and key options.
+        var serverArguments: [String] { ["--tls-cert", path("server.pem"), "--tls-key", path("server.key")] }
 
         init() throws {
             directory = try makeTestDirectory("streamify-tls")
@@ -60,9 +62,7 @@ struct TLSTests {
     func halfCloseWithoutCloseNotify() async throws {
         let certificates = try Certificates()
         defer { try? FileManager.default.removeItem(at: certificates.directory) }
-        let daemon = try DaemonProcess.start(arguments: [
-            "--tls-cert", certificates.path("server.pem"), "--tls-key", certificates.path("server.key"),
-        ])
+        let daemon = try DaemonProcess.start(arguments: certificates.serverArguments)
         // A batch scored a slice per turn, then three requests waiting behind it.
         let batch = Request(requestID: 1, body: .scoreBatch((0..<500).map { Fixtures.transaction($0, card: "tls-batch-\($0 % 40)") }))
         let scores = (2...4).map { Request(requestID: UInt64($0), body: .score(Fixtures.transaction($0, card: "tls-card"))) }
@@ -85,10 +85,7 @@ struct TLSTests {
     func mutualTLS() async throws {
         let certificates = try Certificates()
         defer { try? FileManager.default.removeItem(at: certificates.directory) }
-        let daemon = try DaemonProcess.start(arguments: [
-            "--tls-cert", certificates.path("server.pem"), "--tls-key", certificates.path("server.key"),
-            "--tls-client-ca", certificates.path("ca.pem"),
-        ])
+        let daemon = try DaemonProcess.start(arguments: certificates.serverArguments + ["--tls-client-ca", certificates.path("ca.pem")])
         let server = ["127.0.0.1", "\(daemon.tcpPort)", certificates.path("ca.pem")]
         let requests = [Request(requestID: 1, body: .score(Fixtures.transaction(1, card: "tls-card"))), Self.label(1)]
 

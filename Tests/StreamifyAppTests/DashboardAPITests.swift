@@ -379,16 +379,8 @@ struct DashboardAPITests {
 
     @Test("a live stream whose reader takes nothing is closed after --http-idle-timeout and gives its slot back")
     func stalledStreamClosed() async throws {
-        let (running, http) = try await Self.start {
-            // Long enough for the probe below to connect on a busy host before the stall ends.
-            $0.idleTimeoutSeconds = 10
-            $0.maxStreams = 1
-            // Fast enough to fill the socket's buffers and NIO's within a few seconds.
-            $0.streamIntervalMilliseconds = 1
-        }
-        let door = try #require(running.application.dashboardDoor)
-        let port = http.base.port!
-        let stalled = try await Self.stalledStream(port: port, door: door)
+        // Long enough for the probe below to connect on a busy host before the stall ends.
+        let (running, port, door, stalled) = try await Self.startWithStalledStream(idleTimeoutSeconds: 10, maxStreams: 1)
         #expect(try await blocking { try Self.streamStatus(port: port) } == 503, "the stalled stream holds the one slot")
         #expect(try await Self.waitUntil(seconds: 30) { try await blocking { try Self.streamStatus(port: port) } == 200 })
         #expect(door.stalledPeers.now == 0)
@@ -426,11 +418,7 @@ struct DashboardAPITests {
 
     @Test("a stop does not wait for a live stream whose reader takes nothing")
     func stopWithStalledStream() async throws {
-        let (running, http) = try await Self.start {
-            $0.idleTimeoutSeconds = 600
-            $0.streamIntervalMilliseconds = 1
-        }
-        let stalled = try await Self.stalledStream(port: http.base.port!, door: try #require(running.application.dashboardDoor))
+        let (running, _, _, stalled) = try await Self.startWithStalledStream(idleTimeoutSeconds: 600)
         // Before StalledPeerHandler the stream's write waited for the reader for good, and the
         // stop with it.
         #expect(try await running.stop(within: 20), "the stop took over 20 s")
@@ -439,6 +427,22 @@ struct DashboardAPITests {
 
     /// The request that opens a live stream.
     static let streamRequest = Array("GET /api/stream HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8)
+
+    /// A dashboard with `idleTimeoutSeconds` and at most `maxStreams` live streams, sending every
+    /// millisecond (to fill the socket's buffers and NIO's within a few seconds), with a stream
+    /// its reader has stalled.
+    static func startWithStalledStream(
+        idleTimeoutSeconds: Int, maxStreams: Int = DashboardConfiguration().maxStreams
+    ) async throws -> (RunningApplication, port: Int, DashboardDoor, RawConnection) {
+        let (running, http) = try await Self.start {
+            $0.idleTimeoutSeconds = idleTimeoutSeconds
+            $0.maxStreams = maxStreams
+            $0.streamIntervalMilliseconds = 1
+        }
+        let door = try #require(running.application.dashboardDoor)
+        let port = try #require(http.base.port)
+        return (running, port, door, try await Self.stalledStream(port: port, door: door))
+    }
 
     /// A live stream on `port` from a reader that takes nothing (a small receive buffer, never
     /// read), once `door` sees it stalled.

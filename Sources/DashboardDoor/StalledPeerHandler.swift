@@ -18,14 +18,21 @@ final class StalledPeerHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// `streamify_http_stalled_closed_total` (closed for it).
     final class Tally: Sendable {
         private let current = Atomic<Int>(0)
+        private let stallsSoFar = Atomic<Int>(0)
+        private let closedSoFar = Atomic<Int>(0)
         private let gauge = Meter(label: "streamify_http_stalled_connections")
         private let closed = Counter(label: "streamify_http_stalled_closed_total")
 
         /// Connections unwritable now.
         var now: Int { current.load(ordering: .relaxed) }
+        /// Stalls since the door started.
+        var stalls: Int { stallsSoFar.load(ordering: .relaxed) }
+        /// Connections closed for a stall since the door started.
+        var closedCount: Int { closedSoFar.load(ordering: .relaxed) }
 
         fileprivate func began() {
             current.add(1, ordering: .relaxed)
+            stallsSoFar.add(1, ordering: .relaxed)
             gauge.increment()
         }
 
@@ -34,7 +41,10 @@ final class StalledPeerHandler: ChannelInboundHandler, RemovableChannelHandler {
             gauge.decrement()
         }
 
-        fileprivate func closedOne() { closed.increment() }
+        fileprivate func closedOne() {
+            closedSoFar.add(1, ordering: .relaxed)
+            closed.increment()
+        }
     }
 
     private let limit: TimeAmount

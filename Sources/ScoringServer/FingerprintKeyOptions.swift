@@ -1,5 +1,6 @@
 import Foundation
 import ScoringModel
+import StateStore
 
 #if canImport(Glibc)
 import Glibc
@@ -57,21 +58,12 @@ enum FingerprintKeyOptions {
         let key = FingerprintKey.random()
         let line = Array((key.hex + "\n").utf8)
         let written = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        guard written == line.count, fsync(descriptor) == 0, syncDirectory(of: path) else {
+        guard written == line.count, fsync(descriptor) == 0, (try? DurableFile.syncDirectory(of: path)) != nil else {
             let reason = String(cString: strerror(errno))
             unlink(path)
             throw failure(path, "cannot be written: \(reason)")
         }
         return key
-    }
-
-    /// Fsyncs the directory holding `path`, so the new file's name survives a power cut.
-    private static func syncDirectory(of path: String) -> Bool {
-        let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
-        let descriptor = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        return fsync(descriptor) == 0
     }
 
     private static func failure(_ path: String, _ reason: String) -> ServerOptions.InvalidOption {

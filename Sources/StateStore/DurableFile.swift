@@ -102,8 +102,14 @@ public enum DurableFile {
         guard fdatasync(descriptor) == 0 else { throw StateFileError("fdatasync", path: path) }
     }
 
+    /// The size of the file at `path` now; 0 if it cannot be read.
+    static func size(of path: String) -> Int {
+        var status = stat()
+        return stat(path, &status) == 0 ? Int(status.st_size) : 0
+    }
+
     /// Fsyncs the directory holding `path`, making a rename or a new file in it durable.
-    static func syncDirectory(of path: String) throws(StateFileError) {
+    public static func syncDirectory(of path: String) throws(StateFileError) {
         let directory = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
         let descriptor = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { throw StateFileError("open directory", path: directory) }

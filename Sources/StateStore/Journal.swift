@@ -135,8 +135,7 @@ public final class Journal: @unchecked Sendable {
     public func countEarlierSegments(from first: UInt64) throws(StateFileError) {
         var total = 0
         for number in try Self.segments(in: directory) where number >= first && number < segment {
-            var status = stat()
-            if stat(segmentPath(number), &status) == 0 { total += Int(status.st_size) }
+            total += DurableFile.size(of: segmentPath(number))
         }
         mutex.withLock { _ in retiredBytes += total }
     }

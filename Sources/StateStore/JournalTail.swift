@@ -81,7 +81,7 @@ public enum JournalTail {
             } catch let other as Journal.OtherLayout {
                 // Written by another build, which this one can never read: skipped whole and
                 // counted, so that one such segment (a crash, then an upgrade) cannot stop the reader.
-                let size = fileSize(path)
+                let size = DurableFile.size(of: path)
                 if size > start {
                     progress.dropped.append(.init(segment: segment, offset: start, droppedBytes: size - start, reason: other.description))
                 }
@@ -97,7 +97,7 @@ public enum JournalTail {
                     // No header yet (the writer is making the file) or none at all (damaged).
                     if isNewest { return progress }
                     progress.dropped.append(
-                        .init(segment: segment, offset: 0, droppedBytes: max(fileSize(path), bytes.count), reason: "no journal header"))
+                        .init(segment: segment, offset: 0, droppedBytes: max(DurableFile.size(of: path), bytes.count), reason: "no journal header"))
                     progress.position = Position(segment: segments.first { $0 > segment }!, offset: 0)
                     continue
                 }
@@ -118,7 +118,7 @@ public enum JournalTail {
             if isNewest { return progress }
             if let problem = scan.problem {
                 // The rest of the segment, not only of this read, is skipped.
-                let droppedBytes = max(fileSize(path) - (start + scan.end), bytes.count - scan.end)
+                let droppedBytes = max(DurableFile.size(of: path) - (start + scan.end), bytes.count - scan.end)
                 progress.dropped.append(.init(segment: segment, offset: start + scan.end, droppedBytes: droppedBytes, reason: problem))
             }
             progress.position = Position(segment: segments.first { $0 > segment }!, offset: 0)
@@ -126,19 +126,12 @@ public enum JournalTail {
         return progress
     }
 
-    /// The size of the file at `path` now; 0 if it cannot be read.
-    private static func fileSize(_ path: String) -> Int {
-        var status = stat()
-        return stat(path, &status) == 0 ? Int(status.st_size) : 0
-    }
-
     /// The bytes in `directory`'s segments from `position` on: what a reader there has yet to read.
     public static func backlog(after position: Position, in directory: String) throws(StateFileError) -> Int {
         var total = 0
         for segment in try Journal.segments(in: directory) where segment >= position.segment {
-            var status = stat()
-            guard stat(Journal.segmentPath(segment, in: directory), &status) == 0 else { continue }
-            total += max(Int(status.st_size) - (segment == position.segment ? position.offset : 0), 0)
+            let size = DurableFile.size(of: Journal.segmentPath(segment, in: directory))
+            total += max(size - (segment == position.segment ? position.offset : 0), 0)
         }
         return total
     }

@@ -75,6 +75,8 @@ final class ScoringHandler: ChannelDuplexHandler {
     static let drainCheckInterval = TimeAmount.milliseconds(100)
     /// Longest wait for answers to leave once the connection is closing.
     private let lingerLimit: TimeAmount
+    /// What closes a closing connection whose answers have not left within `lingerLimit`.
+    private var linger: Scheduled<Void>?
 
     /// Where this connection's unread answers are summed with everyone's; nil: not counted.
     private let outputBudget: ByteBudget?
@@ -116,6 +118,13 @@ final class ScoringHandler: ChannelDuplexHandler {
             waiting.append(frame)
             return
         }
+        flushIfHeldTooLong(context: context)
+        process(frame, context: context)
+    }
+
+    /// Before a frame is answered: starts the hold clock if `outbound` is empty, or flushes the
+    /// answers in it part-way if the first of them has waited `maxAnswerHold`.
+    private func flushIfHeldTooLong(context: ChannelHandlerContext) {
         let now = NIODeadline.now().uptimeNanoseconds
         if (outbound?.readableBytes ?? 0) == 0 {
             heldSince = now
@@ -124,7 +133,6 @@ final class ScoringHandler: ChannelDuplexHandler {
             flushResponses(context: context)
             heldSince = now
         }
-        process(frame, context: context)
     }
 
     private func process(_ frame: ByteBuffer, context: ChannelHandlerContext) {
@@ -166,6 +174,9 @@ final class ScoringHandler: ChannelDuplexHandler {
     /// end is pending, or reads again.
     private func resume(context: ChannelHandlerContext) {
         while !processor.hasBatchInProgress, !holdingForJournal, let frame = waiting.popFirst() {
+            // A half-close can leave many read bursts waiting: their first answers must not wait
+            // for the last, as within one burst.
+            flushIfHeldTooLong(context: context)
             process(frame, context: context)
         }
         metrics.collect(&processor.counters)
@@ -182,6 +193,9 @@ final class ScoringHandler: ChannelDuplexHandler {
 
     /// Holds this burst's answers until the journal can be written, trying again every
     /// `journalRetryInterval` while the connection lasts.
+    ///
+    /// A connection that began closing meanwhile (a fatal framing error, the end of a drain)
+    /// closes once the held answers have left, or after `lingerLimit` from when it began closing.
     private func holdForJournal(context: ChannelHandlerContext) {
         guard !holdingForJournal else { return }
         holdingForJournal = true
@@ -189,11 +203,15 @@ final class ScoringHandler: ChannelDuplexHandler {
         context.eventLoop.scheduleTask(in: Self.journalRetryInterval) {
             let (handler, context) = loopBound.value
             handler.holdingForJournal = false
-            guard context.channel.isActive, handler.lifecycle != .closing else { return }
+            guard context.channel.isActive else { return }
             // The held answers first: the frames that waited are answered once they have left.
             handler.flushResponses(context: context)
             guard !handler.holdingForJournal else { return }
-            handler.resume(context: context)
+            if handler.lifecycle == .closing {
+                handler.closeOnceWritten(context: context)
+            } else {
+                handler.resume(context: context)
+            }
         }
     }
 
@@ -358,19 +376,29 @@ final class ScoringHandler: ChannelDuplexHandler {
     /// Stops reading, writes what is still buffered, and closes once every write has completed,
     /// or after `lingerLimit` at most (a client that never reads cannot hold the connection).
     ///
-    /// Writes complete in order, so an empty write's completion means all earlier answers have
-    /// left. Closing at once instead would discard answers still queued behind a full socket.
+    /// Answers held for the journal are written first, when it takes their changes
+    /// (`holdForJournal`); closing now would lose answers the client can still read.
     private func closeAfterPendingWrites(context: ChannelHandlerContext) {
         guard lifecycle != .closing else { return }
         lifecycle = .closing
-        flushResponses(context: context)
         let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        let linger = context.eventLoop.scheduleTask(in: lingerLimit) {
+        linger = context.eventLoop.scheduleTask(in: lingerLimit) {
             loopBound.value.close(promise: nil)
         }
+        flushResponses(context: context)
+        guard !holdingForJournal else { return }
+        closeOnceWritten(context: context)
+    }
+
+    /// Closes once every answer written so far has left. Writes complete in order, so an empty
+    /// write's completion means all earlier answers have left; closing at once instead would
+    /// discard answers still queued behind a full socket.
+    private func closeOnceWritten(context: ChannelHandlerContext) {
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).whenComplete { _ in
-            linger.cancel()
-            loopBound.value.close(promise: nil)
+            let (handler, context) = loopBound.value
+            handler.linger?.cancel()
+            context.close(promise: nil)
         }
     }
 

@@ -309,6 +309,57 @@ struct DurableStateTests {
         try await running.stop()
     }
 
+    /// How a connection whose answer waits for the journal ends.
+    enum EndWhileHeld: String, CaseIterable, CustomTestStringConvertible {
+        /// The client half-closes: it has sent everything and waits for the answers.
+        case halfClose
+        /// The client sends a frame over `--max-frame` behind the request: the server ends the
+        /// connection with FRAME_TOO_LARGE, after the answers owed.
+        case frameTooLarge
+        var testDescription: String { rawValue }
+    }
+
+    @Test("a connection that ends while its answer waits for the journal gets that answer first", .timeLimit(.minutes(2)), arguments: EndWhileHeld.allCases)
+    func answersHeldForTheJournalOutliveTheEnd(_ end: EndWhileHeld) async throws {
+        let directory = try TestStateDirectory()
+        let running = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
+        let path = try #require(running.addresses.unixSocketPath)
+        let state = directory.path
+        try await blocking {
+            let connection = try RawConnection(unixPath: path, timeoutSeconds: 1)
+            let disk = try FullDisk(directory: state, prefix: "journal-")
+            try disk.fill()
+            var bytes = RawConnection.frame(WireCodec.encode(Request(requestID: 2, body: .score(Self.transaction(2)))))
+            switch end {
+            case .halfClose:
+                try connection.send(bytes)
+                connection.shutdownWrite()
+            case .frameTooLarge:
+                let tooLong = UInt32(Framing.defaultMaximumFrameLength + 1)
+                bytes += (0..<Framing.headerLength).reversed().map { UInt8(truncatingIfNeeded: tooLong >> ($0 * 8)) }
+                try connection.send(bytes)
+            }
+            // Scored, but its journal record cannot be written: no answer, and no close (a second's wait).
+            #expect(throws: (any Error).self) { _ = try connection.receiveResponse() }
+            try disk.free()
+            let answer = try connection.receiveResponse()
+            guard case .breakdown = answer?.body, answer?.requestID == 2 else {
+                Issue.record("expected the breakdown of request 2, got \(String(describing: answer))")
+                return
+            }
+            if end == .frameTooLarge {
+                let refusal = try connection.receiveResponse()
+                guard case .error(let error) = refusal?.body else {
+                    Issue.record("expected FRAME_TOO_LARGE, got \(String(describing: refusal))")
+                    return
+                }
+                #expect(error.code == .frameTooLarge && refusal?.requestID == 0)
+            }
+            #expect(try connection.receiveResponse() == nil, "then the server closes")
+        }
+        try await running.stop()
+    }
+
     @Test("with --fsync interval, a failed background fdatasync keeps the daemon scoring and brings a snapshot forward", .timeLimit(.minutes(2)))
     func syncFailureBringsASnapshot() async throws {
         let directory = try TestStateDirectory()

@@ -15,7 +15,7 @@ import Synchronization
 /// are saturated (`ArchiveDeferral`). Its metrics: `streamify_archive_records_total{kind}`,
 /// `streamify_archive_backlog_bytes`, `streamify_archive_shed_total`,
 /// `streamify_archive_deferred_waits_total`, `streamify_archive_failures_total` (batches that
-/// failed and were tried again).
+/// failed and were tried again), `streamify_archive_wal_bytes` (the warehouse's write-ahead log).
 public final class ArchiveService: Service, Sendable {
     private let configuration: ArchiveConfiguration
     private let log: DecisionLog
@@ -28,6 +28,9 @@ public final class ArchiveService: Service, Sendable {
     /// Records between two looks at whether a batch that may yield should (about 25 ms of the
     /// archive's CPU, at 20,000–25,000 rows a second).
     static let yieldingChunkRecords = 500
+    /// A write-ahead log larger than this is logged: four times what a checkpoint lets it reach
+    /// while nothing holds it.
+    static let walWarningBytes = 4 * SQLiteDatabase.checkpointBytes
     /// Records a batch that may not yield reads between two looks at the backlog: a batch of
     /// 100k records on a busy machine can take tens of seconds, while the log goes on growing.
     static let backlogCheckChunkRecords = 10_000
@@ -109,6 +112,8 @@ public final class ArchiveService: Service, Sendable {
             labels: Counter(label: "streamify_archive_records_total", dimensions: [("kind", "label")])
         )
         let backlog = Gauge(label: "streamify_archive_backlog_bytes")
+        let walSize = Gauge(label: "streamify_archive_wal_bytes")
+        var walWarned = false
         let shed = Counter(label: "streamify_archive_shed_total")
         let deferredWaits = Counter(label: "streamify_archive_deferred_waits_total")
         var published = archiver.cursor
@@ -133,6 +138,14 @@ public final class ArchiveService: Service, Sendable {
                 let behind = try archiver.backlog()
                 backlog.record(behind)
                 log.archiveBacklog(behind)
+                let wal = archiver.database.walBytes
+                walSize.record(wal)
+                if wal > Self.walWarningBytes, !walWarned {
+                    logger.warning(
+                        "the warehouse's write-ahead log is large: a reader holds it (an open transaction, a long query), or a large delete ran; it shrinks once checkpointed",
+                        metadata: ["bytes": "\(wal)"])
+                }
+                walWarned = wal > Self.walWarningBytes
                 let decision = deferral.decide(now: .now, idleShare: idleShare, backlog: behind, backlogLimit: log.backlogLimit)
                 if !stop, case .wait(let pause) = decision {
                     deferredWaits.increment()

@@ -1,5 +1,11 @@
 import CSQLite
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An error SQLite reported, with its message.
 public struct SQLiteError: Error, CustomStringConvertible {
     /// SQLite's result code.
@@ -15,6 +21,8 @@ public struct SQLiteError: Error, CustomStringConvertible {
 /// commands use. Not thread-safe: one owner at a time.
 public final class SQLiteDatabase {
     let handle: OpaquePointer
+    /// The database file.
+    public let path: String
 
     /// Opens (creating, unless `readOnly`) the database at `path`, in WAL mode so readers (the
     /// admin commands, an analyst's `sqlite3`) never block the archive's writes.
@@ -28,6 +36,7 @@ public final class SQLiteDatabase {
             throw SQLiteError(code: result, description: "open \(path): \(message)")
         }
         self.handle = handle
+        self.path = path
         sqlite3_busy_timeout(handle, 5_000)
         if !readOnly {
             // 16 KiB pages for a new file (an existing one keeps its own): a batch dirties pages
@@ -46,7 +55,18 @@ public final class SQLiteDatabase {
             // fsynced) every 64 MiB rather than every 4: a batch of rows is tens of MiB.
             try execute("PRAGMA cache_size = -\(Self.cacheBytes / 1024)")
             try execute("PRAGMA wal_autocheckpoint = \(Self.checkpointBytes / Self.pageBytes)")
+            // A checkpoint never shrinks the WAL file: one that grew behind a long reader (an
+            // analyst's open transaction, `training-set` over the whole table) or under a large
+            // `retention` delete would keep its size until the daemon stops. With a limit, the
+            // next write after a complete checkpoint truncates it to this.
+            try execute("PRAGMA journal_size_limit = \(Self.checkpointBytes)")
         }
+    }
+
+    /// Bytes in the database's write-ahead log file now (0 when there is none).
+    public var walBytes: Int {
+        var status = stat()
+        return stat(path + "-wal", &status) == 0 ? Int(status.st_size) : 0
     }
 
     /// The page size a new database file gets.

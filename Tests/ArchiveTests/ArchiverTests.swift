@@ -143,6 +143,26 @@ struct ArchiverTests {
         #expect(try Self.query(old, ["page": "PRAGMA page_size"])["page"]?.first?.first as? Int == oldPage)
     }
 
+    @Test("a write-ahead log grown behind a long reader shrinks back to the checkpoint size once the reader is done")
+    func walShrinksAfterALongReader() throws {
+        let directory = try makeTestDirectory("archiver-wal")
+        let path = directory.appendingPathComponent("warehouse.db").path
+        let writer = try SQLiteDatabase(path: path)
+        try writer.execute("CREATE TABLE t (x BLOB)")
+        // An analyst's open read transaction: no checkpoint may pass the snapshot it reads.
+        let reader = try SQLiteDatabase(path: path, readOnly: true)
+        try reader.execute("BEGIN; SELECT COUNT(*) FROM t;")
+        let megabytes = SQLiteDatabase.checkpointBytes / (1 << 20) * 3 / 2
+        for _ in 0..<megabytes { try writer.execute("INSERT INTO t VALUES (randomblob(\(1 << 20)))") }
+        #expect(writer.walBytes > SQLiteDatabase.checkpointBytes, "the log grew past a checkpoint's size behind the reader")
+        try reader.execute("COMMIT")
+        // The next commits checkpoint everything, then start the log over, cut to the limit.
+        try writer.execute("DELETE FROM t")
+        try writer.execute("INSERT INTO t VALUES (1)")
+        try writer.execute("INSERT INTO t VALUES (2)")
+        #expect(writer.walBytes <= SQLiteDatabase.checkpointBytes, "\(writer.walBytes) bytes")
+    }
+
     @Test("a warehouse of a newer schema is refused with a clear error")
     func newerSchemaRefused() throws {
         let directory = try makeTestDirectory("archiver-schema")

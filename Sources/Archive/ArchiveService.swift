@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ScoringEngine
 import ServiceLifecycle
+import StateStore
 import Synchronization
 
 /// The archive (`--archive`): a ServiceLifecycle `Service` that follows the decision log into
@@ -15,7 +16,8 @@ import Synchronization
 /// are saturated (`ArchiveDeferral`). Its metrics: `streamify_archive_records_total{kind}`,
 /// `streamify_archive_backlog_bytes`, `streamify_archive_shed_total`,
 /// `streamify_archive_deferred_waits_total`, `streamify_archive_failures_total` (batches that
-/// failed and were tried again), `streamify_archive_wal_bytes` (the warehouse's write-ahead log).
+/// failed and were tried again), `streamify_archive_wal_bytes` (the warehouse's write-ahead log),
+/// `streamify_archive_stuck_segments_total` (decision-log segments left at a corrupt record).
 public final class ArchiveService: Service, Sendable {
     private let configuration: ArchiveConfiguration
     private let log: DecisionLog
@@ -122,6 +124,9 @@ public final class ArchiveService: Service, Sendable {
         var deferral = ArchiveDeferral(maximum: configuration.priority == .idle ? configuration.maximumDeferral : .zero)
         var share = ThreadCPUShare()
         let failedBatches = Counter(label: "streamify_archive_failures_total")
+        let stuckSegments = Counter(label: "streamify_archive_stuck_segments_total")
+        /// Lanes seen stuck on the last turn, and where.
+        var suspects: [String: JournalTail.Position] = [:]
         var failures = 0
         while true {
             // Read the flag first: a stop seen here still archives everything committed before it.
@@ -176,6 +181,7 @@ public final class ArchiveService: Service, Sendable {
                 }
                 published = cursor
                 lastCursor.withLock { $0 = cursor }
+                suspects = try moveStuckLanes(archiver.stuckLanes, seenBefore: suspects, counting: stuckSegments)
                 shed.increment(by: log.shedCount - shedPublished)
                 shedPublished = log.shedCount
                 try log.rotate(beyond: configuration.segmentBytes)
@@ -206,6 +212,28 @@ public final class ArchiveService: Service, Sendable {
         logger.info(
             "archive closed",
             metadata: ["decisions": "\(published.decisions)", "labels": "\(published.labels)", "at": "\(published)"])
+    }
+
+    /// Asks the decision log to start a new segment in each lane stuck at the same record on two
+    /// turns in a row (a corrupt record, not one being written), so the archive skips the rest of
+    /// that segment, counted, and goes on; returns the lanes stuck for the first time.
+    private func moveStuckLanes(
+        _ stuck: [String: Journal.ReplayReport.Truncation], seenBefore: [String: JournalTail.Position], counting: Counter
+    ) throws -> [String: JournalTail.Position] {
+        var firstSeen: [String: JournalTail.Position] = [:]
+        for (lane, problem) in stuck {
+            let position = JournalTail.Position(segment: problem.segment, offset: problem.offset)
+            guard seenBefore[lane] == position else {
+                firstSeen[lane] = position
+                continue
+            }
+            logger.error(
+                "a decision-log record will not read; its lane goes on in a new segment and the archive skips the rest of this one",
+                metadata: ["lane": "\(lane)", "at": "\(position)", "reason": "\(problem.reason)", "bytes": "\(problem.droppedBytes)"])
+            try log.rotate(laneIn: lane)
+            counting.increment()
+        }
+        return firstSeen
     }
 
     /// Gives this thread `configuration.priority`; a failure is logged, and the archive goes on

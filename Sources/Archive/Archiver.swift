@@ -49,6 +49,9 @@ public final class Archiver {
     /// The lowest level written to `fraud_alerts`.
     public let alertLevel: RiskLevel
     public private(set) var cursor = Cursor()
+    /// Lanes whose newest segment holds a record that will never read, where their reading
+    /// stopped (`JournalTail.Progress.stuck`), as of the last batch.
+    public private(set) var stuckLanes: [String: Journal.ReplayReport.Truncation] = [:]
 
     private let insertTransaction: SQLiteStatement
     private let insertAlert: SQLiteStatement
@@ -202,6 +205,7 @@ public final class Archiver {
         }
         next.position = progress.position
         next.droppedBytes += progress.dropped.reduce(0) { $0 + $1.droppedBytes }
+        stuckLanes[lane] = progress.stuck
         if next != cursor.lanes[lane] ?? LaneCursor() { cursor.lanes[lane] = next }
         return progress.records
     }

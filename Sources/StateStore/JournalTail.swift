@@ -11,7 +11,8 @@ import Darwin
 /// Unlike `Journal.replay` it never changes a file. A record not yet whole in the newest
 /// segment is left for the next read: the writer may be in the middle of it. The same in an
 /// older segment is a torn tail (the writer was killed and, started again, went on in a new
-/// segment): it is skipped, and the read says how many bytes were dropped.
+/// segment): it is skipped, and the read says how many bytes were dropped. A corrupt record in
+/// the newest segment is reported (`Progress.stuck`), so the writer can be asked to move on.
 public enum JournalTail {
     /// A place in a journal: a segment and a byte offset in it (0: before its header).
     public struct Position: Sendable, Equatable, Comparable, CustomStringConvertible {
@@ -44,6 +45,11 @@ public enum JournalTail {
         public var records = 0
         /// Torn tails skipped in older segments.
         public var dropped: [Journal.ReplayReport.Truncation] = []
+        /// A record in the newest segment that will never read (its checksum does not match, or
+        /// its length is one no record has), where the read stopped: unlike a record cut short,
+        /// no writer completes it. Nothing after it is read until a newer segment exists, and
+        /// then the rest of this one is skipped as in an older segment.
+        public var stuck: Journal.ReplayReport.Truncation?
     }
 
     /// The most bytes one read takes from a segment: a bound on the reader's memory.
@@ -115,7 +121,14 @@ public enum JournalTail {
             // More of this segment than one chunk: read on from the last whole record.
             if !atEnd, scan.end > 0, scan.problem == nil || scan.isCutShort { continue }
             // The writer may still be writing here.
-            if isNewest { return progress }
+            if isNewest {
+                if let problem = scan.problem, !scan.isCutShort {
+                    let offset = start + scan.end
+                    progress.stuck = .init(
+                        segment: segment, offset: offset, droppedBytes: max(DurableFile.size(of: path) - offset, 0), reason: problem)
+                }
+                return progress
+            }
             if let problem = scan.problem {
                 // The rest of the segment, not only of this read, is skipped.
                 let droppedBytes = max(DurableFile.size(of: path) - (start + scan.end), bytes.count - scan.end)

@@ -199,6 +199,7 @@ struct DecisionLogTests {
         #expect(read.records == 3)
         #expect(read.position == JournalTail.Position(segment: 0, offset: whole.count))
         #expect(read.dropped.isEmpty, "the newest segment's unfinished record is not dropped")
+        #expect(read.stuck == nil, "nor reported: the writer may finish it")
 
         // The writer was killed; started again, it writes a new segment.
         let second = try Journal(directory: directory, segment: 1, layout: layout, fsyncPolicy: .never)
@@ -210,6 +211,40 @@ struct DecisionLogTests {
         #expect(read.dropped.map(\.droppedBytes) == [50])
         #expect(read.position.segment == 1)
         #expect(try JournalTail.backlog(after: read.position, in: directory) == 0)
+    }
+
+    @Test("a corrupt record in the newest segment stops the read there and is reported; once the writer moves on, the rest is skipped, counted")
+    func tailReportsACorruptNewestRecord() throws {
+        let directory = try makeTestDirectory("decision-tail-stuck").path
+        let layout = DecisionRecord.layout
+        let payload: [UInt8] = Array(repeating: 7, count: 100)
+        let journal = try Journal(directory: directory, segment: 0, layout: layout, fsyncPolicy: .never)
+        for _ in 0..<4 { payload.withUnsafeBytes { journal.append(kind: 1, payload: $0) } }
+        try journal.commit()
+        let path = Journal.segmentPath(0, in: directory)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let recordBytes = (bytes.count - Journal.headerBytes) / 4
+        // The third record's payload: its checksum no longer matches.
+        bytes[Journal.headerBytes + 2 * recordBytes + recordBytes / 2] ^= 0xFF
+        try bytes.write(to: URL(fileURLWithPath: path))
+
+        var read = try JournalTail.read(after: .start, in: directory, layout: layout) { _, _, _ in }
+        #expect(read.records == 2)
+        #expect(read.dropped.isEmpty)
+        let stuck = try #require(read.stuck)
+        #expect(stuck.segment == 0 && stuck.offset == Journal.headerBytes + 2 * recordBytes)
+        #expect(stuck.droppedBytes == 2 * recordBytes && stuck.reason.contains("checksum"), "\(stuck)")
+        #expect(read.position == JournalTail.Position(segment: 0, offset: stuck.offset))
+
+        // The writer goes on in a new segment: the damaged one's rest is dropped like a torn tail.
+        try journal.rotate(to: 1).sync()
+        payload.withUnsafeBytes { journal.append(kind: 2, payload: $0) }
+        try journal.close()
+        var kinds: [UInt8] = []
+        read = try JournalTail.read(after: read.position, in: directory, layout: layout) { kind, _, _ in kinds.append(kind) }
+        #expect(kinds == [2])
+        #expect(read.stuck == nil)
+        #expect(read.dropped.map(\.droppedBytes) == [2 * recordBytes])
     }
 
     @Test("another build's segment, from its start or part-way, is skipped whole and counted; a corrupt record drops the rest of its segment, counted in full")

@@ -3,6 +3,7 @@ import Foundation
 import ScoringClient
 import ScoringModel
 import ScoringTestSupport
+import StateStore
 import StreamifyApp
 import StreamifyWire
 import Testing
@@ -66,6 +67,43 @@ struct ArchiveEndToEndTests {
             try await Task.sleep(for: .milliseconds(50))
         }
         return try condition()
+    }
+
+    @Test("a record of the decision log that will never read moves its lane to a new segment; what follows is archived", .timeLimit(.minutes(2)))
+    func corruptLogRecordIsSkipped() async throws {
+        let directory = try makeTestDirectory("archive-stuck")
+        let database = directory.appendingPathComponent("warehouse.db").path
+        var archive = ArchiveConfiguration(databasePath: database)
+        archive.priority = .normal
+        let running = try await RunningApplication.start { $0.archive = archive }
+        let client = try await ScoringClient.connect(to: .unix(path: try #require(running.addresses.unixSocketPath)))
+        func score(_ range: Range<Int>) async throws {
+            for index in range { _ = try await client.score(CompositionRootTests.transaction(index, card: "card-\(index % 9)")) }
+        }
+        try await score(0..<20)
+        #expect(try await Self.waitUntil(seconds: 30) { try Self.count("raw_transactions", in: database) == 20 })
+
+        // A record header no record has (a length over the most a record holds) at the end of
+        // every lane's newest segment, as a disk fault could leave it.
+        let lanes = try JournalLanes.directories(in: archive.logDirectory).dropFirst()
+        var newest: [String: UInt64] = [:]
+        for lane in lanes {
+            let segment = try #require(try Journal.segments(in: lane).last)
+            newest[lane] = segment
+            let handle = try #require(FileHandle(forWritingAtPath: Journal.segmentPath(segment, in: lane)))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(repeating: 0xFF, count: 9))
+            try handle.close()
+        }
+        #expect(
+            try await Self.waitUntil(seconds: 30) {
+                try lanes.allSatisfy { lane in try Journal.segments(in: lane).contains { $0 > newest[lane]! } }
+            }, "each lane went on in a new segment")
+        try await score(20..<50)
+        #expect(try await Self.waitUntil(seconds: 30) { try Self.count("raw_transactions", in: database) == 50 })
+        #expect((sqliteValue(database, "SELECT SUM(dropped_bytes) FROM archive_cursor").flatMap(Int.init) ?? 0) >= 9 * lanes.count)
+        try await client.close()
+        try await running.stop()
     }
 
     @Test("the warehouse locked by another writer past SQLite's busy timeout costs a retry, not the daemon; it catches up after", .timeLimit(.minutes(2)))

@@ -154,6 +154,15 @@ public final class DecisionLog: Sendable {
         }
     }
 
+    /// Commits and starts a new segment in the lane whose directory is `directory`: the archive
+    /// asks for it when a record of that lane's segment will never read, so that it can skip the
+    /// rest of the segment and go on. Called off the event loops.
+    public func rotate(laneIn directory: String) throws {
+        for lane in lanes where lane.directory == directory {
+            try lane.rotate(to: lane.segment + 1).sync()
+        }
+    }
+
     /// Commits, forces everything to the disk and closes each lane's segment.
     public func close() throws {
         for lane in lanes { try lane.close() }

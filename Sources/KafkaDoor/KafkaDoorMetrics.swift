@@ -20,6 +20,7 @@ struct KafkaDoorMetrics {
         (Counter(label: "streamify_kafka_analytics_folded_total"), \.analyticsFolded),
         (Counter(label: "streamify_kafka_pauses_total"), \.pauses),
         (Counter(label: "streamify_kafka_outputs_skipped_total"), \.outputsSkipped),
+        (Counter(label: "streamify_kafka_max_poll_evictions_total"), \.maxPollEvictions),
     ]
     private let pendingOutputs = Gauge(label: "streamify_kafka_outputs_pending")
     private let assignedPartitions = Gauge(label: "streamify_kafka_assigned_partitions")

@@ -40,6 +40,9 @@ public struct KafkaDoorStatistics: Sendable, Equatable {
     /// Outputs larger than the producer's `message.max.bytes`, which can never be sent: skipped
     /// (and their inputs committed) so their partitions go on.
     public var outputsSkipped: Int = 0
+    /// Times this instance left the group because a wait outside the poll (for outputs, for the
+    /// state journal) outlasted `max.poll.interval.ms`.
+    public var maxPollEvictions: Int = 0
 }
 
 /// Lock-free counters shared between the worker thread and readers.
@@ -61,6 +64,7 @@ final class KafkaDoorCounters: Sendable {
     let uncommittedInputs = Atomic<Int>(0)
     let pauses = Atomic<Int>(0)
     let outputsSkipped = Atomic<Int>(0)
+    let maxPollEvictions = Atomic<Int>(0)
 
     var snapshot: KafkaDoorStatistics {
         KafkaDoorStatistics(
@@ -73,6 +77,6 @@ final class KafkaDoorCounters: Sendable {
             assignedPartitions: assignedPartitions.load(ordering: .relaxed), assignments: assignments.load(ordering: .relaxed),
             analyticsFolded: analyticsFolded.load(ordering: .relaxed),
             uncommittedInputs: uncommittedInputs.load(ordering: .relaxed), pauses: pauses.load(ordering: .relaxed),
-            outputsSkipped: outputsSkipped.load(ordering: .relaxed))
+            outputsSkipped: outputsSkipped.load(ordering: .relaxed), maxPollEvictions: maxPollEvictions.load(ordering: .relaxed))
     }
 }

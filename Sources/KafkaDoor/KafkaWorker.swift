@@ -191,9 +191,7 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         for case let message? in batch {
             let m = message.pointee
             if m.err != RD_KAFKA_RESP_ERR_NO_ERROR {
-                if m.err != RD_KAFKA_RESP_ERR__PARTITION_EOF {
-                    logger.warning("Kafka consumer error", metadata: ["error": "\(KafkaError(m.err))"])
-                }
+                consumerError(m.err)
                 continue
             }
             guard let rkt = m.rkt else { continue }
@@ -576,6 +574,25 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         redeliveries = kept
     }
 
+    /// A consumer error delivered as a message: the end of a partition is no error, a fatal
+    /// one stops the door, and leaving the group because a wait outside the poll outlasted
+    /// `max.poll.interval.ms` is counted; anything else librdkafka retries itself.
+    private func consumerError(_ error: rd_kafka_resp_err_t) {
+        switch error {
+        case RD_KAFKA_RESP_ERR__PARTITION_EOF:
+            return
+        case RD_KAFKA_RESP_ERR__FATAL:
+            noteFatal(KafkaError(error, context: "consumer"))
+        case RD_KAFKA_RESP_ERR__MAX_POLL_EXCEEDED:
+            counters.maxPollEvictions.add(1, ordering: .relaxed)
+            logger.error(
+                "Left the consumer group: a wait for outputs or the state journal outlasted max.poll.interval.ms; its partitions go to another member, which consumes again what was not committed",
+                metadata: ["error": "\(KafkaError(error))"])
+        default:
+            logger.warning("Kafka consumer error", metadata: ["error": "\(KafkaError(error))"])
+        }
+    }
+
     private func noteFatal(_ error: KafkaError) {
         if fatalKafkaError == nil { fatalKafkaError = error }
     }
@@ -689,6 +706,14 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         commitAll(in: revoked)
         ledger.forget(revoked)
         counters.assignedPartitions.subtract(partitions.count, ordering: .relaxed)
+    }
+
+    func rebalanceFailed(_ error: KafkaError) {
+        // The group counts these partitions as this consumer's while it fetches none of them (or
+        // the reverse): their lag would grow unseen. Stopping hands them to another member, and
+        // the supervisor's restart joins the group afresh.
+        logger.error("Kafka refused a partition assignment change; stopping the door", metadata: ["error": "\(error)"])
+        noteFatal(error)
     }
 
     func commitFailed(_ offsets: [(TopicPartition, Int64)], error: KafkaError) {
@@ -879,6 +904,7 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
 /// Stands in until the worker has been initialised and can take over as the handler.
 private final class PlaceholderHandler: RebalanceHandler {
     func partitionsWillBeRevoked(_ partitions: [TopicPartition]) {}
+    func rebalanceFailed(_ error: KafkaError) {}
     func commitFailed(_ offsets: [(TopicPartition, Int64)], error: KafkaError) {}
     func partitionsAssigned(_ partitions: [TopicPartition]) {}
 }

@@ -8,6 +8,10 @@ package protocol RebalanceHandler: AnyObject {
     func partitionsAssigned(_ partitions: [TopicPartition])
     /// Called with the partitions of an asynchronous commit the broker refused.
     func commitFailed(_ offsets: [(TopicPartition, Int64)], error: KafkaError)
+    /// Called when librdkafka refused to apply an assignment change (a fatal consumer, a
+    /// protocol other than the one configured): the group and this consumer no longer agree on
+    /// what it holds. After a refused assignment `partitionsAssigned` is not called.
+    func rebalanceFailed(_ error: KafkaError)
 }
 
 /// Holds the handler weakly, at a stable address, for librdkafka's opaque pointer.
@@ -38,22 +42,39 @@ package let rebalanceCallback: @convention(c) (
     let cooperative = context?.cooperative ?? false
     switch error {
     case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
-        if cooperative {
-            if let failure = rd_kafka_incremental_assign(handle, partitions) { rd_kafka_error_destroy(failure) }
+        let failure =
+            cooperative
+            ? refusal(rd_kafka_incremental_assign(handle, partitions), "incremental assign")
+            : refusal(rd_kafka_assign(handle, partitions), "assign")
+        if let failure {
+            context?.handler?.rebalanceFailed(failure)
         } else {
-            rd_kafka_assign(handle, partitions)
+            context?.handler?.partitionsAssigned(changed)
         }
-        context?.handler?.partitionsAssigned(changed)
     case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
         context?.handler?.partitionsWillBeRevoked(changed)
-        if cooperative {
-            if let failure = rd_kafka_incremental_unassign(handle, partitions) { rd_kafka_error_destroy(failure) }
-        } else {
-            rd_kafka_assign(handle, nil)
-        }
+        let failure =
+            cooperative
+            ? refusal(rd_kafka_incremental_unassign(handle, partitions), "incremental unassign")
+            : refusal(rd_kafka_assign(handle, nil), "unassign")
+        if let failure { context?.handler?.rebalanceFailed(failure) }
     default:
-        rd_kafka_assign(handle, nil)
+        if let failure = refusal(rd_kafka_assign(handle, nil), "unassign after \(KafkaError(error))") {
+            context?.handler?.rebalanceFailed(failure)
+        }
     }
+}
+
+/// The error of an incremental (un)assignment, freed; nil when it succeeded.
+private func refusal(_ error: OpaquePointer?, _ operation: String) -> KafkaError? {
+    guard let error else { return nil }
+    defer { rd_kafka_error_destroy(error) }
+    return KafkaError(code: rd_kafka_error_code(error).rawValue, message: "\(operation): \(String(cString: rd_kafka_error_string(error)))")
+}
+
+/// The error of an eager (un)assignment; nil when it succeeded.
+private func refusal(_ error: rd_kafka_resp_err_t, _ operation: String) -> KafkaError? {
+    error == RD_KAFKA_RESP_ERR_NO_ERROR ? nil : KafkaError(error, context: operation)
 }
 
 /// The librdkafka offset-commit callback: reports refused partitions to the handler.

@@ -12,9 +12,11 @@ extension KafkaClusterTests {
         final class Recorder: RebalanceHandler {
             var assigned: [TopicPartition] = []
             var revoked: [TopicPartition] = []
+            var failed: [KafkaError] = []
             func partitionsWillBeRevoked(_ partitions: [TopicPartition]) { revoked += partitions }
             func partitionsAssigned(_ partitions: [TopicPartition]) { assigned += partitions }
             func commitFailed(_ offsets: [(TopicPartition, Int64)], error: KafkaError) {}
+            func rebalanceFailed(_ error: KafkaError) { failed.append(error) }
         }
 
         /// Moves a consumer to the thread that closes it (the consumer is not `Sendable`, but

@@ -207,8 +207,13 @@ public struct EngineStateStore: Sendable {
                     "\(snapshot.path): \(error.description). Start this build on an empty --state-dir, or the build that wrote it",
                     isOtherFormat: true)
             } catch let error as SnapshotStore.OtherFormat {
+                // The format word sits outside the payload's checksum: a flipped bit there reads
+                // as another build's file. Moving the file aside then loses nothing, as the
+                // snapshot before it and the journal since are kept.
                 throw StateFormatError(
-                    "\(error.description). Start this build on an empty --state-dir, or the build that wrote it", isOtherFormat: true)
+                    "\(error.description). Start the build that wrote it; if no other build did, its header is damaged: "
+                        + "rename it to \(snapshot.path).damaged and start again (the snapshot before it and the journal since resume the state)",
+                    isOtherFormat: true)
             } catch let error as StateFileError {
                 // Not damage: a file that cannot be opened or read (permissions, an I/O error)
                 // is the operator's to fix, and setting it aside would lose its history for good.

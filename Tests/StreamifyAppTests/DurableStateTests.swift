@@ -502,6 +502,35 @@ struct DurableStateTests {
         #expect(!names.contains { $0.hasSuffix(".damaged") }, "\(names)")
     }
 
+    @Test("a snapshot whose file format word was flipped is refused, and set aside as the message says, the state resumes whole")
+    func flippedSnapshotFormatWordFollowsTheAdvice() async throws {
+        let directory = try TestStateDirectory()
+        for index in 1...2 {
+            let running = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
+            try await blocking {
+                let connection = try RawConnection(unixPath: try #require(running.addresses.unixSocketPath))
+                _ = try connection.call(Request(requestID: UInt64(index), body: .score(Self.transaction(index))))
+            }
+            try await running.stop()
+        }
+        let newest = try #require(try SnapshotStore(directory: directory.path).snapshots().first)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: newest.path))
+        bytes[8] ^= 0x04  // the file format word, after the 8-byte magic
+        try bytes.write(to: URL(fileURLWithPath: newest.path))
+        var message = ""
+        await #expect {
+            _ = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
+        } throws: { error in
+            message = "\(error)"
+            return (error as? StateFormatError)?.isOtherFormat == true
+        }
+        #expect(message.contains("rename it to \(newest.path).damaged"), "\(message)")
+        try FileManager.default.moveItem(atPath: newest.path, toPath: newest.path + ".damaged")
+        let restarted = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
+        #expect(restarted.application.scoring.engine.cardsTracked == 2, "the snapshot before and the journal since")
+        try await restarted.stop()
+    }
+
     @Test("a whole snapshot of another format is refused with a message naming both formats")
     func otherFormatIsRefused() async throws {
         let directory = try TestStateDirectory()

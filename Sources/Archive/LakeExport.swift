@@ -104,7 +104,11 @@ public struct LakeExport {
             unlink(temporary)
             throw SQLiteError(code: 0, description: "cannot write \(temporary)")
         }
-        guard rename(temporary, path) == 0 else { throw SQLiteError(code: 0, description: "cannot rename \(temporary) to \(path)") }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw SQLiteError(code: 0, description: "cannot rename \(temporary) to \(path): \(reason)")
+        }
         return path
     }
 }

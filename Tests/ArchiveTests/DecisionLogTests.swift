@@ -179,14 +179,24 @@ struct DecisionLogTests {
         try log.close()
     }
 
+    /// What the tail tests' records hold.
+    static let tailPayload: [UInt8] = Array(repeating: 7, count: 100)
+
+    /// A decision-record journal in `directory`, segment 0, holding `records` committed records
+    /// of kind 1 and `tailPayload`.
+    static func journal(in directory: String, holding records: Int) throws -> Journal {
+        let journal = try Journal(directory: directory, segment: 0, layout: DecisionRecord.layout, fsyncPolicy: .never)
+        for _ in 0..<records { tailPayload.withUnsafeBytes { journal.append(kind: 1, payload: $0) } }
+        try journal.commit()
+        return journal
+    }
+
     @Test("a record still being written is waited for; a tail torn by a kill is skipped once the log moves on")
     func tailWaitsAndSkips() throws {
         let directory = try makeTestDirectory("decision-tail").path
         let layout = DecisionRecord.layout
-        let payload: [UInt8] = Array(repeating: 7, count: 100)
-        let first = try Journal(directory: directory, segment: 0, layout: layout, fsyncPolicy: .never)
-        for _ in 0..<3 { payload.withUnsafeBytes { first.append(kind: 1, payload: $0) } }
-        try first.commit()
+        let payload = Self.tailPayload
+        let first = try Self.journal(in: directory, holding: 3)
         let whole = try Data(contentsOf: URL(fileURLWithPath: directory + "/journal-0000000000000000.log"))
         // Half of a fourth record: the writer is in the middle of it.
         payload.withUnsafeBytes { first.append(kind: 1, payload: $0) }
@@ -217,10 +227,7 @@ struct DecisionLogTests {
     func tailReportsACorruptNewestRecord() throws {
         let directory = try makeTestDirectory("decision-tail-stuck").path
         let layout = DecisionRecord.layout
-        let payload: [UInt8] = Array(repeating: 7, count: 100)
-        let journal = try Journal(directory: directory, segment: 0, layout: layout, fsyncPolicy: .never)
-        for _ in 0..<4 { payload.withUnsafeBytes { journal.append(kind: 1, payload: $0) } }
-        try journal.commit()
+        let journal = try Self.journal(in: directory, holding: 4)
         let path = Journal.segmentPath(0, in: directory)
         var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         let recordBytes = (bytes.count - Journal.headerBytes) / 4
@@ -238,7 +245,7 @@ struct DecisionLogTests {
 
         // The writer goes on in a new segment: the damaged one's rest is dropped like a torn tail.
         try journal.rotate(to: 1).sync()
-        payload.withUnsafeBytes { journal.append(kind: 2, payload: $0) }
+        Self.tailPayload.withUnsafeBytes { journal.append(kind: 2, payload: $0) }
         try journal.close()
         var kinds: [UInt8] = []
         read = try JournalTail.read(after: read.position, in: directory, layout: layout) { kind, _, _ in kinds.append(kind) }

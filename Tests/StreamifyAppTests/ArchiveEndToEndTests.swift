@@ -71,21 +71,12 @@ struct ArchiveEndToEndTests {
 
     @Test("a record of the decision log that will never read moves its lane to a new segment; what follows is archived", .timeLimit(.minutes(2)))
     func corruptLogRecordIsSkipped() async throws {
-        let directory = try makeTestDirectory("archive-stuck")
-        let database = directory.appendingPathComponent("warehouse.db").path
-        var archive = ArchiveConfiguration(databasePath: database)
-        archive.priority = .normal
-        let running = try await RunningApplication.start { $0.archive = archive }
-        let client = try await ScoringClient.connect(to: .unix(path: try #require(running.addresses.unixSocketPath)))
-        func score(_ range: Range<Int>) async throws {
-            for index in range { _ = try await client.score(CompositionRootTests.transaction(index, card: "card-\(index % 9)")) }
-        }
-        try await score(0..<20)
-        #expect(try await Self.waitUntil(seconds: 30) { try Self.count("raw_transactions", in: database) == 20 })
+        let server = try await ArchivingServer.start(in: "archive-stuck")
+        let database = server.archive.databasePath
 
         // A record header no record has (a length over the most a record holds) at the end of
         // every lane's newest segment, as a disk fault could leave it.
-        let lanes = try JournalLanes.directories(in: archive.logDirectory).dropFirst()
+        let lanes = try JournalLanes.directories(in: server.archive.logDirectory).dropFirst()
         var newest: [String: UInt64] = [:]
         for lane in lanes {
             let segment = try #require(try Journal.segments(in: lane).last)
@@ -99,26 +90,16 @@ struct ArchiveEndToEndTests {
             try await Self.waitUntil(seconds: 30) {
                 try lanes.allSatisfy { lane in try Journal.segments(in: lane).contains { $0 > newest[lane]! } }
             }, "each lane went on in a new segment")
-        try await score(20..<50)
+        try await server.score(20..<50)
         #expect(try await Self.waitUntil(seconds: 30) { try Self.count("raw_transactions", in: database) == 50 })
         #expect((sqliteValue(database, "SELECT SUM(dropped_bytes) FROM archive_cursor").flatMap(Int.init) ?? 0) >= 9 * lanes.count)
-        try await client.close()
-        try await running.stop()
+        try await server.stop()
     }
 
     @Test("the warehouse locked by another writer past SQLite's busy timeout costs a retry, not the daemon; it catches up after", .timeLimit(.minutes(2)))
     func lockedWarehouseIsRetried() async throws {
-        let directory = try makeTestDirectory("archive-locked")
-        let database = directory.appendingPathComponent("warehouse.db").path
-        var archive = ArchiveConfiguration(databasePath: database)
-        archive.priority = .normal
-        let running = try await RunningApplication.start { $0.archive = archive }
-        let client = try await ScoringClient.connect(to: .unix(path: try #require(running.addresses.unixSocketPath)))
-        func score(_ range: Range<Int>) async throws {
-            for index in range { _ = try await client.score(CompositionRootTests.transaction(index, card: "card-\(index % 9)")) }
-        }
-        try await score(0..<20)
-        #expect(try await Self.waitUntil(seconds: 30) { try Self.count("raw_transactions", in: database) == 20 })
+        let server = try await ArchivingServer.start(in: "archive-locked")
+        let database = server.archive.databasePath
 
         // Another writer holds the database for 7 s: longer than the archive's 5 s busy timeout.
         let holder = Process()
@@ -134,12 +115,47 @@ struct ArchiveEndToEndTests {
         try holder.run()
         let locked = try await blocking { output.fileHandleForReading.availableData }
         #expect(String(decoding: locked, as: UTF8.self).hasPrefix("locked"))
-        try await score(20..<60)
+        try await server.score(20..<60)
         while holder.isRunning { try await Task.sleep(for: .milliseconds(50)) }
-        try await score(60..<80)
+        try await server.score(60..<80)
         #expect(try await Self.waitUntil(seconds: 30) { try Self.count("raw_transactions", in: database) == 80 })
+        try await server.stop()
+        #expect(try Self.count("raw_transactions", in: database) == 80)
+    }
+}
+
+/// A server archiving to a warehouse of its own, at normal priority (so the archive does not
+/// wait on whatever else a busy test host runs), and a client on its Unix socket.
+struct ArchivingServer {
+    let archive: ArchiveConfiguration
+    let running: RunningApplication
+    let client: ScoringClient
+
+    /// Starts one in a new test directory named after `name`, scores transactions 0..<20 and
+    /// waits until the warehouse holds them.
+    static func start(in name: String) async throws -> ArchivingServer {
+        let directory = try makeTestDirectory(name)
+        var archive = ArchiveConfiguration(databasePath: directory.appendingPathComponent("warehouse.db").path)
+        archive.priority = .normal
+        let running = try await RunningApplication.start { [archive] in $0.archive = archive }
+        let client = try await ScoringClient.connect(to: .unix(path: try #require(running.addresses.unixSocketPath)))
+        let server = ArchivingServer(archive: archive, running: running, client: client)
+        try await server.score(0..<20)
+        #expect(
+            try await ArchiveEndToEndTests.waitUntil(seconds: 30) {
+                try ArchiveEndToEndTests.count("raw_transactions", in: archive.databasePath) == 20
+            })
+        return server
+    }
+
+    /// Scores the transactions numbered `range`, one at a time.
+    func score(_ range: Range<Int>) async throws {
+        for index in range { _ = try await client.score(CompositionRootTests.transaction(index, card: "card-\(index % 9)")) }
+    }
+
+    /// Closes the client and stops the server gracefully.
+    func stop() async throws {
         try await client.close()
         try await running.stop()
-        #expect(try Self.count("raw_transactions", in: database) == 80)
     }
 }

@@ -704,6 +704,10 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         logger.info("Partitions revoked; flushing and committing first", metadata: ["partitions": "\(partitions)"])
         flush(in: revoked, timeoutNanos: 30_000_000_000)
         commitAll(in: revoked)
+        // Outputs still waiting to be produced again belong to inputs left uncommitted, which
+        // the partitions' next owner consumes and answers again: sending them too would only
+        // duplicate its outputs.
+        redeliveries.removeAll { ledger.isCaused($0.opaque, byInputOf: revoked) }
         ledger.forget(revoked)
         counters.assignedPartitions.subtract(partitions.count, ordering: .relaxed)
     }

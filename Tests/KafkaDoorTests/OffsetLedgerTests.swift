@@ -73,6 +73,10 @@ import Testing
         #expect(ledger.pendingOutputs(in: [TopicPartition(topic: "in", partition: 0)]) == 1)
         let ack8 = ledger.acknowledge(opaque: 0)
         #expect(!ack8)
+        let zero: Set = [TopicPartition(topic: "in", partition: 0)]
+        #expect(ledger.isCaused(OffsetLedger.opaque(slot: a, offset: 5), byInputOf: zero))
+        #expect(!ledger.isCaused(OffsetLedger.opaque(slot: b, offset: 5), byInputOf: zero))
+        #expect(!ledger.isCaused(0, byInputOf: zero), "not input-bound")
         ledger.forget([TopicPartition(topic: "in", partition: 0)])
         #expect(ledger.pendingOutputs() == 0)
     }

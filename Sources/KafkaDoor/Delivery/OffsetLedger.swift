@@ -48,6 +48,12 @@ struct OffsetLedger {
         return (slot, Int64(opaque & ((1 << Self.offsetBits) - 1)))
     }
 
+    /// Whether the output carrying `opaque` was caused by an input of one of `partitions`.
+    func isCaused(_ opaque: UInt64, byInputOf partitions: Set<TopicPartition>) -> Bool {
+        guard let (slot, _) = position(of: opaque) else { return false }
+        return partitions.contains(self.partitions[slot])
+    }
+
     /// Records the acknowledgement of the output carrying `opaque`; 0 (not input-bound) is ignored.
     @discardableResult
     mutating func acknowledge(opaque: UInt64) -> Bool {

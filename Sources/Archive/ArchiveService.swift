@@ -181,7 +181,7 @@ public final class ArchiveService: Service, Sendable {
                 }
                 published = cursor
                 lastCursor.withLock { $0 = cursor }
-                suspects = try moveStuckLanes(archiver.stuckLanes, seenBefore: suspects, counting: stuckSegments)
+                suspects = moveStuckLanes(archiver.stuckLanes, seenBefore: suspects, counting: stuckSegments)
                 shed.increment(by: log.shedCount - shedPublished)
                 shedPublished = log.shedCount
                 try log.rotate(beyond: configuration.segmentBytes)
@@ -219,7 +219,7 @@ public final class ArchiveService: Service, Sendable {
     /// that segment, counted, and goes on; returns the lanes stuck for the first time.
     private func moveStuckLanes(
         _ stuck: [String: Journal.ReplayReport.Truncation], seenBefore: [String: JournalTail.Position], counting: Counter
-    ) throws -> [String: JournalTail.Position] {
+    ) -> [String: JournalTail.Position] {
         var firstSeen: [String: JournalTail.Position] = [:]
         for (lane, problem) in stuck {
             let position = JournalTail.Position(segment: problem.segment, offset: problem.offset)
@@ -227,10 +227,17 @@ public final class ArchiveService: Service, Sendable {
                 firstSeen[lane] = position
                 continue
             }
+            do {
+                try log.rotate(laneIn: lane)
+            } catch {
+                // Tried again next turn (a full disk): the lane stays where it is meanwhile.
+                logger.warning("a stuck decision-log lane could not be moved on", metadata: ["lane": "\(lane)", "error": "\(error)"])
+                firstSeen[lane] = position
+                continue
+            }
             logger.error(
                 "a decision-log record will not read; its lane goes on in a new segment and the archive skips the rest of this one",
                 metadata: ["lane": "\(lane)", "at": "\(position)", "reason": "\(problem.reason)", "bytes": "\(problem.droppedBytes)"])
-            try log.rotate(laneIn: lane)
             counting.increment()
         }
         return firstSeen

@@ -50,7 +50,7 @@ public final class Archiver {
     public let alertLevel: RiskLevel
     public private(set) var cursor = Cursor()
     /// Lanes whose newest segment holds a record that will never read, where their reading
-    /// stopped (`JournalTail.Progress.stuck`), as of the last batch.
+    /// stopped (`JournalTail.Progress.stuck`), as the last batch read them.
     public private(set) var stuckLanes: [String: Journal.ReplayReport.Truncation] = [:]
 
     private let insertTransaction: SQLiteStatement
@@ -142,6 +142,8 @@ public final class Archiver {
         // When this batch reached the warehouse: how late alerts arrive is measured against it.
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         windows.removeAll(keepingCapacity: true)
+        // Only what this batch reads: a lane it does not reach is not reported on an old reading.
+        stuckLanes.removeAll()
         let lanes = try JournalLanes.directories(in: logDirectory)
         var legacyReadToEnd = false
         let archived = try database.transaction {

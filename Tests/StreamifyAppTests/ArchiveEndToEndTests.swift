@@ -1,6 +1,7 @@
 import Archive
 import Foundation
 import ScoringClient
+import ScoringEngine
 import ScoringModel
 import ScoringTestSupport
 import StateStore
@@ -75,8 +76,13 @@ struct ArchiveEndToEndTests {
         let database = server.archive.databasePath
 
         // A record header no record has (a length over the most a record holds) at the end of
-        // every lane's newest segment, as a disk fault could leave it.
-        let lanes = try JournalLanes.directories(in: server.archive.logDirectory).dropFirst()
+        // every lane's newest segment, as a disk fault could leave it; one lane is an earlier
+        // run's, which no writer of this one owns.
+        let written = try JournalLanes.directories(in: server.archive.logDirectory).dropFirst()
+        let leftover = JournalLanes.directory(of: written.count + 3, in: server.archive.logDirectory)
+        try Journal.makeDirectory(leftover)
+        try Journal(directory: leftover, segment: 7, layout: DecisionRecord.layout, fsyncPolicy: .never).close()
+        let lanes = Array(written) + [leftover]
         var newest: [String: UInt64] = [:]
         for lane in lanes {
             let segment = try #require(try Journal.segments(in: lane).last)

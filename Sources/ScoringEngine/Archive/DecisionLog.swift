@@ -154,13 +154,18 @@ public final class DecisionLog: Sendable {
         }
     }
 
-    /// Commits and starts a new segment in the lane whose directory is `directory`: the archive
-    /// asks for it when a record of that lane's segment will never read, so that it can skip the
-    /// rest of the segment and go on. Called off the event loops.
+    /// Starts a new segment in the lane whose directory is `directory` (committing first): the
+    /// archive asks for it when a record of that lane's newest segment will never read, so that
+    /// it can skip the rest of the segment and go on. A lane no writer of this run owns (an
+    /// earlier run had more) gets an empty new segment, as a start gives every lane it writes.
+    /// Called off the event loops.
     public func rotate(laneIn directory: String) throws {
-        for lane in lanes where lane.directory == directory {
+        if let lane = lanes.first(where: { $0.directory == directory }) {
             try lane.rotate(to: lane.segment + 1).sync()
+            return
         }
+        let next = (try Journal.segments(in: directory).last).map { $0 + 1 } ?? 0
+        try Journal(directory: directory, segment: next, layout: DecisionRecord.layout, fsyncPolicy: .always).close()
     }
 
     /// Commits, forces everything to the disk and closes each lane's segment.

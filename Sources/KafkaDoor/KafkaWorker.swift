@@ -716,6 +716,11 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         // The group counts these partitions as this consumer's while it fetches none of them (or
         // the reverse): their lag would grow unseen. Stopping hands them to another member, and
         // the supervisor's restart joins the group afresh.
+        guard stop.requested == .none else {
+            // Leaving the group at a stop: what it still assigns or takes away no longer matters.
+            logger.notice("Kafka refused a partition assignment change while the door stops", metadata: ["error": "\(error)"])
+            return
+        }
         logger.error("Kafka refused a partition assignment change; stopping the door", metadata: ["error": "\(error)"])
         noteFatal(error)
     }

@@ -103,6 +103,7 @@ final class ScoringHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        linger?.cancel()
         outputBudget?.adjust(by: -reportedOutput)
         reportedOutput = 0
         processor.abandonBatch()

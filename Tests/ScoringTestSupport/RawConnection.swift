@@ -60,7 +60,8 @@ public final class RawConnection: @unchecked Sendable {
         guard result == 0 else { throw Failure(description: "connect(\(peer)): \(String(cString: strerror(errno)))") }
     }
 
-    private func setTimeout(_ seconds: Int) {
+    /// How long a send or a receive may wait from now on before it fails.
+    public func setTimeout(_ seconds: Int) {
         var timeout = timeval(tv_sec: seconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))

@@ -54,6 +54,10 @@ public struct KafkaDoorConfiguration: Sendable {
     /// `maximumUncommittedInputs` unless set: far more than a healthy broker leaves waiting,
     /// about 100 MB of outcomes kept for resending at the most.
     public static let defaultMaximumUncommittedInputs = 200_000
+    /// How long a revocation (and a stop) waits for the acknowledgements of outputs already sent
+    /// before it commits what is acknowledged and gives the partitions up; what is not
+    /// acknowledged by then is consumed again by the next owner.
+    public var outputFlushTimeout: Duration = .seconds(30)
     /// librdkafka settings passed through to both clients (`-X key=value`), applied last.
     public var librdkafkaSettings: [(String, String)]
     /// Messages taken from the consumer per batch.

@@ -170,7 +170,7 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
 
     private func shutDownGracefully() {
         logger.info("Kafka door draining in-flight outputs before exit")
-        flush(in: nil, timeoutNanos: 30_000_000_000)
+        flush(in: nil, timeoutNanos: flushTimeoutNanos)
         commitAll(in: nil)
         consumer.close()
         maybePublishAnalytics(now: WallClock.unixMilliseconds(), force: true)
@@ -593,6 +593,12 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         }
     }
 
+    /// `configuration.outputFlushTimeout` in nanoseconds.
+    private var flushTimeoutNanos: UInt64 {
+        let (seconds, attoseconds) = configuration.outputFlushTimeout.components
+        return UInt64(max(seconds, 0)) * 1_000_000_000 + UInt64(max(attoseconds, 0) / 1_000_000_000)
+    }
+
     private func noteFatal(_ error: KafkaError) {
         if fatalKafkaError == nil { fatalKafkaError = error }
     }
@@ -702,7 +708,7 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
     func partitionsWillBeRevoked(_ partitions: [TopicPartition]) {
         let revoked = Set(partitions)
         logger.info("Partitions revoked; flushing and committing first", metadata: ["partitions": "\(partitions)"])
-        flush(in: revoked, timeoutNanos: 30_000_000_000)
+        flush(in: revoked, timeoutNanos: flushTimeoutNanos)
         commitAll(in: revoked)
         // Outputs still waiting to be produced again belong to inputs left uncommitted, which
         // the partitions' next owner consumes and answers again: sending them too would only

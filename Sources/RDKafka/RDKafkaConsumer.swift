@@ -80,7 +80,9 @@ package final class RDKafkaConsumer {
     /// Stops fetching from `partitions` (every partition assigned now when nil) until
     /// `resume`; `poll` goes on serving rebalances and errors, so the consumer stays in its
     /// group. Messages fetched but not yet returned are not returned: fetching resumes after the
-    /// last message `poll` gave out. Partitions assigned later are not paused.
+    /// last message `poll` gave out. Partitions assigned later are not paused by this call, but
+    /// librdkafka keeps a partition's pause across an unassignment: one paused when it was
+    /// revoked comes back paused, so an owner sets each new partition's state on assignment.
     package func pause(_ partitions: [TopicPartition]? = nil) throws(KafkaError) {
         try changeFetching(partitions, pausing: true)
     }

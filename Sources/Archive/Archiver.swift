@@ -68,7 +68,7 @@ public final class Archiver {
     public init(databasePath: String, logDirectory: String, alertLevel: RiskLevel = .medium) throws {
         database = try SQLiteDatabase(path: databasePath)
         try WarehouseSchema.create(in: database)
-        self.logDirectory = logDirectory
+        self.logDirectory = DurableFile.canonicalPath(logDirectory)
         self.alertLevel = alertLevel
         let factors = WarehouseSchema.factorColumns
         let factorList = factors.joined(separator: ", ")
@@ -108,24 +108,54 @@ public final class Archiver {
             ON CONFLICT (log_directory) DO UPDATE SET segment = excluded.segment, offset = excluded.offset,
                 decisions = excluded.decisions, labels = excluded.labels, dropped_bytes = excluded.dropped_bytes
             """)
-        cursor = try Self.savedCursor(in: database, logDirectory: logDirectory)
+        let (saved, respelled) = try Self.savedCursorAndSpellings(in: database, logDirectory: self.logDirectory)
+        cursor = saved
+        // Rows an earlier start saved under another spelling of a lane's path: kept once, under its own.
+        if !respelled.isEmpty {
+            let forget = try database.prepare("DELETE FROM archive_cursor WHERE log_directory = ?")
+            try database.transaction {
+                for key in respelled { try forget.run([.text(key)]) }
+                for lane in Set(respelled.map(DurableFile.canonicalPath)) { try save(lane, saved.lanes[lane]!) }
+            }
+        }
+    }
+
+    private func save(_ lane: String, _ saved: LaneCursor) throws {
+        try saveCursor.run([
+            .text(lane), .integer(Int64(saved.position.segment)), .integer(Int64(saved.position.offset)),
+            .integer(Int64(saved.decisions)), .integer(Int64(saved.labels)), .integer(Int64(saved.droppedBytes)),
+        ])
     }
 
     /// The cursor saved in `database` for the lanes of `logDirectory` (and for the directory
-    /// itself, where a log written before lanes kept its segments).
+    /// itself, where a log written before lanes kept its segments), by each lane's canonical
+    /// path (`DurableFile.canonicalPath`).
     static func savedCursor(in database: SQLiteDatabase, logDirectory: String?) throws -> Cursor {
+        try savedCursorAndSpellings(in: database, logDirectory: logDirectory.map(DurableFile.canonicalPath)).cursor
+    }
+
+    /// `savedCursor`, and the keys of the rows saved under another spelling of their lane's path
+    /// (before starts made paths canonical). Where two rows name one lane, the one further on counts.
+    private static func savedCursorAndSpellings(
+        in database: SQLiteDatabase, logDirectory: String?
+    ) throws -> (cursor: Cursor, respelled: [String]) {
         var cursor = Cursor()
+        var respelled: [String] = []
         let rows = try database.rows("SELECT log_directory, segment, offset, decisions, labels, dropped_bytes FROM archive_cursor")
         for row in rows {
-            guard let directory = row[0].text else { continue }
+            guard let key = row[0].text else { continue }
+            let directory = DurableFile.canonicalPath(key)
             if let logDirectory, directory != logDirectory, !directory.hasPrefix(logDirectory + "/") { continue }
-            cursor.lanes[directory] = LaneCursor(
+            if directory != key { respelled.append(key) }
+            let lane = LaneCursor(
                 // Read as written; a value no cursor could hold (negative) starts the lane over.
                 position: JournalTail.Position(
                     segment: UInt64(exactly: row[1].integer ?? 0) ?? 0, offset: max(Int(row[2].integer ?? 0), 0)),
                 decisions: Int(row[3].integer ?? 0), labels: Int(row[4].integer ?? 0), droppedBytes: Int(row[5].integer ?? 0))
+            if let other = cursor.lanes[directory], other.position >= lane.position { continue }
+            cursor.lanes[directory] = lane
         }
-        return cursor
+        return (cursor, respelled)
     }
 
     /// Archives up to `maximumRecords` records of what the log holds after the cursor, in one
@@ -163,13 +193,7 @@ public final class Archiver {
                 open = full
             }
             try writeWindows()
-            for lane in lanes where next.lanes[lane] != cursor.lanes[lane] {
-                let saved = next.lanes[lane]!
-                try saveCursor.run([
-                    .text(lane), .integer(Int64(saved.position.segment)), .integer(Int64(saved.position.offset)),
-                    .integer(Int64(saved.decisions)), .integer(Int64(saved.labels)), .integer(Int64(saved.droppedBytes)),
-                ])
-            }
+            for lane in lanes where next.lanes[lane] != cursor.lanes[lane] { try save(lane, next.lanes[lane]!) }
             return maximumRecords - remaining
         }
         cursor = next

@@ -119,6 +119,14 @@ public enum DurableFile {
 
     /// Creates `path` as a directory only its owner may enter, unless it exists; either way it
     /// must be a directory this user may write in.
+    /// `path` absolute, with every link, `.` and `..` resolved (`realpath(3)`): one spelling for
+    /// one place, whatever a command line said. `path` itself when it does not exist.
+    public static func canonicalPath(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
     static func makeDirectory(_ path: String) throws(StateFileError) {
         guard mkdir(path, 0o700) == 0 || errno == EEXIST else { throw StateFileError("create directory", path: path) }
         var status = stat()

@@ -61,10 +61,16 @@ public func buildApplication(
     if let directory = configuration.stateDirectory {
         directoryLocks.append(try DirectoryLock(directory: directory, use: "--state-dir"))
     }
-    if let archive = configuration.archive {
+    var archiveConfiguration = configuration.archive
+    if var archive = archiveConfiguration {
         directoryLocks.append(try DirectoryLock(directory: archive.logDirectory, use: "--archive"))
+        // One spelling of the log's place (the lock made it exist): the archive keeps its cursor
+        // by lane path, and a path spelt otherwise at the next start would archive again what
+        // the log still holds.
+        archive.logDirectory = DurableFile.canonicalPath(archive.logDirectory)
+        archiveConfiguration = archive
     }
-    let decisionLog = try configuration.archive.map { archive in
+    let decisionLog = try archiveConfiguration.map { archive in
         // A lane for each event loop, and as many again for the other threads that score (the
         // cooperative pool's: the demo load, the dashboard's labels; the Kafka door's). Threads
         // get lanes in the order they first score, so the event loops keep lanes of their own
@@ -83,7 +89,7 @@ public func buildApplication(
             engine: RiskEngine(configuration: configuration.engine, model: configuration.model), feed: feed,
             decisionLog: decisionLog)
     }
-    let archiveService = zip(configuration.archive, decisionLog).map { archive, log in
+    let archiveService = zip(archiveConfiguration, decisionLog).map { archive, log in
         ArchiveService(configuration: archive, log: log, logger: logger)
     }
     let engineService = EngineService(

@@ -60,6 +60,25 @@ struct ArchiveEndToEndTests {
         #expect(sqliteValue(database, "SELECT SUM(decisions) || ' ' || SUM(labels) FROM archive_cursor") == "200 2")
     }
 
+    @Test("a warehouse named by another spelling of its path archives nothing twice; cursor rows saved under another spelling are kept once")
+    func pathSpellingsShareOneCursor() async throws {
+        let directory = try makeTestDirectory("archive-spelling")
+        let plain = directory.appendingPathComponent("warehouse.db").path
+        let dotted = directory.path + "/./warehouse.db"
+        _ = try await Self.scoreAndStop(120, from: 0, database: dotted)
+        // As a build before canonical paths saved it: the cursor keyed by the path as typed.
+        let canonicalLog = DurableFile.canonicalPath(plain + ".log")
+        try SQLiteDatabase(path: plain).execute(
+            "UPDATE archive_cursor SET log_directory = replace(log_directory, '\(canonicalLog)', '\(dotted).log')")
+        #expect(try Self.count("archive_cursor", in: plain, where: "log_directory LIKE '%/./%'") > 0)
+
+        _ = try await Self.scoreAndStop(80, from: 120, database: plain)
+        #expect(try Self.count("raw_transactions", in: plain) == 200)
+        #expect(try Self.count("raw_transactions", in: plain, where: "transaction_id = 'tx-10'") == 1)
+        #expect(try Self.count("archive_cursor", in: plain, where: "log_directory LIKE '%/./%'") == 0)
+        #expect(sqliteValue(plain, "SELECT SUM(decisions) FROM archive_cursor") == "200")
+    }
+
     /// Polls `condition` every 50 ms for up to `seconds`.
     static func waitUntil(seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + .seconds(seconds)

@@ -139,6 +139,29 @@ public enum WarehouseSchema {
         }
         try database.transaction {
             for statement in statements { try database.execute(statement) }
+            try addMissingColumns(in: database)
+        }
+    }
+
+    /// Columns a warehouse made by an earlier build may lack: a factor added since (its score
+    /// column, in both tables that have one) and the `features` column. Rows from before have
+    /// NULL there: not scored by that factor, features not kept.
+    static var addableColumns: [(table: String, column: String, type: String)] {
+        ["raw_transactions", "fraud_alerts"].flatMap { table in factorColumns.map { (table, $0, "REAL") } }
+            + [("raw_transactions", "features", "TEXT")]
+    }
+
+    /// Adds what `addableColumns` names and a table lacks: without it, a warehouse made before
+    /// a factor or a column was added fails every batch.
+    private static func addMissingColumns(in database: SQLiteDatabase) throws {
+        var present: [String: Set<String>] = [:]
+        for (table, column, type) in addableColumns {
+            if present[table] == nil {
+                present[table] = Set(try database.rows("PRAGMA table_info(\(table))").compactMap { $0[1].text })
+            }
+            guard !present[table]!.contains(column) else { continue }
+            try database.execute("ALTER TABLE \(table) ADD COLUMN \(column) \(type)")
+            present[table]!.insert(column)
         }
     }
 }

@@ -163,6 +163,34 @@ struct ArchiverTests {
         #expect(writer.walBytes <= SQLiteDatabase.checkpointBytes, "\(writer.walBytes) bytes")
     }
 
+    @Test("a warehouse an earlier build made, without a factor's score column or the features column, gets them and archives on")
+    func earlierWarehouseGetsNewColumns() throws {
+        let directory = try makeTestDirectory("archiver-columns")
+        let database = directory.appendingPathComponent("warehouse.db").path
+        let logDirectory = database + ".log"
+        let dropped = WarehouseSchema.scoreColumn(.pattern)
+        do {
+            _ = try Archiver(databasePath: database, logDirectory: logDirectory)
+            let old = try SQLiteDatabase(path: database)
+            for statement in [
+                "ALTER TABLE raw_transactions DROP COLUMN features", "ALTER TABLE raw_transactions DROP COLUMN \(dropped)",
+                "ALTER TABLE fraud_alerts DROP COLUMN \(dropped)",
+            ] { try old.execute(statement) }
+        }
+        let log = try DecisionLog(directory: logDirectory, fsyncPolicy: .never, backlogLimit: 1 << 30, logger: DecisionLogTests.logger())
+        let service = ScoringService(engine: RiskEngine(), decisionLog: log)
+        _ = try Self.score(40, log: log, service: service)
+        let archiver = try Archiver(databasePath: database, logDirectory: logDirectory)
+        #expect(try archiver.archiveAvailable() == 40)
+        let found = try Self.query(database, [
+            "rows": "SELECT COUNT(*), COUNT(features), COUNT(\(dropped)) FROM raw_transactions",
+            "alerts": "SELECT COUNT(*) = COUNT(\(dropped)) FROM fraud_alerts",
+        ])
+        #expect(found["rows"]?.first?.compactMap { $0 as? Int } == [40, 40, 40])
+        #expect(found["alerts"]?.first?.first as? Int == 1)
+        try log.close()
+    }
+
     @Test("a warehouse of a newer schema is refused with a clear error")
     func newerSchemaRefused() throws {
         let directory = try makeTestDirectory("archiver-schema")

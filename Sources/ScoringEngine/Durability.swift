@@ -87,6 +87,12 @@ public final class Durability: Sendable {
         }
     }
 
+    /// Runs `body` while no state change can be made: every change waits for the ordering lock
+    /// it holds. For a snapshot of the live engine that must match a point in the journal.
+    func withChangesPaused<Result>(_ body: () throws -> Result) rethrows -> Result {
+        try order.withLock { _ in try body() }
+    }
+
     /// Journals that the message at `position` was refused (`outcome`), so a restart that reads
     /// it again answers it the same way without scoring it. The caller updates `inputs`.
     func journalRefusal(_ outcome: InputOutcome, at position: InputPosition) {

@@ -81,7 +81,7 @@ public final class EngineService: Service, Sendable {
                 }
             }
             if let stateStore, let durability = scoring.durability {
-                tasks.addTask { [configuration, journalSyncFailures, journalDamage, logger] in
+                tasks.addTask { [configuration, journalSyncFailures, journalDamage, logger, scoring] in
                     var syncFailures = 0
                     var failedInARow = 0
                     var checksToSkip = 0
@@ -108,18 +108,29 @@ public final class EngineService: Service, Sendable {
                         if failure == nil {
                             failedInARow = 0
                         } else if let damage = failure as? Journal.Damaged {
-                            // Every try would rotate, replay and fail again, the journal growing
-                            // by a segment each time. The live engine holds everything: the
-                            // snapshot at a graceful stop is written from it.
-                            journalDamaged = true
+                            // Every compaction would rotate, replay and fail again, and a crash
+                            // would stop the next start at the damage. The live engine holds
+                            // everything: written as a snapshot (its changes paused meanwhile), it
+                            // puts the damage behind the newest snapshot, where neither reaches.
                             journalDamage.record(1)
                             logger.critical(
-                                """
-                                the state journal is damaged in a segment already applied: no snapshot can be compacted from it. \
-                                Stop the daemon gracefully (SIGTERM) soon: the snapshot it then writes from the live engine \
-                                repairs the state. Until then a crash would lose every change after the damage
-                                """,
+                                "the state journal is damaged in a segment already applied; writing a snapshot from the live engine, pausing state changes for it",
                                 metadata: ["damage": "\(damage)"])
+                            let repair = await self.takeSnapshot(in: stateStore) { [scoring] in
+                                try $0.snapshotPausingChanges(scoring.engine, durability: durability)
+                            }
+                            if repair == nil {
+                                journalDamage.record(0)
+                                logger.notice("the damaged journal segment is behind the newest snapshot now; compactions go on")
+                            } else {
+                                journalDamaged = true
+                                logger.critical(
+                                    """
+                                    no snapshot could be written over the damaged state journal. Stop the daemon gracefully \
+                                    (SIGTERM) soon: the snapshot it then writes from the live engine repairs the state. Until \
+                                    then a crash would lose every change after the damage
+                                    """)
+                            }
                         } else {
                             // Each try rotates the journal and replays all of it: back off, 1, 2,
                             // 4… checks, up to `longestSnapshotBackoff`.

@@ -489,6 +489,41 @@ struct DurableStateTests {
         try await live.stop()
     }
 
+    @Test("a journal found damaged by a compaction is repaired by a snapshot of the live engine: a crash after loses nothing", .timeLimit(.minutes(2)))
+    func damagedJournalIsRepairedLive() async throws {
+        let (requests, _, _) = ReplaySpeedTests.requests()
+        let directory = try TestStateDirectory()
+        let live = try await ReplaySpeedTests.startServer(stateDirectory: directory.path) {
+            $0.engineService.gaugeInterval = .milliseconds(20)
+            $0.engineService.snapshotJournalBytes = 256 << 10
+        }
+        let store = try SnapshotStore(directory: directory.path)
+        let snapshotsAtStart = try store.snapshots().count
+        _ = try await Self.play(requests[..<500], on: live)
+        let segment = try #require(try Journal.segments(in: directory.path).last)
+        let segmentPath = Journal.segmentPath(segment, in: directory.path)
+        let segmentBytes = try FileManager.default.attributesOfItem(atPath: segmentPath)[.size] as? Int ?? 0
+        #expect(segmentBytes > 5_000 && segmentBytes < 256 << 10, "no compaction yet: \(segmentBytes) bytes")
+        try directory.flipByte(in: segmentPath, at: 5_000)
+        // Enough more to call for a compaction, which meets the damage.
+        var played = 500
+        while try store.snapshots().count == snapshotsAtStart, played < requests.count {
+            _ = try await Self.play(requests[played..<min(played + 500, requests.count)], on: live)
+            played += 500
+        }
+        #expect(try await ArchiveEndToEndTests.waitUntil(seconds: 30) { try store.snapshots().count > snapshotsAtStart })
+        let cards = live.application.scoring.engine.cardsTracked
+
+        let image = try TestStateDirectory()
+        try image.copyAsCrashImage(of: directory.path)
+        let restarted = try await ReplaySpeedTests.startServer(stateDirectory: image.path)
+        #expect(restarted.application.scoring.engine.cardsTracked == cards, "every change, the damage behind the snapshot")
+        let names = try FileManager.default.contentsOfDirectory(atPath: image.path)
+        #expect(!names.contains { $0.hasSuffix(Journal.unreplayedSuffix) }, "\(names)")
+        try await restarted.stop()
+        try await live.stop()
+    }
+
     @Test("a snapshot that cannot be read (an I/O error, not damage) is refused, and nothing is set aside")
     func unreadableSnapshotIsRefused() async throws {
         let directory = try TestStateDirectory()

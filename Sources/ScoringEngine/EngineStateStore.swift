@@ -248,7 +248,7 @@ public struct EngineStateStore: Sendable {
     }
 
     /// Writes the live `engine`, which goes on scoring, as a new snapshot, with every state
-    /// change paused meanwhile (about 1.7 s at a million cards, docs/durability.md): the repair
+    /// change paused meanwhile (as long as a snapshot at stop: 1.8–3.3 s at 941k cards, docs/durability.md): the repair
     /// when a compaction found the journal damaged, which no later compaction could pass, and
     /// which a crash would stop the next start at.
     @discardableResult

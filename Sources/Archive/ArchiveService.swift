@@ -182,6 +182,8 @@ public final class ArchiveService: Service, Sendable {
                 published = cursor
                 lastCursor.withLock { $0 = cursor }
                 suspects = moveStuckLanes(archiver.stuckLanes, seenBefore: suspects, counting: stuckSegments)
+                    // A lane this batch did not reach stays a suspect until it is read again.
+                    .merging(suspects.filter { !archiver.lanesRead.contains($0.key) }) { new, _ in new }
                 shed.increment(by: log.shedCount - shedPublished)
                 shedPublished = log.shedCount
                 try log.rotate(beyond: configuration.segmentBytes)

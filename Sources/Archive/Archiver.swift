@@ -52,6 +52,8 @@ public final class Archiver {
     /// Lanes whose newest segment holds a record that will never read, where their reading
     /// stopped (`JournalTail.Progress.stuck`), as the last batch read them.
     public private(set) var stuckLanes: [String: Journal.ReplayReport.Truncation] = [:]
+    /// The lanes the last batch read (one that ended early, yielding, may not reach them all).
+    public private(set) var lanesRead: Set<String> = []
 
     private let insertTransaction: SQLiteStatement
     private let insertAlert: SQLiteStatement
@@ -174,6 +176,7 @@ public final class Archiver {
         windows.removeAll(keepingCapacity: true)
         // Only what this batch reads: a lane it does not reach is not reported on an old reading.
         stuckLanes.removeAll()
+        lanesRead.removeAll()
         let lanes = try JournalLanes.directories(in: logDirectory)
         var legacyReadToEnd = false
         let archived = try database.transaction {
@@ -232,6 +235,7 @@ public final class Archiver {
         next.position = progress.position
         next.droppedBytes += progress.dropped.reduce(0) { $0 + $1.droppedBytes }
         stuckLanes[lane] = progress.stuck
+        lanesRead.insert(lane)
         if next != cursor.lanes[lane] ?? LaneCursor() { cursor.lanes[lane] = next }
         return progress.records
     }

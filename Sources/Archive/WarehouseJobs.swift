@@ -48,6 +48,7 @@ public struct WarehouseJobs {
             schemaVersion: version, transactions: Int(counts[0].integer ?? 0), alerts: Int(counts[1].integer ?? 0),
             archivedDecisions: 0, archivedLabels: 0, droppedBytes: 0, backlogBytes: nil,
             sinceLastArchiveMs: last.map { nowMs - $0 }, problems: [])
+        let logDirectory = logDirectory.map(DurableFile.canonicalPath)
         let cursor = try Archiver.savedCursor(in: database, logDirectory: logDirectory)
         if let lane = cursor.lanes.keys.min() {
             health.archivedDecisions = cursor.decisions

@@ -9,8 +9,10 @@ import StateStore
 ///
 /// The doors do not see it: `ScoringService` applies changes through `change(_:recording:)`,
 /// and a door calls `ScoringService.commitJournal()` once per burst of answers. Snapshots are
-/// made from the journal itself (`EngineStateStore.compact`), never from the live engine while
-/// it scores, so no request ever waits for one.
+/// made from the journal itself (`EngineStateStore.compact`), so no request waits for one;
+/// only the repair of a damaged journal writes the live engine while it scores, every change
+/// (and every update of `inputs`) paused behind the ordering lock meanwhile
+/// (`EngineStateStore.snapshotPausingChanges`).
 public final class Durability: Sendable {
     /// What a journal record holds.
     enum RecordKind: UInt8 {
@@ -94,17 +96,19 @@ public final class Durability: Sendable {
     }
 
     /// Journals that the message at `position` was refused (`outcome`), so a restart that reads
-    /// it again answers it the same way without scoring it. The caller updates `inputs`.
-    func journalRefusal(_ outcome: InputOutcome, at position: InputPosition) {
+    /// it again answers it the same way without scoring it, with `update` (the caller's of
+    /// `inputs`) in the same turn of the ordering lock.
+    func journalRefusal(_ outcome: InputOutcome, at position: InputPosition, _ update: () -> Void) {
         var writer = StateWriter()
         writer.write(position)
         outcome.write(to: &writer)
-        writer.finish().withUnsafeBytes { journal.append(kind: RecordKind.refusal.rawValue, payload: $0) }
+        writer.finish().withUnsafeBytes { inOrder(.refusal, payload: $0, update) }
     }
 
-    /// Journals that every output of `input`'s messages below `offset` was delivered.
-    func journalDelivery(_ input: InputPartition, before offset: Int64) {
-        withUnsafeBytes(of: InputPosition(input, offset: offset)) { journal.append(kind: RecordKind.delivered.rawValue, payload: $0) }
+    /// Journals that every output of `input`'s messages below `offset` was delivered, with
+    /// `update` (the caller's of `inputs`) in the same turn of the ordering lock.
+    func journalDelivery(_ input: InputPartition, before offset: Int64, _ update: () -> Void) {
+        withUnsafeBytes(of: InputPosition(input, offset: offset)) { inOrder(.delivered, payload: $0, update) }
     }
 
     /// Adopts `card` with `adopt` and journals it as of `position`, with the outcome of the

@@ -85,8 +85,6 @@ public final class EngineService: Service, Sendable {
                     var syncFailures = 0
                     var failedInARow = 0
                     var checksToSkip = 0
-                    // Set once a compaction found the journal damaged: no later one can succeed.
-                    var journalDamaged = false
                     while !Task.isCancelled {
                         try? await Task.sleep(for: configuration.gaugeInterval)
                         let journal = durability.journal
@@ -97,7 +95,7 @@ public final class EngineService: Service, Sendable {
                                 "an fdatasync of the state journal failed: what it covered may not be on the disk; taking a snapshot now",
                                 metadata: ["failures": "\(syncFailures)", "fsync": "\(journal.fsyncPolicy)"])
                         }
-                        guard !Task.isCancelled, !journalDamaged,
+                        guard !Task.isCancelled,
                             journal.needsSnapshot || journal.bytesSinceSnapshot >= configuration.snapshotJournalBytes
                         else { continue }
                         if checksToSkip > 0 {
@@ -121,22 +119,25 @@ public final class EngineService: Service, Sendable {
                             }
                             if repair == nil {
                                 journalDamage.record(0)
+                                failedInARow = 0
                                 logger.notice("the damaged journal segment is behind the newest snapshot now; compactions go on")
                             } else {
-                                journalDamaged = true
+                                // Tried again (compaction, then this repair) after the back-off
+                                // below: the cause may pass (a full disk).
                                 logger.critical(
                                     """
-                                    no snapshot could be written over the damaged state journal. Stop the daemon gracefully \
-                                    (SIGTERM) soon: the snapshot it then writes from the live engine repairs the state. Until \
-                                    then a crash would lose every change after the damage
+                                    no snapshot could be written over the damaged state journal; trying again later. A graceful \
+                                    stop (SIGTERM) also repairs it: its snapshot is written from the live engine. Until then a \
+                                    crash would lose every change after the damage
                                     """)
+                                failedInARow += 1
+                                checksToSkip = Self.backoffChecks(afterFailures: failedInARow, every: configuration.gaugeInterval)
                             }
                         } else {
                             // Each try rotates the journal and replays all of it: back off, 1, 2,
                             // 4… checks, up to `longestSnapshotBackoff`.
                             failedInARow += 1
-                            let longest = Int(Self.longestSnapshotBackoff / configuration.gaugeInterval)
-                            checksToSkip = min(1 << min(failedInARow - 1, Int.bitWidth - 2), max(longest, 1))
+                            checksToSkip = Self.backoffChecks(afterFailures: failedInARow, every: configuration.gaugeInterval)
                         }
                     }
                 }
@@ -191,6 +192,13 @@ public final class EngineService: Service, Sendable {
 
     /// The longest a compaction that failed waits before the next try.
     static let longestSnapshotBackoff = Duration.seconds(60)
+
+    /// Checks (one each `interval`) to skip after `failures` failed snapshots in a row: 1, 2,
+    /// 4… up to `longestSnapshotBackoff`.
+    static func backoffChecks(afterFailures failures: Int, every interval: Duration) -> Int {
+        let longest = Int(longestSnapshotBackoff / interval)
+        return min(1 << min(failures - 1, Int.bitWidth - 2), max(longest, 1))
+    }
 
     /// Logs which model answers when that changed since `seen` switches; returns the count now.
     private static func logSwitch(of engine: RiskEngine, after seen: Int, logger: Logger) -> Int {

@@ -133,13 +133,14 @@ public final class ScoringService: Sendable {
                 // would score here and not on replay.
                 let models = engine.models
                 engine.score(features, with: models, features: &vector, into: &decision.assessment)
+                // With its change: a snapshot of the live engine sees both or neither.
+                if let position { inputs.record(position, .scored(decision.assessment, modelVersion: models.servedVersion)) }
                 return models
             }
             guard let models = applied else { return Self.journalFailing }
             decision.modelVersion = models.servedVersion
             decision.card = features.card
             let level = decision.assessment.level
-            if let position { inputs.record(position, .scored(decision.assessment, modelVersion: decision.modelVersion)) }
             counters.transactions += 1
             counters.amountMinor &+= Int(truncatingIfNeeded: transaction.pointee.amount_minor)
             counters.levels[level] += 1
@@ -205,16 +206,19 @@ public final class ScoringService: Sendable {
             let disposition: LabelDisposition
             if engine.admitsReport(of: features) {
                 guard
-                    let applied = change(
-                        .feedback, recording: features, from: position, counters: &counters, { engine.recordAdmitted(features) })
+                    let applied = change(.feedback, recording: features, from: position, counters: &counters, {
+                        let disposition = engine.recordAdmitted(features)
+                        if let position { inputs.record(position, nil) }
+                        return disposition
+                    })
                 else { return .failure(Self.journalFailing) }
                 disposition = applied
             } else {
                 // Dated too far ahead: refused, changing nothing, and not journalled, so a
                 // restart's replay never asks the wall clock again (`RiskEngine.admitsReport`).
                 disposition = .refused
+                if let position { withChangesPaused { inputs.record(position, nil) } }
             }
-            if let position { inputs.record(position, nil) }
             decisionLog?.record(feedback, disposition)
             counters.feedback += 1
             counters.labels[disposition] += 1
@@ -231,15 +235,21 @@ public final class ScoringService: Sendable {
     /// restart reading it again answers the same.
     public func refuse(_ position: InputPosition, with error: WireError) {
         let outcome = InputOutcome.refused(error)
-        durability?.journalRefusal(outcome, at: position)
-        inputs.record(position, outcome)
+        guard let durability else { return inputs.record(position, outcome) }
+        durability.journalRefusal(outcome, at: position) { inputs.record(position, outcome) }
     }
 
     /// Notes that every output of `input`'s messages below `offset` was delivered; call it with
     /// each offset commit, before `commitJournal()`.
     public func delivered(_ input: InputPartition, before offset: Int64) {
-        durability?.journalDelivery(input, before: offset)
-        inputs.delivered(input, before: offset)
+        guard let durability else { return inputs.delivered(input, before: offset) }
+        durability.journalDelivery(input, before: offset) { inputs.delivered(input, before: offset) }
+    }
+
+    /// Runs `body` (an update of `inputs` that no journal record carries) where no state change
+    /// is made meanwhile, so a snapshot of the live engine sees it or not, whole.
+    private func withChangesPaused(_ body: () -> Void) {
+        if let durability { durability.withChangesPaused(body) } else { body() }
     }
 
     /// What became of a card state offered by `adopt`.
@@ -264,11 +274,14 @@ public final class ScoringService: Sendable {
         }
         if let durability {
             guard durability.acceptsChanges else { return .journalFailing }
-            durability.adopt(card, at: position, outcome: outcome) { engine.adopt(card) }
+            durability.adopt(card, at: position, outcome: outcome) {
+                engine.adopt(card)
+                inputs.record(position, outcome)
+            }
         } else {
             engine.adopt(card)
+            inputs.record(position, outcome)
         }
-        inputs.record(position, outcome)
         return .adopted
     }
 }

@@ -117,8 +117,6 @@ public enum DurableFile {
         guard fsync(descriptor) == 0 else { throw StateFileError("fsync directory", path: directory) }
     }
 
-    /// Creates `path` as a directory only its owner may enter, unless it exists; either way it
-    /// must be a directory this user may write in.
     /// `path` absolute, with every link, `.` and `..` resolved (`realpath(3)`): one spelling for
     /// one place, whatever a command line said. `path` itself when it does not exist.
     public static func canonicalPath(_ path: String) -> String {
@@ -127,6 +125,8 @@ public enum DurableFile {
         return String(cString: resolved)
     }
 
+    /// Creates `path` as a directory only its owner may enter, unless it exists; either way it
+    /// must be a directory this user may write in.
     static func makeDirectory(_ path: String) throws(StateFileError) {
         guard mkdir(path, 0o700) == 0 || errno == EEXIST else { throw StateFileError("create directory", path: path) }
         var status = stat()

@@ -50,12 +50,15 @@ extension KafkaClusterTests {
                         return
                     }
                     let buffer = UnsafeMutableBufferPointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: 64)
-                    while !leaving.load(ordering: .relaxed) {
-                        let count = consumer.poll(into: buffer, timeoutMs: 20)
-                        for message in buffer.prefix(count) { rd_kafka_message_destroy(message) }
+                    // The consumer holds its handler weakly: kept alive here for as long as it serves.
+                    withExtendedLifetime(recorder) {
+                        while !leaving.load(ordering: .relaxed) {
+                            let count = consumer.poll(into: buffer, timeoutMs: 20)
+                            for message in buffer.prefix(count) { rd_kafka_message_destroy(message) }
+                        }
+                        consumer.close()
                     }
                     buffer.deallocate()
-                    consumer.close()
                     left.signal()
                 }.start()
             }
@@ -91,6 +94,7 @@ extension KafkaClusterTests {
             // flush of outputs that cannot be acknowledged), and some come back to it, still
             // paused in its client.
             let member = IdleMember(bootstrap: cluster.bootstrapServers, group: configuration.groupID, topic: "sales")
+            #expect(try await harness.wait(seconds: 60) { _ in !member.partitions.isEmpty })
             #expect(try await harness.wait(seconds: 60) { $0.assignments >= 2 })
             let held = member.partitions
             #expect(!held.isEmpty && held.count < Mock.partitions, "the member holds \(held)")

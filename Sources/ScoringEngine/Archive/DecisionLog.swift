@@ -160,7 +160,8 @@ public final class DecisionLog: Sendable {
     /// earlier run had more) gets an empty new segment, as a start gives every lane it writes.
     /// Called off the event loops.
     public func rotate(laneIn directory: String) throws {
-        if let lane = lanes.first(where: { $0.directory == directory }) {
+        let directory = DurableFile.canonicalPath(directory)
+        if let lane = lanes.first(where: { DurableFile.canonicalPath($0.directory) == directory }) {
             try lane.rotate(to: lane.segment + 1).sync()
             return
         }

@@ -1,10 +1,5 @@
 import CSQLite
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import StateStore
 
 /// An error SQLite reported, with its message.
 public struct SQLiteError: Error, CustomStringConvertible {
@@ -64,10 +59,7 @@ public final class SQLiteDatabase {
     }
 
     /// Bytes in the database's write-ahead log file now (0 when there is none).
-    public var walBytes: Int {
-        var status = stat()
-        return stat(path + "-wal", &status) == 0 ? Int(status.st_size) : 0
-    }
+    public var walBytes: Int { DurableFile.size(of: path + "-wal") }
 
     /// The page size a new database file gets.
     static let pageBytes = 16 << 10

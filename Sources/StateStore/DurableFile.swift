@@ -103,7 +103,7 @@ public enum DurableFile {
     }
 
     /// The size of the file at `path` now; 0 if it cannot be read.
-    static func size(of path: String) -> Int {
+    public static func size(of path: String) -> Int {
         var status = stat()
         return stat(path, &status) == 0 ? Int(status.st_size) : 0
     }

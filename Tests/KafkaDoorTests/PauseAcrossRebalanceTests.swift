@@ -1,6 +1,7 @@
 import CRdKafka
 import Foundation
 import RDKafka
+import ScoringTestSupport
 import Synchronization
 import Testing
 @testable import KafkaDoor
@@ -64,14 +65,9 @@ extension KafkaClusterTests {
             }
 
             /// Leaves the group and waits until it has.
-            func leave() async {
+            func leave() async throws {
                 leaving.store(true, ordering: .relaxed)
-                await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                    DispatchQueue.global().async {
-                        self.left.wait()
-                        done.resume()
-                    }
-                }
+                try await blocking { self.left.wait() }
             }
         }
 
@@ -112,7 +108,7 @@ extension KafkaClusterTests {
 
             // The member leaves: its partitions, paused in the door's client since the first
             // revocation, come back to the door, which must fetch them too.
-            await member.leave()
+            try await member.leave()
             let statistics = try await Mock.finish(harness, on: cluster, configuration: configuration)
             #expect(statistics.uncommittedInputs == 0)
             _ = try Mock.verify(input, cluster: cluster, configuration: configuration)

@@ -57,11 +57,3 @@ struct DashboardHTTPClient {
             status: http.statusCode, body: data, contentType: http.value(forHTTPHeaderField: "Content-Type") ?? "")
     }
 }
-
-/// Runs blocking work (a child process, a blocking socket read) on a Dispatch thread, so it
-/// does not hold one of the few cooperative threads the in-process server's handlers need.
-func blocking<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
-    }
-}

@@ -181,9 +181,7 @@ public final class ArchiveService: Service, Sendable {
                 }
                 published = cursor
                 lastCursor.withLock { $0 = cursor }
-                suspects = moveStuckLanes(archiver.stuckLanes, seenBefore: suspects, counting: stuckSegments)
-                    // A lane this batch did not reach stays a suspect until it is read again.
-                    .merging(suspects.filter { !archiver.lanesRead.contains($0.key) }) { new, _ in new }
+                suspects = moveStuckLanes(archiver.stuckLanes, read: archiver.lanesRead, seenBefore: suspects, counting: stuckSegments)
                 shed.increment(by: log.shedCount - shedPublished)
                 shedPublished = log.shedCount
                 try log.rotate(beyond: configuration.segmentBytes)
@@ -217,12 +215,14 @@ public final class ArchiveService: Service, Sendable {
     }
 
     /// Asks the decision log to start a new segment in each lane stuck at the same record on two
-    /// turns in a row (a corrupt record, not one being written), so the archive skips the rest of
-    /// that segment, counted, and goes on; returns the lanes stuck for the first time.
+    /// readings in a row (a corrupt record, not one being written), so the archive skips the rest
+    /// of that segment, counted, and goes on. Returns the suspects for the next turn: the lanes
+    /// stuck for the first time, and those of `seenBefore` this batch did not `read`.
     private func moveStuckLanes(
-        _ stuck: [String: Journal.ReplayReport.Truncation], seenBefore: [String: JournalTail.Position], counting: Counter
+        _ stuck: [String: Journal.ReplayReport.Truncation], read: Set<String>, seenBefore: [String: JournalTail.Position],
+        counting: Counter
     ) -> [String: JournalTail.Position] {
-        var firstSeen: [String: JournalTail.Position] = [:]
+        var firstSeen = seenBefore.filter { !read.contains($0.key) }
         for (lane, problem) in stuck {
             let position = JournalTail.Position(segment: problem.segment, offset: problem.offset)
             guard seenBefore[lane] == position else {

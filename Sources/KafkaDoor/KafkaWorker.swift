@@ -594,10 +594,7 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
     }
 
     /// `configuration.outputFlushTimeout` in nanoseconds.
-    private var flushTimeoutNanos: UInt64 {
-        let (seconds, attoseconds) = configuration.outputFlushTimeout.components
-        return UInt64(max(seconds, 0)) * 1_000_000_000 + UInt64(max(attoseconds, 0) / 1_000_000_000)
-    }
+    private var flushTimeoutNanos: UInt64 { UInt64(max(configuration.outputFlushTimeout / .nanoseconds(1), 0)) }
 
     private func noteFatal(_ error: KafkaError) {
         if fatalKafkaError == nil { fatalKafkaError = error }

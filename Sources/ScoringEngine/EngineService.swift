@@ -102,10 +102,8 @@ public final class EngineService: Service, Sendable {
                             checksToSkip -= 1
                             continue
                         }
-                        let failure = await self.takeSnapshot(in: stateStore) { try $0.compact(durability: durability) }
-                        if failure == nil {
-                            failedInARow = 0
-                        } else if let damage = failure as? Journal.Damaged {
+                        var failure = await self.takeSnapshot(in: stateStore) { try $0.compact(durability: durability) }
+                        if let damage = failure as? Journal.Damaged {
                             // Every compaction would rotate, replay and fail again, and a crash
                             // would stop the next start at the damage. The live engine holds
                             // everything: written as a snapshot (its changes paused meanwhile), it
@@ -114,12 +112,11 @@ public final class EngineService: Service, Sendable {
                             logger.critical(
                                 "the state journal is damaged in a segment already applied; writing a snapshot from the live engine, pausing state changes for it",
                                 metadata: ["damage": "\(damage)"])
-                            let repair = await self.takeSnapshot(in: stateStore) { [scoring] in
+                            failure = await self.takeSnapshot(in: stateStore) { [scoring] in
                                 try $0.snapshotPausingChanges(scoring.engine, durability: durability)
                             }
-                            if repair == nil {
+                            if failure == nil {
                                 journalDamage.record(0)
-                                failedInARow = 0
                                 logger.notice("the damaged journal segment is behind the newest snapshot now; compactions go on")
                             } else {
                                 // Tried again (compaction, then this repair) after the back-off
@@ -130,14 +127,16 @@ public final class EngineService: Service, Sendable {
                                     stop (SIGTERM) also repairs it: its snapshot is written from the live engine. Until then a \
                                     crash would lose every change after the damage
                                     """)
-                                failedInARow += 1
-                                checksToSkip = Self.backoffChecks(afterFailures: failedInARow, every: configuration.gaugeInterval)
                             }
+                        }
+                        if failure == nil {
+                            failedInARow = 0
                         } else {
                             // Each try rotates the journal and replays all of it: back off, 1, 2,
                             // 4… checks, up to `longestSnapshotBackoff`.
                             failedInARow += 1
-                            checksToSkip = Self.backoffChecks(afterFailures: failedInARow, every: configuration.gaugeInterval)
+                            let longest = Int(Self.longestSnapshotBackoff / configuration.gaugeInterval)
+                            checksToSkip = min(1 << min(failedInARow - 1, Int.bitWidth - 2), max(longest, 1))
                         }
                     }
                 }
@@ -192,13 +191,6 @@ public final class EngineService: Service, Sendable {
 
     /// The longest a compaction that failed waits before the next try.
     static let longestSnapshotBackoff = Duration.seconds(60)
-
-    /// Checks (one each `interval`) to skip after `failures` failed snapshots in a row: 1, 2,
-    /// 4… up to `longestSnapshotBackoff`.
-    static func backoffChecks(afterFailures failures: Int, every interval: Duration) -> Int {
-        let longest = Int(longestSnapshotBackoff / interval)
-        return min(1 << min(failures - 1, Int.bitWidth - 2), max(longest, 1))
-    }
 
     /// Logs which model answers when that changed since `seen` switches; returns the count now.
     private static func logSwitch(of engine: RiskEngine, after seen: Int, logger: Logger) -> Int {

@@ -12,6 +12,8 @@ struct RunningApplication {
     let application: StreamifyApplication
     let group: ServiceGroup
     let task: Task<Void, any Error>
+    /// The threads the application's tasks run on, its own (ended by a stop).
+    let executor: DedicatedThreadsExecutor
     let addresses: SocketDoor.ListeningAddresses
     let directory: URL
 
@@ -31,14 +33,22 @@ struct RunningApplication {
         logger.logLevel = .warning
         let application = try buildApplication(configuration: configuration, logger: logger)
         let group = application.makeServiceGroup(logger: logger, signals: [])
-        // Off the cooperative pool: this suite's blocking neighbours must not starve the server.
-        let task = Task(executorPreference: DedicatedThreadsExecutor.shared) { try await group.run() }
+        // Off the cooperative pool (this suite's blocking neighbours must not starve the server),
+        // and on threads of its own: a stop that must be prompt must not wait behind the work of
+        // the other servers this suite runs at once.
+        let executor = DedicatedThreadsExecutor(threads: threadsPerApplication)
+        let task = Task(executorPreference: executor) { try await group.run() }
         let addresses = try await application.socketDoor.waitUntilListening()
-        return RunningApplication(application: application, group: group, task: task, addresses: addresses, directory: directory)
+        return RunningApplication(
+            application: application, group: group, task: task, executor: executor, addresses: addresses, directory: directory)
     }
+
+    /// Threads for each application's tasks: as many as the shared executor had for all of them.
+    static let threadsPerApplication = 4
 
     func stop() async throws {
         await group.triggerGracefulShutdown()
+        defer { executor.shutDown() }
         try await task.value
         try? FileManager.default.removeItem(at: directory)
     }
@@ -47,19 +57,26 @@ struct RunningApplication {
     /// stopped by then. It is then left running, so that a test of a stop that must not wait
     /// fails instead of hanging the run (a time limit would wait for the stuck task too).
     func stop(within seconds: Double) async throws -> Bool {
+        let triggered = ContinuousClock.now
         await group.triggerGracefulShutdown()
-        let finished = Mutex<Result<Void, any Error>?>(nil)
+        // When the application stopped, noted on its own threads: this test's task may wait for
+        // the cooperative pool long after, and that wait is not the stop's.
+        let finished = Mutex<(Result<Void, any Error>, at: ContinuousClock.Instant)?>(nil)
         let task = self.task
-        Task { finished.withLock { [result = await task.result] in $0 = result } }
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while ContinuousClock.now < deadline {
-            if let result = finished.withLock({ $0 }) {
+        Task(executorPreference: executor) {
+            let result = await task.result
+            finished.withLock { $0 = (result, ContinuousClock.now) }
+        }
+        let limit = Duration.seconds(seconds)
+        while true {
+            if let (result, at) = finished.withLock({ $0 }) {
+                executor.shutDown()
                 try result.get()
                 try? FileManager.default.removeItem(at: directory)
-                return true
+                return at - triggered <= limit
             }
+            if ContinuousClock.now - triggered > limit { return false }
             try await Task.sleep(for: .milliseconds(50))
         }
-        return false
     }
 }

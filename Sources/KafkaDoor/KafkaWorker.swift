@@ -70,6 +70,10 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
     /// was full): copied out of their reports and produced again on the next drain. At most one
     /// per output the ledger is waiting for.
     private var redeliveries: [Redelivery] = []
+    /// The partitions librdkafka assigned this consumer and has not revoked: a set, not a
+    /// running sum, so a revocation of partitions it never took (after a refused assignment)
+    /// cannot take the count below zero.
+    private var assigned: Set<TopicPartition> = []
 
     private struct Redelivery {
         var topic: OpaquePointer
@@ -712,7 +716,8 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         // duplicate its outputs.
         redeliveries.removeAll { ledger.isCaused($0.opaque, byInputOf: revoked) }
         ledger.forget(revoked)
-        counters.assignedPartitions.subtract(partitions.count, ordering: .relaxed)
+        assigned.subtract(revoked)
+        counters.assignedPartitions.store(assigned.count, ordering: .relaxed)
     }
 
     func rebalanceFailed(_ error: KafkaError) {
@@ -737,6 +742,8 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
     func partitionsAssigned(_ partitions: [TopicPartition]) {
         logger.info("Partitions assigned", metadata: ["partitions": "\(partitions)"])
         ledger.forget(Set(partitions))
+        assigned.formUnion(partitions)
+        counters.assignedPartitions.store(assigned.count, ordering: .relaxed)
         let inputs = partitions.filter { $0.topic == configuration.inputTopic }
         if !inputs.isEmpty, !changelogFitsInput() { return }
         let committed = changelogTopic == nil || inputs.isEmpty ? [:] : committedOffsets(inputs)
@@ -756,7 +763,6 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
                     "Partition state resumes", metadata: ["partition": "\(partition)", "applied_through": "\(appliedThrough[slot])"])
             }
         }
-        counters.assignedPartitions.add(partitions.count, ordering: .relaxed)
         if !partitions.isEmpty { counters.assignments.add(1, ordering: .relaxed) }
         // Newly assigned partitions are paused with the rest, or fetch: said each time, as
         // librdkafka keeps a partition's pause across an unassignment (a partition revoked

@@ -93,7 +93,9 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler {
             frameStarted = nil
         }
         context.fireChannelRead(data)
-        if let inputBudget {
+        // Unless that closed the connection (a failed write closes it at once): `channelInactive`
+        // has given its bytes back already, and they would be held again for good.
+        if let inputBudget, context.channel.isActive {
             let held = tracker.heldBytes
             inputBudget.adjust(by: held - reportedHeld)
             reportedHeld = held

@@ -137,6 +137,10 @@ final class ScoringHandler: ChannelDuplexHandler {
     }
 
     private func process(_ frame: ByteBuffer, context: ChannelHandlerContext) {
+        // Closed part-way through a burst (a write that fails closes the channel at once, and
+        // the decoder still hands over the frames it holds): no one is left to answer, and a
+        // large batch admitted now would hold its reservation against `outputBudget` for good.
+        guard context.channel.isActive else { return }
         switch appendingAnswers(context: context, { processor.process(frame: frame, into: &$0) }) {
         case .answered: answered += 1
         case .batchInProgress: scheduleBatchSlice(context: context)
@@ -161,7 +165,8 @@ final class ScoringHandler: ChannelDuplexHandler {
     static let sliceGap = TimeAmount.microseconds(10)
 
     private func continueBatch(context: ChannelHandlerContext) {
-        guard context.channel.isActive, processor.hasBatchInProgress else { return }
+        guard context.channel.isActive else { return processor.abandonBatch() }
+        guard processor.hasBatchInProgress else { return }
         guard appendingAnswers(context: context, { processor.continueBatch(into: &$0) }) == .answered else {
             scheduleBatchSlice(context: context)
             return

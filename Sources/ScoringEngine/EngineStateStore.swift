@@ -240,8 +240,11 @@ public struct EngineStateStore: Sendable {
     }
 
     /// Writes `engine`'s state as a new snapshot and starts the journal segment it marks; then
-    /// drops the snapshots and segments older than the ones kept. For a stop, once nothing
-    /// scores or labels any more: it reads the live engine.
+    /// drops the snapshots and segments older than the ones kept. For a stop: it reads the live
+    /// engine, with every state change paused meanwhile. After the doors' graceful shutdown
+    /// nothing waits for that; but a service group that is cancelled (one of its services threw)
+    /// stops every service at once, and a door still scoring would put a change made during the
+    /// copy both in the snapshot, in part, and in the segment after it, replayed twice.
     @discardableResult
     public func snapshot(_ engine: RiskEngine, durability: Durability) throws -> SnapshotTaken {
         try snapshot(engine, durability: durability, kind: "at stop")
@@ -253,19 +256,20 @@ public struct EngineStateStore: Sendable {
     /// which a crash would stop the next start at.
     @discardableResult
     public func snapshotPausingChanges(_ engine: RiskEngine, durability: Durability) throws -> SnapshotTaken {
-        try durability.withChangesPaused {
-            try snapshot(engine, durability: durability, kind: "from the live engine, state changes paused, over a damaged journal")
-        }
+        try snapshot(engine, durability: durability, kind: "from the live engine, state changes paused, over a damaged journal")
     }
 
-    /// `snapshot(_:durability:)`, logged as taken `kind` ("at stop", "at start").
+    /// `snapshot(_:durability:)`, logged as taken `kind` ("at stop", "at start"), every state
+    /// change paused from the journal's move to the new segment to the last byte copied.
     @discardableResult
     private func snapshot(_ engine: RiskEngine, durability: Durability, kind: String) throws -> SnapshotTaken {
-        let started = ContinuousClock.now
-        let next = try startNextSegment(of: durability.journal)
-        let taken = try write(engine, inputs: durability.inputs, as: next, started: started, kind: kind)
-        durability.journal.snapshotWritten(before: next)
-        return taken
+        try durability.withChangesPaused {
+            let started = ContinuousClock.now
+            let next = try startNextSegment(of: durability.journal)
+            let taken = try write(engine, inputs: durability.inputs, as: next, started: started, kind: kind)
+            durability.journal.snapshotWritten(before: next)
+            return taken
+        }
     }
 
     /// Makes a new snapshot from the last one and the journal since, while the daemon goes on

@@ -243,6 +243,36 @@ struct DurableStateTests {
         #expect(firstDifference == nil, "the replayed state differs from byte \(firstDifference ?? -1) of \(live.count)")
     }
 
+    @Test("a stop's snapshot taken while a door still scores (a cancelled service group stops every service at once) holds each change once", .timeLimit(.minutes(2)))
+    func stopSnapshotWhileScoringReplaysExactly() async throws {
+        let (requests, _, _) = ReplaySpeedTests.requests()
+        let directory = try TestStateDirectory()
+        let running = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
+        let durability = try #require(running.application.scoring.durability)
+        let engine = running.application.scoring.engine
+        let store = try EngineStateStore(directory: directory.path, logger: Logger(label: "stop-snapshot-test"))
+        let scored = running.application.scoring.metrics
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { _ = try await Self.play(requests, on: running) }
+            // Once a fifth of the stream is in, with the rest still coming: the snapshot a
+            // stop takes, as EngineService takes it after the doors' graceful shutdown.
+            #expect(try await DashboardAPITests.waitUntil(seconds: 60) { scored.totalsSnapshot.transactions >= requests.count / 5 })
+            try await blocking { try store.snapshot(engine, durability: durability) }
+            #expect(scored.totalsSnapshot.transactions < requests.count, "the snapshot came after the last request")
+            try await group.waitForAll()
+        }
+        let image = try TestStateDirectory()
+        try image.copyAsCrashImage(of: directory.path)
+        let live = Self.stateBytes(engine)
+        let restarted = try await ReplaySpeedTests.startServer(stateDirectory: image.path)
+        let replayed = Self.stateBytes(restarted.application.scoring.engine)
+        try await restarted.stop()
+        try await running.stop()
+        #expect(live.count == replayed.count)
+        let firstDifference = zip(live, replayed).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+        #expect(firstDifference == nil, "the replayed state differs from byte \(firstDifference ?? -1) of \(live.count)")
+    }
+
     @Test("a label refused as dated ahead of every clock stays refused after a crash, however late the restart")
     func wallClockRefusalIsNotReplayed() async throws {
         let directory = try TestStateDirectory()

@@ -47,8 +47,9 @@ final class DemoLoad: Sendable {
         /// Bumped by every reset, so the last step of a loop stopped by it counts nowhere.
         var generation = 0
         var order = 0
-        /// Whether the loop is playing a plan, and who waits for it to finish.
-        var playing = false
+        /// The `order` of the plan the loop is playing; nil when it plays none.
+        var playingOrder: Int?
+        /// Stops and resets waiting for the play they ended to return.
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
         var plan: Plan? { status.running ? Plan(rate: status.rate, generation: generation, order: order) : nil }
@@ -75,23 +76,25 @@ final class DemoLoad: Sendable {
 
     /// Stops the load and returns once its last step is counted; what it sent stays counted.
     func stop() async {
-        state.withLock { state in
+        let order = state.withLock { state in
             state.order += 1
             state.status.running = false
+            return state.order
         }
         wake.yield()
-        await untilIdle()
+        await untilPlaysBefore(order)
     }
 
     /// Stops the load and forgets its counts; the next start plays a new stretch of the world.
     func reset() async {
-        state.withLock { state in
+        let order = state.withLock { state in
             state.order += 1
             state.generation += 1
             state.status = Status()
+            return state.order
         }
         wake.yield()
-        await untilIdle()
+        await untilPlaysBefore(order)
     }
 
     /// The loop: plays each plan it is woken for until the plan changes; returns when cancelled.
@@ -105,28 +108,31 @@ final class DemoLoad: Sendable {
         _ = nextPlan()
     }
 
-    /// The plan to play next, or nil (and waiters released) when there is none or the loop is cancelled.
+    /// The plan to play next, or nil when there is none or the loop is cancelled; releases the
+    /// waiters either way, as the play they waited for has returned (its last step counted).
+    /// Not only when nothing follows: a start just after a stop would hold the stop's answer
+    /// until some later stop.
     private func nextPlan() -> Plan? {
         let (plan, waiters): (Plan?, [CheckedContinuation<Void, Never>]) = state.withLock { state in
             let plan = Task.isCancelled ? nil : state.plan
-            state.playing = plan != nil
-            guard plan == nil else { return (plan, []) }
+            state.playingOrder = plan?.order
             defer { state.idleWaiters.removeAll() }
-            return (nil, state.idleWaiters)
+            return (plan, state.idleWaiters)
         }
         for waiter in waiters { waiter.resume() }
         return plan
     }
 
-    /// Returns once the loop plays nothing.
-    private func untilIdle() async {
+    /// Returns once the loop plays no plan made before `order` (the stop's or reset's own): a
+    /// play a later start began is not waited for.
+    private func untilPlaysBefore(_ order: Int) async {
         await withCheckedContinuation { continuation in
-            let idle = state.withLock { state in
-                if !state.playing { return true }
+            let done = state.withLock { state in
+                guard let playing = state.playingOrder, playing < order else { return true }
                 state.idleWaiters.append(continuation)
                 return false
             }
-            if idle { continuation.resume() }
+            if done { continuation.resume() }
         }
     }
 

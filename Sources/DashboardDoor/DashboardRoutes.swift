@@ -140,10 +140,16 @@ enum DashboardRoutes {
     }
 
     /// The JSON of what `find` returns for the route's `id`, or 404 with `missing(id)`.
+    ///
+    /// The id is percent-decoded here: Hummingbird matches routes on the path as sent, and the
+    /// page encodes ids (`encodeURIComponent`), so an id such as `order:42` arrives as `order%3A42`.
     private static func lookup<View: Encodable>(
         _ context: BasicRequestContext, _ find: (String) -> View?, missing: (String) -> String
     ) throws -> Response {
-        let id = try context.parameters.require("id")
+        let raw = try context.parameters.require("id")
+        guard let id = raw.removingPercentEncoding else {
+            throw HTTPError(.badRequest, message: "the id '\(raw)' is not valid percent-encoding")
+        }
         guard let view = find(id) else { throw HTTPError(.notFound, message: missing(id)) }
         return try DashboardJSON.response(view)
     }

@@ -116,6 +116,18 @@ struct DashboardAPITests {
         #expect(merchant.status == 200)
         #expect((try merchant.object()["profile"] as? [String: Any])?["transaction_count"] as? Int == 1)
 
+        // Ids with characters a path must encode, encoded as the page does (encodeURIComponent).
+        var odd = CompositionRootTests.transaction(7, card: "card é/1")
+        odd.transactionID = "order:42 #7"
+        _ = try await client.score(odd)
+        #expect(try await Self.waitUntil { try await Self.total(http) == 4 })
+        #expect(try await http.get("/api/transactions/order%3A42%20%237").object()["card_id"] as? String == "card é/1")
+        #expect(try await http.get("/api/cards/card%20%C3%A9%2F1").status == 200)
+        // Sent as is: URL would encode the stray "%" itself.
+        let port = try #require(http.base.port)
+        let invalid = Array("GET /api/cards/card%zz HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8)
+        #expect(try await blocking { try Self.status(of: invalid, port: port) } == 400, "not percent-encoding")
+
         try await client.close()
         try await running.stop()
     }
@@ -459,8 +471,13 @@ struct DashboardAPITests {
 
     /// The status a new `/api/stream` request on `port` is answered with; its connection is then closed.
     static func streamStatus(port: Int) throws -> Int {
+        try status(of: streamRequest, port: port)
+    }
+
+    /// The status `request`, sent as is on a new connection to `port`, is answered with.
+    static func status(of request: [UInt8], port: Int) throws -> Int {
         let probe = try RawConnection(tcpPort: port, timeoutSeconds: 10)
-        try probe.send(Self.streamRequest)
+        try probe.send(request)
         var statusLine = ""
         while !statusLine.hasSuffix("\r\n"), statusLine.count < 200, let byte = try probe.receive(exactly: 1) {
             statusLine += String(decoding: byte, as: UTF8.self)

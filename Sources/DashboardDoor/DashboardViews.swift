@@ -134,9 +134,10 @@ struct ModelView: Encodable {
         refitsStarted = engine.refitsStarted
         cardsTracked = engine.cardsTracked
         eventClock = eventTime(engine.eventClock)
+        // Null, shown as "–", until the scoreboard's window holds both classes.
         let quality = engine.modelQuality
-        championRocAuc = quality.map { $0.champion.rocAUC }
-        challengerRocAuc = quality.map { $0.challenger.rocAUC }
+        championRocAuc = quality.flatMap { $0.champion.isDefined ? $0.champion.rocAUC : nil }
+        challengerRocAuc = quality.flatMap { $0.challenger.isDefined ? $0.challenger.rocAUC : nil }
     }
 }
 

@@ -132,6 +132,31 @@ struct DashboardAPITests {
         try await running.stop()
     }
 
+    @Test("the models' ROC AUC is left out, not 0 (a model ranking every fraud last), while no fraud or no legitimate outcome is known")
+    func rocAucNullWithoutBothClasses() async throws {
+        // With an outcome log, as the daemon has by default: outcomes mature, the models are reviewed.
+        let running = try await RunningApplication.start { configuration in
+            configuration.engine.maximumLoggedTransactions = 1_000
+            configuration.dashboard = DashboardConfiguration()
+            configuration.dashboard?.port = 0
+        }
+        let port = try #require(await running.application.dashboardDoor?.waitUntilListening())
+        let http = DashboardHTTPClient(port: port, token: nil)
+        let client = try await ScoringClient.connect(to: .unix(path: try #require(running.addresses.unixSocketPath)))
+        // Two days of event time apart: housekeeping has reviewed the models, on no outcome yet.
+        _ = try await client.score(CompositionRootTests.transaction(0, card: "card-auc"))
+        _ = try await client.score(CompositionRootTests.transaction(2 * 24 * 60, card: "card-auc"))
+        try await client.close()
+        let engine = running.application.scoring.engine
+        let quality = try #require(engine.modelQuality, "no review yet: nothing tested")
+        #expect(!quality.champion.isDefined)
+        let model = try #require(try await http.get("/api/analytics").object()["model"] as? [String: Any])
+        // Left out (the page shows "–"), as before any review.
+        #expect(model["champion_roc_auc"] == nil, "\(model)")
+        #expect(model["challenger_roc_auc"] == nil, "\(model)")
+        try await running.stop()
+    }
+
     @Test("a label from the page goes through the normal feedback path and reaches the engine")
     func labelReachesEngine() async throws {
         let (running, http) = try await Self.start()

@@ -107,7 +107,8 @@ public final class ScoringMetrics: Sendable {
         learnerUpdates.set(engine.learner.updateCount)
         challengerServing.set(engine.challengerServes ? 1 : 0)
         challengerSwitches.set(engine.challengerSwitches)
-        if let quality = engine.modelQuality {
+        // Left as they were while the scoreboard's window lacks a class (no ranking to measure).
+        if let quality = engine.modelQuality, quality.champion.isDefined {
             let values = [
                 quality.champion.rocAUC, quality.champion.averagePrecision,
                 quality.challenger.rocAUC, quality.challenger.averagePrecision,

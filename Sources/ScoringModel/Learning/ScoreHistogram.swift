@@ -119,4 +119,9 @@ public struct RankingQuality: Sendable, Equatable {
     public var frauds: Int
     /// Legitimate outcomes counted.
     public var legitimate: Int
+
+    /// Whether both classes were counted: a ranking needs a fraud and a legitimate outcome.
+    /// Without them `rocAUC` and `averagePrecision` are 0, which must not be read as a model
+    /// that ranks every fraud last.
+    public var isDefined: Bool { frauds > 0 && legitimate > 0 }
 }

@@ -46,12 +46,13 @@ final class Dashboard: Sendable {
     /// Grants the feed its next sampling allowance, and once a second adds a history point.
     func tick() {
         feed.grant()
-        let now = WallClock.unixMilliseconds()
-        let totals = scoring.metrics.totalsSnapshot
         let perPoint = ticksPerPoint
+        // The totals and the clock are read under the lock a reset takes: read before it, they
+        // could be older than the baseline a reset installs in between, a point below zero.
         state.withLock { state in
             state.ticks += 1
-            if state.ticks % perPoint == 0 { state.history.advance(to: totals, atMs: now) }
+            guard state.ticks % perPoint == 0 else { return }
+            state.history.advance(to: scoring.metrics.totalsSnapshot, atMs: WallClock.unixMilliseconds())
         }
     }
 
@@ -71,9 +72,9 @@ final class Dashboard: Sendable {
     }
 
     func analytics() -> AnalyticsView {
-        let totals = scoring.metrics.totalsSnapshot
         let snapshot = feed.snapshot()
-        let (since, history) = state.withLock { state in (totals.since(state.baseline), state.history) }
+        // Under the lock a reset takes, as in `tick`.
+        let (since, history) = state.withLock { state in (scoring.metrics.totalsSnapshot.since(state.baseline), state.history) }
         let revenue = Double(since.amountMinor) / 100
         let sampledAmount = snapshot.categories.values.reduce(0.0) { $0 + Double($1.amountMinor) }
         var levels: [String: Int] = [:]
@@ -185,11 +186,10 @@ final class Dashboard: Sendable {
     func reset() async -> GenerationView {
         await demo.reset()
         feed.reset()
-        let totals = scoring.metrics.totalsSnapshot
-        let now = WallClock.unixMilliseconds()
         state.withLock { state in
+            let totals = scoring.metrics.totalsSnapshot
             state.baseline = totals
-            state.history.reset(totals: totals, atMs: now)
+            state.history.reset(totals: totals, atMs: WallClock.unixMilliseconds())
         }
         return generationView()
     }

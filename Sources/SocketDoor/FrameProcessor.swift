@@ -215,11 +215,13 @@ public final class FrameProcessor {
     ) -> Answer {
         // Count a batch before decoding it: decoding allocates every transaction it holds.
         let peek = RequestPeek(bytes)
-        if peek.isWellFormed, peek.batchTransactions > maximumBatchSize {
-            return .response(batchTooLarge(requestID: peek.requestID, count: peek.batchTransactions))
-        }
+        // The shape first: the count sums every `score_batch` field, and two batches each within
+        // the limit are refused for being two.
         if peek.isWellFormed, peek.bodyFields > 1 {
             return .response(refusal(requestID: peek.requestID, .invalidArgument, Self.bodyRepeated, field: "body"))
+        }
+        if peek.isWellFormed, peek.batchTransactions > maximumBatchSize {
+            return .response(batchTooLarge(requestID: peek.requestID, count: peek.batchTransactions))
         }
         if peek.isWellFormed, peek.deadlineMs < 0 {
             return .response(refusal(requestID: peek.requestID, .invalidArgument, Self.deadlineNegative, field: "deadline_ms"))

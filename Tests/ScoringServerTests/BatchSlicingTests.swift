@@ -231,7 +231,8 @@ struct BatchSlicingTests {
 
     /// A `Request` body with `request_id` 5 and one `score_batch` of `transactions`, each given
     /// as its own bytes: lets a test put a malformed one among valid ones.
-    static func batchRequest(_ transactions: [[UInt8]]) -> [UInt8] {
+    /// A request (id 5) with a `score_batch` of `transactions`, then `batchTail` within the batch.
+    static func batchRequest(_ transactions: [[UInt8]], batchTail: [UInt8] = []) -> [UInt8] {
         let number = WireFieldNumbers.request
         var batch = ByteBuffer()
         for transaction in transactions {
@@ -239,6 +240,7 @@ struct BatchSlicingTests {
             batch.writeProtobufVarint(UInt64(transaction.count))
             batch.writeBytes(transaction)
         }
+        batch.writeBytes(batchTail)
         var body = ByteBuffer()
         body.writeProtobufKey(number.requestID, .varint)
         body.writeProtobufVarint(5)
@@ -325,6 +327,25 @@ struct BatchSlicingTests {
             return
         }
         #expect(error.code == .invalidArgument && error.field == "body")
+        #expect(service.engine.cardsTracked == 0, "nothing was scored")
+
+        // Two batches each within the limit, over it together: refused for the shape, not the size.
+        let limited = FrameProcessor(service: service, maximumBatchSize: 500)
+        let (twice, _) = try Self.answer(first + second, with: limited)
+        #expect(Fixtures.error(twice)?.field == "body", "\(twice)")
+    }
+
+    @Test("a large batch with a transactions field that is not a message is malformed, as decoding it whole says; nothing is scored")
+    func transactionsFieldOfAnotherWireTypeRefused() throws {
+        let service = ScoringService(engine: RiskEngine())
+        let transactions = (0..<(2 * FrameProcessor.batchSlice + 10)).map { WireCodec.encode(Self.transaction($0)) }
+        // After the last transaction, inside the batch: `transactions` as a varint.
+        var tail = ByteBuffer()
+        tail.writeProtobufKey(WireFieldNumbers.request.batchTransactions, .varint)
+        tail.writeProtobufVarint(0)
+        let bytes = Self.batchRequest(transactions, batchTail: Array(tail.readableBytesView))
+        let (answer, _) = try Self.answer(bytes, with: FrameProcessor(service: service))
+        #expect(Fixtures.error(answer)?.code == .malformed, "\(answer)")
         #expect(service.engine.cardsTracked == 0, "nothing was scored")
     }
 }

@@ -27,7 +27,8 @@ public struct RequestPeek: Sendable, Equatable {
     /// unanswered.
     public var bodyFields = 0
 
-    /// Whether the whole frame is valid protobuf wire format (which a decode may still refuse).
+    /// Whether the whole frame is valid protobuf wire format, every `score_batch` transaction
+    /// under the message wire type (a decode may still refuse it).
     public var isWellFormed: Bool
 
     /// A peek's result, for tests and tools.
@@ -75,9 +76,14 @@ public struct RequestPeek: Sendable, Equatable {
                 asksForScoring = true
                 var batch = ProtobufWireReader(bytes, range: field.payload)
                 while let item = batch.nextField() {
-                    if item.number == number.batchTransactions, item.wireType == .lengthDelimited {
-                        batchTransactions += 1
+                    guard item.number == number.batchTransactions else { continue }
+                    // A message field under another wire type is malformed to protobuf-c: the
+                    // sliced path, which walks this count, must refuse it as a whole decode does.
+                    guard item.wireType == .lengthDelimited else {
+                        batchMalformed = true
+                        break
                     }
+                    batchTransactions += 1
                 }
                 if batch.isMalformed { batchMalformed = true }
             default:

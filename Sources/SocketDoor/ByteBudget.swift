@@ -44,11 +44,12 @@ final class ByteBudget: Sendable {
         """
     }
 
-    /// Answers written but not yet read, and those to large batches admitted but not yet written.
+    /// Answers written but not yet read, and those to large batches admitted but not yet
+    /// written, with the transactions those batches hold decoded.
     static func output(limit: Int) -> ByteBudget {
         ByteBudget(
             limit: limit,
-            metric: ("streamify_buffered_output", "Answers written but not yet read by clients, and answers to large batches admitted but not yet written, over all scoring connections.",
+            metric: ("streamify_buffered_output", "Answers written but not yet read by clients, and the expected answers and decoded transactions of large batches admitted but not yet written, over all scoring connections.",
                      "--max-buffered-output."))
     }
 

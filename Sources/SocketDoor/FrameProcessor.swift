@@ -155,9 +155,19 @@ public final class FrameProcessor {
         // answer copy the whole answer so far.
         pendingBatch = nil
         if !pending.isDecoded {
-            guard pending.decode(upTo: Self.decodeSlice, into: input) else {
+            let counted = pending.budgetBytes
+            let decodes = pending.decode(upTo: Self.decodeSlice, into: input)
+            outputBudget?.adjust(by: pending.budgetBytes - counted)
+            // What it decoded takes the budget past its limit: shed, as at admission.
+            let shed = decodes && outputBudget?.isExhausted == true
+            if shed { counters.shedForBufferedOutput += 1 }
+            guard decodes, !shed else {
                 outputBudget?.adjust(by: -pending.budgetBytes)
-                write(refusal(requestID: pending.requestID, .malformed, Self.notARequest), into: &outbound)
+                let refused =
+                    shed
+                    ? refusal(requestID: pending.requestID, .overloaded, Self.bufferedOutputExceeded)
+                    : refusal(requestID: pending.requestID, .malformed, Self.notARequest)
+                write(refused, into: &outbound)
                 input.reset()
                 output.reset()
                 return .answered

@@ -31,6 +31,9 @@ struct LargeBatch {
     private var items: ByteBuffer
     /// What the answer was expected to take when the batch was admitted (`BatchAnswerEstimate`).
     private let reservedBytes: Int
+    /// What the decoded transactions hold in the input arena beyond its fixed block, as of the
+    /// last decoding turn.
+    private var decodedBytes = 0
 
     /// A batch decoded a slice per turn from `frame`, which must hold a `Request` of only a
     /// `request_id`, a `deadline_ms`, an `explain` and one `score_batch` of `count` transactions (what
@@ -121,6 +124,7 @@ struct LargeBatch {
         }
         decoded = next
         cursor = resumeAt
+        decodedBytes = arena.overflowBytes
         if isDecoded { self.frame = nil }
         return !malformed
     }
@@ -141,8 +145,11 @@ struct LargeBatch {
     var answerBytes: Int { items.readableBytes }
 
     /// What the batch counts against `--max-buffered-output` until its answer is written: the
-    /// bytes reserved when it was admitted, or the answer packed so far once that is larger.
-    var budgetBytes: Int { max(reservedBytes, answerBytes) }
+    /// bytes reserved when it was admitted, or the answer packed so far once that is larger;
+    /// and what its decoded transactions hold. protobuf-c keeps every unknown field of a
+    /// message, so a frame padded with them decodes to tens of times its size, held for the
+    /// batch's many turns: counted, a few such batches exhaust the budget instead of the memory.
+    var budgetBytes: Int { max(reservedBytes, answerBytes) + decodedBytes }
 
     /// Appends the answer: one `Response` frame with the `breakdown_batch` of every item
     /// (`BreakdownFrameWriter.writeBatchAnswer`).

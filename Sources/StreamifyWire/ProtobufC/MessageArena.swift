@@ -22,6 +22,9 @@ public final class MessageArena {
     private var chunkSize: Int
     private var used = 0
     private var overflowChunks: [UnsafeMutableRawPointer] = []
+    /// Bytes of the chunks taken beyond the reusable block since the last `reset()`: what the
+    /// messages in the arena hold over its fixed size.
+    public private(set) var overflowBytes = 0
     /// The `ProtobufCAllocator` that allocates from this arena, at a stable address.
     public let allocator: UnsafeMutablePointer<ProtobufCAllocator>
 
@@ -66,6 +69,7 @@ public final class MessageArena {
             chunkSize = newSize
             used = 0
             overflowChunks.append(chunk)
+            overflowBytes += newSize
         }
         let pointer = chunk + used
         used += size
@@ -134,6 +138,7 @@ public final class MessageArena {
         if !overflowChunks.isEmpty {
             for overflow in overflowChunks { overflow.deallocate() }
             overflowChunks.removeAll(keepingCapacity: true)
+            overflowBytes = 0
         }
     }
 }

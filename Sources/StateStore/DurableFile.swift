@@ -128,12 +128,32 @@ public enum DurableFile {
     /// Creates `path` as a directory only its owner may enter, unless it exists; either way it
     /// must be a directory this user may write in.
     static func makeDirectory(_ path: String) throws(StateFileError) {
-        guard mkdir(path, 0o700) == 0 || errno == EEXIST else { throw StateFileError("create directory", path: path) }
+        if mkdir(path, 0o700) == 0 {
+            // Its entry in the parent is made durable too: fsyncs of files inside it do not
+            // promise that, and a power cut could otherwise take the directory with them.
+            var trimmed = Substring(path)
+            while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
+            try syncDirectory(of: String(trimmed))
+        } else if errno != EEXIST {
+            throw StateFileError("create directory", path: path)
+        }
         var status = stat()
         guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
             throw StateFileError("\(path) exists and is not a directory")
         }
         guard access(path, W_OK | X_OK) == 0 else { throw StateFileError("\(path) is not writable by this user") }
+    }
+
+    /// `path`, or the first of `path.2`, `path.3`… that names nothing: where a file is set aside
+    /// without replacing one set aside under the same name before.
+    static func unusedName(_ path: String) -> String {
+        var candidate = path
+        var number = 1
+        while access(candidate, F_OK) == 0 {
+            number += 1
+            candidate = "\(path).\(number)"
+        }
+        return candidate
     }
 
     /// Names of the entries of directory `path`.

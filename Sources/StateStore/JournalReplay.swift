@@ -95,7 +95,9 @@ extension Journal {
             // leave this segment looking whole, and the next replay would apply them past the gap.
             for later in chosen where later > segment {
                 let laterPath = segmentPath(later, in: directory)
-                if rename(laterPath, laterPath + unreplayedSuffix) != 0 { throw StateFileError("rename", path: laterPath) }
+                // A segment number can come back after a set-aside: an earlier post-mortem stays.
+                let aside = DurableFile.unusedName(laterPath + unreplayedSuffix)
+                if rename(laterPath, aside) != 0 { throw StateFileError("rename", path: laterPath) }
                 report.setAside.append(later)
             }
             if !report.setAside.isEmpty { try DurableFile.syncDirectory(of: path) }

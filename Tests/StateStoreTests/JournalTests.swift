@@ -313,6 +313,21 @@ struct JournalTests {
         try resumed.close()
         let (again, clean) = try Self.replay(path)
         #expect(again.count == records.count + 1 && clean.truncated.isEmpty && clean.setAside.isEmpty)
+
+        // Segment 5 comes back, and is set aside again behind new damage in 4: both post-mortems stay.
+        let aside = Journal.segmentPath(5, in: path) + Journal.unreplayedSuffix
+        let first = try Data(contentsOf: URL(fileURLWithPath: aside))
+        let reopened = try Journal(directory: path, segment: 4, layout: Self.layout, fsyncPolicy: .never)
+        try reopened.rotate(to: 5).sync()
+        Self.append(records.count + 1, to: reopened)
+        try reopened.close()
+        var segment4 = try Data(contentsOf: URL(fileURLWithPath: damaged))
+        segment4[segment4.count - 10] ^= 0x40
+        try segment4.write(to: URL(fileURLWithPath: damaged))
+        let (_, twice) = try Self.replay(path)
+        #expect(twice.setAside == [5])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: aside)) == first, "the first post-mortem was kept")
+        #expect(FileManager.default.fileExists(atPath: aside + ".2"))
     }
 
     @Test("bytes since the last snapshot count every segment rotated away until a snapshot is written")

@@ -265,7 +265,7 @@ async function showTransaction(id) {
 
 function cardHTML(card) {
   const p = card.profile;
-  const profile = p ? `<p>${p.transaction_count} transaction${p.transaction_count === 1 ? "" : "s"} since ${esc(p.first_seen)}; typical amount ${money(p.typical_amount)}; last in ${esc(p.last_country)};
+  const profile = p ? `<p>${p.transaction_count} transaction${p.transaction_count === 1 ? "" : "s"} since ${esc(p.first_seen)}; typical amount ${p.typical_amount == null ? "–" : money(p.typical_amount)}; last in ${esc(p.last_country)};
       ${p.known_devices} devices; last minute / hour / day: ${p.last_minute} / ${p.last_hour} / ${p.last_day}${p.confirmed_fraud_at ? "; <b>confirmed fraud at " + esc(p.confirmed_fraud_at) + "</b>" : ""}</p>` : "<p class='muted'>not in the state tables</p>";
   return `<h3>Card ${esc(card.card_id)}</h3>${profile}<table>${card.recent.slice(0, 10).map((t) =>
     `<tr class="clickable" data-transaction-id="${esc(t.transaction_id)}"><td>${esc(t.time)}</td><td>${money(t.amount)}</td><td>${esc(t.merchant_id)}</td><td><span class="level ${t.level}">${t.level}</span></td></tr>`).join("")}</table>`;
@@ -333,6 +333,12 @@ refresh();
 setInterval(refreshLists, 2000);
 const stream = new EventSource("/api/stream");
 stream.addEventListener("analytics", (event) => showAnalytics(JSON.parse(event.data)));
-stream.onerror = () => { setTimeout(refresh, 2000); };
+// A dropped stream reconnects by itself. One the server refused (503: every live-stream slot
+// taken) the browser closes for good: poll the analytics instead, as the refusal says.
+let polling = null;
+stream.onerror = () => {
+  if (stream.readyState !== EventSource.CLOSED) { setTimeout(refresh, 2000); return; }
+  if (polling === null) { polling = setInterval(refresh, 2000); }
+};
 """#
 }

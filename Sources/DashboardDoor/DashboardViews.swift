@@ -202,10 +202,12 @@ struct CardView: Encodable {
         var firstSeen: String
         var lastSeen: String
         var transactionCount: UInt32
-        var typicalAmount: Double
+        /// Nil for a card no transaction has been scored on (a label created it).
+        var typicalAmount: Double?
         var lastCountry: String
-        var lastLatitude: Float
-        var lastLongitude: Float
+        /// Nil while no transaction on the card carried a location.
+        var lastLatitude: Float?
+        var lastLongitude: Float?
         var knownDevices: Int
         var confirmedFraudAt: String?
         var lastMinute: Int
@@ -224,8 +226,10 @@ struct CardView: Encodable {
                 firstSeen: eventTime(card.firstSeen),
                 lastSeen: eventTime(card.lastSeen),
                 transactionCount: card.transactionCount,
-                typicalAmount: (Foundation.exp(Double(card.logAmountMean)) * 100).rounded() / 100,
-                lastCountry: "\(card.lastCountry)", lastLatitude: card.lastLatitude, lastLongitude: card.lastLongitude,
+                typicalAmount: card.transactionCount == 0 ? nil : (Foundation.exp(Double(card.logAmountMean)) * 100).rounded() / 100,
+                lastCountry: "\(card.lastCountry)",
+                lastLatitude: card.lastLocatedAt == 0 ? nil : card.lastLatitude,
+                lastLongitude: card.lastLocatedAt == 0 ? nil : card.lastLongitude,
                 knownDevices: card.knownDeviceCount,
                 confirmedFraudAt: card.confirmedFraudAt == 0
                     ? nil : eventTime(card.confirmedFraudAt),

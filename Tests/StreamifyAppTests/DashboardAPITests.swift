@@ -157,6 +157,26 @@ struct DashboardAPITests {
         try await running.stop()
     }
 
+    @Test("a card only a label made has no typical amount and no location, not $1.00 at 0,0")
+    func labelOnlyCardHasNoMadeUpProfile() async throws {
+        let (running, http) = try await Self.start()
+        let client = try await ScoringClient.connect(to: .unix(path: try #require(running.addresses.unixSocketPath)))
+        // The event clock past the label's reported time: applied now, not held.
+        _ = try await client.score(CompositionRootTests.transaction(5, card: "card-other"))
+        let time = CompositionRootTests.start
+        let label = Feedback(
+            transactionID: "tx-never-scored", cardID: "card-labelled-only", merchantID: "merchant-1", label: .fraud,
+            eventTimeMs: time, reportedTimeMs: time)
+        #expect(try await client.send(label) != .refused)
+        try await client.close()
+        let card = try await http.get("/api/cards/card-labelled-only")
+        #expect(card.status == 200, "the label made the card's entry")
+        let profile = try #require(try card.object()["profile"] as? [String: Any])
+        #expect(profile["transaction_count"] as? Int == 0)
+        #expect(profile["typical_amount"] == nil && profile["last_latitude"] == nil && profile["last_longitude"] == nil, "\(profile)")
+        try await running.stop()
+    }
+
     @Test("a label from the page goes through the normal feedback path and reaches the engine")
     func labelReachesEngine() async throws {
         let (running, http) = try await Self.start()

@@ -128,6 +128,7 @@ public struct EngineStateStore: Sendable {
                 metadata: [
                     "segments": "\(loaded.replay.setAside.map(String.init).joined(separator: ","))",
                     "renamed_with": "\(Journal.unreplayedSuffix)",
+                    "missing_segment": "\(loaded.replay.missing.map(String.init) ?? "none")",
                 ])
         }
         return (engine, inputs, loaded)

@@ -15,8 +15,9 @@ import Darwin
 /// write(2). `rotate(to:)` starts a new segment, which is how a snapshot marks the point its
 /// state covers: snapshot k holds everything in segments before k.
 ///
-/// A segment file is `journal-<segment>.log`: a `FileHeader` (magic `STRMJRNL`, format,
-/// the record layout fingerprint given at creation, little-endian), then records of
+/// A segment file is `journal-<segment>.log`: a `FileHeader` (magic `STRMJRNL`, format, the
+/// segment it follows (`chainWord`), the record layout fingerprint given at creation,
+/// little-endian), then records of
 /// `length: UInt32, crc32c: UInt32, kind: UInt8, payload`, where the CRC covers kind and
 /// payload. `Journal.replay` reads them back and recovers a torn or corrupt tail up to the last
 /// good record.
@@ -255,7 +256,7 @@ public final class Journal: @unchecked Sendable {
             let leaving = segmentBytes
             // On failure (a disk full as the new segment's header is written) nothing changes:
             // records go on into the segment they were going to, and a later rotation tries again.
-            try open(segment: next)
+            try open(segment: next, after: segment)
             retiredBytes += leaving
             unsynced = false
             return retired
@@ -312,8 +313,9 @@ public final class Journal: @unchecked Sendable {
         }
     }
 
-    /// Opens (creating with a header, or appending to) segment `number`; call under the lock or in init.
-    private func open(segment number: UInt64) throws(StateFileError) {
+    /// Opens (creating with a header naming `predecessor`, or appending to) segment `number`;
+    /// call under the lock or in init.
+    private func open(segment number: UInt64, after predecessor: UInt64? = nil) throws(StateFileError) {
         let path = segmentPath(number)
         let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw StateFileError("open", path: path) }
@@ -324,7 +326,7 @@ public final class Journal: @unchecked Sendable {
         }
         if status.st_size == 0 {
             do throws(StateFileError) {
-                try DurableFile.writeAll(Self.header(layout: layout).bytes, to: fd, path: path)
+                try DurableFile.writeAll(Self.header(layout: layout, after: predecessor).bytes, to: fd, path: path)
                 try DurableFile.syncDirectory(of: path)
             } catch {
                 // Not left behind, not even empty: a reader following the segments (the
@@ -342,9 +344,24 @@ public final class Journal: @unchecked Sendable {
         segmentBytes = max(Int(status.st_size), FileHeader.length)
     }
 
-    /// A segment's header: this build's format and the record layout it was written under.
-    static func header(layout: UInt64) -> FileHeader {
-        FileHeader(magic: magic, format: format, word: 0, value: layout)
+    /// A segment's header: this build's format, the record layout it was written under, and
+    /// the segment it follows (`chainWord`).
+    static func header(layout: UInt64, after predecessor: UInt64?) -> FileHeader {
+        FileHeader(magic: magic, format: format, word: chainWord(after: predecessor), value: layout)
+    }
+
+    /// The header word that chains a segment to the one it follows: that segment's number plus
+    /// one, so that a replay can tell a segment missing in between (lost in a copy or restore)
+    /// from the numbers a snapshot skips. 0, not checked, where the predecessor is not known (a
+    /// segment opened afresh, one written before December 2026) or too large for the word.
+    static func chainWord(after predecessor: UInt64?) -> UInt32 {
+        guard let predecessor, predecessor < UInt64(UInt32.max) else { return 0 }
+        return UInt32(predecessor + 1)
+    }
+
+    /// The segment a header says it follows, if it says (`chainWord`).
+    static func predecessor(in header: FileHeader) -> UInt64? {
+        header.word == 0 ? nil : UInt64(header.word) - 1
     }
 
     func segmentPath(_ number: UInt64) -> String { Self.segmentPath(number, in: directory) }

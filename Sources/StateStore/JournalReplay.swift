@@ -14,9 +14,11 @@ extension Journal {
         /// Torn or corrupt tails cut off: the segment, the offset of the first bad byte and how
         /// many bytes followed it.
         public var truncated: [Truncation] = []
-        /// Segments after a cut one, not replayed and set aside (renamed `…` +
-        /// `Journal.unreplayedSuffix`): their records came after a gap.
+        /// Segments after a cut one, or from one that follows a missing segment, not replayed
+        /// and set aside (renamed `…` + `Journal.unreplayedSuffix`): their records came after a gap.
         public var setAside: [UInt64] = []
+        /// The segment found missing, that a later one follows; nil when none was.
+        public var missing: UInt64?
 
         /// A report of nothing read yet.
         public init() {}
@@ -70,6 +72,15 @@ extension Journal {
         for segment in chosen {
             let path = segmentPath(segment, in: directory)
             let bytes = try DurableFile.read(path)
+            if let missing = missingSegment(before: segment, header: bytes, replayed: report.segments.last, from: first) {
+                // Its records came after a gap: set aside with every later one, nothing cut.
+                guard repairing else {
+                    throw Damaged(description: "\(path) follows segment \(missing), which is missing")
+                }
+                try setAside(chosen.filter { $0 >= segment }, in: directory, report: &report)
+                report.missing = missing
+                break
+            }
             report.segments.append(segment)
             var offset = 0
             var problem: String?
@@ -93,14 +104,7 @@ extension Journal {
             report.truncated.append(.init(segment: segment, offset: offset, droppedBytes: bytes.count - offset, reason: problem))
             // The later segments go aside first, durably: cut first, a crash in between would
             // leave this segment looking whole, and the next replay would apply them past the gap.
-            for later in chosen where later > segment {
-                let laterPath = segmentPath(later, in: directory)
-                // A segment number can come back after a set-aside: an earlier post-mortem stays.
-                let aside = DurableFile.unusedName(laterPath + unreplayedSuffix)
-                if rename(laterPath, aside) != 0 { throw StateFileError("rename", path: laterPath) }
-                report.setAside.append(later)
-            }
-            if !report.setAside.isEmpty { try DurableFile.syncDirectory(of: path) }
+            try setAside(chosen.filter { $0 > segment }, in: directory, report: &report)
             if offset == 0 {
                 // Not even a header: the segment is rewritten empty by the next open.
                 unlink(path)
@@ -110,6 +114,29 @@ extension Journal {
             break
         }
         return report
+    }
+
+    /// Renames `segments` with `unreplayedSuffix`, durably, and notes them in `report`.
+    private static func setAside(_ segments: [UInt64], in directory: String, report: inout ReplayReport) throws {
+        guard let first = segments.first else { return }
+        for segment in segments {
+            let path = segmentPath(segment, in: directory)
+            // A segment number can come back after a set-aside: an earlier post-mortem stays.
+            let aside = DurableFile.unusedName(path + unreplayedSuffix)
+            if rename(path, aside) != 0 { throw StateFileError("rename", path: path) }
+            report.setAside.append(segment)
+        }
+        try DurableFile.syncDirectory(of: segmentPath(first, in: directory))
+    }
+
+    /// The segment missing before `segment`, whose `header` (its first bytes) names the segment
+    /// it follows: one that is not the segment replayed just before it, or, for the first
+    /// segment of a replay from `first` (a snapshot's number), one from `first` on that is not
+    /// there. Nil when none is missing, or the header names none (`chainWord`).
+    static func missingSegment(before segment: UInt64, header: [UInt8], replayed previous: UInt64?, from first: UInt64) -> UInt64? {
+        guard let found = FileHeader(reading: header, magic: magic), let predecessor = predecessor(in: found) else { return nil }
+        if let previous { return predecessor == previous ? nil : predecessor }
+        return predecessor >= first && predecessor < segment ? predecessor : nil
     }
 
     /// Whether `bytes` (a segment's, from its start) begin with a journal header; throws

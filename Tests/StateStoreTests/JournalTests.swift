@@ -330,6 +330,40 @@ struct JournalTests {
         #expect(FileManager.default.fileExists(atPath: aside + ".2"))
     }
 
+    @Test("a segment missing between two (lost in a copy or a restore) ends the replay before the one that follows it; numbers a snapshot skipped are no gap")
+    func missingSegmentEndsTheReplay() throws {
+        let path = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // Segments 3, 4, 5 and 8: 8 follows 5 (a snapshot took the numbers between).
+        let journal = try Journal(directory: path, segment: 3, layout: Self.layout, fsyncPolicy: .never)
+        for index in 0..<40 {
+            Self.append(index, to: journal)
+            if index % 10 == 9, index < 39 { try journal.rotate(to: [9: 4, 19: 5, 29: 8][index]!).sync() }
+        }
+        try journal.close()
+        let whole = try Self.replay(path)
+        #expect(whole.0.count == 40 && whole.1.missing == nil && whole.1.setAside.isEmpty, "skipped numbers are no gap")
+        #expect(try Self.replay(path, from: 6).0.count == 10, "from a snapshot between 5 and 8: 8 alone")
+
+        try FileManager.default.removeItem(atPath: Journal.segmentPath(4, in: path))
+        #expect(throws: Journal.Damaged.self) {
+            try Journal.replay(from: 0, in: path, layout: Self.layout, repairing: false) { _, _ in }
+        }
+        // From a snapshot at 4, whose own segment is the one missing.
+        #expect(throws: Journal.Damaged.self) {
+            try Journal.replay(from: 4, in: path, layout: Self.layout, repairing: false) { _, _ in }
+        }
+        #expect(try Journal.segments(in: path) == [3, 5, 8], "not repairing, nothing moves")
+
+        let (records, report) = try Self.replay(path)
+        #expect(records.count == 10, "segment 3 alone")
+        #expect(report.missing == 4 && report.setAside == [5, 8] && report.truncated.isEmpty)
+        #expect(try Journal.segments(in: path) == [3])
+        for later: UInt64 in [5, 8] {
+            #expect(FileManager.default.fileExists(atPath: Journal.segmentPath(later, in: path) + Journal.unreplayedSuffix))
+        }
+    }
+
     @Test("bytes since the last snapshot count every segment rotated away until a snapshot is written")
     func bytesSinceSnapshot() throws {
         let path = try Self.directory()

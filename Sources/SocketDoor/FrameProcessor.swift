@@ -113,6 +113,14 @@ public final class FrameProcessor {
         pendingBatch = batch
     }
 
+    /// Whether `batch`, admitted, is shed for what it holds decoded: the budget is past its
+    /// limit, and not by this batch alone. One that alone passes it would be refused however
+    /// long its client waited: it is served, as before decoded bytes counted.
+    private func isShed(_ batch: LargeBatch) -> Bool {
+        guard let outputBudget, outputBudget.isExhausted else { return false }
+        return outputBudget.heldBytes > batch.budgetBytes
+    }
+
     /// The bytes a large batch of `count` transactions in a frame of `requestBytes` reserves.
     private func reservation(count: Int, requestBytes: Int) -> Int {
         outputBudget == nil ? 0 : answerEstimate.reservation(items: count, requestBytes: requestBytes)
@@ -158,8 +166,7 @@ public final class FrameProcessor {
             let counted = pending.budgetBytes
             let decodes = pending.decode(upTo: Self.decodeSlice, into: input)
             outputBudget?.adjust(by: pending.budgetBytes - counted)
-            // What it decoded takes the budget past its limit: shed, as at admission.
-            let shed = decodes && outputBudget?.isExhausted == true
+            let shed = decodes && isShed(pending)
             if shed { counters.shedForBufferedOutput += 1 }
             guard decodes, !shed else {
                 outputBudget?.adjust(by: -pending.budgetBytes)
@@ -339,10 +346,14 @@ public final class FrameProcessor {
         // The peek already refused larger batches; this only guards the arithmetic below.
         guard count <= maximumBatchSize else { return .response(batchTooLarge(requestID: requestID, count: count)) }
         if let batch, count > Self.batchSlice {
-            admit(LargeBatch(
+            let large = LargeBatch(
                 decoded: batch, requestID: requestID, start: start, explain: explain,
-                reserving: reservation(count: count, requestBytes: requestBytes)))
-            return .batchInProgress
+                reserving: reservation(count: count, requestBytes: requestBytes), holding: input.overflowBytes)
+            admit(large)
+            guard isShed(large) else { return .batchInProgress }
+            abandonBatch()
+            counters.shedForBufferedOutput += 1
+            return .response(refusal(requestID: requestID, .overloaded, Self.bufferedOutputExceeded))
         }
         batchItems.clear()
         if let transactions = batch?.pointee.transactions {

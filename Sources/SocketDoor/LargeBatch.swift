@@ -69,15 +69,16 @@ struct LargeBatch {
         self.end = batchField.upperBound
     }
 
-    /// A batch already decoded in one piece.
+    /// A batch already decoded in one piece, which holds `decodedBytes` in the input arena.
     init(
         decoded batch: UnsafeMutablePointer<Streamify__V1__TransactionBatch>, requestID: UInt64, start: UInt64,
-        explain: Explain, reserving reservedBytes: Int
+        explain: Explain, reserving reservedBytes: Int, holding decodedBytes: Int
     ) {
         self.init(
             requestID: requestID, count: batch.pointee.n_transactions, start: start, explain: explain,
             transactions: batch.pointee.transactions,
             decoded: batch.pointee.n_transactions, reservedBytes: reservedBytes)
+        self.decodedBytes = decodedBytes
     }
 
     private init(

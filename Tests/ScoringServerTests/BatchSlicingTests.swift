@@ -336,7 +336,7 @@ struct BatchSlicingTests {
         #expect(Fixtures.error(twice)?.field == "body", "\(twice)")
     }
 
-    @Test("a large batch whose transactions decode to far more than their bytes (unknown fields kept) is shed once they pass --max-buffered-output; nothing is scored")
+    @Test("a large batch whose transactions decode to far more than their bytes (unknown fields kept) is shed once they pass --max-buffered-output with others' answers; alone it is served")
     func batchDecodingPastTheBudgetShed() throws {
         // Each transaction padded with a thousand unknown fields: a few bytes each on the wire,
         // a record and a copy each once protobuf-c has kept them.
@@ -348,21 +348,30 @@ struct BatchSlicingTests {
         let count = 2 * FrameProcessor.batchSlice + 10
         let padded = (0..<count).map { WireCodec.encode(Self.transaction($0)) + Array(padding.readableBytesView) }
         let plain = (0..<count).map { WireCodec.encode(Self.transaction($0)) }
+        // An unknown field in the request itself: the batch is decoded in one piece, not sliced.
+        var unknown = ByteBuffer()
+        unknown.writeProtobufKey(15, .varint)
+        unknown.writeProtobufVarint(0)
         let limit = 4 << 20
-        #expect(padded.reduce(0) { $0 + $1.count } < limit, "the frame alone fits the budget")
-        for (transactions, shed) in [(plain, false), (padded, true)] {
-            let service = ScoringService(engine: RiskEngine())
-            let processor = FrameProcessor(service: service)
-            let budget = ByteBudget.output(limit: limit)
-            processor.outputBudget = budget
-            let (answer, _) = try Self.answer(Self.batchRequest(transactions), with: processor)
-            #expect(budget.heldBytes == 0)
-            if shed {
-                #expect(Fixtures.error(answer)?.code == .overloaded, "\(answer)")
-                #expect(service.engine.cardsTracked == 0, "nothing was scored")
-                #expect(processor.counters.shedForBufferedOutput == 1)
-            } else {
-                #expect(Self.decided(answer).count == count)
+        let othersHold = 1 << 20
+        #expect(padded.reduce(0) { $0 + $1.count } + othersHold < limit, "the frame alone fits the budget")
+        for wholeFrame in [false, true] {
+            for (transactions, others, shed) in [(plain, othersHold, false), (padded, othersHold, true), (padded, 0, false)] {
+                let service = ScoringService(engine: RiskEngine())
+                let processor = FrameProcessor(service: service)
+                let budget = ByteBudget.output(limit: limit)
+                budget.adjust(by: others)  // unread answers of other connections
+                processor.outputBudget = budget
+                let request = Self.batchRequest(transactions) + (wholeFrame ? Array(unknown.readableBytesView) : [])
+                let (answer, _) = try Self.answer(request, with: processor)
+                #expect(budget.heldBytes == others)
+                if shed {
+                    #expect(Fixtures.error(answer)?.code == .overloaded, "\(answer)")
+                    #expect(service.engine.cardsTracked == 0, "nothing was scored")
+                    #expect(processor.counters.shedForBufferedOutput == 1)
+                } else {
+                    #expect(Self.decided(answer).count == count, "\(wholeFrame) \(others)")
+                }
             }
         }
     }

@@ -9,10 +9,10 @@ import StateStore
 ///
 /// The doors do not see it: `ScoringService` applies changes through `change(_:recording:)`,
 /// and a door calls `ScoringService.commitJournal()` once per burst of answers. Snapshots are
-/// made from the journal itself (`EngineStateStore.compact`), so no request waits for one;
-/// only the repair of a damaged journal writes the live engine while it scores, every change
-/// (and every update of `inputs`) paused behind the ordering lock meanwhile
-/// (`EngineStateStore.snapshotPausingChanges`).
+/// made from the journal itself (`EngineStateStore.compact`), so no request waits for one.
+/// The snapshots of the live engine (at start, at stop, and the repair of a damaged journal)
+/// pause every change (and every update of `inputs`) behind the ordering lock meanwhile, from
+/// the journal's move to a new segment to the snapshot's fsync.
 public final class Durability: Sendable {
     /// What a journal record holds.
     enum RecordKind: UInt8 {

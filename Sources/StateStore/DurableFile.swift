@@ -130,10 +130,14 @@ public enum DurableFile {
     static func makeDirectory(_ path: String) throws(StateFileError) {
         if mkdir(path, 0o700) == 0 {
             // Its entry in the parent is made durable too: fsyncs of files inside it do not
-            // promise that, and a power cut could otherwise take the directory with them.
+            // promise that, and a power cut could otherwise take the directory with them. A
+            // parent this user may write in but not read (mode -wx) cannot be opened to be
+            // fsynced: the promise is the filesystem's then, as for every start after this one.
             var trimmed = Substring(path)
             while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
-            try syncDirectory(of: String(trimmed))
+            do {
+                try syncDirectory(of: String(trimmed))
+            } catch where errno == EACCES {}
         } else if errno != EEXIST {
             throw StateFileError("create directory", path: path)
         }

@@ -247,7 +247,8 @@ public final class Journal: @unchecked Sendable {
 
     /// Commits what is pending and starts segment `next`: records appended from now on go
     /// there. The segment left is returned open, to be forced to the disk and closed with
-    /// `RetiredSegment.sync()` (outside any pause: it waits for the disk).
+    /// `RetiredSegment.sync()`, which waits for the disk (a compaction calls it while the daemon
+    /// scores; a snapshot of the live engine with every state change paused).
     public func rotate(to next: UInt64) throws(StateFileError) -> RetiredSegment {
         try mutex.withLock { _ throws(StateFileError) in
             // Not waiting for a snapshot: the snapshot a failed fdatasync waits for starts here.

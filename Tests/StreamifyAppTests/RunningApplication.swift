@@ -38,7 +38,16 @@ struct RunningApplication {
         // the other servers this suite runs at once.
         let executor = DedicatedThreadsExecutor(threads: threadsPerApplication)
         let task = Task(executorPreference: executor) { try await group.run() }
-        let addresses = try await application.socketDoor.waitUntilListening()
+        let addresses: SocketDoor.ListeningAddresses
+        do {
+            addresses = try await application.socketDoor.waitUntilListening()
+        } catch {
+            // Not started: its threads end once what it runs has ended.
+            await group.triggerGracefulShutdown()
+            _ = await task.result
+            executor.shutDown()
+            throw error
+        }
         return RunningApplication(
             application: application, group: group, task: task, executor: executor, addresses: addresses, directory: directory)
     }

@@ -179,6 +179,11 @@ public final class ArchiveService: Service, Sendable {
                         "decision log bytes skipped (a torn tail or a record that would not read)",
                         metadata: ["bytes": "\(cursor.droppedBytes - published.droppedBytes)"])
                 }
+                for lane in archiver.restartedLanes {
+                    logger.warning(
+                        "decision log lane made anew (its segments are older than the archive's cursor): archived from its start",
+                        metadata: ["lane": "\(lane)"])
+                }
                 published = cursor
                 lastCursor.withLock { $0 = cursor }
                 suspects = moveStuckLanes(archiver.stuckLanes, read: archiver.lanesRead, seenBefore: suspects, counting: stuckSegments)

@@ -54,6 +54,9 @@ public final class Archiver {
     public private(set) var stuckLanes: [String: Journal.ReplayReport.Truncation] = [:]
     /// The lanes the last batch read (one that ended early, yielding, may not reach them all).
     public private(set) var lanesRead: Set<String> = []
+    /// The lanes the last batch found made anew, past whose segments the cursor was
+    /// (`JournalTail.Progress.restarted`): read again from their first segment.
+    public private(set) var restartedLanes: Set<String> = []
 
     private let insertTransaction: SQLiteStatement
     private let insertAlert: SQLiteStatement
@@ -177,6 +180,7 @@ public final class Archiver {
         // Only what this batch reads: a lane it does not reach is not reported on an old reading.
         stuckLanes.removeAll()
         lanesRead.removeAll()
+        restartedLanes.removeAll()
         let lanes = try JournalLanes.directories(in: logDirectory)
         var legacyReadToEnd = false
         let archived = try database.transaction {
@@ -201,6 +205,9 @@ public final class Archiver {
         }
         cursor = next
         for (lane, reached) in next.lanes where reached.position.segment > 0 {
+            // Only below a segment that is there: a lane whose log was made anew since the
+            // read (segment 0 again) has every segment below the old position still to read.
+            guard try Journal.segments(in: lane).contains(reached.position.segment) else { continue }
             try Journal.removeSegments(before: reached.position.segment, in: lane)
         }
         // A log from before lanes has no writer any more: read to its end, it is done with
@@ -232,6 +239,7 @@ public final class Archiver {
                 next.droppedBytes += payload.count
             }
         }
+        if progress.restarted { restartedLanes.insert(lane) }
         next.position = progress.position
         next.droppedBytes += progress.dropped.reduce(0) { $0 + $1.droppedBytes }
         stuckLanes[lane] = progress.stuck

@@ -50,6 +50,9 @@ public enum JournalTail {
         /// no writer completes it. Nothing after it is read until a newer segment exists, and
         /// then the rest of this one is skipped as in an older segment.
         public var stuck: Journal.ReplayReport.Truncation?
+        /// Whether the position was past every segment there (the log was deleted and made
+        /// anew, or restored from an older copy): the read started again at the first segment.
+        public var restarted = false
     }
 
     /// The most bytes one read takes from a segment: a bound on the reader's memory.
@@ -69,6 +72,12 @@ public enum JournalTail {
         // A position in a segment that is gone (the writer never made it, or it was removed) moves on.
         if !segments.contains(progress.position.segment), let next = segments.first(where: { $0 > progress.position.segment }) {
             progress.position = Position(segment: next, offset: 0)
+        } else if let newest = segments.last, newest < progress.position.segment {
+            // Past the newest segment: the writer started the log again from its first segment
+            // (nothing renumbers one downwards). Waiting for the old number would leave all it
+            // writes unread, and the segments below the position would be taken as read.
+            progress.position = Position(segment: segments[0], offset: 0)
+            progress.restarted = true
         }
         while progress.records < maximumRecords, segments.contains(progress.position.segment) {
             let segment = progress.position.segment

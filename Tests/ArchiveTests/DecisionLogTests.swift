@@ -223,6 +223,18 @@ struct DecisionLogTests {
         #expect(try JournalTail.backlog(after: read.position, in: directory) == 0)
     }
 
+    @Test("a cursor past every segment (the log deleted and made anew) reads the new log from its start")
+    func tailRestartsOnALogMadeAnew() throws {
+        let directory = try makeTestDirectory("decision-tail-anew").path
+        _ = try Self.journal(in: directory, holding: 3)
+        var kinds = 0
+        let read = try JournalTail.read(
+            after: JournalTail.Position(segment: 40, offset: 1_000), in: directory, layout: DecisionRecord.layout
+        ) { _, _, _ in kinds += 1 }
+        #expect(read.restarted)
+        #expect(kinds == 3 && read.position.segment == 0)
+    }
+
     @Test("a corrupt record in the newest segment stops the read there and is reported; once the writer moves on, the rest is skipped, counted")
     func tailReportsACorruptNewestRecord() throws {
         let directory = try makeTestDirectory("decision-tail-stuck").path

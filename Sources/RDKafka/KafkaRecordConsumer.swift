@@ -37,7 +37,8 @@ public final class KafkaRecordConsumer {
         for topic in topics { rd_kafka_topic_partition_list_add(list, topic, RD_KAFKA_PARTITION_UA) }
         let result = rd_kafka_subscribe(handle, list)
         if result != RD_KAFKA_RESP_ERR_NO_ERROR {
-            rd_kafka_destroy(handle)
+            // Every property is set: `deinit` runs on this throw and destroys the handle (once).
+            closed = true
             throw KafkaError(result, context: "subscribe")
         }
     }

@@ -487,19 +487,8 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
                 noteFatal(KafkaError(result, context: "produce"))
                 return
             case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
-                // Larger than message.max.bytes: it can never be enqueued. Counted and acknowledged,
-                // so its partition is not stalled forever; the log shows the first ten and then
-                // every thousandth.
-                let skipped = counters.outputsSkipped.wrappingAdd(1, ordering: .relaxed).newValue
-                if skipped <= 10 || skipped % 1000 == 0 {
-                    logger.error(
-                        "Output larger than message.max.bytes; skipped",
-                        metadata: [
-                            "topic": "\(String(cString: rd_kafka_topic_name(topic)))", "bytes": "\(value.count)",
-                            "error": "\(KafkaError(result))", "skipped_total": "\(skipped)",
-                        ])
-                }
-                ledger.acknowledge(opaque: opaque)
+                // Larger than message.max.bytes: it can never be enqueued.
+                skip(opaque: opaque, topic: topic, bytes: value.count, error: result)
                 return
             default:
                 guard stop.requested == .none else {
@@ -524,6 +513,25 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         }
     }
 
+    /// Counts and acknowledges an output that can never be produced, so its partition is not
+    /// stalled forever; the log shows the first ten and then every thousandth.
+    private func skip(opaque: UInt64, topic: OpaquePointer?, bytes: Int, error: rd_kafka_resp_err_t) {
+        let skipped = counters.outputsSkipped.wrappingAdd(1, ordering: .relaxed).newValue
+        if skipped <= 10 || skipped % 1000 == 0 {
+            logger.error(
+                "Output the producer or broker can never take (too large, or a record it refuses); skipped",
+                metadata: [
+                    "topic": "\(topic.map { String(cString: rd_kafka_topic_name($0)) } ?? "?")", "bytes": "\(bytes)",
+                    "error": "\(KafkaError(error))", "skipped_total": "\(skipped)",
+                ])
+        }
+        ledger.acknowledge(opaque: opaque)
+    }
+
+    /// Delivery errors the broker will give again however often the output is produced: larger
+    /// than the topic's max.message.bytes, or a record it refuses (a compacted topic's without a key).
+    static let permanentDeliveryErrors: Set<rd_kafka_resp_err_t> = [RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE, RD_KAFKA_RESP_ERR_INVALID_RECORD]
+
     private func drainReports(timeoutMs: Int32) {
         var acknowledged = 0
         producer.drainReports(
@@ -534,6 +542,9 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
             { report in
                 if report.succeeded {
                     if ledger.acknowledge(opaque: report.opaque) { acknowledged += 1 }
+                } else if Self.permanentDeliveryErrors.contains(report.error) {
+                    // Produced again it would be refused again, at once and for ever.
+                    skip(opaque: report.opaque, topic: report.topicHandle, bytes: report.payload.count, error: report.error)
                 } else {
                     // Never drop an output: produce it again. The offset stays uncommitted meanwhile.
                     let redelivered = counters.redelivered.wrappingAdd(1, ordering: .relaxed).newValue

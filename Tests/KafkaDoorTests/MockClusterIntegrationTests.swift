@@ -113,6 +113,22 @@ extension KafkaClusterTests {
             #expect(Data(base64Encoded: letter.valueBase64) == Data(oversized.prefix(DeadLetterJSON.maximumValueBytes)))
         }
 
+        /// A delivery the broker refuses for good (larger than the topic's max.message.bytes)
+        /// is skipped and counted as one librdkafka refuses to enqueue is: produced again it was
+        /// refused again, at once and for ever, and its input was never committed.
+        @Test(.timeLimit(.minutes(3))) func deliveriesRefusedForGoodAreSkipped() async throws {
+            let cluster = try Self.cluster()
+            let configuration = Self.configuration(bootstrap: cluster.bootstrapServers, group: "sidecar-refused-for-good")
+            let input = TestInput.make(valid: 300, garbage: 5, invalid: 0, seed: 6)
+            try TestTopics.produce(bootstrap: cluster.bootstrapServers, topic: "sales", input.records)
+            // From now every produce request is answered MESSAGE_TOO_LARGE.
+            cluster.pushRequestErrors(apiKey: 0 /* Produce */, errors: Array(repeating: 10 /* MESSAGE_TOO_LARGE */, count: 100_000))
+            let harness = KafkaDoorHarness(configuration: configuration)
+            let statistics = try await Self.finish(harness, on: cluster, configuration: configuration)
+            #expect(statistics.outputsSkipped > 0)
+            #expect(statistics.consumed == input.records.count)
+        }
+
         @Test(.timeLimit(.minutes(3))) func survivesBrokerOutageAndProduceErrors() async throws {
             let cluster = try Self.cluster(brokers: 1)
             var configuration = Self.configuration(bootstrap: cluster.bootstrapServers, group: "sidecar-faults")

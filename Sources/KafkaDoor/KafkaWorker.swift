@@ -720,7 +720,9 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
     func partitionsWillBeRevoked(_ partitions: [TopicPartition]) {
         let revoked = Set(partitions)
         logger.info("Partitions revoked; flushing and committing first", metadata: ["partitions": "\(partitions)"])
-        flush(in: revoked, timeoutNanos: flushTimeoutNanos)
+        // At a stop the drain has flushed for `outputFlushTimeout` already: flushing again as the
+        // consumer closes would double the wait past an orchestrator's grace period.
+        if stop.requested == .none { flush(in: revoked, timeoutNanos: flushTimeoutNanos) }
         commitAll(in: revoked)
         // Outputs still waiting to be produced again belong to inputs left uncommitted, which
         // the partitions' next owner consumes and answers again: sending them too would only
@@ -766,7 +768,9 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
             }
             appliedThrough[slot] = scoring.inputs.appliedThrough(InputPartition(name: partition.topic, partition: partition.partition)) ?? -1
             journalledThrough[slot] = appliedThrough[slot]
-            if changelogTopic != nil, partition.topic == configuration.inputTopic {
+            // Not while leaving the group: nothing more is consumed, and a restore reads a whole
+            // changelog partition.
+            if changelogTopic != nil, partition.topic == configuration.inputTopic, stop.requested == .none {
                 restore(partition, slot: slot, committed: committed[partition] ?? -1)
             }
             if appliedThrough[slot] >= 0 {

@@ -1,5 +1,6 @@
 @testable import DashboardDoor
 import Logging
+import ScoringTestSupport
 import ScoringEngine
 import ScoringModel
 import Synchronization
@@ -12,13 +13,15 @@ struct DemoLoadTests {
     @Test("a stop answers once its play has returned, though a start came right after it")
     func stopThenStartAnswersTheStop() async throws {
         let demo = DemoLoad(scoring: ScoringService(engine: RiskEngine()), logger: Logger(label: "demo-load-test"))
-        let loop = Task { await demo.run() }
+        // Off the cooperative pool, as the dashboard's own loop runs in the server's tasks: on a
+        // host busy with the rest of the suite the pool sent nothing within 30 s.
+        let loop = Task(executorPreference: DedicatedThreadsExecutor.shared) { await demo.run() }
         defer { loop.cancel() }
         demo.start(rate: 200)
-        #expect(try await DashboardAPITests.waitUntil(seconds: 30) { demo.status.transactionsSent > 0 })
+        #expect(try await DashboardAPITests.waitUntil(seconds: 120) { demo.status.transactionsSent > 0 })
 
         let stopped = Atomic<Bool>(false)
-        let stop = Task {
+        let stop = Task(executorPreference: DedicatedThreadsExecutor.shared) {
             await demo.stop()
             stopped.store(true, ordering: .relaxed)
         }
@@ -28,7 +31,7 @@ struct DemoLoadTests {
         while demo.status.running, ContinuousClock.now < deadline { await Task.yield() }
         demo.start(rate: 200)
         #expect(
-            try await DashboardAPITests.waitUntil(seconds: 30) { stopped.load(ordering: .relaxed) },
+            try await DashboardAPITests.waitUntil(seconds: 120) { stopped.load(ordering: .relaxed) },
             "the stop waited for the play the start began")
         #expect(demo.status.running)
 

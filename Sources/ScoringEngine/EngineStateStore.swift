@@ -261,7 +261,7 @@ public struct EngineStateStore: Sendable {
     }
 
     /// `snapshot(_:durability:)`, logged as taken `kind` ("at stop", "at start"), every state
-    /// change paused from the journal's move to the new segment to the last byte copied.
+    /// change paused from the journal's move to the new segment to the snapshot's fsync.
     @discardableResult
     private func snapshot(_ engine: RiskEngine, durability: Durability, kind: String) throws -> SnapshotTaken {
         try durability.withChangesPaused {

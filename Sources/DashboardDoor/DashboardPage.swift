@@ -12,6 +12,7 @@ enum DashboardPage {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Streamify — live fraud scoring</title>
+<link rel="icon" href="data:,">
 <style>
   :root { --low:#2e7d32; --medium:#f9a825; --high:#ef6c00; --critical:#c62828; --bg:#f4f6f8; --card:#fff; --ink:#1c2833; --muted:#5d6d7e; }
   * { box-sizing: border-box; }
@@ -316,11 +317,23 @@ $("token").onchange = () => localStorage.setItem("streamify-token", $("token").v
 $("lookup-card").onsubmit = (event) => { event.preventDefault(); lookup("cards", $("card-id").value.trim()); };
 $("lookup-merchant").onsubmit = (event) => { event.preventDefault(); lookup("merchants", $("merchant-id").value.trim()); };
 
+// One list poll at a time: concurrent polls (the timer's, a button's) may be answered out of
+// order, and a late answer would put back an older list. A poll asked for while one runs
+// follows it; a poll's requests give up after `listPollTimeoutMs`, so a stuck one holds none.
+const listPollTimeoutMs = 10000;
+let listsPolling = false, listsAgain = false;
 async function refreshLists() {
-  try {
-    showAlerts(await api("/api/fraud_alerts?limit=5"));
-    showTransactions(await api("/api/transactions?limit=10"));
-  } catch (error) { /* the daemon may be restarting; the next poll tries again */ }
+  if (listsPolling) { listsAgain = true; return; }
+  listsPolling = true;
+  do {
+    listsAgain = false;
+    try {
+      const signal = AbortSignal.timeout(listPollTimeoutMs);
+      showAlerts(await api("/api/fraud_alerts?limit=5", { signal }));
+      showTransactions(await api("/api/transactions?limit=10", { signal }));
+    } catch (error) { /* the daemon may be restarting; the next poll tries again */ }
+  } while (listsAgain);
+  listsPolling = false;
 }
 
 async function refresh() {

@@ -9,6 +9,7 @@ toasts, console messages and page errors) and saves a screenshot beside the name
 """
 import os
 import sys
+import time
 
 from playwright.sync_api import expect, sync_playwright
 
@@ -35,6 +36,43 @@ def describe_failure(page, console, errors):
     print("console:", console[-20:], "page errors:", errors, sep="\n", file=sys.stderr)
 
 
+# The transaction ids of the alerts the page shows, in order.
+ALERT_IDS = "[...document.querySelectorAll('#alerts .alert')].map((a) => a.dataset.transactionId)"
+
+
+def one_list_poll_at_a_time(page, final):
+    """While a list poll's answer is held back, a button's refresh starts no second poll but
+    follows it; the held answer, made stale, is then shown first and the current list after it,
+    so a late answer never puts back an older list."""
+    held = []
+
+    def hold(route):
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/api/fraud_alerts*", hold)
+    deadline = time.monotonic() + 10
+    while not held:  # the timer's next poll, within two seconds
+        assert time.monotonic() < deadline, "no list poll within 10 s"
+        page.wait_for_timeout(50)
+    page.evaluate(f"""() => {{ window.alertRenders = [];
+        new MutationObserver(() => window.alertRenders.push({ALERT_IDS}))
+        .observe(document.getElementById('alerts'), {{ childList: true }}); }}""")
+    page.click("#btn-stop")  # already stopped: its refresh asks for the lists again
+    # The page's own flag that a poll was asked for while one runs.
+    page.wait_for_function("() => listsAgain === true", timeout=10_000)
+    assert len(held) == 1, "a second list poll began while one was unanswered"
+    held[0].fulfill(status=200, content_type="application/json", body="[]")
+    page.wait_for_function(
+        "(ids) => JSON.stringify(window.alertRenders.at(-1)) === JSON.stringify(ids)", arg=final, timeout=10_000)
+    page.unroute("**/api/fraud_alerts*", hold)
+    renders = page.evaluate("window.alertRenders")
+    assert renders == [[], final], f"the alert lists shown, in order: {renders}"
+    assert page.evaluate(ALERT_IDS) == final
+
+
 def drive(page, errors):
     response = page.goto(URL)
     assert response is not None and response.ok, f"GET {URL} answered {response.status if response else 'nothing'}"
@@ -59,12 +97,17 @@ def drive(page, errors):
     assert analytics(page)["total_transactions"] == stopped["total_transactions"]
 
     # Unchanged, the polled lists stay the same elements through a poll (the alerts are shown
-    # before the transactions are fetched): a click is not lost to a re-render.
+    # before the transactions are fetched): a click is not lost to a re-render. First the page
+    # shows the final alerts: a poll that began before the stop may have shown an older list.
+    final = [alert["transaction_id"] for alert in page.request.get(URL + "api/fraud_alerts?limit=5").json()]
+    page.wait_for_function(
+        f"(ids) => JSON.stringify({ALERT_IDS}) === JSON.stringify(ids)", arg=final, timeout=10_000)
     page.evaluate("document.querySelector('#alerts .alert').dataset.kept = 'yes'")
     for _ in range(2):  # the first may answer a poll that began before the mark
         with page.expect_response(lambda response: "/api/transactions?limit=" in response.url, timeout=10_000):
             pass
     assert page.evaluate("document.querySelector('#alerts .alert').dataset.kept") == "yes", "the alerts were re-rendered"
+    one_list_poll_at_a_time(page, final)
 
     # Label the newest alert as fraud from its button.
     alert = page.locator("#alerts .alert[data-transaction-id]").first

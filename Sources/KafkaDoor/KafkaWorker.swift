@@ -87,13 +87,13 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
     private let breakdowns = BreakdownBuilder()
     private var packBuffer = [UInt8](repeating: 0, count: 64 * 1024)
     private var topicKinds: [UnsafeRawPointer: (kind: TopicKind, name: String, source: UInt64)] = [:]
-    /// Per ledger slot: the highest offset the state had taken in when the partition was
+    /// Per ledger slot: the highest offset the state had taken in, whole, when the partition was
     /// assigned (-1 for none). Messages up to it are not scored again.
     private var appliedThrough: [Int64] = []
-    /// Per ledger slot: the highest offset the local state (journal) held before card states
-    /// were adopted from the changelog; past it, what the state holds is known from the
-    /// changelog alone, which says nothing of messages that were refused.
-    private var journalledThrough: [Int64] = []
+    /// Per ledger slot: the cards whose state was adopted from the changelog as of offsets past
+    /// `appliedThrough`. Their messages up to those offsets are not scored again; what the state
+    /// holds there is known from the changelog alone, which says nothing of refused messages.
+    private var adoptedAhead: [AdoptedCards] = []
     private var lastSlotKey: (UnsafeRawPointer?, Int32) = (nil, -1)
     private var lastSlot = 0
     private var window: AnalyticsWindow
@@ -208,7 +208,7 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
                 key: UnsafeRawBufferPointer(start: m.key, count: m.key_len), topic: topic.name,
                 position: InputPosition(InputPartition(source: topic.source, partition: m.partition), offset: m.offset),
                 slot: slot(rkt: rkt, topic: topic.name, partition: m.partition))
-            if input.slot < appliedThrough.count, input.offset <= appliedThrough[input.slot] {
+            if input.slot < appliedThrough.count, input.offset <= appliedThrough[input.slot] || inAdoptedState(input, kind: topic.kind) {
                 resend(input, kind: topic.kind)
                 continue
             }
@@ -217,6 +217,21 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
             case .labels: processFeedback(input)
             }
         }
+    }
+
+    /// Whether the transaction in `input`, past `appliedThrough`, is in its card's state adopted
+    /// from the changelog.
+    private func inAdoptedState(_ input: InputMessage, kind: TopicKind) -> Bool {
+        let adopted = adoptedAhead[input.slot]
+        guard kind == .transactions, input.offset <= adopted.through,
+            case .success(let inbound) = InboundDecoder.transaction(input.value, arena: arena)
+        else { return false }
+        return adopted.hold(card: cardKey(of: inbound).rawValue, offset: input.offset)
+    }
+
+    /// The fingerprint `inbound`'s card is kept under.
+    private func cardKey(of inbound: InboundTransaction) -> EntityKey {
+        EntityKey(bytes: bytes(of: inbound.message.pointee.card_id), key: scoring.engine.configuration.fingerprintKey)
     }
 
     private func processTransaction(_ input: InputMessage) {
@@ -367,22 +382,24 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
                 return
             }
             // The card's changelog record may be undelivered too. It goes out as of this message's
-            // offset, though the card's state may hold later transactions of the partition: an
-            // instance that adopts it takes the partition as applied through the newest offset
-            // its changelog holds, and the later messages' own records may not be delivered yet.
-            // Stamped with a later offset, a move now would skip those messages (a gap); stamped
-            // with this one, it scores them again (duplicates, as the contract allows).
-            let card = EntityKey(bytes: bytes(of: inbound.message.pointee.card_id), key: scoring.engine.configuration.fingerprintKey)
-            let changelog = changelogRecord(of: card, offset: input.offset, decision: nil)
+            // offset, with this message's decision, though the card's state may hold its later
+            // transactions: an instance that adopts it skips the card's messages up to the offset
+            // it is stamped with, and the later ones' own records (with their decisions) may not
+            // be delivered yet. Stamped with a later offset, a move now would lose their outputs
+            // (a gap); stamped with this one, it scores them again (duplicates, as the contract
+            // allows), and sends this message's outputs again from the decision carried.
+            let changelog = changelogRecord(
+                of: cardKey(of: inbound), offset: input.offset, decision: (assessment, modelVersion))
             _ = produceOutputs(
                 of: inbound, assessment: assessment, modelVersion: modelVersion, for: input,
                 started: SystemClock.monotonicNanoseconds(), changelog: changelog)
         case .refused(let error)?:
             deadLetter(input, error: error, journalled: true)
         case nil:
-            if input.offset > journalledThrough[input.slot], kind == .transactions, let error = refusal(of: input) {
-                // Taken in from the changelog: the message changed no card, so it may have been
-                // refused, and its dead letter lost. Refusals depend on the message alone: ask again.
+            if input.offset > appliedThrough[input.slot], kind == .transactions, let error = refusal(of: input) {
+                // In a card state taken in from the changelog, which says nothing of a message
+                // that changed no card: it may have been refused, and its dead letter lost.
+                // Refusals depend on the message alone: ask again.
                 deadLetter(input, error: error)
             } else {
                 ledger.begin(slot: input.slot, offset: input.offset, outputs: 0)
@@ -764,18 +781,23 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
             let slot = ledger.slot(for: partition)
             if appliedThrough.count <= slot {
                 appliedThrough += repeatElement(-1, count: slot + 1 - appliedThrough.count)
-                journalledThrough += repeatElement(-1, count: slot + 1 - journalledThrough.count)
+                adoptedAhead += repeatElement(AdoptedCards(), count: slot + 1 - adoptedAhead.count)
             }
-            appliedThrough[slot] = scoring.inputs.appliedThrough(InputPartition(name: partition.topic, partition: partition.partition)) ?? -1
-            journalledThrough[slot] = appliedThrough[slot]
+            let input = InputPartition(name: partition.topic, partition: partition.partition)
+            appliedThrough[slot] = scoring.inputs.appliedThrough(input) ?? -1
+            adoptedAhead[slot] = AdoptedCards(scoring.inputs.adoptedAhead(input))
             // Not while leaving the group: nothing more is consumed, and a restore reads a whole
             // changelog partition.
             if changelogTopic != nil, partition.topic == configuration.inputTopic, stop.requested == .none {
                 restore(partition, slot: slot, committed: committed[partition] ?? -1)
             }
-            if appliedThrough[slot] >= 0 {
+            if appliedThrough[slot] >= 0 || adoptedAhead[slot].through >= 0 {
                 logger.info(
-                    "Partition state resumes", metadata: ["partition": "\(partition)", "applied_through": "\(appliedThrough[slot])"])
+                    "Partition state resumes",
+                    metadata: [
+                        "partition": "\(partition)", "applied_through": "\(appliedThrough[slot])",
+                        "adopted_through": "\(adoptedAhead[slot].through)",
+                    ])
             }
         }
         if !partitions.isEmpty { counters.assignments.add(1, ordering: .relaxed) }
@@ -824,19 +846,19 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
 
     /// Reads `partition`'s changelog partition back and takes in every card state newer than
     /// the state here holds, before any of the partition's messages is scored; the messages
-    /// those states include are then skipped (`appliedThrough`), and the decisions at or after
-    /// the `committed` offset kept to send their outputs again.
+    /// those states include are then skipped (`adoptedAhead`: each card's up to the offset its
+    /// state is as of), and the decisions at or after the `committed` offset kept to send their
+    /// outputs again.
     private func restore(_ partition: TopicPartition, slot: Int, committed: Int64) {
         guard let changelog = configuration.effectiveChangelogTopic else { return }
         let started = ContinuousClock.now
         let input = InputPartition(name: partition.topic, partition: partition.partition)
         let local = appliedThrough[slot]
-        var newest = local
         var adopted = 0
         var refused: [String] = []
         // The offset each card was adopted at: a record sent again after a failed delivery can
         // land behind a newer one of the same card, and must not replace it.
-        var adoptedAt: [UInt64: Int64] = [:]
+        var adoptedAt = scoring.inputs.adoptedAhead(input)
         do {
             let records = try KafkaPartitionReader.read(
                 settings: KafkaClientSettings.consumer(configuration, bootstrap: bootstrap), topic: changelog,
@@ -855,21 +877,20 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
                 case .adopted:
                     adopted += 1
                     adoptedAt[record.card.key] = record.offset
-                    newest = max(newest, record.offset)
                 case .otherFingerprintKey:
                     if refused.count < 3 { refused.append("card state fingerprinted under another key: give every instance of the group the same --fingerprint-key-file") }
                 case .journalFailing:
                     if refused.count < 3 { refused.append("the state journal cannot be written") }
                 }
             }
-            appliedThrough[slot] = newest
+            adoptedAhead[slot] = AdoptedCards(scoring.inputs.adoptedAhead(input))
             scoring.commitJournal()
             counters.restoredCards.add(adopted, ordering: .relaxed)
             logger.notice(
                 "Partition state restored from the changelog",
                 metadata: [
                     "partition": "\(partition)", "changelog_records": "\(records)", "cards_adopted": "\(adopted)",
-                    "applied_through": "\(newest)", "took": "\(ContinuousClock.now - started)",
+                    "adopted_through": "\(adoptedAhead[slot].through)", "took": "\(ContinuousClock.now - started)",
                 ])
         } catch {
             logger.error(

@@ -166,7 +166,7 @@ public struct EngineStateStore: Sendable {
             let position = try reader.read(InputPosition.self)
             let outcome = try reader.readFlag() ? try InputOutcome.read(from: &reader) : nil
             engine.adopt(card)
-            inputs.record(position, outcome)
+            inputs.adopt(card.key, at: position, outcome)
         case .install:
             var reader = StateReader(Array(payload))
             guard let model = try reader.readModel() else { throw StateFormatError("an install record without a model") }

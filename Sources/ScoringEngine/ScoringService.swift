@@ -276,11 +276,11 @@ public final class ScoringService: Sendable {
             guard durability.acceptsChanges else { return .journalFailing }
             durability.adopt(card, at: position, outcome: outcome) {
                 engine.adopt(card)
-                inputs.record(position, outcome)
+                inputs.adopt(card.key, at: position, outcome)
             }
         } else {
             engine.adopt(card)
-            inputs.record(position, outcome)
+            inputs.adopt(card.key, at: position, outcome)
         }
         return .adopted
     }

@@ -137,6 +137,13 @@ extension KafkaClusterTests {
             #expect(statistics.resent == undelivered)
 
             try Self.expectSameScores(as: expected, in: cluster, configuration: configuration, input: input)
+            // A card's record written again while outputs are resent carries the decision too: the
+            // instance the partition moves to next can then send those outputs again as well.
+            let changelog = try TestTopics.readAll(bootstrap: cluster.bootstrapServers, topic: "sales.changelog", partitions: 1)
+            let withoutDecision = try changelog.filter { record in
+                try record.value.withUnsafeBytes { try CardChangelogRecord.decode($0) }.decision == nil
+            }
+            #expect(withoutDecision.isEmpty, "\(withoutDecision.count) of \(changelog.count) changelog records carry no decision")
             #expect(secondService.engine.cardsTracked == referenceEngine.cardsTracked)
             #expect(secondService.engine.learner.updateCount == referenceEngine.learner.updateCount)
             #expect(secondService.inputs.appliedThrough(InputPartition(name: "sales", partition: 0)) == Int64(input.records.count - 1))
@@ -171,6 +178,32 @@ extension KafkaClusterTests {
             let accounting = try Accounting.read(bootstrap: cluster.bootstrapServers, configuration: configuration, partitions: 1)
             #expect(Set(accounting.scores.map(\.breakdown.transactionID)) == input.validIDs)
             #expect(accounting.deadLetters.isEmpty)
+        }
+
+        /// A card state adopted from the changelog covers that card's messages alone, after a
+        /// restart as before it: the ledger keeps it per card, in the journal and in a snapshot.
+        @Test(arguments: Restart.allCases)
+        func adoptedCardsSurviveARestart(restart: Restart) throws {
+            let directory = try makeDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let sales = InputPartition(name: "sales", partition: 0)
+            let (first, _) = try Self.open(directory)
+            let card = EntityKey("card-x", key: first.engine.configuration.fingerprintKey)
+            var state = CardState(key: card.rawValue, firstSeen: 1_000)
+            state.transactionCount = 4
+            let adoption = Array("card-x".utf8).withUnsafeBytes { cardID in
+                first.adopt(state, cardID: cardID, at: InputPosition(sales, offset: 7), outcome: nil)
+            }
+            #expect(adoption == .adopted)
+            #expect(first.commitJournal())
+            if restart == .fromSnapshot {
+                let store = try EngineStateStore(directory: directory.path, logger: Logger(label: "compact"))
+                try store.compact(durability: try #require(first.durability))
+            }
+            let (second, _) = try Self.open(directory)
+            #expect(second.inputs.appliedThrough(sales) == -1, "no other card's message is taken as applied")
+            #expect(second.inputs.adoptedAhead(sales) == [card.rawValue: 7])
+            #expect(second.engine.cards.snapshot(card)?.transactionCount == 4)
         }
 
         private func makeDirectory() throws -> URL {

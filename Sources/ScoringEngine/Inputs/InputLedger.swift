@@ -11,17 +11,33 @@ import Synchronization
 /// state already) and sends the outputs of those still `undelivered` again from the outcome
 /// kept here: state changes exactly once, outputs at least once.
 ///
+/// A card state adopted from another instance's changelog holds that card's messages up to the
+/// offset it is as of, and no other card's: it is kept per card (`adoptedAhead`) while that offset
+/// is past `appliedThrough`, and a message there is in the state only if its card was adopted as
+/// of its offset or later. (Taking the partition as applied through the newest adopted offset
+/// would skip, for good, a message whose own card's record never reached the changelog.)
+///
 /// Bounded by the door: an outcome stays only until the door reports its partition `delivered`
 /// past it, which it does at every offset commit, so the ledger holds at most the outputs in
 /// flight (librdkafka's producer queue) plus one commit interval's worth.
 public final class InputLedger: Sendable {
     private struct Partition {
-        var appliedThrough: Int64
+        /// Every message at or below it is in the state; -1 before the first.
+        var appliedThrough: Int64 = -1
         var undelivered: [Int64: InputOutcome] = [:]
+        /// Adopted cards (by key) whose state is as of an offset past `appliedThrough`, with it.
+        var adoptedAhead: [UInt64: Int64] = [:]
 
         mutating func record(_ offset: Int64, _ outcome: InputOutcome?) {
             appliedThrough = max(appliedThrough, offset)
             if let outcome { undelivered[offset] = outcome }
+            if !adoptedAhead.isEmpty { adoptedAhead = adoptedAhead.filter { $0.value > appliedThrough } }
+        }
+
+        mutating func adopt(_ card: UInt64, at offset: Int64, _ outcome: InputOutcome?) {
+            if let outcome { undelivered[offset] = outcome }
+            guard offset > appliedThrough else { return }
+            adoptedAhead[card] = max(adoptedAhead[card] ?? offset, offset)
         }
     }
 
@@ -33,6 +49,12 @@ public final class InputLedger: Sendable {
     /// The highest offset of `input` the state has taken in; nil if none.
     public func appliedThrough(_ input: InputPartition) -> Int64? {
         partitions.withLock { $0[input]?.appliedThrough }
+    }
+
+    /// The cards of `input` adopted as of offsets past `appliedThrough`, by key, with that offset:
+    /// a message there is in the state if and only if its card is here, at its offset or later.
+    public func adoptedAhead(_ input: InputPartition) -> [UInt64: Int64] {
+        partitions.withLock { $0[input]?.adoptedAhead ?? [:] }
     }
 
     /// The outcome kept for the message at `position`, if its outputs may not have been delivered.
@@ -55,7 +77,15 @@ public final class InputLedger: Sendable {
     /// outputs are delivered (nil when it has none of its own, a label for example).
     func record(_ position: InputPosition, _ outcome: InputOutcome?) {
         partitions.withLock { partitions in
-            partitions[position.input, default: Partition(appliedThrough: position.offset)].record(position.offset, outcome)
+            partitions[position.input, default: Partition()].record(position.offset, outcome)
+        }
+    }
+
+    /// Notes that the state of the card keyed `card` was adopted as of the message at `position`,
+    /// with that message's outcome to keep until its outputs are delivered.
+    func adopt(_ card: UInt64, at position: InputPosition, _ outcome: InputOutcome?) {
+        partitions.withLock { partitions in
+            partitions[position.input, default: Partition()].adopt(card, at: position.offset, outcome)
         }
     }
 
@@ -67,8 +97,9 @@ public final class InputLedger: Sendable {
         }
     }
 
-    /// Writes the ledger (for a snapshot), partitions and offsets in order so equal ledgers
-    /// write equal bytes.
+    /// Writes the ledger (for a snapshot), partitions, offsets and cards in order so equal ledgers
+    /// write equal bytes. The adopted cards follow all partitions: a build that reads no further
+    /// than the partitions still reads the rest.
     func write(to writer: inout StateWriter) {
         let entries = partitions.withLock { $0.sorted { ($0.key.source, $0.key.partition) < ($1.key.source, $1.key.partition) } }
         writer.write(UInt64(entries.count))
@@ -81,9 +112,17 @@ public final class InputLedger: Sendable {
                 outcome.write(to: &writer)
             }
         }
+        writer.write(UInt64(entries.reduce(0) { $0 + $1.value.adoptedAhead.count }))
+        for (input, partition) in entries {
+            for (card, offset) in partition.adoptedAhead.sorted(by: { $0.key < $1.key }) {
+                writer.write(input)
+                writer.write(card)
+                writer.write(offset)
+            }
+        }
     }
 
-    /// Replaces the ledger with what `write(to:)` wrote.
+    /// Replaces the ledger with what `write(to:)` wrote (or a build before adopted cards were kept).
     func restore(from reader: inout StateReader) throws(StateFormatError) {
         var restored: [InputPartition: Partition] = [:]
         let count = try reader.read(UInt64.self)
@@ -96,6 +135,14 @@ public final class InputLedger: Sendable {
                 partition.undelivered[offset] = try InputOutcome.read(from: &reader)
             }
             restored[input] = partition
+        }
+        if reader.remaining > 0 {
+            let adopted = try reader.read(UInt64.self)
+            for _ in 0..<adopted {
+                let input = try reader.read(InputPartition.self)
+                let card = try reader.read(UInt64.self)
+                restored[input, default: Partition()].adoptedAhead[card] = try reader.read(Int64.self)
+            }
         }
         partitions.withLock { $0 = restored }
     }

@@ -32,11 +32,20 @@ public enum WarehouseSchema {
 
     /// The statements that create the warehouse where it is missing.
     static var statements: [String] {
+        tables.map { "CREATE TABLE IF NOT EXISTS \($0.name) (\($0.columns))" } + indexes + viewStatements + ["PRAGMA user_version = \(version)"]
+    }
+
+    /// Each table's name and columns. The ids of the tables the lake export follows are
+    /// AUTOINCREMENT: SQLite otherwise gives a new row the highest id left plus one, so after
+    /// retention deleted the newest rows, ids at or below the lake's cursor came again and those
+    /// rows were never exported.
+    static var tables: [(name: String, columns: String)] {
         let factorDefinitions = factorColumns.map { "\($0) REAL NOT NULL" }.joined(separator: ", ")
         return [
-            """
-            CREATE TABLE IF NOT EXISTS raw_transactions (
-                id INTEGER PRIMARY KEY,
+            (
+                "raw_transactions",
+                """
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
                 transaction_id TEXT NOT NULL, card_id TEXT NOT NULL, merchant_id TEXT NOT NULL,
                 amount REAL NOT NULL, amount_minor INTEGER NOT NULL, currency TEXT NOT NULL,
                 event_time TEXT NOT NULL, event_time_ms INTEGER NOT NULL,
@@ -44,81 +53,102 @@ public enum WarehouseSchema {
                 category TEXT, payment_method TEXT, channel INTEGER NOT NULL,
                 risk_score REAL NOT NULL, risk_level TEXT NOT NULL, model_version TEXT NOT NULL,
                 \(factorDefinitions), factors TEXT NOT NULL, features TEXT NOT NULL, archived_at_ms INTEGER NOT NULL
-            )
-            """,
-            """
-            CREATE TABLE IF NOT EXISTS fraud_alerts (
-                alert_id INTEGER PRIMARY KEY,
+                """
+            ),
+            (
+                "fraud_alerts",
+                """
+                alert_id INTEGER PRIMARY KEY AUTOINCREMENT,
                 transaction_id TEXT NOT NULL, card_id TEXT NOT NULL, merchant_id TEXT NOT NULL,
                 amount REAL NOT NULL, category TEXT, country TEXT,
                 event_time TEXT NOT NULL, event_time_ms INTEGER NOT NULL,
                 risk_score REAL NOT NULL, risk_level TEXT NOT NULL, model_version TEXT NOT NULL,
                 reasons TEXT NOT NULL, \(factorDefinitions), factors TEXT NOT NULL, archived_at_ms INTEGER NOT NULL
-            )
-            """,
-            """
-            CREATE TABLE IF NOT EXISTS labels (
-                id INTEGER PRIMARY KEY,
+                """
+            ),
+            (
+                "labels",
+                """
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
                 transaction_id TEXT NOT NULL, card_id TEXT NOT NULL, merchant_id TEXT NOT NULL,
                 label TEXT NOT NULL, amount_minor INTEGER NOT NULL,
                 event_time_ms INTEGER NOT NULL, reported_time_ms INTEGER NOT NULL, disposition TEXT NOT NULL
-            )
-            """,
-            """
-            CREATE TABLE IF NOT EXISTS analytics_results (
+                """
+            ),
+            (
+                "analytics_results",
+                """
                 window_start_ms INTEGER NOT NULL, window_end_ms INTEGER NOT NULL, category TEXT NOT NULL,
                 transaction_count INTEGER NOT NULL, total_revenue REAL NOT NULL, alert_count INTEGER NOT NULL,
                 score_sum REAL NOT NULL, max_score REAL NOT NULL,
                 PRIMARY KEY (window_start_ms, category)
-            )
-            """,
-            """
-            CREATE TABLE IF NOT EXISTS kpi_metrics (
+                """
+            ),
+            (
+                "kpi_metrics",
+                """
                 id INTEGER PRIMARY KEY, metric_name TEXT NOT NULL, metric_value REAL NOT NULL,
                 recorded_at_ms INTEGER NOT NULL, details TEXT
-            )
-            """,
-            """
-            CREATE TABLE IF NOT EXISTS archive_cursor (
+                """
+            ),
+            (
+                "archive_cursor",
+                """
                 log_directory TEXT PRIMARY KEY, segment INTEGER NOT NULL, offset INTEGER NOT NULL,
                 decisions INTEGER NOT NULL, labels INTEGER NOT NULL, dropped_bytes INTEGER NOT NULL
-            )
-            """,
-            "CREATE TABLE IF NOT EXISTS lake_cursor (table_name TEXT PRIMARY KEY, last_id INTEGER NOT NULL)",
-            "CREATE INDEX IF NOT EXISTS raw_transactions_card ON raw_transactions (card_id, event_time_ms)",
-            "CREATE INDEX IF NOT EXISTS raw_transactions_merchant ON raw_transactions (merchant_id, event_time_ms)",
-            "CREATE INDEX IF NOT EXISTS raw_transactions_time ON raw_transactions (event_time_ms)",
-            "CREATE INDEX IF NOT EXISTS raw_transactions_transaction ON raw_transactions (transaction_id)",
-            "CREATE INDEX IF NOT EXISTS fraud_alerts_card ON fraud_alerts (card_id, event_time_ms)",
-            "CREATE INDEX IF NOT EXISTS fraud_alerts_merchant ON fraud_alerts (merchant_id, event_time_ms)",
-            "CREATE INDEX IF NOT EXISTS fraud_alerts_time ON fraud_alerts (event_time_ms)",
-            "CREATE INDEX IF NOT EXISTS fraud_alerts_level ON fraud_alerts (risk_level, event_time_ms)",
-            "CREATE INDEX IF NOT EXISTS labels_transaction ON labels (transaction_id)",
-            "CREATE INDEX IF NOT EXISTS labels_card ON labels (card_id, event_time_ms)",
+                """
+            ),
+            ("lake_cursor", "table_name TEXT PRIMARY KEY, last_id INTEGER NOT NULL"),
+        ]
+    }
+
+    /// The indexes: by card, by merchant, by time and by level.
+    static let indexes = [
+        "CREATE INDEX IF NOT EXISTS raw_transactions_card ON raw_transactions (card_id, event_time_ms)",
+        "CREATE INDEX IF NOT EXISTS raw_transactions_merchant ON raw_transactions (merchant_id, event_time_ms)",
+        "CREATE INDEX IF NOT EXISTS raw_transactions_time ON raw_transactions (event_time_ms)",
+        "CREATE INDEX IF NOT EXISTS raw_transactions_transaction ON raw_transactions (transaction_id)",
+        "CREATE INDEX IF NOT EXISTS fraud_alerts_card ON fraud_alerts (card_id, event_time_ms)",
+        "CREATE INDEX IF NOT EXISTS fraud_alerts_merchant ON fraud_alerts (merchant_id, event_time_ms)",
+        "CREATE INDEX IF NOT EXISTS fraud_alerts_time ON fraud_alerts (event_time_ms)",
+        "CREATE INDEX IF NOT EXISTS fraud_alerts_level ON fraud_alerts (risk_level, event_time_ms)",
+        "CREATE INDEX IF NOT EXISTS labels_transaction ON labels (transaction_id)",
+        "CREATE INDEX IF NOT EXISTS labels_card ON labels (card_id, event_time_ms)",
+    ]
+
+    /// Each view's name and query.
+    static let views: [(name: String, query: String)] = [
+        (
+            "daily_sales_summary",
             """
-            CREATE VIEW IF NOT EXISTS daily_sales_summary AS
             SELECT substr(event_time, 1, 10) AS day, COUNT(*) AS transactions, SUM(amount) AS revenue,
                    AVG(amount) AS avg_transaction, COUNT(DISTINCT card_id) AS cards,
                    SUM(risk_level <> 'low') AS alerts, AVG(risk_score) AS avg_score
             FROM raw_transactions GROUP BY day
-            """,
             """
-            CREATE VIEW IF NOT EXISTS fraud_analysis AS
+        ),
+        (
+            "fraud_analysis",
+            """
             SELECT substr(event_time, 1, 10) AS day, risk_level, COUNT(*) AS alerts, AVG(risk_score) AS avg_score,
                    SUM(amount) AS amount_at_risk, COUNT(DISTINCT card_id) AS cards,
                    COUNT(DISTINCT merchant_id) AS merchants
             FROM fraud_alerts GROUP BY day, risk_level
-            """,
             """
-            CREATE VIEW IF NOT EXISTS product_performance AS
+        ),
+        (
+            "product_performance",
+            """
             SELECT COALESCE(NULLIF(category, ''), 'unknown') AS category, COUNT(*) AS transactions,
                    SUM(amount) AS revenue, AVG(amount) AS avg_transaction,
                    SUM(risk_level <> 'low') AS alerts, AVG(risk_level <> 'low') AS alert_rate
             FROM raw_transactions GROUP BY 1
-            """,
-            "PRAGMA user_version = \(version)",
-        ]
-    }
+            """
+        ),
+    ]
+
+    /// The statements that create the views where they are missing.
+    static var viewStatements: [String] { views.map { "CREATE VIEW IF NOT EXISTS \($0.name) AS \($0.query)" } }
 
     /// The warehouse at `path`, which must exist (the jobs never create an empty one), with
     /// what is missing of this schema created.
@@ -140,7 +170,43 @@ public enum WarehouseSchema {
         try database.transaction {
             for statement in statements { try database.execute(statement) }
             try addMissingColumns(in: database)
+            try addAutoincrement(in: database)
         }
+    }
+
+    /// Rebuilds with AUTOINCREMENT ids each table the lake export follows that an earlier build
+    /// made without (see `tables`), its rows and ids kept; its next id comes after both its
+    /// highest and the lake's cursor, whatever retention deleted before. The views name the
+    /// table, so they are made again around it. An earlier build still reads and writes it.
+    private static func addAutoincrement(in database: SQLiteDatabase) throws {
+        let rebuilding = LakeExport.tables.filter { table, _ in
+            let sql = (try? database.rows("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(table)]))?
+                .first?.first?.text ?? ""
+            return !sql.uppercased().contains("AUTOINCREMENT")
+        }
+        guard !rebuilding.isEmpty else { return }
+        for view in views { try database.execute("DROP VIEW IF EXISTS \(view.name)") }
+        for (table, idColumn) in rebuilding {
+            let rebuilt = "\(table)_autoincrement"
+            guard let definition = tables.first(where: { $0.name == table }) else { continue }
+            try database.execute("CREATE TABLE \(rebuilt) (\(definition.columns))")
+            let wanted = Set(try columnNames(of: rebuilt, in: database))
+            let copied = try columnNames(of: table, in: database).filter(wanted.contains).joined(separator: ", ")
+            try database.execute("INSERT INTO \(rebuilt) (\(copied)) SELECT \(copied) FROM \(table) ORDER BY \(idColumn)")
+            let highest = try database.rows("SELECT MAX(\(idColumn)) FROM \(table)").first?.first?.integer ?? 0
+            let exported = try database.rows("SELECT last_id FROM lake_cursor WHERE table_name = ?", [.text(table)])
+                .first?.first?.integer ?? 0
+            try database.execute("DROP TABLE \(table)")
+            try database.execute("ALTER TABLE \(rebuilt) RENAME TO \(table)")
+            try database.prepare("DELETE FROM sqlite_sequence WHERE name IN (?, ?)").run([.text(table), .text(rebuilt)])
+            try database.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)").run([.text(table), .integer(max(highest, exported))])
+        }
+        for statement in indexes + viewStatements { try database.execute(statement) }
+    }
+
+    /// The columns of `table`, in order.
+    private static func columnNames(of table: String, in database: SQLiteDatabase) throws -> [String] {
+        try database.rows("PRAGMA table_info(\(table))").compactMap { $0[1].text }
     }
 
     /// Columns a warehouse made by an earlier build may lack: a factor added since (its score
@@ -156,9 +222,7 @@ public enum WarehouseSchema {
     private static func addMissingColumns(in database: SQLiteDatabase) throws {
         var present: [String: Set<String>] = [:]
         for (table, column, type) in addableColumns {
-            if present[table] == nil {
-                present[table] = Set(try database.rows("PRAGMA table_info(\(table))").compactMap { $0[1].text })
-            }
+            if present[table] == nil { present[table] = Set(try columnNames(of: table, in: database)) }
             guard !present[table]!.contains(column) else { continue }
             try database.execute("ALTER TABLE \(table) ADD COLUMN \(column) \(type)")
             present[table]!.insert(column)

@@ -222,11 +222,10 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
     /// Whether the transaction in `input`, past `appliedThrough`, is in its card's state adopted
     /// from the changelog.
     private func inAdoptedState(_ input: InputMessage, kind: TopicKind) -> Bool {
-        let adopted = adoptedAhead[input.slot]
-        guard kind == .transactions, input.offset <= adopted.through,
+        guard kind == .transactions, input.offset <= adoptedAhead[input.slot].through,
             case .success(let inbound) = InboundDecoder.transaction(input.value, arena: arena)
         else { return false }
-        return adopted.hold(card: cardKey(of: inbound).rawValue, offset: input.offset)
+        return adoptedAhead[input.slot].hold(card: cardKey(of: inbound).rawValue, offset: input.offset)
     }
 
     /// The fingerprint `inbound`'s card is kept under.
@@ -386,8 +385,9 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
             // transactions: an instance that adopts it skips the card's messages up to the offset
             // it is stamped with, and the later ones' own records (with their decisions) may not
             // be delivered yet. Stamped with a later offset, a move now would lose their outputs
-            // (a gap); stamped with this one, it scores them again (duplicates, as the contract
-            // allows), and sends this message's outputs again from the decision carried.
+            // (a gap); stamped with this one, it scores them again (their outputs again, and, if
+            // this record is the card's newest it reads, their state changes twice: docs/kafka.md),
+            // and sends this message's outputs again from the decision carried.
             let changelog = changelogRecord(
                 of: cardKey(of: inbound), offset: input.offset, decision: (assessment, modelVersion))
             _ = produceOutputs(
@@ -859,6 +859,12 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
         // The offset each card was adopted at: a record sent again after a failed delivery can
         // land behind a newer one of the same card, and must not replace it.
         var adoptedAt = scoring.inputs.adoptedAhead(input)
+        // Whether the read ends or fails part way, the cards adopted so far are in the state:
+        // their messages are skipped from now on, as after a restart, and journalled now.
+        defer {
+            adoptedAhead[slot] = AdoptedCards(scoring.inputs.adoptedAhead(input))
+            scoring.commitJournal()
+        }
         do {
             let records = try KafkaPartitionReader.read(
                 settings: KafkaClientSettings.consumer(configuration, bootstrap: bootstrap), topic: changelog,
@@ -883,19 +889,21 @@ final class KafkaWorker: RebalanceHandler, @unchecked Sendable {
                     if refused.count < 3 { refused.append("the state journal cannot be written") }
                 }
             }
-            adoptedAhead[slot] = AdoptedCards(scoring.inputs.adoptedAhead(input))
-            scoring.commitJournal()
             counters.restoredCards.add(adopted, ordering: .relaxed)
             logger.notice(
                 "Partition state restored from the changelog",
                 metadata: [
                     "partition": "\(partition)", "changelog_records": "\(records)", "cards_adopted": "\(adopted)",
-                    "adopted_through": "\(adoptedAhead[slot].through)", "took": "\(ContinuousClock.now - started)",
+                    "adopted_through": "\(adoptedAt.values.max() ?? -1)", "took": "\(ContinuousClock.now - started)",
                 ])
         } catch {
+            counters.restoredCards.add(adopted, ordering: .relaxed)
             logger.error(
                 "Changelog partition unreadable: this partition's cards are scored without the history kept there",
-                metadata: ["changelog": "\(changelog)", "partition": "\(partition.partition)", "error": "\(error)"])
+                metadata: [
+                    "changelog": "\(changelog)", "partition": "\(partition.partition)", "error": "\(error)",
+                    "cards_adopted_before": "\(adopted)",
+                ])
         }
         if !refused.isEmpty {
             logger.error("Changelog records not taken in", metadata: ["partition": "\(partition)", "reasons": "\(refused)"])

@@ -19,25 +19,38 @@ import Synchronization
 ///
 /// Bounded by the door: an outcome stays only until the door reports its partition `delivered`
 /// past it, which it does at every offset commit, so the ledger holds at most the outputs in
-/// flight (librdkafka's producer queue) plus one commit interval's worth.
+/// flight (librdkafka's producer queue) plus one commit interval's worth. Adopted cards stay
+/// until the partition's next message at or past their offset is taken in: at most one entry
+/// per card a restore adopted, kept while the partition is idle or after it moved away again.
 public final class InputLedger: Sendable {
     private struct Partition {
         /// Every message at or below it is in the state; -1 before the first.
         var appliedThrough: Int64 = -1
         var undelivered: [Int64: InputOutcome] = [:]
         /// Adopted cards (by key) whose state is as of an offset past `appliedThrough`, with it.
-        var adoptedAhead: [UInt64: Int64] = [:]
+        private(set) var adoptedAhead: [UInt64: Int64] = [:]
+        /// The lowest offset in `adoptedAhead` (`.max` when empty): until `appliedThrough`
+        /// reaches it, taking a message in drops nothing, and costs nothing more.
+        private var lowestAhead = Int64.max
+
+        init(appliedThrough: Int64 = -1) {
+            self.appliedThrough = appliedThrough
+        }
 
         mutating func record(_ offset: Int64, _ outcome: InputOutcome?) {
             appliedThrough = max(appliedThrough, offset)
             if let outcome { undelivered[offset] = outcome }
-            if !adoptedAhead.isEmpty { adoptedAhead = adoptedAhead.filter { $0.value > appliedThrough } }
+            guard appliedThrough >= lowestAhead else { return }
+            adoptedAhead = adoptedAhead.filter { $0.value > appliedThrough }
+            lowestAhead = adoptedAhead.values.min() ?? .max
         }
 
         mutating func adopt(_ card: UInt64, at offset: Int64, _ outcome: InputOutcome?) {
             if let outcome { undelivered[offset] = outcome }
             guard offset > appliedThrough else { return }
-            adoptedAhead[card] = max(adoptedAhead[card] ?? offset, offset)
+            let through = max(adoptedAhead[card] ?? offset, offset)
+            adoptedAhead[card] = through
+            lowestAhead = min(lowestAhead, through)
         }
     }
 
@@ -46,7 +59,8 @@ public final class InputLedger: Sendable {
     /// An empty ledger.
     public init() {}
 
-    /// The highest offset of `input` the state has taken in; nil if none.
+    /// The highest offset of `input` up to which the state has taken in every message; nil if
+    /// none was ever taken in, -1 if only adopted cards were.
     public func appliedThrough(_ input: InputPartition) -> Int64? {
         partitions.withLock { $0[input]?.appliedThrough }
     }
@@ -141,7 +155,7 @@ public final class InputLedger: Sendable {
             for _ in 0..<adopted {
                 let input = try reader.read(InputPartition.self)
                 let card = try reader.read(UInt64.self)
-                restored[input, default: Partition()].adoptedAhead[card] = try reader.read(Int64.self)
+                restored[input, default: Partition()].adopt(card, at: try reader.read(Int64.self), nil)
             }
         }
         partitions.withLock { $0 = restored }

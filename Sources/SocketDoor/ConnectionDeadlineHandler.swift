@@ -1,4 +1,5 @@
 import NIOCore
+import NIOTLS
 
 /// What `ConnectionDeadlineHandler` tells the handlers after it when a partly received frame
 /// pushes the bytes held across connections past `--max-buffered-input`.
@@ -12,6 +13,9 @@ enum ConnectionTimeout: Sendable, Equatable {
     /// A frame was started and not completed within the frame timeout (a trickle, or a client
     /// parked one byte short).
     case frameIncomplete
+    /// The TLS handshake was not completed within the frame timeout from the connection's start
+    /// (a client that never began it, or stalled inside it).
+    case handshakeIncomplete
 }
 
 /// Times a connection's input: closes the door on silent connections and on frames that never
@@ -28,6 +32,10 @@ enum ConnectionTimeout: Sendable, Equatable {
 /// that finds reads held restarts it, so a slow reader that pipelines is never closed as a
 /// trickle. The idle clock runs on: a client that neither sends nor reads for the idle timeout
 /// is closed, whether or not it left a frame unfinished.
+///
+/// Over TLS it sits after the TLS handler, which passes nothing on until its handshake is done:
+/// the handshake is timed as a frame, from the connection's start to `handshakeCompleted`, so a
+/// client cannot hold a connection for the idle timeout by never finishing it.
 final class ConnectionDeadlineHandler: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -56,18 +64,24 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler {
     private var tracker: FrameBoundaryTracker
     private var lastInput = NIODeadline.now()
     private var frameStarted: NIODeadline?
+    /// Whether a TLS handshake is timed (the connection is TLS), and from when, until it completes.
+    private var handshakeStarted: NIODeadline?
+    private let timesHandshake: Bool
     private var check: Scheduled<Void>?
     /// Whether a `read` has passed through since the last read burst ended: the daemon wants input.
     private var reading = true
 
-    init(timeouts: Timeouts, maximumFrameLength: Int, inputBudget: ByteBudget? = nil) {
+    /// `timesHandshake`: the connection is TLS, and its handshake is timed by `timeouts.frame`.
+    init(timeouts: Timeouts, maximumFrameLength: Int, inputBudget: ByteBudget? = nil, timesHandshake: Bool = false) {
         self.timeouts = timeouts
+        self.timesHandshake = timesHandshake
         self.tracker = FrameBoundaryTracker(maximumFrameLength: maximumFrameLength)
         self.inputBudget = inputBudget
     }
 
     func channelActive(context: ChannelHandlerContext) {
         lastInput = .now()
+        if timesHandshake { handshakeStarted = lastInput }
         scheduleCheck(context: context)
         context.fireChannelActive()
     }
@@ -106,6 +120,11 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler {
         }
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case TLSUserEvent.handshakeCompleted = event { handshakeStarted = nil }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func channelReadComplete(context: ChannelHandlerContext) {
         reading = false
         context.fireChannelReadComplete()
@@ -130,6 +149,10 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler {
         let now = NIODeadline.now()
         // Reads held back: the frame cannot finish, so its clock starts again from now.
         if !reading, frameStarted != nil { frameStarted = now }
+        if let limit = timeouts.frame, let started = handshakeStarted, now - started >= limit {
+            context.fireUserInboundEventTriggered(ConnectionTimeout.handshakeIncomplete)
+            return
+        }
         if let limit = timeouts.frame, let started = frameStarted, now - started >= limit {
             context.fireUserInboundEventTriggered(ConnectionTimeout.frameIncomplete)
             return

@@ -7,6 +7,7 @@ public final class ConnectionMetrics: Sendable {
     private let refused = Counter(label: "streamify_connections_refused_total", dimensions: [("reason", "max_connections")])
     private let idleClosed = Counter(label: "streamify_connections_timed_out_total", dimensions: [("reason", "idle")])
     private let frameClosed = Counter(label: "streamify_connections_timed_out_total", dimensions: [("reason", "frame_incomplete")])
+    private let handshakeClosed = Counter(label: "streamify_connections_timed_out_total", dimensions: [("reason", "tls_handshake")])
     private let metricsRequestClosed = Counter(
         label: "streamify_connections_timed_out_total", dimensions: [("reason", "metrics_request")])
 
@@ -53,6 +54,7 @@ public final class ConnectionMetrics: Sendable {
         switch timeout {
         case .idle: idleClosed.increment()
         case .frameIncomplete: frameClosed.increment()
+        case .handshakeIncomplete: handshakeClosed.increment()
         }
     }
 }

@@ -320,6 +320,13 @@ final class ScoringHandler: ChannelDuplexHandler {
                 }
             case .idle:
                 logger.debug("closing idle connection")
+            case .handshakeIncomplete:
+                // Nothing to answer, and nothing to wait for: the TLS handler holds writes until
+                // a handshake that is not coming.
+                logger.debug("closing connection: the TLS handshake was not completed in time")
+                lifecycle = .closing
+                context.close(promise: nil)
+                return
             }
         case .inputBudgetExceeded:
             logger.debug("closing connection: partly received frames exceed --max-buffered-input")

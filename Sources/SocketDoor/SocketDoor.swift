@@ -286,7 +286,9 @@ public final class SocketDoor: Service, Sendable {
                     }
                     let handlers: [any ChannelHandler] = [
                         // First, so it sees every read that no handler after it holds back.
-                        ConnectionDeadlineHandler(timeouts: timeouts, maximumFrameLength: maximumFrameLength, inputBudget: inputBudget),
+                        ConnectionDeadlineHandler(
+                            timeouts: timeouts, maximumFrameLength: maximumFrameLength, inputBudget: inputBudget,
+                            timesHandshake: tls != nil),
                         BackPressureHandler(),
                         ByteToMessageHandler(FrameDecoder(maximumFrameLength: maximumFrameLength)),
                         ScoringHandler(

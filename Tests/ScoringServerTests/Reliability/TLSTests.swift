@@ -133,6 +133,36 @@ struct TLSTests {
         #expect(daemon.terminate() == 0)
     }
 
+    @Test(
+        "a TLS handshake not completed within --frame-timeout is closed, though the idle timeout is long; a whole one scores",
+        .enabled(if: hasTools, "needs /usr/bin/openssl and /usr/bin/python3"))
+    func handshakeTimeout() throws {
+        let certificates = try Certificates()
+        defer { try? FileManager.default.removeItem(at: certificates.directory) }
+        let daemon = try DaemonProcess.start(
+            arguments: certificates.serverArguments + ["--frame-timeout", "400ms", "--idle-timeout", "10m", "--metrics", "127.0.0.1:0"])
+        let started = Date()
+        // One that never starts its handshake, and one parked inside its ClientHello: a TLS
+        // record header announcing 512 bytes, and 10 of them.
+        let silent = try RawConnection(tcpPort: daemon.tcpPort, timeoutSeconds: 10)
+        let parked = try RawConnection(tcpPort: daemon.tcpPort, timeoutSeconds: 10)
+        try parked.send([0x16, 0x03, 0x01, 0x02, 0x00] + [UInt8](repeating: 0x01, count: 10))
+        #expect(silent.isClosedByPeer())
+        #expect(parked.isClosedByPeer())
+        #expect(Date().timeIntervalSince(started) < 5, "closed within a few frame timeouts, not the idle timeout")
+        let metricsPort = try #require(daemon.metricsPort)
+        #expect(try waitForMetric("streamify_connections_timed_out_total{reason=\"tls_handshake\"}", port: metricsPort) { $0 == 2 })
+
+        // A whole handshake, then silence for three frame timeouts (less than the idle timeout)
+        // before the first request: the handshake's clock stopped when it completed.
+        let answers = try PythonFrameClient.call(
+            connect: Self.tlsConnect + "\nimport time\ntime.sleep(1.2)",
+            arguments: ["127.0.0.1", "\(daemon.tcpPort)", certificates.path("ca.pem")],
+            requests: [Request(requestID: 1, body: .score(Fixtures.transaction(1, card: "tls-card")))])
+        #expect(Fixtures.breakdown(answers.first) != nil)
+        #expect(daemon.terminate() == 0)
+    }
+
     @Test("--tcp beyond loopback without TLS is refused at start unless --allow-insecure-tcp")
     func beyondLoopbackNeedsTLS() throws {
         let refused = try DaemonProcess(exactArguments: ["--unix", "off", "--tcp", "0.0.0.0:0"])

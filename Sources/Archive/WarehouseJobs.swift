@@ -30,7 +30,10 @@ public struct WarehouseJobs {
         public var alerts: Int
         public var archivedDecisions: Int
         public var archivedLabels: Int
+        /// Bytes of decision log the archive could not read, in all.
         public var droppedBytes: Int
+        /// Of those, the bytes dropped since the previous health check (all of them at the first).
+        public var droppedSinceLastCheck: Int
         public var backlogBytes: Int?
         /// Wall-clock ms since the last row reached the warehouse; nil when empty.
         public var sinceLastArchiveMs: Int64?
@@ -39,14 +42,17 @@ public struct WarehouseJobs {
     }
 
     /// Checks the warehouse: readable, of this schema, with a decision log not too far behind
-    /// (`maximumBacklogBytes`) and rows arriving within `maximumSilenceMs` when given.
+    /// (`maximumBacklogBytes`), rows arriving within `maximumSilenceMs` when given, and no log
+    /// bytes dropped since the previous check. Records the bytes dropped in all in `kpi_metrics`
+    /// (`archive_dropped_bytes`), so a loss fails one check, not every check after it: a check
+    /// that failed for good would hold back the export and retention behind it for good.
     public func health(logDirectory: String?, maximumBacklogBytes: Int, maximumSilenceMs: Int64?, nowMs: Int64) throws -> Health {
         let version = Int(try database.rows("PRAGMA user_version").first?.first?.integer ?? 0)
         let counts = try database.rows("SELECT (SELECT COUNT(*) FROM raw_transactions), (SELECT COUNT(*) FROM fraud_alerts)")[0]
         let last = try database.rows("SELECT MAX(archived_at_ms) FROM raw_transactions").first?.first?.integer
         var health = Health(
             schemaVersion: version, transactions: Int(counts[0].integer ?? 0), alerts: Int(counts[1].integer ?? 0),
-            archivedDecisions: 0, archivedLabels: 0, droppedBytes: 0, backlogBytes: nil,
+            archivedDecisions: 0, archivedLabels: 0, droppedBytes: 0, droppedSinceLastCheck: 0, backlogBytes: nil,
             sinceLastArchiveMs: last.map { nowMs - $0 }, problems: [])
         let logDirectory = logDirectory.map(DurableFile.canonicalPath)
         let cursor = try Archiver.savedCursor(in: database, logDirectory: logDirectory)
@@ -66,9 +72,24 @@ public struct WarehouseJobs {
         if let silence = maximumSilenceMs, let since = health.sinceLastArchiveMs, since > silence {
             health.problems.append("nothing archived for \(since / 1000) s (limit \(silence / 1000) s)")
         }
-        if health.droppedBytes > 0 { health.problems.append("\(health.droppedBytes) bytes of decision log could not be archived") }
+        let previous = try database.rows(
+            "SELECT metric_value FROM kpi_metrics WHERE metric_name = ? ORDER BY recorded_at_ms DESC, id DESC LIMIT 1",
+            [.text(Self.droppedBytesMetric)]
+        ).first?.first?.real.map { Int($0) }
+        // Fewer than recorded: the cursor was reset (a new decision log); count them all.
+        health.droppedSinceLastCheck = health.droppedBytes - (previous.map { $0 <= health.droppedBytes ? $0 : 0 } ?? 0)
+        if health.droppedSinceLastCheck > 0 {
+            health.problems.append(
+                "\(health.droppedSinceLastCheck) bytes of decision log could not be archived since the last check (\(health.droppedBytes) in all)")
+        }
+        if previous != health.droppedBytes {
+            try record([(Self.droppedBytesMetric, Double(health.droppedBytes))], details: "health", nowMs: nowMs)
+        }
         return health
     }
+
+    /// The `kpi_metrics` name under which `health` records the bytes dropped in all.
+    static let droppedBytesMetric = "archive_dropped_bytes"
 
     // MARK: - report
 

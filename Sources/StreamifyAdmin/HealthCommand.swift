@@ -25,7 +25,8 @@ struct HealthCommand: ParsableCommand {
                     "healthy": health.problems.isEmpty, "problems": health.problems, "schema_version": health.schemaVersion,
                     "transactions": health.transactions, "alerts": health.alerts, "archived_decisions": health.archivedDecisions,
                     "archived_labels": health.archivedLabels, "backlog_bytes": health.backlogBytes ?? -1,
-                    "dropped_bytes": health.droppedBytes, "since_last_archive_ms": health.sinceLastArchiveMs ?? -1,
+                    "dropped_bytes": health.droppedBytes, "dropped_bytes_since_last_check": health.droppedSinceLastCheck,
+                    "since_last_archive_ms": health.sinceLastArchiveMs ?? -1,
                 ],
                 text: """
                     \(health.problems.isEmpty ? "healthy" : "UNHEALTHY: " + health.problems.joined(separator: "; "))

@@ -72,6 +72,28 @@ struct AdminCommandTests {
         #expect(try Self.admin(["health"], database: database).json["transactions"] as? Int == 1_441)
     }
 
+    @Test("health fails on decision-log bytes dropped since its previous check, once, not at every later check")
+    func droppedBytesFailOneCheck() throws {
+        let (database, _) = try Self.warehouse(50)
+        let warehouse = try SQLiteDatabase(path: database)
+        func drop(_ bytes: Int) throws {
+            try warehouse.execute("UPDATE archive_cursor SET dropped_bytes = dropped_bytes + \(bytes)")
+        }
+        #expect(try Self.admin(["health"], database: database).status == 0)
+        try drop(100)
+        let lost = try Self.admin(["health"], database: database)
+        #expect(lost.status == 1, "\(lost.json)")
+        let dropped = try #require(lost.json["dropped_bytes"] as? Int)
+        #expect(dropped >= 100 && lost.json["dropped_bytes_since_last_check"] as? Int == dropped)
+        let next = try Self.admin(["health"], database: database)
+        #expect(next.status == 0, "the same loss failed a second check: \(next.json)")
+        #expect(next.json["dropped_bytes"] as? Int == dropped && next.json["dropped_bytes_since_last_check"] as? Int == 0)
+        try drop(10)
+        let again = try Self.admin(["health"], database: database)
+        #expect(again.status == 1)
+        #expect(again.json["dropped_bytes_since_last_check"] as? Int == (again.json["dropped_bytes"] as? Int ?? 0) - dropped)
+    }
+
     @Test("quality-check catches seeded defects: a resent transaction, a non-positive amount, a missing card id")
     func qualityCheckCatchesSeededDefects() throws {
         let (database, _) = try Self.warehouse(100)

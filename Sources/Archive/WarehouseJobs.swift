@@ -32,8 +32,8 @@ public struct WarehouseJobs {
         public var archivedLabels: Int
         /// Bytes of decision log the archive could not read, in all.
         public var droppedBytes: Int
-        /// Of those, the bytes dropped since the previous health check (all of them at the first).
-        public var droppedSinceLastCheck: Int
+        /// Of those, the bytes dropped within the loss window before the check.
+        public var droppedRecently: Int
         public var backlogBytes: Int?
         /// Wall-clock ms since the last row reached the warehouse; nil when empty.
         public var sinceLastArchiveMs: Int64?
@@ -43,16 +43,20 @@ public struct WarehouseJobs {
 
     /// Checks the warehouse: readable, of this schema, with a decision log not too far behind
     /// (`maximumBacklogBytes`), rows arriving within `maximumSilenceMs` when given, and no log
-    /// bytes dropped since the previous check. Records the bytes dropped in all in `kpi_metrics`
-    /// (`archive_dropped_bytes`), so a loss fails one check, not every check after it: a check
-    /// that failed for good would hold back the export and retention behind it for good.
-    public func health(logDirectory: String?, maximumBacklogBytes: Int, maximumSilenceMs: Int64?, nowMs: Int64) throws -> Health {
+    /// bytes dropped within `lossWindowMs` before `nowMs`. Records the bytes dropped in all in
+    /// `kpi_metrics` (`archive_dropped_bytes`) when it changed, so a loss fails the checks of one
+    /// window, a scheduler's retry included, and not every check after it: a check failing for
+    /// good would hold back the export and retention behind it for good. The first check counts
+    /// every byte dropped before it as recent.
+    public func health(
+        logDirectory: String?, maximumBacklogBytes: Int, maximumSilenceMs: Int64?, lossWindowMs: Int64 = 3_600_000, nowMs: Int64
+    ) throws -> Health {
         let version = Int(try database.rows("PRAGMA user_version").first?.first?.integer ?? 0)
         let counts = try database.rows("SELECT (SELECT COUNT(*) FROM raw_transactions), (SELECT COUNT(*) FROM fraud_alerts)")[0]
         let last = try database.rows("SELECT MAX(archived_at_ms) FROM raw_transactions").first?.first?.integer
         var health = Health(
             schemaVersion: version, transactions: Int(counts[0].integer ?? 0), alerts: Int(counts[1].integer ?? 0),
-            archivedDecisions: 0, archivedLabels: 0, droppedBytes: 0, droppedSinceLastCheck: 0, backlogBytes: nil,
+            archivedDecisions: 0, archivedLabels: 0, droppedBytes: 0, droppedRecently: 0, backlogBytes: nil,
             sinceLastArchiveMs: last.map { nowMs - $0 }, problems: [])
         let logDirectory = logDirectory.map(DurableFile.canonicalPath)
         let cursor = try Archiver.savedCursor(in: database, logDirectory: logDirectory)
@@ -72,18 +76,23 @@ public struct WarehouseJobs {
         if let silence = maximumSilenceMs, let since = health.sinceLastArchiveMs, since > silence {
             health.problems.append("nothing archived for \(since / 1000) s (limit \(silence / 1000) s)")
         }
-        let previous = try database.rows(
-            "SELECT metric_value FROM kpi_metrics WHERE metric_name = ? ORDER BY recorded_at_ms DESC, id DESC LIMIT 1",
-            [.text(Self.droppedBytesMetric)]
-        ).first?.first?.real.map { Int($0) }
-        // Fewer than recorded: the cursor was reset (a new decision log); count them all.
-        health.droppedSinceLastCheck = health.droppedBytes - (previous.map { $0 <= health.droppedBytes ? $0 : 0 } ?? 0)
-        if health.droppedSinceLastCheck > 0 {
-            health.problems.append(
-                "\(health.droppedSinceLastCheck) bytes of decision log could not be archived since the last check (\(health.droppedBytes) in all)")
+        /// The bytes dropped in all as recorded at `ms`; nil before the first record.
+        func droppedAsOf(_ ms: Int64) throws -> Int? {
+            try database.rows(
+                "SELECT metric_value FROM kpi_metrics WHERE metric_name = ? AND recorded_at_ms <= ? ORDER BY recorded_at_ms DESC, id DESC LIMIT 1",
+                [.text(Self.droppedBytesMetric), .integer(ms)]
+            ).first?.first?.real.map { Int($0) }
         }
-        if previous != health.droppedBytes {
+        if try droppedAsOf(nowMs) != health.droppedBytes {
             try record([(Self.droppedBytesMetric, Double(health.droppedBytes))], details: "health", nowMs: nowMs)
+        }
+        // More than now: the cursor was reset since (a new decision log); count them all.
+        let before = try droppedAsOf(nowMs - lossWindowMs).map { $0 <= health.droppedBytes ? $0 : 0 } ?? 0
+        health.droppedRecently = health.droppedBytes - before
+        if health.droppedRecently > 0 {
+            health.problems.append(
+                "\(health.droppedRecently) bytes of decision log could not be archived within \(lossWindowMs / 1000) s "
+                    + "(\(health.droppedBytes) in all)")
         }
         return health
     }

@@ -14,18 +14,23 @@ struct HealthCommand: ParsableCommand {
     @Option(help: "Unhealthy when nothing was archived for this long, e.g. 5m (wall clock; off by default).")
     var maxSilence: String?
 
+    @Option(help: "Unhealthy while decision-log bytes were dropped within this long before the check, e.g. 1h (wall clock).")
+    var lossWindow: String = "1h"
+
     func run() throws {
         let jobs = try location.open()
         let silence = try maxSilence.map { try ArchiveLocation.milliseconds($0, option: "--max-silence") }
+        let lossWindowMs = try ArchiveLocation.milliseconds(lossWindow, option: "--loss-window")
         try runJob {
             let health = try jobs.health(
-                logDirectory: nil, maximumBacklogBytes: maxBacklog, maximumSilenceMs: silence, nowMs: ArchiveLocation.nowMs)
+                logDirectory: nil, maximumBacklogBytes: maxBacklog, maximumSilenceMs: silence, lossWindowMs: lossWindowMs,
+                nowMs: ArchiveLocation.nowMs)
             location.print(
                 [
                     "healthy": health.problems.isEmpty, "problems": health.problems, "schema_version": health.schemaVersion,
                     "transactions": health.transactions, "alerts": health.alerts, "archived_decisions": health.archivedDecisions,
                     "archived_labels": health.archivedLabels, "backlog_bytes": health.backlogBytes ?? -1,
-                    "dropped_bytes": health.droppedBytes, "dropped_bytes_since_last_check": health.droppedSinceLastCheck,
+                    "dropped_bytes": health.droppedBytes, "dropped_bytes_recently": health.droppedRecently,
                     "since_last_archive_ms": health.sinceLastArchiveMs ?? -1,
                 ],
                 text: """

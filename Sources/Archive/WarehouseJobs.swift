@@ -160,20 +160,27 @@ public struct WarehouseJobs {
 
     /// The seed's checks: missing ids, non-positive amounts, duplicate transaction ids, and
     /// freshness (the newest event no older than `maximumAgeMs` before `nowMs`, when given).
-    public func qualityChecks(maximumAgeMs: Int64?, nowMs: Int64) throws -> [QualityCheck] {
-        func count(_ sql: String) throws -> Int { Int(try database.rows(sql).first?.first?.integer ?? 0) }
+    /// With `windowMs`, the row checks look at the rows archived within it before `nowMs` (a
+    /// duplicate: such a row repeating an earlier row's transaction id), so a defect fails the
+    /// checks of one window and not every check until retention deletes it, which a scheduler
+    /// would run behind the failing check; without, at the whole warehouse.
+    public func qualityChecks(maximumAgeMs: Int64?, windowMs: Int64? = nil, nowMs: Int64) throws -> [QualityCheck] {
+        let since = windowMs.map { nowMs - $0 } ?? .min
+        func count(_ condition: String) throws -> Int {
+            Int(try database.rows("SELECT COUNT(*) FROM raw_transactions r WHERE r.archived_at_ms > ? AND (\(condition))", [.integer(since)])
+                .first?.first?.integer ?? 0)
+        }
         var checks = [
             QualityCheck(
-                name: "missing_ids",
-                failures: try count("SELECT COUNT(*) FROM raw_transactions WHERE transaction_id = '' OR card_id = '' OR merchant_id = ''"),
+                name: "missing_ids", failures: try count("r.transaction_id = '' OR r.card_id = '' OR r.merchant_id = ''"),
                 detail: "transactions with an empty transaction, card or merchant id"),
             QualityCheck(
-                name: "non_positive_amounts", failures: try count("SELECT COUNT(*) FROM raw_transactions WHERE amount_minor <= 0"),
+                name: "non_positive_amounts", failures: try count("r.amount_minor <= 0"),
                 detail: "transactions with an amount of zero or less"),
             QualityCheck(
                 name: "duplicate_transactions",
                 failures: try count(
-                    "SELECT COALESCE(SUM(n - 1), 0) FROM (SELECT COUNT(*) AS n FROM raw_transactions WHERE transaction_id <> '' GROUP BY transaction_id HAVING n > 1)"
+                    "r.transaction_id <> '' AND EXISTS (SELECT 1 FROM raw_transactions o WHERE o.transaction_id = r.transaction_id AND o.id < r.id)"
                 ),
                 detail: "rows repeating a transaction id already archived (a client resent it)"),
         ]

@@ -11,11 +11,15 @@ struct QualityCheckCommand: ParsableCommand {
     @Option(help: "Fail when the newest archived event is older than this before now, e.g. 1h (off by default: a replay is never fresh).")
     var maxAge: String?
 
+    @Option(help: "Check only the rows archived within this long before now, e.g. 2h (wall clock; the whole archive by default).")
+    var window: String?
+
     func run() throws {
         let jobs = try location.open()
         let age = try maxAge.map { try ArchiveLocation.milliseconds($0, option: "--max-age") }
+        let windowMs = try window.map { try ArchiveLocation.milliseconds($0, option: "--window") }
         try runJob {
-            let checks = try jobs.qualityChecks(maximumAgeMs: age, nowMs: ArchiveLocation.nowMs)
+            let checks = try jobs.qualityChecks(maximumAgeMs: age, windowMs: windowMs, nowMs: ArchiveLocation.nowMs)
             let failed = checks.filter { $0.failures > 0 }
             location.print(
                 [

@@ -129,6 +129,15 @@ struct AdminCommandTests {
             $0[$1["name"] as? String ?? "?"] = $1["failures"] as? Int
         }
         #expect(failures == ["missing_ids": 1, "non_positive_amounts": 1, "duplicate_transactions": 1])
+        #expect(try Self.admin(["quality-check", "--window", "2h"], database: database).status == 1, "defects archived just now")
+
+        // Through the jobs' API, at a time of the test's choosing: once the defects' rows are
+        // older than the window, they fail no more checks; over the whole archive they still do.
+        let jobs = try WarehouseJobs(path: database)
+        let later = Int64(Date().timeIntervalSince1970 * 1000) + 3 * 3_600_000
+        let windowed = try jobs.qualityChecks(maximumAgeMs: nil, windowMs: 2 * 3_600_000, nowMs: later)
+        #expect(windowed.allSatisfy { $0.failures == 0 }, "\(windowed)")
+        #expect(try jobs.qualityChecks(maximumAgeMs: nil, nowMs: later).map(\.failures) == [1, 1, 1])
     }
 
     @Test("training-set writes the archive's transactions with their labels, and loadgen train fits a model on them")

@@ -53,6 +53,9 @@ public final class EngineService: Service, Sendable {
     private let snapshotDuration = Timer(label: "streamify_state_snapshot_seconds")
     /// 1 once a compaction found the journal damaged in a segment already applied (see `run()`).
     private let journalDamage = Gauge(label: "streamify_state_journal_damaged")
+    /// Files set aside in the state directory (`SetAsideFiles`), and their bytes.
+    private let setAsideFiles = Gauge(label: "streamify_state_set_aside_files")
+    private let setAsideBytes = Gauge(label: "streamify_state_set_aside_bytes")
     private let logger: Logger
 
     /// A service for the engine behind `scoring`; nothing runs until `run()`. With `stateStore`
@@ -81,11 +84,14 @@ public final class EngineService: Service, Sendable {
                 }
             }
             if let stateStore, let durability = scoring.durability {
-                tasks.addTask { [configuration, journalSyncFailures, journalDamage, logger, scoring] in
+                tasks.addTask { [configuration, journalSyncFailures, journalDamage, setAsideFiles, setAsideBytes, logger, scoring] in
                     var syncFailures = 0
                     var failedInARow = 0
                     var checksToSkip = 0
                     while !Task.isCancelled {
+                        let setAside = SetAsideFiles.measure(in: stateStore.snapshots.directory)
+                        setAsideFiles.record(setAside.count)
+                        setAsideBytes.record(setAside.bytes)
                         try? await Task.sleep(for: configuration.gaugeInterval)
                         let journal = durability.journal
                         if journal.syncFailures > syncFailures {

@@ -107,10 +107,13 @@ public struct SnapshotStore: Sendable {
         return payload
     }
 
-    /// Renames a damaged snapshot aside (`.damaged`), so it is kept for a post-mortem but never
-    /// loaded again nor counted among the retained.
+    /// What `setAside` appends to a damaged snapshot's name.
+    public static let damagedSuffix = ".damaged"
+
+    /// Renames a damaged snapshot aside (`damagedSuffix`), so it is kept for a post-mortem but
+    /// never loaded again nor counted among the retained.
     public func setAside(_ snapshot: Snapshot) {
-        rename(snapshot.path, snapshot.path + ".damaged")
+        rename(snapshot.path, snapshot.path + Self.damagedSuffix)
     }
 }
 

@@ -125,4 +125,24 @@ struct DurableStateDaemonTests {
         #expect(names.contains { $0.hasSuffix(".state") && !snapshotsBefore.contains($0) }, "\(names)")
         #expect(daemon.terminate() == 0)
     }
+    @Test("files set aside in the state directory (a damaged snapshot, unreplayed journal) are counted in gauges")
+    func setAsideFilesAreCounted() throws {
+        let directory = try makeTestDirectory("streamify-set-aside")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let state = directory.path + "/state"
+        let first = try DaemonProcess.start(arguments: Self.arguments + ["--state-dir", state])
+        _ = try Self.score(Self.history.prefix(100), on: first)
+        #expect(first.terminate() == 0)
+        // As earlier starts leave them: a snapshot that did not read, segments after a gap.
+        try Data(count: 100).write(to: URL(fileURLWithPath: state + "/snapshot-0000000000000001.state" + SnapshotStore.damagedSuffix))
+        try Data(count: 20).write(to: URL(fileURLWithPath: Journal.segmentPath(90, in: state) + Journal.unreplayedSuffix))
+        try Data(count: 3).write(to: URL(fileURLWithPath: Journal.segmentPath(90, in: state) + Journal.unreplayedSuffix + ".2"))
+
+        let second = try DaemonProcess.start(arguments: Self.arguments + ["--state-dir", state, "--metrics", "127.0.0.1:0"])
+        let port = try #require(second.metricsPort)
+        #expect(try waitForMetric("streamify_state_set_aside_files", port: port) { $0 == 3 })
+        #expect(try waitForMetric("streamify_state_set_aside_bytes", port: port) { $0 == 123 })
+        #expect(try Self.score(Self.next.prefix(10), on: second).count == 10, "scoring goes on beside them")
+        #expect(second.terminate() == 0)
+    }
 }

@@ -138,11 +138,11 @@ public func httpRequest(port: Int, method: String, path: String, json: String? =
 }
 
 /// The values of every sample of metric `name` in Prometheus text `metrics`, labelled or not,
-/// in order (integers only: what the daemon's counters and byte gauges are).
+/// in order, whole numbers only (counters print as `3`, gauges as `3.0`).
 public func metricSamples(_ name: String, in metrics: String) -> [Int] {
     metrics.split(separator: "\n")
         .filter { $0.hasPrefix(name + " ") || $0.hasPrefix(name + "{") }
-        .compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }
+        .compactMap { $0.split(separator: " ").last.flatMap { Double($0) }.flatMap { Int(exactly: $0) } }
 }
 
 /// Polls `condition` every `interval` seconds for up to `seconds`; whether it came to hold.

@@ -4,8 +4,10 @@ import StateStore
 /// The seed pipeline's scheduled batch jobs, on the warehouse: what `streamify-admin` runs and
 /// any scheduler (cron, systemd timers, Airflow) calls.
 ///
-/// Time windows are in event time, ending at the newest archived transaction (or a given
-/// instant): a replayed or backfilled archive gives the same answers as a live one.
+/// The figures' time windows are in event time, ending at the newest archived transaction (or a
+/// given instant): a replayed or backfilled archive gives the same answers as a live one. The
+/// operational checks' windows (`health`'s silence and loss window, `qualityChecks`' window) are
+/// wall-clock: they ask how the archive is doing now.
 public struct WarehouseJobs {
     /// The warehouse.
     public let database: SQLiteDatabase

@@ -176,32 +176,53 @@ public enum WarehouseSchema {
 
     /// Rebuilds with AUTOINCREMENT ids each table the lake export follows that an earlier build
     /// made without (see `tables`), its rows and ids kept; its next id comes after both its
-    /// highest and the lake's cursor, whatever retention deleted before. The views name the
-    /// table, so they are made again around it. An earlier build still reads and writes it.
+    /// highest and the lake's cursor, whatever retention deleted before. The new table is the old
+    /// one's own definition, columns added since included (nullable, NULL in older rows), with
+    /// AUTOINCREMENT added, so an earlier build still reads and writes it. This schema's views
+    /// are made again around it; the rename is SQLite's legacy one, which leaves other views on
+    /// the table (an analyst's) as they are; indexes on the table, an analyst's too, are made
+    /// again on the new one.
     private static func addAutoincrement(in database: SQLiteDatabase) throws {
-        let rebuilding = LakeExport.tables.filter { table, _ in
-            let sql = (try? database.rows("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(table)]))?
+        var rebuilding: [(table: String, idColumn: String, definition: String)] = []
+        for (table, idColumn) in LakeExport.tables {
+            let sql = try database.rows("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(table)])
                 .first?.first?.text ?? ""
-            return !sql.uppercased().contains("AUTOINCREMENT")
+            guard !sql.uppercased().contains("AUTOINCREMENT"),
+                let definition = autoincrementDefinition(of: sql, idColumn: idColumn, name: "\(table)_autoincrement")
+            else { continue }
+            rebuilding.append((table, idColumn, definition))
         }
         guard !rebuilding.isEmpty else { return }
         for view in views { try database.execute("DROP VIEW IF EXISTS \(view.name)") }
-        for (table, idColumn) in rebuilding {
+        try database.execute("PRAGMA legacy_alter_table = ON")
+        defer { try? database.execute("PRAGMA legacy_alter_table = OFF") }
+        for (table, idColumn, definition) in rebuilding {
             let rebuilt = "\(table)_autoincrement"
-            guard let definition = tables.first(where: { $0.name == table }) else { continue }
-            try database.execute("CREATE TABLE \(rebuilt) (\(definition.columns))")
-            let wanted = Set(try columnNames(of: rebuilt, in: database))
-            let copied = try columnNames(of: table, in: database).filter(wanted.contains).joined(separator: ", ")
-            try database.execute("INSERT INTO \(rebuilt) (\(copied)) SELECT \(copied) FROM \(table) ORDER BY \(idColumn)")
+            let tableIndexes = try database.rows(
+                "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", [.text(table)]
+            ).compactMap { $0.first?.text }
+            try database.execute(definition)
+            let columns = try columnNames(of: table, in: database).joined(separator: ", ")
+            try database.execute("INSERT INTO \(rebuilt) (\(columns)) SELECT \(columns) FROM \(table)")
             let highest = try database.rows("SELECT MAX(\(idColumn)) FROM \(table)").first?.first?.integer ?? 0
             let exported = try database.rows("SELECT last_id FROM lake_cursor WHERE table_name = ?", [.text(table)])
                 .first?.first?.integer ?? 0
             try database.execute("DROP TABLE \(table)")
             try database.execute("ALTER TABLE \(rebuilt) RENAME TO \(table)")
+            for index in tableIndexes { try database.execute(index) }
             try database.prepare("DELETE FROM sqlite_sequence WHERE name IN (?, ?)").run([.text(table), .text(rebuilt)])
             try database.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)").run([.text(table), .integer(max(highest, exported))])
         }
         for statement in indexes + viewStatements { try database.execute(statement) }
+    }
+
+    /// `sql`, a table's `CREATE TABLE` statement as SQLite keeps it, made the statement of a
+    /// table `name` whose `idColumn` is AUTOINCREMENT; nil when the id column is not declared as
+    /// this schema declares it (`<id> INTEGER PRIMARY KEY`), which is then left as it is.
+    static func autoincrementDefinition(of sql: String, idColumn: String, name: String) -> String? {
+        let declaration = "\(idColumn) INTEGER PRIMARY KEY"
+        guard let open = sql.firstIndex(of: "("), let id = sql.range(of: declaration), id.lowerBound > open else { return nil }
+        return "CREATE TABLE \(name) " + sql[open..<id.lowerBound] + declaration + " AUTOINCREMENT" + sql[id.upperBound...]
     }
 
     /// The columns of `table`, in order.

@@ -42,10 +42,26 @@ struct WarehouseSchemaTests {
     func earlierWarehouseIsRebuilt() throws {
         let path = try makeTestDirectory("schema-earlier").appendingPathComponent("warehouse.db").path
         let database = try SQLiteDatabase(path: path)
-        // As the build before it made the warehouse.
+        // As an older build made the warehouse: no AUTOINCREMENT, and without the columns added
+        // since (the last factor's score, `features`), which opening adds, nullable, NULL in its rows.
+        let lastFactor = try #require(WarehouseSchema.factorColumns.last)
         for statement in WarehouseSchema.statements {
-            try database.execute(statement.replacingOccurrences(of: " AUTOINCREMENT", with: ""))
+            try database.execute(
+                statement.replacingOccurrences(of: " AUTOINCREMENT", with: "")
+                    .replacingOccurrences(of: ", \(lastFactor) REAL NOT NULL", with: "")
+                    .replacingOccurrences(of: "features TEXT NOT NULL, ", with: ""))
         }
+        let oldColumns = WarehouseSchema.factorColumns.dropLast().joined(separator: ", ")
+        try database.execute(
+            """
+            INSERT INTO raw_transactions (transaction_id, card_id, merchant_id, amount, amount_minor, currency, event_time,
+                event_time_ms, channel, risk_score, risk_level, model_version, \(oldColumns), factors, archived_at_ms)
+            VALUES ('tx-old', 'card-1', 'm-1', 1.0, 100, 'USD', '2026-11-02T14:00:00Z', 1, 0, 0.5, 'low', 'v1',
+                \(WarehouseSchema.factorColumns.dropLast().map { _ in "0.1" }.joined(separator: ", ")), '[]', 1)
+            """)
+        // An analyst's view and index on a table the rebuild replaces.
+        try database.execute("CREATE VIEW analyst_labels AS SELECT COUNT(*) AS n FROM labels")
+        try database.execute("CREATE INDEX analyst_labels_label ON labels (label)")
         for (table, _) in LakeExport.tables {
             #expect(try !Self.definition(of: table, in: database).contains("AUTOINCREMENT"), "\(table)")
         }
@@ -65,7 +81,11 @@ struct WarehouseSchemaTests {
         let names = Set(try database.rows("SELECT name FROM sqlite_master WHERE type IN ('index', 'view')").compactMap { $0[0].text })
         let expected = WarehouseSchema.views.map(\.name) + ["labels_transaction", "labels_card", "raw_transactions_card", "fraud_alerts_level"]
         #expect(Set(expected).isSubset(of: names), "missing: \(Set(expected).subtracting(names))")
-        #expect(try database.rows("SELECT COUNT(*) FROM daily_sales_summary").first?.first?.integer == 0, "the views read the rebuilt tables")
+        #expect(try database.rows("SELECT COUNT(*) FROM daily_sales_summary").first?.first?.integer == 1, "the views read the rebuilt tables")
+        #expect(try database.rows("SELECT n FROM analyst_labels").first?.first?.integer == 3, "the analyst's view reads the rebuilt table")
+        #expect(names.contains("analyst_labels_label"), "the analyst's index is made again")
+        let old = try database.rows("SELECT id, features, \(lastFactor) FROM raw_transactions WHERE transaction_id = 'tx-old'")
+        #expect(old.first?[0].integer == 1 && old.first?[1].text == nil && old.first?[2].real == nil, "the older row, NULL where it has no value")
 
         // Opened again, nothing is rebuilt.
         try WarehouseSchema.create(in: database)

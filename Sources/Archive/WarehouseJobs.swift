@@ -78,13 +78,7 @@ public struct WarehouseJobs {
         if let silence = maximumSilenceMs, let since = health.sinceLastArchiveMs, since > silence {
             health.problems.append("nothing archived for \(since / 1000) s (limit \(silence / 1000) s)")
         }
-        /// The bytes dropped in all as recorded at `ms`; nil before the first record.
-        func droppedAsOf(_ ms: Int64) throws -> Int? {
-            try database.rows(
-                "SELECT metric_value FROM kpi_metrics WHERE metric_name = ? AND recorded_at_ms <= ? ORDER BY recorded_at_ms DESC, id DESC LIMIT 1",
-                [.text(Self.droppedBytesMetric), .integer(ms)]
-            ).first?.first?.real.map { Int($0) }
-        }
+        func droppedAsOf(_ ms: Int64) throws -> Int? { try recorded(Self.droppedBytesMetric, asOf: ms).map { Int($0) } }
         if try droppedAsOf(nowMs) != health.droppedBytes {
             try record([(Self.droppedBytesMetric, Double(health.droppedBytes))], details: "health", nowMs: nowMs)
         }
@@ -101,6 +95,8 @@ public struct WarehouseJobs {
 
     /// The `kpi_metrics` name under which `health` records the bytes dropped in all.
     static let droppedBytesMetric = "archive_dropped_bytes"
+    /// The `kpi_metrics` name under which a windowed `qualityChecks` records the highest row id it saw.
+    static let checkedThroughMetric = "quality_checked_through_id"
 
     // MARK: - report
 
@@ -162,14 +158,23 @@ public struct WarehouseJobs {
 
     /// The seed's checks: missing ids, non-positive amounts, duplicate transaction ids, and
     /// freshness (the newest event no older than `maximumAgeMs` before `nowMs`, when given).
-    /// With `windowMs`, the row checks look at the rows archived within it before `nowMs` (a
-    /// duplicate: such a row repeating an earlier row's transaction id), so a defect fails the
-    /// checks of one window and not every check until retention deletes it, which a scheduler
-    /// would run behind the failing check; without, at the whole warehouse.
+    ///
+    /// Without `windowMs` the row checks look at the whole warehouse. With it, at the rows added
+    /// since the newest windowed check that ran at least `windowMs` before `nowMs` (each records
+    /// the highest transaction row id in `kpi_metrics` as `quality_checked_through_id`; before
+    /// the first, every row), a duplicate being such a row repeating an earlier row's transaction
+    /// id. So a defect fails the checks of about one window, a scheduler's retry included, and
+    /// not every check until retention deletes it, which would hold back what runs behind the
+    /// check; and checks that did not run (a failing step before them) leave no row unchecked.
     public func qualityChecks(maximumAgeMs: Int64?, windowMs: Int64? = nil, nowMs: Int64) throws -> [QualityCheck] {
-        let since = windowMs.map { nowMs - $0 } ?? .min
+        let highest = try database.rows("SELECT MAX(id) FROM raw_transactions").first?.first?.integer ?? 0
+        var after: Int64 = 0
+        if let windowMs, let checked = try recorded(Self.checkedThroughMetric, asOf: nowMs - windowMs).map({ Int64($0) }) {
+            // Past the newest row: a new warehouse under the old one's name; check it all.
+            after = checked <= highest ? checked : 0
+        }
         func count(_ condition: String) throws -> Int {
-            Int(try database.rows("SELECT COUNT(*) FROM raw_transactions r WHERE r.archived_at_ms > ? AND (\(condition))", [.integer(since)])
+            Int(try database.rows("SELECT COUNT(*) FROM raw_transactions r WHERE r.id > ? AND (\(condition))", [.integer(after)])
                 .first?.first?.integer ?? 0)
         }
         var checks = [
@@ -194,6 +199,9 @@ public struct WarehouseJobs {
                     name: "freshness", failures: stale ? 1 : 0,
                     detail: newest.map { "newest event \(Archiver.isoTime($0)), at most \(maximumAgeMs / 1000) s old allowed" }
                         ?? "no transactions archived"))
+        }
+        if windowMs != nil, try recorded(Self.checkedThroughMetric, asOf: nowMs).map({ Int64($0) }) != highest {
+            try record([(Self.checkedThroughMetric, Double(highest))], details: "quality-check", nowMs: nowMs)
         }
         return checks
     }
@@ -313,6 +321,14 @@ public struct WarehouseJobs {
         }
         try file.write(contentsOf: Data(chunk.utf8))
         return (rows, frauds)
+    }
+
+    /// The value of `metric` in `kpi_metrics` as last recorded at or before `ms`; nil before the first.
+    private func recorded(_ metric: String, asOf ms: Int64) throws -> Double? {
+        try database.rows(
+            "SELECT metric_value FROM kpi_metrics WHERE metric_name = ? AND recorded_at_ms <= ? ORDER BY recorded_at_ms DESC, id DESC LIMIT 1",
+            [.text(metric), .integer(ms)]
+        ).first?.first?.real
     }
 
     /// Records `figures` in `kpi_metrics` at `nowMs`.

@@ -11,7 +11,7 @@ struct QualityCheckCommand: ParsableCommand {
     @Option(help: "Fail when the newest archived event is older than this before now, e.g. 1h (off by default: a replay is never fresh).")
     var maxAge: String?
 
-    @Option(help: "Check only the rows archived within this long before now, e.g. 2h (wall clock; the whole archive by default).")
+    @Option(help: "Check only the rows added since the windowed check this long ago, e.g. 1h (wall clock; the whole archive by default).")
     var window: String?
 
     func run() throws {

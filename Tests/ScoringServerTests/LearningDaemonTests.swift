@@ -69,6 +69,10 @@ struct LearningDaemonTests {
         // Frauds only, nothing matured: the challenger cannot be judged yet, so the champion answers.
         #expect(versions.allSatisfy { $0 == "learn-1" }, "\(versions)")
         #expect(metrics.contains("streamify_challenger_serving 0"), "\(metrics)")
+        // No legitimate outcome yet: no ranking to measure, and the quality gauges say so (as
+        // swift-prometheus writes NaN; Prometheus reads it case-blind).
+        #expect(metrics.contains(#"streamify_model_roc_auc{model="champion"} nan"#), "\(metrics)")
+        #expect(metrics.contains(#"streamify_model_average_precision{model="challenger"} nan"#), "\(metrics)")
         let file = try #require(snapshot)
         // 30 labels, a version every 25; the 5 updates since are published by the snapshot itself.
         #expect(file["version"] as? String == "learn-1+online.2")

@@ -62,6 +62,9 @@ public final class ScoringMetrics: Sendable {
         levels = RiskLevel.allCases.map { level in
             (level, Counter(label: "streamify_decisions_total", dimensions: [("level", level.name)]))
         }
+        // Not a number until the scoreboard first holds both classes: a gauge left at 0 would read
+        // as a model that ranks every fraud below every legitimate transaction.
+        for meter in modelQuality { meter.set(Double.nan) }
     }
 
     /// Takes a worker's counters and resets them in place.

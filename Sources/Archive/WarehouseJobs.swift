@@ -168,11 +168,9 @@ public struct WarehouseJobs {
     /// check; and checks that did not run (a failing step before them) leave no row unchecked.
     public func qualityChecks(maximumAgeMs: Int64?, windowMs: Int64? = nil, nowMs: Int64) throws -> [QualityCheck] {
         let highest = try database.rows("SELECT MAX(id) FROM raw_transactions").first?.first?.integer ?? 0
-        var after: Int64 = 0
-        if let windowMs, let checked = try recorded(Self.checkedThroughMetric, asOf: nowMs - windowMs).map({ Int64($0) }) {
-            // Past the newest row: a new warehouse under the old one's name; check it all.
-            after = checked <= highest ? checked : 0
-        }
+        // Ids are never given out twice (`WarehouseSchema.tables`), so the bound holds even after
+        // retention deleted the rows at it.
+        let after = try windowMs.flatMap { try recorded(Self.checkedThroughMetric, asOf: nowMs - $0) }.map { Int64($0) } ?? 0
         func count(_ condition: String) throws -> Int {
             Int(try database.rows("SELECT COUNT(*) FROM raw_transactions r WHERE r.id > ? AND (\(condition))", [.integer(after)])
                 .first?.first?.integer ?? 0)

@@ -202,7 +202,7 @@ public enum WarehouseSchema {
                 "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", [.text(table)]
             ).compactMap { $0.first?.text }
             try database.execute(definition)
-            let columns = try columnNames(of: table, in: database).joined(separator: ", ")
+            let columns = try columnNames(of: table, in: database).map(quoted).joined(separator: ", ")
             try database.execute("INSERT INTO \(rebuilt) (\(columns)) SELECT \(columns) FROM \(table)")
             let highest = try database.rows("SELECT MAX(\(idColumn)) FROM \(table)").first?.first?.integer ?? 0
             let exported = try database.rows("SELECT last_id FROM lake_cursor WHERE table_name = ?", [.text(table)])
@@ -223,6 +223,11 @@ public enum WarehouseSchema {
         let declaration = "\(idColumn) INTEGER PRIMARY KEY"
         guard let open = sql.firstIndex(of: "("), let id = sql.range(of: declaration), id.lowerBound > open else { return nil }
         return "CREATE TABLE \(name) " + sql[open..<id.lowerBound] + declaration + " AUTOINCREMENT" + sql[id.upperBound...]
+    }
+
+    /// `name` as an SQL identifier: quoted, so an analyst's column named like a keyword or with a space is copied too.
+    private static func quoted(_ name: String) -> String {
+        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// The columns of `table`, in order.

@@ -145,6 +145,10 @@ struct AdminCommandTests {
             "INSERT INTO raw_transactions (\(columns)) SELECT \(columns) FROM raw_transactions WHERE transaction_id = 'tx-8'")
         let next = try jobs.qualityChecks(maximumAgeMs: nil, windowMs: 3_600_000, nowMs: later + 60_000)
         #expect(next.map(\.failures) == [0, 0, 1], "\(next)")
+        // Retention deleting the newest rows moves no bound back: the old defects stay behind it.
+        try SQLiteDatabase(path: database).execute("DELETE FROM raw_transactions WHERE id = (SELECT MAX(id) FROM raw_transactions)")
+        let afterRetention = try jobs.qualityChecks(maximumAgeMs: nil, windowMs: 3_600_000, nowMs: later + 2 * 3_600_000)
+        #expect(afterRetention.allSatisfy { $0.failures == 0 }, "\(afterRetention)")
     }
 
     @Test("training-set writes the archive's transactions with their labels, and loadgen train fits a model on them")

@@ -59,9 +59,10 @@ struct WarehouseSchemaTests {
             VALUES ('tx-old', 'card-1', 'm-1', 1.0, 100, 'USD', '2026-11-02T14:00:00Z', 1, 0, 0.5, 'low', 'v1',
                 \(WarehouseSchema.factorColumns.dropLast().map { _ in "0.1" }.joined(separator: ", ")), '[]', 1)
             """)
-        // An analyst's view and index on a table the rebuild replaces.
+        // An analyst's view, index and oddly named column on a table the rebuild replaces.
         try database.execute("CREATE VIEW analyst_labels AS SELECT COUNT(*) AS n FROM labels")
         try database.execute("CREATE INDEX analyst_labels_label ON labels (label)")
+        try database.execute(#"ALTER TABLE labels ADD COLUMN "analyst note" TEXT"#)
         for (table, _) in LakeExport.tables {
             #expect(try !Self.definition(of: table, in: database).contains("AUTOINCREMENT"), "\(table)")
         }
@@ -84,6 +85,8 @@ struct WarehouseSchemaTests {
         #expect(try database.rows("SELECT COUNT(*) FROM daily_sales_summary").first?.first?.integer == 1, "the views read the rebuilt tables")
         #expect(try database.rows("SELECT n FROM analyst_labels").first?.first?.integer == 3, "the analyst's view reads the rebuilt table")
         #expect(names.contains("analyst_labels_label"), "the analyst's index is made again")
+        #expect(try database.rows(#"SELECT COUNT("analyst note") FROM labels"#).first?.first?.integer == 0, "the analyst's column is kept")
+        #expect(try database.rows("PRAGMA legacy_alter_table").first?.first?.integer == 0, "the legacy rename is off again")
         let old = try database.rows("SELECT id, features, \(lastFactor) FROM raw_transactions WHERE transaction_id = 'tx-old'")
         #expect(old.first?[0].integer == 1 && old.first?[1].text == nil && old.first?[2].real == nil, "the older row, NULL where it has no value")
 

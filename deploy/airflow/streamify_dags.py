@@ -45,9 +45,11 @@ with streamify_dag(
 ) as hourly:
     health = BashOperator(task_id="health_check", bash_command=admin("health", "--max-silence", "15m"))
     export = BashOperator(task_id="lake_export", bash_command=admin("export", "--lake", LAKE))
-    # The rows added since the check an hour ago (or the last one before it that ran): a defect
-    # fails about one run and its retry, not every run until retention deletes it.
-    quality = BashOperator(task_id="data_quality", bash_command=admin("quality-check", "--max-age", "1h", "--window", "1h"))
+    # The rows added since the check that ran at least 50 minutes ago (the last hour's, or the
+    # last one before it that ran; a little under the period, as the steps before it take
+    # longer some hours than others): a defect fails one run and its retry, not every run until
+    # retention deletes it.
+    quality = BashOperator(task_id="data_quality", bash_command=admin("quality-check", "--max-age", "1h", "--window", "50m"))
     report = BashOperator(task_id="report", bash_command=admin("report"))
     # Retention after the export, so nothing is deleted before it reached the lake.
     retention = BashOperator(task_id="retention", bash_command=admin("retention", "--raw", "30d", "--alerts", "90d"))

@@ -78,12 +78,10 @@ public struct WarehouseJobs {
         if let silence = maximumSilenceMs, let since = health.sinceLastArchiveMs, since > silence {
             health.problems.append("nothing archived for \(since / 1000) s (limit \(silence / 1000) s)")
         }
-        func droppedAsOf(_ ms: Int64) throws -> Int? { try recorded(Self.droppedBytesMetric, asOf: ms).map { Int($0) } }
-        if try droppedAsOf(nowMs) != health.droppedBytes {
-            try record([(Self.droppedBytesMetric, Double(health.droppedBytes))], details: "health", nowMs: nowMs)
-        }
+        try recordIfChanged(Self.droppedBytesMetric, Double(health.droppedBytes), details: "health", nowMs: nowMs)
         // More than now: the cursor was reset since (a new decision log); count them all.
-        let before = try droppedAsOf(nowMs - lossWindowMs).map { $0 <= health.droppedBytes ? $0 : 0 } ?? 0
+        let before = try recorded(Self.droppedBytesMetric, asOf: nowMs - lossWindowMs).map { Int($0) }
+            .map { $0 <= health.droppedBytes ? $0 : 0 } ?? 0
         health.droppedRecently = health.droppedBytes - before
         if health.droppedRecently > 0 {
             health.problems.append(
@@ -198,9 +196,7 @@ public struct WarehouseJobs {
                     detail: newest.map { "newest event \(Archiver.isoTime($0)), at most \(maximumAgeMs / 1000) s old allowed" }
                         ?? "no transactions archived"))
         }
-        if windowMs != nil, try recorded(Self.checkedThroughMetric, asOf: nowMs).map({ Int64($0) }) != highest {
-            try record([(Self.checkedThroughMetric, Double(highest))], details: "quality-check", nowMs: nowMs)
-        }
+        if windowMs != nil { try recordIfChanged(Self.checkedThroughMetric, Double(highest), details: "quality-check", nowMs: nowMs) }
         return checks
     }
 
@@ -327,6 +323,12 @@ public struct WarehouseJobs {
             "SELECT metric_value FROM kpi_metrics WHERE metric_name = ? AND recorded_at_ms <= ? ORDER BY recorded_at_ms DESC, id DESC LIMIT 1",
             [.text(metric), .integer(ms)]
         ).first?.first?.real
+    }
+
+    /// Records `value` of `metric` in `kpi_metrics` at `nowMs` unless it is the value recorded last:
+    /// for a running total read back with `recorded(_:asOf:)`, one row per change.
+    private func recordIfChanged(_ metric: String, _ value: Double, details: String, nowMs: Int64) throws {
+        if try recorded(metric, asOf: nowMs) != value { try record([(metric, value)], details: details, nowMs: nowMs) }
     }
 
     /// Records `figures` in `kpi_metrics` at `nowMs`.

@@ -183,21 +183,21 @@ public enum WarehouseSchema {
     /// the table (an analyst's) as they are; indexes on the table, an analyst's too, are made
     /// again on the new one.
     private static func addAutoincrement(in database: SQLiteDatabase) throws {
-        var rebuilding: [(table: String, idColumn: String, definition: String)] = []
+        var rebuilding: [(table: String, idColumn: String, rebuilt: String, definition: String)] = []
         for (table, idColumn) in LakeExport.tables {
             let sql = try database.rows("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", [.text(table)])
                 .first?.first?.text ?? ""
+            let rebuilt = "\(table)_autoincrement"
             guard !sql.uppercased().contains("AUTOINCREMENT"),
-                let definition = autoincrementDefinition(of: sql, idColumn: idColumn, name: "\(table)_autoincrement")
+                let definition = autoincrementDefinition(of: sql, idColumn: idColumn, name: rebuilt)
             else { continue }
-            rebuilding.append((table, idColumn, definition))
+            rebuilding.append((table, idColumn, rebuilt, definition))
         }
         guard !rebuilding.isEmpty else { return }
         for view in views { try database.execute("DROP VIEW IF EXISTS \(view.name)") }
         try database.execute("PRAGMA legacy_alter_table = ON")
         defer { try? database.execute("PRAGMA legacy_alter_table = OFF") }
-        for (table, idColumn, definition) in rebuilding {
-            let rebuilt = "\(table)_autoincrement"
+        for (table, idColumn, rebuilt, definition) in rebuilding {
             let tableIndexes = try database.rows(
                 "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", [.text(table)]
             ).compactMap { $0.first?.text }
@@ -219,7 +219,7 @@ public enum WarehouseSchema {
     /// `sql`, a table's `CREATE TABLE` statement as SQLite keeps it, made the statement of a
     /// table `name` whose `idColumn` is AUTOINCREMENT; nil when the id column is not declared as
     /// this schema declares it (`<id> INTEGER PRIMARY KEY`), which is then left as it is.
-    static func autoincrementDefinition(of sql: String, idColumn: String, name: String) -> String? {
+    private static func autoincrementDefinition(of sql: String, idColumn: String, name: String) -> String? {
         let declaration = "\(idColumn) INTEGER PRIMARY KEY"
         guard let open = sql.firstIndex(of: "("), let id = sql.range(of: declaration), id.lowerBound > open else { return nil }
         return "CREATE TABLE \(name) " + sql[open..<id.lowerBound] + declaration + " AUTOINCREMENT" + sql[id.upperBound...]

@@ -266,7 +266,7 @@ async function showTransaction(id) {
 
 function cardHTML(card) {
   const p = card.profile;
-  const profile = p ? `<p>${p.transaction_count} transaction${p.transaction_count === 1 ? "" : "s"} since ${esc(p.first_seen)}; typical amount ${p.typical_amount == null ? "–" : money(p.typical_amount)}; last in ${esc(p.last_country)};
+  const profile = p ? `<p>${p.transaction_count} transaction${p.transaction_count === 1 ? "" : "s"} since ${esc(p.first_seen)}; typical amount ${p.typical_amount == null ? "–" : money(p.typical_amount)}; ${p.last_country == null ? "no country yet" : "last in " + esc(p.last_country)};
       ${p.known_devices} devices; last minute / hour / day: ${p.last_minute} / ${p.last_hour} / ${p.last_day}${p.confirmed_fraud_at ? "; <b>confirmed fraud at " + esc(p.confirmed_fraud_at) + "</b>" : ""}</p>` : "<p class='muted'>not in the state tables</p>";
   return `<h3>Card ${esc(card.card_id)}</h3>${profile}<table>${card.recent.slice(0, 10).map((t) =>
     `<tr class="clickable" data-transaction-id="${esc(t.transaction_id)}"><td>${esc(t.time)}</td><td>${money(t.amount)}</td><td>${esc(t.merchant_id)}</td><td><span class="level ${t.level}">${t.level}</span></td></tr>`).join("")}</table>`;

@@ -204,7 +204,8 @@ struct CardView: Encodable {
         var transactionCount: UInt32
         /// Nil for a card no transaction has been scored on (a label created it).
         var typicalAmount: Double?
-        var lastCountry: String
+        /// Nil while no transaction on the card gave a country.
+        var lastCountry: String?
         /// Nil while no transaction on the card carried a location.
         var lastLatitude: Float?
         var lastLongitude: Float?
@@ -227,7 +228,7 @@ struct CardView: Encodable {
                 lastSeen: eventTime(card.lastSeen),
                 transactionCount: card.transactionCount,
                 typicalAmount: card.transactionCount == 0 ? nil : (Foundation.exp(Double(card.logAmountMean)) * 100).rounded() / 100,
-                lastCountry: "\(card.lastCountry)",
+                lastCountry: card.lastCountry.isUnknown ? nil : "\(card.lastCountry)",
                 lastLatitude: card.lastLocatedAt == 0 ? nil : card.lastLatitude,
                 lastLongitude: card.lastLocatedAt == 0 ? nil : card.lastLongitude,
                 knownDevices: card.knownDeviceCount,

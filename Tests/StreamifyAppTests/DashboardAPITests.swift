@@ -111,6 +111,7 @@ struct DashboardAPITests {
         let card = try await http.get("/api/cards/card-lookup").object()
         let profile = try #require(card["profile"] as? [String: Any])
         #expect(profile["transaction_count"] as? Int == 3)
+        #expect(profile["last_country"] as? String == "US")
         #expect((card["recent"] as? [Any])?.count == 3)
         let merchant = try await http.get("/api/merchants/merchant-1")
         #expect(merchant.status == 200)
@@ -157,7 +158,7 @@ struct DashboardAPITests {
         try await running.stop()
     }
 
-    @Test("a card only a label made has no typical amount and no location, not $1.00 at 0,0")
+    @Test("a card only a label made has no typical amount, location or country, not $1.00 at 0,0 in ??")
     func labelOnlyCardHasNoMadeUpProfile() async throws {
         let (running, http) = try await Self.start()
         let client = try await ScoringClient.connect(to: .unix(path: try #require(running.addresses.unixSocketPath)))
@@ -174,6 +175,7 @@ struct DashboardAPITests {
         let profile = try #require(try card.object()["profile"] as? [String: Any])
         #expect(profile["transaction_count"] as? Int == 0)
         #expect(profile["typical_amount"] == nil && profile["last_latitude"] == nil && profile["last_longitude"] == nil, "\(profile)")
+        #expect(profile["last_country"] == nil, "no country yet, not \"??\": \(profile)")
         try await running.stop()
     }
 

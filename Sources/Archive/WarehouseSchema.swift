@@ -180,8 +180,8 @@ public enum WarehouseSchema {
     /// one's own definition, columns added since included (nullable, NULL in older rows), with
     /// AUTOINCREMENT added, so an earlier build still reads and writes it. This schema's views
     /// are made again around it; the rename is SQLite's legacy one, which leaves other views on
-    /// the table (an analyst's) as they are; indexes on the table, an analyst's too, are made
-    /// again on the new one.
+    /// the table (an analyst's) as they are; indexes and triggers on the table, an analyst's
+    /// too, are made again on the new one.
     private static func addAutoincrement(in database: SQLiteDatabase) throws {
         var rebuilding: [(table: String, idColumn: String, rebuilt: String, definition: String)] = []
         for (table, idColumn) in LakeExport.tables {
@@ -198,8 +198,11 @@ public enum WarehouseSchema {
         try database.execute("PRAGMA legacy_alter_table = ON")
         defer { try? database.execute("PRAGMA legacy_alter_table = OFF") }
         for (table, idColumn, rebuilt, definition) in rebuilding {
-            let tableIndexes = try database.rows(
-                "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", [.text(table)]
+            // Dropped with the table: made again on the new one, indexes first, as a trigger's
+            // statements may lean on them.
+            let attached = try database.rows(
+                "SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = ? AND sql IS NOT NULL ORDER BY type = 'trigger'",
+                [.text(table)]
             ).compactMap { $0.first?.text }
             try database.execute(definition)
             let columns = try columnNames(of: table, in: database).map(quoted).joined(separator: ", ")
@@ -209,7 +212,7 @@ public enum WarehouseSchema {
                 .first?.first?.integer ?? 0
             try database.execute("DROP TABLE \(table)")
             try database.execute("ALTER TABLE \(rebuilt) RENAME TO \(table)")
-            for index in tableIndexes { try database.execute(index) }
+            for statement in attached { try database.execute(statement) }
             try database.prepare("DELETE FROM sqlite_sequence WHERE name IN (?, ?)").run([.text(table), .text(rebuilt)])
             try database.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)").run([.text(table), .integer(max(highest, exported))])
         }

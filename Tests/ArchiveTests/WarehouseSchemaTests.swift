@@ -38,7 +38,7 @@ struct WarehouseSchemaTests {
         #expect(try Self.addLabel(database, "tx-3") == 3)
     }
 
-    @Test("a warehouse made without AUTOINCREMENT is rebuilt with it; rows, ids, indexes and views kept; new ids pass the lake's cursor")
+    @Test("a warehouse made without AUTOINCREMENT is rebuilt with it; rows, ids, indexes, triggers and views kept; new ids pass the lake's cursor")
     func earlierWarehouseIsRebuilt() throws {
         let path = try makeTestDirectory("schema-earlier").appendingPathComponent("warehouse.db").path
         let database = try SQLiteDatabase(path: path)
@@ -63,6 +63,8 @@ struct WarehouseSchemaTests {
         try database.execute("CREATE VIEW analyst_labels AS SELECT COUNT(*) AS n FROM labels")
         try database.execute("CREATE INDEX analyst_labels_label ON labels (label)")
         try database.execute(#"ALTER TABLE labels ADD COLUMN "analyst note" TEXT"#)
+        try database.execute("CREATE TABLE analyst_audit (label_id INTEGER)")
+        try database.execute("CREATE TRIGGER analyst_audit_labels AFTER INSERT ON labels BEGIN INSERT INTO analyst_audit VALUES (NEW.id); END")
         for (table, _) in LakeExport.tables {
             #expect(try !Self.definition(of: table, in: database).contains("AUTOINCREMENT"), "\(table)")
         }
@@ -93,5 +95,7 @@ struct WarehouseSchemaTests {
         // Opened again, nothing is rebuilt.
         try WarehouseSchema.create(in: database)
         #expect(try Self.addLabel(database, "tx-6") == 6)
+        let audited = try database.rows("SELECT label_id FROM analyst_audit ORDER BY label_id").compactMap { $0[0].integer }
+        #expect(audited == [1, 2, 3, 4, 5, 6], "the analyst's trigger is made again and fires on the rebuilt table")
     }
 }

@@ -6,9 +6,10 @@ public struct DashboardConfiguration: Sendable {
     public var host = "127.0.0.1"
     /// Port to bind; 0 picks a free one (tests).
     public var port = 8080
-    /// The bearer token write endpoints (start, stop, reset, label) require; nil: none required,
-    /// which `validate()` allows only on loopback.
-    public var writeToken: String?
+    /// The bearer token every API request (reads of card data, and start, stop, reset, label)
+    /// requires (`--http-token-file`); nil: none required, which `validate()` allows only on
+    /// loopback (`DashboardAccess`).
+    public var token: String?
     /// Chart.js as Debian's libjs-chart.js installs it, served to the page at `/chart.js`.
     public var chartScriptPath = "/usr/share/javascript/chart.js/chart.min.js"
     /// Bounds of the sampled decision rings.
@@ -33,17 +34,16 @@ public struct DashboardConfiguration: Sendable {
     /// The defaults: loopback port 8080, no token.
     public init() {}
 
-    /// Whether `host` is a loopback address.
+    /// Whether `host` is a loopback address (a name such as `127.example.com` is not: DNS says where it points).
     public var bindsLoopbackOnly: Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        DashboardAccess.isLoopback(host: host)
     }
 
-    /// Why this configuration must not run, if it must not: write endpoints beyond loopback
-    /// without a token.
+    /// Why this configuration must not run, if it must not: the API beyond loopback without a token.
     public func validate() throws(DashboardConfigurationError) {
-        if !bindsLoopbackOnly && (writeToken ?? "").isEmpty {
+        if !bindsLoopbackOnly && (token ?? "").isEmpty {
             throw DashboardConfigurationError(
-                message: "--http \(host):\(port) binds beyond loopback: give --http-token-file, so that only holders of the token can start, stop, reset or label")
+                message: "--http \(host):\(port) binds beyond loopback: give --http-token-file, so that only holders of the token can read card data or start, stop, reset or label")
         }
         guard (1...65_535).contains(port) || port == 0 else {
             throw DashboardConfigurationError(message: "--http port \(port) is out of range 0...65535")

@@ -347,7 +347,8 @@ setInterval(refreshLists, 2000);
 const stream = new EventSource("/api/stream");
 stream.addEventListener("analytics", (event) => showAnalytics(JSON.parse(event.data)));
 // A dropped stream reconnects by itself. One the server refused (503: every live-stream slot
-// taken) the browser closes for good: poll the analytics instead, as the refusal says.
+// taken; 401: with --http-token-file, as a stream cannot carry the token) the browser closes
+// for good: poll the analytics instead, as the refusal says.
 let polling = null;
 stream.onerror = () => {
   if (stream.readyState !== EventSource.CLOSED) { setTimeout(refresh, 2000); return; }

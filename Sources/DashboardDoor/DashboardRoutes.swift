@@ -6,8 +6,9 @@ import StreamifyWire
 /// The HTTP door's routes: the page and its assets, the JSON API, the live stream, `/metrics`.
 ///
 /// Bad input gets a 4xx with a JSON `{"error": {"message": ...}}` saying what is wrong: an
-/// unknown id is 404, a malformed body or parameter 400, a body over `maxBodyBytes` 413, a
-/// write without the token (when one is configured) 401.
+/// unknown id is 404, a malformed body or parameter 400, a body over `maxBodyBytes` 413, an API
+/// request without the token (when one is configured) 401, one from another site's page 403
+/// (`DashboardAccess`).
 enum DashboardRoutes {
     /// Rows a list endpoint answers with at most.
     static let listLimit = 1...500
@@ -17,8 +18,10 @@ enum DashboardRoutes {
         isStopping: @escaping @Sendable () -> Bool
     ) -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: DashboardMetricsMiddleware(metrics: dashboard.metrics))
         let configuration = dashboard.configuration
+        router.add(middleware: DashboardMetricsMiddleware(metrics: dashboard.metrics))
+        router.add(middleware: DashboardHeadersMiddleware())
+        router.add(middleware: DashboardAccessMiddleware(token: configuration.token))
 
         router.get("/") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: DashboardPage.html)))
@@ -81,7 +84,6 @@ enum DashboardRoutes {
         }
 
         router.post("/api/start_generation") { request, context in
-            try authorize(request, configuration)
             let body = try await decodeBody(StartRequest.self, from: request, context, configuration, required: false)
             let rate = body?.rate ?? 200
             guard (1...configuration.maxDemoRate).contains(rate) else {
@@ -89,16 +91,13 @@ enum DashboardRoutes {
             }
             return try DashboardJSON.response(dashboard.startGeneration(rate: rate))
         }
-        router.post("/api/stop_generation") { request, _ in
-            try authorize(request, configuration)
+        router.post("/api/stop_generation") { _, _ in
             return try DashboardJSON.response(await dashboard.stopGeneration())
         }
-        router.post("/api/reset_data") { request, _ in
-            try authorize(request, configuration)
+        router.post("/api/reset_data") { _, _ in
             return try DashboardJSON.response(await dashboard.reset())
         }
         router.post("/api/label") { request, context in
-            try authorize(request, configuration)
             guard let body = try await decodeBody(LabelRequest.self, from: request, context, configuration, required: true) else {
                 throw HTTPError(.badRequest, message: "a JSON body is required")
             }
@@ -161,67 +160,6 @@ enum DashboardRoutes {
             throw HTTPError(.badRequest, message: "limit must be an integer in \(listLimit.lowerBound)...\(listLimit.upperBound), got '\(text)'")
         }
         return limit
-    }
-
-    /// Refuses a write from another site's page, and one without the configured bearer token.
-    private static func authorize(_ request: Request, _ configuration: DashboardConfiguration) throws {
-        let hasToken = configuration.writeToken.map { !$0.isEmpty } ?? false
-        if let refusal = crossSiteRefusal(
-            host: request.head.authority, origin: request.headers[.origin],
-            fetchSite: request.headers.first { $0.name.canonicalName == "sec-fetch-site" }?.value,
-            requireLoopbackHost: !hasToken)
-        {
-            throw HTTPError(.forbidden, message: refusal)
-        }
-        guard let token = configuration.writeToken, !token.isEmpty else { return }
-        let given = request.headers[.authorization] ?? ""
-        guard constantTimeEqual(Array(given.utf8), Array("Bearer \(token)".utf8)) else {
-            throw HTTPError(.unauthorized, message: "this endpoint needs 'Authorization: Bearer <token>' (--http-token-file)")
-        }
-    }
-
-    /// Why a write must be refused as coming from another site's page; nil when it need not be.
-    ///
-    /// Any page the operator opens can make the browser post to this port (a form or a
-    /// `no-cors` fetch needs no CORS preflight), so a browser's write must come from the
-    /// dashboard's own page: its `Origin`, when sent, names the host it was sent to, and
-    /// `Sec-Fetch-Site` does not say cross-site. A site that rebinds its DNS name to 127.0.0.1
-    /// passes that check, so without a token (`requireLoopbackHost`) the `Host` must also be a
-    /// loopback name or address. Clients that are not browsers (curl) send neither header.
-    static func crossSiteRefusal(host: String?, origin: String?, fetchSite: String?, requireLoopbackHost: Bool) -> String? {
-        let host = (host ?? "").lowercased()
-        if fetchSite?.lowercased() == "cross-site" {
-            return "cross-site request refused: writes are taken from the dashboard's own page only"
-        }
-        if let origin, !host.isEmpty, origin.lowercased() != "http://" + host, origin.lowercased() != "https://" + host {
-            return "cross-site request refused: Origin '\(origin)' is not this dashboard (\(host))"
-        }
-        if requireLoopbackHost, !isLoopback(host: host) {
-            return "writes without --http-token-file are taken only for a loopback Host (localhost, 127.0.0.1, [::1]), got '\(host)'"
-        }
-        return nil
-    }
-
-    /// Whether `host` (a Host header: a name or address, with or without a port) names this machine's loopback.
-    static func isLoopback(host: String) -> Bool {
-        var name = Substring(host)
-        if name.hasPrefix("[") {
-            guard let close = name.firstIndex(of: "]") else { return false }
-            name = name[name.index(after: name.startIndex)..<close]
-            return name == "::1"
-        }
-        if let colon = name.lastIndex(of: ":") { name = name[..<colon] }
-        if name == "localhost" || name.hasSuffix(".localhost") { return true }
-        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
-    }
-
-    /// Compares without stopping at the first difference, so timing does not reveal a prefix.
-    /// Lengths are compared whole (not a byte of them), so no other length can pass.
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        var difference = UInt(truncatingIfNeeded: a.count ^ b.count)
-        for index in 0..<min(a.count, b.count) { difference |= UInt(a[index] ^ b[index]) }
-        return difference == 0
     }
 
     /// Reads and decodes a JSON body of at most `maxBodyBytes`; nil when it is empty and not `required`.

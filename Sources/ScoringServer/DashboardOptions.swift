@@ -8,7 +8,7 @@ struct DashboardOptions: ParsableArguments {
     @Option(name: .customLong("http"), help: "HOST:PORT for the live dashboard, its JSON API and /metrics ('off' for none). Env: STREAMIFY_HTTP")
     var http: String = environment("STREAMIFY_HTTP") ?? "off"
 
-    @Option(name: .customLong("http-token-file"), help: "File holding the bearer token that start, stop, reset and label need; required when --http binds beyond loopback. Env: STREAMIFY_HTTP_TOKEN_FILE")
+    @Option(name: .customLong("http-token-file"), help: "File holding the bearer token every /api request needs (reads of card data, start, stop, reset, label); required when --http binds beyond loopback. Env: STREAMIFY_HTTP_TOKEN_FILE")
     var tokenFile: String?
 
     @Option(name: .customLong("http-max-connections"), help: "Concurrent HTTP connections. Env: STREAMIFY_HTTP_MAX_CONNECTIONS")
@@ -62,7 +62,7 @@ struct DashboardOptions: ParsableArguments {
         if let tokenFile {
             let token = String(decoding: try readFile(tokenFile), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             guard !token.isEmpty else { throw ServerOptions.InvalidOption(description: "--http-token-file \(tokenFile) is empty") }
-            configuration.writeToken = token
+            configuration.token = token
         }
         do {
             try configuration.validate()

@@ -23,7 +23,7 @@ struct DashboardAPITests {
         let running = try await RunningApplication.start { configuration in
             var dashboard = DashboardConfiguration()
             dashboard.port = 0
-            dashboard.writeToken = token
+            dashboard.token = token
             configure(&dashboard)
             configuration.dashboard = dashboard
         }
@@ -295,8 +295,8 @@ struct DashboardAPITests {
         try await running.stop()
     }
 
-    @Test("with a token, writes need it and reads do not")
-    func tokenGuardsWrites() async throws {
+    @Test("with a token, every API request needs it, reads of card data too; the page itself does not")
+    func tokenGuardsTheAPI() async throws {
         let (running, withToken) = try await Self.start(token: "s3cret")
         let anonymous = DashboardHTTPClient(port: withToken.base.port!)
         for path in ["/api/start_generation", "/api/stop_generation", "/api/reset_data", "/api/label"] {
@@ -304,23 +304,51 @@ struct DashboardAPITests {
             #expect(refused.status == 401, "\(path): \(refused.text)")
             #expect(try refused.errorMessage().contains("Bearer"))
         }
+        for path in ["/api/analytics", "/api/transactions", "/api/fraud_alerts", "/api/cards/card-1", "/api/merchants/m-1", "/api/stream"] {
+            let refused = try await anonymous.get(path)
+            #expect(refused.status == 401, "\(path): \(refused.text)")
+        }
         var wrong = withToken
         wrong.token = "guess"
         #expect(try await wrong.post("/api/reset_data").status == 401)
+        #expect(try await wrong.get("/api/transactions").status == 401)
         #expect(try await withToken.post("/api/reset_data").status == 200)
-        #expect(try await anonymous.get("/api/analytics").status == 200)
+        #expect(try await withToken.get("/api/analytics").status == 200)
+        #expect(try await anonymous.get("/").status == 200, "the page holds no data: it asks for the token")
+        #expect(try await anonymous.get("/app.js").status == 200)
         try await running.stop()
     }
 
-    @Test("a write from another site's page is refused; the dashboard's own page and clients that are not browsers are served")
-    func crossSiteWritesRefused() async throws {
+    @Test("answers carry headers against framing and sniffing; the API's are not cached, errors included")
+    func securityHeaders() async throws {
+        let (running, http) = try await Self.start()
+        for (path, status) in [("/", 200), ("/api/analytics", 200), ("/api/cards/nobody", 404), ("/api/transactions?limit=0", 400)] {
+            let answer = try await http.get(path)
+            #expect(answer.status == status, "\(path): \(answer.text)")
+            #expect(answer.header("X-Frame-Options") == "DENY", "\(path)")
+            #expect(answer.header("Content-Security-Policy") == "frame-ancestors 'none'", "\(path)")
+            #expect(answer.header("X-Content-Type-Options") == "nosniff", "\(path)")
+            #expect(answer.header("Cache-Control") == (path == "/" ? nil : "no-store"), "\(path)")
+        }
+        try await running.stop()
+    }
+
+    @Test("a read or write from another site's page is refused; the dashboard's own page and clients that are not browsers are served")
+    func crossSiteRequestsRefused() async throws {
         let (running, http) = try await Self.start()
         let own = "http://127.0.0.1:\(http.base.port!)"
         for headers in [["Origin": "http://evil.example"], ["Origin": own, "Sec-Fetch-Site": "cross-site"]] {
             let refused = try await http.post("/api/reset_data", headers: headers)
             #expect(refused.status == 403, "\(headers): \(refused.text)")
             #expect(try refused.errorMessage().contains("cross-site"))
+            let read = try await http.get("/api/transactions", headers: headers)
+            #expect(read.status == 403, "\(headers): \(read.text)")
         }
+        // A site that rebound its name to 127.0.0.1: same-origin to the browser, but not a loopback Host.
+        let rebound = try await http.get("/api/transactions", headers: ["Host": "evil.example:\(http.base.port!)"])
+        #expect(rebound.status == 403, "\(rebound.text)")
+        #expect(try rebound.errorMessage().contains("loopback"))
+        #expect(try await http.get("/api/transactions", headers: ["Origin": own, "Sec-Fetch-Site": "same-origin"]).status == 200)
         #expect(try await http.post("/api/reset_data", headers: ["Origin": own, "Sec-Fetch-Site": "same-origin"]).status == 200)
         #expect(try await http.post("/api/reset_data").status == 200)
         try await running.stop()
@@ -328,7 +356,7 @@ struct DashboardAPITests {
 
     @Test("a site rebinding its name to 127.0.0.1 is refused without a token; token comparison takes whole lengths")
     func rebindingAndTokenLengths() {
-        let refusal = DashboardRoutes.crossSiteRefusal
+        let refusal = DashboardAccess.crossSiteRefusal
         #expect(refusal("evil.example:8080", "http://evil.example:8080", nil, true)?.contains("loopback") == true)
         #expect(refusal("evil.example:8080", "http://evil.example:8080", nil, false) == nil)
         for host in ["localhost:8080", "127.0.0.1:8080", "127.8.0.1", "[::1]:8080", "app.localhost"] {
@@ -339,9 +367,9 @@ struct DashboardAPITests {
         }
         let token = Array("Bearer \(String(repeating: "t", count: 249))".utf8)
         #expect(token.count == 256)
-        #expect(!DashboardRoutes.constantTimeEqual([], token))
-        #expect(!DashboardRoutes.constantTimeEqual(Array("Bearer".utf8), token))
-        #expect(DashboardRoutes.constantTimeEqual(token, token))
+        #expect(!DashboardAccess.constantTimeEqual([], token))
+        #expect(!DashboardAccess.constantTimeEqual(Array("Bearer".utf8), token))
+        #expect(DashboardAccess.constantTimeEqual(token, token))
     }
 
     @Test("a live-stream slot is given back when its response goes away, whether its body ran or not")
@@ -396,11 +424,18 @@ struct DashboardAPITests {
         var configuration = DashboardConfiguration()
         configuration.host = "0.0.0.0"
         #expect(throws: DashboardConfigurationError.self) { try configuration.validate() }
-        configuration.writeToken = "t"
+        configuration.token = "t"
         try configuration.validate()
         configuration.host = "127.0.0.1"
-        configuration.writeToken = nil
+        configuration.token = nil
         try configuration.validate()
+        for host in ["localhost", "::1", "127.8.0.1"] {
+            configuration.host = host
+            #expect(configuration.bindsLoopbackOnly, "\(host)")
+        }
+        // A name DNS resolves: not known to be loopback, whatever it starts with.
+        configuration.host = "127.corp.example"
+        #expect(throws: DashboardConfigurationError.self) { try configuration.validate() }
     }
 
     @Test("the page, its script, Chart.js, /metrics and the live stream are served")

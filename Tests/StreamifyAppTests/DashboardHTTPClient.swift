@@ -17,6 +17,12 @@ struct DashboardHTTPClient {
         var status: Int
         var body: Data
         var contentType: String
+        var headers: [String: String] = [:]
+
+        /// The value of the header `name` (any case), if sent.
+        func header(_ name: String) -> String? {
+            headers.first { $0.key.lowercased() == name.lowercased() }?.value
+        }
 
         /// The body as JSON (a dictionary or an array).
         func json() throws -> Any { try JSONSerialization.jsonObject(with: body) }
@@ -34,8 +40,10 @@ struct DashboardHTTPClient {
 
     struct Unexpected: Error { var text: String }
 
-    func get(_ path: String) async throws -> Answer {
-        try await send(URLRequest(url: URL(string: path, relativeTo: base)!))
+    func get(_ path: String, headers: [String: String] = [:]) async throws -> Answer {
+        var request = URLRequest(url: URL(string: path, relativeTo: base)!)
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        return try await send(request)
     }
 
     func post(_ path: String, json: String? = nil, headers: [String: String] = [:]) async throws -> Answer {
@@ -54,6 +62,9 @@ struct DashboardHTTPClient {
         let (data, response) = try await URLSession.shared.data(for: request)
         let http = response as! HTTPURLResponse
         return Answer(
-            status: http.statusCode, body: data, contentType: http.value(forHTTPHeaderField: "Content-Type") ?? "")
+            status: http.statusCode, body: data, contentType: http.value(forHTTPHeaderField: "Content-Type") ?? "",
+            headers: http.allHeaderFields.reduce(into: [:]) { headers, field in
+                if let name = field.key as? String, let value = field.value as? String { headers[name] = value }
+            })
     }
 }

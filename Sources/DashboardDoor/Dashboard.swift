@@ -37,7 +37,7 @@ final class Dashboard: Sendable {
         state = Mutex(
             State(
                 baseline: totals,
-                history: ThroughputHistory(capacity: configuration.historySeconds, totals: totals, atMs: WallClock.unixMilliseconds())))
+                history: ThroughputHistory(capacity: configuration.historySeconds, totals: totals, at: .now)))
     }
 
     /// Ticks per history point.
@@ -52,7 +52,7 @@ final class Dashboard: Sendable {
         state.withLock { state in
             state.ticks += 1
             guard state.ticks % perPoint == 0 else { return }
-            state.history.advance(to: scoring.metrics.totalsSnapshot, atMs: WallClock.unixMilliseconds())
+            state.history.advance(to: scoring.metrics.totalsSnapshot, atMs: WallClock.unixMilliseconds(), at: .now)
         }
     }
 
@@ -189,7 +189,7 @@ final class Dashboard: Sendable {
         state.withLock { state in
             let totals = scoring.metrics.totalsSnapshot
             state.baseline = totals
-            state.history.reset(totals: totals, atMs: WallClock.unixMilliseconds())
+            state.history.reset(totals: totals, at: .now)
         }
         return generationView()
     }

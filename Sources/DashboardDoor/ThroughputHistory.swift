@@ -21,17 +21,20 @@ struct ThroughputHistory: Sendable {
     let capacity: Int
     private(set) var points: [Point] = []
     private var previous: ScoringTotals
-    private var previousMs: Int64
+    private var previousInstant: ContinuousClock.Instant
 
-    init(capacity: Int, totals: ScoringTotals, atMs now: Int64) {
+    init(capacity: Int, totals: ScoringTotals, at instant: ContinuousClock.Instant) {
         self.capacity = max(capacity, 1)
         previous = totals
-        previousMs = now
+        previousInstant = instant
     }
 
-    /// Adds the point for the time since the last one.
-    mutating func advance(to totals: ScoringTotals, atMs now: Int64) {
-        let seconds = Double(max(now - previousMs, 1)) / 1000
+    /// Adds the point for the time since the last one, stamped `now` (wall clock, for the
+    /// charts' labels). The rate is over the monotonic time since the last point (`instant`): a
+    /// wall clock stepped back by NTP would have divided a second's transactions by a
+    /// millisecond.
+    mutating func advance(to totals: ScoringTotals, atMs now: Int64, at instant: ContinuousClock.Instant) {
+        let seconds = max(Self.seconds(instant - previousInstant), Self.shortestInterval)
         let difference = totals.since(previous)
         var levels: [String: Int] = [:]
         for level in RiskLevel.allCases { levels[level.name] = difference.levels[level] }
@@ -42,7 +45,14 @@ struct ThroughputHistory: Sendable {
                 latencyP99Us: difference.latency.upperBoundMicroseconds(atQuantile: 0.99), levels: levels))
         if points.count > capacity { points.removeFirst(points.count - capacity) }
         previous = totals
-        previousMs = now
+        previousInstant = instant
+    }
+
+    /// The shortest interval a rate is taken over (two ticks that came at once).
+    static let shortestInterval = 0.001
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     /// Mean throughput over the last `seconds` points.
@@ -53,9 +63,9 @@ struct ThroughputHistory: Sendable {
     }
 
     /// Forgets every point; the next starts from `totals`.
-    mutating func reset(totals: ScoringTotals, atMs now: Int64) {
+    mutating func reset(totals: ScoringTotals, at instant: ContinuousClock.Instant) {
         points = []
         previous = totals
-        previousMs = now
+        previousInstant = instant
     }
 }

@@ -1,6 +1,7 @@
 import ScoringEngine
 import ScoringModel
 import ScoringTestSupport
+import StateStore
 import Testing
 
 @testable import KafkaDoor
@@ -77,7 +78,13 @@ struct CardChangelogRecordTests {
             ("another state layout", otherLayout, "(layout \(String(EngineStateFormat.layout, radix: 16)))"),
             ("a decision cut short", Array(decided.prefix(plain.count + 3)), "a decision cut short"),
             ("a model version not UTF-8", badVersionText, "a model version that is not UTF-8"),
+            // Journalled with the adopted card: one past the record limit stopped the daemon at every start.
+            ("a model version too long", decided + Array(repeating: UInt8(ascii: "v"), count: Journal.maximumPayload),
+                "at most \(RiskModel.maximumVersionBytes)"),
         ]
+        let longest = String(repeating: "v", count: RiskModel.maximumVersionBytes)
+        let longestBytes = Self.bytes(of: CardChangelogRecord(card: Self.card(), offset: 1, decision: (Self.assessment(), longest)))
+        #expect((try? Self.decode(longestBytes).get())?.decision?.modelVersion == longest, "the longest version a model has is read")
         for (name, bytes, reason) in cases {
             switch Self.decode(bytes) {
             case .success: Issue.record("\(name): read as a record")

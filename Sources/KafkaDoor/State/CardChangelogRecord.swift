@@ -69,6 +69,11 @@ struct CardChangelogRecord {
         let assessmentStart = headerSize + cardSize
         let versionStart = assessmentStart + MemoryLayout<RiskAssessment>.size
         guard bytes.count >= versionStart else { throw FormatError(description: "a decision cut short") }
+        // Bounded as every model's is: the adopted card is journalled with it, in one record.
+        guard bytes.count - versionStart <= RiskModel.maximumVersionBytes else {
+            throw FormatError(
+                description: "a model version of \(bytes.count - versionStart) bytes (at most \(RiskModel.maximumVersionBytes))")
+        }
         let assessment = bytes.loadUnaligned(fromByteOffset: assessmentStart, as: RiskAssessment.self)
         guard let version = String(validating: bytes[versionStart...], as: UTF8.self) else {
             throw FormatError(description: "a model version that is not UTF-8")

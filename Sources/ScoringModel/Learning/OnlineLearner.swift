@@ -201,11 +201,11 @@ public final class OnlineLearner: @unchecked Sendable {
         return (version, 0)
     }
 
-    /// `root+online.n`, shortening the root so the whole fits a model version's 64 bytes.
+    /// `root+online.n`, shortening the root so the whole fits a model version (`RiskModel.maximumVersionBytes`).
     static func version(root: String, publication: Int) -> String {
         guard publication > 0 else { return root }
         let suffix = "+online.\(publication)"
-        let room = 64 - suffix.utf8.count
+        let room = RiskModel.maximumVersionBytes - suffix.utf8.count
         let trimmed = root.utf8.count <= room ? root : String(decoding: root.utf8.prefix(room), as: UTF8.self)
         return trimmed + suffix
     }

@@ -182,6 +182,10 @@ public struct RiskModel: Sendable, Codable, Equatable {
         return .low
     }
 
+    /// The longest model version, in UTF-8 bytes: every version a decision carries, the learned
+    /// challenger's included, fits.
+    public static let maximumVersionBytes = 64
+
     /// Errors in a model file.
     public struct InvalidModel: Error, CustomStringConvertible {
         public var description: String
@@ -189,8 +193,8 @@ public struct RiskModel: Sendable, Codable, Equatable {
 
     /// Checks ranges: weights in 0...1, thresholds strictly increasing inside (0, 1].
     public func validated() throws(InvalidModel) -> RiskModel {
-        guard !version.isEmpty, version.utf8.count <= 64 else {
-            throw InvalidModel(description: "version must be 1 to 64 bytes")
+        guard !version.isEmpty, version.utf8.count <= Self.maximumVersionBytes else {
+            throw InvalidModel(description: "version must be 1 to \(Self.maximumVersionBytes) bytes")
         }
         for factor in RiskFactor.allCases {
             let weight = weights[factor]

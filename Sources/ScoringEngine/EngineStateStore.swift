@@ -97,11 +97,14 @@ public struct EngineStateStore: Sendable {
         let (engine, inputs, snapshotLoaded) = try loadSnapshot(
             configuration: configuration, model: model, adoptingChampion: adoptingChampion, before: end)
         var loaded = snapshotLoaded
-        let first = loaded.snapshot?.sequence ?? 0
+        var first = loaded.snapshot?.sequence ?? 0
         if loaded.snapshot == nil, let earliest = try Journal.segments(in: snapshots.directory).first, earliest > 0 {
             logger.error(
                 "no readable snapshot: replaying the journal that is left onto an empty engine; the history before it is lost",
                 metadata: ["first_segment": "\(earliest)"])
+            // From the earliest segment kept: the ones before it went with the snapshots that
+            // covered them, and are not a gap to stop at (which set every segment aside).
+            first = earliest
         }
         do {
             loaded.replay = try Journal.replay(

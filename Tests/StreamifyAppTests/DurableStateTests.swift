@@ -494,6 +494,31 @@ struct DurableStateTests {
         #expect(names.filter { $0.hasSuffix(".damaged") }.count == 3, "damaged snapshots are kept aside: \(names)")
     }
 
+    @Test("with no snapshot readable, the journal that is left is replayed onto an empty engine, not set aside")
+    func noSnapshotReplaysTheJournalLeft() async throws {
+        let (requests, _, _) = ReplaySpeedTests.requests()
+        let directory = try TestStateDirectory()
+        let live = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
+        _ = try await Self.play(requests[..<1_000], on: live)
+        let cards = live.application.scoring.engine.cardsTracked
+        let image = try TestStateDirectory()
+        try image.copyAsCrashImage(of: directory.path)
+        try await live.stop()
+        // The crash image holds the snapshot taken at start (the empty state) and the journal
+        // since; segment 0, before that snapshot, went with it.
+        let written = try SnapshotStore(directory: image.path).snapshots()
+        #expect(written.count == 1)
+        for snapshot in written { try image.truncate(snapshot.path, to: 100) }
+        let segments = try Journal.segments(in: image.path)
+        #expect(segments.first.map { $0 > 0 } == true, "\(segments)")
+
+        let restarted = try await ReplaySpeedTests.startServer(stateDirectory: image.path)
+        #expect(restarted.application.scoring.engine.cardsTracked == cards, "every change since the empty state, replayed")
+        let names = try FileManager.default.contentsOfDirectory(atPath: image.path)
+        #expect(!names.contains { $0.hasSuffix(Journal.unreplayedSuffix) }, "nothing set aside: \(names)")
+        try await restarted.stop()
+    }
+
     @Test("a journal damaged mid-way: compaction refuses and touches nothing; a restart stops at the damage and sets the later segments aside")
     func damagedJournalSegment() async throws {
         let (requests, _, _) = ReplaySpeedTests.requests()

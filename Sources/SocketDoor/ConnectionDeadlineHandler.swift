@@ -71,10 +71,17 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler {
     /// Whether a `read` has passed through since the last read burst ended: the daemon wants input.
     private var reading = true
 
+    /// Counts the bytes received, for the handlers after the frame decoder; nil: not counted.
+    private let activity: InputActivity?
+
     /// `timesHandshake`: the connection is TLS, and its handshake is timed by `timeouts.frame`.
-    init(timeouts: Timeouts, maximumFrameLength: Int, inputBudget: ByteBudget? = nil, timesHandshake: Bool = false) {
+    init(
+        timeouts: Timeouts, maximumFrameLength: Int, inputBudget: ByteBudget? = nil, timesHandshake: Bool = false,
+        activity: InputActivity? = nil
+    ) {
         self.timeouts = timeouts
         self.timesHandshake = timesHandshake
+        self.activity = activity
         self.tracker = FrameBoundaryTracker(maximumFrameLength: maximumFrameLength)
         self.inputBudget = inputBudget
     }
@@ -98,7 +105,9 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler {
         let now = NIODeadline.now()
         lastInput = now
         let completedBefore = tracker.framesCompleted
-        tracker.advance(over: unwrapInboundIn(data))
+        let bytes = unwrapInboundIn(data)
+        activity?.bytesReceived &+= bytes.readableBytes
+        tracker.advance(over: bytes)
         if tracker.isMidFrame {
             // A frame started in this read when none was pending or the pending one finished:
             // a pipelining client whose every read ends mid-frame is timed per frame, not per stream.

@@ -42,8 +42,9 @@ final class ScoringHandler: ChannelDuplexHandler {
         /// Reading and answering.
         case serving
         /// The server is shutting down: still answering; close once `drainQuietChecks` checks
-        /// in a row find no new request while the connection could take more output.
-        case draining(requestsAtLastCheck: Int, quietChecks: Int)
+        /// in a row find nothing new (no request answered, no byte received: a frame may be
+        /// arriving slowly) while the connection could take more output.
+        case draining(progressAtLastCheck: Int, quietChecks: Int)
         /// Reading no more; the connection closes once every answer written so far has gone.
         case closing
     }
@@ -71,6 +72,10 @@ final class ScoringHandler: ChannelDuplexHandler {
 
     /// Requests answered on this connection.
     private var answered = 0
+    /// The bytes this connection received, counted before the frame decoder; nil: not counted.
+    private let activity: InputActivity?
+    /// What a draining connection's quiet checks compare: requests answered and bytes received.
+    private var progress: Int { answered &+ (activity?.bytesReceived ?? 0) }
     /// How often a draining connection is checked for idleness.
     static let drainCheckInterval = TimeAmount.milliseconds(100)
     /// Longest wait for answers to leave once the connection is closing.
@@ -87,9 +92,10 @@ final class ScoringHandler: ChannelDuplexHandler {
 
     init(
         processor: FrameProcessor, metrics: ScoringMetrics, connections: ConnectionMetrics, logger: Logger,
-        outputBudget: ByteBudget? = nil, lingerLimit: TimeAmount = .seconds(30)
+        outputBudget: ByteBudget? = nil, lingerLimit: TimeAmount = .seconds(30), activity: InputActivity? = nil
     ) {
         self.outputBudget = outputBudget
+        self.activity = activity
         self.lingerLimit = lingerLimit
         self.processor = processor
         self.metrics = metrics
@@ -347,7 +353,7 @@ final class ScoringHandler: ChannelDuplexHandler {
         case is ChannelShouldQuiesceEvent:
             // Answer whatever is still arriving; close once the client has gone quiet.
             guard lifecycle == .serving else { return }
-            lifecycle = .draining(requestsAtLastCheck: answered, quietChecks: 0)
+            lifecycle = .draining(progressAtLastCheck: progress, quietChecks: 0)
             scheduleDrainCheck(context: context)
         case let timeout as ConnectionTimeout:
             end(.timedOut(timeout), context: context)
@@ -377,11 +383,11 @@ final class ScoringHandler: ChannelDuplexHandler {
         guard case .draining(let before, let quiet) = lifecycle, context.channel.isActive else { return }
         // An unwritable channel has reads paused (`BackPressureHandler`): its client is slow to
         // read its answers, and there may be requests waiting behind them. Not idle.
-        let isQuiet = answered == before && context.channel.isWritable && !isBusy && pendingEnd == nil
+        let isQuiet = progress == before && context.channel.isWritable && !isBusy && pendingEnd == nil
         if isQuiet && quiet + 1 >= Self.drainQuietChecks {
             closeAfterPendingWrites(context: context)
         } else {
-            lifecycle = .draining(requestsAtLastCheck: answered, quietChecks: isQuiet ? quiet + 1 : 0)
+            lifecycle = .draining(progressAtLastCheck: progress, quietChecks: isQuiet ? quiet + 1 : 0)
             scheduleDrainCheck(context: context)
         }
     }

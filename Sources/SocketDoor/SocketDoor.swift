@@ -284,11 +284,12 @@ public final class SocketDoor: Service, Sendable {
                         try channel.pipeline.syncOperations.addHandler(
                             PeerCredentialsRoleHandler(processor: processor, policy: labelPolicy))
                     }
+                    let activity = InputActivity()
                     let handlers: [any ChannelHandler] = [
                         // First, so it sees every read that no handler after it holds back.
                         ConnectionDeadlineHandler(
                             timeouts: timeouts, maximumFrameLength: maximumFrameLength, inputBudget: inputBudget,
-                            timesHandshake: tls != nil),
+                            timesHandshake: tls != nil, activity: activity),
                         BackPressureHandler(),
                         ByteToMessageHandler(FrameDecoder(maximumFrameLength: maximumFrameLength)),
                         ScoringHandler(
@@ -296,7 +297,8 @@ public final class SocketDoor: Service, Sendable {
                             metrics: scoring.metrics,
                             connections: connections,
                             logger: logger,
-                            outputBudget: outputBudget),
+                            outputBudget: outputBudget,
+                            activity: activity),
                     ]
                     try channel.pipeline.syncOperations.addHandlers(handlers)
                 }

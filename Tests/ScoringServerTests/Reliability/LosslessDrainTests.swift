@@ -97,6 +97,24 @@ struct LosslessDrainTests {
         #expect(daemon.terminate() == 0)
     }
 
+    @Test("SIGTERM while a client trickles a request in: it is answered, not cut off as quiet for having no answer due")
+    func tricklingRequestAnsweredOnShutdown() throws {
+        let daemon = try DaemonProcess.start(arguments: ["--shutdown-grace", "20s", "--frame-timeout", "10s"] + DaemonProcess.scoreEverything)
+        let connection = try RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 30)
+        try connection.send(Self.pipelined(1))
+        #expect(try connection.receiveResponse()?.requestID == 0, "the daemon is answering")
+        daemon.signal(SIGTERM)
+        // Ten bytes every 100 ms: the frame takes well over the drain's 300 ms of quiet to arrive.
+        let frame = Self.pipelined(1, from: 1)
+        for start in stride(from: 0, to: frame.count, by: 10) {
+            try connection.send(Array(frame[start..<min(start + 10, frame.count)]))
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        #expect(try connection.receiveResponse()?.requestID == 1, "the trickled request is answered")
+        #expect(try connection.receiveResponse() == nil, "then a clean close")
+        #expect(daemon.waitForExit(timeout: 30) == 0)
+    }
+
     @Test("SIGTERM with a reader that starts reading a second later: every answer arrives, then a clean close")
     func slowReaderDrainedOnShutdown() throws {
         let daemon = try DaemonProcess.start(arguments: ["--shutdown-grace", "20s"] + DaemonProcess.scoreEverything)

@@ -166,7 +166,9 @@ final class ConnectionDeadlineHandler: ChannelDuplexHandler {
             context.fireUserInboundEventTriggered(ConnectionTimeout.frameIncomplete)
             return
         }
-        if let limit = timeouts.idle, frameStarted == nil || !reading, now - lastInput >= limit {
+        // Mid-frame the frame clock is the one that applies, unless it is off: then a connection
+        // parked inside a frame is silent like any other, and must not hold its slot for ever.
+        if let limit = timeouts.idle, frameStarted == nil || !reading || timeouts.frame == nil, now - lastInput >= limit {
             context.fireUserInboundEventTriggered(ConnectionTimeout.idle)
             return
         }

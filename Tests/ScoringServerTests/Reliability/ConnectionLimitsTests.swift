@@ -182,6 +182,17 @@ struct ConnectionLimitsTests {
         #expect(daemon.terminate() == 0)
     }
 
+    @Test("with --frame-timeout off, a connection parked inside a frame is closed after --idle-timeout")
+    func parkedWithoutFrameTimeout() throws {
+        let daemon = try DaemonProcess.start(arguments: ["--idle-timeout", "400ms", "--frame-timeout", "off"])
+        let parked = try RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 10)
+        let started = Date()
+        try parked.send([0])
+        #expect(try parked.receiveResponse() == nil, "closed as idle")
+        #expect(Date().timeIntervalSince(started) < 5, "within a few idle timeouts")
+        #expect(daemon.terminate() == 0)
+    }
+
     @Test("under umask 000 the Unix socket never appears wider than 0660")
     func socketModeUnderOpenUmask() throws {
         let previous = umask(0)

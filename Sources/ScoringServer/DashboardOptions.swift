@@ -60,7 +60,7 @@ struct DashboardOptions: ParsableArguments {
         configuration.feed.samplesPerGrant = max(1, samplesPerSecond / grantsPerSecond)
         configuration.feed.alertsPerGrant = max(1, samplesPerSecond / grantsPerSecond)
         if let tokenFile {
-            let token = String(decoding: try readFile(tokenFile), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let token = try SecretFile.text(at: tokenFile, option: "--http-token-file")
             guard !token.isEmpty else { throw ServerOptions.InvalidOption(description: "--http-token-file \(tokenFile) is empty") }
             configuration.token = token
         }

@@ -24,18 +24,10 @@ enum LabelPolicyOptions {
         return policy
     }
 
-    /// The token in `path` (surrounding whitespace trimmed); the file must not be readable by
-    /// others than its owner and group, as for an SSH key.
+    /// The token in `path` (surrounding whitespace trimmed), from a file only its owner can read
+    /// (`SecretFile`).
     private static func token(from path: String) throws -> [UInt8] {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw ServerOptions.InvalidOption(description: "--label-token-file \(path): \(String(cString: strerror(errno)))")
-        }
-        guard info.st_mode & 0o007 == 0 else {
-            throw ServerOptions.InvalidOption(
-                description: "--label-token-file \(path) is readable by others (mode \(String(info.st_mode & 0o777, radix: 8))); chmod o-rwx it")
-        }
-        let text = String(decoding: try readFile(path), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = try SecretFile.text(at: path, option: "--label-token-file")
         guard text.utf8.count >= minimumTokenBytes else {
             throw ServerOptions.InvalidOption(
                 description: "--label-token-file \(path) holds fewer than \(minimumTokenBytes) bytes; use e.g. `openssl rand -hex 32`")

@@ -57,13 +57,19 @@ struct TrustedFeedbackTests {
         #expect(daemon.terminate() == 0)
     }
 
-    @Test("a token file others can read, or one too short, is refused at start")
+    @Test("a token file others than its owner can read (its group too: the socket's scorers), or one too short, is refused at start")
     func tokenFileChecked() throws {
         let directory = try makeTestDirectory("streamify-token")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let open = try DaemonProcess(arguments: ["--label-token-file", try Self.writeToken("0123456789abcdef0123", mode: 0o644, in: directory)])
-        #expect(open.waitForExit(timeout: 15) == 2)
-        #expect(open.log.contains("readable by others"))
+        for mode: mode_t in [0o644, 0o640] {
+            let open = try DaemonProcess(arguments: ["--label-token-file", try Self.writeToken("0123456789abcdef0123", mode: mode, in: directory)])
+            #expect(open.waitForExit(timeout: 15) == 2)
+            #expect(open.log.contains("readable by others than its owner"), "mode \(String(mode, radix: 8))")
+        }
+        let dashboard = try DaemonProcess(
+            arguments: ["--http", "127.0.0.1:0", "--http-token-file", try Self.writeToken("0123456789abcdef0123", mode: 0o640, in: directory)])
+        #expect(dashboard.waitForExit(timeout: 15) == 2)
+        #expect(dashboard.log.contains("--http-token-file") && dashboard.log.contains("readable by others than its owner"), "\(dashboard.log)")
         let short = try DaemonProcess(arguments: ["--label-token-file", try Self.writeToken("short", mode: 0o600, in: directory)])
         #expect(short.waitForExit(timeout: 15) == 2)
         #expect(short.log.contains("fewer than 16 bytes"))

@@ -56,6 +56,8 @@ final class ScoringHandler: ChannelDuplexHandler {
     /// What ends the connection once every frame received before it is answered.
     private enum End {
         case inputClosed
+        /// The input ended inside a frame, of which this many bytes arrived.
+        case inputCutMidFrame(receivedBytes: Int)
         case frameTooLarge(FrameTooLargeError)
         case timedOut(ConnectionTimeout)
         case inputBudgetExceeded
@@ -309,6 +311,14 @@ final class ScoringHandler: ChannelDuplexHandler {
             // The client finished sending (half-close): every request has been read and
             // answered; close once the answers are out.
             break
+        case .inputCutMidFrame(let received):
+            logger.debug("closing connection: the input ended inside a frame", metadata: ["received_bytes": "\(received)"])
+            appendingAnswers(context: context) {
+                processor.writeConnectionError(
+                    .malformed,
+                    "the input ended inside a request frame (\(received) bytes of it, length prefix included): that request is not answered",
+                    into: &$0)
+            }
         case .frameTooLarge(let tooLarge):
             logger.warning(
                 "closing connection: frame too large",
@@ -359,6 +369,9 @@ final class ScoringHandler: ChannelDuplexHandler {
             end(.timedOut(timeout), context: context)
         case ChannelEvent.inputClosed:
             end(.inputClosed, context: context)
+        case let cut as FrameCutAtEndOfInput:
+            // Before the input-closed event, which then finds the end already under way.
+            end(.inputCutMidFrame(receivedBytes: cut.receivedBytes), context: context)
         case is InputBudgetExceeded:
             end(.inputBudgetExceeded, context: context)
         default:

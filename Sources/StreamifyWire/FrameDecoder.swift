@@ -16,6 +16,18 @@ public struct FrameTooLargeError: Error, Hashable, CustomStringConvertible {
     public var description: String { "frame of \(length) bytes exceeds the limit of \(limit) bytes" }
 }
 
+/// What `FrameDecoder` tells the handlers after it when the input ends inside a frame: that
+/// request cannot be answered, but a peer that only half-closed still reads, and is told why.
+public struct FrameCutAtEndOfInput: Sendable, Hashable {
+    /// Bytes of the cut frame received, its length prefix included (or part of it).
+    public var receivedBytes: Int
+
+    /// The event for a frame of which `receivedBytes` arrived.
+    public init(receivedBytes: Int) {
+        self.receivedBytes = receivedBytes
+    }
+}
+
 /// Splits a byte stream into length-prefixed frames (see `Framing`), emitting each frame's body.
 ///
 /// Unlike swift-nio-extras' `LengthFieldBasedFrameDecoder`, it enforces a maximum length as soon
@@ -51,14 +63,18 @@ public struct FrameDecoder: ByteToMessageDecoder {
         return .continue
     }
 
-    /// Emits the complete frames left at end of input and drops a trailing partial frame.
+    /// Emits the complete frames left at end of input, and drops a trailing partial frame with a
+    /// `FrameCutAtEndOfInput` event: the request cannot be read, but a peer that half-closed
+    /// still reads its answers.
     public mutating func decodeLast(
         context: ChannelHandlerContext,
         buffer: inout ByteBuffer,
         seenEOF: Bool
     ) throws -> DecodingState {
         while try decode(context: context, buffer: &buffer) == .continue {}
-        // A partial frame left at EOF is dropped: the peer is gone and cannot be answered.
+        if buffer.readableBytes > 0 {
+            context.fireUserInboundEventTriggered(FrameCutAtEndOfInput(receivedBytes: buffer.readableBytes))
+        }
         buffer.moveReaderIndex(to: buffer.writerIndex)
         return .needMoreData
     }

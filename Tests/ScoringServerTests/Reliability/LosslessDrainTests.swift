@@ -53,6 +53,22 @@ struct LosslessDrainTests {
         #expect(daemon.terminate() == 0)
     }
 
+    @Test("a half-close inside a frame: the requests before it are answered, then MALFORMED says the last was cut, then a clean close")
+    func halfCloseMidFrame() throws {
+        let daemon = try DaemonProcess.start(arguments: DaemonProcess.scoreEverything)
+        let connection = try RawConnection(unixPath: daemon.socketPath, timeoutSeconds: 30)
+        let next = Self.pipelined(1, from: 1)
+        try connection.send(Self.pipelined(1) + Array(next.prefix(3)))
+        connection.shutdownWrite()
+        #expect(try connection.receiveResponse()?.requestID == 0)
+        let cut = try #require(try connection.receiveResponse())
+        let error = try #require(Fixtures.error(cut))
+        #expect(cut.requestID == 0 && error.code == .malformed)
+        #expect(error.message.contains("ended inside a request frame (3 bytes"), "\(error.message)")
+        #expect(try connection.receiveResponse() == nil)
+        #expect(daemon.terminate() == 0)
+    }
+
     @Test("a reader that pauses past the frame timeout, its pipeline mid-frame at the daemon, is not closed as a trickle")
     func pausedReaderIsNotATrickle() throws {
         let daemon = try DaemonProcess.start(arguments: ["--frame-timeout", "1s"] + DaemonProcess.scoreEverything)

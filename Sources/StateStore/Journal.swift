@@ -249,10 +249,17 @@ public final class Journal: @unchecked Sendable {
     /// there. The segment left is returned open, to be forced to the disk and closed with
     /// `RetiredSegment.sync()`, which waits for the disk (a compaction calls it while the daemon
     /// scores; a snapshot of the live engine with every state change paused).
+    ///
+    /// The segment left is on the disk whole before the next one takes a record (under
+    /// `.always` every commit is; under `.interval` it is forced here, most of it before the lock
+    /// is taken): a power cut that kept the next segment's records and lost this one's tail would
+    /// leave a gap that a replay cannot see when the tail ends on a record boundary.
     public func rotate(to next: UInt64) throws(StateFileError) -> RetiredSegment {
-        try mutex.withLock { _ throws(StateFileError) in
+        if fsyncPolicy == .interval { syncIfDirty() }
+        return try mutex.withLock { _ throws(StateFileError) in
             // Not waiting for a snapshot: the snapshot a failed fdatasync waits for starts here.
             try commitLocked(waitingForSnapshot: false)
+            if fsyncPolicy == .interval { try forceToDisk(descriptor, segment: segment, path: segmentFile) }
             let retired = RetiredSegment(descriptor: descriptor, path: segmentFile, segment: segment, journal: self)
             let leaving = segmentBytes
             // On failure (a disk full as the new segment's header is written) nothing changes:
@@ -328,6 +335,10 @@ public final class Journal: @unchecked Sendable {
         if status.st_size == 0 {
             do throws(StateFileError) {
                 try DurableFile.writeAll(Self.header(layout: layout, after: predecessor).bytes, to: fd, path: path)
+                // Under `.always` a later segment's commits are forced as they are made: this
+                // header must be on the disk first, or a segment left without a record could come
+                // back empty after a power cut, and a replay would set aside everything after it.
+                if fsyncPolicy == .always, fdatasync(fd) != 0 { throw StateFileError("fdatasync", path: path) }
                 try DurableFile.syncDirectory(of: path)
             } catch {
                 // Not left behind, not even empty: a reader following the segments (the

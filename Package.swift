@@ -20,6 +20,7 @@ let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package
 let histogram: Target.Dependency = .product(name: "Histogram", package: "hdrhistogram-swift")
 let nioSSL: Target.Dependency = .product(name: "NIOSSL", package: "swift-nio-ssl")
 let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdCore: Target.Dependency = .product(name: "HummingbirdCore", package: "hummingbird")
 
 let package = Package(
     name: "Streamify",
@@ -151,7 +152,7 @@ let package = Package(
             name: "DashboardDoor",
             dependencies: [
                 "ScoringEngine", "ScoringModel", "StreamifyWire", "CStreamifyProto", "CProtobufC", "SyntheticWorld",
-                hummingbird, logging, metrics, serviceLifecycle, nioCore, .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                hummingbird, hummingbirdCore, logging, metrics, serviceLifecycle, nioCore, .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
             swiftSettings: swiftSettings
         ),

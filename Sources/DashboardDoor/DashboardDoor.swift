@@ -77,7 +77,8 @@ public final class DashboardDoor: Service, Sendable {
             server: .http1(configuration: .init(additionalChannelHandlers: slowPeers(), idleTimeout: idleTimeout)),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "streamify",
-                availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections)),
+                availableConnectionsDelegate: DashboardConnectionLimit(
+                    maximum: configuration.maxConnections, metrics: metrics, logger: logger)),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 logger.info("dashboard listening", metadata: ["url": "http://\(channel.localAddress?.ipAddress ?? "?"):\(port)/"])

@@ -1,7 +1,7 @@
 import Hummingbird
 import Metrics
 
-/// The HTTP door's metrics: requests by status class, open and refused live streams.
+/// The HTTP door's metrics: connections, requests by status class, open and refused live streams.
 struct DashboardMetrics: Sendable {
     private let requests: [Counter]
     /// Live streams open now (`--http` allows `DashboardConfiguration.maxStreams`).
@@ -10,6 +10,10 @@ struct DashboardMetrics: Sendable {
     let streamsRefused = Counter(label: "streamify_dashboard_streams_refused_total")
     /// Connections whose peer takes none of their answer (`StalledPeerHandler`).
     let stalledPeers = StalledPeerHandler.Tally()
+    /// Connections open now (`DashboardConnectionLimit`).
+    let connections = Gauge(label: "streamify_http_connections")
+    /// Times the open connections reached `--http-max-connections`, and accepting stopped.
+    let connectionLimitReached = Counter(label: "streamify_http_connection_limit_reached_total")
     /// Connections closed because a request did not arrive whole within `--http-idle-timeout`
     /// (`HTTPRequestDeadlineHandler`): a header trickle, or a body sent slowly or never.
     let requestsTimedOut = Counter(label: "streamify_http_requests_timed_out_total")

@@ -113,6 +113,33 @@ struct DashboardDoorBinaryTests {
         #expect(daemon.terminate() == 0)
     }
 
+    @Test("at --http-max-connections the HTTP door waits to accept, and its metrics say so once it can answer")
+    func connectionLimit() throws {
+        let daemon = try DaemonProcess.start(arguments: ["--http", "127.0.0.1:0", "--http-max-connections", "2"])
+        let port = try #require(Self.dashboardPort(daemon), "\(daemon.log)")
+        // Two connections, each seen by the server (a request answered on it).
+        var held = try (0..<2).map { _ in
+            let connection = try RawConnection(tcpPort: port)
+            try connection.send(Array("GET /api/analytics HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8))
+            _ = try connection.receive(exactly: 12)
+            return connection
+        }
+        // A third waits in the backlog: nothing comes back while both are open.
+        let waiting = try RawConnection(tcpPort: port, timeoutSeconds: 1)
+        try waiting.send(Array("GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8))
+        #expect(throws: (any Error).self, "not accepted at the limit") { _ = try waiting.receive(exactly: 1) }
+        // One goes: the waiting one is accepted (the limit reached again) and answered.
+        held.removeFirst()
+        waiting.setTimeout(10)
+        var bytes: [UInt8] = []
+        while let byte = try waiting.receive(exactly: 1) { bytes += byte }
+        let metrics = String(decoding: bytes, as: UTF8.self)
+        #expect(metricSamples("streamify_http_connection_limit_reached_total", in: metrics) == [2], "\(metrics)")
+        #expect(metricSamples("streamify_http_connections", in: metrics) == [2], "the one held and this one: \(metrics)")
+        #expect(daemon.log.contains("--http-max-connections"), "logged")
+        #expect(daemon.terminate() == 0)
+    }
+
     @Test("--http beyond loopback without a token file refuses to start")
     func beyondLoopbackNeedsToken() throws {
         #expect(throws: DaemonProcess.StartFailed.self) { try DaemonProcess.start(arguments: ["--http", "0.0.0.0:0"]) }

@@ -58,12 +58,12 @@ final class Dashboard: Sendable {
 
     /// Recent sampled transactions, newest first, at most `limit`.
     func transactions(limit: Int) -> [DecisionView] {
-        feed.snapshot().recent.prefix(limit).map(DecisionView.init)
+        feed.recent(limit: limit).map(DecisionView.init)
     }
 
     /// Recent sampled alerts, newest first, at most `limit`.
     func alerts(limit: Int) -> [DecisionView] {
-        feed.snapshot().alerts.prefix(limit).map(DecisionView.init)
+        feed.alerts(limit: limit).map(DecisionView.init)
     }
 
     /// One sampled decision, if the feed still holds it.
@@ -72,7 +72,9 @@ final class Dashboard: Sendable {
     }
 
     func analytics() -> AnalyticsView {
-        let snapshot = feed.snapshot()
+        // The shares alone: a live stream reads these every second, and copying the rings each
+        // time held the lock scoring records its samples under.
+        let snapshot = feed.shares()
         // Under the lock a reset takes, as in `tick`.
         let (since, history) = state.withLock { state in (scoring.metrics.totalsSnapshot.since(state.baseline), state.history) }
         let revenue = Double(since.amountMinor) / 100

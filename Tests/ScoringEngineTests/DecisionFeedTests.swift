@@ -38,6 +38,8 @@ struct DecisionFeedTests {
         let snapshot = feed.snapshot()
         #expect(snapshot.sampled == 3)
         #expect(snapshot.recent.map(\.transaction.transactionID) == ["tx-12", "tx-11", "tx-10"])
+        #expect(feed.recent(limit: 2).map(\.transaction.transactionID) == ["tx-12", "tx-11"], "a ring not yet full")
+        #expect(feed.shares().sampled == 3)
         #expect(feed.entry(transactionID: "tx-11")?.transaction.cardID == "card-2")
         #expect(feed.entry(transactionID: "tx-13") == nil)
     }
@@ -53,6 +55,10 @@ struct DecisionFeedTests {
         let snapshot = feed.snapshot()
         #expect(snapshot.sampled == 10)
         #expect(snapshot.recent.map(\.transaction.transactionID) == ["tx-9", "tx-8", "tx-7", "tx-6"])
+        #expect(feed.recent(limit: 3).map(\.transaction.transactionID) == ["tx-9", "tx-8", "tx-7"], "a ring gone round")
+        #expect(feed.recent(limit: 100).count == 4)
+        #expect(feed.recent(limit: 0).isEmpty)
+        #expect(feed.shares().categories == snapshot.categories)
         #expect(feed.entries(cardID: "card-0").map(\.transaction.transactionID) == ["tx-9", "tx-6"])
         #expect(snapshot.categories["5411"] == DecisionFeed.Share(count: 10, amountMinor: 10_000))
     }

@@ -71,6 +71,16 @@ public final class DecisionFeed: Sendable {
         public var sampled: Int
     }
 
+    /// The shares of `Snapshot` without its entries: what the analytics read every second.
+    public struct Shares: Sendable {
+        /// Sampled transactions by merchant category, payment method and country.
+        public var categories: [String: Share]
+        public var paymentMethods: [String: Share]
+        public var countries: [String: Share]
+        /// Transactions sampled since the last reset.
+        public var sampled: Int
+    }
+
     /// The lowest level shown as an alert.
     public static let alertLevel = RiskLevel.medium
     /// The key under which values beyond `Settings.distinctValues` are counted.
@@ -112,9 +122,20 @@ public final class DecisionFeed: Sendable {
         }
 
         /// Newest first.
-        var newestFirst: [Entry] {
-            guard entries.count == capacity else { return entries.reversed() }
-            return (entries[next...] + entries[..<next]).reversed()
+        var newestFirst: [Entry] { newest(entries.count) }
+
+        /// The newest `limit` entries (at most), newest first.
+        func newest(_ limit: Int) -> [Entry] {
+            let count = min(max(limit, 0), entries.count)
+            var result: [Entry] = []
+            result.reserveCapacity(count)
+            // `next` is where the oldest is once the ring is full; until then, `entries.count`.
+            var index = entries.count == capacity ? next : entries.count
+            for _ in 0..<count {
+                index = (index == 0 ? entries.count : index) - 1
+                result.append(entries[index])
+            }
+            return result
         }
     }
 
@@ -187,6 +208,24 @@ public final class DecisionFeed: Sendable {
                 recent: state.recent.newestFirst, alerts: state.alerts.newestFirst, categories: state.categories,
                 paymentMethods: state.paymentMethods, countries: state.countries, sampled: state.sampled)
         }
+    }
+
+    /// The shares and the sample count now, without copying the entries: the lock scoring takes
+    /// to record a sample is held for a few reference counts, not for the rings.
+    public func shares() -> Shares {
+        state.withLock { state in
+            Shares(categories: state.categories, paymentMethods: state.paymentMethods, countries: state.countries, sampled: state.sampled)
+        }
+    }
+
+    /// The newest `limit` recent samples, newest first.
+    public func recent(limit: Int) -> [Entry] {
+        state.withLock { $0.recent.newest(limit) }
+    }
+
+    /// The newest `limit` sampled alerts, newest first.
+    public func alerts(limit: Int) -> [Entry] {
+        state.withLock { $0.alerts.newest(limit) }
     }
 
     /// The newest entry held for the transaction `transactionID`, if any.

@@ -15,6 +15,15 @@ import Testing
 @Suite("Durable state: a restart equals no restart")
 struct DurableStateTests {
     /// Sends `requests` pipelined over one Unix-socket connection; the answers, in order.
+    /// The replay requests, and a server on a new state directory that has answered the first thousand.
+    static func startPlayingThousand() async throws -> ([Request], TestStateDirectory, RunningApplication) {
+        let (requests, _, _) = ReplaySpeedTests.requests()
+        let directory = try TestStateDirectory()
+        let live = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
+        _ = try await play(requests[..<1_000], on: live)
+        return (requests, directory, live)
+    }
+
     static func play(_ requests: some Collection<Request>, on running: RunningApplication) async throws -> [Response] {
         let client = try await ScoringClient.connect(to: .unix(path: try #require(running.addresses.unixSocketPath)))
         let futures = requests.map { client.send($0) }
@@ -496,10 +505,7 @@ struct DurableStateTests {
 
     @Test("with no snapshot readable, the journal that is left is replayed onto an empty engine, not set aside")
     func noSnapshotReplaysTheJournalLeft() async throws {
-        let (requests, _, _) = ReplaySpeedTests.requests()
-        let directory = try TestStateDirectory()
-        let live = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
-        _ = try await Self.play(requests[..<1_000], on: live)
+        let (_, directory, live) = try await Self.startPlayingThousand()
         let cards = live.application.scoring.engine.cardsTracked
         let image = try TestStateDirectory()
         try image.copyAsCrashImage(of: directory.path)
@@ -521,10 +527,7 @@ struct DurableStateTests {
 
     @Test("a journal damaged mid-way: compaction refuses and touches nothing; a restart stops at the damage and sets the later segments aside")
     func damagedJournalSegment() async throws {
-        let (requests, _, _) = ReplaySpeedTests.requests()
-        let directory = try TestStateDirectory()
-        let live = try await ReplaySpeedTests.startServer(stateDirectory: directory.path)
-        _ = try await Self.play(requests[..<1_000], on: live)
+        let (requests, directory, live) = try await Self.startPlayingThousand()
         let segment = try #require(try Journal.segments(in: directory.path).last)
         let segmentPath = Journal.segmentPath(segment, in: directory.path)
         try directory.flipByte(in: segmentPath, at: 5_000)

@@ -69,4 +69,15 @@ struct LearnerPrecisionTests {
         learner.adopt(fit, fittedTo: LogisticCombiner(bias: -6)) { published = $0 }
         #expect(published?.logistic?[feature: Self.bnpl] == 3)
     }
+
+    @Test("a learned version fits a model version's limit, a long root cut between characters")
+    func learnedVersionFits() throws {
+        for root in [String(repeating: "a", count: 54) + "€", String(repeating: "é", count: 40), "champion-v3"] {
+            let version = OnlineLearner.version(root: root, publication: 12)
+            #expect(version.utf8.count <= RiskModel.maximumVersionBytes, "\(version)")
+            #expect(version.hasSuffix("+online.12") && !version.contains("\u{FFFD}"), "\(version)")
+            #expect(root.hasPrefix(version.dropLast("+online.12".count)))
+        }
+        #expect(OnlineLearner.version(root: "champion-v3", publication: 12) == "champion-v3+online.12")
+    }
 }

@@ -206,7 +206,13 @@ public final class OnlineLearner: @unchecked Sendable {
         guard publication > 0 else { return root }
         let suffix = "+online.\(publication)"
         let room = RiskModel.maximumVersionBytes - suffix.utf8.count
-        let trimmed = root.utf8.count <= room ? root : String(decoding: root.utf8.prefix(room), as: UTF8.self)
+        // Whole characters only: bytes cut inside one would decode as U+FFFD, three bytes, and
+        // take the version past the limit every model file and changelog record is held to.
+        var trimmed = ""
+        for character in root {
+            guard trimmed.utf8.count + character.utf8.count <= room else { break }
+            trimmed.append(character)
+        }
         return trimmed + suffix
     }
 

@@ -123,9 +123,11 @@ extension RiskEngine {
         let reported = EventTime.seconds(fromUnixMs: feedback.reportedTimeMs)
         var logged: OutcomeEntry?
         if let outcomes, !feedback.transaction.isNone {
-            switch outcomes.claimLabel(feedback.transaction, eventSeconds: eventSeconds) {
+            switch outcomes.claimLabel(feedback.transaction, card: feedback.card, eventSeconds: eventSeconds) {
             case .duplicate: return .duplicate
-            case .unknown: break
+            // Another card's transaction under a reused id: its device, IP and features are not
+            // this label's, so only the label's own card and merchant are marked.
+            case .unknown, .otherCard: break
             case .scored(let entry): logged = entry
             }
         } else if let labelled, !feedback.transaction.isNone {
@@ -142,7 +144,8 @@ extension RiskEngine {
                 merchants.update(merchant, at: reported) { merchant, _ in
                     merchant.fraudReports &+= 1
                     merchant.lastFraudReportAt = max(merchant.lastFraudReportAt, reported)
-                    merchant.outcomes.addFraud(transactionAt: eventSeconds)
+                    // The day the transaction was scored on, as logged, when it was.
+                    merchant.outcomes.addFraud(transactionAt: logged?.eventSeconds ?? eventSeconds)
                 }
             }
             if let logged {

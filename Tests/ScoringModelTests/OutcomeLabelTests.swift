@@ -53,6 +53,25 @@ struct OutcomeLabelTests {
         #expect(engine.model.version == version)
     }
 
+    @Test("a label naming another card than the transaction logged under its id (an id reused) blames only its own card")
+    func reusedTransactionID() throws {
+        let engine = RiskEngine(configuration: F.configuration(delayDays: 0), model: try F.logisticModel())
+        _ = engine.score(F.transaction("t1", card: "A", merchant: "M", device: "DA", ip: "1.2.3.4", at: Self.t0))
+        _ = engine.score(F.transaction("t1", card: "B", merchant: "M", device: "DB", at: Self.t0 + 1_000))
+        let label = F.label("t1", card: "B", merchant: "M", eventTimeMs: Self.t0 + 1_000, reportedTimeMs: Self.t0 + 1_000)
+        #expect(engine.record(label) == .applied)
+        #expect(engine.cards.snapshot(EntityKey("B"))?.confirmedFraudAt != 0)
+        #expect(engine.cards.snapshot(EntityKey("A"))?.confirmedFraudAt == 0)
+        #expect(engine.devices.snapshot(EntityKey("DA"))?.confirmedFraudAt == 0, "card A's device is not blamed")
+        #expect(engine.devices.snapshot(.ipAddress(EntityKey("1.2.3.4").short))?.confirmedFraudAt == 0)
+        #expect(engine.learner.updateCount == 0, "card A's features are not learned as B's fraud")
+        #expect(engine.outcomes?.entry(EntityKey("t1"))?.labelled == false, "A's transaction is still open to its own label")
+        let own = F.label("t1", card: "A", merchant: "M", eventTimeMs: Self.t0, reportedTimeMs: Self.t0 + 1_000)
+        #expect(engine.record(own) == .applied)
+        #expect(engine.devices.snapshot(EntityKey("DA"))?.confirmedFraudAt != 0)
+        #expect(engine.learner.updateCount == 1)
+    }
+
     @Test("the first label to arrive wins while it is held: a later one is a duplicate, whatever its reported time", arguments: [true, false])
     func firstHeldLabelWins(outcomeLog: Bool) throws {
         var configuration = F.configuration(delayDays: 0)

@@ -49,11 +49,15 @@ public final class OutcomeLog: @unchecked Sendable {
         case unknown
         /// The scored transaction, now marked labelled.
         case scored(OutcomeEntry)
+        /// A transaction of another card was scored under this id (an id reused): it is not the
+        /// one labelled, and is left as it was.
+        case otherCard
     }
 
-    /// Marks `transaction` labelled and says what was known about it.
-    public func claimLabel(_ transaction: EntityKey, eventSeconds: UInt32) -> Claim {
+    /// Marks `transaction`, of `card`, labelled and says what was known about it.
+    public func claimLabel(_ transaction: EntityKey, card: EntityKey, eventSeconds: UInt32) -> Claim {
         table.update(transaction, at: eventSeconds) { entry, _ in
+            if entry.scored, entry.card != card { return .otherCard }
             if entry.labelled { return .duplicate }
             entry.labelled = true
             return entry.scored ? .scored(entry) : .unknown

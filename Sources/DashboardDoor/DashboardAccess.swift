@@ -1,6 +1,7 @@
 import Hummingbird
 
-/// Who may use the HTTP door's API (`/api/...`), reads and writes alike: its answers carry card
+/// Who may use the HTTP door's API (`/api/...`, and any path but the public ones), reads and
+/// writes alike: its answers carry card
 /// and device ids, amounts and locations, and its writes drive the demo load and send labels.
 ///
 /// - A browser's request must come from the dashboard's own page (`crossSiteRefusal`): 403.
@@ -15,13 +16,25 @@ struct DashboardAccessMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: String?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.uri.path.hasPrefix("/api/") { try DashboardAccess.authorize(request, token: token) }
+        if !DashboardAccess.isPublic(path: request.uri.path) { try DashboardAccess.authorize(request, token: token) }
         return try await next(request, context)
     }
 }
 
 /// The checks `DashboardAccessMiddleware` makes, apart so tests can call them.
 enum DashboardAccess {
+    /// The paths anyone who can reach the port may fetch, as path segments: the page, its
+    /// scripts and `/metrics`. Everything else, the API and paths no route answers included,
+    /// is checked.
+    static let publicPaths: Set<[Substring]> = [[], ["app.js"], ["chart.js"], ["metrics"]]
+
+    /// Whether `path` is one of `publicPaths`. Compared by segments without the empty ones, as
+    /// the router matches them: `//api/transactions` reaches the `/api/transactions` route, and
+    /// must be checked like it.
+    static func isPublic(path: String) -> Bool {
+        publicPaths.contains(path.split(separator: "/"))
+    }
+
     /// Refuses a request from another site's page, and one without the bearer `token` if one is
     /// configured.
     static func authorize(_ request: Request, token: String?) throws {
@@ -93,7 +106,7 @@ enum DashboardAccess {
 /// sniffed as another type, and the API's answers, which carry card data, are not cached.
 struct DashboardHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let isAPI = request.uri.path.hasPrefix("/api/")
+        let isAPI = !DashboardAccess.isPublic(path: request.uri.path)
         do {
             var response = try await next(request, context)
             DashboardHeaders.add(to: &response.headers, isAPI: isAPI)
@@ -116,6 +129,6 @@ enum DashboardHeaders {
         headers[.contentSecurityPolicy] = "frame-ancestors 'none'"
         headers[.xContentTypeOptions] = "nosniff"
         headers[referrerPolicy] = "no-referrer"
-        if isAPI { headers[.cacheControl] = "no-store" }
+        if isAPI { headers[.cacheControl] = "no-store" }  // everything but the page, its scripts and /metrics
     }
 }

@@ -308,6 +308,12 @@ struct DashboardAPITests {
             let refused = try await anonymous.get(path)
             #expect(refused.status == 401, "\(path): \(refused.text)")
         }
+        // Empty path segments reach the same routes, and are checked like them (sent as written).
+        let port = withToken.base.port!
+        for (method, path) in [("POST", "//api/reset_data"), ("GET", "//api/transactions"), ("GET", "/api//cards/card-1"), ("GET", "/no-such-page")] {
+            let answer = try httpRequest(port: port, method: method, path: path)
+            #expect(answer.hasPrefix("HTTP/1.1 401"), "\(method) \(path): \(answer)")
+        }
         var wrong = withToken
         wrong.token = "guess"
         #expect(try await wrong.post("/api/reset_data").status == 401)
@@ -316,6 +322,7 @@ struct DashboardAPITests {
         #expect(try await withToken.get("/api/analytics").status == 200)
         #expect(try await anonymous.get("/").status == 200, "the page holds no data: it asks for the token")
         #expect(try await anonymous.get("/app.js").status == 200)
+        #expect(try await anonymous.get("/metrics").status != 401, "open to a scraper")
         try await running.stop()
     }
 

@@ -98,7 +98,9 @@ public struct EngineStateStore: Sendable {
             configuration: configuration, model: model, adoptingChampion: adoptingChampion, before: end)
         var loaded = snapshotLoaded
         var first = loaded.snapshot?.sequence ?? 0
-        if loaded.snapshot == nil, let earliest = try Journal.segments(in: snapshots.directory).first, earliest > 0 {
+        // At start only: a compaction that finds no snapshot must fail instead, so that the live
+        // engine, which holds the history, is written (the engine service does), not this one.
+        if repairing, loaded.snapshot == nil, let earliest = try Journal.segments(in: snapshots.directory).first, earliest > 0 {
             logger.error(
                 "no readable snapshot: replaying the journal that is left onto an empty engine; the history before it is lost",
                 metadata: ["first_segment": "\(earliest)"])

@@ -525,6 +525,15 @@ struct DurableStateTests {
         try await restarted.stop()
     }
 
+    @Test("a compaction that finds no snapshot readable fails, so that the live engine is written instead of the journal's part")
+    func compactionWithoutSnapshotFails() async throws {
+        let (_, directory, live) = try await Self.startPlayingThousand()
+        for snapshot in try SnapshotStore(directory: directory.path).snapshots() { try directory.truncate(snapshot.path, to: 100) }
+        let store = try EngineStateStore(directory: directory.path, logger: Logger(label: "compact-test"))
+        #expect(throws: (any Error).self) { try store.compact(durability: try #require(live.application.scoring.durability)) }
+        try await live.stop()
+    }
+
     @Test("a journal damaged mid-way: compaction refuses and touches nothing; a restart stops at the damage and sets the later segments aside")
     func damagedJournalSegment() async throws {
         let (requests, directory, live) = try await Self.startPlayingThousand()

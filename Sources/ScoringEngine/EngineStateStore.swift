@@ -279,7 +279,7 @@ public struct EngineStateStore: Sendable {
     }
 
     /// Makes a new snapshot from the last one and the journal since, while the daemon goes on
-    /// scoring: the journal moves to a new segment `n` (under its own lock, for microseconds),
+    /// scoring: the journal moves to a new segment `n` (under its own lock, for the new file's creation and its directory fsync),
     /// then a second engine is rebuilt from the files alone, exactly as a restart would, up to
     /// segment `n`, and written as snapshot `n`. The live engine is never read or paused: no
     /// request waits for a snapshot. It costs a second copy of the state in memory and the CPU

@@ -250,16 +250,16 @@ public final class Journal: @unchecked Sendable {
     /// `RetiredSegment.sync()`, which waits for the disk (a compaction calls it while the daemon
     /// scores; a snapshot of the live engine with every state change paused).
     ///
-    /// The segment left is on the disk whole before the next one takes a record (under
-    /// `.always` every commit is; under `.interval` it is forced here, most of it before the lock
-    /// is taken): a power cut that kept the next segment's records and lost this one's tail would
-    /// leave a gap that a replay cannot see when the tail ends on a record boundary.
+    /// Under `.always` the segment left is on the disk whole before the next one takes a record
+    /// (every commit is forced, and so is the next segment's header). Under `.interval` it is
+    /// forced only by `RetiredSegment.sync()`, after the lock: forcing it under the lock would
+    /// stop every event loop's commit for the disk's time. So a power cut then can keep records
+    /// of the next segment and lose the tail of this one, which `--fsync interval` allows (the
+    /// last second); a replay sets the later segments aside when the tail is torn.
     public func rotate(to next: UInt64) throws(StateFileError) -> RetiredSegment {
-        if fsyncPolicy == .interval { syncIfDirty() }
-        return try mutex.withLock { _ throws(StateFileError) in
+        try mutex.withLock { _ throws(StateFileError) in
             // Not waiting for a snapshot: the snapshot a failed fdatasync waits for starts here.
             try commitLocked(waitingForSnapshot: false)
-            if fsyncPolicy == .interval { try forceToDisk(descriptor, segment: segment, path: segmentFile) }
             let retired = RetiredSegment(descriptor: descriptor, path: segmentFile, segment: segment, journal: self)
             let leaving = segmentBytes
             // On failure (a disk full as the new segment's header is written) nothing changes:

@@ -370,7 +370,10 @@ final class ScoringHandler: ChannelDuplexHandler {
         case ChannelEvent.inputClosed:
             end(.inputClosed, context: context)
         case let cut as FrameCutAtEndOfInput:
-            // Before the input-closed event, which then finds the end already under way.
+            // Before the input-closed event, which then finds the end already under way. Not
+            // when the decoder reports it as the channel goes (closed by the daemon at the end of
+            // a drain, or by an error): there is nobody to tell, and no client error to count.
+            guard context.channel.isActive else { return }
             end(.inputCutMidFrame(receivedBytes: cut.receivedBytes), context: context)
         case is InputBudgetExceeded:
             end(.inputBudgetExceeded, context: context)

@@ -76,8 +76,9 @@ enum DashboardAccess {
         return nil
     }
 
-    /// Whether `host` (a Host header or a bind address: a name or address, with or without a
-    /// port) names this machine's loopback.
+    /// Whether `host` (a Host header: a name or address, with or without a port) names this
+    /// machine's loopback, as a browser resolves it (`*.localhost` included, RFC 6761). A bind
+    /// address is checked more strictly (`HostAndPort.isLoopback`).
     static func isLoopback(host: String) -> Bool {
         var name = Substring(host)
         if name.hasPrefix("[") {
@@ -85,7 +86,6 @@ enum DashboardAccess {
             name = name[name.index(after: name.startIndex)..<close]
             return name == "::1"
         }
-        if name == "::1" { return true }
         if let colon = name.lastIndex(of: ":") { name = name[..<colon] }
         if name == "localhost" || name.hasSuffix(".localhost") { return true }
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)

@@ -1,4 +1,5 @@
 import ScoringEngine
+import StreamifyWire
 
 /// The HTTP door's settings (`--http` and its companions).
 public struct DashboardConfiguration: Sendable {
@@ -36,7 +37,7 @@ public struct DashboardConfiguration: Sendable {
 
     /// Whether `host` is a loopback address (a name such as `127.example.com` is not: DNS says where it points).
     public var bindsLoopbackOnly: Bool {
-        DashboardAccess.isLoopback(host: host)
+        HostAndPort(host: host, port: port).isLoopback
     }
 
     /// Why this configuration must not run, if it must not: the API beyond loopback without a token.

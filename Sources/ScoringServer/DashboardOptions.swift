@@ -60,9 +60,7 @@ struct DashboardOptions: ParsableArguments {
         configuration.feed.samplesPerGrant = max(1, samplesPerSecond / grantsPerSecond)
         configuration.feed.alertsPerGrant = max(1, samplesPerSecond / grantsPerSecond)
         if let tokenFile {
-            let token = try SecretFile.text(at: tokenFile, option: "--http-token-file")
-            guard !token.isEmpty else { throw ServerOptions.InvalidOption(description: "--http-token-file \(tokenFile) is empty") }
-            configuration.token = token
+            configuration.token = try SecretFile.token(at: tokenFile, option: "--http-token-file")
         }
         do {
             try configuration.validate()

@@ -17,4 +17,17 @@ enum SecretFile {
         }
         return String(decoding: try readFile(path), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
+
+    /// The shortest token taken, in bytes.
+    static let minimumTokenBytes = 16
+
+    /// The token in `path`, as `text(at:option:)` reads it, and at least `minimumTokenBytes` long.
+    static func token(at path: String, option: String) throws -> String {
+        let token = try text(at: path, option: option)
+        guard token.utf8.count >= minimumTokenBytes else {
+            throw ServerOptions.InvalidOption(
+                description: "\(option) \(path) holds fewer than \(minimumTokenBytes) bytes; use e.g. `openssl rand -hex 32`")
+        }
+        return token
+    }
 }

@@ -14,7 +14,7 @@ enum TLSOptions {
             if clientCA != nil {
                 throw ServerOptions.InvalidOption(description: "--tls-client-ca needs --tls-cert and --tls-key")
             }
-            if let tcp, !isLoopback(tcp.host), !allowInsecure {
+            if let tcp, !tcp.isLoopback, !allowInsecure {
                 throw ServerOptions.InvalidOption(
                     description: "--tcp \(tcp.host):\(tcp.port) is beyond loopback: give --tls-cert and --tls-key, or --allow-insecure-tcp to send scores and tokens in clear text")
             }
@@ -27,8 +27,4 @@ enum TLSOptions {
         }
     }
 
-    /// Whether `host` names this machine's loopback interface only.
-    static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
-    }
 }

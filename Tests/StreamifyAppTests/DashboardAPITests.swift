@@ -440,9 +440,11 @@ struct DashboardAPITests {
             configuration.host = host
             #expect(configuration.bindsLoopbackOnly, "\(host)")
         }
-        // A name DNS resolves: not known to be loopback, whatever it starts with.
-        configuration.host = "127.corp.example"
-        #expect(throws: DashboardConfigurationError.self) { try configuration.validate() }
+        // Names DNS resolves: not known to be loopback, whatever they look like.
+        for host in ["127.corp.example", "app.localhost"] {
+            configuration.host = host
+            #expect(throws: DashboardConfigurationError.self, "\(host)") { try configuration.validate() }
+        }
     }
 
     @Test("the page, its script, Chart.js, /metrics and the live stream are served")

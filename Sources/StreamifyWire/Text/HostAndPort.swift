@@ -12,6 +12,15 @@ public struct HostAndPort: Sendable, Hashable, CustomStringConvertible {
         self.port = port
     }
 
+    /// Whether `host` names this machine's loopback for a listener to bind: `localhost`, `::1`,
+    /// or an IPv4 address in 127.0.0.0/8 written as four numbers. A name that only starts with
+    /// `127.` (`127.corp.example`) is resolved by DNS and may be anywhere.
+    public var isLoopback: Bool {
+        if host == "localhost" || host == "::1" { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+    }
+
     /// Parses `HOST:PORT`, `[IPv6]:PORT` or `:PORT`.
     ///
     /// - Parameters:

@@ -82,6 +82,14 @@ extension RiskEngine {
     /// Labelled transactions the label ledger remembers (0 with an outcome log, which keeps that itself).
     public var labelledCount: Int { labelled?.count ?? 0 }
 
+    /// Transactions the outcome log gave up for room before they matured (never learned from),
+    /// and those that matured; zeros without a log.
+    public var outcomeLogRemovals: (evicted: Int, expired: Int) { outcomes?.table.evictionCounts ?? (0, 0) }
+
+    /// Labelled transactions the label ledger forgot for room (a repeat of their label is then
+    /// applied again), and those it let go after the maturity period; zeros without a ledger.
+    public var labelLedgerRemovals: (evicted: Int, expired: Int) { labelled?.evictionCounts ?? (0, 0) }
+
     /// Applies held labels the clock has reached, then learns from matured transactions (no
     /// fraud label within the maturity period) as legitimate. Returns the log entries dropped.
     /// `expireIdle()` runs it, and scoring runs that at each event-time housekeeping crossing.

@@ -33,7 +33,8 @@ struct MetricsEndpointTests {
     @Test("tables at their --max-* size evict, and the evictions and table sizes are metrics")
     func evictionsAreCounted() throws {
         let daemon = try DaemonProcess.start(
-            arguments: ["--metrics", "127.0.0.1:0", "--max-cards", "64", "--max-devices", "64"] + DaemonProcess.scoreEverything)
+            arguments: ["--metrics", "127.0.0.1:0", "--max-cards", "64", "--max-devices", "64", "--max-logged-transactions", "64"]
+                + DaemonProcess.scoreEverything)
         let port = try #require(daemon.metricsPort)
         let connection = try RawConnection(unixPath: daemon.socketPath)
         for index in 0..<300 {
@@ -60,6 +61,10 @@ struct MetricsEndpointTests {
         #expect(cardsTracked <= 64 + 64 && cardsTracked + cardsEvicted == 300, "\(body)")
         #expect(value("streamify_devices_tracked", in: body).map { $0 > 0 && $0 <= 128 } == true, "\(body)")
         #expect(value("streamify_merchants_tracked", in: body) == 5, "\(body)")
+        // The outcome log at its size gives up transactions before they mature: counted too.
+        let outcomesEvicted = value(#"streamify_table_removals_total{table="outcomes",reason="capacity"}"#, in: body) ?? 0
+        let outcomesLogged = value("streamify_outcome_log_entries", in: body) ?? -1
+        #expect(outcomesEvicted > 0 && outcomesLogged + outcomesEvicted == 300, "\(body)")
         #expect(daemon.terminate() == 0)
     }
 }

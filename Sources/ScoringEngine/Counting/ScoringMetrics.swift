@@ -98,8 +98,10 @@ public final class ScoringMetrics: Sendable {
         cards.set(engine.cardsTracked)
         devices.set(engine.devices.count)
         merchants.set(engine.merchants.count)
-        removed.record(
-            cards: engine.cards.evictionCounts, devices: engine.devices.evictionCounts, merchants: engine.merchants.evictionCounts)
+        removed.record([
+            engine.cards.evictionCounts, engine.devices.evictionCounts, engine.merchants.evictionCounts,
+            engine.outcomeLogRemovals, engine.labelLedgerRemovals,
+        ])
         eventClock.set(Int(engine.eventClock))
         housekeepingRounds.set(engine.housekeepingRounds)
         outcomesLogged.set(engine.outcomes?.count ?? 0)

@@ -3,11 +3,14 @@ import ScoringModel
 import Synchronization
 
 /// `streamify_table_removals_total{table, reason}`: entries the card, device and merchant
-/// tables dropped, `capacity` (evicted for room at `--max-cards`, `--max-devices`,
-/// `--max-merchants`) or `idle` (expired past their TTL). The tables keep totals; each
+/// tables, the outcome log and the label ledger dropped, `capacity` (evicted for room at
+/// `--max-cards`, `--max-devices`, `--max-merchants`, `--max-logged-transactions`,
+/// `--max-labelled-transactions`: for the outcome log, transactions never learned from) or
+/// `idle` (expired past their TTL; for the outcome log, matured). The tables keep totals; each
 /// `record` adds what they grew by since the last.
 final class TableRemovals: Sendable {
-    private static let tables = ["cards", "devices", "merchants"]
+    /// The tables counted, in the order `record` takes their totals.
+    static let tables = ["cards", "devices", "merchants", "outcomes", "labelled"]
     private let counters: [(capacity: Counter, idle: Counter)] = tables.map { table in
         (
             Counter(label: "streamify_table_removals_total", dimensions: [("table", table), ("reason", "capacity")]),
@@ -18,8 +21,8 @@ final class TableRemovals: Sendable {
     private let reported = Mutex([(evicted: Int, expired: Int)](repeating: (0, 0), count: tables.count))
 
     /// Adds what each table's totals grew by since the last call.
-    func record(cards: (evicted: Int, expired: Int), devices: (evicted: Int, expired: Int), merchants: (evicted: Int, expired: Int)) {
-        let totals = [cards, devices, merchants]
+    func record(_ totals: [(evicted: Int, expired: Int)]) {
+        precondition(totals.count == Self.tables.count, "a total for each of TableRemovals.tables")
         reported.withLock { reported in
             for (index, total) in totals.enumerated() {
                 // Totals only grow; `max` keeps a counter from ever being handed a negative step.

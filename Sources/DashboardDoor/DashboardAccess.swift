@@ -1,8 +1,8 @@
 import Hummingbird
 
 /// Who may use the HTTP door's API (`/api/...`, and any path but the public ones), reads and
-/// writes alike: its answers carry card
-/// and device ids, amounts and locations, and its writes drive the demo load and send labels.
+/// writes alike: its answers carry card and device ids, amounts and locations, and its writes
+/// drive the demo load and send labels.
 ///
 /// - A browser's request must come from the dashboard's own page (`crossSiteRefusal`): 403.
 /// - With `--http-token-file`, every API request needs `Authorization: Bearer <token>`: 401.

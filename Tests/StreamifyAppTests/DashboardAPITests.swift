@@ -517,7 +517,9 @@ struct DashboardAPITests {
         #expect(bodiless, "a request whose body never came was not closed")
         #expect(trickling.0, "a trickled request was not closed")
         #expect(trickling.1 < 8, "closed after \(trickling.1) s")
-        #expect(try await http.get("/api/analytics").status == 200, "the door serves others")
+        // With a 1 s timeout a request that a starved client sends late is closed too (a reset,
+        // seen on a loaded host): the door serves others once one arrives in time.
+        #expect(try await Self.waitUntil { (try? await http.get("/api/analytics").status) == 200 }, "the door serves others")
         try await running.stop()
     }
 

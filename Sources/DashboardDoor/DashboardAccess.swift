@@ -1,4 +1,5 @@
 import Hummingbird
+import StreamifyWire
 
 /// Who may use the HTTP door's API (`/api/...`, and any path but the public ones), reads and
 /// writes alike: its answers carry card and device ids, amounts and locations, and its writes
@@ -87,9 +88,7 @@ enum DashboardAccess {
             return name == "::1"
         }
         if let colon = name.lastIndex(of: ":") { name = name[..<colon] }
-        if name == "localhost" || name.hasSuffix(".localhost") { return true }
-        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+        return name.hasSuffix(".localhost") || HostAndPort(host: String(name), port: 0).isLoopback
     }
 
     /// Compares without stopping at the first difference, so timing does not reveal a prefix.

@@ -26,5 +26,4 @@ enum TLSOptions {
             throw ServerOptions.InvalidOption(description: "TLS files (--tls-cert, --tls-key, --tls-client-ca): \(error)")
         }
     }
-
 }
